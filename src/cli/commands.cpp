@@ -1,0 +1,176 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <unistd.h>
+
+#include "cli/embedded_examples.h"
+#include <switchpoint/version.h>
+#include "core/engine.h"
+#include "presenters/catalogue_presenter.h"
+#include "presenters/decision_json.h"
+#include "presenters/decision_text.h"
+#include "readers/read_any.h"
+
+namespace switchpoint {
+namespace {
+
+struct UsageError {
+  std::string message;
+};
+
+std::string read_input(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError{fmt::format("{}: cannot open the file", path)};
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Writes OUT atomically: a temporary file beside it, renamed over it only when complete, so
+// a failure never leaves a partial output file.
+void write_atomically(const std::string& path, const std::string& content) {
+  const std::string tmp = fmt::format("{}.tmp.{}", path, static_cast<long>(::getpid()));
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw UsageError{fmt::format("{}: cannot write the output file", path)};
+    f << content;
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      throw UsageError{fmt::format("{}: writing failed", path)};
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw UsageError{fmt::format("{}: cannot replace the output file", path)};
+  }
+}
+
+void print_problems(std::ostream& err, const std::string& file, const ReadResult& rr) {
+  err << fmt::format("{}: invalid {} record, {} problem{}:\n", file, rr.format, rr.problems.size(),
+                     rr.problems.size() == 1 ? "" : "s");
+  for (const auto& p : rr.problems)
+    err << fmt::format("  {}{}: {}\n", file, p.location.empty() ? "" : " at " + p.location, p.message);
+}
+
+Date resolve_as_of(const PatientRecord& r, const std::string& as_of_text, const std::string& file) {
+  if (!as_of_text.empty()) {
+    auto d = Date::parse(as_of_text);
+    if (!d) throw UsageError{fmt::format("--as-of '{}': expected a date YYYY-MM-DD", as_of_text)};
+    return *d;
+  }
+  auto d = default_as_of(r);
+  if (!d) throw UsageError{fmt::format("{}: the record has no dated entry, so there is no as-of date; give --as-of", file)};
+  return *d;
+}
+
+std::string render(const Decision& d, const ReadResult& rr, const std::string& format) {
+  if (format == "json") return decision_to_json(d, InputSummary{rr.format, rr.skipped});
+  return decision_to_text(d);
+}
+
+int cmd_evaluate(const std::string& file, const std::string& as_of, const std::string& format,
+                 const std::string& out_path, std::ostream& out, std::ostream& err) {
+  const std::string bytes = read_input(file);
+  const ReadResult rr = read_record(bytes);
+  if (!rr.ok()) {
+    print_problems(err, file, rr);
+    return 2;
+  }
+  const Date at = resolve_as_of(*rr.record, as_of, file);
+  const std::string text = render(evaluate(*rr.record, at), rr, format);
+  if (out_path.empty()) out << text;
+  else write_atomically(out_path, text);
+  return 0;
+}
+
+int cmd_validate(const std::string& file, std::ostream& out, std::ostream& err) {
+  const ReadResult rr = read_record(read_input(file));
+  if (!rr.ok()) {
+    print_problems(err, file, rr);
+    return 2;
+  }
+  out << fmt::format("{}: valid {} record for patient {}\n", file, rr.format, rr.record->patient_id);
+  for (const auto& [what, n] : rr.skipped) out << fmt::format("  skipped {} × {}\n", n, what);
+  return 0;
+}
+
+int cmd_demo(std::ostream& out, std::ostream& err) {
+  int status = 0;
+  out << "switchpoint demo: the example patients of examples/, each as of its latest entry.\n\n";
+  for (const auto& ex : embedded_examples()) {
+    const ReadResult rr = read_record(ex.json);
+    if (!rr.ok()) {
+      print_problems(err, std::string(ex.name), rr);
+      status = 1;  // a shipped example that does not read is an internal error
+      continue;
+    }
+    const auto at = default_as_of(*rr.record);
+    if (!at) continue;
+    out << fmt::format("=== {} ===\n", ex.name);
+    out << decision_to_text(evaluate(*rr.record, *at)) << "\n";
+  }
+  return status;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"switchpoint: when to stop TACE and switch to systemic therapy in HCC.\n" +
+               std::string(kDecisionSupportNotice)};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("switchpoint ") + "engine " + kEngineVersion);
+
+  auto* demo = app.add_subcommand("demo", "Evaluate the built-in example patients and print their summaries");
+
+  std::string file, as_of, format = "text", out_path;
+  auto* evaluate_cmd = app.add_subcommand("evaluate", "Evaluate one patient record (native JSON or FHIR R4 Bundle)");
+  evaluate_cmd->add_option("FILE", file, "record file, or - for standard input")->required();
+  evaluate_cmd->add_option("--as-of", as_of, "replay the record as it stood on this date (YYYY-MM-DD)");
+  evaluate_cmd->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  evaluate_cmd->add_option("-o,--output", out_path, "write here (atomically) instead of standard output");
+
+  std::string validate_file;
+  auto* validate = app.add_subcommand("validate", "Check a record and list every problem; evaluates nothing");
+  validate->add_option("FILE", validate_file, "record file, or - for standard input")->required();
+
+  std::string rules_format = "md";
+  auto* rules = app.add_subcommand("rules", "Print the rule catalogue with sources and evidence grades");
+  rules->add_option("--format", rules_format, "md or json")->check(CLI::IsMember({"md", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help and version are "errors" with exit code 0 in CLI11; everything else is bad usage.
+    return app.exit(e, out, err) == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*demo) return cmd_demo(out, err);
+    if (*evaluate_cmd) return cmd_evaluate(file, as_of, format, out_path, out, err);
+    if (*validate) return cmd_validate(validate_file, out, err);
+    if (*rules) {
+      out << (rules_format == "json" ? catalogue_to_json() : catalogue_to_markdown());
+      return 0;
+    }
+  } catch (const UsageError& e) {
+    err << "switchpoint: " << e.message << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    err << "switchpoint: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace switchpoint

@@ -1,0 +1,28 @@
+#pragma once
+// The engine: a pure function from a patient record and an as-of date to a decision.
+// No files, sockets, clocks or globals: readers, presenters and the server wrap it.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+#include "core/scores/score.h"
+
+namespace switchpoint {
+
+inline constexpr const char* kDecisionSupportNotice =
+    "Decision support for clinicians, not a substitute for clinical judgement.";
+
+struct Decision {
+  std::string patient_id;
+  Date as_of;
+  std::vector<ScoreResult> scores;
+};
+
+// Evaluates the record as it stood on `as_of` (everything dated later is ignored).
+Decision evaluate(const PatientRecord& record, Date as_of);
+
+// The default as-of date: the record's latest entry, never today's date.
+std::optional<Date> default_as_of(const PatientRecord& record);
+
+}  // namespace switchpoint

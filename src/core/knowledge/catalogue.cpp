@@ -1,0 +1,57 @@
+#include "core/knowledge/catalogue.h"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace switchpoint {
+namespace {
+
+// Each area keeps its entries in its own file (rules_*.cpp); this joins them once.
+std::vector<RuleInfo> build_catalogue() {
+  std::vector<RuleInfo> all;
+  for (auto part : {score_rules(), refractoriness_rules()})
+    all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
+}  // namespace
+
+std::span<const RuleInfo> rule_catalogue() {
+  static const std::vector<RuleInfo> all = build_catalogue();
+  return all;
+}
+
+const RuleInfo& rule(std::string_view id) {
+  for (const auto& r : rule_catalogue())
+    if (r.id == id) return r;
+  throw std::logic_error("unknown rule id: " + std::string(id));
+}
+
+std::string_view to_string(Grade g) {
+  switch (g) {
+    case Grade::V: return "V";
+    case Grade::S: return "S";
+    case Grade::P: return "P";
+    case Grade::U: return "U";
+  }
+  return "?";
+}
+
+std::string_view to_string(RuleKind k) {
+  switch (k) {
+    case RuleKind::Score: return "score";
+    case RuleKind::Response: return "response";
+    case RuleKind::Candidacy: return "candidacy";
+    case RuleKind::Definition: return "definition";
+    case RuleKind::Criterion: return "criterion";
+    case RuleKind::Checkpoint: return "checkpoint";
+    case RuleKind::Regimen: return "regimen";
+    case RuleKind::Alert: return "alert";
+    case RuleKind::ProjectChoice: return "project-choice";
+  }
+  return "?";
+}
+
+}  // namespace switchpoint

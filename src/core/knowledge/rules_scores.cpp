@@ -1,0 +1,95 @@
+// Catalogue entries for project choices, scores (CLINICAL_RULES.md §2) and response (§3).
+#include <array>
+
+#include "core/knowledge/catalogue.h"
+
+namespace switchpoint {
+namespace {
+
+using K = RuleKind;
+using G = Grade;
+
+constexpr std::array kScoreRules{
+    // ---- project choices (grade P): where the sources give no number ------------------------
+    RuleInfo{"P-input-currency", K::ProjectChoice, "Which observation a score uses", G::P, "",
+             "switchpoint project choice",
+             "A score at a date uses the latest value on or before that date: labs and bedside "
+             "grades (ascites, encephalopathy, ECOG, weight) at most 30 days old, imaging at most "
+             "92 days old. Older values are reported as missing, never carried forward."},
+    RuleInfo{"P-bilirubin-floor", K::ProjectChoice, "Bilirubin plausibility floor 3 µmol/L", G::P, "",
+             "switchpoint project choice (CLINICAL_RULES.md §1 trap example)",
+             "Total bilirubin below 3 µmol/L is refused as a probable unit error (2.6 written "
+             "for mg/dL) instead of the 1 µmol/L floor of the rules table."},
+
+    // ---- scores (CLINICAL_RULES.md §2) ------------------------------------------------------
+    RuleInfo{"child-pugh", K::Score, "Child-Pugh score", G::V, "", "Pugh RN et al., Br J Surg 1973;60:646",
+             "1/2/3 points each: bilirubin < 2 / 2–3 / > 3 mg/dL (34.2 / 51.3 µmol/L); albumin "
+             "> 35 / 28–35 / < 28 g/L; INR < 1.7 / 1.7–2.3 / > 2.3 (or PT prolongation < 4 / 4–6 / "
+             "> 6 s when no INR); ascites none / slight / moderate-severe; encephalopathy none / "
+             "grade 1–2 / grade 3–4. Class A 5–6, B 7–9, C 10–15."},
+    RuleInfo{"albi", K::Score, "ALBI grade", G::V, "", "Johnson PJ et al., J Clin Oncol 2015;33:550",
+             "ALBI = 0.66 × log10(bilirubin µmol/L) − 0.085 × albumin g/L (some papers print "
+             "−0.0852; −0.085 is used). Grade 1 ≤ −2.60; 2 > −2.60 and ≤ −1.39; 3 > −1.39."},
+    RuleInfo{"malbi", K::Score, "Modified ALBI grade", G::S, "cut-off source unverified",
+             "Hiraoka A et al., Liver Cancer 2017",
+             "ALBI grade 2 split at −2.270: 2a ≤ −2.270, 2b > −2.270."},
+    RuleInfo{"up-to-seven", K::Score, "Up-to-seven criterion", G::V, "",
+             "Mazzaferro V et al., Lancet Oncol 2009;10:35",
+             "Largest tumour diameter (cm) + number of tumours ≤ 7: within; > 7: beyond."},
+    RuleInfo{"six-and-twelve", K::Score, "Six-and-twelve score", G::V, "", "Wang Q et al., J Hepatol 2019",
+             "Largest diameter (cm) + number of tumours: ≤ 6 low; > 6 and ≤ 12 intermediate; > 12 high."},
+    RuleInfo{"tumor-burden-score", K::Score, "Tumour burden score", G::S, "",
+             "Sasaki K et al., Ann Surg 2018 (via secondary source)",
+             "TBS = √(largest diameter cm² + number of tumours²)."},
+    RuleInfo{"hap", K::Score, "HAP score", G::V, "", "Kadalayil L et al., Ann Oncol 2013;24:2565",
+             "1 point each: albumin < 36 g/L; AFP > 400 ng/mL; bilirubin > 17 µmol/L; largest tumour "
+             "> 7 cm. HAP A 0, B 1, C 2, D ≥ 3."},
+    RuleInfo{"mhap-ii", K::Score, "mHAP-II score", G::V, "table", "Park Y et al., Liver Int 2016",
+             "HAP points + 1 point for ≥ 2 tumours; classes A 0, B 1, C 2, D ≥ 3."},
+    RuleInfo{"art", K::Score, "ART score (before the 2nd and later TACE)", G::S, "",
+             "Sieghart W et al., Hepatology 2013;57:2261",
+             "AST rise > 25% from before the first TACE: 4; Child-Pugh rise of 1 point: 1.5, of ≥ 2: "
+             "3; no radiological response (no mRECIST CR or PR) after the last TACE: 1. 0–1.5 favours "
+             "retreatment; ≥ 2.5 predicts poor outcome (median OS 6.6 vs 23.5 months)."},
+    RuleInfo{"abcr", K::Score, "ABCR score", G::U, "points not verified", "Adhoute X et al., J Hepatol 2015",
+             "AFP ≥ 200 ng/mL: 1; BCLC A 0 / B 2 / C 3; Child-Pugh rise ≥ 2: 2; radiological "
+             "response: −3. ≤ 0 favours retreatment; ≥ 4 no benefit. Informational only."},
+    RuleInfo{"moral", K::Score, "MoRAL score", G::S, "formula", "Lee JH et al., Ann Surg 2016",
+             "MoRAL = 11 × √(DCP mAU/mL) + 2 × √(AFP ng/mL)."},
+    RuleInfo{"moral-tace", K::Score, "MoRAL in the TACE setting", G::U, "found in no primary source",
+             "seed 004", "≥ 89.5 with a ≥ 5% rise after the first TACE → median OS < 10 months. "
+             "Informational only."},
+    RuleInfo{"kinki", K::Score, "Kinki criteria (BCLC B substaging)", G::S, "detail unverified",
+             "Kudo M et al., Dig Dis 2015", "B1: Child-Pugh 5–7 and within up-to-7; B2: Child-Pugh "
+             "5–7 and beyond; B3: Child-Pugh 8–9 (B3a within, B3b beyond). For BCLC B only."},
+    RuleInfo{"bolondi", K::Score, "Bolondi BCLC B subclassification", G::S, "",
+             "Bolondi L et al., Semin Liver Dis 2012", "B1: Child-Pugh 5–7, within up-to-7, ECOG 0; "
+             "B2: Child-Pugh 5–6, beyond; B3: Child-Pugh 7, beyond; B4: Child-Pugh 8–9, any. For BCLC B only."},
+    RuleInfo{"bclc-2022", K::Score, "BCLC 2022 stage", G::S, "",
+             "Reig M et al., J Hepatol 2022;76:681 (a 2025 update exists)",
+             "D: Child-Pugh C (end-stage liver function) or ECOG > 2. Else C: macrovascular invasion, "
+             "extrahepatic spread or ECOG 1–2. Else 0: single ≤ 2 cm; A: single, or 2–3 nodules each "
+             "≤ 3 cm; B: multinodular beyond A. Stages 0–C assume preserved liver function: with "
+             "Child-Pugh B this is said, not hidden."},
+
+    // ---- response (CLINICAL_RULES.md §3) ----------------------------------------------------
+    RuleInfo{"mrecist", K::Response, "mRECIST response", G::V, "target rules V; overall S",
+             "Lencioni R, Llovet JM, Semin Liver Dis 2010;30:52",
+             "Targets: ≤ 5 (≤ 2 per organ) measurable arterially enhancing lesions ≥ 1 cm, viable "
+             "diameter summed. CR: no enhancement in any target. PR: ≥ 30% decrease from baseline. "
+             "PD: ≥ 20% increase from the nadir. SD otherwise. Overall PD with target PD, non-target "
+             "PD or any new lesion; CR only with target and non-target CR and no new lesion; target "
+             "CR with persisting non-target lesions is PR. A recorded category is used when given; "
+             "a disagreement with the measurements is shown."},
+    RuleInfo{"jsh-te", K::Response, "JSH treatment effect (TE) grade", G::V, "",
+             "RECICL 2015 (Kudo M et al., Liver Cancer 2016)",
+             "Per treated tumour, 1–3 months after TACE: TE4 100% necrosis or 100% shrinkage; "
+             "TE1 enlargement ≥ 50% irrespective of necrosis; TE3 necrosis or shrinkage 50% to < 100%; "
+             "TE2 otherwise. Viable fraction = 100% − necrosis%."},
+};
+
+}  // namespace
+
+std::span<const RuleInfo> score_rules() { return kScoreRules; }
+
+}  // namespace switchpoint

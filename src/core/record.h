@@ -1,0 +1,178 @@
+#pragma once
+// The patient record: a dated timeline in canonical units. Readers build it and guarantee its
+// invariants (every value converted and plausible, every list sorted by date); the engine
+// never sees raw units or unsorted data. Field names carry their units.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/units.h"
+
+namespace switchpoint {
+
+// One dated lab value, canonical unit given by its series. The value as entered is kept
+// for the evidence shown to clinicians ("3.0 mg/dL = 51.3 µmol/L").
+struct LabValue {
+  Date date;
+  double value = 0;           // canonical unit
+  double entered_value = 0;   // as given
+  std::string entered_unit;   // as given
+};
+
+using LabSeries = std::vector<LabValue>;  // sorted by date, ascending
+
+struct Labs {
+  LabSeries bilirubin_umol_per_l;
+  LabSeries albumin_g_per_l;
+  LabSeries inr;
+  LabSeries pt_prolongation_s;
+  LabSeries ast_u_per_l;
+  LabSeries alt_u_per_l;
+  LabSeries platelets_1e9_per_l;
+  LabSeries creatinine_umol_per_l;
+  LabSeries afp_ng_per_ml;
+  LabSeries dcp_mau_per_ml;
+
+  const LabSeries& of(Quantity q) const;
+  LabSeries& of(Quantity q);
+};
+
+enum class Ascites : std::uint8_t { None, Slight, ModerateSevere };
+enum class Encephalopathy : std::uint8_t { None, Grade1to2, Grade3to4 };
+
+// A dated bedside assessment; any part may be absent.
+struct ClinicalAssessment {
+  Date date;
+  std::optional<Ascites> ascites;
+  std::optional<Encephalopathy> encephalopathy;
+  std::optional<int> ecog;  // 0..5
+  std::optional<LabValue> weight_kg;
+};
+
+enum class MrecistCategory : std::uint8_t { CR, PR, SD, PD };
+enum class VascularInvasion : std::uint8_t { Absent, Branch, MainPortalVein };
+enum class NonTargetStatus : std::uint8_t { Absent, CR, NonCRNonPD, PD };
+enum class Morphology : std::uint8_t {
+  SimpleNodular,
+  ConfluentMultinodular,
+  MassiveInfiltrative,
+  ExtranodularGrowth,
+  PoorlyDifferentiated,
+  MultipleDisseminated,
+  SarcomatousChange,
+};
+
+// mRECIST target lesion: longest diameter of the viable (arterially enhancing) part.
+struct TargetLesion {
+  std::string id;
+  double viable_diameter_cm = 0;
+};
+
+// One imaging study (CT or MRI) and what was read from it. Absent = not reported.
+struct ImagingStudy {
+  Date date;
+  std::string modality;  // "CT", "MRI", … (informational)
+  std::optional<int> intrahepatic_tumor_count;
+  std::optional<double> largest_diameter_cm;
+  // mRECIST measurements: present only when targets were measured on this study.
+  std::optional<std::vector<TargetLesion>> target_lesions;
+  std::optional<NonTargetStatus> nontarget;
+  std::optional<int> new_lesions;  // new typical HCC ≥ 1 cm since the previous study
+  std::optional<MrecistCategory> mrecist_recorded;
+  std::optional<double> viable_tumor_percent;         // viable part of the treated nodules
+  std::optional<double> treated_size_change_percent;  // change of the treated nodules' size
+  std::optional<VascularInvasion> vascular_invasion;
+  std::optional<bool> extrahepatic_spread;
+  std::optional<Morphology> morphology;
+  std::optional<bool> bilobar;
+  std::optional<double> liver_occupation_percent;
+  std::optional<bool> bile_duct_invasion;
+};
+
+struct TaceSession {
+  Date date;
+  std::string technique;       // "cTACE", "DEB-TACE" (informational)
+  std::optional<bool> selective;
+};
+
+enum class StopReason : std::uint8_t { Progression, Intolerance, Completed, Other };
+
+struct SystemicTherapy {
+  std::string regimen;  // regimen id of CLINICAL_RULES.md §7
+  Date start;
+  std::optional<Date> end;  // absent: ongoing
+  std::optional<StopReason> stop_reason;
+  // Tolerance over the last 28 days of treatment (regorafenib needs ≥ 400 mg/day sorafenib
+  // on ≥ 20 of the last 28 days).
+  std::optional<double> dose_mg_per_day;
+  std::optional<int> days_at_dose_last_28;
+};
+
+enum class Varices : std::uint8_t { None, LowRisk, HighRiskUntreated, Treated };
+
+struct Endoscopy {
+  Date date;
+  Varices varices = Varices::None;
+};
+
+enum class ConditionKind : std::uint8_t {
+  ActiveAutoimmuneDisease,
+  SolidOrganTransplant,
+  VaricealBleeding,
+  UncontrolledHypertension,
+  MajorBleeding,
+  ArterialThrombosis,
+};
+
+struct Condition {
+  ConditionKind kind;
+  std::optional<Date> onset;
+  std::optional<Date> abatement;  // absent: still active
+};
+
+struct PatientRecord {
+  std::string patient_id;
+  std::optional<Date> birth_date;
+  // Whether curative options (resection, transplantation, ablation) were judged unsuitable;
+  // the candidacy rules of APASL, KLCA-NCC and JSH need it. Absent = not stated.
+  std::optional<bool> curative_treatment_unsuitable;
+
+  Labs labs;
+  std::vector<ClinicalAssessment> clinical;  // sorted by date
+  std::vector<ImagingStudy> imaging;         // sorted by date
+  std::vector<TaceSession> tace;             // sorted by date
+  std::vector<SystemicTherapy> systemic;     // sorted by start
+  std::vector<Endoscopy> endoscopies;        // sorted by date
+  std::vector<Condition> conditions;
+
+  // The date of the latest dated entry: the default as-of date (never today's date).
+  std::optional<Date> latest_entry_date() const;
+  // The record as it stood on `as_of`: everything dated after it removed.
+  PatientRecord as_of(Date as_of) const;
+  // Restores the invariants (sorted timelines) after a reader filled the record.
+  void sort_timelines();
+};
+
+std::string_view to_string(Ascites);
+std::string_view to_string(Encephalopathy);
+std::string_view to_string(MrecistCategory);
+std::string_view to_string(VascularInvasion);
+std::string_view to_string(NonTargetStatus);
+std::string_view to_string(Morphology);
+std::string_view to_string(StopReason);
+std::string_view to_string(Varices);
+std::string_view to_string(ConditionKind);
+
+std::optional<Ascites> parse_ascites(std::string_view);
+std::optional<Encephalopathy> parse_encephalopathy(std::string_view);
+std::optional<MrecistCategory> parse_mrecist(std::string_view);
+std::optional<VascularInvasion> parse_vascular_invasion(std::string_view);
+std::optional<NonTargetStatus> parse_nontarget(std::string_view);
+std::optional<Morphology> parse_morphology(std::string_view);
+std::optional<StopReason> parse_stop_reason(std::string_view);
+std::optional<Varices> parse_varices(std::string_view);
+std::optional<ConditionKind> parse_condition_kind(std::string_view);
+
+}  // namespace switchpoint

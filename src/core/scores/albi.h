@@ -1,0 +1,31 @@
+#pragma once
+// ALBI (rule "albi"; Johnson PJ et al., J Clin Oncol 2015; grade V) and modified ALBI grade
+// (rule "malbi"; Hiraoka A et al., Liver Cancer 2017; grade S).
+#include <optional>
+#include <string>
+
+#include "core/record.h"
+#include "core/scores/score.h"
+
+namespace switchpoint {
+
+// 0.66 × log10(bilirubin µmol/L) − 0.085 × albumin g/L. The source's coefficient is printed
+// as −0.085 in the original and −0.0852 in some later papers; −0.085 is used.
+double albi_value(double bilirubin_umol_per_l, double albumin_g_per_l);
+int albi_grade(double albi);               // 1 ≤ −2.60 < 2 ≤ −1.39 < 3
+std::string_view malbi_grade(double albi); // "1", "2a" (≤ −2.270), "2b", "3"
+
+struct Albi {
+  double value = 0;
+  int grade = 0;
+  std::string_view mgrade;
+};
+
+struct AlbiResult {
+  std::optional<Albi> value;
+  ScoreResult report;
+};
+
+AlbiResult albi(const PatientRecord& r, Date at);
+
+}  // namespace switchpoint

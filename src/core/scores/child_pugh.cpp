@@ -1,0 +1,113 @@
+#include "core/scores/child_pugh.h"
+
+#include <fmt/format.h>
+
+#include "core/timeline.h"
+
+namespace switchpoint {
+
+namespace {
+constexpr double kBilirubin2mgdl = 2.0 * 17.1;  // 34.2 µmol/L
+constexpr double kBilirubin3mgdl = 3.0 * 17.1;  // 51.3 µmol/L
+}  // namespace
+
+int child_pugh_bilirubin_points(double v) {
+  if (below(v, kBilirubin2mgdl)) return 1;
+  if (at_most(v, kBilirubin3mgdl)) return 2;
+  return 3;
+}
+
+int child_pugh_albumin_points(double v) {
+  if (above(v, 35.0)) return 1;
+  if (at_least(v, 28.0)) return 2;
+  return 3;
+}
+
+int child_pugh_inr_points(double v) {
+  if (below(v, 1.7)) return 1;
+  if (at_most(v, 2.3)) return 2;
+  return 3;
+}
+
+int child_pugh_pt_points(double v) {
+  if (below(v, 4.0)) return 1;
+  if (at_most(v, 6.0)) return 2;
+  return 3;
+}
+
+int child_pugh_ascites_points(Ascites a) {
+  switch (a) {
+    case Ascites::None: return 1;
+    case Ascites::Slight: return 2;
+    case Ascites::ModerateSevere: return 3;
+  }
+  return 3;
+}
+
+int child_pugh_encephalopathy_points(Encephalopathy e) {
+  switch (e) {
+    case Encephalopathy::None: return 1;
+    case Encephalopathy::Grade1to2: return 2;
+    case Encephalopathy::Grade3to4: return 3;
+  }
+  return 3;
+}
+
+char child_pugh_class(int points) {
+  if (points <= 6) return 'A';
+  if (points <= 9) return 'B';
+  return 'C';
+}
+
+ChildPughResult child_pugh(const PatientRecord& r, Date at) {
+  ChildPughResult out{std::nullopt, start_score("child_pugh", "child-pugh", at)};
+  ScoreResult& rep = out.report;
+  int points = 0;
+  bool complete = true;
+
+  auto lab = [&](Quantity q, const char* name, int (*score)(double)) {
+    if (const LabValue* v = latest_lab(r.labs.of(q), at)) {
+      const int p = score(v->value);
+      points += p;
+      rep.used.push_back({std::string(spec_of(q).key), v->date, fmt::format("{} → {} point{}", describe(*v, q), p, p == 1 ? "" : "s")});
+    } else {
+      complete = false;
+      rep.missing.emplace_back(name);
+    }
+  };
+  lab(Quantity::Bilirubin, "bilirubin", child_pugh_bilirubin_points);
+  lab(Quantity::Albumin, "albumin", child_pugh_albumin_points);
+  if (latest_lab(r.labs.pt_prolongation_s, at) != nullptr && latest_lab(r.labs.inr, at) == nullptr)
+    lab(Quantity::PtProlongation, "pt_prolongation", child_pugh_pt_points);
+  else
+    lab(Quantity::Inr, "inr (or pt_prolongation)", child_pugh_inr_points);
+
+  if (const auto* c = latest_ascites(r, at)) {
+    const int p = child_pugh_ascites_points(*c->ascites);
+    points += p;
+    rep.used.push_back({"ascites", c->date, fmt::format("{} → {} point{}", to_string(*c->ascites), p, p == 1 ? "" : "s")});
+  } else {
+    complete = false;
+    rep.missing.emplace_back("ascites");
+  }
+  if (const auto* c = latest_encephalopathy(r, at)) {
+    const int p = child_pugh_encephalopathy_points(*c->encephalopathy);
+    points += p;
+    rep.used.push_back({"encephalopathy", c->date,
+                        fmt::format("{} → {} point{}", to_string(*c->encephalopathy), p, p == 1 ? "" : "s")});
+  } else {
+    complete = false;
+    rep.missing.emplace_back("encephalopathy");
+  }
+  if (!complete) return out;
+
+  const ChildPugh cp{points, child_pugh_class(points)};
+  out.value = cp;
+  rep.computed = true;
+  rep.summary = fmt::format("{} points, class {}", cp.points, cp.cls);
+  rep.fields.push_back({"points", cp.points});
+  rep.fields.push_back({"class", std::string(1, cp.cls)});
+  return out;
+}
+
+}  // namespace switchpoint

@@ -1,0 +1,49 @@
+#include "core/timeline.h"
+
+#include <fmt/format.h>
+
+#include "core/units.h"
+
+namespace switchpoint {
+
+const LabValue* latest_lab(const LabSeries& series, Date at, int window_days) {
+  for (auto it = series.rbegin(); it != series.rend(); ++it) {
+    if (it->date > at) continue;
+    return days_between(it->date, at) <= window_days ? &*it : nullptr;
+  }
+  return nullptr;
+}
+
+namespace {
+template <typename Pred>
+const ClinicalAssessment* latest_clinical(const PatientRecord& r, Date at, Pred has) {
+  for (auto it = r.clinical.rbegin(); it != r.clinical.rend(); ++it) {
+    if (it->date > at) continue;
+    if (days_between(it->date, at) > kClinicalWindowDays) return nullptr;
+    if (has(*it)) return &*it;
+  }
+  return nullptr;
+}
+}  // namespace
+
+const ClinicalAssessment* latest_ascites(const PatientRecord& r, Date at) {
+  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.ascites.has_value(); });
+}
+const ClinicalAssessment* latest_encephalopathy(const PatientRecord& r, Date at) {
+  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.encephalopathy.has_value(); });
+}
+const ClinicalAssessment* latest_ecog(const PatientRecord& r, Date at) {
+  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.ecog.has_value(); });
+}
+const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at) {
+  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.weight_kg.has_value(); });
+}
+
+std::string describe(const LabValue& v, Quantity q) {
+  const QuantitySpec& s = spec_of(q);
+  const std::string canonical = fmt::format("{:g} {}", v.value, s.canonical_unit);
+  if (v.entered_unit.empty() || v.entered_value == v.value) return canonical;
+  return fmt::format("{:g} {} = {}", v.entered_value, v.entered_unit, canonical);
+}
+
+}  // namespace switchpoint

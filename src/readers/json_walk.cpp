@@ -1,0 +1,187 @@
+#include "readers/json_walk.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace switchpoint::json {
+
+using simdjson::dom::element_type;
+
+std::string pointer_escape(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string child(const std::string& ptr, std::string_view key) { return ptr + "/" + pointer_escape(key); }
+std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
+
+std::string type_name(element_type t) {
+  switch (t) {
+    case element_type::ARRAY: return "array";
+    case element_type::OBJECT: return "object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return "number";
+    case element_type::STRING: return "string";
+    case element_type::BOOL: return "boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "value";
+}
+
+std::string render(simdjson::dom::element e) {
+  std::string s = simdjson::minify(e);
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+
+std::optional<simdjson::dom::element> Walker::field(simdjson::dom::object o, const std::string& ptr,
+                                                    std::string_view key, bool required) {
+  simdjson::dom::element e;
+  if (o.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
+    if (required) problem(child(ptr, key), fmt::format("required field '{}' is missing", key));
+    return std::nullopt;
+  }
+  return e;
+}
+
+std::optional<simdjson::dom::object> Walker::object(simdjson::dom::object o, const std::string& ptr,
+                                                    std::string_view key, bool required) {
+  auto e = field(o, ptr, key, required);
+  if (!e) return std::nullopt;
+  simdjson::dom::object out;
+  if (e->get(out) != simdjson::SUCCESS) {
+    problem(child(ptr, key), fmt::format("'{}' must be an object, found {} {}", key, type_name(e->type()), render(*e)));
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<simdjson::dom::array> Walker::array(simdjson::dom::object o, const std::string& ptr,
+                                                  std::string_view key, bool required) {
+  auto e = field(o, ptr, key, required);
+  if (!e) return std::nullopt;
+  simdjson::dom::array out;
+  if (e->get(out) != simdjson::SUCCESS) {
+    problem(child(ptr, key), fmt::format("'{}' must be an array, found {} {}", key, type_name(e->type()), render(*e)));
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<std::string> Walker::string(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                          bool required) {
+  auto e = field(o, ptr, key, required);
+  if (!e) return std::nullopt;
+  std::string_view out;
+  if (e->get(out) != simdjson::SUCCESS) {
+    problem(child(ptr, key), fmt::format("'{}' must be a string, found {} {}", key, type_name(e->type()), render(*e)));
+    return std::nullopt;
+  }
+  return std::string(out);
+}
+
+std::optional<Date> Walker::date(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                 bool required) {
+  auto s = string(o, ptr, key, required);
+  if (!s) return std::nullopt;
+  if (auto d = Date::parse(*s)) return d;
+  problem(child(ptr, key), fmt::format("'{}' is '{}'; expected a real calendar date YYYY-MM-DD between "
+                                       "1900 and 2200",
+                                       key, *s));
+  return std::nullopt;
+}
+
+std::optional<double> Walker::number(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                     bool required) {
+  auto e = field(o, ptr, key, required);
+  if (!e) return std::nullopt;
+  double out = 0;
+  if (e->get(out) != simdjson::SUCCESS) {
+    problem(child(ptr, key), fmt::format("'{}' must be a number, found {} {}", key, type_name(e->type()), render(*e)));
+    return std::nullopt;
+  }
+  if (!std::isfinite(out)) {
+    problem(child(ptr, key), fmt::format("'{}' must be a finite number", key));
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<int> Walker::integer(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                   bool required, long min, long max) {
+  auto e = field(o, ptr, key, required);
+  if (!e) return std::nullopt;
+  int64_t out = 0;
+  if (e->get(out) != simdjson::SUCCESS) {
+    problem(child(ptr, key), fmt::format("'{}' must be a whole number, found {} {}", key, type_name(e->type()),
+                                         render(*e)));
+    return std::nullopt;
+  }
+  if (out < min || out > max) {
+    problem(child(ptr, key), fmt::format("'{}' is {}; expected a whole number from {} to {}", key, out, min, max));
+    return std::nullopt;
+  }
+  return static_cast<int>(out);
+}
+
+std::optional<bool> Walker::boolean(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                    bool required) {
+  auto e = field(o, ptr, key, required);
+  if (!e) return std::nullopt;
+  bool out = false;
+  if (e->get(out) != simdjson::SUCCESS) {
+    problem(child(ptr, key), fmt::format("'{}' must be true or false, found {} {}", key, type_name(e->type()),
+                                         render(*e)));
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<double> Walker::bounded(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                      bool required, double min, double max, std::string_view what) {
+  auto v = number(o, ptr, key, required);
+  if (!v) return std::nullopt;
+  if (*v < min || *v > max) {
+    problem(child(ptr, key), fmt::format("'{}' is {}; expected {} from {} to {}", key, *v, what, min, max));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<LabValue> Walker::quantity(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                         bool required, Quantity q, Date date) {
+  auto obj = object(o, ptr, key, required);
+  if (!obj) return std::nullopt;
+  const std::string p = child(ptr, key);
+  only_keys(*obj, p, {"value", "unit"});
+  auto value = number(*obj, p, "value", true);
+  auto unit = string(*obj, p, "unit", false);
+  if (!value) return std::nullopt;
+  Converted c = to_canonical(q, *value, unit.value_or(""));
+  if (!c.canonical) {
+    problem(p, std::string(key) + ": " + c.problem);
+    return std::nullopt;
+  }
+  return LabValue{date, *c.canonical, *value, unit.value_or("")};
+}
+
+void Walker::only_keys(simdjson::dom::object o, const std::string& ptr,
+                       std::initializer_list<std::string_view> known) {
+  for (auto [k, v] : o) {
+    bool ok = false;
+    for (auto n : known) ok = ok || n == k;
+    if (!ok) {
+      std::string list;
+      for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
+      problem(child(ptr, k), fmt::format("unknown field '{}' (a typo?); known fields here: {}", k, list));
+    }
+  }
+}
+
+}  // namespace switchpoint::json

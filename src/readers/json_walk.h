@@ -1,0 +1,70 @@
+#pragma once
+// Typed access to a simdjson DOM with JSON-pointer bookkeeping: every accessor records a
+// problem (pointer, field, value, expectation) instead of stopping at the first one.
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/units.h"
+#include "readers/problems.h"
+
+namespace switchpoint::json {
+
+std::string pointer_escape(std::string_view key);
+std::string child(const std::string& ptr, std::string_view key);
+std::string child(const std::string& ptr, std::size_t index);
+std::string type_name(simdjson::dom::element_type t);
+std::string render(simdjson::dom::element e);  // short rendering of a value for messages
+
+class Walker {
+ public:
+  explicit Walker(std::vector<Problem>& problems) : problems_(problems) {}
+
+  void problem(std::string ptr, std::string message) { problems_.push_back({std::move(ptr), std::move(message)}); }
+
+  // Field accessors: `required` missing fields are problems; present fields of the wrong
+  // type are always problems.
+  std::optional<simdjson::dom::element> field(simdjson::dom::object o, const std::string& ptr,
+                                              std::string_view key, bool required);
+  std::optional<simdjson::dom::object> object(simdjson::dom::object o, const std::string& ptr,
+                                              std::string_view key, bool required);
+  std::optional<simdjson::dom::array> array(simdjson::dom::object o, const std::string& ptr,
+                                            std::string_view key, bool required);
+  std::optional<std::string> string(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                    bool required);
+  std::optional<Date> date(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required);
+  std::optional<double> number(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                               bool required);
+  std::optional<int> integer(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                             bool required, long min, long max);
+  std::optional<bool> boolean(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                              bool required);
+  // A number within [min, max] (inclusive), e.g. a percentage.
+  std::optional<double> bounded(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                bool required, double min, double max, std::string_view what);
+  // {"value": n, "unit": "…"} converted to the canonical unit of q.
+  std::optional<LabValue> quantity(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                   bool required, Quantity q, Date date);
+  // A string mapped through `parse`; an unknown spelling lists the accepted ones.
+  template <typename E, typename Parse>
+  std::optional<E> enumeration(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                               bool required, Parse parse, std::string_view accepted) {
+    auto s = string(o, ptr, key, required);
+    if (!s) return std::nullopt;
+    if (auto e = parse(*s)) return e;
+    problem(child(ptr, key), "'" + *s + "' is not a known " + std::string(key) + "; expected one of: " +
+                                 std::string(accepted));
+    return std::nullopt;
+  }
+  // Every key of `o` must be one of `known`; others are reported (they are usually typos).
+  void only_keys(simdjson::dom::object o, const std::string& ptr, std::initializer_list<std::string_view> known);
+
+ private:
+  std::vector<Problem>& problems_;
+};
+
+}  // namespace switchpoint::json

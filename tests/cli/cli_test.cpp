@@ -1,0 +1,52 @@
+// The command line run in-process: exit codes and outputs of INTERFACES.md.
+#include "cli/commands.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <vector>
+
+namespace switchpoint {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+CliRun run(std::vector<std::string> args) {
+  args.insert(args.begin(), "switchpoint");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+const std::string kExample = std::string(SWITCHPOINT_SOURCE_DIR) + "/examples/01-responding-patient.json";
+
+TEST(Cli, DemoPrintsEveryExampleWithNotice) {
+  const CliRun r = run({"demo"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("demo-001"), std::string::npos);
+  EXPECT_NE(r.out.find("not a substitute for clinical judgement"), std::string::npos);
+}
+
+TEST(Cli, EvaluateIsDeterministic) {
+  const CliRun a = run({"evaluate", kExample, "--format", "json"});
+  const CliRun b = run({"evaluate", kExample, "--format", "json"});
+  EXPECT_EQ(a.code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out.find("\"schema\": \"switchpoint.decision/1\""), std::string::npos);
+}
+
+TEST(Cli, MissingFileIsUsageError) {
+  const CliRun r = run({"evaluate", "/nonexistent/file.json"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("/nonexistent/file.json"), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandIsUsageError) { EXPECT_EQ(run({"frobnicate"}).code, 2); }
+
+}  // namespace
+}  // namespace switchpoint

@@ -1,0 +1,53 @@
+// The native reader: examples read cleanly; problems are reported with their JSON pointers.
+#include "readers/native_json.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace switchpoint {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+TEST(NativeJson, ExampleReads) {
+  const auto rr = read_native_json(slurp(std::string(SWITCHPOINT_SOURCE_DIR) + "/examples/01-responding-patient.json"));
+  ASSERT_TRUE(rr.ok()) << (rr.problems.empty() ? "" : rr.problems[0].location + " " + rr.problems[0].message);
+  EXPECT_EQ(rr.record->patient_id, "demo-001");
+  ASSERT_EQ(rr.record->labs.bilirubin_umol_per_l.size(), 2u);
+  EXPECT_NEAR(rr.record->labs.bilirubin_umol_per_l[0].value, 0.9 * 17.1, 1e-9);
+  EXPECT_NEAR(rr.record->labs.albumin_g_per_l[0].value, 41.0, 1e-9);
+  EXPECT_NEAR(*rr.record->imaging[0].largest_diameter_cm, 4.2, 1e-9);
+}
+
+TEST(NativeJson, AlbuminInWrongUnitNamesLikelyUnitAndPointer) {
+  const auto rr = read_native_json(R"({"schema":"switchpoint.record/1","patient":{"id":"x"},
+    "labs":[{"date":"2024-01-01","test":"albumin","value":35,"unit":"g/dL"}]})");
+  ASSERT_FALSE(rr.ok());
+  ASSERT_EQ(rr.problems.size(), 1u);
+  EXPECT_EQ(rr.problems[0].location, "/labs/0");
+  EXPECT_NE(rr.problems[0].message.find("albumin 35 g/dL"), std::string::npos) << rr.problems[0].message;
+  EXPECT_NE(rr.problems[0].message.find("did you mean g/L?"), std::string::npos) << rr.problems[0].message;
+}
+
+TEST(NativeJson, ReportsEveryProblemNotOnlyTheFirst) {
+  const auto rr = read_native_json(R"({"schema":"switchpoint.record/1","patient":{"id":"x"},
+    "labs":[{"date":"2024-01-01","test":"bilirubin","value":2.6,"unit":"umol/L"},
+            {"date":"2024-02-30","test":"inr","value":1.1,"unit":"INR"},
+            {"date":"2024-01-01","test":"albumin","value":40}]})");
+  ASSERT_EQ(rr.problems.size(), 3u);
+  EXPECT_EQ(rr.problems[0].location, "/labs/0");
+  EXPECT_NE(rr.problems[0].message.find("did you mean mg/dL?"), std::string::npos) << rr.problems[0].message;
+  EXPECT_EQ(rr.problems[1].location, "/labs/1/date");
+  EXPECT_EQ(rr.problems[2].location, "/labs/2/unit");
+  EXPECT_NE(rr.problems[2].message.find("unit is missing"), std::string::npos) << rr.problems[2].message;
+}
+
+}  // namespace
+}  // namespace switchpoint
