@@ -1,5 +1,6 @@
 #include "core/engine.h"
 
+#include "core/refractoriness/definitions.h"
 #include "core/scores/all_scores.h"
 
 namespace switchpoint {
@@ -12,6 +13,10 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   d.patient_id = r.patient_id;
   d.as_of = as_of;
   d.scores = compute_scores(r, as_of);
+  d.tace_candidacy = evaluate_candidacy(r, as_of, d.scores);
+  d.history = build_tace_history(r, as_of);
+  d.refractoriness = evaluate_refractoriness(r, d.history);
+  d.checkpoint = evaluate_checkpoint(r, d.history, d.scores, d.refractoriness);
   return d;
 }
 

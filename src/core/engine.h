@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "core/candidacy.h"
+#include "core/checkpoint.h"
 #include "core/record.h"
+#include "core/refractoriness/result.h"
+#include "core/refractoriness/tace_history.h"
 #include "core/scores/score.h"
 
 namespace switchpoint {
@@ -17,6 +21,10 @@ struct Decision {
   std::string patient_id;
   Date as_of;
   std::vector<ScoreResult> scores;
+  std::vector<CandidacyResult> tace_candidacy;
+  TaceHistory history;
+  std::vector<DefinitionResult> refractoriness;
+  Checkpoint checkpoint;
 };
 
 // Evaluates the record as it stood on `as_of` (everything dated later is ignored).

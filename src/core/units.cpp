@@ -14,15 +14,17 @@ constexpr std::array kInr{UnitAlias{"{INR}", 1.0}, UnitAlias{"INR", 1.0}, UnitAl
 constexpr std::array kSeconds{UnitAlias{"s", 1.0}, UnitAlias{"sec", 1.0}};
 constexpr std::array kEnzyme{UnitAlias{"U/L", 1.0}, UnitAlias{"IU/L", 1.0},
                              UnitAlias{"[IU]/L", 1.0}};
+// "µ" is accepted both as the micro sign (U+00B5) and the Greek mu (U+03BC) wherever it occurs.
 constexpr std::array kPlatelets{UnitAlias{"10*9/L", 1.0}, UnitAlias{"10^9/L", 1.0},
                                 UnitAlias{"10*3/uL", 1.0}, UnitAlias{"10^3/uL", 1.0},
                                 UnitAlias{"10^3/µL", 1.0}, UnitAlias{"10*3/µL", 1.0},
-                                UnitAlias{"/uL", 0.001}, UnitAlias{"/µL", 0.001}};
+                                UnitAlias{"10^3/μL", 1.0}, UnitAlias{"10*3/μL", 1.0},
+                                UnitAlias{"/uL", 0.001}, UnitAlias{"/µL", 0.001}, UnitAlias{"/μL", 0.001}};
 constexpr std::array kCreatinine{UnitAlias{"umol/L", 1.0}, UnitAlias{"µmol/L", 1.0},
                                  UnitAlias{"μmol/L", 1.0}, UnitAlias{"mg/dL", 88.4}};
 // IU/mL × 1.21: the WHO AFP standard (1 IU = 1.21 ng).
 constexpr std::array kAfp{UnitAlias{"ng/mL", 1.0}, UnitAlias{"ug/L", 1.0}, UnitAlias{"µg/L", 1.0},
-                          UnitAlias{"[IU]/mL", 1.21}, UnitAlias{"IU/mL", 1.21}};
+                          UnitAlias{"μg/L", 1.0}, UnitAlias{"[IU]/mL", 1.21}, UnitAlias{"IU/mL", 1.21}};
 constexpr std::array kDcp{UnitAlias{"mAU/mL", 1.0}, UnitAlias{"m[arb'U]/mL", 1.0},
                           UnitAlias{"{mAU}/mL", 1.0}};
 constexpr std::array kWeight{UnitAlias{"kg", 1.0}, UnitAlias{"lb", 0.4536},

@@ -25,6 +25,119 @@ void write_field_value(JsonWriter& w, const FieldValue& v) {
       v);
 }
 
+void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& v) {
+  w.key(key).begin_array();
+  for (const auto& s : v) w.value(s);
+  w.end_array();
+}
+
+void write_optional_date(JsonWriter& w, std::string_view key, const std::optional<Date>& d) {
+  w.key(key);
+  if (d) w.value(d->iso());
+  else w.null();
+}
+
+void write_candidacy(JsonWriter& w, const std::vector<CandidacyResult>& list) {
+  w.key("tace_candidacy").begin_array();
+  for (const auto& c : list) {
+    w.begin_object();
+    w.field("guideline", c.guideline);
+    w.key("candidate");
+    if (c.candidate) w.value(*c.candidate);
+    else w.null();
+    write_strings(w, "reasons", c.reasons);
+    write_strings(w, "missing", c.missing);
+    write_rule_ref(w, *c.rule);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_criterion(JsonWriter& w, const CriterionResult& c) {
+  w.begin_object();
+  w.field("id", c.id);
+  w.key("met");
+  if (c.state == CriterionState::NotJudgeable) w.null();
+  else w.value(c.state == CriterionState::Met);
+  write_optional_date(w, "on", c.on);
+  write_strings(w, "evidence", c.evidence);
+  write_strings(w, "missing", c.missing);
+  if (!c.notes.empty()) write_strings(w, "notes", c.notes);
+  write_rule_ref(w, *c.rule);
+  w.end_object();
+}
+
+void write_refractoriness(JsonWriter& w, const std::vector<DefinitionResult>& defs) {
+  w.key("refractoriness").begin_array();
+  for (const auto& d : defs) {
+    w.begin_object();
+    w.field("definition", d.id);
+    w.field("grade", to_string(d.rule->grade));
+    w.field("status", to_string(d.status));
+    write_optional_date(w, "since", d.since);
+    w.key("criteria").begin_array();
+    for (const auto& c : d.criteria) write_criterion(w, c);
+    w.end_array();
+    write_strings(w, "missing", d.missing);
+    if (!d.notes.empty()) write_strings(w, "notes", d.notes);
+    write_rule_ref(w, *d.rule);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_question(JsonWriter& w, const CheckpointQuestion& q) {
+  w.begin_object();
+  w.field("answer", to_string(q.answer));
+  write_strings(w, "reasons", q.reasons);
+  write_strings(w, "obtain", q.obtain);
+  w.end_object();
+}
+
+void write_checkpoint(JsonWriter& w, const Checkpoint& c) {
+  w.key("checkpoint").begin_object();
+  w.field("verdict", to_string(c.verdict));
+  w.field("sustained_response", to_string(c.sustained_response.answer));
+  w.field("liver_function", to_string(c.liver_function.answer));
+  write_strings(w, "reasons", c.reasons);
+  write_strings(w, "obtain", c.obtain);
+  w.key("questions").begin_object();
+  w.key("sustained_response");
+  write_question(w, c.sustained_response);
+  w.key("liver_function");
+  write_question(w, c.liver_function);
+  w.end_object();
+  write_rule_ref(w, rule("checkpoint/verdict"));
+  w.end_object();
+}
+
+void write_sessions(JsonWriter& w, const TaceHistory& h) {
+  w.key("tace_sessions").begin_array();
+  for (const auto& a : h.sessions) {
+    w.begin_object();
+    w.field("session", static_cast<int>(a.session_index + 1));
+    w.field("date", a.session_date.iso());
+    w.key("response_assessment").begin_object();
+    w.field("state", a.state == AssessmentState::Assessed ? "assessed"
+                     : a.state == AssessmentState::Pending ? "pending" : "missing");
+    if (a.study_date) {
+      w.field("imaging_date", a.study_date->iso());
+      w.field("days_after_session", a.days_after_session);
+      w.field("outside_28_92_day_window", a.outside_window);
+      w.key("mrecist");
+      if (a.response.category) w.value(to_string(*a.response.category));
+      else w.null();
+      if (a.response.disagreement) w.field("mrecist_disagreement", true);
+      w.key("jsh_te");
+      if (a.te) w.value(to_string(*a.te));
+      else w.null();
+    }
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 void write_score(JsonWriter& w, const ScoreResult& s) {
@@ -78,6 +191,10 @@ std::string decision_to_json(const Decision& d, const InputSummary& input, bool 
     write_score(w, s);
   }
   w.end_object();
+  write_candidacy(w, d.tace_candidacy);
+  write_sessions(w, d.history);
+  write_refractoriness(w, d.refractoriness);
+  write_checkpoint(w, d.checkpoint);
   w.end_object();
   std::string out = w.take();
   out += '\n';

@@ -30,12 +30,120 @@ std::string scores_to_text(const Decision& d) {
   return out;
 }
 
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep = "; ") {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+std::string question_line(std::string_view label, const CheckpointQuestion& q) {
+  const auto& why = q.answer == Answer::No ? q.failures : q.answer == Answer::Unknown ? q.obtain : q.reasons;
+  std::string prefix = q.answer == Answer::Unknown ? "obtain: " : "";
+  return fmt::format("  {:<32} {:<8} {}{}\n", label, to_string(q.answer), prefix, join(why));
+}
+
+std::string checkpoint_text(const Checkpoint& c) {
+  std::string out = fmt::format("CHECKPOINT before the next TACE: {}\n", upper(to_string(c.verdict)));
+  out += question_line("Sustained response expected?", c.sustained_response);
+  out += question_line("Liver function maintained?", c.liver_function);
+  for (const auto& r : c.reasons) out += fmt::format("  → {}\n", r);
+  if (!c.obtain.empty()) out += fmt::format("  Obtain: {}\n", join(c.obtain));
+  const RuleInfo& r = rule("checkpoint/verdict");
+  out += fmt::format("  [{}; grade {}; {}]\n", r.id, to_string(r.grade), r.source);
+  return out;
+}
+
+std::string_view state_label(CriterionState s) {
+  switch (s) {
+    case CriterionState::Met: return "met";
+    case CriterionState::NotMet: return "not met";
+    case CriterionState::NotJudgeable: return "not judgeable";
+  }
+  return "?";
+}
+
+std::string refractoriness_text(const std::vector<DefinitionResult>& defs) {
+  std::string out = "TACE REFRACTORINESS, each definition side by side\n";
+  out += fmt::format("  {:<15} {:<6} {:<18} {:<11} {}\n", "definition", "grade", "status", "since", "key evidence");
+  for (const auto& d : defs) {
+    std::string key;
+    for (const auto& c : d.criteria)
+      if (c.state == CriterionState::Met && c.on == d.since) {
+        key = fmt::format("{}: {}", c.id, c.evidence.empty() ? "" : c.evidence.front());
+        break;
+      }
+    if (key.empty() && d.status == RefractorinessStatus::InsufficientData) key = "missing: " + join(d.missing);
+    if (key.empty() && d.status == RefractorinessStatus::NotRefractory) key = "no criterion met";
+    out += fmt::format("  {:<15} {:<6} {:<18} {:<11} {}\n", d.id, to_string(d.rule->grade), to_string(d.status),
+                       d.since ? d.since->iso() : "—", key);
+  }
+  out += "\n  Criteria\n";
+  for (const auto& d : defs) {
+    out += fmt::format("  {} [{}; {}]\n", d.id, d.rule->title, d.rule->source);
+    for (const auto& c : d.criteria) {
+      out += fmt::format("    {:<13} {}{}  ({}, grade {})\n", state_label(c.state), c.id,
+                         c.on ? " on " + c.on->iso() : "", c.rule->title, to_string(c.rule->grade));
+      for (const auto& e : c.evidence) out += fmt::format("        {}\n", e);
+      if (!c.missing.empty()) out += fmt::format("        missing: {}\n", join(c.missing));
+      for (const auto& n : c.notes) out += fmt::format("        note: {}\n", n);
+    }
+    for (const auto& n : d.notes) out += fmt::format("    note: {}\n", n);
+  }
+  return out;
+}
+
+std::string sessions_text(const TaceHistory& h) {
+  std::string out = "TACE SESSIONS and their response assessments\n";
+  if (h.sessions.empty()) out += "  none on or before the as-of date\n";
+  for (const auto& a : h.sessions) {
+    out += fmt::format("  S{} {}  ", a.session_index + 1, a.session_date.iso());
+    if (a.state == AssessmentState::Pending) out += "assessment pending\n";
+    else if (a.state == AssessmentState::Missing) out += "no response assessment (none within 120 days, before the next session)\n";
+    else
+      out += fmt::format("→ imaging {} ({} days{}): mRECIST {}{}, JSH {}\n", a.study_date->iso(), a.days_after_session,
+                         a.outside_window ? ", outside 28–92" : "",
+                         a.response.category ? to_string(*a.response.category) : "unknown",
+                         a.response.disagreement ? " (recorded; measurements disagree)" : "",
+                         a.te ? to_string(*a.te) : "TE unknown");
+  }
+  return out;
+}
+
+std::string candidacy_text(const std::vector<CandidacyResult>& list) {
+  std::string out = "TACE CANDIDACY by guideline\n";
+  for (const auto& c : list) {
+    const char* verdict = !c.candidate ? "unknown" : *c.candidate ? "candidate" : "not a candidate";
+    out += fmt::format("  {:<14} {:<16} {}\n", c.guideline, verdict, join(c.reasons));
+    if (!c.missing.empty()) out += fmt::format("  {:<14} {:<16} missing: {}\n", "", "", join(c.missing));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string decision_to_text(const Decision& d) {
   std::string out;
   out += fmt::format("switchpoint — patient {} — as of {}\n", d.patient_id, d.as_of.iso());
   out += fmt::format("{}\n\n", kDecisionSupportNotice);
-  out += "Scores\n";
+  out += checkpoint_text(d.checkpoint) + "\n";
+  out += refractoriness_text(d.refractoriness) + "\n";
+  out += sessions_text(d.history) + "\n";
+  out += candidacy_text(d.tace_candidacy) + "\n";
+  out += "SCORES\n";
   out += scores_to_text(d);
+  out += fmt::format("\n{}\n", kDecisionSupportNotice);
   return out;
 }
 

@@ -1,11 +1,1008 @@
 #include "readers/fhir_r4.h"
 
-namespace switchpoint {
+#include <fmt/format.h>
+#include <simdjson.h>
 
-ReadResult read_fhir_bundle(std::string_view) {
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "readers/fhir_codes.h"
+#include "readers/json_walk.h"
+
+// How a FHIR R4 Bundle becomes a PatientRecord (docs/fhir.md is the user's view of this file).
+//
+// Three outcomes per resource, never a guess:
+//  - read: the resource is recognised and well formed; it fills the record.
+//  - skipped and counted: the resource type, code or status is not one the engine uses
+//    (a heart rate, an entered-in-error lab, a planned procedure). ReadResult::skipped says
+//    what and how often; the record stays valid.
+//  - problem: the resource is recognised but wrong (a lab with a missing or implausible unit,
+//    no date, a value of the wrong type, a conflicting second value for one date, another
+//    patient's resource). Any problem withholds the whole record.
+// The result does not depend on the order of the Bundle's entries.
+
+namespace switchpoint {
+namespace {
+
+using json::child;
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+struct Coding {
+  std::string system;
+  std::string code;
+};
+
+std::string key_of(const Coding& c) { return c.system + "|" + c.code; }
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool same_unit(std::string_view a, std::string_view b) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  a = trim(a);
+  b = trim(b);
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+// The conversion factor of a unit spelling for q, if it is one of the accepted spellings.
+std::optional<double> unit_factor(Quantity q, std::string_view unit) {
+  for (const auto& u : spec_of(q).units)
+    if (same_unit(u.spelling, unit)) return u.factor;
+  return std::nullopt;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+enum class DateForm : std::uint8_t { Full, Partial, Invalid };
+
+// A FHIR date or dateTime cut to its date part (the date as written, whatever its time zone).
+DateForm fhir_date(std::string_view s, std::optional<Date>& out) {
+  if (s.size() >= 10 && (s.size() == 10 || s[10] == 'T')) {
+    out = Date::parse(s.substr(0, 10));
+    return out ? DateForm::Full : DateForm::Invalid;
+  }
+  if ((s.size() == 4 && all_digits(s)) ||
+      (s.size() == 7 && all_digits(s.substr(0, 4)) && s[4] == '-' && all_digits(s.substr(5, 2))))
+    return DateForm::Partial;
+  return DateForm::Invalid;
+}
+
+// The patient id a reference names: "Patient/p1", "https://x/fhir/Patient/p1/_history/2" → "p1";
+// anything else (urn:uuid:…) is its own id.
+std::string id_from_reference(std::string_view ref) {
+  const auto pos = ref.rfind("Patient/");
+  if (pos == std::string_view::npos) return std::string(ref);
+  std::string_view rest = ref.substr(pos + 8);
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
+  return std::string(rest);
+}
+
+bool lab_equal(const LabValue& a, const LabValue& b) {
+  return a.date == b.date && a.value == b.value && a.entered_value == b.entered_value &&
+         a.entered_unit == b.entered_unit;
+}
+
+struct Entry {
+  std::string ptr;  // "/entry/3/resource"
+  std::string type;
+  std::string full_url;
+  object resource;
+};
+
+struct FhirReader {
+  FhirReader(std::vector<Problem>& problems, std::map<std::string, int>& skip_counts)
+      : w(problems), skipped(skip_counts) {}
+
+  json::Walker w;
+  std::map<std::string, int>& skipped;
+  PatientRecord rec;
+
+  // Whose record this is.
+  bool have_patient = false;
+  std::string patient_id;
+  std::string patient_full_url;
+  std::string anchor_reference;  // without a Patient resource: the first subject reference
+
+  // Findings grouped by date before they become timeline entries.
+  std::map<Date, ClinicalAssessment> clinical;
+  std::map<Date, ImagingStudy> imaging;
+  std::map<Date, std::map<std::string, double>> targets;  // date → lesion id → viable diameter cm
+  std::map<Date, std::set<std::string>> modalities;
+  std::map<Date, int> imaging_study_resources;
+  std::map<Date, Varices> endoscopy;
+  std::map<Date, TaceSession> tace;
+  std::map<Date, bool> curative;
+  std::map<std::string, std::string> first_ptr;  // "what@date" → pointer of the value kept
+
+  void skip(std::string what) { ++skipped[std::move(what)]; }
+
+  // ---- small readers ---------------------------------------------------------------------
+
+  std::vector<Coding> codings_of(object cc, const std::string& cptr) {
+    std::vector<Coding> out;
+    auto arr = w.array(cc, cptr, "coding", false);
+    if (!arr) return out;
+    std::size_t i = 0;
+    for (auto el : *arr) {
+      const std::string p = child(child(cptr, "coding"), i++);
+      object c;
+      if (el.get(c) != simdjson::SUCCESS) {
+        w.problem(p, fmt::format("each coding must be an object {{system, code, display}}, found {} {}",
+                                 json::type_name(el.type()), json::render(el)));
+        continue;
+      }
+      auto sys = w.string(c, p, "system", false);
+      auto code = w.string(c, p, "code", false);
+      if (code && !code->empty()) out.push_back({sys.value_or(""), *code});
+    }
+    return out;
+  }
+
+  // The codings of the CodeableConcept o[key].
+  std::vector<Coding> codings(object o, const std::string& ptr, std::string_view key, bool required) {
+    auto cc = w.object(o, ptr, key, required);
+    if (!cc) return {};
+    return codings_of(*cc, child(ptr, key));
+  }
+
+  // "Observation http://loinc.org|8867-4", the key of a skipped resource.
+  static std::string skip_key(std::string_view type, const std::vector<Coding>& cods) {
+    if (cods.empty()) return fmt::format("{} (no code)", type);
+    return fmt::format("{} {}", type, key_of(cods.front()));
+  }
+
+  // Skips a resource whose code is not read, with the reason when the code is a known one.
+  void skip_code(std::string_view type, const std::vector<Coding>& cods) {
+    for (const auto& c : cods)
+      if (const auto* nr = fhir::find_not_read(type, c.system, c.code)) {
+        skip(fmt::format("{} {} ({})", type, key_of(c), nr->reason));
+        return;
+      }
+    skip(skip_key(type, cods));
+  }
+
+  // A FHIR date or dateTime at o[key]; partial or invalid dates are problems.
+  std::optional<Date> date_at(object o, const std::string& ptr, std::string_view key) {
+    auto s = w.string(o, ptr, key, false);
+    if (!s) return std::nullopt;
+    std::optional<Date> d;
+    switch (fhir_date(*s, d)) {
+      case DateForm::Full: return d;
+      case DateForm::Partial:
+        w.problem(child(ptr, key), fmt::format("'{}' is '{}': the day is missing; the engine needs a full "
+                                               "date YYYY-MM-DD",
+                                               key, *s));
+        return std::nullopt;
+      case DateForm::Invalid: break;
+    }
+    w.problem(child(ptr, key), fmt::format("'{}' is '{}'; expected a FHIR date or dateTime (YYYY-MM-DD or "
+                                           "YYYY-MM-DDThh:mm:ss+zz:zz) with a real calendar date between "
+                                           "1900 and 2200",
+                                           key, *s));
+    return std::nullopt;
+  }
+
+  // The date of a resource: the first of `datetime_keys` present, else `period_key`.start
+  // (no period when empty). Absent and required: a problem naming what is expected.
+  std::optional<Date> dated(object o, const std::string& ptr, std::initializer_list<std::string_view> datetime_keys,
+                            std::string_view period_key, std::string_view what, bool required = true) {
+    for (auto key : datetime_keys) {
+      simdjson::dom::element e;
+      if (o.at_key(key).get(e) == simdjson::SUCCESS) return date_at(o, ptr, key);
+    }
+    if (!period_key.empty())
+      if (auto period = w.object(o, ptr, period_key, false)) {
+        const std::string pp = child(ptr, period_key);
+        simdjson::dom::element e;
+        if (period->at_key("start").get(e) == simdjson::SUCCESS) return date_at(*period, pp, "start");
+      }
+    if (required)
+      w.problem(ptr, period_key.empty()
+                         ? fmt::format("{} has no date: {} is required", what, *datetime_keys.begin())
+                         : fmt::format("{} has no date: {} (or {}.start) is required", what,
+                                       *datetime_keys.begin(), period_key));
+    return std::nullopt;
+  }
+
+  // The value[x] element present on an Observation ("valueQuantity"), or "".
+  static std::string value_key(object o) {
+    for (auto [k, v] : o)
+      if (k.starts_with("value")) return std::string(k);
+    return "";
+  }
+
+  bool has(object o, std::string_view key) {
+    simdjson::dom::element e;
+    return o.at_key(key).get(e) == simdjson::SUCCESS;
+  }
+
+  // valueQuantity (or another Quantity at `key`) converted to the canonical unit of q by
+  // to_canonical. The UCUM `code` is read when its system is UCUM or absent, else the `unit`;
+  // the entered unit kept for display is the human-readable `unit` when given.
+  std::optional<LabValue> quantity(object o, const std::string& ptr, std::string_view key, Quantity q, Date d) {
+    const std::string vp = child(ptr, key);
+    auto vq = w.object(o, ptr, key, true);
+    if (!vq) return std::nullopt;
+    auto value = w.number(*vq, vp, "value", true);
+    auto comparator = w.string(*vq, vp, "comparator", false);
+    auto unit = w.string(*vq, vp, "unit", false);
+    auto system = w.string(*vq, vp, "system", false);
+    auto code = w.string(*vq, vp, "code", false);
+    if (!value) return std::nullopt;
+    const auto& spec = spec_of(q);
+    if (comparator) {
+      w.problem(child(vp, "comparator"),
+                fmt::format("{} {}{} {}: a value with comparator '{}' is outside the assay's range and is not "
+                            "read as a number; give the measured value or leave the observation out",
+                            spec.label, *comparator, *value, unit.value_or(code.value_or("")), *comparator));
+      return std::nullopt;
+    }
+    std::optional<std::string> ucum;
+    if (code && !code->empty() && (!system || *system == fhir::kUcum)) ucum = code;
+    if (code && !code->empty() && system && *system != fhir::kUcum && (!unit || unit->empty())) {
+      w.problem(vp, fmt::format("{} {}: the unit code '{}' is of system '{}', not UCUM ({}); accepted: UCUM "
+                                "codes of {}",
+                                spec.label, *value, *code, *system, fhir::kUcum, spec.canonical_unit));
+      return std::nullopt;
+    }
+    const std::string conv = ucum ? *ucum : unit.value_or("");
+    if (ucum && unit && !unit->empty()) {
+      const auto fu = unit_factor(q, *unit);
+      const auto fc = unit_factor(q, *ucum);
+      if (fu && fc && *fu != *fc) {
+        w.problem(vp, fmt::format("{} {}: unit '{}' and UCUM code '{}' disagree; which one is meant cannot "
+                                  "be told",
+                                  spec.label, *value, *unit, *ucum));
+        return std::nullopt;
+      }
+    }
+    Converted c = to_canonical(q, *value, conv);
+    if (!c.canonical) {
+      w.problem(vp, c.problem);
+      return std::nullopt;
+    }
+    const std::string entered = (unit && !unit->empty()) ? *unit : conv;
+    return LabValue{d, *c.canonical, *value, entered};
+  }
+
+  // valueCodeableConcept with a coding of urn:switchpoint:hcc parsed by `parse`.
+  template <typename E, typename Parse>
+  std::optional<E> code_value(object o, const std::string& ptr, std::string_view key, Parse parse,
+                              std::string_view what, std::string_view allowed) {
+    auto cods = codings(o, ptr, key, true);
+    for (const auto& c : cods)
+      if (c.system == fhir::kHcc) {
+        if (auto e = parse(c.code)) return e;
+        w.problem(child(ptr, key), fmt::format("{}: '{}' is not a known code; expected one of ({}): {}", what,
+                                               c.code, fhir::kHcc, allowed));
+        return std::nullopt;
+      }
+    std::string found;
+    for (const auto& c : cods) found += (found.empty() ? "" : ", ") + key_of(c);
+    w.problem(child(ptr, key), fmt::format("{}: no coding of {} ({}); expected one of: {}", what, fhir::kHcc,
+                                           found.empty() ? "no coding at all" : "found " + found, allowed));
+    return std::nullopt;
+  }
+
+  // The first extension of `o` with `url`; its value is read by the caller.
+  std::optional<std::pair<object, std::string>> extension(object o, const std::string& ptr, std::string_view url) {
+    auto arr = w.array(o, ptr, "extension", false);
+    if (!arr) return std::nullopt;
+    std::size_t i = 0;
+    for (auto el : *arr) {
+      const std::string p = child(child(ptr, "extension"), i++);
+      object ext;
+      if (el.get(ext) != simdjson::SUCCESS) continue;
+      std::string_view u;
+      if (ext["url"].get(u) == simdjson::SUCCESS && u == url) return std::make_pair(ext, p);
+    }
+    return std::nullopt;
+  }
+
+  // Keeps one value per (what, date); a different second value is a problem, an equal one is merged.
+  template <typename T, typename Eq = std::equal_to<T>>
+  void set_once(std::optional<T>& slot, T value, Date d, std::string_view what, const std::string& ptr, Eq eq = {}) {
+    const std::string key = fmt::format("{}@{}", what, d.iso());
+    if (slot) {
+      if (!eq(*slot, value))
+        w.problem(ptr, fmt::format("{} on {} is given twice with different values (the other at {}); one date "
+                                   "holds one value",
+                                   what, d.iso(), first_ptr[key]));
+      return;
+    }
+    slot = std::move(value);
+    first_ptr[key] = ptr;
+  }
+
+  // ---- the patient -----------------------------------------------------------------------
+
+  void patient(const Entry& e) {
+    auto id = w.string(e.resource, e.ptr, "id", false);
+    std::string this_id = id && !id->empty() ? *id : (e.full_url.empty() ? "" : id_from_reference(e.full_url));
+    if (have_patient) {
+      if (this_id != patient_id)
+        w.problem(e.ptr, fmt::format("a second patient '{}' in a bundle for patient '{}'; one bundle holds one "
+                                     "patient's record",
+                                     this_id, patient_id));
+      return;
+    }
+    have_patient = true;
+    patient_id = this_id;
+    patient_full_url = e.full_url;
+    if (auto s = w.string(e.resource, e.ptr, "birthDate", false)) {
+      std::optional<Date> d;
+      switch (fhir_date(*s, d)) {
+        case DateForm::Full:
+          if (s->size() == 10) rec.birth_date = d;
+          else
+            w.problem(child(e.ptr, "birthDate"), fmt::format("'birthDate' is '{}'; expected a date YYYY-MM-DD", *s));
+          break;
+        case DateForm::Partial: skip("Patient birthDate (partial date, not read)"); break;
+        case DateForm::Invalid:
+          w.problem(child(e.ptr, "birthDate"),
+                    fmt::format("'birthDate' is '{}'; expected a real calendar date YYYY-MM-DD between 1900 and "
+                                "2200",
+                                *s));
+          break;
+      }
+    }
+  }
+
+  bool refers_to_patient(const std::string& ref) const {
+    if (have_patient) {
+      if (!patient_full_url.empty() && ref == patient_full_url) return true;
+      return ref.find("Patient/") != std::string::npos && id_from_reference(ref) == patient_id;
+    }
+    if (ref == anchor_reference) return true;
+    return ref.find("Patient/") != std::string::npos &&
+           anchor_reference.find("Patient/") != std::string::npos &&
+           id_from_reference(ref) == id_from_reference(anchor_reference);
+  }
+
+  std::optional<std::string> subject_reference(object res, const std::string& ptr) {
+    auto subj = w.object(res, ptr, "subject", false);
+    if (!subj) return std::nullopt;
+    return w.string(*subj, child(ptr, "subject"), "reference", false);
+  }
+
+  // A resource of another patient is a problem: one bundle is one patient's record. Resources
+  // the reader does not use are checked only when their subject is a Patient.
+  void check_subject(const Entry& e, bool read_type) {
+    auto ref = subject_reference(e.resource, e.ptr);
+    if (!ref || ref->empty()) return;
+    if (!read_type && ref->find("Patient/") == std::string::npos) return;
+    if (!refers_to_patient(*ref))
+      w.problem(child(child(e.ptr, "subject"), "reference"),
+                fmt::format("subject '{}' is not this bundle's patient '{}'; one bundle holds one patient's record",
+                            *ref, patient_id));
+  }
+
+  // ---- Observation -----------------------------------------------------------------------
+
+  void observation(const Entry& e) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const auto cods = codings(res, ptr, "code", true);
+    const fhir::ObservationCode* m = nullptr;
+    for (const auto& c : cods) {
+      const auto* found = fhir::find_observation_code(c.system, c.code);
+      if (!found) continue;
+      if (m && (m->finding != found->finding || m->quantity != found->quantity)) {
+        w.problem(child(ptr, "code"), fmt::format("the codings name two different findings, {}|{} and {}|{}; "
+                                                  "which one is meant cannot be told",
+                                                  m->system, m->code, found->system, found->code));
+        return;
+      }
+      if (!m) m = found;
+    }
+    if (!m) {
+      skip_code("Observation", cods);
+      return;
+    }
+    const std::string what = fmt::format("Observation {}|{} ({})", m->system, m->code, m->display);
+    if (auto status = w.string(res, ptr, "status", false); status && (*status == "entered-in-error" ||
+                                                                      *status == "cancelled")) {
+      skip(fmt::format("Observation {}|{} (status {})", m->system, m->code, *status));
+      return;
+    }
+    auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
+
+    // The value: present, of the expected type.
+    std::string_view expected;
+    switch (m->value_type) {
+      case fhir::ValueType::Quantity: expected = "valueQuantity"; break;
+      case fhir::ValueType::Integer: expected = "valueInteger"; break;
+      case fhir::ValueType::Boolean: expected = "valueBoolean"; break;
+      case fhir::ValueType::Code: expected = "valueCodeableConcept"; break;
+    }
+    const std::string vk = value_key(res);
+    if (vk.empty()) {
+      if (has(res, "dataAbsentReason")) {
+        skip(fmt::format("Observation {}|{} (no value: dataAbsentReason)", m->system, m->code));
+        return;
+      }
+      w.problem(ptr, fmt::format("{} has no value; expected {}", what, expected));
+      return;
+    }
+    if (vk != expected) {
+      w.problem(child(ptr, vk), fmt::format("{}: expected {}, found {}", what, expected, vk));
+      return;
+    }
+    const Date d = date.value_or(Date{});
+    const std::string vp = child(ptr, vk);
+    using F = fhir::Finding;
+    switch (m->finding) {
+      case F::Lab:
+        if (auto v = quantity(res, ptr, vk, m->quantity, d); v && date) rec.labs.of(m->quantity).push_back(*v);
+        return;
+      case F::Weight:
+        if (auto v = quantity(res, ptr, vk, Quantity::Weight, d); v && date)
+          set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp, lab_equal);
+        return;
+      case F::Ecog:
+        if (auto v = w.integer(res, ptr, vk, true, 0, 5); v && date) set_once(at_clinical(d).ecog, *v, d, "ECOG", vp);
+        return;
+      case F::Ascites:
+        if (auto v = code_value<Ascites>(res, ptr, vk, parse_ascites, what, m->allowed); v && date)
+          set_once(at_clinical(d).ascites, *v, d, "ascites", vp);
+        return;
+      case F::Encephalopathy:
+        if (auto v = code_value<Encephalopathy>(res, ptr, vk, parse_encephalopathy, what, m->allowed); v && date)
+          set_once(at_clinical(d).encephalopathy, *v, d, "encephalopathy", vp);
+        return;
+      case F::TumorCount:
+        if (auto v = w.integer(res, ptr, vk, true, 0, 1000); v && date)
+          set_once(at_imaging(d).intrahepatic_tumor_count, *v, d, "intrahepatic tumour count", vp);
+        return;
+      case F::NewLesions:
+        if (auto v = w.integer(res, ptr, vk, true, 0, 1000); v && date)
+          set_once(at_imaging(d).new_lesions, *v, d, "new intrahepatic lesions", vp);
+        return;
+      case F::LargestDiameter:
+        if (auto v = quantity(res, ptr, vk, Quantity::Diameter, d); v && date)
+          set_once(at_imaging(d).largest_diameter_cm, v->value, d, "largest tumour diameter", vp);
+        return;
+      case F::ViablePercent:
+        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d); v && date)
+          set_once(at_imaging(d).viable_tumor_percent, v->value, d, "viable tumour percent", vp);
+        return;
+      case F::LiverOccupation:
+        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d); v && date)
+          set_once(at_imaging(d).liver_occupation_percent, v->value, d, "liver occupation percent", vp);
+        return;
+      case F::TreatedSizeChange:
+        if (auto v = percent_change(res, ptr, vk); v && date)
+          set_once(at_imaging(d).treated_size_change_percent, *v, d, "treated size change percent", vp);
+        return;
+      case F::TargetLesion: target_lesion(res, ptr, vk, date); return;
+      case F::NonTarget:
+        if (auto v = code_value<NonTargetStatus>(res, ptr, vk, parse_nontarget, what, m->allowed); v && date)
+          set_once(at_imaging(d).nontarget, *v, d, "mRECIST non-target status", vp);
+        return;
+      case F::Mrecist:
+        if (auto v = code_value<MrecistCategory>(res, ptr, vk, parse_mrecist, what, m->allowed); v && date)
+          set_once(at_imaging(d).mrecist_recorded, *v, d, "mRECIST response", vp);
+        return;
+      case F::VascularInvasion:
+        if (auto v = code_value<VascularInvasion>(res, ptr, vk, parse_vascular_invasion, what, m->allowed); v && date)
+          set_once(at_imaging(d).vascular_invasion, *v, d, "macrovascular invasion", vp);
+        return;
+      case F::Morphology:
+        if (auto v = code_value<Morphology>(res, ptr, vk, parse_morphology, what, m->allowed); v && date)
+          set_once(at_imaging(d).morphology, *v, d, "tumour morphology", vp);
+        return;
+      case F::ExtrahepaticSpread:
+        if (auto v = w.boolean(res, ptr, vk, true); v && date)
+          set_once(at_imaging(d).extrahepatic_spread, *v, d, "extrahepatic spread", vp);
+        return;
+      case F::Bilobar:
+        if (auto v = w.boolean(res, ptr, vk, true); v && date) set_once(at_imaging(d).bilobar, *v, d, "bilobar disease", vp);
+        return;
+      case F::BileDuctInvasion:
+        if (auto v = w.boolean(res, ptr, vk, true); v && date)
+          set_once(at_imaging(d).bile_duct_invasion, *v, d, "bile duct invasion", vp);
+        return;
+      case F::Varices:
+        if (auto v = code_value<Varices>(res, ptr, vk, parse_varices, what, m->allowed); v && date) {
+          std::optional<Varices> slot;
+          if (auto it = endoscopy.find(d); it != endoscopy.end()) slot = it->second;
+          set_once(slot, *v, d, "varices", vp);
+          endoscopy[d] = *slot;
+        }
+        return;
+      case F::CurativeUnsuitable:
+        if (auto v = w.boolean(res, ptr, vk, true); v && date) {
+          std::optional<bool> slot;
+          if (auto it = curative.find(d); it != curative.end()) slot = it->second;
+          set_once(slot, *v, d, "curative treatment unsuitable", vp);
+          curative[d] = *slot;
+        }
+        return;
+    }
+  }
+
+  ClinicalAssessment& at_clinical(Date d) {
+    auto& c = clinical[d];
+    c.date = d;
+    return c;
+  }
+
+  ImagingStudy& at_imaging(Date d) {
+    auto& s = imaging[d];
+    s.date = d;
+    return s;
+  }
+
+  // treated-size-change-percent: a signed percentage, unit %, from -100 to 1000.
+  std::optional<double> percent_change(object res, const std::string& ptr, std::string_view key) {
+    const std::string vp = child(ptr, key);
+    auto vq = w.object(res, ptr, key, true);
+    if (!vq) return std::nullopt;
+    auto value = w.number(*vq, vp, "value", true);
+    auto unit = w.string(*vq, vp, "unit", false);
+    auto code = w.string(*vq, vp, "code", false);
+    if (!value) return std::nullopt;
+    const std::string u = code.value_or(unit.value_or(""));
+    if (u != "%") {
+      w.problem(vp, fmt::format("treated size change {} {}: the unit must be % (UCUM '%')", *value,
+                                u.empty() ? "(no unit)" : u));
+      return std::nullopt;
+    }
+    if (*value < -100 || *value > 1000) {
+      w.problem(child(vp, "value"),
+                fmt::format("treated size change {} % is implausible; expected a change from -100 to 1000 %", *value));
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // target-lesion-viable-diameter: one Observation per lesion; the lesion's id is
+  // focus[0].identifier.value (the lesion followed across studies).
+  void target_lesion(object res, const std::string& ptr, std::string_view key, std::optional<Date> date) {
+    std::optional<std::string> id;
+    const std::string fp = child(child(ptr, "focus"), 0);
+    if (auto focus = w.array(res, ptr, "focus", false)) {
+      object f;
+      if (focus->at(0).get(f) == simdjson::SUCCESS)
+        if (auto ident = w.object(f, fp, "identifier", false)) id = w.string(*ident, child(fp, "identifier"), "value", false);
+    }
+    auto v = quantity(res, ptr, key, Quantity::Diameter, date.value_or(Date{}));
+    if (!id || id->empty()) {
+      w.problem(ptr, "an mRECIST target lesion needs the lesion's id in focus[0].identifier.value, so that it "
+                     "can be followed from study to study");
+      return;
+    }
+    if (!v || !date) return;
+    auto& lesions = targets[*date];
+    at_imaging(*date);
+    std::optional<double> slot;
+    if (auto it = lesions.find(*id); it != lesions.end()) slot = it->second;
+    set_once(slot, v->value, *date, fmt::format("target lesion '{}'", *id), child(ptr, key));
+    lesions[*id] = *slot;
+  }
+
+  // ---- Procedure -------------------------------------------------------------------------
+
+  void procedure(const Entry& e) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const auto cods = codings(res, ptr, "code", false);
+    const Coding* tace_coding = nullptr;
+    const Coding* refused = nullptr;
+    for (const auto& c : cods) {
+      if (fhir::is_tace_code(c.system, c.code) && !tace_coding) tace_coding = &c;
+      if (fhir::find_not_read("Procedure", c.system, c.code)) refused = &c;
+    }
+    if (!tace_coding) {
+      skip_code("Procedure", cods);
+      return;
+    }
+    if (refused) {
+      w.problem(child(ptr, "code"), fmt::format("the codings disagree: {} is TACE, {} is not; which one is meant "
+                                                "cannot be told",
+                                                key_of(*tace_coding), key_of(*refused)));
+      return;
+    }
+    auto status = w.string(res, ptr, "status", false);
+    if (!status || *status != "completed") {
+      skip(fmt::format("Procedure {} (status {})", key_of(*tace_coding), status.value_or("missing")));
+      return;
+    }
+    auto date = dated(res, ptr, {"performedDateTime"}, "performedPeriod", "Procedure TACE");
+    TaceSession t;
+    if (auto ext = extension(res, ptr, fhir::kExtTaceTechnique)) {
+      const auto& [o, p] = *ext;
+      if (has(o, "valueCode")) t.technique = w.string(o, p, "valueCode", true).value_or("");
+      else t.technique = w.string(o, p, "valueString", true).value_or("");
+    }
+    if (auto ext = extension(res, ptr, fhir::kExtTaceSelective)) {
+      const auto& [o, p] = *ext;
+      t.selective = w.boolean(o, p, "valueBoolean", true);
+    }
+    if (!date) return;
+    t.date = *date;
+    // Two TACE on one date are one session recorded twice (refractoriness counts sessions).
+    if (auto it = tace.find(*date); it != tace.end()) {
+      if (it->second.technique != t.technique || it->second.selective != t.selective) {
+        w.problem(ptr, fmt::format("a second TACE on {} with different details (the other at {}); one TACE "
+                                   "session per date",
+                                   date->iso(), first_ptr["tace@" + date->iso()]));
+        return;
+      }
+      skip(fmt::format("Procedure {} (second record of the TACE on the same date, merged)", key_of(*tace_coding)));
+      return;
+    }
+    tace[*date] = t;
+    first_ptr["tace@" + date->iso()] = ptr;
+  }
+
+  // ---- MedicationStatement ---------------------------------------------------------------
+
+  void medication(const Entry& e) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const auto cods = codings(res, ptr, "medicationCodeableConcept", false);
+    const Coding* regimen = nullptr;
+    for (const auto& c : cods)
+      if (c.system == fhir::kHcc && fhir::is_regimen_id(c.code)) regimen = &c;
+    if (!regimen) {
+      if (cods.empty() && has(res, "medicationReference"))
+        skip("MedicationStatement medicationReference (not read: code the regimen in medicationCodeableConcept)");
+      else skip_code("MedicationStatement", cods);
+      return;
+    }
+    auto status = w.string(res, ptr, "status", false);
+    static constexpr std::string_view kTaken[] = {"active", "completed", "stopped", "on-hold"};
+    if (!status || std::find(std::begin(kTaken), std::end(kTaken), *status) == std::end(kTaken)) {
+      skip(fmt::format("MedicationStatement {} (status {})", key_of(*regimen), status.value_or("missing")));
+      return;
+    }
+    SystemicTherapy s;
+    s.regimen = regimen->code;
+    auto start = dated(res, ptr, {"effectiveDateTime"}, "effectivePeriod", "MedicationStatement " + regimen->code);
+    if (auto period = w.object(res, ptr, "effectivePeriod", false)) s.end = date_at(*period, child(ptr, "effectivePeriod"), "end");
+    if (auto reasons = w.array(res, ptr, "statusReason", false)) {
+      std::size_t i = 0;
+      for (auto el : *reasons) {
+        const std::string rp = child(child(ptr, "statusReason"), i++);
+        object cc;
+        if (el.get(cc) != simdjson::SUCCESS) {
+          w.problem(rp, "statusReason must be a CodeableConcept");
+          continue;
+        }
+        std::optional<StopReason> reason;
+        for (const auto& c : codings_of(cc, rp))
+          if (c.system == fhir::kHcc) reason = parse_stop_reason(c.code);
+        if (!reason) {
+          w.problem(rp, fmt::format("statusReason: no code of {} that the engine reads; expected one of: "
+                                    "progression, intolerance, completed, other",
+                                    fhir::kHcc));
+          continue;
+        }
+        set_once(s.stop_reason, *reason, start.value_or(Date{}), "stop reason of " + regimen->code, rp);
+      }
+    }
+    if (auto dosage = w.array(res, ptr, "dosage", false); dosage && dosage->size() > 0) daily_dose(*dosage, ptr, s);
+    if (auto ext = extension(res, ptr, fhir::kExtDaysAtDose)) {
+      const auto& [o, p] = *ext;
+      s.days_at_dose_last_28 = w.integer(o, p, "valueInteger", true, 0, 28);
+    }
+    if (!start) return;
+    s.start = *start;
+    if (s.end && *s.end < s.start)
+      w.problem(child(child(ptr, "effectivePeriod"), "end"),
+                fmt::format("end {} is before start {}", s.end->iso(), s.start.iso()));
+    if (s.stop_reason && !s.end)
+      w.problem(child(ptr, "statusReason"), "a stop reason is given but no end date (effectivePeriod.end)");
+    rec.systemic.push_back(std::move(s));
+  }
+
+  // dosage[0].doseAndRate[0].rateQuantity in mg/d: the daily dose.
+  void daily_dose(array dosage, const std::string& ptr, SystemicTherapy& s) {
+    object d0;
+    if (dosage.at(0).get(d0) != simdjson::SUCCESS) return;
+    const std::string dp = child(child(ptr, "dosage"), 0);
+    auto dr = w.array(d0, dp, "doseAndRate", false);
+    if (!dr || dr->size() == 0) return;
+    object r0;
+    if (dr->at(0).get(r0) != simdjson::SUCCESS) return;
+    const std::string rp = child(child(dp, "doseAndRate"), 0);
+    auto rq = w.object(r0, rp, "rateQuantity", false);
+    if (!rq) return;
+    const std::string qp = child(rp, "rateQuantity");
+    auto value = w.number(*rq, qp, "value", true);
+    auto code = w.string(*rq, qp, "code", false);
+    auto unit = w.string(*rq, qp, "unit", false);
+    if (!value) return;
+    const std::string u = code.value_or(unit.value_or(""));
+    if (u != "mg/d") {
+      w.problem(qp, fmt::format("daily dose {} {}: the unit must be mg/d (UCUM 'mg/d')", *value,
+                                u.empty() ? "(no unit)" : u));
+      return;
+    }
+    if (*value < 0 || *value > 5000) {
+      w.problem(child(qp, "value"), fmt::format("daily dose {} mg/d is implausible; expected 0 to 5000 mg/d", *value));
+      return;
+    }
+    s.dose_mg_per_day = value;
+  }
+
+  // ---- Condition -------------------------------------------------------------------------
+
+  static bool needs_onset(ConditionKind k) {
+    return k == ConditionKind::VaricealBleeding || k == ConditionKind::MajorBleeding ||
+           k == ConditionKind::ArterialThrombosis;
+  }
+
+  void condition(const Entry& e) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const auto cods = codings(res, ptr, "code", false);
+    std::optional<ConditionKind> kind;
+    std::string code_key;
+    for (const auto& c : cods) {
+      if (c.system == fhir::kHcc)
+        if (auto k = parse_condition_kind(c.code)) {
+          kind = k;
+          code_key = key_of(c);
+        }
+    }
+    if (!kind) {
+      for (const auto& c : cods)
+        if (fhir::is_hcc_diagnosis(c.system, c.code)) {
+          skip("used: diagnosis");
+          return;
+        }
+      skip_code("Condition", cods);
+      return;
+    }
+    for (const auto& c : codings(res, ptr, "verificationStatus", false))
+      if (c.code == "refuted" || c.code == "entered-in-error") {
+        skip(fmt::format("Condition {} (verificationStatus {})", code_key, c.code));
+        return;
+      }
+    std::string clinical_status;
+    for (const auto& c : codings(res, ptr, "clinicalStatus", false)) clinical_status = c.code;
+    const std::string what = fmt::format("Condition {}", code_key);
+    Condition c{*kind, dated(res, ptr, {"onsetDateTime"}, "onsetPeriod", what, needs_onset(*kind)),
+                date_at(res, ptr, "abatementDateTime")};
+    const bool resolved =
+        clinical_status == "inactive" || clinical_status == "resolved" || clinical_status == "remission";
+    if (resolved && !c.abatement) {
+      w.problem(ptr, fmt::format("{} is '{}' but has no abatementDateTime; the engine needs the date it ended "
+                                 "(without it the condition would count as still present)",
+                                 what, clinical_status));
+      return;
+    }
+    if (!resolved && !clinical_status.empty() && c.abatement) {
+      w.problem(child(ptr, "abatementDateTime"),
+                fmt::format("{} has an abatementDateTime but clinicalStatus '{}'; an abated condition is inactive, "
+                            "resolved or in remission",
+                            what, clinical_status));
+      return;
+    }
+    if (c.onset && c.abatement && *c.abatement < *c.onset) {
+      w.problem(child(ptr, "abatementDateTime"), "abatement is before onset");
+      return;
+    }
+    if (needs_onset(*kind) && !c.onset) return;
+    for (const auto& known : rec.conditions)
+      if (known.kind == c.kind && known.onset == c.onset && known.abatement == c.abatement) return;
+    rec.conditions.push_back(c);
+  }
+
+  // ---- ImagingStudy: only its modality, for the findings of the same date ----------------
+
+  void imaging_study(const Entry& e) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    auto status = w.string(res, ptr, "status", false);
+    if (status && (*status == "cancelled" || *status == "entered-in-error")) {
+      skip(fmt::format("ImagingStudy (status {})", *status));
+      return;
+    }
+    auto date = dated(res, ptr, {"started"}, "", "ImagingStudy");
+    std::set<std::string> found;
+    if (auto mods = w.array(res, ptr, "modality", false)) {
+      std::size_t i = 0;
+      for (auto el : *mods) {
+        const std::string mp = child(child(ptr, "modality"), i++);
+        object c;
+        if (el.get(c) != simdjson::SUCCESS) {
+          w.problem(mp, "each modality must be a Coding {system, code}");
+          continue;
+        }
+        auto sys = w.string(c, mp, "system", false);
+        auto code = w.string(c, mp, "code", false);
+        if (!code || code->empty()) continue;
+        if (sys && *sys != fhir::kDicom) {
+          skip(fmt::format("ImagingStudy modality {}|{} (not DICOM, not read)", *sys, *code));
+          continue;
+        }
+        found.insert(*code == "MR" ? "MRI" : *code);
+      }
+    }
+    if (!date) return;
+    ++imaging_study_resources[*date];
+    modalities[*date].insert(found.begin(), found.end());
+  }
+
+  // ---- the whole bundle ------------------------------------------------------------------
+
+  void resource(const Entry& e) {
+    if (e.type == "Patient") return;  // read first
+    static constexpr std::string_view kRead[] = {"Observation", "Procedure", "MedicationStatement", "Condition",
+                                                 "ImagingStudy"};
+    const bool read_type = std::find(std::begin(kRead), std::end(kRead), e.type) != std::end(kRead);
+    check_subject(e, read_type);
+    if (e.type == "Observation") observation(e);
+    else if (e.type == "Procedure") procedure(e);
+    else if (e.type == "MedicationStatement") medication(e);
+    else if (e.type == "Condition") condition(e);
+    else if (e.type == "ImagingStudy") imaging_study(e);
+    else skip(e.type);
+  }
+
+  void finish() {
+    rec.patient_id = patient_id;
+    for (auto& [d, c] : clinical) rec.clinical.push_back(std::move(c));
+    for (const auto& [d, n] : imaging_study_resources)
+      if (!imaging.contains(d)) skipped["ImagingStudy (no urn:switchpoint:hcc finding on its date, not read)"] += n;
+    for (auto& [d, s] : imaging) {
+      if (auto it = targets.find(d); it != targets.end()) {
+        std::vector<TargetLesion> lesions;
+        for (const auto& [id, cm] : it->second) lesions.push_back({id, cm});
+        if (lesions.size() > 5)
+          w.problem(first_ptr[fmt::format("target lesion '{}'@{}", lesions.back().id, d.iso())],
+                    fmt::format("{} target lesions on {}; mRECIST allows at most 5", lesions.size(), d.iso()));
+        s.target_lesions = std::move(lesions);
+      }
+      if (auto it = modalities.find(d); it != modalities.end()) {
+        for (const auto& m : it->second) s.modality += (s.modality.empty() ? "" : "+") + m;
+      }
+      if (s.intrahepatic_tumor_count && *s.intrahepatic_tumor_count == 0 && s.largest_diameter_cm &&
+          *s.largest_diameter_cm > 0)
+        w.problem(first_ptr["intrahepatic tumour count@" + d.iso()],
+                  fmt::format("intrahepatic tumour count is 0 but the largest tumour diameter is {} cm on {}: "
+                              "contradictory findings",
+                              *s.largest_diameter_cm, d.iso()));
+      rec.imaging.push_back(std::move(s));
+    }
+    for (const auto& [d, v] : endoscopy) rec.endoscopies.push_back({d, v});
+    for (const auto& [d, t] : tace) rec.tace.push_back(t);
+    // The latest judgement stands.
+    if (!curative.empty()) rec.curative_treatment_unsuitable = curative.rbegin()->second;
+
+    // Same-date entries in a fixed order, so that the Bundle's order does not matter.
+    for (Quantity q : {Quantity::Bilirubin, Quantity::Albumin, Quantity::Inr, Quantity::PtProlongation, Quantity::Ast,
+                       Quantity::Alt, Quantity::Platelets, Quantity::Creatinine, Quantity::Afp, Quantity::Dcp}) {
+      auto& series = rec.labs.of(q);
+      std::sort(series.begin(), series.end(), [](const LabValue& a, const LabValue& b) {
+        return std::tie(a.date, a.value, a.entered_value, a.entered_unit) <
+               std::tie(b.date, b.value, b.entered_value, b.entered_unit);
+      });
+    }
+    auto systemic_key = [](const SystemicTherapy& s) {
+      return std::tie(s.start, s.regimen, s.end, s.stop_reason, s.dose_mg_per_day, s.days_at_dose_last_28);
+    };
+    std::sort(rec.systemic.begin(), rec.systemic.end(),
+              [&](const SystemicTherapy& a, const SystemicTherapy& b) { return systemic_key(a) < systemic_key(b); });
+    // The same therapy recorded twice is one line of therapy, not two.
+    const auto before = rec.systemic.size();
+    rec.systemic.erase(std::unique(rec.systemic.begin(), rec.systemic.end(),
+                                   [&](const SystemicTherapy& a, const SystemicTherapy& b) {
+                                     return systemic_key(a) == systemic_key(b);
+                                   }),
+                       rec.systemic.end());
+    if (rec.systemic.size() != before)
+      skipped["MedicationStatement (second record of the same therapy, merged)"] +=
+          static_cast<int>(before - rec.systemic.size());
+    std::sort(rec.conditions.begin(), rec.conditions.end(), [](const Condition& a, const Condition& b) {
+      return std::tie(a.kind, a.onset, a.abatement) < std::tie(b.kind, b.onset, b.abatement);
+    });
+    rec.sort_timelines();
+  }
+};
+
+}  // namespace
+
+ReadResult read_fhir_bundle(std::string_view bytes) {
   ReadResult out;
   out.format = "FHIR R4 Bundle";
-  out.problems.push_back({"", "FHIR R4 input is not implemented yet"});
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(bytes);
+  element doc;
+  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+    out.problems.push_back({"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
+    return out;
+  }
+  object root;
+  if (doc.get(root) != simdjson::SUCCESS) {
+    out.problems.push_back({"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});
+    return out;
+  }
+  FhirReader r(out.problems, out.skipped);
+  auto type = r.w.string(root, "", "resourceType", true);
+  if (!type) return out;
+  if (*type != "Bundle") {
+    r.w.problem("/resourceType", fmt::format("resourceType is '{}'; a patient record in FHIR R4 is a Bundle of "
+                                             "Patient, Observation, Condition, Procedure and MedicationStatement "
+                                             "resources",
+                                             *type));
+    return out;
+  }
+
+  // The entries, each resource once.
+  std::vector<Entry> entries;
+  std::map<std::string, std::pair<std::string, std::string>> by_id;  // "Type/id" → (content, pointer)
+  if (auto arr = r.w.array(root, "", "entry", false)) {
+    std::size_t i = 0;
+    for (auto el : *arr) {
+      const std::string ep = child(std::string("/entry"), i++);
+      object entry;
+      if (el.get(entry) != simdjson::SUCCESS) {
+        r.w.problem(ep, fmt::format("each entry must be an object, found {} {}", json::type_name(el.type()),
+                                    json::render(el)));
+        continue;
+      }
+      auto res = r.w.object(entry, ep, "resource", false);
+      if (!res) {
+        r.skip("Bundle entry without resource");
+        continue;
+      }
+      Entry e{child(ep, "resource"), "", r.w.string(entry, ep, "fullUrl", false).value_or(""), *res};
+      auto rt = r.w.string(*res, e.ptr, "resourceType", true);
+      if (!rt) continue;
+      e.type = *rt;
+      if (auto id = r.w.string(*res, e.ptr, "id", false); id && !id->empty()) {
+        const std::string key = e.type + "/" + *id;
+        const std::string content = simdjson::minify(*res);
+        if (auto it = by_id.find(key); it != by_id.end()) {
+          if (it->second.first == content) r.skip(fmt::format("{} (the same resource twice, read once)", e.type));
+          else
+            r.w.problem(e.ptr, fmt::format("{} appears twice with different content (the other at {}); which "
+                                           "one is meant cannot be told",
+                                           key, it->second.second));
+          continue;
+        }
+        by_id.emplace(key, std::make_pair(content, e.ptr));
+      }
+      entries.push_back(std::move(e));
+    }
+  }
+
+  // Whose record: the Patient, else the subject of the first resource that names one.
+  for (const auto& e : entries)
+    if (e.type == "Patient") r.patient(e);
+  if (!r.have_patient)
+    for (const auto& e : entries) {
+      std::string_view ref;
+      if (e.resource["subject"]["reference"].get(ref) == simdjson::SUCCESS && !ref.empty()) {
+        r.anchor_reference = std::string(ref);
+        r.patient_id = id_from_reference(ref);
+        break;
+      }
+    }
+  if (r.patient_id.empty())
+    r.w.problem("", "the bundle does not say whose record it is: no Patient resource with an id, and no resource "
+                    "with a subject reference");
+
+  for (const auto& e : entries) r.resource(e);
+  r.finish();
+  if (!out.problems.empty()) return out;
+  out.record = std::move(r.rec);
   return out;
 }
 

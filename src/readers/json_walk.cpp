@@ -161,11 +161,13 @@ std::optional<LabValue> Walker::quantity(simdjson::dom::object o, const std::str
   const std::string p = child(ptr, key);
   only_keys(*obj, p, {"value", "unit"});
   auto value = number(*obj, p, "value", true);
+  const bool unit_given = field(*obj, p, "unit", false).has_value();
   auto unit = string(*obj, p, "unit", false);
-  if (!value) return std::nullopt;
+  // A unit of the wrong type was reported by string(); do not report it again as missing.
+  if (!value || (unit_given && !unit)) return std::nullopt;
   Converted c = to_canonical(q, *value, unit.value_or(""));
   if (!c.canonical) {
-    problem(p, std::string(key) + ": " + c.problem);
+    problem(unit ? p : child(p, "unit"), std::string(key) + ": " + c.problem);
     return std::nullopt;
   }
   return LabValue{date, *c.canonical, *value, unit.value_or("")};

@@ -55,6 +55,7 @@ struct NativeReader {
       auto date = w.date(o, ptr, "date", true);
       auto test = w.string(o, ptr, "test", true);
       auto value = w.number(o, ptr, "value", true);
+      const bool unit_given = w.field(o, ptr, "unit", false).has_value();
       auto unit = w.string(o, ptr, "unit", false);
       if (!test) return;
       auto q = lab_quantity_from_key(*test);
@@ -62,7 +63,8 @@ struct NativeReader {
         w.problem(child(ptr, "test"), fmt::format("'{}' is not a known lab test; expected one of: {}", *test, kLabTests));
         return;
       }
-      if (!date || !value) return;
+      // A unit of the wrong type was reported by string(); do not report it again as missing.
+      if (!date || !value || (unit_given && !unit)) return;
       Converted c = to_canonical(*q, *value, unit.value_or(""));
       if (!c.canonical) {
         w.problem(unit ? ptr : child(ptr, "unit"), c.problem);
@@ -81,9 +83,11 @@ struct NativeReader {
       c.encephalopathy = w.enumeration<Encephalopathy>(o, ptr, "encephalopathy", false, parse_encephalopathy,
                                                        "none, grade-1-2, grade-3-4");
       c.ecog = w.integer(o, ptr, "ecog", false, 0, 5);
+      // Without a date the entry is not kept, but its other fields are still checked so that
+      // every problem is reported at once.
+      c.weight_kg = w.quantity(o, ptr, "weight", false, Quantity::Weight, date.value_or(Date{}));
       if (!date) return;
       c.date = *date;
-      c.weight_kg = w.quantity(o, ptr, "weight", false, Quantity::Weight, *date);
       rec.clinical.push_back(std::move(c));
     });
   }
@@ -94,13 +98,14 @@ struct NativeReader {
                            "new_lesions", "mrecist", "viable_tumor_percent", "treated_size_change_percent",
                            "vascular_invasion", "extrahepatic_spread", "morphology", "bilobar",
                            "liver_occupation_percent", "bile_duct_invasion"});
+      // Without a date the study is not kept, but its other fields are still checked so that
+      // every problem is reported at once.
       auto date = w.date(o, ptr, "date", true);
-      if (!date) return;
       ImagingStudy s;
-      s.date = *date;
+      s.date = date.value_or(Date{});
       s.modality = w.string(o, ptr, "modality", false).value_or("");
       s.intrahepatic_tumor_count = w.integer(o, ptr, "tumor_count", false, 0, 1000);
-      if (auto d = w.quantity(o, ptr, "largest_diameter", false, Quantity::Diameter, *date))
+      if (auto d = w.quantity(o, ptr, "largest_diameter", false, Quantity::Diameter, s.date))
         s.largest_diameter_cm = d->value;
       if (auto targets = w.array(o, ptr, "target_lesions", false)) {
         std::vector<TargetLesion> lesions;
@@ -115,11 +120,11 @@ struct NativeReader {
           }
           w.only_keys(t, lp, {"id", "viable_diameter"});
           auto id = w.string(t, lp, "id", true);
-          auto d = w.quantity(t, lp, "viable_diameter", true, Quantity::Diameter, *date);
+          auto d = w.quantity(t, lp, "viable_diameter", true, Quantity::Diameter, s.date);
           if (id && d) lesions.push_back({*id, d->value});
         }
-        if (lesions.size() > 5)
-          w.problem(tptr, fmt::format("{} target lesions given; mRECIST allows at most 5", lesions.size()));
+        // Counted as given, whether or not each lesion was itself valid.
+        if (i > 5) w.problem(tptr, fmt::format("{} target lesions given; mRECIST allows at most 5", i));
         s.target_lesions = std::move(lesions);
       }
       s.nontarget = w.enumeration<NonTargetStatus>(o, ptr, "nontarget", false, parse_nontarget,
@@ -143,7 +148,7 @@ struct NativeReader {
           *s.largest_diameter_cm > 0)
         w.problem(ptr, fmt::format("tumor_count is 0 but largest_diameter is {} cm: contradictory findings",
                                    *s.largest_diameter_cm));
-      rec.imaging.push_back(std::move(s));
+      if (date) rec.imaging.push_back(std::move(s));
     });
   }
 

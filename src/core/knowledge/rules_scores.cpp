@@ -20,6 +20,29 @@ constexpr std::array kScoreRules{
              "switchpoint project choice (CLINICAL_RULES.md §1 trap example)",
              "Total bilirubin below 3 µmol/L is refused as a probable unit error (2.6 written "
              "for mg/dL) instead of the 1 µmol/L floor of the rules table."},
+    RuleInfo{"P-tumor-burden-study", K::ProjectChoice, "Tumour count and largest diameter from one study", G::P,
+             "", "switchpoint project choice",
+             "Up-to-seven, six-and-twelve, the tumour burden score, HAP, mHAP-II and BCLC read the tumour "
+             "count and the largest diameter from the latest imaging (within 92 days) that reports either; "
+             "both must come from that date (a count of 0 needs no diameter). An older value is never "
+             "combined with a newer partial report, and a count of 0 with a diameter > 0 is not used."},
+    RuleInfo{"P-tace-course", K::ProjectChoice, "Before and after the first TACE", G::P, "",
+             "switchpoint project choice",
+             "Scores assessed during a course of TACE (ART, ABCR, MoRAL in the TACE setting) count the "
+             "sessions dated before the as-of date; a session on that date is the one being decided on. "
+             "'Before the first TACE' is the latest value on or before the session day (labs 30 days, "
+             "imaging 92 days); 'after' values must be dated after the session day, otherwise they are "
+             "missing (a pre-session value would compare the baseline with itself). The response after "
+             "the last session is its response assessment: the first imaging after it, on or before the "
+             "next session, within 120 days."},
+    RuleInfo{"P-mrecist-baseline", K::ProjectChoice, "mRECIST baseline and target set", G::P, "",
+             "switchpoint project choice",
+             "The mRECIST baseline is the latest study with target measurements (sum of viable diameters "
+             "> 0) on or before the first TACE and at most 92 days before it. A later study is compared "
+             "with it only when it measures the same target lesions (same ids; the same number when ids "
+             "are not given). The nadir is the smallest sum from the baseline up to the study before. "
+             "Overall PD needs only one of target PD, non-target PD or a new lesion; any other category "
+             "needs the target response, the non-target status and the new-lesion count."},
 
     // ---- scores (CLINICAL_RULES.md §2) ------------------------------------------------------
     RuleInfo{"child-pugh", K::Score, "Child-Pugh score", G::V, "", "Pugh RN et al., Br J Surg 1973;60:646",
@@ -55,7 +78,8 @@ constexpr std::array kScoreRules{
              "AFP ≥ 200 ng/mL: 1; BCLC A 0 / B 2 / C 3; Child-Pugh rise ≥ 2: 2; radiological "
              "response: −3. ≤ 0 favours retreatment; ≥ 4 no benefit. Informational only."},
     RuleInfo{"moral", K::Score, "MoRAL score", G::S, "formula", "Lee JH et al., Ann Surg 2016",
-             "MoRAL = 11 × √(DCP mAU/mL) + 2 × √(AFP ng/mL)."},
+             "MoRAL = 11 × √(DCP mAU/mL) + 2 × √(AFP ng/mL). No cut-off of the source (a transplant "
+             "setting) is applied."},
     RuleInfo{"moral-tace", K::Score, "MoRAL in the TACE setting", G::U, "found in no primary source",
              "seed 004", "≥ 89.5 with a ≥ 5% rise after the first TACE → median OS < 10 months. "
              "Informational only."},
@@ -82,10 +106,12 @@ constexpr std::array kScoreRules{
              "CR with persisting non-target lesions is PR. A recorded category is used when given; "
              "a disagreement with the measurements is shown."},
     RuleInfo{"jsh-te", K::Response, "JSH treatment effect (TE) grade", G::V, "",
-             "RECICL 2015 (Kudo M et al., Liver Cancer 2016)",
+             "RECICL 2015 (Kudo M et al., Hepatol Res 2016;46:3)",
              "Per treated tumour, 1–3 months after TACE: TE4 100% necrosis or 100% shrinkage; "
-             "TE1 enlargement ≥ 50% irrespective of necrosis; TE3 necrosis or shrinkage 50% to < 100%; "
-             "TE2 otherwise. Viable fraction = 100% − necrosis%."},
+             "TE1 enlargement ≥ 50% irrespective of necrosis (older versions: > 25%); TE3 necrosis or "
+             "shrinkage 50% to < 100%; TE2 otherwise. Viable fraction = 100% − necrosis%. Without a "
+             "viable fraction only an unambiguous size change grades (−100% TE4, ≥ +50% TE1); without a "
+             "size change TE1 is not assessed and the output says so."},
 };
 
 }  // namespace

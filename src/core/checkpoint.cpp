@@ -1,0 +1,192 @@
+#include "core/checkpoint.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/refractoriness/apple.h"
+#include "core/scores/child_pugh.h"
+#include "core/scores/lookup.h"
+#include "core/timeline.h"
+
+namespace switchpoint {
+
+std::string_view to_string(Answer a) {
+  switch (a) {
+    case Answer::Yes: return "yes";
+    case Answer::No: return "no";
+    case Answer::Unknown: return "unknown";
+  }
+  return "?";
+}
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::Proceed: return "proceed";
+    case Verdict::Reconsider: return "reconsider";
+    case Verdict::Switch: return "switch";
+    case Verdict::SupportiveCare: return "supportive-care";
+  }
+  return "?";
+}
+
+namespace {
+
+void add_unique(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+struct Question {
+  CheckpointQuestion q;
+  bool no = false, unknown = false;
+  void fail(std::string why) {
+    no = true;
+    q.failures.push_back(why);
+    q.reasons.push_back(std::move(why));
+  }
+  void pass(std::string why) { q.reasons.push_back(std::move(why)); }
+  void need(const std::string& what) {
+    unknown = true;
+    add_unique(q.obtain, what);
+  }
+  CheckpointQuestion done() {
+    q.answer = no ? Answer::No : unknown ? Answer::Unknown : Answer::Yes;
+    if (no) q.obtain.clear();
+    return std::move(q);
+  }
+};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
+  return out;
+}
+
+CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
+                                      const std::vector<DefinitionResult>& defs) {
+  Question q;
+  for (const auto& d : defs) {
+    if (d.status == RefractorinessStatus::Refractory)
+      q.fail(fmt::format("refractory under {} since {}", d.id, d.since->iso()));
+    else if (d.status == RefractorinessStatus::InsufficientData)
+      for (const auto& m : d.missing) q.need(fmt::format("{} (for {})", m, d.id));
+  }
+  if (!q.no && !q.unknown) q.pass("not refractory under any of the eight definitions");
+
+  if (auto within = score_flag(scores, "up_to_seven", "within")) {
+    const double v = score_number(scores, "up_to_seven", "value").value_or(0);
+    if (!*within) q.fail(fmt::format("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)", v));
+    else q.pass(fmt::format("within up-to-seven ({:.1f})", v));
+  } else {
+    q.need("tumour count and largest diameter on imaging within 92 days (up-to-seven)");
+  }
+
+  if (const ImagingStudy* s = latest_imaging_with(r, h.as_of, &ImagingStudy::morphology)) {
+    if (unfavourable_morphology(*s->morphology))
+      q.fail(fmt::format("{} morphology on {}: unlikely to respond (APPLE)", to_string(*s->morphology), s->date.iso()));
+    else q.pass(fmt::format("simple nodular morphology ({})", s->date.iso()));
+  } else {
+    q.need("tumour morphology on imaging within 92 days");
+  }
+
+  if (h.any_session()) {
+    if (auto art = score_number(scores, "art", "points")) {
+      if (at_least(*art, 2.5)) q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", *art));
+      else q.pass(fmt::format("ART score {:.1f} < 2.5", *art));
+    } else {
+      const ScoreResult* s = find_score(scores, "art");
+      if (s && !s->missing.empty()) q.need(fmt::format("ART inputs: {}", join(s->missing)));
+      else q.need("ART score inputs");
+    }
+  }
+  return q.done();
+}
+
+CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores) {
+  Question q;
+  const auto grade = score_text(scores, "albi", "grade");
+  const auto mgrade = score_text(scores, "albi", "mgrade");
+  if (grade && mgrade) {
+    if (*grade == "3" || *mgrade == "2b") q.fail(fmt::format("ALBI grade {} (mALBI {}): liver function at risk", *grade, *mgrade));
+    else q.pass(fmt::format("mALBI {}", *mgrade));
+  } else {
+    q.need("bilirubin and albumin within 30 days (ALBI)");
+  }
+
+  const auto cp = score_number(scores, "child_pugh", "points");
+  if (cp) {
+    if (*cp >= 8) q.fail(fmt::format("Child-Pugh {:.0f} points (≥ 8)", *cp));
+    else q.pass(fmt::format("Child-Pugh {:.0f} points", *cp));
+  } else {
+    q.need("Child-Pugh inputs within 30 days (bilirubin, albumin, INR, ascites, encephalopathy)");
+  }
+  const auto* asc = latest_ascites(r, h.as_of);
+  const auto* enc = latest_encephalopathy(r, h.as_of);
+  if (asc && *asc->ascites == Ascites::ModerateSevere) q.fail(fmt::format("moderate-severe ascites ({})", asc->date.iso()));
+  if (enc && *enc->encephalopathy != Encephalopathy::None)
+    q.fail(fmt::format("hepatic encephalopathy {} ({})", to_string(*enc->encephalopathy), enc->date.iso()));
+
+  const auto within = score_flag(scores, "up_to_seven", "within");
+  const ImagingStudy* b = latest_imaging_with(r, h.as_of, &ImagingStudy::bilobar);
+  if (within && !*within) {
+    if (b && *b->bilobar) q.fail("beyond up-to-seven with bilobar disease: likely to fall to Child-Pugh B (APPLE)");
+    else if (!b) q.need("whether the disease is bilobar (beyond up-to-seven)");
+  } else if (!within) {
+    q.need("tumour count and largest diameter on imaging within 92 days (up-to-seven)");
+  }
+
+  if (h.any_session()) {
+    const auto before = child_pugh(r, h.first_session());
+    if (before.value && cp) {
+      const int rise = static_cast<int>(*cp) - before.value->points;
+      if (rise >= 2) q.fail(fmt::format("Child-Pugh rose {} points since before S1 ({} → {:.0f})", rise, before.value->points, *cp));
+      else q.pass(fmt::format("Child-Pugh change since before S1: {:+d}", rise));
+    } else if (!before.value) {
+      q.need(fmt::format("Child-Pugh inputs within 30 days before S1 ({})", h.first_session().iso()));
+    }
+  }
+  return q.done();
+}
+
+}  // namespace
+
+Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
+                               const std::vector<DefinitionResult>& defs) {
+  Checkpoint c;
+  c.sustained_response = sustained_response(r, h, scores, defs);
+  c.liver_function = liver_function(r, h, scores);
+
+  const auto cp_class = score_text(scores, "child_pugh", "class");
+  const auto* ecog = latest_ecog(r, h.as_of);
+  if (cp_class == "C") {
+    c.verdict = Verdict::SupportiveCare;
+    c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (seed 004 pitfall 3)");
+  } else if (ecog && *ecog->ecog > 2) {
+    c.verdict = Verdict::SupportiveCare;
+    c.reasons.push_back(fmt::format("ECOG {} ({}) > 2: neither TACE nor systemic therapy — best supportive care",
+                                    *ecog->ecog, ecog->date.iso()));
+  } else if (c.sustained_response.answer == Answer::No || c.liver_function.answer == Answer::No) {
+    c.verdict = Verdict::Switch;
+    if (c.sustained_response.answer == Answer::No)
+      c.reasons.push_back("a sustained response cannot be expected: " + join(c.sustained_response.failures));
+    if (c.liver_function.answer == Answer::No)
+      c.reasons.push_back("liver function may not be maintained after TACE: " + join(c.liver_function.failures));
+    c.reasons.push_back("stop TACE and convert to systemic therapy");
+    if (!cp_class) c.obtain.emplace_back("Child-Pugh class (needed to choose systemic therapy)");
+    if (!ecog) c.obtain.emplace_back("ECOG performance status (needed to choose systemic therapy)");
+  } else {
+    // ECOG is an input of the verdict itself (ECOG > 2 → supportive care), not of the questions.
+    if (!ecog) add_unique(c.obtain, "ECOG performance status within 30 days (ECOG > 2 excludes TACE)");
+    for (const auto& o : c.sustained_response.obtain) add_unique(c.obtain, o);
+    for (const auto& o : c.liver_function.obtain) add_unique(c.obtain, o);
+    if (c.sustained_response.answer == Answer::Yes && c.liver_function.answer == Answer::Yes && ecog) {
+      c.verdict = Verdict::Proceed;
+      c.reasons.push_back("a sustained response can be expected and liver function can be maintained");
+    } else {
+      c.verdict = Verdict::Reconsider;
+      c.reasons.push_back("nothing rules TACE out, but an answer is unknown: obtain what is listed before deciding");
+    }
+  }
+  return c;
+}
+
+}  // namespace switchpoint

@@ -1,0 +1,39 @@
+#pragma once
+// "Stop and think carefully before proceeding to each TACE" (seed 000 Figure 1; CLINICAL_RULES
+// §6; docs/refractoriness.md): two questions, each yes / no / unknown with reasons, and a verdict.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+#include "core/refractoriness/result.h"
+#include "core/refractoriness/tace_history.h"
+#include "core/scores/score.h"
+
+namespace switchpoint {
+
+enum class Answer : unsigned char { Yes, No, Unknown };
+enum class Verdict : unsigned char { Proceed, Reconsider, Switch, SupportiveCare };
+
+std::string_view to_string(Answer);
+std::string_view to_string(Verdict);
+
+struct CheckpointQuestion {
+  Answer answer = Answer::Unknown;
+  std::vector<std::string> reasons;   // why no / why yes
+  std::vector<std::string> failures;  // the reasons that answer no
+  std::vector<std::string> obtain;   // what would turn unknown into an answer
+};
+
+struct Checkpoint {
+  Verdict verdict = Verdict::Reconsider;
+  CheckpointQuestion sustained_response;
+  CheckpointQuestion liver_function;
+  std::vector<std::string> reasons;  // the verdict's own reasons, first the decisive one
+  std::vector<std::string> obtain;   // for reconsider: everything to obtain
+};
+
+Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
+                               const std::vector<DefinitionResult>& refractoriness);
+
+}  // namespace switchpoint

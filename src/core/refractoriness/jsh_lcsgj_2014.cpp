@@ -1,0 +1,53 @@
+// jsh-lcsgj-2014: JSH-LCSGJ TACE failure/refractoriness (Kudo M et al., Oncology 2014;87
+// Suppl 1:22; Liver Cancer 2014;3:458; grade V).
+#include <fmt/format.h>
+
+#include "core/refractoriness/definitions.h"
+#include "core/refractoriness/patterns.h"
+
+namespace switchpoint {
+
+DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHistory& h) {
+  // (1a) Two consecutive insufficient responses: viable > 50% (TE1/TE2). The Japanese text
+  // says ≥ 50%; the English papers > 50%, which is used.
+  CriterionResult c1a = CriterionResult::start("1a", "jsh-lcsgj-2014/1a");
+  judge_consecutive_pair(c1a, h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
+    if (auto g = assessment_gate(h, a)) return *g;
+    const ImagingStudy& s = r.imaging[*a.study_index];
+    if (!a.te)
+      return {SessionVerdict::Unknown, fmt::format("viable tumour % on imaging {} ({})", s.date.iso(), h.assessment_label(a))};
+    const bool insufficient = *a.te == TeGrade::TE1 || *a.te == TeGrade::TE2;
+    const std::string viable = s.viable_tumor_percent ? fmt::format("viable {:g}%", *s.viable_tumor_percent) : "viable n/a";
+    return {insufficient ? SessionVerdict::Yes : SessionVerdict::No,
+            fmt::format("S{} ({}) → imaging {}: {} ({}){}", a.session_index + 1, a.session_date.iso(), s.date.iso(), viable,
+                        to_string(*a.te), insufficient ? ", insufficient response" : ", sufficient response")};
+  });
+  note_window_flags(c1a, h);
+
+  // (1b) Two consecutive increases of the intrahepatic tumour number versus before the session.
+  CriterionResult c1b = CriterionResult::start("1b", "jsh-lcsgj-2014/1b");
+  judge_consecutive_pair(c1b, h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
+    if (auto g = assessment_gate(h, a)) return *g;
+    const ImagingStudy& s = r.imaging[*a.study_index];
+    const ImagingStudy* pre = a.pre_study_index ? &r.imaging[*a.pre_study_index] : nullptr;
+    if (!s.intrahepatic_tumor_count)
+      return {SessionVerdict::Unknown, fmt::format("intrahepatic tumour count on imaging {}", s.date.iso())};
+    if (!pre || !pre->intrahepatic_tumor_count)
+      return {SessionVerdict::Unknown,
+              fmt::format("intrahepatic tumour count on imaging before S{} ({})", a.session_index + 1, a.session_date.iso())};
+    const bool more = *s.intrahepatic_tumor_count > *pre->intrahepatic_tumor_count;
+    return {more ? SessionVerdict::Yes : SessionVerdict::No,
+            fmt::format("S{} ({}): {} tumours on {} vs {} on {} before it", a.session_index + 1, a.session_date.iso(),
+                        *s.intrahepatic_tumor_count, s.date.iso(), *pre->intrahepatic_tumor_count, pre->date.iso())};
+  });
+
+  CriterionResult c2 = CriterionResult::start("2", "jsh-lcsgj-2014/2");
+  judge_marker_rise(c2, r, h);
+  CriterionResult c3 = CriterionResult::start("3", "jsh-lcsgj-2014/3");
+  judge_new_finding(c3, r, h, Finding::VascularInvasion);
+  CriterionResult c4 = CriterionResult::start("4", "jsh-lcsgj-2014/4");
+  judge_new_finding(c4, r, h, Finding::ExtrahepaticSpread);
+  return conclude("jsh-lcsgj-2014", {std::move(c1a), std::move(c1b), std::move(c2), std::move(c3), std::move(c4)});
+}
+
+}  // namespace switchpoint

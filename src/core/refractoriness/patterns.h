@@ -1,0 +1,53 @@
+#pragma once
+// The judging patterns shared by the definitions (docs/refractoriness.md): sequences over
+// consecutive sessions' assessments, new findings after the first session, decompensation,
+// untreatable progression, tumour markers. Each fills a CriterionResult.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/record.h"
+#include "core/refractoriness/result.h"
+#include "core/refractoriness/tace_history.h"
+
+namespace switchpoint {
+
+// One session's contribution to a sequence criterion.
+struct SessionVerdict {
+  enum Kind : unsigned char { Yes, No, Unknown, Skip } kind;
+  std::string why;  // evidence or what is missing
+};
+using SessionPredicate = std::function<SessionVerdict(const SessionAssessment&)>;
+
+// The common reading of a session's assessment state: pending → Skip, missing → Unknown.
+// Returns nullopt when the assessment exists and the predicate must decide.
+std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const SessionAssessment& a);
+
+// Met on the first session ≥ `from` whose assessment is Yes.
+void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred);
+
+// Met on the later assessment of the first pair of consecutive sessions (i, i+1), i ≥ from,
+// both Yes; `pair_counts(i)` may exclude a pair (KLCA: sessions more than 183 days apart).
+void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred,
+                            const std::function<bool(std::size_t)>& pair_counts = {});
+
+// Shared predicates.
+SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a);  // known and not CR/PR
+SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a);    // overall PD
+
+enum class Finding : unsigned char { VascularInvasion, ExtrahepaticSpread };
+void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHistory& h, Finding f);
+
+// After S1: Child-Pugh C, moderate-severe ascites or any encephalopathy.
+void judge_decompensation(CriterionResult& c, const PatientRecord& r, const TaceHistory& h);
+
+// BCLC 2022 untreatable progression (P): any of the parts, reported as one criterion.
+CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id);
+
+// JSH criterion 2: continuous elevation of AFP or DCP after a session (P-jsh-markers).
+void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHistory& h);
+
+// Outside-window flags for every assessment used.
+void note_window_flags(CriterionResult& c, const TaceHistory& h);
+
+}  // namespace switchpoint

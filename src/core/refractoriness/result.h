@@ -1,0 +1,55 @@
+#pragma once
+// What a refractoriness definition reports: each criterion met / not met / not judgeable with
+// its met-on date, evidence and missing inputs; the definition's status and since date.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/knowledge/catalogue.h"
+
+namespace switchpoint {
+
+enum class CriterionState : unsigned char { Met, NotMet, NotJudgeable };
+enum class RefractorinessStatus : unsigned char { Refractory, NotRefractory, InsufficientData };
+
+std::string_view to_string(RefractorinessStatus);
+
+struct CriterionResult {
+  std::string id;                // "1a", "pd-after-second", …
+  const RuleInfo* rule = nullptr;
+  CriterionState state = CriterionState::NotJudgeable;
+  std::optional<Date> on;        // met-on date
+  std::vector<std::string> evidence;  // observations with dates, for met and not met alike
+  std::vector<std::string> missing;   // what would make it judgeable
+  std::vector<std::string> notes;     // flags (assessment outside 28–92 days, pending, …)
+
+  static CriterionResult start(std::string_view id, std::string_view rule_id) {
+    CriterionResult c;
+    c.id = std::string(id);
+    c.rule = &switchpoint::rule(rule_id);
+    return c;
+  }
+  void met(Date d, std::string why) {
+    state = CriterionState::Met;
+    on = d;
+    evidence.push_back(std::move(why));
+  }
+};
+
+struct DefinitionResult {
+  std::string id;  // "jsh-lcsgj-2014"
+  const RuleInfo* rule = nullptr;
+  RefractorinessStatus status = RefractorinessStatus::InsufficientData;
+  std::optional<Date> since;
+  std::vector<CriterionResult> criteria;
+  std::vector<std::string> missing;  // union of the criteria's missing inputs
+  std::vector<std::string> notes;
+};
+
+// Status and since date from the criteria (docs/refractoriness.md): refractory if any is met
+// (since = earliest met-on date); not-refractory only if every one is not met.
+DefinitionResult conclude(std::string_view definition_id, std::vector<CriterionResult> criteria);
+
+}  // namespace switchpoint

