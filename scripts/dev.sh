@@ -24,6 +24,8 @@ install_missing() {
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # node + npm run the FHIR validator (tests/fhir-validate); a node already on PATH is kept.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "switchpoint: installing missing Debian packages: ${missing[*]}"
   local sudo=()

@@ -64,11 +64,20 @@ std::string join(const std::vector<std::string>& v) {
 CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
                                       const std::vector<DefinitionResult>& defs) {
   Question q;
+  // One line for all refractory definitions, earliest first: the clinician needs the count
+  // and the first date, the per-definition detail is in the refractoriness table.
+  std::vector<const DefinitionResult*> refractory;
   for (const auto& d : defs) {
-    if (d.status == RefractorinessStatus::Refractory)
-      q.fail(fmt::format("refractory under {} since {}", d.id, d.since->iso()));
+    if (d.status == RefractorinessStatus::Refractory) refractory.push_back(&d);
     else if (d.status == RefractorinessStatus::InsufficientData)
       for (const auto& m : d.missing) q.need(fmt::format("{} (for {})", m, d.id));
+  }
+  if (!refractory.empty()) {
+    std::stable_sort(refractory.begin(), refractory.end(),
+                     [](const DefinitionResult* a, const DefinitionResult* b) { return *a->since < *b->since; });
+    std::string list;
+    for (const auto* d : refractory) list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", d->id, d->since->iso());
+    q.fail(fmt::format("TACE-refractory under {} of {} definitions: {}", refractory.size(), defs.size(), list));
   }
   if (!q.no && !q.unknown) q.pass("not refractory under any of the eight definitions");
 

@@ -34,7 +34,7 @@ constexpr std::array kPercent{UnitAlias{"%", 1.0}};
 
 // Bilirubin's lower bound is 3 µmol/L, not the 1 µmol/L of CLINICAL_RULES.md §1: the rules'
 // own trap ("2.6 µmol/L written for mg/dL") must be refused, and assays report < 3 µmol/L
-// only as "below detection". Refusing is the safe failure; see docs/rules-notes.md.
+// only as "below detection". Refusing is the safe failure; see docs/record-format.md.
 constexpr std::array kSpecs{
     QuantitySpec{Quantity::Bilirubin, "bilirubin", "total bilirubin", "µmol/L", kBilirubin, 3.0, 1000.0, ""},
     QuantitySpec{Quantity::Albumin, "albumin", "albumin", "g/L", kAlbumin, 10.0, 60.0, ""},

@@ -119,9 +119,15 @@ std::optional<int> Walker::integer(simdjson::dom::object o, const std::string& p
   if (!e) return std::nullopt;
   int64_t out = 0;
   if (e->get(out) != simdjson::SUCCESS) {
-    problem(child(ptr, key), fmt::format("'{}' must be a whole number, found {} {}", key, type_name(e->type()),
-                                         render(*e)));
-    return std::nullopt;
+    // 2.0 is a whole number too (JSON Schema's "integer" and many exporters write it so).
+    double d = 0;
+    if (e->get(d) == simdjson::SUCCESS && std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 1e15) {
+      out = static_cast<int64_t>(d);
+    } else {
+      problem(child(ptr, key), fmt::format("'{}' must be a whole number, found {} {}", key, type_name(e->type()),
+                                           render(*e)));
+      return std::nullopt;
+    }
   }
   if (out < min || out > max) {
     problem(child(ptr, key), fmt::format("'{}' is {}; expected a whole number from {} to {}", key, out, min, max));

@@ -105,6 +105,9 @@ const std::vector<Case> kCases = {
 };
 // clang-format on
 
+// gtest prints a failing parameter with this instead of its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file << ".json"; }
+
 std::string describe(const ReadResult& rr) {
   std::string s;
   for (const auto& p : rr.problems) s += "\n  [" + p.location + "] " + p.message;
@@ -128,11 +131,13 @@ TEST_P(Malformed, IsRefusedWithEveryProblemAtItsPointer) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, Malformed, testing::ValuesIn(kCases), [](const testing::TestParamInfo<Case>& info) {
+std::string case_name(const testing::TestParamInfo<Case>& param_info) {
   std::string name;
-  for (char ch : info.param.file) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  for (char ch : param_info.param.file) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
   return name;
-});
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, Malformed, testing::ValuesIn(kCases), case_name);
 
 TEST(MalformedFiles, EveryFileHasACaseAndEveryCaseAFile) {
   std::set<std::string> on_disk, in_table;
@@ -191,6 +196,15 @@ TEST(MalformedTwins, TheSameNumbersInTheRightUnitAreAccepted) {
     ASSERT_TRUE(rr.ok()) << describe(rr);
     EXPECT_EQ(rr.record->imaging[0].target_lesions->size(), 5u);
   }
+}
+
+TEST(MalformedTwins, WholeNumbersMayCarryAZeroFraction) {
+  const auto rr = read_one(R"("clinical": [{"date": "2024-03-04", "ecog": 1.0}],
+      "imaging": [{"date": "2024-03-01", "tumor_count": 3.0, "new_lesions": 0.0}])");
+  ASSERT_TRUE(rr.ok()) << describe(rr);
+  EXPECT_EQ(rr.record->clinical[0].ecog, 1);
+  EXPECT_EQ(rr.record->imaging[0].intrahepatic_tumor_count, 3);
+  EXPECT_EQ(rr.record->imaging[0].new_lesions, 0);
 }
 
 TEST(MalformedTwins, NullIsReadAsAbsentForOptionalFields) {

@@ -89,7 +89,7 @@ constexpr std::array kScoreRules{
     RuleInfo{"bolondi", K::Score, "Bolondi BCLC B subclassification", G::S, "",
              "Bolondi L et al., Semin Liver Dis 2012", "B1: Child-Pugh 5–7, within up-to-7, ECOG 0; "
              "B2: Child-Pugh 5–6, beyond; B3: Child-Pugh 7, beyond; B4: Child-Pugh 8–9, any. For BCLC B only."},
-    RuleInfo{"bclc-2022", K::Score, "BCLC 2022 stage", G::S, "",
+    RuleInfo{"bclc-2022-stage", K::Score, "BCLC 2022 stage", G::S, "",
              "Reig M et al., J Hepatol 2022;76:681 (a 2025 update exists)",
              "D: Child-Pugh C (end-stage liver function) or ECOG > 2. Else C: macrovascular invasion, "
              "extrahepatic spread or ECOG 1–2. Else 0: single ≤ 2 cm; A: single, or 2–3 nodules each "

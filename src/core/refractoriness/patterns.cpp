@@ -92,8 +92,7 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
       continue;
     }
     if (x.kind == SessionVerdict::Yes && y.kind == SessionVerdict::Yes) {
-      c.met(*h.sessions[i + 1].study_date, x.why);
-      c.evidence.push_back(y.why);
+      c.met(*h.sessions[i + 1].study_date, fmt::format("{}; then {}", x.why, y.why));
       return;
     }
     if (x.kind == SessionVerdict::No || y.kind == SessionVerdict::No) {

@@ -31,10 +31,11 @@ struct CriterionResult {
     c.rule = &switchpoint::rule(rule_id);
     return c;
   }
+  // The observation that completes the criterion leads the evidence list.
   void met(Date d, std::string why) {
     state = CriterionState::Met;
     on = d;
-    evidence.push_back(std::move(why));
+    evidence.insert(evidence.begin(), std::move(why));
   }
 };
 

@@ -37,7 +37,8 @@ TaceHistory build_tace_history(const PatientRecord& r, Date as_of) {
       a.te = jsh_te_grade(r.imaging[*k].viable_tumor_percent, r.imaging[*k].treated_size_change_percent);
     }
     if (a.state != AssessmentState::Assessed) {
-      const bool closed = next.has_value() || days_between(s, as_of) > kAssessmentMaxDays;
+      // The record is cut at the as-of date, so on day 120 with no study the window has closed.
+      const bool closed = next.has_value() || days_between(s, as_of) >= kAssessmentMaxDays;
       a.state = closed ? AssessmentState::Missing : AssessmentState::Pending;
     }
     h.sessions.push_back(std::move(a));

@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "core/record.h"
+#include "core/response/assessment.h"
 #include "core/response/jsh_te.h"
 #include "core/response/mrecist.h"
 
 namespace switchpoint {
 
-inline constexpr int kAssessmentMaxDays = 120;        // CLINICAL_RULES §5 (= kResponseAssessmentMaxDays)
+inline constexpr int kAssessmentMaxDays = kResponseAssessmentMaxDays;  // CLINICAL_RULES §5: 120 days
 inline constexpr int kAssessmentWindowLowDays = 28;   // P-assessment-window: JSH "1–3 months"
 inline constexpr int kAssessmentWindowHighDays = 92;
 

@@ -32,7 +32,7 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   // D: one positive criterion suffices, whatever else is unknown.
   if (in.child_pugh_class && *in.child_pugh_class == 'C')
     d.reasons.emplace_back("Child-Pugh C (end-stage liver function)");
-  if (in.ecog && *in.ecog > 2) d.reasons.push_back(fmt::format("ECOG {} (> 2)", *in.ecog));
+  if (in.ecog && *in.ecog > 2) d.reasons.push_back(fmt::format("ECOG {} > 2", *in.ecog));
   if (!d.reasons.empty()) {
     d.stage = BclcStage::D;
     return d;
@@ -43,7 +43,7 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   if (!d.missing.empty()) return d;
 
   // C: one positive criterion suffices once D is excluded.
-  if (*in.ecog >= 1) d.reasons.push_back(fmt::format("ECOG {} (1–2)", *in.ecog));
+  if (*in.ecog >= 1) d.reasons.push_back(fmt::format("ECOG {} of 1–2", *in.ecog));
   if (in.vascular_invasion && *in.vascular_invasion != VascularInvasion::Absent)
     d.reasons.push_back(fmt::format("macrovascular invasion ({})", to_string(*in.vascular_invasion)));
   if (in.extrahepatic_spread && *in.extrahepatic_spread) d.reasons.emplace_back("extrahepatic spread");
@@ -64,21 +64,21 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   const int n = *in.tumor_count;
   const double cm = *in.largest_diameter_cm;
   switch (*d.stage) {
-    case BclcStage::Stage0: d.reasons.push_back(fmt::format("single tumour of {:g} cm (≤ 2 cm)", cm)); break;
+    case BclcStage::Stage0: d.reasons.push_back(fmt::format("single tumour of {:g} cm ≤ 2 cm", cm)); break;
     case BclcStage::A:
-      d.reasons.push_back(n == 1 ? fmt::format("single tumour of {:g} cm (> 2 cm)", cm)
-                                 : fmt::format("{} nodules, largest {:g} cm (each ≤ 3 cm)", n, cm));
+      d.reasons.push_back(n == 1 ? fmt::format("single tumour of {:g} cm > 2 cm", cm)
+                                 : fmt::format("{} nodules, each ≤ 3 cm (largest {:g} cm)", n, cm));
       break;
     default:
-      d.reasons.push_back(n > 3 ? fmt::format("{} nodules (multinodular beyond A)", n)
-                                : fmt::format("{} nodules, largest {:g} cm (> 3 cm: beyond A)", n, cm));
+      d.reasons.push_back(n > 3 ? fmt::format("{} nodules: multinodular beyond A", n)
+                                : fmt::format("{} nodules, largest {:g} cm > 3 cm: beyond A", n, cm));
       break;
   }
   return d;
 }
 
 BclcResult bclc(const PatientRecord& r, Date at) {
-  BclcResult out{std::nullopt, start_score("bclc", "bclc-2022", at)};
+  BclcResult out{std::nullopt, start_score("bclc", "bclc-2022-stage", at)};
   ScoreResult& rep = out.report;
   BclcInputs in;
 

@@ -1,5 +1,5 @@
 #pragma once
-// BCLC 2022 stage (rule "bclc-2022"; Reig M et al., J Hepatol 2022;76:681; S). A 2025 update
+// BCLC 2022 stage (rule "bclc-2022-stage"; Reig M et al., J Hepatol 2022;76:681; S). A 2025 update
 // exists and is not encoded; every result says so.
 //
 // What is computable when inputs are missing: stage D needs only one positive D criterion

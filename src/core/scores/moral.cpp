@@ -85,9 +85,9 @@ MoralTaceResult moral_tace(const PatientRecord& r, Date at) {
   out.value = m;
   rep.computed = true;
   const std::string rise = m.rise_percent ? fmt::format("{:+.1f}%", *m.rise_percent) : std::string("from 0");
-  rep.summary = fmt::format("MoRAL {:.1f} before the first TACE → {:.1f} after ({}): {} (≥ 89.5 with a ≥ 5% rise); "
-                            "informational only",
-                            m.before, m.after, rise, m.met ? "meets the seed-004 statement" : "does not meet it");
+  rep.summary = fmt::format("MoRAL {:.1f} before the first TACE → {:.1f} after ({}): {} the seed-004 statement (≥ 89.5 "
+                            "with a ≥ 5% rise → median OS < 10 months); informational only",
+                            m.before, m.after, rise, m.met ? "meets" : "does not meet");
   rep.fields.push_back({"before", Number{m.before, 1}});
   rep.fields.push_back({"after", Number{m.after, 1}});
   if (m.rise_percent) rep.fields.push_back({"rise_percent", Number{*m.rise_percent, 1}});

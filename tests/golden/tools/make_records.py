@@ -1,0 +1,799 @@
+#!/usr/bin/env python3
+"""Writes the golden patient records (tests/golden/records/) from the compact fact lists below.
+
+The facts are chosen by hand so that each case's expectation follows from CLINICAL_RULES.md and
+docs/refractoriness.md; nothing here looks at the engine. Records marked `fhir` are written as a
+FHIR R4 Bundle (`<name>.fhir.json`) instead of (or, for `twin`, in addition to) the native
+switchpoint.record/1 file, with the very same facts, so a native/FHIR pair must give the same
+decision.
+
+    python3 tests/golden/tools/make_records.py           # rewrite records/
+    python3 tests/golden/tools/make_records.py --check   # fail if records/ differs from this file
+    python3 tests/golden/tools/make_records.py --native-dir DIR  # also write every record as native JSON (for `switchpoint validate`)
+
+Dates: the usual course is baseline CT 2024-01-05, labs and bedside grades 2024-01-08, S1
+2024-01-10, S1's assessment 2024-02-20 (41 days), S2 2024-03-01, S2's assessment 2024-04-12
+(42 days), S3 2024-04-22, S3's assessment 2024-06-03 (42 days).
+"""
+import argparse
+import json
+import pathlib
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+RECORDS = HERE.parent / "records"
+
+# --- building blocks -------------------------------------------------------------------------
+
+# Standard liver panel: bilirubin 0.8 mg/dL (13.68 µmol/L, 1 point), albumin 4.2 g/dL (42 g/L,
+# 1 point), INR 1.1 (1 point). ALBI = 0.66·log10(13.68) − 0.085·42 = −2.820: grade 1.
+STD = dict(bili=0.8, alb=4.2, inr=1.1)
+
+
+def labs(date, bili=None, alb=None, inr=None, ast=None, afp=None, dcp=None, creat=None,
+         si=False):
+    """Lab entries of one date. si=True gives bilirubin in µmol/L and albumin in g/L."""
+    out = []
+    if bili is not None:
+        out.append((date, "bilirubin", bili, "umol/L" if si else "mg/dL"))
+    if alb is not None:
+        out.append((date, "albumin", alb, "g/L" if si else "g/dL"))
+    if inr is not None:
+        out.append((date, "inr", inr, "INR"))
+    if ast is not None:
+        out.append((date, "ast", ast, "U/L"))
+    if creat is not None:
+        out.append((date, "creatinine", creat, "mg/dL"))
+    if afp is not None:
+        out.append((date, "afp", afp, "ng/mL"))
+    if dcp is not None:
+        out.append((date, "dcp", dcp, "mAU/mL"))
+    return [{"date": d, "test": t, "value": v, "unit": u} for d, t, v, u in out]
+
+
+def std_labs(date, **kw):
+    args = dict(STD)
+    args.update(kw)
+    return labs(date, **args)
+
+
+def clin(date, ascites="none", enceph="none", ecog=0):
+    c = {"date": date}
+    if ascites is not None:
+        c["ascites"] = ascites
+    if enceph is not None:
+        c["encephalopathy"] = enceph
+    if ecog is not None:
+        c["ecog"] = ecog
+    return c
+
+
+def img(date, count, largest, mrecist=None, viable=None, vi="absent", ehs=False,
+        morph="simple-nodular", bilobar=False, new=None, unit="cm", modality="CT"):
+    s = {"date": date, "modality": modality}
+    if count is not None:
+        s["tumor_count"] = count
+    if largest is not None:
+        s["largest_diameter"] = {"value": largest, "unit": unit}
+    if new is not None:
+        s["new_lesions"] = new
+    if mrecist is not None:
+        s["mrecist"] = mrecist
+    if viable is not None:
+        s["viable_tumor_percent"] = viable
+    if vi is not None:
+        s["vascular_invasion"] = vi
+    if ehs is not None:
+        s["extrahepatic_spread"] = ehs
+    if morph is not None:
+        s["morphology"] = morph
+    if bilobar is not None:
+        s["bilobar"] = bilobar
+    return s
+
+
+def record(pid, *, labs=(), clinical=(), imaging=(), tace=(), curative=True, sex="male",
+           birth="1955-03-02", fhir=False, twin=False):
+    patient = {"id": pid, "birth_date": birth, "sex": sex}
+    if curative is not None:
+        patient["curative_treatment_unsuitable"] = curative
+    r = {"schema": "switchpoint.record/1", "patient": patient}
+    if labs:
+        r["labs"] = sorted(labs, key=lambda e: e["date"])
+    if clinical:
+        r["clinical"] = sorted(clinical, key=lambda e: e["date"])
+    if imaging:
+        r["imaging"] = sorted(imaging, key=lambda e: e["date"])
+    if tace:
+        r["tace"] = [{"date": d, "technique": "cTACE", "selective": True} for d in tace]
+    return {"native": r, "fhir": fhir, "twin": twin}
+
+
+def course_labs(dates_afp, **kw):
+    out = []
+    for d, afp in dates_afp:
+        out += std_labs(d, afp=afp, **kw)
+    return out
+
+
+R = {}
+
+# --- refractoriness records --------------------------------------------------------------------
+
+# Two sessions, partial response after each; everything every definition needs is reported.
+R["nr-responding"] = record(
+    "golden-nr-responding", curative=None, fhir=True, twin=True,
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 2.5, "PR", 30),
+             img("2024-04-12", 2, 2.0, "PR", 20)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-04-12", ast=37, afp=20),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+# As nr-responding, but no tumour marker at all (JSH criterion 2 not judgeable).
+R["jsh-no-markers"] = record(
+    "golden-jsh-no-markers",
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 2.5, "PR", 30),
+             img("2024-04-12", 2, 2.0, "PR", 20)],
+    labs=std_labs("2024-01-08", ast=35) + std_labs("2024-02-20", ast=36)
+         + std_labs("2024-04-12", ast=37),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+# As nr-responding, but no ECOG before the first session and ECOG 1 after it: a rise from 0
+# or an unchanged 1 cannot be told apart.
+R["no-baseline-ecog"] = record(
+    "golden-no-baseline-ecog",
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 2.5, "PR", 30),
+             img("2024-04-12", 2, 2.0, "PR", 20)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-04-12", ast=37, afp=20),
+    clinical=[clin("2024-01-08", ecog=None), clin("2024-02-20", ecog=1), clin("2024-04-12", ecog=1)],
+    tace=["2024-01-10", "2024-03-01"])
+
+
+def two_sd_sessions(pid, v1, v2, fhir=False, twin=False, curative=True):
+    """Two sessions, stable disease after each, viable tumour v1 % then v2 %."""
+    return record(
+        pid, fhir=fhir, twin=twin, curative=curative,
+        imaging=[img("2024-01-05", 2, 4.0),
+                 img("2024-02-20", 2, 3.8, "SD", v1),
+                 img("2024-04-12", 2, 3.8, "SD", v2)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60)
+             + std_labs("2024-04-12", ast=37, afp=50),
+        clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+        tace=["2024-01-10", "2024-03-01"])
+
+
+R["jsh-1a-met"] = two_sd_sessions("golden-jsh-1a-met", 70, 80, fhir=True, twin=True, curative=None)
+R["jsh-viable-50"] = two_sd_sessions("golden-jsh-viable-50", 80, 50)
+R["jsh-viable-51"] = two_sd_sessions("golden-jsh-viable-51", 80, 51)
+
+# Tumour number rises after S1 (2 → 3) and after S2 (3 → 4); viable part stays ≤ 50 %.
+R["jsh-1b-met"] = record(
+    "golden-jsh-1b-met",
+    imaging=[img("2024-01-05", 2, 3.0),
+             img("2024-02-20", 3, 2.5, "PD", 30, new=1),
+             img("2024-04-12", 4, 2.5, "PD", 40, new=1)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60)
+         + std_labs("2024-04-12", ast=37, afp=50),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+
+def one_session_markers(pid, afp, dcp=None):
+    """One session; marker values on 01-08 (pre), 01-31, 02-14, 02-28 (post); CT 02-20."""
+    dates = ["2024-01-08", "2024-01-31", "2024-02-14", "2024-02-28"]
+    ls = []
+    for i, d in enumerate(dates):
+        if i in (0, 3):
+            ls += std_labs(d, ast=35 if i == 0 else 36, afp=afp[i],
+                           dcp=None if dcp is None else dcp[i])
+        else:
+            ls += labs(d, afp=afp[i], dcp=None if dcp is None else dcp[i])
+    return record(
+        pid,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 3.8, "SD", 40)],
+        labs=ls,
+        clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-02-28")],
+        tace=["2024-01-10"])
+
+
+R["jsh-2-afp-met"] = one_session_markers("golden-jsh-2-afp-met", [50, 60, 90, 150])
+R["jsh-2-dcp-met"] = one_session_markers("golden-jsh-2-dcp-met", [8, 6, 5, 5], [60, 80, 120, 200])
+R["jsh-2-afp-last-10"] = one_session_markers("golden-jsh-2-afp-last-10", [5, 6, 8, 10])
+
+
+def one_session_then_followup(pid, vi, ehs, fhir=False):
+    """One session, PR on its assessment (02-20), then a follow-up CT on 04-10 (the second
+    study after S1, so not its response assessment) reporting the given findings."""
+    return record(
+        pid, fhir=fhir,
+        imaging=[img("2024-01-05", 2, 4.0),
+                 img("2024-02-20", 2, 2.5, "PR", 30),
+                 img("2024-04-10", 2, 2.5, vi=vi, ehs=ehs)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+             + std_labs("2024-04-10", ast=36, afp=25),
+        clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-10")],
+        tace=["2024-01-10"])
+
+
+R["new-vascular-invasion"] = one_session_then_followup("golden-new-vascular-invasion", "branch", False, fhir=True)
+R["new-extrahepatic-spread"] = one_session_then_followup("golden-new-extrahepatic-spread", "absent", True, fhir=True)
+
+R["aasld-decompensation"] = record(
+    "golden-aasld-decompensation",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=labs("2024-01-08", bili=1.0, alb=3.8, inr=1.1, ast=40, afp=85)
+         + labs("2024-02-20", bili=1.0, alb=3.8, inr=1.1, ast=42, afp=30)
+         + labs("2024-03-15", bili=1.4, alb=3.2, inr=1.3, ast=45),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-03-15", ascites="moderate-severe")],
+    tace=["2024-01-10"])
+
+R["aasld-pd-after-first"] = record(
+    "golden-aasld-pd-after-first", fhir=True,
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=120),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+R["raoul-pd-after-second"] = record(
+    "golden-raoul-pd-after-second", fhir=True,
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 2.5, "PR", 30),
+             img("2024-04-12", 2, 3.5, "PD", 80)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-04-12", ast=38, afp=40),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+# S2 (2024-03-01) has no imaging before S3 (2024-04-22): its assessment is missing.
+R["missing-s2-assessment"] = record(
+    "golden-missing-s2-assessment",
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 3.8, "SD", 60),
+             img("2024-06-03", 2, 3.8, "SD", 60)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60)
+         + std_labs("2024-04-19", ast=36, afp=55) + std_labs("2024-06-03", ast=37, afp=50),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-19"), clin("2024-06-03")],
+    tace=["2024-01-10", "2024-03-01", "2024-04-22"])
+
+R["apasl-beyond-up-to-seven"] = record(
+    "golden-apasl-beyond-up-to-seven",
+    imaging=[img("2024-01-05", 3, 3.5), img("2024-02-20", 4, 4.5, "PD", 70, new=1)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=90),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+R["apasl-malbi-2b"] = record(
+    "golden-apasl-malbi-2b",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=labs("2024-01-08", bili=1.0, alb=3.9, inr=1.1, ast=38, afp=85)
+         + labs("2024-02-20", bili=1.5, alb=3.2, inr=1.2, ast=40, afp=30),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+# No labs after 2024-01-08: on S1's assessment (2024-02-20, 43 days later) mALBI is unknown.
+R["apasl-no-labs"] = record(
+    "golden-apasl-no-labs",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=std_labs("2024-01-08", ast=35, afp=85),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+R["galle-never-responded"] = record(
+    "golden-galle-never-responded", fhir=True,
+    imaging=[img("2024-01-05", 2, 40, unit="mm"),
+             img("2024-02-20", 2, 38, "SD", 40, unit="mm"),
+             img("2024-04-12", 2, 36, "SD", 40, unit="mm")],
+    labs=labs("2024-01-08", bili=14, alb=42, inr=1.1, ast=35, afp=85, si=True)
+         + labs("2024-02-20", bili=14, alb=41, inr=1.1, ast=36, afp=60, si=True)
+         + labs("2024-04-12", bili=15, alb=41, inr=1.1, ast=37, afp=50, si=True),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+R["galle-no-longer-responding"] = record(
+    "golden-galle-no-longer-responding",
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 2.5, "PR", 30),
+             img("2024-04-12", 2, 2.8, "SD", 45),
+             img("2024-06-03", 2, 2.9, "SD", 45)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-04-12", ast=37, afp=25) + std_labs("2024-06-03", ast=37, afp=20),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12"), clin("2024-06-03")],
+    tace=["2024-01-10", "2024-03-01", "2024-04-22"])
+
+R["bclc-ecog-rise"] = record(
+    "golden-bclc-ecog-rise", fhir=True,
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-03-20", ast=36),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-03-20", ecog=1)],
+    tace=["2024-01-10"])
+
+R["bclc-pd-infiltrative"] = record(
+    "golden-bclc-pd-infiltrative", fhir=True,
+    imaging=[img("2024-01-05", 2, 4.0, morph="confluent-multinodular"),
+             img("2024-02-20", 2, 4.8, "PD", 90, morph="massive-infiltrative")],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=38, afp=300),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+
+def klca_pair(pid, s2, a2):
+    return record(
+        pid,
+        imaging=[img("2024-01-05", 2, 4.0),
+                 img("2024-02-20", 2, 3.8, "SD", 60),
+                 img(a2, 2, 3.8, "SD", 60)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60)
+             + std_labs("2024-07-08", ast=36, afp=55) + std_labs(a2, ast=37, afp=50),
+        clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-07-08"), clin(a2)],
+        tace=["2024-01-10", s2])
+
+
+R["klca-183-days"] = klca_pair("golden-klca-183-days", "2024-07-11", "2024-08-22")
+R["klca-184-days"] = klca_pair("golden-klca-184-days", "2024-07-12", "2024-08-23")
+
+# S1's first study carries findings but no mRECIST category and no target measurements.
+R["aasld-uncategorised"] = record(
+    "golden-aasld-uncategorised",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 3.0, None, 40)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+
+def one_session_pd(pid, a1):
+    return record(
+        pid,
+        imaging=[img("2024-01-05", 2, 4.0), img(a1, 2, 5.0, "PD", 90)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs(a1, ast=36, afp=110),
+        clinical=[clin("2024-01-08"), clin(a1)],
+        tace=["2024-01-10"])
+
+
+R["assessment-27-days"] = one_session_pd("golden-assessment-27-days", "2024-02-06")
+R["assessment-93-days"] = one_session_pd("golden-assessment-93-days", "2024-04-12")
+
+# The only study after S1 is 121 days later: S1's assessment window (120 days) closed empty.
+R["imaging-121-days"] = record(
+    "golden-imaging-121-days",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-05-10", 3, 5.0, "PD", 90, new=1)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-05-10", ast=37, afp=140),
+    clinical=[clin("2024-01-08"), clin("2024-05-10")],
+    tace=["2024-01-10"])
+
+# S2 (2024-03-01) never imaged: its assessment is pending until 119 days, missing from 120 days.
+R["s2-unimaged"] = record(
+    "golden-s2-unimaged",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-06-20", ast=36, afp=25),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-06-20")],
+    tace=["2024-01-10", "2024-03-01"])
+
+# Branch portal vein invasion already on the baseline CT and unchanged after S1.
+R["vi-present-at-baseline"] = record(
+    "golden-vi-present-at-baseline",
+    imaging=[img("2024-01-05", 2, 4.0, vi="branch"), img("2024-02-20", 2, 2.5, "PR", 30, vi="branch")],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+# The baseline CT does not report vascular invasion or extrahepatic spread.
+R["baseline-unreported-then-present"] = record(
+    "golden-baseline-unreported-then-present",
+    imaging=[img("2024-01-05", 2, 4.0, vi=None, ehs=None),
+             img("2024-02-20", 2, 2.5, "PR", 30, vi="branch", ehs=True)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+R["baseline-unreported-then-absent"] = record(
+    "golden-baseline-unreported-then-absent",
+    imaging=[img("2024-01-05", 2, 4.0, vi=None, ehs=None),
+             img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+# Second assessment: viable only 40 % but the treated nodule grew by exactly 50 % (TE1).
+_enl = img("2024-04-12", 2, 4.5, "PD", 40)
+_enl["treated_size_change_percent"] = 50
+R["jsh-1a-enlargement"] = record(
+    "golden-jsh-1a-enlargement",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 3.8, "SD", 60), _enl],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60)
+         + std_labs("2024-04-12", ast=37, afp=50),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+R["aasld-encephalopathy"] = record(
+    "golden-aasld-encephalopathy",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-03-15", ast=38),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-03-15", enceph="grade-1-2")],
+    tace=["2024-01-10"])
+
+# Morphology reported only on the baseline CT (confluent multinodular), 46 days before S1's assessment.
+R["apasl-morphology-carried"] = record(
+    "golden-apasl-morphology-carried",
+    imaging=[img("2024-01-05", 2, 4.0, morph="confluent-multinodular"),
+             img("2024-02-20", 2, 2.5, "PR", 30, morph=None)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+R["jsh-2-afp-transient-fall"] = one_session_markers("golden-jsh-2-afp-transient-fall", [100, 80, 120, 160])
+R["jsh-2-afp-not-monotone"] = one_session_markers("golden-jsh-2-afp-not-monotone", [50, 60, 150, 90])
+
+
+def marker_windows(pid, pre_date, post_dates, values):
+    ls = labs(pre_date, afp=values[0]) + std_labs("2024-01-08", ast=35)
+    for d, v in zip(post_dates, values[1:]):
+        ls += labs(d, afp=v)
+    last = post_dates[-1]
+    ls += std_labs(last, ast=36)
+    return record(
+        pid,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 3.8, "SD", 40)],
+        labs=ls,
+        clinical=[clin("2024-01-08"), clin("2024-02-20"), clin(last)],
+        tace=["2024-01-10"])
+
+
+# AFP 30 days before S1 and 90 days after it: both inside the windows.
+R["jsh-2-window-edges"] = marker_windows("golden-jsh-2-window-edges", "2023-12-11",
+                                         ["2024-02-20", "2024-04-09"], [50, 70, 120])
+# AFP 31 days before S1 and 91 days after it: both outside.
+R["jsh-2-outside-windows"] = marker_windows("golden-jsh-2-outside-windows", "2023-12-10",
+                                            ["2024-02-20", "2024-04-10"], [50, 70, 120])
+
+
+def one_session_ecog(pid, ecog_before, ecog_after):
+    return record(
+        pid,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30),
+        clinical=[clin("2024-01-08", ecog=ecog_before), clin("2024-02-20", ecog=ecog_after)],
+        tace=["2024-01-10"])
+
+
+R["ecog-stays-1"] = one_session_ecog("golden-ecog-stays-1", 1, 1)
+R["no-baseline-ecog-then-0"] = one_session_ecog("golden-no-baseline-ecog-then-0", None, 0)
+
+# SD after S1, PR after S2, then SD after S3 and S4: a late response that is lost.
+R["late-response-then-lost"] = record(
+    "golden-late-response-then-lost",
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 3.8, "SD", 60),
+             img("2024-04-12", 2, 2.8, "PR", 30),
+             img("2024-06-03", 2, 3.0, "SD", 40),
+             img("2024-07-25", 2, 3.1, "SD", 45)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60)
+         + std_labs("2024-04-12", ast=36, afp=30) + std_labs("2024-06-03", ast=37, afp=25)
+         + std_labs("2024-07-25", ast=37, afp=20),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12"), clin("2024-06-03"),
+              clin("2024-07-25")],
+    tace=["2024-01-10", "2024-03-01", "2024-04-22", "2024-06-13"])
+
+# S2's assessment carries no response category, S3's is PD.
+R["pd-after-uncategorised"] = record(
+    "golden-pd-after-uncategorised",
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-02-20", 2, 2.5, "PR", 30),
+             img("2024-04-12", 2, 3.0, None, 50),
+             img("2024-06-03", 2, 3.8, "PD", 80)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-04-12", ast=37, afp=40) + std_labs("2024-06-03", ast=38, afp=70),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12"), clin("2024-06-03")],
+    tace=["2024-01-10", "2024-03-01", "2024-04-22"])
+
+
+def art_record(pid, mrecist, largest, viable):
+    """One session; on S1's assessment the INR is 1.8 (Child-Pugh 5 → 6), AST 35 → 38."""
+    return record(
+        pid,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, largest, mrecist, viable)],
+        labs=std_labs("2024-01-08", ast=35, afp=85)
+             + labs("2024-02-20", bili=0.8, alb=4.2, inr=1.8, ast=38, afp=30),
+        clinical=[clin("2024-01-08"), clin("2024-02-20")],
+        tace=["2024-01-10"])
+
+
+R["art-2-5"] = art_record("golden-art-2-5", "SD", 3.8, 60)
+R["art-1-5"] = art_record("golden-art-1-5", "PR", 2.5, 30)
+
+
+def targets(study, pairs, nontarget="absent", new=0):
+    study["target_lesions"] = [{"id": i, "viable_diameter": {"value": v, "unit": "cm"}} for i, v in pairs]
+    study["nontarget"] = nontarget
+    study["new_lesions"] = new
+    return study
+
+
+# mRECIST computed from targets: 5.0 + 3.0 = 8.0 cm → 4.4 + 1.2 = 5.6 cm, exactly −30 % (PR).
+R["mrecist-pr-exactly-30"] = record(
+    "golden-mrecist-pr-exactly-30",
+    imaging=[targets(img("2024-01-05", 2, 5.0), [("T1", 5.0), ("T2", 3.0)]),
+             targets(img("2024-02-20", 2, 4.6, None, 45), [("T1", 4.4), ("T2", 1.2)]),
+             img("2024-04-12", 2, 4.6, "SD", 45)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=60)
+         + std_labs("2024-04-12", ast=37, afp=50),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+# mRECIST computed from targets: 4.0 + 3.0 = 7.0 cm → 4.3 + 4.1 = 8.4 cm, exactly +20 % (PD).
+R["mrecist-pd-exactly-20"] = record(
+    "golden-mrecist-pd-exactly-20",
+    imaging=[targets(img("2024-01-05", 2, 4.0), [("T1", 4.0), ("T2", 3.0)]),
+             targets(img("2024-02-20", 2, 4.3, None, 90), [("T1", 4.3), ("T2", 4.1)])],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=120),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+# Targets say PD (6.0 → 7.5 cm, +25 %) but the recorded category is SD.
+R["mrecist-recorded-wins"] = record(
+    "golden-mrecist-recorded-wins",
+    imaging=[targets(img("2024-01-05", 2, 4.0), [("T1", 4.0), ("T2", 2.0)]),
+             targets(img("2024-02-20", 2, 5.0, "SD", 70), [("T1", 5.0), ("T2", 2.5)])],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=90),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+# S1's only follow-up CT is dated the day of S2 (2024-03-01, the pre-procedure CT).
+R["ct-on-next-session-day"] = record(
+    "golden-ct-on-next-session-day",
+    imaging=[img("2024-01-05", 2, 4.0),
+             img("2024-03-01", 2, 3.8, "SD", 70),
+             img("2024-04-12", 2, 3.8, "SD", 80)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-28", ast=36, afp=60)
+         + std_labs("2024-04-12", ast=37, afp=50),
+    clinical=[clin("2024-01-08"), clin("2024-02-28"), clin("2024-04-12")],
+    tace=["2024-01-10", "2024-03-01"])
+
+# --- checkpoint records with TACE --------------------------------------------------------------
+
+R["checkpoint-cp-rise"] = record(
+    "golden-checkpoint-cp-rise",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=std_labs("2024-01-08", ast=35, afp=85)
+         + labs("2024-02-20", bili=0.8, alb=4.0, inr=1.8, ast=40, afp=30),
+    clinical=[clin("2024-01-08"), clin("2024-02-20", ascites="slight")],
+    tace=["2024-01-10"])
+
+R["checkpoint-art-ast-rise"] = record(
+    "golden-checkpoint-art-ast-rise",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=60, afp=30),
+    clinical=[clin("2024-01-08"), clin("2024-02-20")],
+    tace=["2024-01-10"])
+
+# --- candidacy and checkpoint before any TACE --------------------------------------------------
+
+
+def untreated(pid, *, count=2, largest=4.0, vi="absent", ehs=False, morph="simple-nodular",
+              bilobar=False, curative=True, creat=0.9, lab_kw=None, ascites="none", ecog=0,
+              fhir=False, drop_albumin=False):
+    kw = dict(STD, ast=35, afp=85, creat=creat)
+    if lab_kw:
+        kw.update(lab_kw)
+    if drop_albumin:
+        kw.pop("alb")
+    return record(
+        pid, curative=curative, fhir=fhir,
+        imaging=[img("2024-02-01", count, largest, vi=vi, ehs=ehs, morph=morph, bilobar=bilobar)],
+        labs=labs("2024-02-02", **kw),
+        clinical=[clin("2024-02-02", ascites=ascites, ecog=ecog)])
+
+
+R["untreated-bclc-b"] = untreated("golden-untreated-bclc-b")
+R["untreated-curative-unknown"] = untreated("golden-untreated-curative-unknown", curative=None)
+R["untreated-main-portal-vein"] = untreated("golden-untreated-main-portal-vein", vi="main-portal-vein")
+R["untreated-single-small"] = untreated("golden-untreated-single-small", count=1, largest=2.5)
+R["untreated-branch-invasion"] = untreated("golden-untreated-branch-invasion", vi="branch")
+R["untreated-creatinine-high"] = untreated("golden-untreated-creatinine-high", creat=2.5)
+R["untreated-infiltrative"] = untreated("golden-untreated-infiltrative", morph="massive-infiltrative")
+R["untreated-bilobar-beyond"] = untreated("golden-untreated-bilobar-beyond", count=4, largest=4.0, bilobar=True)
+R["untreated-no-morphology"] = untreated("golden-untreated-no-morphology", morph=None)
+R["untreated-no-albumin"] = untreated("golden-untreated-no-albumin", drop_albumin=True)
+R["untreated-malbi-2b"] = untreated("golden-untreated-malbi-2b",
+                                    lab_kw=dict(bili=1.5, alb=3.2, inr=1.2, ast=40))
+R["untreated-child-pugh-c"] = untreated("golden-untreated-child-pugh-c", fhir=True, curative=None,
+                                        ascites="moderate-severe", ecog=1, creat=1.0,
+                                        lab_kw=dict(bili=3.5, alb=2.6, inr=1.8, ast=80))
+R["untreated-ecog-3"] = untreated("golden-untreated-ecog-3", ecog=3)
+
+R["untreated-variceal-bleeding"] = untreated("golden-untreated-variceal-bleeding")
+R["untreated-variceal-bleeding"]["native"]["conditions"] = [{"code": "variceal-bleeding", "onset": "2023-11-15"}]
+R["untreated-creatinine-2"] = untreated("golden-untreated-creatinine-2", creat=2.0)
+R["untreated-child-pugh-b8"] = untreated("golden-untreated-child-pugh-b8", ascites="slight",
+                                         lab_kw=dict(bili=2.5, alb=3.0, inr=1.5, ast=60))
+
+# CT 2024-01-01, labs and bedside 2024-04-01: the CT is 92 days old on 2024-04-02, 93 on 04-03.
+R["untreated-imaging-currency"] = record(
+    "golden-untreated-imaging-currency",
+    imaging=[img("2024-01-01", 2, 4.0)],
+    labs=labs("2024-04-01", ast=35, afp=85, creat=0.9, **STD),
+    clinical=[clin("2024-04-01")])
+
+# --- FHIR R4 -----------------------------------------------------------------------------------
+
+HCC = "urn:switchpoint:hcc"
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+CAT = "http://terminology.hl7.org/CodeSystem/observation-category"
+BASE = "https://example.org/fhir"
+
+LAB_CODES = {  # (test, unit) -> (LOINC, display, UCUM code, printed unit)
+    ("bilirubin", "mg/dL"): ("1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma", "mg/dL", "mg/dL"),
+    ("bilirubin", "umol/L"): ("14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma", "umol/L", "umol/L"),
+    ("albumin", "g/dL"): ("1751-7", "Albumin [Mass/volume] in Serum or Plasma", "g/dL", "g/dL"),
+    ("albumin", "g/L"): ("1751-7", "Albumin [Mass/volume] in Serum or Plasma", "g/L", "g/L"),
+    ("inr", "INR"): ("6301-6", "INR in Platelet poor plasma by Coagulation assay", "{INR}", "INR"),
+    ("ast", "U/L"): ("1920-8", "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma", "U/L", "U/L"),
+    ("creatinine", "mg/dL"): ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma", "mg/dL", "mg/dL"),
+    ("afp", "ng/mL"): ("1834-1", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma", "ng/mL", "ng/mL"),
+    ("dcp", "mAU/mL"): ("34444-0", "Des-gamma-carboxyprothrombin in Serum or Plasma", "m[arb'U]/mL", "mAU/mL"),
+}
+
+
+def coding(system, code, display=None):
+    c = {"system": system, "code": code}
+    if display:
+        c["display"] = display
+    return c
+
+
+def fhir_bundle(name, native):
+    pid = native["patient"]["id"]
+    subject = {"reference": f"Patient/{pid}"}
+    entries = []
+
+    def add(resource):
+        entries.append({"fullUrl": f"{BASE}/{resource['resourceType']}/{resource['id']}",
+                        "resource": resource})
+
+    patient = {"resourceType": "Patient", "id": pid,
+               "gender": native["patient"]["sex"], "birthDate": native["patient"]["birth_date"]}
+    add(patient)
+
+    def obs(oid, category, code, date, **value):
+        o = {"resourceType": "Observation", "id": oid, "status": "final",
+             "category": [{"coding": [coding(CAT, category)]}],
+             "code": {"coding": [code]}, "subject": subject, "effectiveDateTime": date}
+        o.update(value)
+        add(o)
+
+    def qty(value, unit, code):
+        return {"value": value, "unit": unit, "system": UCUM, "code": code}
+
+    def concept(code):
+        return {"coding": [coding(HCC, code)]}
+
+    cur = native["patient"].get("curative_treatment_unsuitable")
+    if cur is not None:
+        first = min(e["date"] for e in native.get("imaging", []) + native.get("labs", []))
+        obs(f"curative-unsuitable-{first.replace('-', '')}", "exam",
+            coding(HCC, "curative-treatment-unsuitable", "Curative treatment judged unsuitable"),
+            first, valueBoolean=cur)
+
+    for s in native.get("imaging", []):
+        d = s["date"]
+        k = d.replace("-", "")
+
+        def hcc(code, display):
+            return coding(HCC, code, display)
+        if "tumor_count" in s:
+            obs(f"tumor-count-{k}", "imaging", hcc("intrahepatic-tumor-count", "Number of intrahepatic tumours"),
+                d, valueInteger=s["tumor_count"])
+        if "largest_diameter" in s:
+            u = s["largest_diameter"]["unit"]
+            obs(f"largest-diameter-{k}", "imaging", hcc("largest-tumor-diameter", "Largest tumour diameter"),
+                d, valueQuantity=qty(s["largest_diameter"]["value"], u, u))
+        if "new_lesions" in s:
+            obs(f"new-lesions-{k}", "imaging", hcc("new-intrahepatic-lesion", "New intrahepatic lesions"),
+                d, valueInteger=s["new_lesions"])
+        if "mrecist" in s:
+            obs(f"mrecist-{k}", "imaging", hcc("mrecist-response", "mRECIST response as recorded"),
+                d, valueCodeableConcept=concept(s["mrecist"]))
+        if "viable_tumor_percent" in s:
+            obs(f"viable-percent-{k}", "imaging", hcc("viable-tumor-percent", "Viable part of the treated nodules"),
+                d, valueQuantity=qty(s["viable_tumor_percent"], "%", "%"))
+        if "vascular_invasion" in s:
+            obs(f"macrovascular-invasion-{k}", "imaging", hcc("macrovascular-invasion", "Macrovascular invasion"),
+                d, valueCodeableConcept=concept(s["vascular_invasion"]))
+        if "extrahepatic_spread" in s:
+            obs(f"extrahepatic-spread-{k}", "imaging", hcc("extrahepatic-spread", "Extrahepatic spread"),
+                d, valueBoolean=s["extrahepatic_spread"])
+        if "morphology" in s:
+            obs(f"morphology-{k}", "imaging", hcc("tumor-morphology", "Tumour morphology"),
+                d, valueCodeableConcept=concept(s["morphology"]))
+        if "bilobar" in s:
+            obs(f"bilobar-{k}", "imaging", hcc("bilobar-disease", "Bilobar disease"),
+                d, valueBoolean=s["bilobar"])
+
+    for l in native.get("labs", []):
+        loinc, display, ucum, printed = LAB_CODES[(l["test"], l["unit"])]
+        obs(f"{l['test']}-{l['date'].replace('-', '')}", "laboratory", coding(LOINC, loinc, display),
+            l["date"], valueQuantity=qty(l["value"], printed, ucum))
+
+    for c in native.get("clinical", []):
+        k = c["date"].replace("-", "")
+        if "ascites" in c:
+            obs(f"ascites-{k}", "exam", coding(HCC, "ascites", "Ascites (Child-Pugh grade)"),
+                c["date"], valueCodeableConcept=concept(c["ascites"]))
+        if "encephalopathy" in c:
+            obs(f"encephalopathy-{k}", "exam", coding(HCC, "encephalopathy", "Hepatic encephalopathy (West Haven)"),
+                c["date"], valueCodeableConcept=concept(c["encephalopathy"]))
+        if "ecog" in c:
+            obs(f"ecog-{k}", "survey", coding(LOINC, "89247-1", "ECOG Performance Status score"),
+                c["date"], valueInteger=c["ecog"])
+
+    for t in native.get("tace", []):
+        add({"resourceType": "Procedure", "id": f"tace-{t['date'].replace('-', '')}",
+             "status": "completed",
+             "code": {"coding": [coding(HCC, "tace", "Transarterial chemoembolisation (TACE)")]},
+             "subject": subject, "performedDateTime": t["date"]})
+
+    return {"resourceType": "Bundle", "id": f"golden-{name}", "type": "collection", "entry": entries}
+
+
+def dump(obj):
+    """Top-level keys one per line; each entry of a top-level list on its own line."""
+    lines = []
+    items = list(obj.items())
+    for i, (k, v) in enumerate(items):
+        comma = "," if i + 1 < len(items) else ""
+        if isinstance(v, list):
+            inner = [json.dumps(e, ensure_ascii=False) for e in v]
+            lines.append(f"  {json.dumps(k)}: [")
+            lines += [f"    {t}{',' if j + 1 < len(inner) else ''}" for j, t in enumerate(inner)]
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}{comma}")
+    return "{\n" + "\n".join(lines) + "\n}\n"
+
+
+def outputs():
+    out = {}
+    for name, r in R.items():
+        if not r["fhir"] or r["twin"]:
+            out[f"{name}.json"] = dump(r["native"])
+        if r["fhir"]:
+            out[f"{name}.fhir.json"] = dump(fhir_bundle(name, r["native"]))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--native-dir")
+    a = ap.parse_args()
+    files = outputs()
+    if a.check:
+        bad = [f for f, text in files.items()
+               if not (RECORDS / f).exists() or (RECORDS / f).read_text() != text]
+        extra = [p.name for p in RECORDS.glob("*.json") if p.name not in files]
+        for f in bad:
+            print(f"differs or missing: records/{f}")
+        for f in extra:
+            print(f"not generated here: records/{f}")
+        sys.exit(1 if bad or extra else 0)
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    for f, text in files.items():
+        (RECORDS / f).write_text(text)
+    if a.native_dir:
+        d = pathlib.Path(a.native_dir)
+        d.mkdir(parents=True, exist_ok=True)
+        for name, r in R.items():
+            (d / f"{name}.json").write_text(dump(r["native"]))
+    print(f"{len(files)} record files written to {RECORDS}")
+
+
+if __name__ == "__main__":
+    main()
