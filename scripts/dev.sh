@@ -42,7 +42,6 @@ configure_and_build() {  # $1 build dir, rest: extra cmake args
   cmake --build "$dir"
 }
 
-export CCACHE_DIR="${CCACHE_DIR:-$root/.ccache}"
 
 cmd=${1:-}
 case "$cmd" in

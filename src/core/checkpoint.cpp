@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/refractoriness/apple.h"
+#include "core/scores/art.h"
 #include "core/scores/child_pugh.h"
 #include "core/scores/lookup.h"
 #include "core/timeline.h"
@@ -98,13 +99,16 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
   }
 
   if (h.any_session()) {
-    if (auto art = score_number(scores, "art", "points")) {
-      if (at_least(*art, 2.5)) q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", *art));
-      else q.pass(fmt::format("ART score {:.1f} < 2.5", *art));
-    } else {
-      const ScoreResult* s = find_score(scores, "art");
-      if (s && !s->missing.empty()) q.need(fmt::format("ART inputs: {}", join(s->missing)));
-      else q.need("ART score inputs");
+    // ART (Sieghart 2013) before a repeat session. Its group can be known before every
+    // component is: ≥ 2.5 from the known points alone decides "no".
+    const ArtResult a = art(r, h.as_of);
+    if (a.value) {
+      if (at_least(a.value->points, 2.5)) q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", a.value->points));
+      else q.pass(fmt::format("ART score {:.1f} < 2.5", a.value->points));
+    } else if (a.group == ArtGroup::PoorPrognosis) {
+      q.fail(fmt::format("ART ≥ 2.5 from the known components alone ({})", a.report.summary));
+    } else if (a.report.applicable) {
+      q.need(a.report.missing.empty() ? std::string("ART score inputs") : fmt::format("ART inputs: {}", join(a.report.missing)));
     }
   }
   return q.done();
@@ -164,6 +168,17 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
   c.sustained_response = sustained_response(r, h, scores, defs);
   c.liver_function = liver_function(r, h, scores);
 
+  // "Candidate of TACE" (seed 000 Figure 1, Table 1): macrovascular invasion or extrahepatic
+  // spread on the latest imaging excludes TACE under APASL, EASL, JSH and BCLC alike.
+  std::vector<std::string> not_candidate;
+  if (const ImagingStudy* v = latest_imaging_with(r, h.as_of, &ImagingStudy::vascular_invasion);
+      v && *v->vascular_invasion != VascularInvasion::Absent)
+    not_candidate.push_back(fmt::format("not a TACE candidate: macrovascular invasion ({}) on {} (seed 000 Table 1)",
+                                        to_string(*v->vascular_invasion), v->date.iso()));
+  if (const ImagingStudy* e = latest_imaging_with(r, h.as_of, &ImagingStudy::extrahepatic_spread);
+      e && *e->extrahepatic_spread)
+    not_candidate.push_back(fmt::format("not a TACE candidate: extrahepatic spread on {} (seed 000 Table 1)", e->date.iso()));
+
   const auto cp_class = score_text(scores, "child_pugh", "class");
   const auto* ecog = latest_ecog(r, h.as_of);
   if (cp_class == "C") {
@@ -173,8 +188,10 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
     c.verdict = Verdict::SupportiveCare;
     c.reasons.push_back(fmt::format("ECOG {} ({}) > 2: neither TACE nor systemic therapy — best supportive care",
                                     *ecog->ecog, ecog->date.iso()));
-  } else if (c.sustained_response.answer == Answer::No || c.liver_function.answer == Answer::No) {
+  } else if (!not_candidate.empty() || c.sustained_response.answer == Answer::No ||
+             c.liver_function.answer == Answer::No) {
     c.verdict = Verdict::Switch;
+    for (const auto& why : not_candidate) c.reasons.push_back(why);
     if (c.sustained_response.answer == Answer::No)
       c.reasons.push_back("a sustained response cannot be expected: " + join(c.sustained_response.failures));
     if (c.liver_function.answer == Answer::No)

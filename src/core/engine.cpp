@@ -17,6 +17,9 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   d.history = build_tace_history(r, as_of);
   d.refractoriness = evaluate_refractoriness(r, d.history);
   d.checkpoint = evaluate_checkpoint(r, d.history, d.scores, d.refractoriness);
+  d.therapy = plan_therapy(r, as_of, d.scores);
+  d.alerts = evaluate_alerts(r, as_of);
+  d.next_reassessment = next_reassessment(r, as_of);
   return d;
 }
 

@@ -11,6 +11,9 @@
 #include "core/refractoriness/result.h"
 #include "core/refractoriness/tace_history.h"
 #include "core/scores/score.h"
+#include "core/therapy/alerts.h"
+#include "core/therapy/followup.h"
+#include "core/therapy/plan.h"
 
 namespace switchpoint {
 
@@ -25,6 +28,9 @@ struct Decision {
   TaceHistory history;
   std::vector<DefinitionResult> refractoriness;
   Checkpoint checkpoint;
+  TherapyPlan therapy;
+  std::vector<Alert> alerts;
+  std::optional<Reassessment> next_reassessment;
 };
 
 // Evaluates the record as it stood on `as_of` (everything dated later is ignored).

@@ -138,6 +138,50 @@ void write_sessions(JsonWriter& w, const TaceHistory& h) {
   w.end_array();
 }
 
+void write_therapy(JsonWriter& w, const TherapyPlan& t) {
+  w.key("therapy").begin_object();
+  w.field("line", t.line);
+  w.field("supportive_care_only", t.supportive_care_only);
+  w.key("current_regimen");
+  if (t.current_regimen) w.value(*t.current_regimen);
+  else w.null();
+  w.key("prior_regimen");
+  if (t.prior_regimen) w.value(*t.prior_regimen);
+  else w.null();
+  write_strings(w, "reasons", t.reasons);
+  w.key("options").begin_array();
+  for (const auto& o : t.options) {
+    w.begin_object();
+    w.field("regimen", o.regimen->id);
+    w.field("name", o.regimen->name);
+    w.field("status", to_string(o.status));
+    w.field("dose", o.dose);
+    write_strings(w, "reasons", o.reasons);
+    write_strings(w, "prerequisites", o.prerequisites);
+    w.field("evidence", o.regimen->evidence);
+    write_rule_ref(w, rule(o.regimen->id));
+    w.end_object();
+  }
+  w.end_array();
+  write_strings(w, "trial_information", t.trial_information);
+  write_rule_ref(w, rule("therapy/general-eligibility"));
+  w.end_object();
+}
+
+void write_alerts(JsonWriter& w, const std::vector<Alert>& alerts) {
+  w.key("alerts").begin_array();
+  for (const auto& a : alerts) {
+    w.begin_object();
+    w.field("id", a.id);
+    w.field("severity", to_string(a.severity));
+    w.field("message", a.message);
+    write_optional_date(w, "on", a.on);
+    write_rule_ref(w, rule(a.id));
+    w.end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 void write_score(JsonWriter& w, const ScoreResult& s) {
@@ -195,6 +239,19 @@ std::string decision_to_json(const Decision& d, const InputSummary& input, bool 
   write_sessions(w, d.history);
   write_refractoriness(w, d.refractoriness);
   write_checkpoint(w, d.checkpoint);
+  write_therapy(w, d.therapy);
+  write_alerts(w, d.alerts);
+  w.key("next_reassessment_due");
+  if (d.next_reassessment) w.value(d.next_reassessment->due.iso());
+  else w.null();
+  if (d.next_reassessment) {
+    w.key("next_reassessment").begin_object();
+    w.field("window_opens", d.next_reassessment->window_opens.iso());
+    w.field("due", d.next_reassessment->due.iso());
+    write_optional_date(w, "last_imaging", d.next_reassessment->last_imaging);
+    write_rule_ref(w, rule("P-reassessment"));
+    w.end_object();
+  }
   w.end_object();
   std::string out = w.take();
   out += '\n';

@@ -131,6 +131,35 @@ std::string candidacy_text(const std::vector<CandidacyResult>& list) {
   return out;
 }
 
+std::string therapy_text(const Decision& d) {
+  const TherapyPlan& t = d.therapy;
+  std::string out = fmt::format("TREATMENT PLAN: systemic therapy, line {}{}\n", t.line,
+                                t.supportive_care_only ? " — BEST SUPPORTIVE CARE ONLY" : "");
+  if (d.checkpoint.verdict != Verdict::Switch && !t.current_regimen && !t.supportive_care_only)
+    out += "  (shown for when TACE stops; the checkpoint does not call for a switch now)\n";
+  for (const auto& r : t.reasons) out += fmt::format("  {}\n", r);
+  for (const auto& o : t.options) {
+    out += fmt::format("  {:<19} {} — {}\n", to_string(o.status), o.regimen->name, o.dose);
+    for (const auto& p : o.prerequisites) out += fmt::format("      first: {}\n", p);
+    for (const auto& r : o.reasons)
+      if (r.rfind("prerequisite: ", 0) != 0) out += fmt::format("      {}\n", r);
+  }
+  out += "  Information only, not a recommendation:\n";
+  for (const auto& i : t.trial_information) out += fmt::format("      {}\n", i);
+  return out;
+}
+
+std::string alerts_text(const Decision& d) {
+  std::string out = "ALERTS\n";
+  if (d.alerts.empty()) out += "  none\n";
+  for (const auto& a : d.alerts) out += fmt::format("  [{}] {} ({})\n", upper(to_string(a.severity)), a.message, a.id);
+  if (d.next_reassessment)
+    out += fmt::format("  Next imaging reassessment for conversion: between {} and {} (last imaging {})\n",
+                       d.next_reassessment->window_opens.iso(), d.next_reassessment->due.iso(),
+                       d.next_reassessment->last_imaging ? d.next_reassessment->last_imaging->iso() : "none");
+  return out;
+}
+
 }  // namespace
 
 std::string decision_to_text(const Decision& d) {
@@ -138,6 +167,8 @@ std::string decision_to_text(const Decision& d) {
   out += fmt::format("switchpoint — patient {} — as of {}\n", d.patient_id, d.as_of.iso());
   out += fmt::format("{}\n\n", kDecisionSupportNotice);
   out += checkpoint_text(d.checkpoint) + "\n";
+  out += therapy_text(d) + "\n";
+  out += alerts_text(d) + "\n";
   out += refractoriness_text(d.refractoriness) + "\n";
   out += sessions_text(d.history) + "\n";
   out += candidacy_text(d.tace_candidacy) + "\n";

@@ -1,5 +1,7 @@
 #include "readers/fhir_codes.h"
 
+#include "core/therapy/regimens.h"
+
 #include <array>
 
 namespace switchpoint::fhir {
@@ -66,11 +68,6 @@ constexpr std::array kNotRead{
                 "urn:switchpoint:hcc|macrovascular-invasion"},
 };
 
-constexpr std::array<std::string_view, 11> kRegimens{
-    "atezolizumab-bevacizumab", "durvalumab-tremelimumab", "nivolumab-ipilimumab", "lenvatinib",
-    "sorafenib", "durvalumab", "tislelizumab", "regorafenib", "cabozantinib", "ramucirumab",
-    "pembrolizumab"};
-
 }  // namespace
 
 std::span<const ObservationCode> observation_codes() { return kObservationCodes; }
@@ -98,12 +95,7 @@ bool is_hcc_diagnosis(std::string_view system, std::string_view code) {
          ((system == kIcd10 || system == kIcd10Cm) && code == "C22.0");
 }
 
-std::span<const std::string_view> regimen_ids() { return kRegimens; }
-
-bool is_regimen_id(std::string_view code) {
-  for (auto r : kRegimens)
-    if (r == code) return true;
-  return false;
-}
+// The regimen ids are those of the knowledge base (core/therapy/regimens.cpp): one list.
+bool is_regimen_id(std::string_view code) { return find_regimen(code) != nullptr; }
 
 }  // namespace switchpoint::fhir

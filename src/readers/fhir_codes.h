@@ -83,7 +83,6 @@ bool is_tace_code(std::string_view system, std::string_view code);
 // Condition codes of the diagnosis itself (HCC): recognised, nothing to read.
 bool is_hcc_diagnosis(std::string_view system, std::string_view code);
 // Regimen ids of CLINICAL_RULES.md §7 (MedicationStatement.medicationCodeableConcept).
-std::span<const std::string_view> regimen_ids();
 bool is_regimen_id(std::string_view code);
 
 }  // namespace switchpoint::fhir

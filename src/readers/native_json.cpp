@@ -3,6 +3,12 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "core/therapy/regimens.h"
 #include "readers/json_walk.h"
 
 namespace switchpoint {
@@ -15,9 +21,18 @@ using simdjson::dom::object;
 constexpr std::string_view kLabTests =
     "bilirubin, albumin, inr, pt_prolongation, ast, alt, platelets, creatinine, afp, dcp";
 
+std::string known_regimens() {
+  std::string out;
+  for (const auto& r : regimens()) out += (out.empty() ? "" : ", ") + std::string(r.id);
+  return out;
+}
+
 struct NativeReader {
   json::Walker w;
   PatientRecord rec;
+  // The first lab entry per (test, date), so that a second, different value is refused as the
+  // FHIR reader does: one date holds one value, whatever the order of the entries.
+  std::map<std::pair<Quantity, std::int32_t>, std::string> first_lab;
 
   template <typename Each>
   void each_object(object root, std::string_view key, Each each) {
@@ -70,7 +85,20 @@ struct NativeReader {
         w.problem(unit ? ptr : child(ptr, "unit"), c.problem);
         return;
       }
-      rec.labs.of(*q).push_back(LabValue{*date, *c.canonical, *value, unit.value_or("")});
+      const LabValue v{*date, *c.canonical, *value, unit.value_or("")};
+      const auto [first, inserted] = first_lab.try_emplace({*q, date->days()}, ptr);
+      if (!inserted) {
+        for (const LabValue& other : rec.labs.of(*q)) {
+          if (other.date != v.date) continue;
+          if (!at_least(v.value, other.value) || !at_most(v.value, other.value))
+            w.problem(ptr, fmt::format("{} on {} is given twice with different values ({} {} here, {} {} at {}); "
+                                       "one date holds one value",
+                                       *test, date->iso(), v.entered_value, v.entered_unit, other.entered_value,
+                                       other.entered_unit, first->second));
+          return;  // an equal repeat is merged
+        }
+      }
+      rec.labs.of(*q).push_back(v);
     });
   }
 
@@ -176,6 +204,9 @@ struct NativeReader {
                                                 "progression, intolerance, completed, other");
       s.dose_mg_per_day = w.bounded(o, ptr, "dose_mg_per_day", false, 0, 5000, "a daily dose in mg");
       s.days_at_dose_last_28 = w.integer(o, ptr, "days_at_dose_last_28", false, 0, 28);
+      if (regimen && !find_regimen(*regimen))
+        w.problem(child(ptr, "regimen"), fmt::format("'{}' is not a known regimen id; expected one of: {}", *regimen,
+                                                     known_regimens()));
       if (!regimen || !start) return;
       if (s.end && *s.end < *start)
         w.problem(child(ptr, "end"), fmt::format("end {} is before start {}", s.end->iso(), start->iso()));
@@ -232,7 +263,7 @@ ReadResult read_native_json(std::string_view bytes) {
     out.problems.push_back({"", fmt::format("the record must be a JSON object, found {}", json::type_name(doc.type()))});
     return out;
   }
-  NativeReader r{json::Walker(out.problems), {}};
+  NativeReader r{json::Walker(out.problems), {}, {}};
   r.w.only_keys(root, "", {"schema", "patient", "labs", "clinical", "imaging", "tace", "systemic_therapy",
                            "endoscopy", "conditions"});
   if (auto schema = r.w.string(root, "", "schema", true); schema && *schema != kNativeSchema)

@@ -116,6 +116,48 @@ TEST_P(Golden, MatchesHandDerivedExpectations) {
           }
         }
       }
+    } else if (section == "therapy") {
+      // "options" is keyed by regimen id; "dose_contains" checks a substring of the dose.
+      for (auto [k, v] : object(body)) {
+        if (k != "options") {
+          element a;
+          ASSERT_EQ(decision["therapy"].at_key(k).get(a), simdjson::SUCCESS) << "therapy/" << k;
+          expect_subset(v, a, "therapy/" + std::string(k));
+          continue;
+        }
+        for (auto [regimen, oexp] : object(v)) {
+          auto actual = find_by(decision["therapy"]["options"], "regimen", regimen);
+          ASSERT_TRUE(actual.has_value()) << "therapy.options has no " << regimen;
+          for (auto [ok, ov] : object(oexp)) {
+            if (ok == "dose_contains") {
+              std::string_view dose, want;
+              ASSERT_EQ((*actual)["dose"].get(dose), simdjson::SUCCESS);
+              ASSERT_EQ(ov.get(want), simdjson::SUCCESS);
+              EXPECT_NE(dose.find(want), std::string_view::npos) << regimen << " dose '" << dose << "' lacks '" << want << "'";
+            } else {
+              element a;
+              ASSERT_EQ(actual->at_key(ok).get(a), simdjson::SUCCESS) << regimen << "/" << ok;
+              expect_subset(ov, a, "therapy/options/" + std::string(regimen) + "/" + std::string(ok));
+            }
+          }
+        }
+      }
+    } else if (section == "alerts") {
+      // {"<alert id>": true | false | "critical"}: raised (with that severity) or not raised.
+      for (auto [id, exp] : object(body)) {
+        auto actual = find_by(decision["alerts"], "id", id);
+        bool raised = false;
+        std::string_view severity;
+        if (exp.get(raised) == simdjson::SUCCESS) {
+          EXPECT_EQ(actual.has_value(), raised) << "alert " << id << (raised ? " not raised" : " raised");
+        } else {
+          ASSERT_EQ(exp.get(severity), simdjson::SUCCESS) << "alert " << id << ": expected true, false or a severity";
+          ASSERT_TRUE(actual.has_value()) << "alert " << id << " not raised";
+          std::string_view got;
+          ASSERT_EQ((*actual)["severity"].get(got), simdjson::SUCCESS);
+          EXPECT_EQ(got, severity) << "alert " << id;
+        }
+      }
     } else if (section == "tace_candidacy") {
       for (auto [g, exp] : object(body)) {
         auto actual = find_by(decision["tace_candidacy"], "guideline", g);

@@ -88,6 +88,8 @@ const std::vector<Case> kCases = {
   {"systemic-end-before-start", {{"/systemic_therapy/0/end", {"end 2024-03-01 is before start 2024-05-02"}}}},
   {"stop-reason-without-end", {{"/systemic_therapy/0/stop_reason", {"stop_reason", "no end date"}}}},
   {"abatement-before-onset", {{"/conditions/0/abatement", {"abatement is before onset"}}}},
+  {"lab-twice-different-values", {{"/labs/2", {"bilirubin on 2024-03-04 is given twice with different values",
+                                               "3.4 mg/dL here", "1.2 mg/dL at /labs/0", "one date holds one value"}}}},
   // --- the document itself -----------------------------------------------------------------------
   {"wrong-schema", {{"/schema", {"'switchpoint.record/2'", "reads 'switchpoint.record/1'"}}}},
   {"missing-schema", {{"/schema", {"required field 'schema' is missing"}}}},
@@ -196,6 +198,15 @@ TEST(MalformedTwins, TheSameNumbersInTheRightUnitAreAccepted) {
     ASSERT_TRUE(rr.ok()) << describe(rr);
     EXPECT_EQ(rr.record->imaging[0].target_lesions->size(), 5u);
   }
+}
+
+TEST(MalformedTwins, AnEqualRepeatOfALabValueIsMerged) {
+  const auto rr = read_one(R"("labs": [{"date": "2024-03-04", "test": "bilirubin", "value": 3.0, "unit": "mg/dL"},
+                                       {"date": "2024-03-04", "test": "bilirubin", "value": 51.3, "unit": "umol/L"},
+                                       {"date": "2024-03-05", "test": "bilirubin", "value": 51.3, "unit": "umol/L"}])");
+  ASSERT_TRUE(rr.ok()) << describe(rr);
+  ASSERT_EQ(rr.record->labs.bilirubin_umol_per_l.size(), 2u);
+  EXPECT_EQ(rr.record->labs.bilirubin_umol_per_l[0].entered_unit, "mg/dL");  // the first one is kept
 }
 
 TEST(MalformedTwins, WholeNumbersMayCarryAZeroFraction) {

@@ -11,7 +11,7 @@ namespace {
 // Each area keeps its entries in its own file (rules_*.cpp); this joins them once.
 std::vector<RuleInfo> build_catalogue() {
   std::vector<RuleInfo> all;
-  for (auto part : {score_rules(), refractoriness_rules()})
+  for (auto part : {score_rules(), refractoriness_rules(), therapy_rules()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }

@@ -39,6 +39,7 @@ std::span<const RuleInfo> rule_catalogue();
 // The parts, one per area file.
 std::span<const RuleInfo> score_rules();
 std::span<const RuleInfo> refractoriness_rules();
+std::span<const RuleInfo> therapy_rules();
 // Looks up a rule by id; an unknown id is a programming error (tests check every cited id).
 const RuleInfo& rule(std::string_view id);
 std::string_view to_string(Grade);

@@ -342,10 +342,19 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
     }
     if (c.state == CriterionState::NotJudgeable) unknown = true;
   }
+  // The part that set the met-on date leads; each part's verdict is stated once, then its
+  // observations.
+  std::stable_sort(parts.begin(), parts.end(), [&](const auto& a, const auto& b) {
+    const bool a_first = a.second.state == CriterionState::Met && a.second.on == out.on;
+    const bool b_first = b.second.state == CriterionState::Met && b.second.on == out.on;
+    return a_first && !b_first;
+  });
   for (auto& [name, c] : parts) {
     const char* verdict = c.state == CriterionState::Met ? "met" : c.state == CriterionState::NotMet ? "not met" : "not judgeable";
-    for (const auto& e : c.evidence) out.evidence.push_back(fmt::format("{} ({}): {}", name, verdict, e));
-    if (c.evidence.empty()) out.evidence.push_back(fmt::format("{}: {}", name, verdict));
+    if (c.state == CriterionState::Met)
+      out.evidence.push_back(fmt::format("{}: met on {} — {}", name, c.on->iso(), c.evidence.front()));
+    else
+      out.evidence.push_back(fmt::format("{}: {}{}", name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
     for (const auto& m : c.missing) add_unique(out.missing, m);
     for (const auto& n : c.notes) add_unique(out.notes, n);
   }

@@ -1,0 +1,86 @@
+// Catalogue entries for systemic therapy (§7), alerts (§8) and follow-up (§9). Regimen entries
+// carry the regimen id itself; their doses live in therapy/regimens.cpp.
+#include <array>
+
+#include "core/knowledge/catalogue.h"
+
+namespace switchpoint {
+namespace {
+using K = RuleKind;
+using G = Grade;
+
+constexpr const char* kSeed004 = "Seed 004: 2026 Q&A summary on conversion to systemic therapy after TACE";
+
+constexpr std::array kTherapyRules{
+    RuleInfo{"therapy/general-eligibility", K::Regimen, "General eligibility for systemic therapy", G::S, "", kSeed004,
+             "Child-Pugh A and ECOG 0–1 for every regimen. Child-Pugh B7: options shown as caution (no trial evidence). "
+             "Child-Pugh B8–9: generally not recommended, individual decision. Child-Pugh C or ECOG > 2: best supportive "
+             "care only. Second line: Child-Pugh A, ECOG 0–1 only; none approved for Child-Pugh B."},
+    RuleInfo{"therapy/ranking", K::Regimen, "First-line ranking", G::S, "", kSeed004,
+             "Immunotherapy combinations first when not contraindicated (atezolizumab-bevacizumab, durvalumab-"
+             "tremelimumab, nivolumab-ipilimumab); when an immune checkpoint inhibitor is contraindicated, lenvatinib or "
+             "sorafenib (seed 004 step 3). The first eligible option is recommended."},
+    RuleInfo{"atezolizumab-bevacizumab", K::Regimen, "Atezolizumab + bevacizumab", G::S, "endoscopy window S/M",
+             "Finn RS et al., N Engl J Med 2020 (IMbrave150); seed 004",
+             "Atezolizumab 1200 mg + bevacizumab 15 mg/kg IV every 3 weeks. IMbrave150: OS 19.2 vs 13.4 months vs "
+             "sorafenib. Prerequisite: upper GI endoscopy within 6 months with varices treated. Contraindicated: "
+             "untreated high-risk varices, variceal bleeding within 6 months, active autoimmune disease, solid-organ "
+             "transplant, uncontrolled hypertension, major bleeding or arterial thrombosis within 6 months."},
+    RuleInfo{"durvalumab-tremelimumab", K::Regimen, "Durvalumab + tremelimumab (STRIDE)", G::S, "",
+             "Abou-Alfa GK et al., NEJM Evid 2022 (HIMALAYA)",
+             "Tremelimumab 300 mg once + durvalumab 1500 mg every 4 weeks. HIMALAYA: OS 16.4 vs 13.8 months. "
+             "Contraindicated: active autoimmune disease, transplant. Main portal vein invasion was excluded (caution)."},
+    RuleInfo{"nivolumab-ipilimumab", K::Regimen, "Nivolumab + ipilimumab", G::V, "", "Galle PR et al., Lancet 2025 (CheckMate 9DW)",
+             "Nivolumab 1 mg/kg + ipilimumab 3 mg/kg every 3 weeks × 4, then nivolumab 480 mg every 4 weeks. OS 23.7 vs "
+             "20.6 months. Contraindicated: active autoimmune disease, transplant."},
+    RuleInfo{"lenvatinib", K::Regimen, "Lenvatinib", G::S, "", "Kudo M et al., Lancet 2018 (REFLECT); seed 004 pitfall 5",
+             "12 mg daily if ≥ 60 kg, 8 mg if < 60 kg. REFLECT: OS 13.6 vs 12.3 months, non-inferior. Contraindicated "
+             "(REFLECT exclusions): main portal vein invasion, ≥ 50% liver occupation, bile duct invasion."},
+    RuleInfo{"sorafenib", K::Regimen, "Sorafenib", G::S, "", "Llovet JM et al., N Engl J Med 2008 (SHARP)",
+             "400 mg twice daily. SHARP: OS 10.7 vs 7.9 months."},
+    RuleInfo{"durvalumab", K::Regimen, "Durvalumab", G::S, "", "HIMALAYA", "1500 mg every 4 weeks; non-inferior to "
+             "sorafenib. Contraindicated: active autoimmune disease, transplant."},
+    RuleInfo{"tislelizumab", K::Regimen, "Tislelizumab", G::V, "", "Qin S et al., JAMA Oncol 2023 (RATIONALE-301)",
+             "200 mg every 3 weeks; non-inferior to sorafenib. Contraindicated: active autoimmune disease, transplant."},
+    RuleInfo{"regorafenib", K::Regimen, "Regorafenib (second line)", G::S, "", "Bruix J et al., Lancet 2017 (RESORCE); seed 004 pitfall 6",
+             "160 mg daily days 1–21 of 28, after sorafenib, only if sorafenib was tolerated (≥ 400 mg/day for ≥ 20 of "
+             "the last 28 days)."},
+    RuleInfo{"cabozantinib", K::Regimen, "Cabozantinib (second line)", G::S, "", "Abou-Alfa GK et al., N Engl J Med 2018 (CELESTIAL)",
+             "60 mg daily after sorafenib; OS +2.2 months. After lenvatinib: individual option, no randomized evidence."},
+    RuleInfo{"ramucirumab", K::Regimen, "Ramucirumab (second line)", G::S, "", "Zhu AX et al., Lancet Oncol 2019 (REACH-2)",
+             "8 mg/kg every 2 weeks after sorafenib, only with AFP ≥ 400 ng/mL from a dated value; OS +1.2 months."},
+    RuleInfo{"pembrolizumab", K::Regimen, "Pembrolizumab (second line)", G::S, "", "KEYNOTE-240; KEYNOTE-394",
+             "200 mg every 3 weeks after sorafenib; KEYNOTE-240 OS +3.3 months; KEYNOTE-394 positive."},
+    RuleInfo{"therapy/after-immunotherapy", K::Regimen, "Second line after immunotherapy", G::S, "no prospective data", kSeed004,
+             "Lenvatinib or sorafenib: reasonable by mechanism, no prospective data (shown as caution)."},
+    RuleInfo{"therapy/tace-combinations", K::Regimen, "TACE combined with systemic agents", G::S, "information only", kSeed004,
+             "Not routine outside trials. TACE + sorafenib failed for OS (SPACE, ORIENTAL). EMERALD-1 PFS 15.0 vs 8.2 "
+             "months; LEAP-012 PFS 14.6 vs 10.0, closed 2025 with OS not significant. Never a recommendation."},
+
+    RuleInfo{"pitfall-1-adjuvant-sorafenib", K::Alert, "Sorafenib as adjuvant after TACE while not refractory", G::S, "", kSeed004,
+             "Raised when sorafenib starts after a TACE session while no definition is refractory on that date."},
+    RuleInfo{"pitfall-2-sorafenib-with-tace", K::Alert, "Sorafenib concurrent with ongoing TACE", G::S, "", kSeed004,
+             "Raised when a TACE session falls within a sorafenib episode."},
+    RuleInfo{"pitfall-3-systemic-at-child-pugh-c", K::Alert, "Systemic therapy at Child-Pugh C", G::S, "", kSeed004,
+             "Raised when a systemic therapy starts, or goes on at the as-of date, at Child-Pugh C."},
+    RuleInfo{"pitfall-4-bevacizumab-without-endoscopy", K::Alert, "Bevacizumab without a qualifying endoscopy", G::S, "", kSeed004,
+             "Raised when a bevacizumab regimen starts without an upper GI endoscopy in the 6 months before, or with "
+             "untreated high-risk varices."},
+    RuleInfo{"pitfall-5-lenvatinib-main-portal-vein", K::Alert, "Lenvatinib with main portal vein invasion", G::S, "", kSeed004,
+             "Raised when imaging during lenvatinib (or within 92 days before its start) shows main portal vein invasion."},
+    RuleInfo{"pitfall-6-regorafenib-after-intolerance", K::Alert, "Regorafenib after sorafenib intolerance", G::S, "", kSeed004,
+             "Raised when regorafenib follows sorafenib stopped for intolerance or given below 400 mg/day on 20 of the "
+             "last 28 days."},
+    RuleInfo{"pitfall-7-decompensation", K::Alert, "Hepatic decompensation", G::S, "", kSeed004,
+             "Raised on new or worsening ascites, new or worsening encephalopathy, or bilirubin rising above 51.3 µmol/L "
+             "(3 mg/dL)."},
+    RuleInfo{"P-reassessment", K::ProjectChoice, "Next reassessment on systemic therapy", G::P, "",
+             "CLINICAL_RULES.md §9 (seed 004 step 5)",
+             "For a patient on systemic therapy: due 90 days (window opens at 60) after the later of the last imaging "
+             "and the therapy start."},
+};
+}  // namespace
+
+std::span<const RuleInfo> therapy_rules() { return kTherapyRules; }
+
+}  // namespace switchpoint

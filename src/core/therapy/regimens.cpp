@@ -1,0 +1,108 @@
+#include "core/therapy/regimens.h"
+
+#include <array>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "core/units.h"
+
+namespace switchpoint {
+namespace {
+
+using D = DoseKind;
+
+constexpr std::array kAtezoBev{DoseComponent{"atezolizumab", D::FixedMg, 1200, "IV every 3 weeks"},
+                               DoseComponent{"bevacizumab", D::MgPerKg, 15, "IV every 3 weeks"}};
+constexpr std::array kDurvaTreme{DoseComponent{"tremelimumab", D::FixedMg, 300, "IV once (day 1)"},
+                                 DoseComponent{"durvalumab", D::FixedMg, 1500, "IV every 4 weeks"}};
+constexpr std::array kNivoIpi{DoseComponent{"nivolumab", D::MgPerKg, 1, "IV every 3 weeks × 4"},
+                              DoseComponent{"ipilimumab", D::MgPerKg, 3, "IV every 3 weeks × 4"},
+                              DoseComponent{"nivolumab", D::FixedMg, 480, "IV every 4 weeks thereafter"}};
+constexpr std::array kLenvatinib{DoseComponent{"lenvatinib", D::WeightBandMg, 12, "orally once daily", 60, 8}};
+constexpr std::array kSorafenib{DoseComponent{"sorafenib", D::FixedMg, 400, "orally twice daily"}};
+constexpr std::array kDurvalumab{DoseComponent{"durvalumab", D::FixedMg, 1500, "IV every 4 weeks"}};
+constexpr std::array kTislelizumab{DoseComponent{"tislelizumab", D::FixedMg, 200, "IV every 3 weeks"}};
+constexpr std::array kRegorafenib{DoseComponent{"regorafenib", D::FixedMg, 160, "orally once daily, days 1–21 of 28"}};
+constexpr std::array kCabozantinib{DoseComponent{"cabozantinib", D::FixedMg, 60, "orally once daily"}};
+constexpr std::array kRamucirumab{DoseComponent{"ramucirumab", D::MgPerKg, 8, "IV every 2 weeks"}};
+constexpr std::array kPembrolizumab{DoseComponent{"pembrolizumab", D::FixedMg, 200, "IV every 3 weeks"}};
+
+constexpr TherapyLine F = TherapyLine::First;
+constexpr TherapyLine S = TherapyLine::Second;
+
+// Order = the first-line ranking of seed 004 step 3 (immunotherapy combinations first), then
+// the second-line options in the order of CLINICAL_RULES §7.
+constexpr std::array kRegimens{
+    Regimen{"atezolizumab-bevacizumab", "Atezolizumab + bevacizumab", F, true, true, false, false, kAtezoBev,
+            "IMbrave150: OS 19.2 vs 13.4 months vs sorafenib"},
+    Regimen{"durvalumab-tremelimumab", "Durvalumab + tremelimumab (STRIDE)", F, true, false, false, true, kDurvaTreme,
+            "HIMALAYA: OS 16.4 vs 13.8 months vs sorafenib"},
+    Regimen{"nivolumab-ipilimumab", "Nivolumab + ipilimumab", F, true, false, false, false, kNivoIpi,
+            "CheckMate 9DW: OS 23.7 vs 20.6 months vs lenvatinib or sorafenib"},
+    Regimen{"lenvatinib", "Lenvatinib", F, false, false, true, false, kLenvatinib,
+            "REFLECT: OS 13.6 vs 12.3 months, non-inferior to sorafenib"},
+    Regimen{"sorafenib", "Sorafenib", F, false, false, false, false, kSorafenib, "SHARP: OS 10.7 vs 7.9 months vs placebo"},
+    Regimen{"durvalumab", "Durvalumab", F, true, false, false, false, kDurvalumab,
+            "HIMALAYA: durvalumab monotherapy non-inferior to sorafenib"},
+    Regimen{"tislelizumab", "Tislelizumab", F, true, false, false, false, kTislelizumab,
+            "RATIONALE-301: non-inferior to sorafenib"},
+    Regimen{"regorafenib", "Regorafenib", S, false, false, false, false, kRegorafenib,
+            "RESORCE: OS 10.6 vs 7.8 months vs placebo after tolerated sorafenib"},
+    Regimen{"cabozantinib", "Cabozantinib", S, false, false, false, false, kCabozantinib,
+            "CELESTIAL: OS +2.2 months vs placebo (10.2 vs 8.0)"},
+    Regimen{"ramucirumab", "Ramucirumab", S, false, false, false, false, kRamucirumab,
+            "REACH-2: OS +1.2 months vs placebo in AFP ≥ 400 ng/mL (8.5 vs 7.3)"},
+    Regimen{"pembrolizumab", "Pembrolizumab", S, true, false, false, false, kPembrolizumab,
+            "KEYNOTE-240: OS +3.3 months (13.9 vs 10.6, not significant); KEYNOTE-394: OS 14.6 vs 13.0 months"},
+};
+
+}  // namespace
+
+std::span<const Regimen> regimens() { return kRegimens; }
+
+const Regimen* find_regimen(std::string_view id) {
+  for (const auto& r : kRegimens)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+bool is_immunotherapy_regimen(std::string_view id) {
+  const Regimen* r = find_regimen(id);
+  return r != nullptr && r->immunotherapy;
+}
+
+DoseText dose_for(const Regimen& r, const LabValue* weight) {
+  DoseText out;
+  for (const auto& d : r.doses) {
+    std::string part;
+    switch (d.kind) {
+      case DoseKind::FixedMg: part = fmt::format("{} {:g} mg {}", d.drug, d.amount, d.schedule); break;
+      case DoseKind::MgPerKg:
+        if (weight) {
+          // Rounded to the nearest mg; pharmacy rounds further to vial sizes.
+          const double mg = std::round(d.amount * weight->value);
+          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:g} kg on {}) {}", d.drug, d.amount, mg, weight->value,
+                             weight->date.iso(), d.schedule);
+        } else {
+          part = fmt::format("{} {:g} mg/kg {} (current weight needed)", d.drug, d.amount, d.schedule);
+          out.needs_weight = true;
+        }
+        break;
+      case DoseKind::WeightBandMg:
+        if (weight) {
+          const bool heavy = at_least(weight->value, d.band_kg);
+          part = fmt::format("{} {:g} mg {} (weight {:g} kg on {}: {} {:g} kg)", d.drug, heavy ? d.amount : d.amount_below,
+                             d.schedule, weight->value, weight->date.iso(), heavy ? "≥" : "<", d.band_kg);
+        } else {
+          part = fmt::format("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)", d.drug, d.amount,
+                             d.band_kg, d.amount_below, d.band_kg, d.schedule);
+          out.needs_weight = true;
+        }
+        break;
+    }
+    out.text += (out.text.empty() ? "" : " + ") + part;
+  }
+  return out;
+}
+
+}  // namespace switchpoint
