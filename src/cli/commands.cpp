@@ -10,13 +10,15 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "cli/embedded_examples.h"
+#include "assets/embedded.h"
 #include <switchpoint/version.h>
 #include "core/engine.h"
 #include "presenters/catalogue_presenter.h"
 #include "presenters/decision_json.h"
 #include "presenters/decision_text.h"
+#include "presenters/html_report.h"
 #include "readers/read_any.h"
+#include "server/server.h"
 
 namespace switchpoint {
 namespace {
@@ -76,6 +78,7 @@ Date resolve_as_of(const PatientRecord& r, const std::string& as_of_text, const 
 
 std::string render(const Decision& d, const ReadResult& rr, const std::string& format) {
   if (format == "json") return decision_to_json(d, InputSummary{rr.format, rr.skipped});
+  if (format == "html") return decision_to_html(d, rr.record->as_of(d.as_of), InputSummary{rr.format, rr.skipped});
   return decision_to_text(d);
 }
 
@@ -109,7 +112,7 @@ int cmd_demo(std::ostream& out, std::ostream& err) {
   int status = 0;
   out << "switchpoint demo: the example patients of examples/, each as of its latest entry.\n\n";
   for (const auto& ex : embedded_examples()) {
-    const ReadResult rr = read_record(ex.json);
+    const ReadResult rr = read_record(ex.content);
     if (!rr.ok()) {
       print_problems(err, std::string(ex.name), rr);
       status = 1;  // a shipped example that does not read is an internal error
@@ -137,7 +140,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* evaluate_cmd = app.add_subcommand("evaluate", "Evaluate one patient record (native JSON or FHIR R4 Bundle)");
   evaluate_cmd->add_option("FILE", file, "record file, or - for standard input")->required();
   evaluate_cmd->add_option("--as-of", as_of, "replay the record as it stood on this date (YYYY-MM-DD)");
-  evaluate_cmd->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  evaluate_cmd->add_option("--format", format, "text, json or html")->check(CLI::IsMember({"text", "json", "html"}));
   evaluate_cmd->add_option("-o,--output", out_path, "write here (atomically) instead of standard output");
 
   std::string validate_file;
@@ -147,6 +150,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   std::string rules_format = "md";
   auto* rules = app.add_subcommand("rules", "Print the rule catalogue with sources and evidence grades");
   rules->add_option("--format", rules_format, "md or json")->check(CLI::IsMember({"md", "json"}));
+
+  ServerOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "Run the HTTP service: REST API and web page (loopback by default)");
+  serve->add_option("--host", serve_options.host, "address to listen on (default 127.0.0.1)");
+  serve->add_option("--port", serve_options.port, "port (default 8080)")->check(CLI::Range(0, 65535));
+  serve->add_option("--max-body", serve_options.max_body_bytes, "largest request body in bytes (default 8 MiB; 413 beyond)");
 
   try {
     app.parse(argc, argv);
@@ -159,6 +168,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (*demo) return cmd_demo(out, err);
     if (*evaluate_cmd) return cmd_evaluate(file, as_of, format, out_path, out, err);
     if (*validate) return cmd_validate(validate_file, out, err);
+    if (*serve) return run_server(serve_options, err);
     if (*rules) {
       out << (rules_format == "json" ? catalogue_to_json() : catalogue_to_markdown());
       return 0;

@@ -57,7 +57,8 @@ def std_labs(date, **kw):
     return labs(date, **args)
 
 
-def clin(date, ascites="none", enceph="none", ecog=0):
+def clin(date, ascites="none", enceph="none", ecog=0, weight=None):
+    """weight: (value, unit) with unit "kg" or "lb"."""
     c = {"date": date}
     if ascites is not None:
         c["ascites"] = ascites
@@ -65,11 +66,13 @@ def clin(date, ascites="none", enceph="none", ecog=0):
         c["encephalopathy"] = enceph
     if ecog is not None:
         c["ecog"] = ecog
+    if weight is not None:
+        c["weight"] = {"value": weight[0], "unit": weight[1]}
     return c
 
 
 def img(date, count, largest, mrecist=None, viable=None, vi="absent", ehs=False,
-        morph="simple-nodular", bilobar=False, new=None, unit="cm", modality="CT"):
+        morph="simple-nodular", bilobar=False, new=None, unit="cm", modality="CT", occ=None, bile=None):
     s = {"date": date, "modality": modality}
     if count is not None:
         s["tumor_count"] = count
@@ -89,11 +92,15 @@ def img(date, count, largest, mrecist=None, viable=None, vi="absent", ehs=False,
         s["morphology"] = morph
     if bilobar is not None:
         s["bilobar"] = bilobar
+    if occ is not None:
+        s["liver_occupation_percent"] = occ
+    if bile is not None:
+        s["bile_duct_invasion"] = bile
     return s
 
 
 def record(pid, *, labs=(), clinical=(), imaging=(), tace=(), curative=True, sex="male",
-           birth="1955-03-02", fhir=False, twin=False):
+           birth="1955-03-02", fhir=False, twin=False, systemic=(), endoscopy=(), conditions=()):
     patient = {"id": pid, "birth_date": birth, "sex": sex}
     if curative is not None:
         patient["curative_treatment_unsuitable"] = curative
@@ -106,6 +113,12 @@ def record(pid, *, labs=(), clinical=(), imaging=(), tace=(), curative=True, sex
         r["imaging"] = sorted(imaging, key=lambda e: e["date"])
     if tace:
         r["tace"] = [{"date": d, "technique": "cTACE", "selective": True} for d in tace]
+    if systemic:
+        r["systemic_therapy"] = sorted(systemic, key=lambda e: e["start"])
+    if endoscopy:
+        r["endoscopy"] = sorted(endoscopy, key=lambda e: e["date"])
+    if conditions:
+        r["conditions"] = list(conditions)
     return {"native": r, "fhir": fhir, "twin": twin}
 
 
@@ -621,6 +634,275 @@ R["untreated-imaging-currency"] = record(
     labs=labs("2024-04-01", ast=35, afp=85, creat=0.9, **STD),
     clinical=[clin("2024-04-01")])
 
+# --- systemic therapy records (CLINICAL_RULES.md §7–§9) -----------------------------------------
+#
+# All named therapy-*. Three courses:
+#   l1  one cTACE S1 2024-01-10 (baseline CT 2024-01-05, labs/bedside 2024-01-08), PD on S1's
+#       assessment CT 2024-02-20 (AASLD refractory), decision visit 2024-03-01 (labs, bedside,
+#       weight), endoscopy 2024-02-15; evaluated as of 2024-03-01 → first line.
+#   l2  as l1, then a first-line regimen 2024-03-04 → 2024-06-24 (stopped), CT 2024-06-20 PD,
+#       visit 2024-06-27; evaluated as of 2024-06-27 → second line.
+#   on  as l1, then a regimen from 2024-03-04 still going, CT 2024-05-20, visit 2024-05-27.
+# Standard visit panel: bilirubin 0.8 mg/dL, albumin 4.2 g/dL, INR 1.1, no ascites or
+# encephalopathy → Child-Pugh A5; ECOG 0; weight 70 kg.
+
+
+def sys_(regimen, start, end=None, stop=None, dose=None, days=None):
+    s = {"regimen": regimen, "start": start}
+    if end is not None:
+        s["end"] = end
+    if stop is not None:
+        s["stop_reason"] = stop
+    if dose is not None:
+        s["dose_mg_per_day"] = dose
+    if days is not None:
+        s["days_at_dose_last_28"] = days
+    return s
+
+
+def endo(date, varices):
+    return {"date": date, "varices": varices}
+
+
+def cond(code, onset=None, abatement=None):
+    c = {"code": code}
+    if onset is not None:
+        c["onset"] = onset
+    if abatement is not None:
+        c["abatement"] = abatement
+    return c
+
+
+def visit_labs(date, afp, lab_kw=None):
+    kw = dict(STD, ast=36, afp=afp)
+    kw.update(lab_kw or {})
+    return labs(date, **{k: v for k, v in kw.items() if v is not None})
+
+
+def th_l1(name, *, vi="absent", occ=20, bile=False, lab_kw=None, afp=120, ascites="none", enceph="none",
+          ecog=0, weight=(70, "kg"), endoscopy=(("2024-02-15", "none"),), conditions=(), extra_labs=(),
+          fhir=False):
+    return record(
+        f"golden-{name}", fhir=fhir,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90, vi=vi, occ=occ, bile=bile)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + list(extra_labs) + visit_labs("2024-03-01", afp, lab_kw),
+        clinical=[clin("2024-01-08"), clin("2024-03-01", ascites, enceph, ecog, weight)],
+        tace=["2024-01-10"],
+        endoscopy=[endo(d, v) for d, v in endoscopy], conditions=list(conditions))
+
+
+def th_l2(name, first, *, stop="progression", dose=None, days=None, afp=520, lab_kw=None, ascites="none",
+          ecog=0, weight=(70, "kg"), conditions=(), fhir=False):
+    return record(
+        f"golden-{name}", fhir=fhir,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90, occ=20, bile=False),
+                 img("2024-06-20", 3, 6.0, "PD", 95, new=1, occ=30, bile=False)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-03-01", ast=36, afp=120)
+             + visit_labs("2024-06-27", afp, lab_kw),
+        clinical=[clin("2024-01-08"), clin("2024-03-01", weight=(70, "kg")),
+                  clin("2024-06-27", ascites, "none", ecog, weight)],
+        tace=["2024-01-10"],
+        systemic=[sys_(first, "2024-03-04", "2024-06-24", stop, dose, days)],
+        endoscopy=[endo("2024-02-15", "none")], conditions=list(conditions))
+
+
+def th_on(name, regimen, *, vi="absent", lab_kw=None, ascites="none", fhir=False):
+    return record(
+        f"golden-{name}", fhir=fhir,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90, occ=20, bile=False),
+                 img("2024-05-20", 2, 4.8, "SD", 70, vi=vi, occ=25, bile=False)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-03-01", ast=36, afp=120)
+             + visit_labs("2024-05-27", 110, lab_kw),
+        clinical=[clin("2024-01-08"), clin("2024-03-01", weight=(70, "kg")),
+                  clin("2024-05-27", ascites, "none", 0, (70, "kg"))],
+        tace=["2024-01-10"],
+        systemic=[sys_(regimen, "2024-03-04")],
+        endoscopy=[endo("2024-02-15", "none")])
+
+
+CP_B7 = dict(bili=2.2, alb=3.4)             # 2 + 2 + 1 + 1 + 1 = 7
+CP_B8 = dict(bili=2.5, alb=3.0, inr=1.5)    # with slight ascites: 2 + 2 + 1 + 2 + 1 = 8
+CP_C10 = dict(bili=3.5, alb=2.6, inr=1.5)   # with slight ascites: 3 + 3 + 1 + 2 + 1 = 10
+
+# First line: statuses, doses, boundaries.
+R["therapy-l1-all-eligible"] = th_l1("therapy-l1-all-eligible")
+R["therapy-l1-weight-160-lb"] = th_l1("therapy-l1-weight-160-lb", ecog=1, weight=(160, "lb"),
+                                      endoscopy=(("2024-02-15", "treated"),))
+R["therapy-l1-weight-60-kg"] = th_l1("therapy-l1-weight-60-kg", weight=(60, "kg"))
+R["therapy-l1-weight-59-9-kg"] = th_l1("therapy-l1-weight-59-9-kg", weight=(59.9, "kg"))
+R["therapy-l1-weight-132-3-lb"] = th_l1("therapy-l1-weight-132-3-lb", weight=(132.3, "lb"), fhir=True)
+R["therapy-l1-no-weight"] = th_l1("therapy-l1-no-weight", weight=None)
+R["therapy-l1-no-endoscopy"] = th_l1("therapy-l1-no-endoscopy", endoscopy=())
+R["therapy-l1-endoscopy-exactly-6-months"] = th_l1("therapy-l1-endoscopy-exactly-6-months",
+                                                   endoscopy=(("2023-09-01", "low-risk"),))
+R["therapy-l1-endoscopy-6-months-1-day"] = th_l1("therapy-l1-endoscopy-6-months-1-day",
+                                                 endoscopy=(("2023-08-31", "low-risk"),))
+R["therapy-l1-high-risk-varices"] = th_l1("therapy-l1-high-risk-varices",
+                                          endoscopy=(("2024-02-15", "high-risk-untreated"),), fhir=True)
+R["therapy-l1-variceal-bleeding-recent"] = th_l1(
+    "therapy-l1-variceal-bleeding-recent", endoscopy=(("2024-02-15", "treated"),),
+    conditions=[cond("variceal-bleeding", "2024-01-20", "2024-01-22")], fhir=True)
+R["therapy-l1-variceal-bleeding-6-months-1-day"] = th_l1(
+    "therapy-l1-variceal-bleeding-6-months-1-day", endoscopy=(("2024-02-15", "treated"),),
+    conditions=[cond("variceal-bleeding", "2023-08-31", "2023-09-03")])
+R["therapy-l1-uncontrolled-hypertension"] = th_l1(
+    "therapy-l1-uncontrolled-hypertension", conditions=[cond("uncontrolled-hypertension", "2023-11-01")])
+R["therapy-l1-major-bleeding-recent"] = th_l1(
+    "therapy-l1-major-bleeding-recent", conditions=[cond("major-bleeding", "2024-01-25", "2024-01-30")])
+R["therapy-l1-arterial-thrombosis-recent"] = th_l1(
+    "therapy-l1-arterial-thrombosis-recent", conditions=[cond("arterial-thrombosis", "2024-02-05")])
+R["therapy-l1-autoimmune"] = th_l1("therapy-l1-autoimmune", conditions=[cond("active-autoimmune-disease", "2010-05-01")])
+R["therapy-l1-autoimmune-abated"] = th_l1(
+    "therapy-l1-autoimmune-abated", conditions=[cond("active-autoimmune-disease", "2010-05-01", "2020-01-01")])
+R["therapy-l1-transplant-occupation-49"] = th_l1(
+    "therapy-l1-transplant-occupation-49", occ=49, conditions=[cond("solid-organ-transplant", "2019-06-01")], fhir=True)
+R["therapy-l1-transplant-occupation-50"] = th_l1(
+    "therapy-l1-transplant-occupation-50", occ=50, conditions=[cond("solid-organ-transplant", "2019-06-01")])
+R["therapy-l1-transplant-main-portal-vein"] = th_l1(
+    "therapy-l1-transplant-main-portal-vein", vi="main-portal-vein",
+    conditions=[cond("solid-organ-transplant", "2019-06-01")])
+R["therapy-l1-main-portal-vein"] = th_l1("therapy-l1-main-portal-vein", vi="main-portal-vein")
+R["therapy-l1-main-portal-vein-no-endoscopy"] = th_l1("therapy-l1-main-portal-vein-no-endoscopy",
+                                                      vi="main-portal-vein", endoscopy=())
+R["therapy-l1-bile-duct-autoimmune"] = th_l1("therapy-l1-bile-duct-autoimmune", bile=True,
+                                             conditions=[cond("active-autoimmune-disease", "2010-05-01")])
+R["therapy-l1-occupation-unreported-autoimmune"] = th_l1(
+    "therapy-l1-occupation-unreported-autoimmune", occ=None,
+    conditions=[cond("active-autoimmune-disease", "2010-05-01")])
+R["therapy-l1-child-pugh-a6"] = th_l1("therapy-l1-child-pugh-a6", lab_kw=dict(alb=3.4))
+R["therapy-l1-child-pugh-b7"] = th_l1("therapy-l1-child-pugh-b7", lab_kw=CP_B7)
+R["therapy-l1-child-pugh-b8"] = th_l1("therapy-l1-child-pugh-b8", lab_kw=CP_B8, ascites="slight")
+R["therapy-l1-child-pugh-c10"] = th_l1("therapy-l1-child-pugh-c10", lab_kw=CP_C10, ascites="slight")
+R["therapy-l1-no-inr"] = th_l1("therapy-l1-no-inr", lab_kw=dict(inr=None))
+R["therapy-l1-ecog-2"] = th_l1("therapy-l1-ecog-2", ecog=2)
+R["therapy-l1-ecog-3"] = th_l1("therapy-l1-ecog-3", ecog=3)
+R["therapy-l1-no-ecog"] = th_l1("therapy-l1-no-ecog", ecog=None)
+
+# Variceal bleeding on 2024-03-01, evaluated 2024-09-01: exactly 6 calendar months (184 days).
+R["therapy-variceal-bleeding-exactly-6-months"] = record(
+    "golden-therapy-variceal-bleeding-exactly-6-months",
+    imaging=[img("2024-06-05", 2, 4.0), img("2024-07-22", 2, 5.0, "PD", 90, occ=20, bile=False)],
+    labs=std_labs("2024-06-07", ast=35, afp=85) + visit_labs("2024-09-01", 120),
+    clinical=[clin("2024-06-07"), clin("2024-09-01", weight=(70, "kg"))],
+    tace=["2024-06-10"],
+    endoscopy=[endo("2024-08-15", "treated")],
+    conditions=[cond("variceal-bleeding", "2024-03-01", "2024-03-05")])
+
+# Second line.
+R["therapy-l2-after-sorafenib"] = th_l2("therapy-l2-after-sorafenib", "sorafenib", dose=800, days=28, fhir=True)
+R["therapy-l2-sorafenib-400-on-20-afp-400"] = th_l2("therapy-l2-sorafenib-400-on-20-afp-400", "sorafenib",
+                                                    dose=400, days=20, afp=400)
+R["therapy-l2-sorafenib-400-on-19-afp-399-9"] = th_l2("therapy-l2-sorafenib-400-on-19-afp-399-9", "sorafenib",
+                                                      dose=400, days=19, afp=399.9)
+R["therapy-l2-sorafenib-399-mg"] = th_l2("therapy-l2-sorafenib-399-mg", "sorafenib", dose=399, days=28)
+R["therapy-l2-sorafenib-intolerance"] = th_l2("therapy-l2-sorafenib-intolerance", "sorafenib",
+                                              stop="intolerance", dose=400, days=12)
+R["therapy-l2-sorafenib-no-dose-no-afp"] = th_l2("therapy-l2-sorafenib-no-dose-no-afp", "sorafenib",
+                                                 lab_kw=dict(afp=None))
+R["therapy-l2-after-atezolizumab-bevacizumab"] = th_l2("therapy-l2-after-atezolizumab-bevacizumab",
+                                                       "atezolizumab-bevacizumab")
+R["therapy-l2-after-lenvatinib"] = th_l2("therapy-l2-after-lenvatinib", "lenvatinib", dose=12, days=28)
+R["therapy-l2-child-pugh-b7"] = th_l2("therapy-l2-child-pugh-b7", "sorafenib", dose=800, days=28, lab_kw=CP_B7)
+R["therapy-l2-ecog-2"] = th_l2("therapy-l2-ecog-2", "sorafenib", dose=800, days=28, ecog=2)
+R["therapy-l2-child-pugh-c10"] = th_l2("therapy-l2-child-pugh-c10", "sorafenib", dose=800, days=28,
+                                       lab_kw=CP_C10, ascites="slight")
+R["therapy-l2-after-durvalumab-tremelimumab"] = th_l2("therapy-l2-after-durvalumab-tremelimumab",
+                                                      "durvalumab-tremelimumab")
+R["therapy-l2-no-ecog"] = th_l2("therapy-l2-no-ecog", "sorafenib", dose=800, days=28, ecog=None)
+R["therapy-l2-transplant"] = th_l2("therapy-l2-transplant", "sorafenib", dose=800, days=28,
+                                   conditions=[cond("solid-organ-transplant", "2019-06-01")])
+
+# Ongoing therapy, follow-up, alerts.
+R["therapy-on-lenvatinib-branch"] = th_on("therapy-on-lenvatinib-branch", "lenvatinib", vi="branch")
+R["therapy-alert5-lenvatinib-main-portal-vein"] = th_on("therapy-alert5-lenvatinib-main-portal-vein", "lenvatinib",
+                                                        vi="main-portal-vein")
+R["therapy-alert3-lenvatinib-child-pugh-c"] = th_on("therapy-alert3-lenvatinib-child-pugh-c", "lenvatinib",
+                                                    lab_kw=CP_C10, ascites="slight")
+
+# Child-Pugh C10 documented on 2024-05-27 while lenvatinib went on until 2024-06-24; no labs after.
+R["therapy-alert3-child-pugh-c-during-stopped-lenvatinib"] = th_on(
+    "therapy-alert3-child-pugh-c-during-stopped-lenvatinib", "lenvatinib", lab_kw=CP_C10, ascites="slight")
+R["therapy-alert3-child-pugh-c-during-stopped-lenvatinib"]["native"]["systemic_therapy"][0].update(
+    {"end": "2024-06-24", "stop_reason": "other"})
+
+# Pitfall 1: PR after S1 (no definition refractory), sorafenib started 2024-03-04.
+R["therapy-alert1-adjuvant-sorafenib"] = record(
+    "golden-therapy-alert1-adjuvant-sorafenib",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30, occ=10, bile=False)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-02-20", ast=36, afp=30)
+         + std_labs("2024-03-01", ast=36, afp=25),
+    clinical=[clin("2024-01-08"), clin("2024-02-20"), clin("2024-03-01", weight=(70, "kg"))],
+    tace=["2024-01-10"],
+    systemic=[sys_("sorafenib", "2024-03-04")],
+    endoscopy=[endo("2024-02-15", "none")])
+
+# Pitfall 2: PD after S1, sorafenib from 2024-03-04, second TACE on 2024-04-15 during it.
+R["therapy-alert2-sorafenib-with-tace"] = record(
+    "golden-therapy-alert2-sorafenib-with-tace",
+    imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90, occ=20, bile=False),
+             img("2024-04-12", 2, 5.0, "SD", 85, occ=20, bile=False)],
+    labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-03-01", ast=36, afp=120)
+         + std_labs("2024-04-12", ast=36, afp=110),
+    clinical=[clin("2024-01-08"), clin("2024-03-01", weight=(70, "kg")), clin("2024-04-12", weight=(70, "kg"))],
+    tace=["2024-01-10", "2024-04-15"],
+    systemic=[sys_("sorafenib", "2024-03-04")],
+    endoscopy=[endo("2024-02-15", "none")])
+
+
+def th_bev(name, endoscopy):
+    """PD after S1; atezolizumab-bevacizumab from 2024-03-04, ongoing; evaluated 2024-03-15."""
+    return record(
+        f"golden-{name}",
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90, occ=20, bile=False)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-03-01", ast=36, afp=120),
+        clinical=[clin("2024-01-08"), clin("2024-03-01", weight=(70, "kg"))],
+        tace=["2024-01-10"],
+        systemic=[sys_("atezolizumab-bevacizumab", "2024-03-04")],
+        endoscopy=[endo(d, v) for d, v in endoscopy])
+
+
+R["therapy-alert4-no-endoscopy"] = th_bev("therapy-alert4-no-endoscopy", ())
+R["therapy-alert4-endoscopy-exactly-6-months"] = th_bev("therapy-alert4-endoscopy-exactly-6-months",
+                                                        (("2023-09-04", "treated"),))
+R["therapy-alert4-endoscopy-6-months-1-day"] = th_bev("therapy-alert4-endoscopy-6-months-1-day",
+                                                      (("2023-09-03", "treated"),))
+R["therapy-alert4-untreated-varices"] = th_bev("therapy-alert4-untreated-varices",
+                                               (("2024-02-15", "high-risk-untreated"),))
+
+
+def th_rego(name, sorafenib, rego_start, visit, ct, fhir=False):
+    """PD after S1; sorafenib episode as given, then regorafenib from rego_start, ongoing."""
+    return record(
+        f"golden-{name}", fhir=fhir,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90, occ=20, bile=False),
+                 img(ct, 3, 6.0, "PD", 95, new=1, occ=30, bile=False)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-03-01", ast=36, afp=120)
+             + visit_labs(visit, 300),
+        clinical=[clin("2024-01-08"), clin("2024-03-01", weight=(70, "kg")), clin(visit, weight=(70, "kg"))],
+        tace=["2024-01-10"],
+        systemic=[sorafenib, sys_("regorafenib", rego_start)],
+        endoscopy=[endo("2024-02-15", "none")])
+
+
+R["therapy-alert6-regorafenib-after-intolerance"] = th_rego(
+    "therapy-alert6-regorafenib-after-intolerance",
+    sys_("sorafenib", "2024-03-04", "2024-04-15", "intolerance", 400, 12), "2024-04-22", "2024-04-29", "2024-04-18",
+    fhir=True)
+R["therapy-alert6-regorafenib-after-399-mg"] = th_rego(
+    "therapy-alert6-regorafenib-after-399-mg",
+    sys_("sorafenib", "2024-03-04", "2024-06-24", "progression", 399, 28), "2024-07-01", "2024-07-05", "2024-06-20")
+R["therapy-on-regorafenib-after-tolerated-sorafenib"] = th_rego(
+    "therapy-on-regorafenib-after-tolerated-sorafenib",
+    sys_("sorafenib", "2024-03-04", "2024-06-24", "progression", 400, 20), "2024-07-01", "2024-07-05", "2024-06-20")
+
+# Pitfall 7 on the l1 course.
+R["therapy-alert7-ascites"] = th_l1("therapy-alert7-ascites", ascites="slight")
+R["therapy-alert7-encephalopathy"] = th_l1("therapy-alert7-encephalopathy", enceph="grade-1-2")
+R["therapy-alert7-bilirubin-3-1"] = th_l1("therapy-alert7-bilirubin-3-1", lab_kw=dict(bili=3.1),
+                                          extra_labs=std_labs("2024-02-20", bili=2.5, ast=36))
+R["therapy-alert7-bilirubin-3-0"] = th_l1("therapy-alert7-bilirubin-3-0", lab_kw=dict(bili=3.0),
+                                          extra_labs=std_labs("2024-02-20", bili=2.5, ast=36))
+
 # --- FHIR R4 -----------------------------------------------------------------------------------
 
 HCC = "urn:switchpoint:hcc"
@@ -716,6 +998,12 @@ def fhir_bundle(name, native):
         if "bilobar" in s:
             obs(f"bilobar-{k}", "imaging", hcc("bilobar-disease", "Bilobar disease"),
                 d, valueBoolean=s["bilobar"])
+        if "liver_occupation_percent" in s:
+            obs(f"liver-occupation-{k}", "imaging", hcc("liver-occupation-percent", "Liver occupied by tumour"),
+                d, valueQuantity=qty(s["liver_occupation_percent"], "%", "%"))
+        if "bile_duct_invasion" in s:
+            obs(f"bile-duct-invasion-{k}", "imaging", hcc("bile-duct-invasion", "Bile duct invasion"),
+                d, valueBoolean=s["bile_duct_invasion"])
 
     for l in native.get("labs", []):
         loinc, display, ucum, printed = LAB_CODES[(l["test"], l["unit"])]
@@ -733,12 +1021,53 @@ def fhir_bundle(name, native):
         if "ecog" in c:
             obs(f"ecog-{k}", "survey", coding(LOINC, "89247-1", "ECOG Performance Status score"),
                 c["date"], valueInteger=c["ecog"])
+        if "weight" in c:
+            u = c["weight"]["unit"]
+            obs(f"weight-{k}", "vital-signs", coding(LOINC, "29463-7", "Body weight"),
+                c["date"], valueQuantity=qty(c["weight"]["value"], u, {"kg": "kg", "lb": "[lb_av]"}[u]))
 
     for t in native.get("tace", []):
         add({"resourceType": "Procedure", "id": f"tace-{t['date'].replace('-', '')}",
              "status": "completed",
              "code": {"coding": [coding(HCC, "tace", "Transarterial chemoembolisation (TACE)")]},
              "subject": subject, "performedDateTime": t["date"]})
+
+    for e in native.get("endoscopy", []):
+        obs(f"varices-{e['date'].replace('-', '')}", "procedure",
+            coding(HCC, "varices", "Varices at upper GI endoscopy"), e["date"],
+            valueCodeableConcept=concept(e["varices"]))
+
+    for c in native.get("conditions", []):
+        res = {"resourceType": "Condition", "id": f"{c['code']}-{c.get('onset', 'undated').replace('-', '')}",
+               "clinicalStatus": {"coding": [coding(
+                   "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                   "resolved" if c.get("abatement") else "active")]},
+               "code": {"coding": [coding(HCC, c["code"])]}, "subject": subject}
+        if c.get("onset"):
+            res["onsetDateTime"] = c["onset"]
+        if c.get("abatement"):
+            res["abatementDateTime"] = c["abatement"]
+        add(res)
+
+    for m in native.get("systemic_therapy", []):
+        res = {"resourceType": "MedicationStatement",
+               "id": f"{m['regimen']}-{m['start'].replace('-', '')}",
+               "status": "active" if not m.get("end") else
+                         ("completed" if m.get("stop_reason") == "completed" else "stopped")}
+        if m.get("days_at_dose_last_28") is not None:
+            res["extension"] = [{"url": "urn:switchpoint:hcc:days-at-dose-last-28",
+                                 "valueInteger": m["days_at_dose_last_28"]}]
+        if m.get("stop_reason"):
+            res["statusReason"] = [{"coding": [coding(HCC, m["stop_reason"])]}]
+        res["medicationCodeableConcept"] = {"coding": [coding(HCC, m["regimen"])]}
+        res["subject"] = subject
+        period = {"start": m["start"]}
+        if m.get("end"):
+            period["end"] = m["end"]
+        res["effectivePeriod"] = period
+        if m.get("dose_mg_per_day") is not None:
+            res["dosage"] = [{"doseAndRate": [{"rateQuantity": qty(m["dose_mg_per_day"], "mg/d", "mg/d")}]}]
+        add(res)
 
     return {"resourceType": "Bundle", "id": f"golden-{name}", "type": "collection", "entry": entries}
 

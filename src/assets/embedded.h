@@ -1,0 +1,17 @@
+#pragma once
+#include <span>
+#include <string_view>
+
+namespace switchpoint {
+
+struct EmbeddedFile {
+  std::string_view name;  // file name
+  std::string_view content;
+};
+
+// The example patients of examples/*.json, compiled in for `switchpoint demo` and the web page.
+std::span<const EmbeddedFile> embedded_examples();
+// The web page's files (web/*), compiled in for `switchpoint serve`.
+std::span<const EmbeddedFile> embedded_web_assets();
+
+}  // namespace switchpoint

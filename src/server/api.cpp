@@ -1,0 +1,95 @@
+#include "server/api.h"
+
+#include <fmt/format.h>
+#include <switchpoint/version.h>
+
+#include "assets/embedded.h"
+#include "core/engine.h"
+#include "presenters/decision_json.h"
+#include "presenters/decision_text.h"
+#include "presenters/html_report.h"
+#include "presenters/json_writer.h"
+#include "readers/read_any.h"
+
+namespace switchpoint {
+
+ApiResponse api_error(int status, std::string_view message) {
+  JsonWriter w;
+  w.begin_object().field("error", message);
+  w.key("problems").begin_array().end_array();
+  w.field("notice", kDecisionSupportNotice).end_object();
+  return {status, "application/json", w.take() + "\n"};
+}
+
+ApiResponse api_evaluate(std::string_view body, std::string_view as_of_text, std::string_view format) {
+  if (!format.empty() && format != "json" && format != "html" && format != "text")
+    return api_error(400, fmt::format("format '{}' is not one of json, html, text", format));
+  const ReadResult rr = read_record(body);
+  if (!rr.ok()) {
+    JsonWriter w;
+    w.begin_object();
+    w.field("error", fmt::format("invalid {} record: {} problem{}", rr.format, rr.problems.size(),
+                                 rr.problems.size() == 1 ? "" : "s"));
+    w.key("problems").begin_array();
+    for (const auto& p : rr.problems) w.begin_object().field("location", p.location).field("message", p.message).end_object();
+    w.end_array();
+    w.field("notice", kDecisionSupportNotice);
+    w.end_object();
+    return {400, "application/json", w.take() + "\n"};
+  }
+  std::optional<Date> as_of;
+  if (!as_of_text.empty()) {
+    as_of = Date::parse(as_of_text);
+    if (!as_of) return api_error(400, fmt::format("as_of '{}' is not a date YYYY-MM-DD", as_of_text));
+  } else {
+    as_of = default_as_of(*rr.record);
+    if (!as_of) return api_error(400, "the record has no dated entry, so there is no as-of date; give as_of");
+  }
+  const Decision d = evaluate(*rr.record, *as_of);
+  const InputSummary input{rr.format, rr.skipped};
+  if (format == "html") return {200, "text/html; charset=utf-8", decision_to_html(d, rr.record->as_of(*as_of), input)};
+  if (format == "text") return {200, "text/plain; charset=utf-8", decision_to_text(d)};
+  return {200, "application/json", decision_to_json(d, input)};
+}
+
+ApiResponse api_health() {
+  JsonWriter w;
+  w.begin_object().field("status", "ok").field("engine_version", kEngineVersion);
+  w.field("knowledge_version", kKnowledgeVersion).end_object();
+  return {200, "application/json", w.take() + "\n"};
+}
+
+ApiResponse api_examples_index() {
+  JsonWriter w;
+  w.begin_object().key("examples").begin_array();
+  for (const auto& e : embedded_examples())
+    if (!e.name.empty()) w.value(e.name);
+  w.end_array().end_object();
+  return {200, "application/json", w.take() + "\n"};
+}
+
+std::optional<ApiResponse> api_example(std::string_view name) {
+  for (const auto& e : embedded_examples())
+    if (!e.name.empty() && e.name == name) return ApiResponse{200, "application/json", std::string(e.content)};
+  return std::nullopt;
+}
+
+namespace {
+std::string_view content_type_of(std::string_view name) {
+  if (name.ends_with(".html")) return "text/html; charset=utf-8";
+  if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (name.ends_with(".css")) return "text/css; charset=utf-8";
+  return "application/octet-stream";
+}
+}  // namespace
+
+std::optional<ApiResponse> static_asset(std::string_view path) {
+  if (path == "/" || path.empty()) path = "/index.html";
+  if (!path.starts_with("/")) return std::nullopt;
+  path.remove_prefix(1);
+  for (const auto& f : embedded_web_assets())
+    if (!f.name.empty() && f.name == path) return ApiResponse{200, std::string(content_type_of(f.name)), std::string(f.content)};
+  return std::nullopt;
+}
+
+}  // namespace switchpoint
