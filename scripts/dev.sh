@@ -15,6 +15,7 @@ packages=(
   libsimdjson-dev                           # JSON parsing (records, FHIR)
   libcli11-dev                              # command line
   libfmt-dev                                # formatting, locale-independent
+  libcpp-httplib-dev libssl-dev             # HTTP service (switchpoint serve)
   libgtest-dev libgmock-dev                 # unit tests
   libbenchmark-dev                          # benchmarks in bench/
 )
