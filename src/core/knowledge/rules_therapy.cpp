@@ -62,7 +62,7 @@ constexpr std::array kTherapyRules{
     RuleInfo{"pitfall-2-sorafenib-with-tace", K::Alert, "Sorafenib concurrent with ongoing TACE", G::S, "", kSeed004,
              "Raised when a TACE session falls within a sorafenib episode."},
     RuleInfo{"pitfall-3-systemic-at-child-pugh-c", K::Alert, "Systemic therapy at Child-Pugh C", G::S, "", kSeed004,
-             "Raised when a systemic therapy starts, or goes on at the as-of date, at Child-Pugh C."},
+             "Raised when Child-Pugh C is found on any date from the start of a systemic therapy to its end (or the as-of date)."},
     RuleInfo{"pitfall-4-bevacizumab-without-endoscopy", K::Alert, "Bevacizumab without a qualifying endoscopy", G::S, "", kSeed004,
              "Raised when a bevacizumab regimen starts without an upper GI endoscopy in the 6 months before, or with "
              "untreated high-risk varices."},

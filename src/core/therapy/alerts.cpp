@@ -1,5 +1,6 @@
 #include "core/therapy/alerts.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/refractoriness/definitions.h"
@@ -57,18 +58,25 @@ void concurrent_sorafenib(std::vector<Alert>& out, const PatientRecord& r, Date 
   }
 }
 
-// (3) Any systemic therapy at Child-Pugh C: at its start, or on the as-of date while it goes on.
+// (3) Any systemic therapy at Child-Pugh C: on any date from its start to its end (or the
+// as-of date while it goes on) at which Child-Pugh is computable.
 void systemic_at_child_pugh_c(std::vector<Alert>& out, const PatientRecord& r, Date as_of) {
   for (const auto& s : r.systemic) {
-    const bool ongoing = !s.end || *s.end > as_of;
+    const Date last = episode_end(s, as_of);
     std::vector<Date> dates{s.start};
-    if (ongoing && as_of != s.start) dates.push_back(as_of);
+    for (const auto& a : r.clinical)
+      if (a.date > s.start && a.date <= last) dates.push_back(a.date);
+    for (Quantity q : {Quantity::Bilirubin, Quantity::Albumin, Quantity::Inr, Quantity::PtProlongation})
+      for (const auto& v : r.labs.of(q))
+        if (v.date > s.start && v.date <= last) dates.push_back(v.date);
+    std::sort(dates.begin(), dates.end());
+    dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
     for (Date d : dates) {
       const auto cp = child_pugh(r, d);
       if (!cp.value || cp.value->cls != 'C') continue;
       out.push_back({"pitfall-3-systemic-at-child-pugh-c", Severity::Critical,
                      fmt::format("{} {} at Child-Pugh C{} ({}): no benefit, best supportive care only (seed 004 pitfall 3)",
-                                 s.regimen, d == s.start ? "started" : "ongoing", cp.value->points, d.iso()),
+                                 s.regimen, d == s.start ? "started" : "given", cp.value->points, d.iso()),
                      d});
       break;
     }

@@ -20,13 +20,14 @@ std::string_view to_string(OptionStatus s) {
   return "?";
 }
 
-bool condition_active(const PatientRecord& r, ConditionKind k, Date at, int recent_days) {
+bool condition_active(const PatientRecord& r, ConditionKind k, Date at, int recent_months) {
   for (const auto& c : r.conditions) {
     if (c.kind != k) continue;
     if (c.onset && *c.onset > at) continue;
-    if (recent_days >= 0) {
-      // An event (bleeding, thrombosis) counts when its onset lies within the window.
-      if (c.onset && days_between(*c.onset, at) <= recent_days) return true;
+    if (recent_months >= 0) {
+      // An event (bleeding, thrombosis) counts when its onset lies within the last
+      // `recent_months` calendar months, exactly as the endoscopy window is counted.
+      if (c.onset && *c.onset >= at.plus_months(-recent_months)) return true;
       if (!c.onset && !c.abatement) return true;
       continue;
     }
@@ -109,7 +110,10 @@ void general_eligibility(Assess& a, const Context& c) {
   } else if (*c.ecog->ecog > 2) {
     a.raise(OptionStatus::Contraindicated, fmt::format("ECOG {} on {} > 2: best supportive care only", *c.ecog->ecog, c.ecog->date.iso()));
   } else if (*c.ecog->ecog == 2) {
-    a.raise(OptionStatus::Caution, fmt::format("ECOG 2 on {}: outside the trial populations (ECOG 0–1)", c.ecog->date.iso()));
+    if (c.line >= 2)
+      a.raise(OptionStatus::NotIndicated, fmt::format("ECOG 2 on {}: second line is for ECOG 0–1 only (seed 004)", c.ecog->date.iso()));
+    else
+      a.raise(OptionStatus::Caution, fmt::format("ECOG 2 on {}: outside the trial populations (ECOG 0–1)", c.ecog->date.iso()));
   } else {
     a.note(fmt::format("ECOG {} ({})", *c.ecog->ecog, c.ecog->date.iso()));
   }
@@ -123,13 +127,13 @@ void immunotherapy_checks(Assess& a, const Context& c) {
 }
 
 void bevacizumab_checks(Assess& a, const Context& c) {
-  if (condition_active(c.r, ConditionKind::VaricealBleeding, c.at, 183))
+  if (condition_active(c.r, ConditionKind::VaricealBleeding, c.at, 6))
     a.raise(OptionStatus::Contraindicated, "variceal bleeding within 6 months: bevacizumab contraindicated");
   if (condition_active(c.r, ConditionKind::UncontrolledHypertension, c.at))
     a.raise(OptionStatus::Contraindicated, "uncontrolled hypertension: bevacizumab contraindicated");
-  if (condition_active(c.r, ConditionKind::MajorBleeding, c.at, 183))
+  if (condition_active(c.r, ConditionKind::MajorBleeding, c.at, 6))
     a.raise(OptionStatus::Contraindicated, "major bleeding within 6 months: bevacizumab contraindicated");
-  if (condition_active(c.r, ConditionKind::ArterialThrombosis, c.at, 183))
+  if (condition_active(c.r, ConditionKind::ArterialThrombosis, c.at, 6))
     a.raise(OptionStatus::Contraindicated, "arterial thrombosis within 6 months: bevacizumab contraindicated");
   const Endoscopy* e = latest_endoscopy_within_6_months(c.r, c.at);
   if (!e) {

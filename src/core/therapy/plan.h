@@ -44,7 +44,8 @@ struct TherapyPlan {
 TherapyPlan plan_therapy(const PatientRecord& r, Date as_of, const std::vector<ScoreResult>& scores);
 
 // Shared with the alerts: conditions active on a date, the qualifying endoscopy window.
-bool condition_active(const PatientRecord& r, ConditionKind k, Date at, int recent_days = -1);
+// recent_months ≥ 0: an event counts when its onset is within that many calendar months.
+bool condition_active(const PatientRecord& r, ConditionKind k, Date at, int recent_months = -1);
 const Endoscopy* latest_endoscopy_within_6_months(const PatientRecord& r, Date at);
 
 }  // namespace switchpoint
