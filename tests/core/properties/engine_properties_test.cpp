@@ -1,0 +1,182 @@
+// Property tests on generated records (own generator on GoogleTest, fixed seeds, so failures
+// reproduce): monotonicity of the scores, stability of refractoriness under added progression,
+// unit invariance, and replay.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+#include "core/engine.h"
+#include "core/scores/albi.h"
+#include "core/scores/child_pugh.h"
+
+namespace switchpoint {
+namespace {
+
+// SplitMix64: tiny, portable, deterministic across standard libraries.
+struct Rng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(next() >> 11) / 9007199254740992.0; }
+  int integer(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
+  bool chance(double p) { return uniform(0, 1) < p; }
+};
+
+LabValue lab(Date d, double v, const char* unit = "") { return LabValue{d, v, v, unit}; }
+
+PatientRecord generate(Rng& g) {
+  PatientRecord r;
+  r.patient_id = "gen";
+  r.curative_treatment_unsuitable = true;
+  Date d = *Date::parse("2023-01-02");
+  auto labs_at = [&](Date at) {
+    r.labs.bilirubin_umol_per_l.push_back(lab(at, g.uniform(5, 80)));
+    r.labs.albumin_g_per_l.push_back(lab(at, g.uniform(22, 48)));
+    r.labs.inr.push_back(lab(at, g.uniform(0.9, 2.6)));
+    r.labs.ast_u_per_l.push_back(lab(at, g.uniform(15, 200)));
+    r.labs.afp_ng_per_ml.push_back(lab(at, g.uniform(2, 2000)));
+    r.labs.dcp_mau_per_ml.push_back(lab(at, g.uniform(10, 3000)));
+    ClinicalAssessment c;
+    c.date = at;
+    c.ascites = g.chance(0.8) ? Ascites::None : (g.chance(0.5) ? Ascites::Slight : Ascites::ModerateSevere);
+    c.encephalopathy = g.chance(0.9) ? Encephalopathy::None : Encephalopathy::Grade1to2;
+    c.ecog = g.integer(0, 2);
+    r.clinical.push_back(c);
+  };
+  auto imaging_at = [&](Date at, bool baseline) {
+    ImagingStudy s;
+    s.date = at;
+    s.intrahepatic_tumor_count = g.integer(1, 6);
+    s.largest_diameter_cm = g.uniform(1, 9);
+    if (!baseline) s.mrecist_recorded = static_cast<MrecistCategory>(g.integer(0, 3));
+    s.new_lesions = 0;
+    s.viable_tumor_percent = g.uniform(0, 100);
+    s.vascular_invasion = baseline || g.chance(0.85) ? VascularInvasion::Absent : VascularInvasion::Branch;
+    s.extrahepatic_spread = !baseline && g.chance(0.1);
+    s.morphology = g.chance(0.8) ? Morphology::SimpleNodular : Morphology::ConfluentMultinodular;
+    s.bilobar = g.chance(0.3);
+    r.imaging.push_back(s);
+  };
+  imaging_at(d, true);
+  labs_at(d);
+  const int sessions = g.integer(1, 5);
+  for (int i = 0; i < sessions; ++i) {
+    d = d.plus_days(g.integer(3, 10));
+    r.tace.push_back({d, "cTACE", true});
+    const Date assess = d.plus_days(g.integer(28, 70));
+    labs_at(assess.plus_days(-2));
+    if (g.chance(0.9)) imaging_at(assess, false);
+    d = assess.plus_days(g.integer(5, 40));
+    labs_at(d);
+  }
+  r.sort_timelines();
+  return r;
+}
+
+constexpr int kCases = 300;
+
+TEST(Properties, WorseLabsNeverImproveChildPughOrAlbi) {
+  Rng g{1};
+  for (int i = 0; i < 2000; ++i) {
+    const double bili = g.uniform(3, 300), alb = g.uniform(15, 55), inr = g.uniform(0.8, 4);
+    const double worse_bili = bili * g.uniform(1.0, 2.0), worse_alb = alb * g.uniform(0.6, 1.0), worse_inr = inr * g.uniform(1.0, 1.5);
+    EXPECT_GE(child_pugh_bilirubin_points(worse_bili), child_pugh_bilirubin_points(bili));
+    EXPECT_GE(child_pugh_albumin_points(worse_alb), child_pugh_albumin_points(alb));
+    EXPECT_GE(child_pugh_inr_points(worse_inr), child_pugh_inr_points(inr));
+    EXPECT_GE(albi_grade(albi_value(worse_bili, worse_alb)), albi_grade(albi_value(bili, alb)))
+        << bili << " " << alb << " → " << worse_bili << " " << worse_alb;
+  }
+}
+
+TEST(Properties, AddedProgressionNeverUndoesRefractoriness) {
+  Rng g{2};
+  for (int i = 0; i < kCases; ++i) {
+    PatientRecord r = generate(g);
+    const Date at = *r.latest_entry_date();
+    const Decision before = evaluate(r, at);
+    // Progression added: the latest post-TACE study now shows PD, a new lesion and branch
+    // portal vein invasion.
+    ImagingStudy& last = r.imaging.back();
+    if (last.date <= r.tace.front().date) continue;
+    last.mrecist_recorded = MrecistCategory::PD;
+    last.new_lesions = 1;
+    last.vascular_invasion = VascularInvasion::Branch;
+    const Decision after = evaluate(r, at);
+    for (std::size_t k = 0; k < before.refractoriness.size(); ++k) {
+      if (before.refractoriness[k].status == RefractorinessStatus::Refractory) {
+        EXPECT_EQ(after.refractoriness[k].status, RefractorinessStatus::Refractory)
+            << before.refractoriness[k].id << " case " << i;
+      }
+    }
+  }
+}
+
+TEST(Properties, RemovingInputsNeverCreatesConfidence) {
+  Rng g{3};
+  for (int i = 0; i < kCases; ++i) {
+    PatientRecord r = generate(g);
+    const Date at = *r.latest_entry_date();
+    const Decision full = evaluate(r, at);
+    // Remove the labs and bedside grades entirely: nothing that needed them may become
+    // "not-refractory" where it was "insufficient-data", and the checkpoint cannot proceed.
+    PatientRecord less = r;
+    less.labs = Labs{};
+    less.clinical.clear();
+    const Decision d = evaluate(less, at);
+    for (std::size_t k = 0; k < full.refractoriness.size(); ++k) {
+      if (full.refractoriness[k].status == RefractorinessStatus::InsufficientData) {
+        EXPECT_NE(d.refractoriness[k].status, RefractorinessStatus::NotRefractory) << full.refractoriness[k].id;
+      }
+    }
+    EXPECT_NE(d.checkpoint.verdict, Verdict::Proceed) << "case " << i;
+    for (const auto& s : d.scores) {
+      if (s.key == "child_pugh" || s.key == "albi") {
+        EXPECT_FALSE(s.computed) << s.key;
+      }
+    }
+  }
+}
+
+TEST(Properties, UnitsOfEntryNeverChangeTheDecision) {
+  Rng g{4};
+  for (int i = 0; i < kCases; ++i) {
+    const PatientRecord r = generate(g);
+    PatientRecord other = r;
+    // Same quantities entered in the other accepted unit: only the entered value/unit differ.
+    for (auto& v : other.labs.bilirubin_umol_per_l) {
+      v.entered_value = v.value / 17.1;
+      v.entered_unit = "mg/dL";
+    }
+    for (auto& v : other.labs.albumin_g_per_l) {
+      v.entered_value = v.value / 10;
+      v.entered_unit = "g/dL";
+    }
+    const Date at = *r.latest_entry_date();
+    const Decision a = evaluate(r, at), b = evaluate(other, at);
+    EXPECT_EQ(a.checkpoint.verdict, b.checkpoint.verdict);
+    for (std::size_t k = 0; k < a.refractoriness.size(); ++k) {
+      EXPECT_EQ(a.refractoriness[k].status, b.refractoriness[k].status);
+      EXPECT_EQ(a.refractoriness[k].since, b.refractoriness[k].since);
+    }
+  }
+}
+
+TEST(Properties, ReplayEqualsTruncatedRecord) {
+  Rng g{5};
+  for (int i = 0; i < kCases; ++i) {
+    const PatientRecord r = generate(g);
+    const Date first = r.imaging.front().date, last = *r.latest_entry_date();
+    const Date at = first.plus_days(static_cast<int>(g.next() % static_cast<std::uint64_t>(days_between(first, last) + 1)));
+    const Decision a = evaluate(r, at), b = evaluate(r.as_of(at), at);
+    EXPECT_EQ(a.checkpoint.verdict, b.checkpoint.verdict);
+    EXPECT_EQ(a.history.sessions.size(), b.history.sessions.size());
+    for (std::size_t k = 0; k < a.refractoriness.size(); ++k) EXPECT_EQ(a.refractoriness[k].status, b.refractoriness[k].status);
+  }
+}
+
+}  // namespace
+}  // namespace switchpoint
