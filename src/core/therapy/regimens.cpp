@@ -81,7 +81,7 @@ DoseText dose_for(const Regimen& r, const LabValue* weight) {
         if (weight) {
           // Rounded to the nearest mg; pharmacy rounds further to vial sizes.
           const double mg = std::round(d.amount * weight->value);
-          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:g} kg on {}) {}", d.drug, d.amount, mg, weight->value,
+          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}) {}", d.drug, d.amount, mg, weight->value,
                              weight->date.iso(), d.schedule);
         } else {
           part = fmt::format("{} {:g} mg/kg {} (current weight needed)", d.drug, d.amount, d.schedule);
@@ -91,7 +91,7 @@ DoseText dose_for(const Regimen& r, const LabValue* weight) {
       case DoseKind::WeightBandMg:
         if (weight) {
           const bool heavy = at_least(weight->value, d.band_kg);
-          part = fmt::format("{} {:g} mg {} (weight {:g} kg on {}: {} {:g} kg)", d.drug, heavy ? d.amount : d.amount_below,
+          part = fmt::format("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg)", d.drug, heavy ? d.amount : d.amount_below,
                              d.schedule, weight->value, weight->date.iso(), heavy ? "≥" : "<", d.band_kg);
         } else {
           part = fmt::format("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)", d.drug, d.amount,
