@@ -15,9 +15,13 @@ packages=(
   libsimdjson-dev                           # JSON parsing (records, FHIR)
   libcli11-dev                              # command line
   libfmt-dev                                # formatting, locale-independent
-  libcpp-httplib-dev libssl-dev             # HTTP service (switchpoint serve)
+  libcpp-httplib-dev libssl-dev             # HTTP service (switchpoint serve); OpenSSL verifies CDS Hooks JWTs
+  libsqlite3-dev                            # CDS Hooks audit log
+  libcurl4-openssl-dev                      # CDS Hooks: fetches from an EHR's FHIR server, jku JWK Sets
   libgtest-dev libgmock-dev                 # unit tests
   libbenchmark-dev                          # benchmarks in bench/
+  wrk                                       # CDS Hooks load benchmark (bench/cds_load)
+  zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
 )
 
 install_missing() {
@@ -27,6 +31,8 @@ install_missing() {
   done
   # node + npm run the FHIR validator (tests/fhir-validate); a node already on PATH is kept.
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+  # Debian's chromium runs the browser tests (tests/browser); playwright-core downloads no browser.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "switchpoint: installing missing Debian packages: ${missing[*]}"
   local sudo=()

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -19,6 +20,8 @@
 #include "presenters/html_report.h"
 #include "readers/read_any.h"
 #include "server/server.h"
+#include "cohort/command.h"
+#include "synth/synth.h"
 
 namespace switchpoint {
 namespace {
@@ -126,6 +129,50 @@ int cmd_demo(std::ostream& out, std::ostream& err) {
   return status;
 }
 
+// ---- switchpoint synth and switchpoint cohort (src/synth, src/cohort) ---------------------
+
+struct CohortCommands {
+  CLI::App* synth = nullptr;
+  synth::Options synth_options;
+  std::string synth_dir;
+  bool synth_gzip = false;
+  CLI::App* cohort = nullptr;
+  cohort::CommandOptions cohort_options;
+};
+
+void add_cohort_commands(CLI::App& app, CohortCommands& c) {
+  c.synth = app.add_subcommand("synth", "Write a synthetic cohort as FHIR Bulk Data NDJSON (docs/synth.md)");
+  c.synth->add_option("--patients", c.synth_options.patients, "number of patients")->required()->check(CLI::Range(1, 10000000));
+  c.synth->add_option("--seed", c.synth_options.seed, "random seed (default 1); the same seed gives the same files");
+  c.synth->add_option("-o,--output", c.synth_dir, "folder to write Patient.ndjson, Observation.ndjson, … into")->required();
+  c.synth->add_flag("--gzip", c.synth_gzip, "write .ndjson.gz files");
+
+  auto& o = c.cohort_options;
+  c.cohort = app.add_subcommand("cohort", "Evaluate many patients: FHIR Bulk NDJSON folders or a long CSV (docs/cohort.md)");
+  c.cohort->add_option("INPUT", o.cohort.inputs, "NDJSON folders or files (.ndjson, .ndjson.gz), or one CSV file")->required();
+  c.cohort->add_option("-o,--output", o.output, "one row per patient: .csv or .ndjson (written atomically)")->required();
+  c.cohort->add_option("--report", o.report, "also write the cohort report (self-contained .html)");
+  c.cohort->add_option("--threads", o.cohort.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  c.cohort->add_option("--csv-profile", o.cohort.csv_profile, "column profile of a CSV input: dtsdhcc");
+}
+
+int run_cohort_commands(CohortCommands& c, std::ostream& out, std::ostream& err) {
+  if (*c.synth) {
+    std::error_code ec;
+    std::filesystem::create_directories(c.synth_dir, ec);
+    if (ec) throw UsageError{fmt::format("{}: cannot create the folder: {}", c.synth_dir, ec.message())};
+    try {
+      out << synth::describe(synth::write_cohort(c.synth_options, c.synth_dir, c.synth_gzip));
+    } catch (const std::runtime_error& e) {
+      throw UsageError{e.what()};
+    }
+    return 0;
+  }
+  // The progress bar goes to the terminal only: never into a file, a pipe or a test's stream.
+  c.cohort_options.cohort.progress = &err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+  return cohort::run_cohort_command(c.cohort_options, out, err);
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -152,10 +199,26 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   rules->add_option("--format", rules_format, "md or json")->check(CLI::IsMember({"md", "json"}));
 
   ServerOptions serve_options;
-  auto* serve = app.add_subcommand("serve", "Run the HTTP service: REST API and web page (loopback by default)");
+  auto* serve = app.add_subcommand("serve", "Run the HTTP service: CDS Hooks, REST API and web page (loopback by default)");
   serve->add_option("--host", serve_options.host, "address to listen on (default 127.0.0.1)");
-  serve->add_option("--port", serve_options.port, "port (default 8080)")->check(CLI::Range(0, 65535));
+  serve->add_option("--port", serve_options.port, "port (default 8080; 0: any free port, printed)")->check(CLI::Range(0, 65535));
   serve->add_option("--max-body", serve_options.max_body_bytes, "largest request body in bytes (default 8 MiB; 413 beyond)");
+  serve->add_option("--cds-config", serve_options.cds_config,
+                    "CDS Hooks configuration (JSON: public base URL, trusted issuers and their JWK Sets; docs/cds-hooks.md)");
+  serve->add_flag("--cds-dev-unsigned", serve_options.cds_dev_unsigned,
+                  "development only: accept CDS requests without a JWT (refused unless --host is a loopback address)");
+  serve->add_option("--audit-db", serve_options.audit_db, "the SQLite audit log (default switchpoint-audit.sqlite)");
+  serve->add_option("--threads", serve_options.threads, "connections served at once (default 16)")->check(CLI::Range(1, 1024));
+  serve->add_option("--max-in-flight", serve_options.max_in_flight, "evaluations at once; 503 with Retry-After beyond (default 8)")
+      ->check(CLI::Range(1, 1024));
+  serve->add_option("--read-timeout", serve_options.read_timeout_s, "seconds one read may wait (default 10)")->check(CLI::Range(1, 300));
+  serve->add_option("--write-timeout", serve_options.write_timeout_s, "seconds one write may wait (default 10)")->check(CLI::Range(1, 300));
+  serve->add_option("--request-deadline", serve_options.request_deadline_s,
+                    "seconds for a whole request to arrive (default 15; slow clients are cut off)")
+      ->check(CLI::Range(1, 600));
+
+  CohortCommands cohort_commands;
+  add_cohort_commands(app, cohort_commands);
 
   try {
     app.parse(argc, argv);
@@ -169,6 +232,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (*evaluate_cmd) return cmd_evaluate(file, as_of, format, out_path, out, err);
     if (*validate) return cmd_validate(validate_file, out, err);
     if (*serve) return run_server(serve_options, err);
+    if (*cohort_commands.synth || *cohort_commands.cohort) return run_cohort_commands(cohort_commands, out, err);
     if (*rules) {
       out << (rules_format == "json" ? catalogue_to_json() : catalogue_to_markdown());
       return 0;

@@ -7,11 +7,15 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "readers/fhir_codes.h"
+#include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
 
-// How a FHIR R4 Bundle becomes a PatientRecord (docs/fhir.md is the user's view of this file).
+// How FHIR R4 resources become a PatientRecord (docs/fhir.md is the user's view of this file):
+// a Bundle's entries (read_fhir_bundle) or one patient's lines of Bulk NDJSON (read_fhir_resources,
+// used by the cohort reader) go through the same resource-level reader below.
 //
 // Three outcomes per resource, never a guess:
 //  - read: the resource is recognised and well formed; it fills the record.
@@ -36,7 +40,16 @@ struct Coding {
   std::string code;
 };
 
-std::string key_of(const Coding& c) { return c.system + "|" + c.code; }
+// A coding seen in place, for deciding quickly whether a resource is read at all.
+struct CodingView {
+  std::string_view system;
+  std::string_view code;
+};
+
+template <typename C>
+std::string key_of(const C& c) {
+  return fmt::format("{}|{}", c.system, c.code);
+}
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -158,20 +171,21 @@ struct FhirReader {
   }
 
   // "Observation http://loinc.org|8867-4", the key of a skipped resource.
-  static std::string skip_key(std::string_view type, const std::vector<Coding>& cods) {
+  template <typename C>
+  static std::string skip_key(std::string_view type, const std::vector<C>& cods) {
     if (cods.empty()) return fmt::format("{} (no code)", type);
     return fmt::format("{} {}", type, key_of(cods.front()));
   }
 
-  // Skips a resource whose code is not read, with the reason when the code is a known one.
-  void skip_code(std::string_view type, const std::vector<Coding>& cods) {
+  // The key of a resource whose code is not read, with the reason when the code is a known one.
+  template <typename C>
+  static std::string skip_code_key(std::string_view type, const std::vector<C>& cods) {
     for (const auto& c : cods)
-      if (const auto* nr = fhir::find_not_read(type, c.system, c.code)) {
-        skip(fmt::format("{} {} ({})", type, key_of(c), nr->reason));
-        return;
-      }
-    skip(skip_key(type, cods));
+      if (const auto* nr = fhir::find_not_read(type, c.system, c.code))
+        return fmt::format("{} {} ({})", type, key_of(c), nr->reason);
+    return skip_key(type, cods);
   }
+  void skip_code(std::string_view type, const std::vector<Coding>& cods) { skip(skip_code_key(type, cods)); }
 
   // A FHIR date or dateTime at o[key]; partial or invalid dates are problems.
   std::optional<Date> date_at(object o, const std::string& ptr, std::string_view key) {
@@ -314,7 +328,7 @@ struct FhirReader {
   // Keeps one value per (what, date); a different second value is a problem, an equal one is merged.
   template <typename T, typename Eq = std::equal_to<T>>
   void set_once(std::optional<T>& slot, T value, Date d, std::string_view what, const std::string& ptr, Eq eq = {}) {
-    const std::string key = fmt::format("{}@{}", what, d.iso());
+    const std::string key = std::string(what).append("@").append(d.iso());
     if (slot) {
       if (!eq(*slot, value))
         w.problem(ptr, fmt::format("{} on {} is given twice with different values (the other at {}); one date "
@@ -411,7 +425,8 @@ struct FhirReader {
       skip_code("Observation", cods);
       return;
     }
-    const std::string what = fmt::format("Observation {}|{} ({})", m->system, m->code, m->display);
+    std::string what = "Observation ";  // built without a format string: this runs for every observation read
+    what.append(m->system).append("|").append(m->code).append(" (").append(m->display).append(")");
     if (auto status = w.string(res, ptr, "status", false); status && (*status == "entered-in-error" ||
                                                                       *status == "cancelled")) {
       skip(fmt::format("Observation {}|{} (status {})", m->system, m->code, *status));
@@ -839,13 +854,80 @@ struct FhirReader {
     modalities[*date].insert(found.begin(), found.end());
   }
 
-  // ---- the whole bundle ------------------------------------------------------------------
+  // ---- one resource ----------------------------------------------------------------------
+
+  static bool is_read_type(std::string_view type) {
+    static constexpr std::string_view kRead[] = {"Observation", "Procedure", "MedicationStatement", "Condition",
+                                                 "ImagingStudy"};
+    return std::find(std::begin(kRead), std::end(kRead), type) != std::end(kRead);
+  }
+
+  // The codings of o[key] seen in place, as codings() reads them (codes that are empty are
+  // left out). False when they are not well formed: codings() would report a problem.
+  static bool coding_views(object o, std::string_view key, bool required, std::vector<CodingView>& out) {
+    out.clear();
+    element cc_el;
+    if (o.at_key(key).get(cc_el) != simdjson::SUCCESS || cc_el.is_null()) return !required;
+    object cc;
+    if (cc_el.get(cc) != simdjson::SUCCESS) return false;
+    element arr_el;
+    if (cc.at_key("coding").get(arr_el) != simdjson::SUCCESS || arr_el.is_null()) return true;
+    array arr;
+    if (arr_el.get(arr) != simdjson::SUCCESS) return false;
+    for (element el : arr) {
+      object c;
+      if (el.get(c) != simdjson::SUCCESS) return false;
+      std::string_view sys, code;
+      element v;
+      if (c.at_key("system").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(sys) != simdjson::SUCCESS) return false;
+      if (c.at_key("code").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(code) != simdjson::SUCCESS) return false;
+      if (!code.empty()) out.push_back({sys, code});
+    }
+    return true;
+  }
+
+  // The skip key of a resource that observation(), procedure(), medication() and condition()
+  // would skip on its type or code alone (whatever its status, date and value), or nullopt when
+  // it is or may be read. A resource with malformed codings is "may be read": the reader
+  // reports the problem. The same tests as those functions, in the same order.
+  static std::optional<std::string> skipped_on_code(object res, std::string_view type) {
+    if (type == "Patient" || type == "ImagingStudy") return std::nullopt;
+    if (!is_read_type(type)) return std::string(type);
+    thread_local std::vector<CodingView> cods;
+    if (type == "Observation") {
+      if (!coding_views(res, "code", true, cods)) return std::nullopt;
+      for (const auto& c : cods)
+        if (fhir::find_observation_code(c.system, c.code)) return std::nullopt;
+      return skip_code_key("Observation", cods);
+    }
+    if (type == "Procedure") {
+      if (!coding_views(res, "code", false, cods)) return std::nullopt;
+      for (const auto& c : cods)
+        if (fhir::is_tace_code(c.system, c.code)) return std::nullopt;
+      return skip_code_key("Procedure", cods);
+    }
+    if (type == "MedicationStatement") {
+      if (!coding_views(res, "medicationCodeableConcept", false, cods)) return std::nullopt;
+      for (const auto& c : cods)
+        if (c.system == fhir::kHcc && fhir::is_regimen_id(c.code)) return std::nullopt;
+      element ref;
+      if (cods.empty() && res.at_key("medicationReference").get(ref) == simdjson::SUCCESS)
+        return "MedicationStatement medicationReference (not read: code the regimen in medicationCodeableConcept)";
+      return skip_code_key("MedicationStatement", cods);
+    }
+    // Condition
+    if (!coding_views(res, "code", false, cods)) return std::nullopt;
+    bool diagnosis = false;
+    for (const auto& c : cods) {
+      if (c.system == fhir::kHcc && parse_condition_kind(c.code)) return std::nullopt;
+      diagnosis = diagnosis || fhir::is_hcc_diagnosis(c.system, c.code);
+    }
+    return diagnosis ? "used: diagnosis" : skip_code_key("Condition", cods);
+  }
 
   void resource(const Entry& e) {
     if (e.type == "Patient") return;  // read first
-    static constexpr std::string_view kRead[] = {"Observation", "Procedure", "MedicationStatement", "Condition",
-                                                 "ImagingStudy"};
-    const bool read_type = std::find(std::begin(kRead), std::end(kRead), e.type) != std::end(kRead);
+    const bool read_type = is_read_type(e.type);
     check_subject(e, read_type);
     if (e.type == "Observation") observation(e);
     else if (e.type == "Procedure") procedure(e);
@@ -918,69 +1000,30 @@ struct FhirReader {
 
 }  // namespace
 
-ReadResult read_fhir_bundle(std::string_view bytes) {
-  ReadResult out;
-  out.format = "FHIR R4 Bundle";
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(bytes);
-  element doc;
-  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
-    out.problems.push_back({"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
-    return out;
-  }
-  object root;
-  if (doc.get(root) != simdjson::SUCCESS) {
-    out.problems.push_back({"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});
-    return out;
-  }
+void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out) {
   FhirReader r(out.problems, out.skipped);
-  auto type = r.w.string(root, "", "resourceType", true);
-  if (!type) return out;
-  if (*type != "Bundle") {
-    r.w.problem("/resourceType", fmt::format("resourceType is '{}'; a patient record in FHIR R4 is a Bundle of "
-                                             "Patient, Observation, Condition, Procedure and MedicationStatement "
-                                             "resources",
-                                             *type));
-    return out;
-  }
 
-  // The entries, each resource once.
+  // Each resource once.
   std::vector<Entry> entries;
-  std::map<std::string, std::pair<std::string, std::string>> by_id;  // "Type/id" → (content, pointer)
-  if (auto arr = r.w.array(root, "", "entry", false)) {
-    std::size_t i = 0;
-    for (auto el : *arr) {
-      const std::string ep = child(std::string("/entry"), i++);
-      object entry;
-      if (el.get(entry) != simdjson::SUCCESS) {
-        r.w.problem(ep, fmt::format("each entry must be an object, found {} {}", json::type_name(el.type()),
-                                    json::render(el)));
+  entries.reserve(resources.size());
+  // "Type/id" → the first resource with it; contents are compared only when an id recurs.
+  std::unordered_map<std::string, const FhirResource*> by_id;
+  for (const auto& res : resources) {
+    Entry e{res.location, res.type, res.full_url, res.resource};
+    if (auto id = r.w.string(e.resource, e.ptr, "id", false); id && !id->empty()) {
+      std::string key = e.type + "/" + *id;
+      if (auto it = by_id.find(key); it != by_id.end()) {
+        if (simdjson::minify(it->second->resource) == simdjson::minify(e.resource))
+          r.skip(fmt::format("{} (the same resource twice, read once)", e.type));
+        else
+          r.w.problem(e.ptr, fmt::format("{} appears twice with different content (the other at {}); which "
+                                         "one is meant cannot be told",
+                                         key, it->second->location));
         continue;
       }
-      auto res = r.w.object(entry, ep, "resource", false);
-      if (!res) {
-        r.skip("Bundle entry without resource");
-        continue;
-      }
-      Entry e{child(ep, "resource"), "", r.w.string(entry, ep, "fullUrl", false).value_or(""), *res};
-      auto rt = r.w.string(*res, e.ptr, "resourceType", true);
-      if (!rt) continue;
-      e.type = *rt;
-      if (auto id = r.w.string(*res, e.ptr, "id", false); id && !id->empty()) {
-        const std::string key = e.type + "/" + *id;
-        const std::string content = simdjson::minify(*res);
-        if (auto it = by_id.find(key); it != by_id.end()) {
-          if (it->second.first == content) r.skip(fmt::format("{} (the same resource twice, read once)", e.type));
-          else
-            r.w.problem(e.ptr, fmt::format("{} appears twice with different content (the other at {}); which "
-                                           "one is meant cannot be told",
-                                           key, it->second.second));
-          continue;
-        }
-        by_id.emplace(key, std::make_pair(content, e.ptr));
-      }
-      entries.push_back(std::move(e));
+      by_id.emplace(std::move(key), &res);
     }
+    entries.push_back(std::move(e));
   }
 
   // Whose record: the Patient, else the subject of the first resource that names one.
@@ -1001,8 +1044,67 @@ ReadResult read_fhir_bundle(std::string_view bytes) {
 
   for (const auto& e : entries) r.resource(e);
   r.finish();
-  if (!out.problems.empty()) return out;
+  if (!out.problems.empty()) return;
   out.record = std::move(r.rec);
+}
+
+std::optional<std::string> fhir_skipped_on_code(simdjson::dom::object resource, std::string_view type) {
+  return FhirReader::skipped_on_code(resource, type);
+}
+
+std::string fhir_patient_id(std::string_view reference) { return id_from_reference(reference); }
+
+ReadResult read_fhir_bundle(std::string_view bytes) {
+  ReadResult out;
+  out.format = "FHIR R4 Bundle";
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(bytes);
+  element doc;
+  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+    out.problems.push_back({"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
+    return out;
+  }
+  object root;
+  if (doc.get(root) != simdjson::SUCCESS) {
+    out.problems.push_back({"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});
+    return out;
+  }
+  json::Walker w(out.problems);
+  auto type = w.string(root, "", "resourceType", true);
+  if (!type) return out;
+  if (*type != "Bundle") {
+    w.problem("/resourceType", fmt::format("resourceType is '{}'; a patient record in FHIR R4 is a Bundle of "
+                                           "Patient, Observation, Condition, Procedure and MedicationStatement "
+                                           "resources",
+                                           *type));
+    return out;
+  }
+
+  // The entries' resources; read_fhir_resources reads them as the NDJSON lines of a Bulk export are read.
+  std::vector<FhirResource> resources;
+  if (auto arr = w.array(root, "", "entry", false)) {
+    std::size_t i = 0;
+    for (auto el : *arr) {
+      const std::string ep = child(std::string("/entry"), i++);
+      object entry;
+      if (el.get(entry) != simdjson::SUCCESS) {
+        w.problem(ep, fmt::format("each entry must be an object, found {} {}", json::type_name(el.type()),
+                                  json::render(el)));
+        continue;
+      }
+      auto res = w.object(entry, ep, "resource", false);
+      if (!res) {
+        ++out.skipped["Bundle entry without resource"];
+        continue;
+      }
+      FhirResource fr{child(ep, "resource"), w.string(entry, ep, "fullUrl", false).value_or(""), "", *res};
+      auto rt = w.string(*res, fr.location, "resourceType", true);
+      if (!rt) continue;
+      fr.type = *rt;
+      resources.push_back(std::move(fr));
+    }
+  }
+  read_fhir_resources(resources, out);
   return out;
 }
 

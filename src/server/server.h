@@ -1,11 +1,17 @@
 #pragma once
 // `switchpoint serve`: the HTTP service on cpp-httplib (Debian's libcpp-httplib), loopback by
-// default. Request bodies and records are never logged (they carry patient data).
+// default — REST (/api/evaluate), the web page, CDS Hooks 2.0 (/cds-services…, docs/cds-hooks.md),
+// /healthz and /metrics. Request bodies, records, tokens and JWTs are never logged (they carry
+// patient data or credentials): the access log has the method, the path and the status only.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
+
+#include "server/cds_auth.h"
+#include "server/cds_fetch.h"
 
 namespace httplib {
 class Server;
@@ -13,18 +19,61 @@ class Server;
 
 namespace switchpoint {
 
+class AuditLog;
+class MetricsRegistry;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // 413 beyond
-  int read_timeout_s = 10;
-  int write_timeout_s = 10;
+  int read_timeout_s = 10;       // one read may wait this long
+  int write_timeout_s = 10;      // one write may wait this long
+  int request_deadline_s = 15;   // the whole request (line, headers, body) must arrive within this
+  int keep_alive_timeout_s = 5;  // an idle connection is closed after this
+  int keep_alive_max = 100;      // requests per connection
+  int threads = 16;              // connections served at once (more wait for a thread)
+  int max_in_flight = 8;         // evaluations at once (POST, reports); 503 with Retry-After beyond
+  std::string cds_config;        // --cds-config FILE (docs/cds-hooks.md); empty: no issuer is trusted
+  bool cds_dev_unsigned = false; // accept CDS requests without a JWT: loopback only
+  std::string audit_db = "switchpoint-audit.sqlite";
 };
 
-// Installs every route on `server` (used by `serve` and by the tests).
+// Installs the REST and web routes on `server` (also used on their own by the API tests).
 void install_routes(httplib::Server& server, const ServerOptions& options, std::ostream* access_log);
 
-// Binds and serves until stopped; returns non-zero when it cannot bind.
+bool is_loopback_host(const std::string& host);
+
+// Everything `serve` runs: the routes above plus CDS Hooks, JWT checks, limits, audit, metrics,
+// on a server whose connections have a whole-request read deadline (a slow client cannot hold a
+// thread longer than keep_alive_timeout_s + request_deadline_s).
+class Service {
+ public:
+  struct Parts {
+    CdsConfig config;
+    std::unique_ptr<AuditLog> audit;  // required
+    HttpGet http_get;                 // curl_get unless a test substitutes
+    std::function<std::int64_t()> clock;  // seconds since the epoch; the wall clock unless a test substitutes
+  };
+  // nullptr and *error when the options are refused (dev mode off loopback, a JWK Set unreadable…).
+  static std::unique_ptr<Service> create(const ServerOptions& options, Parts parts, std::ostream* log, std::string* error);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  int bind();     // the port bound (options.port, or any free one when 0), or -1
+  bool listen();  // serves until stop()
+  void stop();
+  bool is_running() const;
+  std::string base_url() const;  // the public base URL used for aud and links
+  MetricsRegistry& metrics();
+
+ private:
+  struct Impl;
+  explicit Service(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Binds and serves until stopped; returns non-zero when it cannot start.
 int run_server(const ServerOptions& options, std::ostream& log);
 
 }  // namespace switchpoint

@@ -1,0 +1,159 @@
+#include "cohort/cohort.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <thread>
+
+#include "cohort/csv_profile.h"
+#include "cohort/ndjson_input.h"
+#include "cohort/parallel.h"
+#include "core/engine.h"
+
+namespace switchpoint::cohort {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+bool is_ndjson(std::string_view name) { return ends_with(name, ".ndjson") || ends_with(name, ".ndjson.gz"); }
+bool is_csv(std::string_view name) { return ends_with(name, ".csv") || ends_with(name, ".csv.gz"); }
+
+// Folders become their *.ndjson and *.ndjson.gz files, by name; files are taken as given.
+std::vector<std::string> ndjson_files(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(in, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::directory_iterator(in, ec))
+        if (e.is_regular_file() && is_ndjson(e.path().filename().string())) found.push_back(e.path().string());
+      if (ec) throw UsageError(fmt::format("{}: cannot list the folder: {}", in, ec.message()));
+      if (found.empty()) throw UsageError(fmt::format("{}: no .ndjson or .ndjson.gz file in the folder", in));
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(in, ec)) {
+      if (is_csv(in)) throw UsageError(fmt::format("{}: a CSV file needs --csv-profile (known: {})", in, kCsvProfiles));
+      files.push_back(in);
+    } else {
+      throw UsageError(fmt::format("{}: no such file or folder", in));
+    }
+  }
+  return files;
+}
+
+// Evaluates one readable record as of its last record.
+void evaluate_into(CohortRow& row, const PatientRecord& record) {
+  const auto as_of = default_as_of(record);
+  if (!as_of) {
+    row.input = InputStatus::NoDatedEntry;
+    return;
+  }
+  fill_from_decision(row, record, evaluate(record, *as_of));
+}
+
+void withhold(CohortRow& row, const std::vector<Problem>& problems) {
+  row.input = InputStatus::Invalid;
+  row.problems = static_cast<int>(problems.size());
+  if (!problems.empty())
+    row.first_problem = problems.front().location.empty()
+                            ? problems.front().message
+                            : fmt::format("{}: {}", problems.front().location, problems.front().message);
+}
+
+}  // namespace
+
+Result evaluate_cohort(const Options& options) {
+  if (options.inputs.empty()) throw UsageError("no input: give NDJSON folders or files, or a CSV with --csv-profile");
+  const int threads =
+      options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  Progress progress(options.progress);
+  Result res;
+  Stats& stats = res.stats;
+  stats.threads = threads;
+  // Problems found while reading each patient, by patient, merged in patient order.
+  std::vector<std::vector<InvalidLine>> patient_problems;
+
+  if (!options.csv_profile.empty()) {
+    if (options.inputs.size() != 1)
+      throw UsageError(fmt::format("--csv-profile reads one CSV file; {} inputs were given", options.inputs.size()));
+    std::vector<CsvPatient> patients = read_csv(options.inputs.front(), options.csv_profile, stats);
+    res.rows.resize(patients.size());
+    patient_problems.resize(patients.size());
+    progress.phase("evaluating", patients.size(), " patients");
+    parallel_for(patients.size(), threads, [&](std::size_t i, int) {
+      CsvPatient& p = patients[i];
+      if (p.record) evaluate_into(p.row, *p.record);
+      else withhold(p.row, p.problems);
+      for (const auto& pr : p.problems) {
+        const auto colon = pr.location.rfind(':');
+        patient_problems[i].push_back({pr.location.substr(0, colon), std::stol(pr.location.substr(colon + 1)), pr.message});
+      }
+      finish_csv_row(p);
+      res.rows[i] = std::move(p.row);
+      progress.advance(1);
+    });
+    progress.finish();
+  } else {
+    stats.source = "FHIR R4 Bulk NDJSON";
+    stats.files = ndjson_files(options.inputs);
+    NdjsonPatients in;
+    try {
+      in = scan_ndjson(stats.files, options, threads, stats, progress);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+    res.rows.resize(in.patients.size());
+    patient_problems.resize(in.patients.size());
+    std::vector<simdjson::dom::parser> parsers(static_cast<std::size_t>(threads));
+    std::vector<std::map<std::string, std::uint64_t>> skipped(static_cast<std::size_t>(threads));
+    progress.phase("evaluating", in.patients.size(), " patients");
+    parallel_for(in.patients.size(), threads, [&](std::size_t i, int worker) {
+      NdjsonPatient p = read_ndjson_patient(in, i, parsers[static_cast<std::size_t>(worker)]);
+      CohortRow& row = res.rows[i];
+      row.patient_id = in.patients[i].first;
+      for (const auto& [k, n] : p.rr.skipped) skipped[static_cast<std::size_t>(worker)][k] += static_cast<std::uint64_t>(n);
+      if (p.rr.ok()) {
+        evaluate_into(row, *p.rr.record);
+        row.died = p.died;
+        if (p.died && *p.died) row.follow_up_end = p.deceased;
+        else if (p.died) row.follow_up_end = row.as_of;
+      } else {
+        withhold(row, p.rr.problems);
+        for (const auto& pr : p.rr.problems) patient_problems[i].push_back(invalid_line_of(pr));
+      }
+      progress.advance(1);
+    });
+    progress.finish();
+    for (const auto& m : skipped)
+      for (const auto& [k, n] : m) stats.skipped[k] += n;
+  }
+
+  for (auto& v : patient_problems)
+    for (auto& p : v) stats.invalid.push_back(std::move(p));
+  // Invalid lines by file (in input order) and line; the count is of distinct lines.
+  auto file_rank = [&](const std::string& f) {
+    return static_cast<std::size_t>(std::find(stats.files.begin(), stats.files.end(), f) - stats.files.begin());
+  };
+  std::stable_sort(stats.invalid.begin(), stats.invalid.end(), [&](const InvalidLine& a, const InvalidLine& b) {
+    const auto fa = file_rank(a.file), fb = file_rank(b.file);
+    return fa != fb ? fa < fb : a.line < b.line;
+  });
+  for (std::size_t i = 0; i < stats.invalid.size(); ++i)
+    if (i == 0 || stats.invalid[i].file != stats.invalid[i - 1].file || stats.invalid[i].line != stats.invalid[i - 1].line ||
+        stats.invalid[i].line == 0)
+      ++stats.invalid_line_count;
+
+  stats.patients = res.rows.size();
+  for (const auto& r : res.rows) {
+    if (r.input == InputStatus::Ok) ++stats.patients_evaluated;
+    if (r.input == InputStatus::Invalid) ++stats.patients_withheld;
+    if (r.died && r.follow_up_end) res.has_outcomes = res.has_outcomes || *r.died;
+  }
+  return res;
+}
+
+}  // namespace switchpoint::cohort

@@ -1,0 +1,62 @@
+#pragma once
+// `switchpoint cohort`: many patients at once, from FHIR Bulk Data NDJSON folders (plain or
+// gzip) or a long CSV read through a named column profile. Each patient's record is read with
+// the same rules as a single record (readers/fhir_resources.h), evaluated by the engine as of
+// its last record, and written as one row (cohort/row.h); --report adds the cohort report
+// (cohort/report.h). Invalid lines are counted and reported with file and line, never fatal.
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cohort/row.h"
+
+namespace switchpoint::cohort {
+
+// Bad usage or an input that cannot be read at all (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Options {
+  std::vector<std::string> inputs;  // NDJSON folders or files (.ndjson, .ndjson.gz), or CSV files
+  std::string csv_profile;          // "dtsdhcc" for CSV input
+  int threads = 0;                  // 0: all cores (std::thread::hardware_concurrency)
+  bool progress = false;            // a progress bar on standard error
+  std::size_t block_bytes = 4u << 20;  // NDJSON is read in blocks of whole lines of about this size
+};
+
+// A line that could not be read, or a resource with a problem: file, line (1-based; 0 when the
+// problem concerns no single line) and what is wrong (with the JSON pointer when there is one).
+struct InvalidLine {
+  std::string file;
+  long line = 0;
+  std::string message;
+};
+
+struct Stats {
+  std::string source;          // "FHIR R4 Bulk NDJSON" or "CSV (profile dtsdhcc)"
+  std::vector<std::string> files;
+  std::uint64_t bytes = 0;     // input bytes (uncompressed)
+  std::uint64_t lines = 0;     // non-blank lines (CSV: data rows)
+  std::uint64_t lines_kept = 0;   // lines kept for a patient's record
+  std::uint64_t bytes_kept = 0;   // their bytes: what memory grows with
+  std::uint64_t invalid_line_count = 0;  // distinct lines with a problem
+  std::vector<InvalidLine> invalid;      // every problem, by file and line
+  std::map<std::string, std::uint64_t> skipped;  // not used, by kind (docs/fhir.md keys)
+  std::uint64_t patients = 0, patients_evaluated = 0, patients_withheld = 0;
+  int threads = 1;
+};
+
+struct Result {
+  std::vector<CohortRow> rows;  // sorted by patient id
+  Stats stats;
+  bool has_outcomes = false;    // death and follow-up known for some patients
+};
+
+// Reads and evaluates; writes nothing. Throws UsageError when an input cannot be opened or a
+// CSV lacks the profile's columns.
+Result evaluate_cohort(const Options& options);
+
+}  // namespace switchpoint::cohort

@@ -1,0 +1,85 @@
+#include "cohort/command.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <ostream>
+#include <unistd.h>
+
+#include "cohort/report.h"
+
+namespace switchpoint::cohort {
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string tmp = fmt::format("{}.tmp.{}", path, static_cast<long>(::getpid()));
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw UsageError(fmt::format("{}: cannot write the output file", path));
+    f.write(content.data(), static_cast<std::streamsize>(content.size()));
+    f.flush();
+    if (!f) {
+      f.close();
+      std::remove(tmp.c_str());
+      throw UsageError(fmt::format("{}: writing failed", path));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw UsageError(fmt::format("{}: cannot replace the output file", path));
+  }
+}
+
+int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream& err) {
+  try {
+    const bool csv = ends_with(o.output, ".csv");
+    if (!csv && !ends_with(o.output, ".ndjson") && !ends_with(o.output, ".jsonl"))
+      throw UsageError(fmt::format("-o {}: the output is CSV (.csv) or NDJSON (.ndjson, .jsonl), by its extension",
+                                   o.output));
+    if (!o.report.empty() && !ends_with(o.report, ".html") && !ends_with(o.report, ".htm"))
+      throw UsageError(fmt::format("--report {}: the report is an HTML file (.html)", o.report));
+
+    const Result res = evaluate_cohort(o.cohort);
+    const Stats& st = res.stats;
+    for (const auto& p : st.invalid)
+      err << (p.line > 0 ? fmt::format("{}:{}: {}\n", p.file, p.line, p.message) : fmt::format("{}: {}\n", p.file, p.message));
+
+    write_file_atomically(o.output, csv ? rows_to_csv(res.rows) : rows_to_ndjson(res.rows));
+    if (!o.report.empty()) write_file_atomically(o.report, cohort_report_html(res));
+
+    out << fmt::format("switchpoint cohort: {} patients from {} ({} lines, {:.1f} MB; {} thread{}): {} evaluated, {} "
+                       "withheld for invalid input; {} invalid line{}{}.\n",
+                       st.patients, st.source, st.lines, static_cast<double>(st.bytes) / 1e6, st.threads,
+                       st.threads == 1 ? "" : "s", st.patients_evaluated, st.patients_withheld, st.invalid_line_count,
+                       st.invalid_line_count == 1 ? "" : "s",
+                       st.invalid_line_count ? " (listed on standard error)" : "");
+    out << fmt::format("  {:<16} {:>10} {:>15} {:>18}\n", "definition", "refractory", "not-refractory",
+                       "insufficient-data");
+    for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
+      long r = 0, n = 0, in = 0;
+      for (const auto& row : res.rows) {
+        if (row.input != InputStatus::Ok) continue;
+        switch (row.definitions[i].status) {
+          case RefractorinessStatus::Refractory: ++r; break;
+          case RefractorinessStatus::NotRefractory: ++n; break;
+          case RefractorinessStatus::InsufficientData: ++in; break;
+        }
+      }
+      out << fmt::format("  {:<16} {:>10} {:>15} {:>18}\n", kDefinitions[i], r, n, in);
+    }
+    out << fmt::format("wrote {}{}\n", o.output, o.report.empty() ? "" : " and " + o.report);
+    return 0;
+  } catch (const UsageError& e) {
+    err << "switchpoint: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace switchpoint::cohort

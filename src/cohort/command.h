@@ -1,0 +1,25 @@
+#pragma once
+// What `switchpoint cohort` does after its options are parsed (src/cli/commands.cpp registers
+// it): evaluate, write OUT (CSV or NDJSON by its extension) and the report atomically, print a
+// summary on standard output and every invalid line on standard error.
+#include <iosfwd>
+#include <string>
+
+#include "cohort/cohort.h"
+
+namespace switchpoint::cohort {
+
+struct CommandOptions {
+  Options cohort;
+  std::string output;  // .csv, .ndjson or .jsonl
+  std::string report;  // .html, optional
+};
+
+// Exit codes: 0 done (invalid lines are reported, never fatal); 2 bad usage or unreadable input.
+int run_cohort_command(const CommandOptions& options, std::ostream& out, std::ostream& err);
+
+// Writes `content` to `path` through a temporary file beside it, renamed when complete.
+// Throws UsageError naming the file when it cannot be written.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+}  // namespace switchpoint::cohort

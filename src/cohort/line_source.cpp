@@ -1,0 +1,149 @@
+#include "cohort/line_source.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace switchpoint::cohort {
+
+namespace {
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+long count_newlines(const char* p, std::size_t n) {
+  long lines = 0;
+  const char* end = p + n;
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (!nl) break;
+    ++lines;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  return lines;
+}
+}  // namespace
+
+LineSource::LineSource(std::vector<std::string> files, std::size_t block_bytes)
+    : files_(std::move(files)), block_(block_bytes < 4096 ? 4096 : block_bytes) {
+  for (const auto& f : files_) {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(f, ec);
+    if (!ec) total_ += n;
+  }
+}
+
+LineSource::~LineSource() { close(); }
+
+void LineSource::close() {
+  if (f_) std::fclose(f_);
+  if (gz_) gzclose(gz_);
+  f_ = nullptr;
+  gz_ = nullptr;
+  open_ = false;
+}
+
+bool LineSource::open_next() {
+  while (file_ < files_.size() && !open_) {
+    const std::string& path = files_[file_];
+    if (ends_with(path, ".gz")) {
+      gz_ = gzopen(path.c_str(), "rb");
+      if (gz_) gzbuffer(gz_, 1u << 17);
+    } else {
+      f_ = std::fopen(path.c_str(), "rb");
+    }
+    if (!gz_ && !f_) throw std::runtime_error(fmt::format("{}: cannot open the file", path));
+    open_ = true;
+    next_line_ = 1;
+    carry_.clear();
+    file_start_consumed_ = consumed_;
+  }
+  return open_;
+}
+
+long LineSource::read_some(char* buf, std::size_t n) {
+  if (gz_) {
+    const int got = gzread(gz_, buf, static_cast<unsigned>(n));
+    if (got < 0) return -1;
+    const z_off_t raw = gzoffset(gz_);
+    if (raw >= 0) consumed_ = file_start_consumed_ + static_cast<std::uint64_t>(raw);
+    return got;
+  }
+  const std::size_t got = std::fread(buf, 1, n, f_);
+  if (got < n && std::ferror(f_)) return -1;
+  consumed_ += got;
+  return static_cast<long>(got);
+}
+
+namespace {
+// Makes room for `need` bytes of lines plus padding, keeping the first `keep` bytes.
+void reserve(Block& b, std::size_t need, std::size_t keep) {
+  const std::size_t want = need + simdjson::SIMDJSON_PADDING;
+  if (b.capacity >= want) return;
+  const std::size_t cap = std::max(want, b.capacity * 2);
+  std::unique_ptr<char[]> fresh(new char[cap]);
+  if (keep) std::memcpy(fresh.get(), b.buffer.get(), keep);
+  b.buffer = std::move(fresh);
+  b.capacity = cap;
+}
+}  // namespace
+
+bool LineSource::next(Block& out) {
+  out.error.clear();
+  out.size = 0;
+  while (open_next()) {
+    // The partial line carried over, then reads until the block holds a newline or the file ends.
+    std::size_t size = carry_.size();
+    reserve(out, size + block_, 0);
+    if (size) std::memcpy(out.buffer.get(), carry_.data(), size);
+    carry_.clear();
+    bool eof = false;
+    while (true) {
+      reserve(out, size + block_, size);
+      const long got = read_some(out.buffer.get() + size, block_);
+      if (got < 0) {
+        int errnum = 0;
+        out.error = gz_ ? fmt::format("the gzip data is corrupt or truncated ({})", gzerror(gz_, &errnum))
+                        : std::string("read error");
+        eof = true;
+        break;
+      }
+      const std::size_t old = size;
+      size += static_cast<std::size_t>(got);
+      if (got == 0) {
+        // zlib reports a truncated stream as the end of the data: ask it.
+        int errnum = Z_OK;
+        const char* msg = gz_ ? gzerror(gz_, &errnum) : nullptr;
+        if (gz_ && errnum != Z_OK) out.error = fmt::format("the gzip data is corrupt or truncated ({})", msg);
+        eof = true;
+        break;
+      }
+      if (std::memchr(out.buffer.get() + old, '\n', static_cast<std::size_t>(got)) != nullptr) break;
+    }
+    std::size_t cut = size;
+    if (!eof) {
+      const char* p = out.buffer.get();
+      while (cut > 0 && p[cut - 1] != '\n') --cut;
+      carry_.assign(p + cut, size - cut);
+    }
+    std::memset(out.buffer.get() + cut, 0, simdjson::SIMDJSON_PADDING);
+    out.file = file_;
+    out.first_line = next_line_;
+    next_line_ += count_newlines(out.buffer.get(), cut);
+    uncompressed_ += cut;
+    out.size = cut;
+    if (eof) {
+      close();
+      ++file_;
+    }
+    if (out.size > 0 || !out.error.empty()) {
+      out.seq = seq_++;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace switchpoint::cohort

@@ -1,0 +1,62 @@
+#pragma once
+// Reads files of lines (plain, or gzip by their .gz name) as blocks of whole lines, so that
+// workers can parse blocks in parallel while each line keeps its file and line number. Block
+// boundaries depend only on the files and the block size, never on the number of threads.
+#include <simdjson.h>
+#include <zlib.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace switchpoint::cohort {
+
+// A block of whole lines. The buffer is reused from block to block (a worker keeps its Block),
+// so that reading does not allocate, zero or fault in fresh memory for every block.
+struct Block {
+  std::size_t seq = 0;         // 0, 1, 2, … across all files
+  std::size_t file = 0;        // index into the source's files
+  long first_line = 1;         // line number of the first line
+  std::unique_ptr<char[]> buffer;  // `size` bytes of lines, then SIMDJSON_PADDING readable bytes
+  std::size_t capacity = 0;
+  std::size_t size = 0;
+  std::string error;           // a read error after these lines (e.g. corrupt gzip data)
+  const char* data() const { return buffer.get(); }
+};
+
+class LineSource {
+ public:
+  LineSource(std::vector<std::string> files, std::size_t block_bytes);
+  LineSource(const LineSource&) = delete;
+  LineSource& operator=(const LineSource&) = delete;
+  ~LineSource();
+
+  // The next block; false at the end of the last file. Throws std::runtime_error when a file
+  // cannot be opened.
+  bool next(Block& out);
+  // Input bytes consumed so far and in all (compressed bytes for .gz), for a progress bar.
+  std::uint64_t consumed() const { return consumed_; }
+  std::uint64_t total() const { return total_; }
+  std::uint64_t uncompressed() const { return uncompressed_; }
+  const std::vector<std::string>& files() const { return files_; }
+
+ private:
+  bool open_next();
+  void close();
+  long read_some(char* buf, std::size_t n);  // -1 on error
+
+  std::vector<std::string> files_;
+  std::size_t block_;
+  std::size_t file_ = 0;
+  bool open_ = false;
+  std::FILE* f_ = nullptr;
+  gzFile gz_ = nullptr;
+  std::string carry_;   // a partial line from the previous read
+  long next_line_ = 1;
+  std::size_t seq_ = 0;
+  std::uint64_t consumed_ = 0, total_ = 0, uncompressed_ = 0, file_start_consumed_ = 0;
+};
+
+}  // namespace switchpoint::cohort

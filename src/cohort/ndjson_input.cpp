@@ -1,0 +1,236 @@
+#include "cohort/ndjson_input.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+
+#include "cohort/line_source.h"
+#include "readers/fhir_resources.h"
+
+namespace switchpoint::cohort {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+// What one block of lines gave.
+struct BlockResult {
+  std::size_t file = 0;
+  std::string arena;
+  struct Kept {
+    std::string patient;
+    std::uint32_t offset, length;
+    long line;
+  };
+  std::vector<Kept> kept;
+  std::vector<std::pair<long, std::string>> invalid;  // line, message
+  std::map<std::string, std::uint64_t> skipped;
+  std::uint64_t lines = 0, bytes = 0;
+};
+
+bool blank(const char* s, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
+  return true;
+}
+
+void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser& parser, BlockResult& out) {
+  if (blank(s, len)) {
+    ++out.skipped["(blank line)"];
+    return;
+  }
+  ++out.lines;
+  element doc;
+  if (auto err = parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc); err != simdjson::SUCCESS) {
+    out.invalid.emplace_back(line, fmt::format("not valid JSON: {}; each line of FHIR Bulk NDJSON is one resource",
+                                               simdjson::error_message(err)));
+    return;
+  }
+  object res;
+  if (doc.get(res) != simdjson::SUCCESS) {
+    out.invalid.emplace_back(line, "a line of FHIR Bulk NDJSON must be one resource (a JSON object)");
+    return;
+  }
+  std::string_view type;
+  if (res["resourceType"].get(type) != simdjson::SUCCESS || type.empty()) {
+    out.invalid.emplace_back(line, "no resourceType: a line of FHIR Bulk NDJSON must be one FHIR resource");
+    return;
+  }
+  std::string patient;
+  if (type == "Patient") {
+    std::string_view id;
+    if (res["id"].get(id) != simdjson::SUCCESS || id.empty()) {
+      out.invalid.emplace_back(line, "a Patient without an id: the other resources cannot be linked to it");
+      return;
+    }
+    patient = std::string(id);
+  } else {
+    std::string_view ref;
+    const bool has_subject = res["subject"]["reference"].get(ref) == simdjson::SUCCESS && !ref.empty();
+    if (auto key = fhir_skipped_on_code(res, type)) {
+      ++out.skipped[*key];
+      return;
+    }
+    if (!has_subject) {
+      out.invalid.emplace_back(line, fmt::format("{} without subject.reference: whose resource it is cannot be told "
+                                                 "(in Bulk Data each resource names its patient)",
+                                                 type));
+      return;
+    }
+    patient = fhir_patient_id(ref);
+  }
+  const auto offset = static_cast<std::uint32_t>(out.arena.size());
+  out.arena.append(s, len);
+  out.kept.push_back({std::move(patient), offset, static_cast<std::uint32_t>(len), line});
+}
+
+void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out) {
+  out.file = b.file;
+  out.bytes = b.size;
+  const char* p = b.data();
+  std::size_t pos = 0;
+  long line = b.first_line;
+  while (pos < b.size) {
+    const void* nl = std::memchr(p + pos, '\n', b.size - pos);
+    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) : b.size;
+    std::size_t len = end - pos;
+    if (len > 0 && p[pos + len - 1] == '\r') --len;
+    std::size_t skip = 0;
+    if (line == 1 && len >= 3 && std::memcmp(p + pos, "\xEF\xBB\xBF", 3) == 0) skip = 3;  // a UTF-8 byte order mark
+    scan_line(p + pos + skip, len - skip, line, parser, out);
+    pos = end + 1;
+    ++line;
+  }
+  if (!b.error.empty()) out.invalid.emplace_back(line, b.error);
+}
+
+}  // namespace
+
+NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads, Stats& stats,
+                           Progress& progress) {
+  LineSource source(files, options.block_bytes);
+  progress.phase("reading", source.total(), " MB", 1e6);
+  std::mutex source_mutex, results_mutex;
+  std::vector<BlockResult> results;
+  bool done = false;
+  // Each worker takes the next block (reading is serial), scans it and stores its result by
+  // sequence number; the blocks and so the results do not depend on the number of workers.
+  auto work = [&](std::size_t, int) {
+    simdjson::dom::parser parser;
+    Block block;
+    for (;;) {
+      std::uint64_t before = 0, after = 0;
+      {
+        std::lock_guard lock(source_mutex);
+        if (done) return;
+        before = source.consumed();
+        if (!source.next(block)) {
+          done = true;
+          return;
+        }
+        after = source.consumed();
+      }
+      progress.advance(after - before);
+      BlockResult r;
+      scan_block(block, parser, r);
+      std::lock_guard lock(results_mutex);
+      if (results.size() <= block.seq) results.resize(block.seq + 1);
+      results[block.seq] = std::move(r);
+    }
+  };
+  parallel_for(static_cast<std::size_t>(threads < 1 ? 1 : threads), threads, work);
+  progress.finish();
+
+  NdjsonPatients out;
+  out.files = files;
+  std::unordered_map<std::string, std::size_t> index;
+  for (auto& r : results) {
+    stats.lines += r.lines;
+    stats.bytes += r.bytes;
+    for (const auto& [k, n] : r.skipped) stats.skipped[k] += n;
+    for (auto& [line, msg] : r.invalid) stats.invalid.push_back({files[r.file], line, std::move(msg)});
+    const auto arena = static_cast<std::uint32_t>(out.arenas.size());
+    for (auto& k : r.kept) {
+      auto [it, fresh] = index.try_emplace(k.patient, out.patients.size());
+      if (fresh) out.patients.emplace_back(std::move(k.patient), std::vector<NdjsonPatients::LineRef>{});
+      out.patients[it->second].second.push_back(
+          {arena, k.offset, k.length, static_cast<std::uint32_t>(r.file), k.line});
+      ++stats.lines_kept;
+      stats.bytes_kept += k.length;
+    }
+    out.arenas.push_back(std::move(r.arena));
+    r.kept = {};
+  }
+  std::sort(out.patients.begin(), out.patients.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser) {
+  const auto& refs = in.patients[i].second;
+  // The patient's lines as one JSON array, parsed at once so that every resource stays alive.
+  std::string buf;
+  std::size_t total = 2;
+  for (const auto& r : refs) total += r.length + 1;
+  buf.reserve(total + simdjson::SIMDJSON_PADDING);
+  buf += '[';
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    if (k) buf += ',';
+    buf.append(in.arenas[refs[k].arena], refs[k].offset, refs[k].length);
+  }
+  buf += ']';
+  const std::size_t n = buf.size();
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+
+  NdjsonPatient out;
+  out.rr.format = "FHIR R4 Bulk NDJSON";
+  simdjson::dom::array arr;
+  if (auto err = parser.parse(reinterpret_cast<const std::uint8_t*>(buf.data()), n, false).get(arr);
+      err != simdjson::SUCCESS)
+    throw std::logic_error(fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
+  std::vector<FhirResource> resources;
+  resources.reserve(refs.size());
+  std::size_t k = 0;
+  for (element el : arr) {
+    const auto& ref = refs[k++];
+    object res;
+    std::string_view type;
+    if (el.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS) continue;
+    if (type == "Patient") {
+      std::string_view deceased;
+      bool flag = false;
+      if (res["deceasedDateTime"].get(deceased) == simdjson::SUCCESS) {
+        out.died = true;
+        if (deceased.size() >= 10) out.deceased = Date::parse(deceased.substr(0, 10));
+      } else if (res["deceasedBoolean"].get(flag) == simdjson::SUCCESS) {
+        out.died = flag;
+      } else {
+        out.died = false;
+      }
+    }
+    std::string location = in.files[ref.file];
+    location.append(":").append(std::to_string(ref.line)).append("#");
+    resources.push_back({std::move(location), "", std::string(type), res});
+  }
+  read_fhir_resources(resources, out.rr);
+  return out;
+}
+
+InvalidLine invalid_line_of(const Problem& p) {
+  // "path/Observation.ndjson:12#/valueQuantity": the line number is the digits before the '#'
+  // that follows the file's ":" (the pointer may hold ':' and '#' itself).
+  const std::string& loc = p.location;
+  for (std::size_t hash = loc.find('#'); hash != std::string::npos; hash = loc.find('#', hash + 1)) {
+    std::size_t colon = hash;
+    while (colon > 0 && loc[colon - 1] >= '0' && loc[colon - 1] <= '9') --colon;
+    if (colon == hash || colon == 0 || loc[colon - 1] != ':') continue;
+    const std::string pointer = loc.substr(hash + 1);
+    return {loc.substr(0, colon - 1), std::stol(loc.substr(colon, hash - colon)),
+            pointer.empty() ? p.message : fmt::format("{}: {}", pointer, p.message)};
+  }
+  return {"", 0, loc.empty() ? p.message : fmt::format("{}: {}", loc, p.message)};
+}
+
+}  // namespace switchpoint::cohort

@@ -1,0 +1,54 @@
+#pragma once
+// FHIR R4 Bulk Data NDJSON (one resource per line, usually one file per resource type) for many
+// patients, in two passes:
+//  1. scan (parallel over blocks of lines): each line is parsed; a resource skipped on its type
+//     or code (a heart rate, a Practitioner) is counted and forgotten; an unreadable line is
+//     reported with file and line; every other line is kept, by patient. Memory grows with the
+//     kept lines only: irrelevant lines cost parse time, not memory.
+//  2. read (parallel over patients): a patient's kept lines are parsed again and read by the same
+//     resource-level reader as a Bundle's entries (readers/fhir_resources.h).
+#include <simdjson.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cohort/cohort.h"
+#include "cohort/parallel.h"
+#include "readers/problems.h"
+
+namespace switchpoint::cohort {
+
+struct NdjsonPatients {
+  struct LineRef {
+    std::uint32_t arena = 0;   // index into arenas
+    std::uint32_t offset = 0;  // of the line in its arena
+    std::uint32_t length = 0;
+    std::uint32_t file = 0;    // index into files
+    long line = 0;
+  };
+  std::vector<std::string> files;
+  std::vector<std::string> arenas;  // the kept lines' bytes, one arena per block
+  std::vector<std::pair<std::string, std::vector<LineRef>>> patients;  // by patient id
+};
+
+// Pass 1 over the files (paths as they will be shown). Fills stats (lines, bytes, skipped,
+// invalid lines) and returns the kept lines by patient, sorted by patient id.
+NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads,
+                           Stats& stats, Progress& progress);
+
+// Pass 2 for patient i: reads the patient's record from its kept lines. Problems are reported in
+// `rr` with locations "file:line#/pointer". `died`/`deceased` give the Patient's deceased[x]
+// (outcomes are not part of the engine's record).
+struct NdjsonPatient {
+  ReadResult rr;
+  std::optional<bool> died;
+  std::optional<Date> deceased;
+};
+NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser);
+
+// Splits a problem location "file:line#/pointer" into an InvalidLine.
+InvalidLine invalid_line_of(const Problem& p);
+
+}  // namespace switchpoint::cohort

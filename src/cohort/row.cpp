@@ -1,0 +1,181 @@
+#include "cohort/row.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/scores/child_pugh.h"
+#include "presenters/json_writer.h"
+
+namespace switchpoint::cohort {
+
+std::string_view to_string(InputStatus s) {
+  switch (s) {
+    case InputStatus::Ok: return "ok";
+    case InputStatus::Invalid: return "invalid";
+    case InputStatus::NoDatedEntry: return "no-dated-entry";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string render(const FieldValue& v) {
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* i = std::get_if<int>(&v)) return std::to_string(*i);
+  if (const auto* n = std::get_if<Number>(&v)) return fmt::format("{:.{}f}", n->value, n->decimals);
+  return std::get<std::string>(v);
+}
+
+const ScoreResult* score(const Decision& d, std::string_view key) {
+  for (const auto& s : d.scores)
+    if (s.key == key) return s.computed ? &s : nullptr;
+  return nullptr;
+}
+
+std::string field(const ScoreResult* s, std::string_view key) {
+  if (!s) return "";
+  const FieldValue* v = s->field(key);
+  return v ? render(*v) : "";
+}
+
+std::string opt_date(const std::optional<Date>& d) { return d ? d->iso() : ""; }
+
+// RFC 4180: quoted when it holds a comma, quote or line break.
+std::string csv_cell(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : std::string(sep)) + x;
+  return out;
+}
+
+}  // namespace
+
+void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decision& d) {
+  row.as_of = d.as_of;
+  row.sessions = static_cast<int>(d.history.sessions.size());
+  if (!d.history.sessions.empty()) row.first_tace = d.history.first_session();
+  for (const auto& t : record.tace)
+    if (t.date <= d.as_of) row.tace_dates.push_back(t.date);
+  for (const auto& s : record.systemic)
+    if (s.start <= d.as_of) row.systemic_starts.push_back(s.start);
+  std::vector<std::pair<Date, char>> cp_at;  // Child-Pugh class by since date (definitions share dates)
+  for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
+    for (const auto& r : d.refractoriness) {
+      if (r.id != kDefinitions[i]) continue;
+      auto& out = row.definitions[i];
+      out.status = r.status;
+      out.since = r.since;
+      if (!r.since) continue;
+      auto it = std::find_if(cp_at.begin(), cp_at.end(), [&](const auto& p) { return p.first == *r.since; });
+      if (it == cp_at.end()) {
+        const ChildPughResult cp = child_pugh(record, *r.since);
+        cp_at.emplace_back(*r.since, cp.value ? cp.value->cls : '?');
+        it = cp_at.end() - 1;
+      }
+      out.child_pugh_at_since = it->second;
+    }
+  }
+  row.verdict = std::string(to_string(d.checkpoint.verdict));
+  if (!d.therapy.supportive_care_only) row.therapy_line = d.therapy.line;
+  for (const auto& o : d.therapy.options)
+    if (o.status == OptionStatus::Recommended && o.regimen) row.first_choice = std::string(o.regimen->id);
+  if (const auto* cp = score(d, "child_pugh")) row.child_pugh = field(cp, "points") + " " + field(cp, "class");
+  row.albi_grade = field(score(d, "albi"), "mgrade");
+  if (const auto* u = score(d, "up_to_seven"))
+    row.up_to_seven = field(u, "value") + (field(u, "within") == "true" ? " within" : " beyond");
+  row.bclc = field(score(d, "bclc"), "stage");
+  row.art = field(score(d, "art"), "points");
+  row.hap = field(score(d, "hap"), "class");
+}
+
+std::string rows_to_csv(const std::vector<CohortRow>& rows) {
+  std::string out = "patient_id,input,problems,first_problem,as_of,tace_sessions,first_tace";
+  for (auto id : kDefinitions) out += fmt::format(",{0}_status,{0}_since", id);
+  out += ",verdict,therapy_line,first_choice,child_pugh,malbi_grade,up_to_seven,bclc,art,hap,"
+         "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes\n";
+  for (const auto& r : rows) {
+    out += fmt::format("{},{},{},{},{},{},{}", csv_cell(r.patient_id), to_string(r.input), r.problems,
+                       csv_cell(r.first_problem), opt_date(r.as_of), r.sessions, opt_date(r.first_tace));
+    for (const auto& d : r.definitions) {
+      if (r.input == InputStatus::Ok) out += fmt::format(",{},{}", to_string(d.status), opt_date(d.since));
+      else out += ",,";
+    }
+    out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.verdict,
+                       r.therapy_line ? std::to_string(*r.therapy_line) : "", r.first_choice, r.child_pugh,
+                       r.albi_grade, csv_cell(r.up_to_seven), r.bclc, r.art, r.hap,
+                       opt_date(r.systemic_unknown_regimen_from),
+                       r.recorded_child_pugh_points ? std::to_string(*r.recorded_child_pugh_points) : "",
+                       r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end), csv_cell(join(r.notes, "; ")));
+  }
+  return out;
+}
+
+std::string rows_to_ndjson(const std::vector<CohortRow>& rows) {
+  std::string out;
+  for (const auto& r : rows) {
+    JsonWriter w(false);
+    w.begin_object();
+    w.field("patient_id", r.patient_id);
+    w.field("input", to_string(r.input));
+    w.field("problems", r.problems);
+    if (!r.first_problem.empty()) w.field("first_problem", r.first_problem);
+    w.key("as_of");
+    r.as_of ? w.value(r.as_of->iso()) : w.null();
+    w.field("tace_sessions", r.sessions);
+    w.key("first_tace");
+    r.first_tace ? w.value(r.first_tace->iso()) : w.null();
+    if (r.input == InputStatus::Ok) {
+      w.key("refractoriness").begin_object();
+      for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
+        w.key(kDefinitions[i]).begin_object();
+        w.field("status", to_string(r.definitions[i].status));
+        w.key("since");
+        r.definitions[i].since ? w.value(r.definitions[i].since->iso()) : w.null();
+        w.end_object();
+      }
+      w.end_object();
+      w.field("verdict", r.verdict);
+      w.key("therapy_line");
+      r.therapy_line ? w.value(*r.therapy_line) : w.null();
+      w.key("first_choice");
+      r.first_choice.empty() ? w.null() : w.value(r.first_choice);
+      w.key("scores").begin_object();
+      auto opt = [&](std::string_view k, const std::string& v) {
+        w.key(k);
+        v.empty() ? w.null() : w.value(v);
+      };
+      opt("child_pugh", r.child_pugh);
+      opt("malbi_grade", r.albi_grade);
+      opt("up_to_seven", r.up_to_seven);
+      opt("bclc", r.bclc);
+      opt("art", r.art);
+      opt("hap", r.hap);
+      w.end_object();
+    }
+    if (r.systemic_unknown_regimen_from) w.field("systemic_unknown_regimen_from", r.systemic_unknown_regimen_from->iso());
+    if (r.recorded_child_pugh_points) w.field("recorded_child_pugh_points", *r.recorded_child_pugh_points);
+    if (r.died) w.field("died", *r.died);
+    if (r.follow_up_end) w.field("follow_up_end", r.follow_up_end->iso());
+    if (!r.notes.empty()) {
+      w.key("notes").begin_array();
+      for (const auto& n : r.notes) w.value(n);
+      w.end_array();
+    }
+    w.end_object();
+    out += w.str();
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace switchpoint::cohort

@@ -1,0 +1,76 @@
+#pragma once
+// One patient of a cohort: what `switchpoint cohort` writes per patient (CSV or NDJSON), and
+// what the cohort report counts. Built from the engine's Decision as of the patient's last
+// record, plus what the input says about outcomes (death, follow-up) outside the record.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/engine.h"
+#include "core/refractoriness/result.h"
+
+namespace switchpoint::cohort {
+
+// The definitions in the engine's order (docs/refractoriness.md); the output's columns.
+inline constexpr std::array<std::string_view, 8> kDefinitions{
+    "raoul-2011",   "jsh-lcsgj-2014", "apasl-2017", "galle-2017",
+    "aasld-2018",   "klca-ncc-2022",  "easl-2018",  "bclc-2022"};
+
+struct DefinitionOutcome {
+  RefractorinessStatus status = RefractorinessStatus::InsufficientData;
+  std::optional<Date> since;
+  // Child-Pugh class at the since date ('A', 'B', 'C'; '?' when not computable), for the report.
+  char child_pugh_at_since = '?';
+};
+
+enum class InputStatus : unsigned char {
+  Ok,            // read and evaluated
+  Invalid,       // the patient's lines had problems: the record is withheld, nothing evaluated
+  NoDatedEntry,  // nothing dated to evaluate as of
+};
+std::string_view to_string(InputStatus);
+
+struct CohortRow {
+  std::string patient_id;
+  InputStatus input = InputStatus::Ok;
+  int problems = 0;
+  std::string first_problem;  // "Observation.ndjson:12#/valueQuantity: …"
+
+  std::optional<Date> as_of;  // the last record
+  int sessions = 0;
+  std::optional<Date> first_tace;
+  std::array<DefinitionOutcome, kDefinitions.size()> definitions{};
+  std::string verdict;  // checkpoint verdict
+  std::optional<int> therapy_line;
+  std::string first_choice;  // the recommended regimen, "" when none is recommended
+  // Key scores as of the last record ("" when not computed).
+  std::string child_pugh;   // "6 A"
+  std::string albi_grade;   // mALBI grade: 1, 2a, 2b, 3
+  std::string up_to_seven;  // "8.5 beyond" / "6.0 within"
+  std::string bclc;         // stage
+  std::string art;          // points
+  std::string hap;          // class
+
+  // For the report's outcome analysis (not all inputs have them).
+  std::vector<Date> tace_dates;
+  std::vector<Date> systemic_starts;  // systemic therapy episodes (known regimen or a CSV flag)
+  std::optional<bool> died;
+  std::optional<Date> follow_up_end;  // death or last follow-up
+
+  // Input-specific (CSV profiles): recorded values the engine cannot use, and caveats.
+  std::optional<int> recorded_child_pugh_points;
+  std::optional<Date> systemic_unknown_regimen_from;
+  std::vector<std::string> notes;
+};
+
+// Fills the row's decision part from an evaluation.
+void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decision& d);
+
+// The output file, one row per patient in the given order. CSV: a header and RFC 4180 quoting;
+// NDJSON: one JSON object per line. Byte-identical for the same rows.
+std::string rows_to_csv(const std::vector<CohortRow>& rows);
+std::string rows_to_ndjson(const std::vector<CohortRow>& rows);
+
+}  // namespace switchpoint::cohort

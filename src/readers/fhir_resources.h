@@ -1,0 +1,46 @@
+#pragma once
+// The resource-level FHIR R4 reader, shared by the Bundle reader (fhir_r4.h: a Bundle's
+// entries) and the cohort reader of FHIR Bulk Data (cohort/ndjson_input.h: the NDJSON lines that
+// name one patient). The same resources give the same record, skipped counts and problems
+// whichever way they arrive; docs/fhir.md describes the mapping.
+#include <simdjson.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "readers/problems.h"
+
+namespace switchpoint {
+
+// One resource and where it came from.
+struct FhirResource {
+  // Where problems point, as the prefix of a JSON pointer into the resource: "/entry/3/resource"
+  // in a Bundle, "Observation.ndjson:12#" for an NDJSON line ("Observation.ndjson:12#/valueQuantity").
+  std::string location;
+  std::string full_url;  // the Bundle entry's fullUrl; "" for NDJSON
+  std::string type;      // resourceType
+  simdjson::dom::object resource;  // owned by the caller's parser; alive during the call
+};
+
+// Reads one patient's resources into `out` (problems and skipped counts are appended; the record
+// is set only when `out` has no problem at the end), exactly as the Bundle reader reads a
+// Bundle's entries: a resource whose Type/id appears twice is read once when both are identical
+// and is a problem otherwise; the Patient resource (else the first subject reference) says whose
+// record it is and every subject must name that patient; the order of the resources never changes
+// the record.
+void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out);
+
+// For a reader of many patients that keeps only what it will read: the skipped-count key under
+// which read_fhir_resources would skip this resource on its type or code alone (a resource type
+// that is not read, an Observation code outside the mapping, the HCC diagnosis "used: diagnosis",
+// …), or nullopt when the resource is read or may be (including resources whose codings are
+// malformed, so that the reader reports them, and resources skipped only for their status).
+std::optional<std::string> fhir_skipped_on_code(simdjson::dom::object resource, std::string_view type);
+
+// The patient id a subject reference names, as the reader resolves it: "Patient/p1" and
+// "https://x/fhir/Patient/p1/_history/2" → "p1"; any other reference is its own id.
+std::string fhir_patient_id(std::string_view reference);
+
+}  // namespace switchpoint

@@ -1,0 +1,584 @@
+#include "server/cds_service.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <switchpoint/version.h>
+
+#include <chrono>
+#include <deque>
+
+#include "core/engine.h"
+#include "core/knowledge/catalogue.h"
+#include "presenters/html_report.h"
+#include "presenters/json_writer.h"
+#include "readers/fhir_r4.h"
+#include "server/cds_cards.h"
+#include "server/crypto.h"
+
+namespace switchpoint {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+struct ServiceInfo {
+  const char* id;
+  const char* hook;
+  const char* title;
+  const char* description;
+};
+
+constexpr ServiceInfo kServices[] = {
+    {kPatientViewService, "patient-view", "switchpoint: TACE refractoriness, checkpoint and treatment plan",
+     "For a patient with hepatocellular carcinoma treated with TACE: whether TACE has become refractory under each "
+     "published definition, the stop-and-think checkpoint before the next TACE (proceed, reconsider, switch or supportive "
+     "care) and the systemic treatment plan. Decision support for clinicians, not a substitute for clinical judgement."},
+    {kTaceOrderService, "order-sign", "switchpoint: stop and think before each TACE",
+     "When a TACE order (ServiceRequest coded urn:switchpoint:hcc|tace or SNOMED CT 441525007) is signed: the "
+     "stop-and-think checkpoint, critical when it says switch to systemic therapy or best supportive care. Decision "
+     "support for clinicians, not a substitute for clinical judgement."},
+};
+
+const ServiceInfo* find_service(std::string_view id) {
+  for (const auto& s : kServices)
+    if (id == s.id) return &s;
+  return nullptr;
+}
+
+CdsResult fail(int status, std::string_view message, std::string kind) { return {api_error(status, message), std::move(kind)}; }
+
+// FHIR id: [A-Za-z0-9\-\.]{1,64}. Anything else could not be put safely into a query URL.
+bool fhir_id(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+  return true;
+}
+
+std::optional<std::string_view> str(element e, std::string_view key) {
+  std::string_view s;
+  if (e.at_key(key).get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+  return s;
+}
+
+// A prefetch value (or a fetched page): its DOM for the checks, and its exact text, inside a
+// buffer with simdjson's padding after it, for the merge.
+struct Source {
+  std::string key;
+  element value;
+  std::string_view raw;  // the value's JSON text; simdjson padding follows the buffer it is in
+  const char* buffer_end = nullptr;  // end of that buffer's data (its padding follows)
+};
+
+struct Merged {
+  std::string bundle;
+  std::vector<std::string> labels;
+  bool other_patient = false;  // a resource whose Patient or subject is not context.patientId
+};
+
+// "Patient/<id>", or an absolute URL ending in "/Patient/<id>".
+bool names_patient(std::string_view ref, std::string_view patient_id) {
+  const std::string tail = fmt::format("Patient/{}", patient_id);
+  if (ref == tail) return true;
+  return ref.size() > tail.size() && ref.ends_with(tail) && ref[ref.size() - tail.size() - 1] == '/';
+}
+
+// The label of one resource for problem messages; flags a resource of another patient. (One
+// call is one patient: such a resource must never reach the engine. The reader checks this too;
+// checking here does not depend on its messages.)
+bool check_resource(Merged& m, element resource, const std::string& key, std::string_view patient_id) {
+  const auto type = str(resource, "resourceType");
+  if (!type) return false;
+  const auto id = str(resource, "id");
+  if (*type == "Patient") {
+    if (id && *id != patient_id) m.other_patient = true;
+  } else {
+    element subject;
+    if (resource.at_key("subject").get(subject) == simdjson::SUCCESS) {
+      const auto ref = str(subject, "reference");
+      if (ref && ref->find("Patient/") != std::string_view::npos && !names_patient(*ref, patient_id)) m.other_patient = true;
+    }
+  }
+  m.labels.push_back(fmt::format("{}/{} ({})", *type, id ? *id : "(no id)", key));
+  return true;
+}
+
+void append_entry(Merged& m, std::string_view entry_json) {
+  if (m.labels.size() > 1) m.bundle += ',';
+  m.bundle += entry_json;
+}
+
+// Prefetch values and fetched pages → one Bundle for the FHIR reader: the entries of searchset
+// Bundles (not search.mode "outcome") and single resources, spliced as the EHR wrote them — no
+// value is re-serialised, so what is read is exactly what was sent.
+Merged merge(const std::vector<Source>& sources, std::string_view patient_id) {
+  Merged m;
+  m.bundle = R"({"resourceType":"Bundle","type":"collection","entry":[)";
+  simdjson::ondemand::parser od;
+  for (const auto& s : sources) {
+    const auto type = str(s.value, "resourceType");
+    if (!type || *type == "OperationOutcome") continue;
+    if (*type != "Bundle") {
+      if (check_resource(m, s.value, s.key, patient_id)) append_entry(m, "{\"resource\":" + std::string(s.raw) + "}");
+      continue;
+    }
+    array entries;
+    if (s.value.at_key("entry").get_array().get(entries) != simdjson::SUCCESS) continue;
+    // The raw text of each entry, in the same order as the DOM's.
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::array raw_entries;
+    const std::size_t capacity = static_cast<std::size_t>(s.buffer_end - s.raw.data()) + simdjson::SIMDJSON_PADDING;
+    if (od.iterate(s.raw.data(), s.raw.size(), capacity).get(doc) != simdjson::SUCCESS ||
+        doc.find_field_unordered("entry").get_array().get(raw_entries) != simdjson::SUCCESS)
+      continue;
+    auto raw_it = raw_entries.begin();
+    for (element e : entries) {
+      if (raw_it == raw_entries.end()) break;
+      simdjson::ondemand::object raw_obj;
+      std::string_view raw_text;
+      const bool have_raw = (*raw_it).get_object().get(raw_obj) == simdjson::SUCCESS && raw_obj.raw_json().get(raw_text) == simdjson::SUCCESS;
+      ++raw_it;
+      element search, r;
+      if (e.at_key("search").get(search) == simdjson::SUCCESS && str(search, "mode") == std::optional<std::string_view>("outcome"))
+        continue;
+      if (!have_raw || e.at_key("resource").get(r) != simdjson::SUCCESS) continue;
+      const auto rtype = str(r, "resourceType");
+      if (!rtype || *rtype == "OperationOutcome" || *rtype == "Bundle") continue;
+      if (check_resource(m, r, s.key, patient_id)) append_entry(m, raw_text);
+    }
+  }
+  m.bundle += "]}";
+  return m;
+}
+
+// "/entry/3/resource/valueQuantity" → "Observation/alb-1 (observations) /valueQuantity".
+std::string locate(const std::string& pointer, const std::vector<std::string>& labels) {
+  if (pointer.rfind("/entry/", 0) != 0) return pointer;
+  std::size_t i = 7, n = 0;
+  while (i < pointer.size() && pointer[i] >= '0' && pointer[i] <= '9') n = n * 10 + static_cast<std::size_t>(pointer[i++] - '0');
+  if (i == 7 || n >= labels.size()) return pointer;
+  std::string rest = pointer.substr(i);
+  if (rest.rfind("/resource", 0) == 0) rest = rest.substr(9);
+  return labels[n] + (rest.empty() ? "" : " " + rest);
+}
+
+struct TaceOrder {
+  bool present = false;
+  std::optional<std::string> ref;
+};
+
+TaceOrder find_tace_order(element draft_orders) {
+  TaceOrder t;
+  array entries;
+  if (draft_orders.at_key("entry").get_array().get(entries) != simdjson::SUCCESS) return t;
+  for (element e : entries) {
+    element r;
+    if (e.at_key("resource").get(r) != simdjson::SUCCESS || str(r, "resourceType") != std::optional<std::string_view>("ServiceRequest"))
+      continue;
+    array codings;
+    if (r.at_key("code").at_key("coding").get_array().get(codings) != simdjson::SUCCESS) continue;
+    bool tace = false;
+    for (element c : codings) {
+      const auto system = str(c, "system"), code = str(c, "code");
+      tace = tace || (system == std::optional<std::string_view>("urn:switchpoint:hcc") && code == std::optional<std::string_view>("tace")) ||
+             (system == std::optional<std::string_view>("http://snomed.info/sct") && code == std::optional<std::string_view>("441525007"));
+    }
+    if (!tace) continue;
+    if (!t.present) {
+      t.present = true;
+      if (const auto id = str(r, "id"); id && fhir_id(*id)) t.ref = fmt::format("ServiceRequest/{}", *id);
+    }
+  }
+  return t;
+}
+
+std::string url_encode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+std::string fill(const std::string& query, std::string_view patient_id) {
+  std::string out = query;
+  const std::string token = "{{context.patientId}}";
+  for (auto pos = out.find(token); pos != std::string::npos; pos = out.find(token, pos))
+    out.replace(pos, token.size(), url_encode(patient_id));
+  return out;
+}
+
+// Fetches the prefetch templates the EHR did not satisfy from its FHIR server, within one time
+// budget. Every page is kept parsed (in `parsers`) for the merge.
+struct Fetcher {
+  const HttpGet& get;
+  std::string base;  // fhirServer, no trailing slash
+  std::string authorization;
+  std::chrono::steady_clock::time_point deadline;
+  std::deque<simdjson::padded_string> pages;
+  std::deque<simdjson::dom::parser> parsers;
+  std::string error;
+
+  std::optional<FetchResult> fetch(const std::string& url) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      error = "FHIR server: time budget exhausted";
+      return std::nullopt;
+    }
+    FetchLimits limits;
+    limits.total_timeout = left;
+    limits.connect_timeout = std::min(left, std::chrono::milliseconds(2000));
+    limits.max_bytes = 32 * 1024 * 1024;
+    FetchResult r = get(url, {"Accept: application/fhir+json", "Authorization: " + authorization}, limits);
+    if (!r.ok) {
+      error = "FHIR server: " + r.error;
+      return std::nullopt;
+    }
+    return r;
+  }
+
+  // A page parsed and kept (with its padded text) until the merge.
+  std::optional<Source> parse(const std::string& key, const std::string& body) {
+    const auto& text = pages.emplace_back(body);
+    auto& p = parsers.emplace_back();
+    element e;
+    if (p.parse(text).get(e) != simdjson::SUCCESS || !e.is_object()) {
+      error = "FHIR server: a response is not a JSON object";
+      return std::nullopt;
+    }
+    return Source{key, e, std::string_view(text.data(), text.size()), text.data() + text.size()};
+  }
+
+  bool run(const PrefetchTemplate& t, std::string_view patient_id, std::vector<Source>& out) {
+    std::string url = base + "/" + fill(t.query, patient_id);
+    const bool read = t.query.find('?') == std::string::npos;
+    for (int page = 0; page < 20; ++page) {
+      auto r = fetch(url);
+      if (!r) return false;
+      if (read && (r->status == 404 || r->status == 410)) return true;  // no such resource: like a null prefetch
+      if (r->status != 200) {
+        error = fmt::format("FHIR server: HTTP {} for {}", r->status, t.key);
+        return false;
+      }
+      auto page_source = parse(t.key, r->body);
+      if (!page_source) return false;
+      out.push_back(*page_source);
+      const element* e = &page_source->value;
+      if (read) return true;
+      if (str(*e, "resourceType") != std::optional<std::string_view>("Bundle")) {
+        error = "FHIR server: a search did not return a Bundle";
+        return false;
+      }
+      std::optional<std::string> next;
+      array links;
+      if (e->at_key("link").get_array().get(links) == simdjson::SUCCESS)
+        for (element l : links)
+          if (str(l, "relation") == std::optional<std::string_view>("next"))
+            if (const auto u = str(l, "url")) next = std::string(*u);
+      if (!next) return true;
+      // Only pages of the same server: a partial result would be a confident answer on missing data.
+      if (next->rfind(base + "/", 0) != 0 && next->rfind(base + "?", 0) != 0) {
+        error = "FHIR server: a next page on another server";
+        return false;
+      }
+      url = *next;
+    }
+    error = "FHIR server: more than 20 pages";
+    return false;
+  }
+};
+
+bool hcc_context(const PatientRecord& r, const std::map<std::string, int>& skipped) {
+  return !r.tace.empty() || !r.imaging.empty() || !r.systemic.empty() || skipped.count("used: diagnosis") > 0;
+}
+
+}  // namespace
+
+const std::vector<PrefetchTemplate>& prefetch_templates() {
+  static const std::vector<PrefetchTemplate> kTemplates = [] {
+    auto codes = [](std::string_view system, std::initializer_list<std::string_view> list) {
+      std::string out;
+      for (auto c : list) out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", system, c);
+      return out;
+    };
+    const std::string loinc = codes("http://loinc.org", {"1975-2", "14631-6", "1751-7", "6301-6", "34714-6", "1920-8", "1742-6",
+                                                         "777-3", "2160-0", "14682-9", "1834-1", "19176-7", "34444-0", "29463-7",
+                                                         "89247-1"});
+    const std::string hcc_obs =
+        codes("urn:switchpoint:hcc",
+              {"ascites", "encephalopathy", "pt-prolongation", "intrahepatic-tumor-count", "largest-tumor-diameter",
+               "target-lesion-viable-diameter", "mrecist-nontarget", "new-intrahepatic-lesion", "mrecist-response",
+               "viable-tumor-percent", "treated-size-change-percent", "macrovascular-invasion", "extrahepatic-spread",
+               "tumor-morphology", "bilobar-disease", "liver-occupation-percent", "bile-duct-invasion", "varices",
+               "curative-treatment-unsuitable"});
+    const std::string conditions =
+        codes("urn:switchpoint:hcc", {"variceal-bleeding", "active-autoimmune-disease", "solid-organ-transplant",
+                                      "uncontrolled-hypertension", "major-bleeding", "arterial-thrombosis"}) +
+        "," + codes("http://snomed.info/sct", {"109841003"}) + "," + codes("http://hl7.org/fhir/sid/icd-10", {"C22.0"}) + "," +
+        codes("http://hl7.org/fhir/sid/icd-10-cm", {"C22.0"});
+    const std::string procedures = codes("urn:switchpoint:hcc", {"tace"}) + "," + codes("http://snomed.info/sct", {"441525007"});
+    const std::string regimens =
+        codes("urn:switchpoint:hcc", {"atezolizumab-bevacizumab", "durvalumab-tremelimumab", "nivolumab-ipilimumab", "lenvatinib",
+                                      "sorafenib", "durvalumab", "tislelizumab", "regorafenib", "cabozantinib", "ramucirumab",
+                                      "pembrolizumab"});
+    return std::vector<PrefetchTemplate>{
+        {"patient", "Patient/{{context.patientId}}"},
+        {"observations", "Observation?patient={{context.patientId}}&code=" + loinc + "," + hcc_obs},
+        {"conditions", "Condition?patient={{context.patientId}}&code=" + conditions},
+        {"procedures", "Procedure?patient={{context.patientId}}&code=" + procedures},
+        {"medications", "MedicationStatement?patient={{context.patientId}}&code=" + regimens},
+    };
+  }();
+  return kTemplates;
+}
+
+CdsService::CdsService(CdsServiceOptions options, AuditLog* audit, HttpGet http_get)
+    : options_(std::move(options)), audit_(audit), http_get_(std::move(http_get)) {}
+
+bool CdsService::known_service(std::string_view id) { return find_service(id) != nullptr; }
+
+CdsResult CdsService::discovery() const {
+  JsonWriter w;
+  w.begin_object().key("services").begin_array();
+  for (const auto& s : kServices) {
+    w.begin_object();
+    w.field("hook", s.hook).field("title", s.title).field("description", s.description).field("id", s.id);
+    w.key("prefetch").begin_object();
+    for (const auto& t : prefetch_templates()) w.field(t.key, t.query);
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return {{200, "application/json", w.take() + "\n"}, ""};
+}
+
+CdsResult CdsService::call(std::string_view service_id, std::string_view body, const std::string& issuer) {
+  const ServiceInfo* svc = find_service(service_id);
+  if (!svc) return fail(404, "no such CDS service", "not_found");
+  AuditEvaluation audit;
+  audit.service = svc->id;
+  audit.input_sha256 = crypto::sha256_hex(body);
+  audit.issuer = issuer;
+  // Every answer, refusals included, is in the audit log before it is sent.
+  auto answer = [&](CdsResult r, std::string outcome) -> CdsResult {
+    audit.status = r.http.status;
+    audit.outcome = std::move(outcome);
+    if (r.http.status == 200) audit.cards_json = r.http.body;
+    if (audit_ && !audit_->record(audit)) return fail(503, "the audit log could not be written; try again", "audit_failed");
+    return r;
+  };
+
+  const simdjson::padded_string padded(body);
+  simdjson::dom::parser parser;
+  element root;
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS || !root.is_object())
+    return answer(fail(400, "the request body is not a JSON object", "malformed_json"), "bad-request");
+  const auto hook = str(root, "hook");
+  const auto hook_instance = str(root, "hookInstance");
+  if (hook_instance && crypto::is_uuid(*hook_instance)) audit.hook_instance = std::string(*hook_instance);
+  if (!hook || *hook != svc->hook)
+    return answer(fail(400, fmt::format("this service answers the hook {}", svc->hook), "bad_request"), "bad-request");
+  if (!hook_instance || !crypto::is_uuid(*hook_instance))
+    return answer(fail(400, "hookInstance must be a UUID", "bad_request"), "bad-request");
+  element context;
+  if (root.at_key("context").get(context) != simdjson::SUCCESS || !context.is_object())
+    return answer(fail(400, "context must be an object", "bad_request"), "bad-request");
+  const auto patient_id = str(context, "patientId");
+  if (!patient_id || !fhir_id(*patient_id))
+    return answer(fail(400, "context.patientId must be a FHIR id", "bad_request"), "bad-request");
+
+  TaceOrder order;
+  if (svc->id == std::string_view(kTaceOrderService)) {
+    element draft;
+    if (context.at_key("draftOrders").get(draft) != simdjson::SUCCESS || str(draft, "resourceType") != std::optional<std::string_view>("Bundle"))
+      return answer(fail(400, "context.draftOrders must be a FHIR Bundle", "bad_request"), "bad-request");
+    order = find_tace_order(draft);
+    if (!order.present) return answer({{200, "application/json", cards_to_json({})}, ""}, "no-tace-order");
+  }
+
+  // Prefetch: every template key present (a null value means "no data"), or fetched.
+  std::vector<Source> sources;
+  std::vector<const PrefetchTemplate*> missing;
+  element prefetch;
+  const bool has_prefetch = root.at_key("prefetch").get(prefetch) == simdjson::SUCCESS;
+  if (has_prefetch && !prefetch.is_object())
+    return answer(fail(400, "prefetch must be an object", "bad_request"), "bad-request");
+  for (const auto& t : prefetch_templates()) {
+    element v;
+    if (!has_prefetch || prefetch.at_key(t.key).get(v) != simdjson::SUCCESS) {
+      missing.push_back(&t);
+      continue;
+    }
+    if (v.is_null()) continue;
+    if (!v.is_object()) return answer(fail(400, fmt::format("prefetch {} must be a FHIR resource or null", t.key), "bad_request"), "bad-request");
+    sources.push_back({t.key, v, {}, padded.data() + padded.size()});
+  }
+  // The exact text of each prefetch value, for the merge.
+  if (!sources.empty()) {
+    simdjson::ondemand::parser od;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object pre;
+    if (od.iterate(padded).get(doc) == simdjson::SUCCESS && doc.find_field_unordered("prefetch").get_object().get(pre) == simdjson::SUCCESS)
+      for (auto field : pre) {
+        std::string_view key;
+        simdjson::ondemand::value value;
+        simdjson::ondemand::json_type type;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS || field.value().get(value) != simdjson::SUCCESS ||
+            value.type().get(type) != simdjson::SUCCESS)
+          break;
+        if (type != simdjson::ondemand::json_type::object) continue;
+        simdjson::ondemand::object obj;
+        std::string_view raw;
+        if (value.get_object().get(obj) != simdjson::SUCCESS || obj.raw_json().get(raw) != simdjson::SUCCESS) break;
+        for (auto& src : sources)
+          if (src.key == key && src.raw.empty()) src.raw = raw;
+      }
+    for (const auto& src : sources)
+      if (src.raw.empty()) return answer(fail(400, "the prefetch could not be read", "malformed_json"), "bad-request");
+  }
+  std::optional<Fetcher> fetcher;
+  if (!missing.empty()) {
+    const auto server = str(root, "fhirServer");
+    element auth;
+    const bool has_auth = root.at_key("fhirAuthorization").get(auth) == simdjson::SUCCESS;
+    const auto token = has_auth ? str(auth, "access_token") : std::nullopt;
+    const auto token_type = has_auth ? str(auth, "token_type") : std::nullopt;
+    if (!server || !token || token->empty() || (token_type && *token_type != "Bearer" && *token_type != "bearer"))
+      return answer(fail(412, "prefetch incomplete and no fhirServer with fhirAuthorization to fetch the rest", "precondition_failed"),
+                    "precondition-failed");
+    std::string base(*server);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    if (!fetch_url_allowed(base))
+      return answer(fail(412, "fhirServer must be https (or http on a loopback address)", "precondition_failed"),
+                    "precondition-failed");
+    fetcher.emplace(Fetcher{http_get_, base, "Bearer " + std::string(*token),
+                            std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.fhir_timeout_ms), {}, {}, {}});
+    for (const auto* t : missing)
+      if (!fetcher->run(*t, *patient_id, sources))
+        return answer(fail(412, "the FHIR data could not be obtained from fhirServer", "fhir_fetch_failed"), "precondition-failed");
+  }
+
+  const Merged merged = merge(sources, *patient_id);
+  if (merged.other_patient)
+    return answer(fail(400, "the prefetched data include another patient than context.patientId", "patient_mismatch"),
+                  "bad-request");
+  CardContext ctx;
+  ctx.service = svc->id;
+  ctx.hook_instance = std::string(*hook_instance);
+  ctx.patient_id = std::string(*patient_id);
+  ctx.smart_url = options_.smart_launch_url;
+  const bool tace_order = svc->id == std::string_view(kTaceOrderService);
+  auto no_data = [&]() -> CdsResult {
+    if (!tace_order) return answer({{200, "application/json", cards_to_json({})}, ""}, "no-cards");
+    // A TACE is being ordered, yet nothing dated is known: say so rather than stay silent.
+    const Card c = record_problems_card({"no dated TACE, imaging, laboratory or therapy data for this patient: the checkpoint "
+                                         "before this TACE cannot be judged"},
+                                        ctx);
+    audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
+    return answer({{200, "application/json", cards_to_json({c})}, ""}, "no-data");
+  };
+  if (merged.labels.empty()) return no_data();
+  const ReadResult rr = read_fhir_bundle(merged.bundle);
+  if (!rr.ok()) {
+    std::vector<std::string> problems;
+    for (const auto& p : rr.problems) problems.push_back(fmt::format("{}: {}", locate(p.location, merged.labels), p.message));
+    const Card c = record_problems_card(problems, ctx);
+    audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
+    return answer({{200, "application/json", cards_to_json({c})}, ""}, "invalid-record");
+  }
+  const PatientRecord& record = *rr.record;
+  const std::optional<Date> as_of = default_as_of(record);
+  if (!as_of) return no_data();
+  if (!tace_order && !hcc_context(record, rr.skipped))
+    return answer({{200, "application/json", cards_to_json({})}, ""}, "no-cards");
+
+  audit.as_of = as_of->iso();
+  audit.record_sha256 = crypto::sha256_hex(merged.bundle);
+  audit.record_bundle = merged.bundle;
+  audit.report_token = crypto::hex(crypto::hmac_sha256(
+                                       options_.report_secret, fmt::format("{}|{}|{}", svc->id, *hook_instance, audit.input_sha256)))
+                           .substr(0, 32);
+  if (!options_.public_base_url.empty()) ctx.report_url = options_.public_base_url + "/report/" + audit.report_token;
+
+  const Decision d = evaluate(record, *as_of);
+  std::vector<Card> cards;
+  if (tace_order) cards.push_back(tace_order_card(d, ctx, order.ref));
+  else cards = patient_view_cards(d, ctx);
+  for (const auto& c : cards) audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
+  return answer({{200, "application/json", cards_to_json(cards)}, ""}, "cards");
+}
+
+CdsResult CdsService::feedback(std::string_view service_id, std::string_view body, const std::string& issuer) {
+  const ServiceInfo* svc = find_service(service_id);
+  if (!svc) return fail(404, "no such CDS service", "not_found");
+  simdjson::dom::parser parser;
+  element root;
+  if (parser.parse(body.data(), body.size(), true).get(root) != simdjson::SUCCESS || !root.is_object())
+    return fail(400, "the request body is not a JSON object", "malformed_json");
+  array list;
+  if (root.at_key("feedback").get_array().get(list) != simdjson::SUCCESS || list.size() == 0 || list.size() > 1000)
+    return fail(400, "feedback must be a non-empty array", "bad_request");
+  std::vector<AuditFeedback> rows;
+  for (element f : list) {
+    AuditFeedback row;
+    row.service = svc->id;
+    row.issuer = issuer;
+    const auto card = str(f, "card"), outcome = str(f, "outcome"), when = str(f, "outcomeTimestamp");
+    if (!card || !crypto::is_uuid(*card)) return fail(400, "feedback card must be a card uuid", "bad_request");
+    if (!outcome || (*outcome != "accepted" && *outcome != "overridden"))
+      return fail(400, "feedback outcome must be accepted or overridden", "bad_request");
+    if (!when || when->empty() || when->size() > 64) return fail(400, "feedback outcomeTimestamp is required", "bad_request");
+    row.card_uuid = std::string(*card);
+    row.outcome = std::string(*outcome);
+    row.outcome_timestamp = std::string(*when);
+    array accepted;
+    if (f.at_key("acceptedSuggestions").get_array().get(accepted) == simdjson::SUCCESS) {
+      for (element a : accepted) {
+        const auto id = str(a, "id");
+        if (!id || !crypto::is_uuid(*id)) return fail(400, "acceptedSuggestions must be [{\"id\": suggestion uuid}]", "bad_request");
+      }
+      row.accepted_suggestions_json = simdjson::minify(accepted);
+    } else if (*outcome == "accepted") {
+      return fail(400, "an accepted outcome needs acceptedSuggestions", "bad_request");
+    }
+    element reason;
+    if (f.at_key("overrideReason").get(reason) == simdjson::SUCCESS) {
+      if (!reason.is_object()) return fail(400, "overrideReason must be an object", "bad_request");
+      element coding;
+      if (reason.at_key("reason").get(coding) == simdjson::SUCCESS) {
+        row.override_system = std::string(str(coding, "system").value_or(""));
+        row.override_code = std::string(str(coding, "code").value_or(""));
+        row.override_display = std::string(str(coding, "display").value_or(""));
+      }
+      row.user_comment = std::string(str(reason, "userComment").value_or("")).substr(0, 4000);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (audit_ && !audit_->record_feedback(rows)) return fail(503, "the audit log could not be written; try again", "audit_failed");
+  JsonWriter w;
+  w.begin_object().field("received", static_cast<int>(rows.size())).end_object();
+  return {{200, "application/json", w.take() + "\n"}, ""};
+}
+
+CdsResult CdsService::report(std::string_view token, std::int64_t now_unix) {
+  bool ok = token.size() == 32;
+  for (char c : token) ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!ok || !audit_) return fail(404, "no such report", "not_found");
+  const auto stored = audit_->find_report(std::string(token));
+  if (!stored) return fail(404, "no such report", "not_found");
+  if (now_unix - stored->time_unix > options_.report_ttl_s)
+    return fail(410, "this report link has expired: open the patient's chart again for a new one", "report_expired");
+  if (stored->engine_version != kEngineVersion || stored->knowledge_version != kKnowledgeVersion)
+    return fail(410, "this report was evaluated by another engine or knowledge version: open the chart again", "report_expired");
+  const ReadResult rr = read_fhir_bundle(stored->bundle);
+  const auto as_of = Date::parse(stored->as_of);
+  if (!rr.ok() || !as_of) return fail(500, "the stored record could not be read", "internal");
+  const Decision d = evaluate(*rr.record, *as_of);
+  return {{200, "text/html; charset=utf-8", decision_to_html(d, rr.record->as_of(*as_of), InputSummary{rr.format, rr.skipped})}, ""};
+}
+
+}  // namespace switchpoint

@@ -1,0 +1,68 @@
+#pragma once
+// The CDS Hooks 2.0 services of INTERFACES.md, as plain functions of (request body → response)
+// like api.h: discovery, switchpoint-patient-view (hook patient-view), switchpoint-tace-order
+// (hook order-sign), their feedback endpoints, and the report behind a card's link. The
+// server (server.cpp) authenticates first; these never see the JWT.
+//
+// The record is built from the prefetch: each prefetched searchset Bundle (and the Patient) is
+// merged into one Bundle, read by read_fhir_bundle — the same FHIR reader as everywhere else —
+// and evaluated as of its latest entry. Prefetch keys the EHR did not send are fetched from
+// `fhirServer` with `fhirAuthorization` when given; otherwise the answer is 412.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/api.h"
+#include "server/cds_audit.h"
+#include "server/cds_auth.h"
+#include "server/cds_fetch.h"
+
+namespace switchpoint {
+
+inline constexpr const char* kPatientViewService = "switchpoint-patient-view";
+inline constexpr const char* kTaceOrderService = "switchpoint-tace-order";
+
+struct PrefetchTemplate {
+  std::string key;
+  std::string query;  // relative FHIR URL with {{context.patientId}}
+};
+// The prefetch templates of both services: the Patient, and the Observations, Conditions,
+// Procedures and MedicationStatements the FHIR reader uses, restricted by code (minimum
+// necessary: no vital signs, notes or unrelated problems leave the EHR).
+const std::vector<PrefetchTemplate>& prefetch_templates();
+
+struct CdsResult {
+  ApiResponse http;
+  std::string error_kind;  // for /metrics: empty on success
+};
+
+struct CdsServiceOptions {
+  std::string public_base_url;  // no trailing slash
+  std::string smart_launch_url;
+  std::string report_secret;    // HMAC key of report links
+  int fhir_timeout_ms = 5000;
+  int report_ttl_s = 86400;
+};
+
+class CdsService {
+ public:
+  CdsService(CdsServiceOptions options, AuditLog* audit, HttpGet http_get);
+
+  CdsResult discovery() const;
+  // POST /cds-services/{id}; `issuer` is the authenticated JWT iss (for the audit log).
+  CdsResult call(std::string_view service_id, std::string_view body, const std::string& issuer);
+  // POST /cds-services/{id}/feedback
+  CdsResult feedback(std::string_view service_id, std::string_view body, const std::string& issuer);
+  // GET /report/{token}: the full HTML report of an evaluation, while the link lives.
+  CdsResult report(std::string_view token, std::int64_t now_unix);
+
+  static bool known_service(std::string_view id);
+
+ private:
+  CdsServiceOptions options_;
+  AuditLog* audit_;
+  HttpGet http_get_;
+};
+
+}  // namespace switchpoint

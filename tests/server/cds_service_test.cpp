@@ -1,0 +1,438 @@
+// The CDS Hooks services in-process: discovery, cards of patient-view and order-sign, prefetch
+// merged into one Bundle (the same decision as reading the Bundle itself), fetching what the
+// prefetch lacks from the EHR's FHIR server, 412, refusals, the audit log, feedback, reports.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <map>
+
+#include "core/engine.h"
+#include "presenters/html_report.h"
+#include "readers/fhir_r4.h"
+#include "server/cds_cards.h"
+#include "server/cds_service.h"
+#include "cds_test_support.h"
+
+namespace switchpoint {
+namespace {
+
+using namespace switchpoint::testing;
+using simdjson::dom::element;
+
+constexpr const char* kBase = "https://cds.example.org";
+const std::string kNotice = "Decision support for clinicians, not a substitute for clinical judgement.";
+
+// CDS Hooks 2.0: "JSON elements SHALL NOT be null or empty" — walks everything but the top-level
+// cards array (which may be empty: no guidance).
+void expect_no_null_or_empty(element e, const std::string& where) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::NULL_VALUE: ADD_FAILURE() << "null at " << where; break;
+    case simdjson::dom::element_type::STRING:
+      if (e.get_string().value().empty()) ADD_FAILURE() << "empty string at " << where;
+      break;
+    case simdjson::dom::element_type::ARRAY: {
+      auto a = e.get_array().value();
+      if (a.size() == 0) ADD_FAILURE() << "empty array at " << where;
+      std::size_t i = 0;
+      for (element x : a) expect_no_null_or_empty(x, where + "/" + std::to_string(i++));
+      break;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      auto o = e.get_object().value();
+      if (o.size() == 0) ADD_FAILURE() << "empty object at " << where;
+      for (auto f : o) expect_no_null_or_empty(f.value, where + "/" + std::string(f.key));
+      break;
+    }
+    default: break;
+  }
+}
+
+struct Cards {
+  simdjson::dom::parser parser;
+  element root;
+  std::vector<element> list;
+  explicit Cards(const std::string& body) {
+    root = parser.parse(body);
+    for (element c : root["cards"].get_array()) list.push_back(c);
+    for (std::size_t i = 0; i < list.size(); ++i) expect_no_null_or_empty(list[i], "/cards/" + std::to_string(i));
+  }
+  std::string s(std::size_t i, const char* pointer) const { return std::string(list.at(i).at_pointer(pointer).get_string().value()); }
+};
+
+// The checks every card must pass (the FHIRPath invariants run independently in tests/cds/).
+void expect_valid_card(element c) {
+  const std::string summary(c["summary"].get_string().value());
+  EXPECT_LT(utf8_length(summary), 140u) << summary;
+  const std::string indicator(c["indicator"].get_string().value());
+  EXPECT_TRUE(indicator == "info" || indicator == "warning" || indicator == "critical") << indicator;
+  EXPECT_TRUE(crypto::is_uuid(c["uuid"].get_string().value()));
+  EXPECT_FALSE(c["source"]["label"].get_string().value().empty());
+  EXPECT_EQ(c["source"]["topic"]["system"].get_string().value(), "urn:switchpoint:cds-topic");
+  const std::string detail(c["detail"].get_string().value());
+  EXPECT_NE(detail.find(kNotice.substr(0, 40)), std::string::npos) << "every card carries the decision-support notice";
+  simdjson::dom::array suggestions;
+  if (c["suggestions"].get_array().get(suggestions) == simdjson::SUCCESS) {
+    EXPECT_TRUE(c["selectionBehavior"].get_string().value() == "any");
+    for (element s : suggestions) {
+      EXPECT_TRUE(crypto::is_uuid(s["uuid"].get_string().value()));
+      for (element a : s["actions"].get_array()) EXPECT_FALSE(a["description"].get_string().value().empty());
+    }
+  }
+  simdjson::dom::array links;
+  if (c["links"].get_array().get(links) == simdjson::SUCCESS)
+    for (element l : links) {
+      const std::string_view type = l["type"].get_string().value();
+      EXPECT_TRUE(type == "absolute" || type == "smart");
+      EXPECT_EQ(l["url"].get_string().value().rfind("https://", 0), 0u);
+    }
+}
+
+int count_rows(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  int n = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+// A fake FHIR server holding one Bundle's resources, answering the prefetch templates' queries;
+// Observations come in two pages.
+struct FakeFhir {
+  std::string bundle;
+  std::string base = "https://ehr.example.org/fhir";
+  int status = 200;
+  bool foreign_next = false;
+  std::vector<std::string> urls;
+  std::vector<std::string> auth_headers;
+
+  FetchResult operator()(const std::string& url, const std::vector<std::string>& headers, const FetchLimits&) {
+    urls.push_back(url);
+    for (const auto& h : headers)
+      if (h.rfind("Authorization:", 0) == 0) auth_headers.push_back(h);
+    FetchResult r;
+    r.ok = true;
+    r.status = status;
+    if (status != 200) return r;
+    simdjson::dom::parser p;
+    element root = p.parse(bundle);
+    std::map<std::string, std::vector<std::string>> by_type;
+    std::string patient;
+    for (element e : root["entry"].get_array()) {
+      element res = e["resource"];
+      const std::string type(res["resourceType"].get_string().value());
+      if (type == "Patient") patient = simdjson::minify(res);
+      else by_type[type].push_back(simdjson::minify(res));
+    }
+    auto page = [&](const std::vector<std::string>& list, std::size_t from, std::size_t to, const std::string& next) {
+      std::string s = R"({"resourceType":"Bundle","type":"searchset","entry":[)";
+      for (std::size_t i = from; i < to && i < list.size(); ++i) s += (i > from ? "," : "") + std::string(R"({"resource":)") + list[i] + "}";
+      s += "]";
+      if (!next.empty()) s += fmt::format(R"(,"link":[{{"relation":"next","url":"{}"}}])", next);
+      return s + "}";
+    };
+    const std::string rel = url.substr(base.size() + 1);
+    if (rel.rfind("Patient/", 0) == 0) r.body = patient;
+    else if (rel.rfind("Observation?", 0) == 0) {
+      const auto& obs = by_type["Observation"];
+      r.body = page(obs, 0, obs.size() / 2, (foreign_next ? "https://elsewhere.example.org/fhir" : base) + "/page2");
+    } else if (rel == "page2") {
+      const auto& obs = by_type["Observation"];
+      r.body = page(obs, obs.size() / 2, obs.size(), "");
+    } else {
+      const std::string type = rel.substr(0, rel.find('?'));
+      r.body = page(by_type[type], 0, 1000, "");
+    }
+    return r;
+  }
+};
+
+class CdsServiceTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::unique_ptr<AuditLog> audit;
+  FakeFhir fhir;
+  std::unique_ptr<CdsService> service;
+  std::string db;
+
+  void SetUp() override {
+    db = dir.file("audit.sqlite");
+    std::string why;
+    audit = AuditLog::open(db, &why);
+    ASSERT_TRUE(audit) << why;
+    CdsServiceOptions o;
+    o.public_base_url = kBase;
+    o.smart_launch_url = std::string(kBase) + "/";
+    o.report_secret = std::string(32, 'k');
+    service = std::make_unique<CdsService>(o, audit.get(), [this](const std::string& u, const std::vector<std::string>& h,
+                                                                   const FetchLimits& l) { return fhir(u, h, l); });
+  }
+  CdsResult call(const std::string& service_id, const std::string& body) { return service->call(service_id, body, "https://ehr.example.org"); }
+};
+
+TEST_F(CdsServiceTest, Discovery) {
+  const CdsResult r = service->discovery();
+  ASSERT_EQ(r.http.status, 200);
+  simdjson::dom::parser p;
+  element root = p.parse(r.http.body);
+  expect_no_null_or_empty(root, "");
+  std::map<std::string, std::string> hooks;
+  for (element s : root["services"].get_array()) {
+    hooks[std::string(s["id"].get_string().value())] = std::string(s["hook"].get_string().value());
+    EXPECT_FALSE(s["description"].get_string().value().empty());
+    const std::string patient(s["prefetch"]["patient"].get_string().value());
+    EXPECT_EQ(patient, "Patient/{{context.patientId}}");
+    for (const char* key : {"observations", "conditions", "procedures", "medications"})
+      EXPECT_NE(std::string(s["prefetch"][key].get_string().value()).find("patient={{context.patientId}}&code="), std::string::npos);
+  }
+  EXPECT_EQ(hooks["switchpoint-patient-view"], "patient-view");
+  EXPECT_EQ(hooks["switchpoint-tace-order"], "order-sign");
+}
+
+TEST_F(CdsServiceTest, PatientViewCardsForARefractoryPatient) {
+  const std::string body = hook_request(fixture("jsh-1a-met.bundle.json"));
+  const CdsResult r = call(kPatientViewService, body);
+  ASSERT_EQ(r.http.status, 200) << r.http.body;
+  Cards cards(r.http.body);
+  ASSERT_EQ(cards.list.size(), 3u);
+  for (element c : cards.list) expect_valid_card(c);
+  EXPECT_EQ(cards.s(0, "/source/topic/code"), "tace-checkpoint");
+  EXPECT_NE(cards.s(0, "/summary").find("switch to systemic therapy"), std::string::npos);
+  EXPECT_EQ(cards.s(0, "/indicator"), "warning");
+  EXPECT_EQ(cards.s(1, "/source/topic/code"), "tace-refractoriness");
+  EXPECT_NE(cards.s(1, "/summary").find("TACE-refractory under 4 of 8"), std::string::npos);
+  EXPECT_EQ(cards.s(2, "/source/topic/code"), "systemic-therapy-plan");
+  // Bevacizumab needs an upper GI endoscopy within 6 months: the service offers to order one.
+  EXPECT_EQ(cards.s(2, "/suggestions/0/actions/0/type"), "create");
+  EXPECT_EQ(cards.s(2, "/suggestions/0/actions/0/resource/resourceType"), "ServiceRequest");
+  EXPECT_EQ(cards.s(2, "/suggestions/0/actions/0/resource/code/coding/0/code"), "76009000");
+  EXPECT_EQ(cards.s(2, "/suggestions/0/actions/0/resource/subject/reference"), "Patient/golden-jsh-1a-met");
+  // Links: the report (absolute, on this service) and the web page (smart).
+  const std::string report = cards.s(0, "/links/0/url");
+  EXPECT_EQ(report.rfind(std::string(kBase) + "/report/", 0), 0u);
+  EXPECT_EQ(cards.s(0, "/links/0/type"), "absolute");
+  EXPECT_EQ(cards.s(0, "/links/1/type"), "smart");
+  // The same request again: byte-identical (uuids derive from the hookInstance, not a random source).
+  EXPECT_EQ(call(kPatientViewService, body).http.body, r.http.body);
+  // Another hookInstance: other uuids.
+  const CdsResult other = call(kPatientViewService, hook_request(fixture("jsh-1a-met.bundle.json")));
+  EXPECT_NE(Cards(other.http.body).s(0, "/uuid"), cards.s(0, "/uuid"));
+}
+
+TEST_F(CdsServiceTest, PrefetchGivesTheSameDecisionAsTheBundleItself) {
+  for (const char* name : {"jsh-1a-met.bundle.json", "nr-responding.bundle.json", "untreated-child-pugh-c.bundle.json",
+                           "therapy-alert6-regorafenib-after-intolerance.bundle.json"}) {
+    const CdsResult r = call(kPatientViewService, hook_request(fixture(name)));
+    ASSERT_EQ(r.http.status, 200) << name << r.http.body;
+    Cards cards(r.http.body);
+    ASSERT_GE(cards.list.size(), 3u) << name;
+    const std::string token = cards.s(0, "/links/0/url").substr(std::string(kBase).size() + 8);
+    const CdsResult html = service->report(token, unix_now());
+    ASSERT_EQ(html.http.status, 200) << name;
+    const ReadResult direct = read_fhir_bundle(fixture(name));
+    ASSERT_TRUE(direct.ok());
+    const Date as_of = *default_as_of(*direct.record);
+    const Decision d = evaluate(*direct.record, as_of);
+    EXPECT_EQ(html.http.body, decision_to_html(d, direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped})) << name;
+    EXPECT_EQ(cards.list.size(), 3u + d.alerts.size()) << name;
+  }
+}
+
+TEST_F(CdsServiceTest, TaceOrderStopAndThink) {
+  struct Case {
+    const char* fixture;
+    const char* indicator;
+    bool cancel;
+  };
+  for (const Case& k : {Case{"jsh-1a-met.bundle.json", "critical", true}, Case{"untreated-child-pugh-c.bundle.json", "critical", true},
+                        Case{"nr-responding.bundle.json", "info", false}}) {
+    HookRequestOptions o;
+    o.hook = "order-sign";
+    const CdsResult r = call(kTaceOrderService, hook_request(fixture(k.fixture), o));
+    ASSERT_EQ(r.http.status, 200) << r.http.body;
+    Cards cards(r.http.body);
+    ASSERT_EQ(cards.list.size(), 1u) << k.fixture;
+    expect_valid_card(cards.list[0]);
+    EXPECT_EQ(cards.s(0, "/indicator"), k.indicator) << k.fixture;
+    EXPECT_EQ(cards.s(0, "/source/topic/code"), "tace-order-checkpoint");
+    const bool has_cancel = cards.list[0].at_pointer("/suggestions/0/actions/0/resourceId").error() == simdjson::SUCCESS;
+    EXPECT_EQ(has_cancel, k.cancel) << k.fixture;
+    if (has_cancel) {
+      EXPECT_EQ(cards.s(0, "/suggestions/0/actions/0/type"), "delete");
+      EXPECT_EQ(cards.s(0, "/suggestions/0/actions/0/resourceId"), "ServiceRequest/draft-1");
+    }
+    EXPECT_EQ(cards.s(0, "/overrideReasons/0/system"), "urn:switchpoint:cds-override-reason");
+  }
+  // No TACE among the draft orders: no card, and nothing fetched.
+  HookRequestOptions o;
+  o.hook = "order-sign";
+  o.tace_order = false;
+  o.omit = "*";
+  const CdsResult none = call(kTaceOrderService, hook_request(fixture("jsh-1a-met.bundle.json"), o));
+  EXPECT_EQ(none.http.status, 200);
+  EXPECT_EQ(none.http.body, "{\"cards\":[]}\n");
+}
+
+TEST_F(CdsServiceTest, MissingPrefetchIs412WithoutAFhirServer) {
+  for (const char* omit : {"*", "observations", "patient"}) {
+    HookRequestOptions o;
+    o.omit = omit;
+    const CdsResult r = call(kPatientViewService, hook_request(fixture("jsh-1a-met.bundle.json"), o));
+    EXPECT_EQ(r.http.status, 412) << omit;
+    EXPECT_EQ(r.error_kind, "precondition_failed");
+  }
+  EXPECT_TRUE(fhir.urls.empty());
+  // A null prefetch value means "no data": that is not missing.
+  std::string body = hook_request(fixture("jsh-1a-met.bundle.json"));
+  ASSERT_NE(body.find("\"medications\":null"), std::string::npos);
+  EXPECT_EQ(call(kPatientViewService, body).http.status, 200);
+}
+
+TEST_F(CdsServiceTest, FetchesWhatThePrefetchLacksFromTheFhirServer) {
+  fhir.bundle = fixture("jsh-1a-met.bundle.json");
+  const std::string id = new_uuid();
+  HookRequestOptions full;
+  full.hook_instance = id;
+  const CdsResult expected = call(kPatientViewService, hook_request(fhir.bundle, full));
+  HookRequestOptions o;
+  o.omit = "*";
+  o.hook_instance = id;
+  o.fhir_server = fhir.base;
+  const CdsResult fetched = call(kPatientViewService, hook_request(fhir.bundle, o));
+  ASSERT_EQ(fetched.http.status, 200) << fetched.http.body;
+  Cards a(expected.http.body), b(fetched.http.body);
+  ASSERT_EQ(a.list.size(), b.list.size());
+  for (std::size_t i = 0; i < a.list.size(); ++i) {
+    EXPECT_EQ(a.s(i, "/summary"), b.s(i, "/summary"));
+    EXPECT_EQ(a.s(i, "/detail"), b.s(i, "/detail"));
+    EXPECT_EQ(a.s(i, "/uuid"), b.s(i, "/uuid"));
+  }
+  // Five templates, the Observations in two pages; the token sent with each.
+  EXPECT_EQ(fhir.urls.size(), 6u);
+  EXPECT_EQ(fhir.urls[0], fhir.base + "/Patient/golden-jsh-1a-met");
+  EXPECT_NE(fhir.urls[1].find("Observation?patient=golden-jsh-1a-met&code=http://loinc.org%7C1975-2"), std::string::npos);
+  for (const auto& h : fhir.auth_headers) EXPECT_EQ(h, "Authorization: Bearer test-access-token");
+
+  // A next page on another server, or an error: 412, never a decision on part of the data.
+  fhir.urls.clear();
+  fhir.foreign_next = true;
+  EXPECT_EQ(call(kPatientViewService, hook_request(fhir.bundle, o)).http.status, 412);
+  fhir.foreign_next = false;
+  fhir.status = 500;
+  const CdsResult failed = call(kPatientViewService, hook_request(fhir.bundle, o));
+  EXPECT_EQ(failed.http.status, 412);
+  EXPECT_EQ(failed.error_kind, "fhir_fetch_failed");
+  // Plain http off loopback is not used.
+  fhir.status = 200;
+  fhir.urls.clear();
+  o.fhir_server = "http://ehr.example.org/fhir";
+  EXPECT_EQ(call(kPatientViewService, hook_request(fhir.bundle, o)).http.status, 412);
+  EXPECT_TRUE(fhir.urls.empty());
+}
+
+TEST_F(CdsServiceTest, RefusesMalformedAndMismatchedRequests) {
+  EXPECT_EQ(call(kPatientViewService, "{\"hook\":").http.status, 400);
+  EXPECT_EQ(call(kPatientViewService, "[]").http.status, 400);
+  EXPECT_EQ(call("no-such-service", "{}").http.status, 404);
+  const std::string good = hook_request(fixture("jsh-1a-met.bundle.json"));
+  std::string wrong_hook = good;
+  wrong_hook.replace(wrong_hook.find("patient-view"), 12, "order-select");
+  EXPECT_EQ(call(kPatientViewService, wrong_hook).http.status, 400);
+  HookRequestOptions o;
+  o.hook_instance = "not-a-uuid";
+  EXPECT_EQ(call(kPatientViewService, hook_request(fixture("jsh-1a-met.bundle.json"), o)).http.status, 400);
+  // Prefetched data of another patient than the context's: refused, never evaluated.
+  HookRequestOptions other;
+  other.patient_id = "someone-else";
+  const CdsResult r = call(kPatientViewService, hook_request(fixture("jsh-1a-met.bundle.json"), other));
+  EXPECT_EQ(r.http.status, 400);
+  EXPECT_EQ(r.error_kind, "patient_mismatch");
+  other.patient_id = "bad id/../x";
+  EXPECT_EQ(call(kPatientViewService, hook_request(fixture("jsh-1a-met.bundle.json"), other)).http.status, 400);
+}
+
+TEST_F(CdsServiceTest, UnreadableRecordGivesOneCardNamingTheResources) {
+  std::string bundle = fixture("jsh-1a-met.bundle.json");
+  // Albumin 42 g/dL: implausible (did you mean g/L?) — a problem, never a guess.
+  const std::string albumin = "\"value\": 4.2, \"unit\": \"g/dL\"";
+  const auto pos = bundle.find(albumin);
+  ASSERT_NE(pos, std::string::npos);
+  bundle.replace(pos, albumin.size(), "\"value\": 42, \"unit\": \"g/dL\"");
+  const CdsResult r = call(kPatientViewService, hook_request(bundle));
+  ASSERT_EQ(r.http.status, 200);
+  Cards cards(r.http.body);
+  ASSERT_EQ(cards.list.size(), 1u);
+  expect_valid_card(cards.list[0]);
+  EXPECT_EQ(cards.s(0, "/indicator"), "warning");
+  EXPECT_NE(cards.s(0, "/detail").find("Observation/albumin-20240108 (observations)"), std::string::npos)
+      << cards.s(0, "/detail");
+}
+
+TEST_F(CdsServiceTest, NoCardsForAPatientWithoutHccData) {
+  const std::string bundle = R"({"resourceType":"Bundle","type":"collection","entry":[
+    {"resource":{"resourceType":"Patient","id":"p1","birthDate":"1960-01-01"}},
+    {"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"1751-7"}]},
+     "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-01","valueQuantity":{"value":40,"unit":"g/L","system":"http://unitsofmeasure.org","code":"g/L"}}}]})";
+  const CdsResult r = call(kPatientViewService, hook_request(bundle));
+  EXPECT_EQ(r.http.status, 200);
+  EXPECT_EQ(r.http.body, "{\"cards\":[]}\n");
+}
+
+TEST_F(CdsServiceTest, AuditLogFeedbackAndReportLinks) {
+  const std::string body = hook_request(fixture("jsh-1a-met.bundle.json"));
+  const CdsResult r = call(kPatientViewService, body);
+  ASSERT_EQ(r.http.status, 200);
+  Cards cards(r.http.body);
+  EXPECT_EQ(count_rows(db, fmt::format("SELECT COUNT(*) FROM evaluations WHERE input_sha256 = '{}' AND status = 200 AND "
+                                       "outcome = 'cards' AND engine_version <> '' AND knowledge_version <> '' AND "
+                                       "issuer = 'https://ehr.example.org' AND cards_json IS NOT NULL",
+                                       crypto::sha256_hex(body))),
+            1);
+  EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM cards"), 3);
+  EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM records"), 1);
+  // Refusals are audited too.
+  call(kPatientViewService, "{\"hook\":");
+  EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM evaluations WHERE status = 400 AND outcome = 'bad-request'"), 1);
+
+  const std::string card = cards.s(2, "/uuid"), suggestion = cards.s(2, "/suggestions/0/uuid");
+  const CdsResult fb = service->feedback(kPatientViewService, fmt::format(R"({{"feedback":[
+      {{"card":"{}","outcome":"accepted","acceptedSuggestions":[{{"id":"{}"}}],"outcomeTimestamp":"2024-04-12T10:00:00Z"}},
+      {{"card":"{}","outcome":"overridden","overrideReason":{{"reason":{{"system":"urn:switchpoint:cds-override-reason",
+        "code":"tumour-board-decision","display":"Tumour board decided to continue TACE"}},"userComment":"MDT 12/4"}},
+        "outcomeTimestamp":"2024-04-12T10:01:00Z"}}]}})",
+                                                                           card, suggestion, cards.s(0, "/uuid")),
+                                           "https://ehr.example.org");
+  EXPECT_EQ(fb.http.status, 200) << fb.http.body;
+  EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM feedback WHERE known_card = 1"), 2);
+  EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM feedback WHERE override_code = 'tumour-board-decision'"), 1);
+  EXPECT_EQ(service->feedback(kPatientViewService, R"({"feedback":[{"card":"x","outcome":"accepted"}]})", "i").http.status, 400);
+  EXPECT_EQ(service->feedback(kPatientViewService,
+                              fmt::format(R"({{"feedback":[{{"card":"{}","outcome":"accepted","outcomeTimestamp":"t"}}]}})", card), "i")
+                .http.status,
+            400);  // accepted needs acceptedSuggestions
+
+  const std::string token = cards.s(0, "/links/0/url").substr(std::string(kBase).size() + 8);
+  EXPECT_EQ(service->report(token, unix_now()).http.status, 200);
+  EXPECT_EQ(service->report(token, unix_now() + 86401).http.status, 410);
+  EXPECT_EQ(service->report("0123456789abcdef0123456789abcdef", unix_now()).http.status, 404);
+  EXPECT_EQ(service->report("../../etc/passwd", unix_now()).http.status, 404);
+}
+
+TEST(CdsCards, SummaryClippingAndMarkdown) {
+  EXPECT_EQ(clip_summary("short"), "short");
+  std::string long_text;
+  for (int i = 0; i < 40; ++i) long_text += "word ";
+  const std::string clipped = clip_summary(long_text);
+  EXPECT_LT(utf8_length(clipped), 140u);
+  EXPECT_EQ(clipped.substr(clipped.size() - 3), "…");
+  std::string accents;
+  for (int i = 0; i < 200; ++i) accents += "é";
+  EXPECT_LT(utf8_length(clip_summary(accents)), 140u);
+  EXPECT_EQ(markdown_escape("a|b *c* <script> [x](y) & _u_"), "a\\|b \\*c\\* \\<script\\> \\[x\\](y) \\& \\_u\\_");
+  EXPECT_EQ(markdown_escape("line\nbreak"), "line break");
+}
+
+}  // namespace
+}  // namespace switchpoint
