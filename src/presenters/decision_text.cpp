@@ -138,6 +138,11 @@ std::string therapy_text(const Decision& d) {
   if (d.checkpoint.verdict != Verdict::Switch && !t.current_regimen && !t.supportive_care_only)
     out += "  (shown for when TACE stops; the checkpoint does not call for a switch now)\n";
   for (const auto& r : t.reasons) out += fmt::format("  {}\n", r);
+  if (t.supportive_care_only) {
+    // Nothing is to be given: one line per regimen, the reasons are those above.
+    for (const auto& o : t.options) out += fmt::format("  {:<19} {}\n", to_string(o.status), o.regimen->name);
+    return out;
+  }
   for (const auto& o : t.options) {
     out += fmt::format("  {:<19} {} — {}\n", to_string(o.status), o.regimen->name, o.dose);
     for (const auto& p : o.prerequisites) out += fmt::format("      first: {}\n", p);
