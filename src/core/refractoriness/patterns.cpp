@@ -244,9 +244,9 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
   for (Date d : dates) {
     if (first && d >= *first) break;
-    const auto cp = child_pugh(r, d);
-    if (cp.value && cp.value->cls == 'C') {
-      consider(d, fmt::format("Child-Pugh C ({} points) on {}", cp.value->points, d.iso()));
+    const auto cp = child_pugh_value(r, d);
+    if (cp && cp->cls == 'C') {
+      consider(d, fmt::format("Child-Pugh C ({} points) on {}", cp->points, d.iso()));
       break;
     }
   }

@@ -59,6 +59,20 @@ char child_pugh_class(int points) {
   return 'C';
 }
 
+std::optional<ChildPugh> child_pugh_value(const PatientRecord& r, Date at) {
+  const LabValue* bili = latest_lab(r.labs.bilirubin_umol_per_l, at);
+  const LabValue* alb = latest_lab(r.labs.albumin_g_per_l, at);
+  const LabValue* inr = latest_lab(r.labs.inr, at);
+  const LabValue* pt = inr ? nullptr : latest_lab(r.labs.pt_prolongation_s, at);
+  const ClinicalAssessment* asc = latest_ascites(r, at);
+  const ClinicalAssessment* enc = latest_encephalopathy(r, at);
+  if (!bili || !alb || (!inr && !pt) || !asc || !enc) return std::nullopt;
+  const int points = child_pugh_bilirubin_points(bili->value) + child_pugh_albumin_points(alb->value) +
+                     (inr ? child_pugh_inr_points(inr->value) : child_pugh_pt_points(pt->value)) +
+                     child_pugh_ascites_points(*asc->ascites) + child_pugh_encephalopathy_points(*enc->encephalopathy);
+  return ChildPugh{points, child_pugh_class(points)};
+}
+
 ChildPughResult child_pugh(const PatientRecord& r, Date at) {
   ChildPughResult out{std::nullopt, start_score("child_pugh", "child-pugh", at)};
   ScoreResult& rep = out.report;

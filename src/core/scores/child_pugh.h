@@ -30,4 +30,8 @@ struct ChildPughResult {
 // INR is preferred; PT prolongation is used only when no INR is available.
 ChildPughResult child_pugh(const PatientRecord& r, Date at);
 
+// The same score without the report (no strings built): for scanning many dates, e.g. looking
+// for Child-Pugh C after the first TACE. Absent when an input is missing.
+std::optional<ChildPugh> child_pugh_value(const PatientRecord& r, Date at);
+
 }  // namespace switchpoint

@@ -72,11 +72,11 @@ void systemic_at_child_pugh_c(std::vector<Alert>& out, const PatientRecord& r, D
     std::sort(dates.begin(), dates.end());
     dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
     for (Date d : dates) {
-      const auto cp = child_pugh(r, d);
-      if (!cp.value || cp.value->cls != 'C') continue;
+      const auto cp = child_pugh_value(r, d);
+      if (!cp || cp->cls != 'C') continue;
       out.push_back({"pitfall-3-systemic-at-child-pugh-c", Severity::Critical,
                      fmt::format("{} {} at Child-Pugh C{} ({}): no benefit, best supportive care only (seed 004 pitfall 3)",
-                                 s.regimen, d == s.start ? "started" : "given", cp.value->points, d.iso()),
+                                 s.regimen, d == s.start ? "started" : "given", cp->points, d.iso()),
                      d});
       break;
     }

@@ -180,3 +180,28 @@ TEST(Properties, ReplayEqualsTruncatedRecord) {
 
 }  // namespace
 }  // namespace switchpoint
+
+namespace switchpoint {
+namespace {
+
+// The string-free Child-Pugh used when scanning many dates agrees with the reported one.
+TEST(Properties, ChildPughValueEqualsTheReportedScore) {
+  Rng g{6};
+  for (int i = 0; i < 100; ++i) {
+    const PatientRecord r = generate(g);
+    for (const auto& v : r.labs.bilirubin_umol_per_l) {
+      for (int shift : {0, 15, 31}) {
+        const Date d = v.date.plus_days(shift);
+        const auto fast = child_pugh_value(r, d);
+        const auto full = child_pugh(r, d).value;
+        ASSERT_EQ(fast.has_value(), full.has_value());
+        if (fast) {
+          EXPECT_EQ(fast->points, full->points);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace switchpoint
