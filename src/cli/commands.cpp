@@ -30,15 +30,31 @@ struct UsageError {
   std::string message;
 };
 
-std::string read_input(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
+// One patient's record is kilobytes, a few megabytes with a long FHIR history; the HTTP service
+// takes 8 MiB by default. Beyond this the input is refused rather than read into memory without
+// bound (a 10 GB file, /dev/zero, an endless pipe); many patients go through `switchpoint cohort`.
+constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
+
+std::string read_bounded(std::istream& in, const std::string& path) {
+  std::string data;
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    data.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (data.size() > kMaxRecordBytes)
+      throw UsageError{fmt::format("{}: larger than {} MiB; a patient record is far smaller (many patients: "
+                                   "switchpoint cohort)",
+                                   path, kMaxRecordBytes >> 20)};
   }
+  if (in.bad()) throw UsageError{fmt::format("{}: cannot read the file", path)};
+  return data;
+}
+
+std::string read_input(const std::string& path) {
+  if (path == "-") return read_bounded(std::cin, "standard input");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError{fmt::format("{}: cannot open the file", path)};
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return read_bounded(in, path);
 }
 
 // Writes OUT atomically: a temporary file beside it, renamed over it only when complete, so
@@ -80,8 +96,8 @@ Date resolve_as_of(const PatientRecord& r, const std::string& as_of_text, const 
 }
 
 std::string render(const Decision& d, const ReadResult& rr, const std::string& format) {
-  if (format == "json") return decision_to_json(d, InputSummary{rr.format, rr.skipped});
-  if (format == "html") return decision_to_html(d, rr.record->as_of(d.as_of), InputSummary{rr.format, rr.skipped});
+  if (format == "json") return decision_to_json(d, input_summary(rr, d.as_of));
+  if (format == "html") return decision_to_html(d, rr.record->as_of(d.as_of), input_summary(rr, d.as_of));
   return decision_to_text(d);
 }
 

@@ -1,6 +1,7 @@
 #include "cohort/csv_profile.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <charconv>
@@ -178,6 +179,14 @@ CsvPatient build(Group& g, Stats& stats) {
     if (r->child_pugh) p.recorded_child_pugh.emplace_back(r->date, *r->child_pugh);
   }
   rec.sort_timelines();
+  if (rec.tace.size() > kMaxTaceSessions) {
+    // Where the first session beyond the limit is.
+    long line = 0;
+    std::size_t n = 0;
+    for (const Row* r : kept)
+      if (r->tace && *r->tace && ++n == kMaxTaceSessions + 1) line = r->line;
+    p.problems.push_back({fmt::format("{}:{}", stats.files.front(), line), too_many_tace_sessions(rec.tace.size())});
+  }
 
   if (!kept.empty()) {
     const Row& last = *kept.back();
@@ -232,12 +241,19 @@ std::vector<CsvPatient> read_csv(const std::string& path, std::string_view profi
     if (line.empty()) continue;
     split_csv(line, cells);
     width = cells.size();
-    std::string absent;
+    std::string absent, twice;
     for (std::size_t c = 0; c < kColumns; ++c) {
       const auto it = std::find(cells.begin(), cells.end(), kNames[c]);
       if (it == cells.end()) absent += (absent.empty() ? "" : ", ") + std::string(kNames[c]);
       else at[c] = static_cast<std::size_t>(it - cells.begin());
+      // A column named twice is ambiguous (which one holds the value?), like a JSON member twice.
+      if (it != cells.end() && std::find(it + 1, cells.end(), kNames[c]) != cells.end())
+        twice += (twice.empty() ? "" : ", ") + std::string(kNames[c]);
     }
+    if (!twice.empty())
+      throw UsageError(fmt::format("{}:{}: the header names these columns more than once: {}; which one is meant "
+                                   "cannot be told",
+                                   path, line_no, twice));
     if (!absent.empty())
       throw UsageError(fmt::format("{}:{}: the header lacks the columns of profile {}: {}", path, line_no, profile,
                                    absent));
@@ -257,6 +273,12 @@ std::vector<CsvPatient> read_csv(const std::string& path, std::string_view profi
       continue;
     }
     ++stats.lines;
+    // Cells end up in rows, messages and the report (JSON, CSV, HTML): bytes that are not UTF-8
+    // are refused with the line, never copied through.
+    if (!simdjson::validate_utf8(line)) {
+      stats.invalid.push_back({path, line_no, "the line is not valid UTF-8; the file must be UTF-8 text"});
+      continue;
+    }
     if (!split_csv(line, cells) || cells.size() != width) {
       stats.invalid.push_back({path, line_no, fmt::format("{} cells where the header has {}{}", cells.size(), width,
                                                           cells.size() == width ? " (unclosed quote)" : "")});

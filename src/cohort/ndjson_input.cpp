@@ -8,6 +8,7 @@
 
 #include "cohort/line_source.h"
 #include "readers/fhir_resources.h"
+#include "readers/json_walk.h"
 
 namespace switchpoint::cohort {
 namespace {
@@ -23,6 +24,7 @@ struct BlockResult {
     std::string patient;
     std::uint32_t offset, length;
     long line;
+    bool keys_unique;
   };
   std::vector<Kept> kept;
   std::vector<std::pair<long, std::string>> invalid;  // line, message
@@ -53,6 +55,12 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
     out.invalid.emplace_back(line, "a line of FHIR Bulk NDJSON must be one resource (a JSON object)");
     return;
   }
+  // A member name twice in one object is ambiguous: which "code" decides whether the resource is
+  // read at all cannot be told. Such a line is never skipped on its code: it is kept for its patient,
+  // whose reader reports the repeated name and withholds the patient (as a Bundle with it is withheld).
+  thread_local std::vector<Problem> duplicates;
+  duplicates.clear();
+  const bool ambiguous = json::duplicate_keys(doc, "", duplicates) > 0;
   std::string_view type;
   if (res["resourceType"].get(type) != simdjson::SUCCESS || type.empty()) {
     out.invalid.emplace_back(line, "no resourceType: a line of FHIR Bulk NDJSON must be one FHIR resource");
@@ -69,21 +77,23 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
   } else {
     std::string_view ref;
     const bool has_subject = res["subject"]["reference"].get(ref) == simdjson::SUCCESS && !ref.empty();
-    if (auto key = fhir_skipped_on_code(res, type)) {
+    if (auto key = ambiguous ? std::nullopt : fhir_skipped_on_code(res, type)) {
       ++out.skipped[*key];
       return;
     }
     if (!has_subject) {
       out.invalid.emplace_back(line, fmt::format("{} without subject.reference: whose resource it is cannot be told "
-                                                 "(in Bulk Data each resource names its patient)",
-                                                 type));
+                                                 "(in Bulk Data each resource names its patient){}",
+                                                 type, ambiguous ? "; " + duplicates.front().location + ": " +
+                                                                       duplicates.front().message
+                                                                 : ""));
       return;
     }
     patient = fhir_patient_id(ref);
   }
   const auto offset = static_cast<std::uint32_t>(out.arena.size());
   out.arena.append(s, len);
-  out.kept.push_back({std::move(patient), offset, static_cast<std::uint32_t>(len), line});
+  out.kept.push_back({std::move(patient), offset, static_cast<std::uint32_t>(len), line, !ambiguous});
 }
 
 void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out) {
@@ -156,7 +166,7 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
       auto [it, fresh] = index.try_emplace(k.patient, out.patients.size());
       if (fresh) out.patients.emplace_back(std::move(k.patient), std::vector<NdjsonPatients::LineRef>{});
       out.patients[it->second].second.push_back(
-          {arena, k.offset, k.length, static_cast<std::uint32_t>(r.file), k.line});
+          {arena, k.offset, k.length, static_cast<std::uint32_t>(r.file), k.line, k.keys_unique});
       ++stats.lines_kept;
       stats.bytes_kept += k.length;
     }
@@ -212,7 +222,7 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
     }
     std::string location = in.files[ref.file];
     location.append(":").append(std::to_string(ref.line)).append("#");
-    resources.push_back({std::move(location), "", std::string(type), res});
+    resources.push_back({std::move(location), "", std::string(type), res, ref.keys_unique});
   }
   read_fhir_resources(resources, out.rr);
   return out;

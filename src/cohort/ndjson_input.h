@@ -27,6 +27,7 @@ struct NdjsonPatients {
     std::uint32_t length = 0;
     std::uint32_t file = 0;    // index into files
     long line = 0;
+    bool keys_unique = true;   // false: an object of the line names a member twice (the reader says so)
   };
   std::vector<std::string> files;
   std::vector<std::string> arenas;  // the kept lines' bytes, one arena per block

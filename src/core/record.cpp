@@ -152,6 +152,23 @@ std::optional<Date> PatientRecord::latest_entry_date() const {
   return latest;
 }
 
+std::optional<Date> PatientRecord::earliest_entry_date() const {
+  std::optional<Date> earliest;
+  auto see = [&](Date d) {
+    if (!earliest || d < *earliest) earliest = d;
+  };
+  for (Quantity q : kLabQuantities)
+    for (const auto& v : labs.of(q)) see(v.date);
+  for (const auto& c : clinical) see(c.date);
+  for (const auto& i : imaging) see(i.date);
+  for (const auto& t : tace) see(t.date);
+  for (const auto& s : systemic) see(s.start);
+  for (const auto& e : endoscopies) see(e.date);
+  for (const auto& c : conditions)
+    if (c.onset) see(*c.onset);
+  return earliest;
+}
+
 PatientRecord PatientRecord::as_of(Date cut) const {
   PatientRecord r = *this;
   for (Quantity q : kLabQuantities) drop_after(r.labs.of(q), cut, [](const LabValue& v) { return v.date; });
@@ -171,6 +188,26 @@ PatientRecord PatientRecord::as_of(Date cut) const {
   for (auto& c : r.conditions)
     if (c.abatement && *c.abatement > cut) c.abatement.reset();
   return r;
+}
+
+std::size_t PatientRecord::entries_after(Date cut) const {
+  std::size_t n = 0;
+  auto see = [&](Date d) { n += d > cut ? 1 : 0; };
+  for (Quantity q : kLabQuantities)
+    for (const auto& v : labs.of(q)) see(v.date);
+  for (const auto& c : clinical) see(c.date);
+  for (const auto& i : imaging) see(i.date);
+  for (const auto& t : tace) see(t.date);
+  for (const auto& s : systemic) {
+    if (s.start > cut) ++n;
+    else if (s.end && *s.end > cut) ++n;
+  }
+  for (const auto& e : endoscopies) see(e.date);
+  for (const auto& c : conditions) {
+    if (c.onset && *c.onset > cut) ++n;
+    else if (c.abatement && *c.abatement > cut) ++n;
+  }
+  return n;
 }
 
 void PatientRecord::sort_timelines() {

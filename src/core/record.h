@@ -149,8 +149,13 @@ struct PatientRecord {
 
   // The date of the latest dated entry: the default as-of date (never today's date).
   std::optional<Date> latest_entry_date() const;
+  // The date of the earliest dated entry (a reader checks that the patient was born by then).
+  std::optional<Date> earliest_entry_date() const;
   // The record as it stood on `as_of`: everything dated after it removed.
   PatientRecord as_of(Date as_of) const;
+  // How many entries are dated after `cut`: what as_of(cut) removes (a therapy that started
+  // after it, a condition with a later onset) or cuts short (a later therapy end or abatement).
+  std::size_t entries_after(Date cut) const;
   // Restores the invariants (sorted timelines) after a reader filled the record.
   void sort_timelines();
 };

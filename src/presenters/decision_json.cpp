@@ -2,6 +2,8 @@
 
 #include <switchpoint/version.h>
 
+#include <algorithm>
+
 #include "core/knowledge/catalogue.h"
 
 namespace switchpoint {
@@ -212,6 +214,14 @@ void write_score(JsonWriter& w, const ScoreResult& s) {
   }
   write_rule_ref(w, *s.rule);
   w.end_object();
+}
+
+InputSummary input_summary(const ReadResult& rr, Date as_of) {
+  InputSummary in{rr.format, rr.skipped};
+  if (rr.record)
+    if (const std::size_t later = rr.record->entries_after(as_of); later > 0)
+      in.skipped[kAfterAsOf] = static_cast<int>(std::min<std::size_t>(later, 2147483647));
+  return in;
 }
 
 std::string decision_to_json(const Decision& d, const InputSummary& input, bool pretty) {

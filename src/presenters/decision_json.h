@@ -15,6 +15,12 @@ struct InputSummary {
   std::map<std::string, int> skipped; // what that reader did not use, counted
 };
 
+// The skipped-count key of the entries dated after the as-of date: a replay (--as-of, as_of=)
+// evaluates the record as it stood then, so later entries are not used, and the output says how many.
+inline constexpr const char* kAfterAsOf = "entries dated after the as-of date (not known then, not used)";
+// The reader's summary, plus the count of entries after `as_of` when there are any.
+InputSummary input_summary(const ReadResult& rr, Date as_of);
+
 std::string decision_to_json(const Decision& d, const InputSummary& input, bool pretty = true);
 void write_score(JsonWriter& w, const ScoreResult& s);
 

@@ -126,6 +126,7 @@ struct FhirReader {
   bool have_patient = false;
   std::string patient_id;
   std::string patient_full_url;
+  std::string patient_ptr;  // the Patient resource's location, for problems with its birthDate
   std::string anchor_reference;  // without a Patient resource: the first subject reference
 
   // Findings grouped by date before they become timeline entries.
@@ -354,6 +355,7 @@ struct FhirReader {
     }
     have_patient = true;
     patient_id = this_id;
+    patient_ptr = e.ptr;
     patient_full_url = e.full_url;
     if (auto s = w.string(e.resource, e.ptr, "birthDate", false)) {
       std::optional<Date> d;
@@ -964,6 +966,9 @@ struct FhirReader {
     }
     for (const auto& [d, v] : endoscopy) rec.endoscopies.push_back({d, v});
     for (const auto& [d, t] : tace) rec.tace.push_back(t);
+    if (tace.size() > kMaxTaceSessions)
+      w.problem(first_ptr["tace@" + std::next(tace.begin(), kMaxTaceSessions)->first.iso()],
+                too_many_tace_sessions(tace.size()));
     // The latest judgement stands.
     if (!curative.empty()) rec.curative_treatment_unsuitable = curative.rbegin()->second;
 
@@ -995,6 +1000,11 @@ struct FhirReader {
       return std::tie(a.kind, a.onset, a.abatement) < std::tie(b.kind, b.onset, b.abatement);
     });
     rec.sort_timelines();
+    if (rec.birth_date)
+      if (const auto first = rec.earliest_entry_date(); first && *first < *rec.birth_date)
+        w.problem(child(patient_ptr, "birthDate"),
+                  fmt::format("birthDate {} is after the record's first entry ({}): contradictory dates",
+                              rec.birth_date->iso(), first->iso()));
   }
 };
 
@@ -1002,6 +1012,11 @@ struct FhirReader {
 
 void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out) {
   FhirReader r(out.problems, out.skipped);
+
+  // A member name twice in one object of a resource is ambiguous (which "value" counts, which
+  // "code" decides whether it is read at all?): a problem, whatever the resource.
+  for (const auto& res : resources)
+    if (!res.keys_unique) json::duplicate_keys(res.resource, res.location, out.problems);
 
   // Each resource once.
   std::vector<Entry> entries;
@@ -1055,6 +1070,7 @@ std::optional<std::string> fhir_skipped_on_code(simdjson::dom::object resource, 
 std::string fhir_patient_id(std::string_view reference) { return id_from_reference(reference); }
 
 ReadResult read_fhir_bundle(std::string_view bytes) {
+  bytes = json::without_bom(bytes);
   ReadResult out;
   out.format = "FHIR R4 Bundle";
   simdjson::dom::parser parser;
@@ -1069,6 +1085,9 @@ ReadResult read_fhir_bundle(std::string_view bytes) {
     out.problems.push_back({"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});
     return out;
   }
+  // A member name twice in one object is ambiguous (which "value" counts?): refused, named — here
+  // in the Bundle's own members, in each resource by read_fhir_resources.
+  json::duplicate_keys(doc, "", out.problems, "resource");
   json::Walker w(out.problems);
   auto type = w.string(root, "", "resourceType", true);
   if (!type) return out;

@@ -22,6 +22,9 @@ struct FhirResource {
   std::string full_url;  // the Bundle entry's fullUrl; "" for NDJSON
   std::string type;      // resourceType
   simdjson::dom::object resource;  // owned by the caller's parser; alive during the call
+  // True when the caller has already checked that no object of the resource names a member twice
+  // (the NDJSON scan does, for every line); otherwise read_fhir_resources checks.
+  bool keys_unique = false;
 };
 
 // Reads one patient's resources into `out` (problems and skipped counts are appended; the record

@@ -1,11 +1,17 @@
 #include "readers/json_walk.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
 namespace switchpoint::json {
 
 using simdjson::dom::element_type;
+
+std::string_view without_bom(std::string_view bytes) {
+  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  return bytes;
+}
 
 std::string pointer_escape(std::string_view key) {
   std::string out;
@@ -36,8 +42,107 @@ std::string type_name(element_type t) {
 
 std::string render(simdjson::dom::element e) {
   std::string s = simdjson::minify(e);
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  if (s.size() > 60) {
+    // Cut at a character boundary: the message goes into JSON answers and HTML pages, which must
+    // stay valid UTF-8.
+    std::size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
   return s;
+}
+
+namespace {
+
+// The walk of duplicate_keys: the path is kept as segments and spelled out only for a problem.
+struct DuplicateScan {
+  std::vector<Problem>& problems;
+  const std::string& base;
+  struct Segment {
+    std::string_view key;
+    std::size_t index;
+    bool is_key;
+  };
+  std::vector<Segment> path;
+  std::vector<std::string_view> names;  // the member names of the objects being walked, innermost last
+  std::vector<std::string_view> sorted;
+  std::string_view skip;
+  std::size_t found = 0;
+
+  std::string pointer(std::string_view key) const {
+    std::string p = base;
+    for (const auto& s : path) p = s.is_key ? child(p, s.key) : child(p, s.index);
+    return child(p, key);
+  }
+
+  void report(std::string_view key) {
+    ++found;
+    add_problem(problems, pointer(key),
+                fmt::format("'{}' appears more than once in this object; which one is meant cannot be told (each "
+                            "member name once)",
+                            key));
+  }
+
+  void walk(simdjson::dom::element e) {
+    switch (e.type()) {
+      case element_type::ARRAY: {
+        std::size_t i = 0;
+        for (auto v : simdjson::dom::array(e)) {
+          if (v.type() == element_type::ARRAY || v.type() == element_type::OBJECT) {
+            path.push_back({{}, i, false});
+            walk(v);
+            path.pop_back();
+          }
+          ++i;
+        }
+        return;
+      }
+      case element_type::OBJECT: walk_object(simdjson::dom::object(e)); return;
+      default: return;
+    }
+  }
+
+  void walk_object(simdjson::dom::object o) {
+    const std::size_t first = names.size();
+    for (auto [k, v] : o) {
+      names.push_back(k);
+      if ((v.type() == element_type::ARRAY || v.type() == element_type::OBJECT) && (skip.empty() || k != skip)) {
+        path.push_back({k, 0, true});
+        walk(v);
+        path.pop_back();
+      }
+    }
+    if (names.size() - first <= 16) {
+      // Small objects, the usual case: pairwise, no allocation. Each repeated name is reported
+      // once, at its second appearance.
+      for (std::size_t i = first + 1; i < names.size(); ++i) {
+        std::size_t before = 0;
+        for (std::size_t j = first; j < i; ++j) before += names[j] == names[i] ? 1 : 0;
+        if (before == 1) report(names[i]);
+      }
+    } else {
+      sorted.assign(names.begin() + static_cast<std::ptrdiff_t>(first), names.end());
+      std::sort(sorted.begin(), sorted.end());
+      for (std::size_t i = 1; i < sorted.size(); ++i)
+        if (sorted[i] == sorted[i - 1] && (i < 2 || sorted[i - 2] != sorted[i])) report(sorted[i]);
+    }
+    names.resize(first);
+  }
+};
+
+}  // namespace
+
+std::size_t duplicate_keys(simdjson::dom::element root, const std::string& base, std::vector<Problem>& problems,
+                           std::string_view skip_member) {
+  DuplicateScan scan{problems, base, {}, {}, {}, skip_member};
+  scan.walk(root);
+  return scan.found;
+}
+
+std::size_t duplicate_keys(simdjson::dom::object root, const std::string& base, std::vector<Problem>& problems) {
+  DuplicateScan scan{problems, base, {}, {}, {}, {}};
+  scan.walk_object(root);
+  return scan.found;
 }
 
 std::optional<simdjson::dom::element> Walker::field(simdjson::dom::object o, const std::string& ptr,
@@ -121,8 +226,14 @@ std::optional<int> Walker::integer(simdjson::dom::object o, const std::string& p
   if (e->get(out) != simdjson::SUCCESS) {
     // 2.0 is a whole number too (JSON Schema's "integer" and many exporters write it so).
     double d = 0;
+    uint64_t big = 0;
     if (e->get(d) == simdjson::SUCCESS && std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 1e15) {
       out = static_cast<int64_t>(d);
+    } else if (e->get(big) == simdjson::SUCCESS ||
+               (e->get(d) == simdjson::SUCCESS && std::isfinite(d) && d == std::trunc(d))) {
+      // A whole number, but far out of range (2^64 − 1, 1e300): say so, not "not a whole number".
+      problem(child(ptr, key), fmt::format("'{}' is {}; expected a whole number from {} to {}", key, render(*e), min, max));
+      return std::nullopt;
     } else {
       problem(child(ptr, key), fmt::format("'{}' must be a whole number, found {} {}", key, type_name(e->type()),
                                            render(*e)));

@@ -14,17 +14,31 @@
 
 namespace switchpoint::json {
 
+// The bytes without a leading UTF-8 byte order mark. RFC 8259 §8.1 lets a parser ignore one, and
+// Windows editors write one; simdjson would call it "improper structure".
+std::string_view without_bom(std::string_view bytes);
+
 std::string pointer_escape(std::string_view key);
 std::string child(const std::string& ptr, std::string_view key);
 std::string child(const std::string& ptr, std::size_t index);
 std::string type_name(simdjson::dom::element_type t);
 std::string render(simdjson::dom::element e);  // short rendering of a value for messages
 
+// Every member name that appears more than once in one object, anywhere in `root`, as a problem
+// at the repeated member's pointer (`base` + the path): {"value": 1, "value": 2} is ambiguous —
+// parsers disagree on which one counts — so it is refused, never resolved silently. Linear in
+// the size of the document (simdjson bounds its depth). The values of members named
+// `skip_member` are not looked into (a Bundle's entries' resources, which the resource reader
+// checks itself). Returns the number of repeated names found.
+std::size_t duplicate_keys(simdjson::dom::element root, const std::string& base, std::vector<Problem>& problems,
+                           std::string_view skip_member = {});
+std::size_t duplicate_keys(simdjson::dom::object root, const std::string& base, std::vector<Problem>& problems);
+
 class Walker {
  public:
   explicit Walker(std::vector<Problem>& problems) : problems_(problems) {}
 
-  void problem(std::string ptr, std::string message) { problems_.push_back({std::move(ptr), std::move(message)}); }
+  void problem(std::string ptr, std::string message) { add_problem(problems_, std::move(ptr), std::move(message)); }
 
   // Field accessors: `required` missing fields are problems; present fields of the wrong
   // type are always problems.

@@ -32,7 +32,13 @@ struct NativeReader {
   PatientRecord rec;
   // The first lab entry per (test, date), so that a second, different value is refused as the
   // FHIR reader does: one date holds one value, whatever the order of the entries.
-  std::map<std::pair<Quantity, std::int32_t>, std::string> first_lab;
+  // Kept with the index of that entry in its series, so that a repeat is checked in O(log n), not by
+  // scanning the series (a record of many repeated labs would otherwise take quadratic time).
+  struct FirstLab {
+    std::string ptr;
+    std::size_t index;
+  };
+  std::map<std::pair<Quantity, std::int32_t>, FirstLab> first_lab;
 
   template <typename Each>
   void each_object(object root, std::string_view key, Each each) {
@@ -86,19 +92,18 @@ struct NativeReader {
         return;
       }
       const LabValue v{*date, *c.canonical, *value, unit.value_or("")};
-      const auto [first, inserted] = first_lab.try_emplace({*q, date->days()}, ptr);
+      auto& series = rec.labs.of(*q);
+      const auto [first, inserted] = first_lab.try_emplace({*q, date->days()}, FirstLab{ptr, series.size()});
       if (!inserted) {
-        for (const LabValue& other : rec.labs.of(*q)) {
-          if (other.date != v.date) continue;
-          if (!at_least(v.value, other.value) || !at_most(v.value, other.value))
-            w.problem(ptr, fmt::format("{} on {} is given twice with different values ({} {} here, {} {} at {}); "
-                                       "one date holds one value",
-                                       *test, date->iso(), v.entered_value, v.entered_unit, other.entered_value,
-                                       other.entered_unit, first->second));
-          return;  // an equal repeat is merged
-        }
+        const LabValue& other = series[first->second.index];
+        if (!at_least(v.value, other.value) || !at_most(v.value, other.value))
+          w.problem(ptr, fmt::format("{} on {} is given twice with different values ({} {} here, {} {} at {}); "
+                                     "one date holds one value",
+                                     *test, date->iso(), v.entered_value, v.entered_unit, other.entered_value,
+                                     other.entered_unit, first->second.ptr));
+        return;  // an equal repeat is merged
       }
-      rec.labs.of(*q).push_back(v);
+      series.push_back(v);
     });
   }
 
@@ -249,6 +254,7 @@ struct NativeReader {
 }  // namespace
 
 ReadResult read_native_json(std::string_view bytes) {
+  bytes = json::without_bom(bytes);
   ReadResult out;
   out.format = std::string(kNativeSchema);
   simdjson::dom::parser parser;
@@ -263,6 +269,8 @@ ReadResult read_native_json(std::string_view bytes) {
     out.problems.push_back({"", fmt::format("the record must be a JSON object, found {}", json::type_name(doc.type()))});
     return out;
   }
+  // A member name twice in one object is ambiguous (which "value" counts?): refused, named.
+  json::duplicate_keys(doc, "", out.problems);
   NativeReader r{json::Walker(out.problems), {}, {}};
   r.w.only_keys(root, "", {"schema", "patient", "labs", "clinical", "imaging", "tace", "systemic_therapy",
                            "endoscopy", "conditions"});
@@ -276,6 +284,12 @@ ReadResult read_native_json(std::string_view bytes) {
   r.systemic(root);
   r.endoscopy(root);
   r.conditions(root);
+  if (r.rec.tace.size() > kMaxTaceSessions) add_problem(out.problems, "/tace", too_many_tace_sessions(r.rec.tace.size()));
+  if (r.rec.birth_date)
+    if (const auto first = r.rec.earliest_entry_date(); first && *first < *r.rec.birth_date)
+      add_problem(out.problems, "/patient/birth_date",
+                  fmt::format("birth_date {} is after the record's first entry ({}): contradictory dates",
+                              r.rec.birth_date->iso(), first->iso()));
   if (!out.problems.empty()) return out;
   r.rec.sort_timelines();
   out.record = std::move(r.rec);

@@ -1,7 +1,9 @@
 #pragma once
 // What a reader found wrong, where. Readers return every problem, not just the first.
+#include <cstddef>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/record.h"
@@ -12,6 +14,28 @@ struct Problem {
   std::string location;  // JSON pointer ("/labs/3/value"), or file:line for line formats
   std::string message;   // names the field, the value, the unit and what was expected
 };
+
+// A reader lists at most this many problems, then one saying that more were found. Every problem
+// of a real record fits; a hostile one (a few bytes of "{}," per problem, megabytes of them) must
+// not turn into gigabytes of messages in memory, on standard error or in an HTTP answer.
+inline constexpr std::size_t kMaxProblems = 1000;
+inline constexpr const char* kMoreProblems =
+    "more than 1000 problems: the rest are not listed (correct these first, then validate again)";
+
+// At most this many TACE sessions in one patient's record. The most in the DTSDHCC cohort is 17;
+// more than 100 means merged patients or a duplicating export, and the engine's session-by-session
+// judgements grow quadratically with the count (10,000 sessions took 10 s): every reader refuses it.
+inline constexpr std::size_t kMaxTaceSessions = 100;
+inline std::string too_many_tace_sessions(std::size_t n) {
+  return "the record has " + std::to_string(n) + " TACE sessions; more than " + std::to_string(kMaxTaceSessions) +
+         " is not plausible for one patient (are several patients or duplicated sessions merged?)";
+}
+
+// Appends a problem within the limit above.
+inline void add_problem(std::vector<Problem>& problems, std::string location, std::string message) {
+  if (problems.size() < kMaxProblems) problems.push_back({std::move(location), std::move(message)});
+  else if (problems.size() == kMaxProblems) problems.push_back({"", kMoreProblems});
+}
 
 struct ReadResult {
   std::optional<PatientRecord> record;  // present only when there are no problems

@@ -46,7 +46,7 @@ ApiResponse api_evaluate(std::string_view body, std::string_view as_of_text, std
     if (!as_of) return api_error(400, "the record has no dated entry, so there is no as-of date; give as_of");
   }
   const Decision d = evaluate(*rr.record, *as_of);
-  const InputSummary input{rr.format, rr.skipped};
+  const InputSummary input = input_summary(rr, *as_of);
   if (format == "html") return {200, "text/html; charset=utf-8", decision_to_html(d, rr.record->as_of(*as_of), input)};
   if (format == "text") return {200, "text/plain; charset=utf-8", decision_to_text(d)};
   return {200, "application/json", decision_to_json(d, input)};

@@ -12,6 +12,7 @@
 #include "presenters/html_report.h"
 #include "presenters/json_writer.h"
 #include "readers/fhir_r4.h"
+#include "readers/json_walk.h"
 #include "server/cds_cards.h"
 #include "server/crypto.h"
 
@@ -44,6 +45,15 @@ const ServiceInfo* find_service(std::string_view id) {
   for (const auto& s : kServices)
     if (id == s.id) return &s;
   return nullptr;
+}
+
+// A member name twice in one object makes the request ambiguous (parsers disagree on which one
+// counts; the prefetch would be read one way and checked another): refused with 400, naming it.
+std::optional<std::string> duplicate_member(element root) {
+  std::vector<Problem> twice;
+  if (json::duplicate_keys(root, "", twice) == 0) return std::nullopt;
+  return fmt::format("the request body names a member more than once, at {}; which one is meant cannot be told",
+                     twice.front().location);
 }
 
 CdsResult fail(int status, std::string_view message, std::string kind) { return {api_error(status, message), std::move(kind)}; }
@@ -377,6 +387,8 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   element root;
   if (parser.parse(padded).get(root) != simdjson::SUCCESS || !root.is_object())
     return answer(fail(400, "the request body is not a JSON object", "malformed_json"), "bad-request");
+  if (const auto twice = duplicate_member(root))
+    return answer(fail(400, *twice, "malformed_json"), "bad-request");
   const auto hook = str(root, "hook");
   const auto hook_instance = str(root, "hookInstance");
   if (hook_instance && crypto::is_uuid(*hook_instance)) audit.hook_instance = std::string(*hook_instance);
@@ -415,6 +427,13 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     }
     if (v.is_null()) continue;
     if (!v.is_object()) return answer(fail(400, fmt::format("prefetch {} must be a FHIR resource or null", t.key), "bad_request"), "bad-request");
+    // An OperationOutcome in place of the data: the EHR could not prefetch it (CDS Hooks 2.0,
+    // "Prefetch"). Fetched like a missing key — never read as "no data", which would be a
+    // confident answer on missing inputs.
+    if (str(v, "resourceType") == std::optional<std::string_view>("OperationOutcome")) {
+      missing.push_back(&t);
+      continue;
+    }
     sources.push_back({t.key, v, {}, padded.data() + padded.size()});
   }
   // The exact text of each prefetch value, for the merge.
@@ -519,6 +538,7 @@ CdsResult CdsService::feedback(std::string_view service_id, std::string_view bod
   element root;
   if (parser.parse(body.data(), body.size(), true).get(root) != simdjson::SUCCESS || !root.is_object())
     return fail(400, "the request body is not a JSON object", "malformed_json");
+  if (const auto twice = duplicate_member(root)) return fail(400, *twice, "malformed_json");
   array list;
   if (root.at_key("feedback").get_array().get(list) != simdjson::SUCCESS || list.size() == 0 || list.size() > 1000)
     return fail(400, "feedback must be a non-empty array", "bad_request");

@@ -45,12 +45,19 @@ std::optional<std::string> string_member(object o, std::string_view key, bool& b
   return std::string(s);
 }
 
-// NumericDate (RFC 7519 §2): a JSON number of seconds; fractions are cut.
+// NumericDate (RFC 7519 §2): a JSON number of seconds; fractions are cut. Within ±10^15 s (some
+// 30 million years), whether written as an integer or not: the checks add the clock skew and
+// subtract iat from exp, which must not overflow (exp = 2^63 − 1 did, found by fuzz/jwt_fuzz).
 std::optional<std::int64_t> time_member(object o, std::string_view key, bool& bad) {
   element e;
   if (o.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
+  constexpr std::int64_t kLimit = 1'000'000'000'000'000;
   std::int64_t i = 0;
-  if (e.get_int64().get(i) == simdjson::SUCCESS) return i;
+  if (e.get_int64().get(i) == simdjson::SUCCESS) {
+    if (i > -kLimit && i < kLimit) return i;
+    bad = true;
+    return std::nullopt;
+  }
   double d = 0;
   if (e.get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d > -1e15 && d < 1e15)
     return static_cast<std::int64_t>(std::floor(d));

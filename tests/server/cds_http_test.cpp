@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -59,6 +60,31 @@ class Running {
   std::thread thread;
 };
 
+// The access log, read by the test while the server's threads write it: std::ostringstream::str()
+// raced with the logger's writes (ThreadSanitizer, build-tsan). The service writes under its own
+// mutex; this buffer takes one more, which str() takes too.
+class SharedLog : public std::ostream {
+ public:
+  SharedLog() : std::ostream(&buf_) {}
+  std::string str() {
+    std::lock_guard lock(buf_.mu);
+    return buf_.str();
+  }
+
+ private:
+  struct Buf : std::stringbuf {
+    std::recursive_mutex mu;  // stringbuf::xsputn calls overflow
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+      std::lock_guard lock(mu);
+      return std::stringbuf::xsputn(s, n);
+    }
+    int_type overflow(int_type c) override {
+      std::lock_guard lock(mu);
+      return std::stringbuf::overflow(c);
+    }
+  } buf_;
+};
+
 class CdsHttpTest : public ::testing::Test {
  protected:
   TempDir dir;
@@ -66,7 +92,7 @@ class CdsHttpTest : public ::testing::Test {
   SigningKey rsa = SigningKey::rsa("ehr-rs384");
   CdsConfig config;
   ServerOptions options;
-  std::ostringstream log;
+  SharedLog log;
 
   void SetUp() override {
     write_file(dir.file("jwks.json"), jwks({&key, &rsa}));
