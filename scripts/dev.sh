@@ -2,12 +2,13 @@
 # switchpoint developer entry point. On a fresh Debian 12 machine:
 #   bash scripts/dev.sh demo   installs what is missing, builds, runs `switchpoint demo`
 #   bash scripts/dev.sh test   installs what is missing, builds, runs every test
-#                              (unit + golden + CLI tests, then the unit tests again under
-#                              AddressSanitizer + UndefinedBehaviorSanitizer, the fuzz targets
-#                              briefly, the cohort and server tests under ThreadSanitizer)
+#                              (build/: every test; build-asan/: every test again under
+#                              AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzz targets
+#                              briefly; build-tsan/: the cohort, server and hostile tests under
+#                              ThreadSanitizer)
 #   bash scripts/dev.sh build  installs what is missing and builds build/switchpoint
 #   bash scripts/dev.sh fuzz [SECONDS]
-#                              builds the libFuzzer targets of fuzz/ with clang-14 (build-fuzz) and
+#                              builds the libFuzzer targets of fuzz/ with clang-14 (build-asan) and
 #                              runs each for SECONDS (default 600), two at a time, over a writable
 #                              copy of its seed corpus; prints the execs of each (docs/hardening.md)
 #   bash scripts/dev.sh tsan   the cohort and server tests under ThreadSanitizer (build-tsan)
@@ -60,12 +61,23 @@ configure_and_build() {  # $1 build dir, rest: extra cmake args
 fuzz_targets=(native_json_fuzz fhir_bundle_fuzz evaluate_fuzz ndjson_line_fuzz csv_dtsdhcc_fuzz cds_request_fuzz jwt_fuzz)
 fuzz_flags=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
 
-build_fuzz() {
-  if [ ! -f build-fuzz/build.ninja ]; then
-    CXX=clang++-14 cmake -S "$root" -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_FUZZ=ON \
-      -DSWITCHPOINT_TESTS=OFF >/dev/null
+# build-asan: one clang-14 build for the sanitizer pass and the fuzz targets. Everything is compiled
+# with AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer's coverage instrumentation
+# (SWITCHPOINT_FUZZ; the tests link without libFuzzer's main, its hooks are no-ops there), -O1 and
+# line tables only: one library compile instead of two, and fast enough to fuzz with.
+sanitized_configure() {
+  # A build-asan configured by an older dev.sh with g++ is replaced.
+  if [ -f build-asan/CMakeCache.txt ] && ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang' build-asan/CMakeCache.txt; then
+    rm -rf build-asan
   fi
-  cmake --build build-fuzz --target fuzz_targets
+  if [ ! -f build-asan/build.ninja ]; then
+    CXX=clang++-14 cmake -S "$root" -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+      "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DSWITCHPOINT_FUZZ=ON >/dev/null
+  fi
+}
+build_fuzz() {
+  sanitized_configure
+  cmake --build build-asan --target fuzz_targets
 }
 
 # fuzz_run TARGET WORKDIR ARGS...: runs TARGET over a fresh writable copy of its seeds (WORKDIR/corpus;
@@ -74,7 +86,7 @@ fuzz_run() {
   local t=$1 dir=$2; shift 2
   rm -rf "$dir" && mkdir -p "$dir/corpus" "$dir/artifacts"
   cp fuzz/corpus/"$t"/* "$dir/corpus/"
-  "build-fuzz/fuzz/$t" "${fuzz_flags[@]}" -artifact_prefix="$dir/artifacts/" "$@" "$dir/corpus" >"$dir/log" 2>&1
+  "build-asan/fuzz/$t" "${fuzz_flags[@]}" -artifact_prefix="$dir/artifacts/" "$@" "$dir/corpus" >"$dir/log" 2>&1
 }
 
 # The outcome of a run of fuzz_run: execs, execs/s, corpus size, crashes.
@@ -86,24 +98,24 @@ fuzz_report() {
     "$(find "$dir/corpus" -type f | wc -l)" "$([ "$status" -eq 0 ] && echo ok || echo "FAILED (exit $status): $dir/log")"
 }
 
-# Runs "fuzz_run TARGET build-fuzz/run/TARGET ARGS..." for every target, two at a time (2 cores).
+# Runs "fuzz_run TARGET build-asan/run/TARGET ARGS..." for every target, two at a time (2 cores).
 # Returns non-zero when a target found a crash, a leak, a timeout or a broken invariant.
 fuzz_all() {
   local failed=0 pids=() names=() i
   for t in "${fuzz_targets[@]}"; do
-    fuzz_run "$t" "build-fuzz/run/$t" "$@" &
+    fuzz_run "$t" "build-asan/run/$t" "$@" &
     pids+=($!) names+=("$t")
     if [ ${#pids[@]} -eq 2 ]; then
       for i in 0 1; do
         local st=0; wait "${pids[$i]}" || st=$?
-        fuzz_report "${names[$i]}" "build-fuzz/run/${names[$i]}" $st; [ $st -eq 0 ] || failed=1
+        fuzz_report "${names[$i]}" "build-asan/run/${names[$i]}" $st; [ $st -eq 0 ] || failed=1
       done
       pids=() names=()
     fi
   done
   for i in "${!pids[@]}"; do
     local st=0; wait "${pids[$i]}" || st=$?
-    fuzz_report "${names[$i]}" "build-fuzz/run/${names[$i]}" $st; [ $st -eq 0 ] || failed=1
+    fuzz_report "${names[$i]}" "build-asan/run/${names[$i]}" $st; [ $st -eq 0 ] || failed=1
   done
   return $failed
 }
@@ -115,10 +127,10 @@ fuzz_regressions() {
     [ -d fuzz/regressions/"$t" ] || continue
     n=$(find fuzz/regressions/"$t" -type f | wc -l)
     [ "$n" -gt 0 ] || continue
-    if "build-fuzz/fuzz/$t" "${fuzz_flags[@]}" fuzz/regressions/"$t"/* >"build-fuzz/regressions-$t.log" 2>&1; then
+    if "build-asan/fuzz/$t" "${fuzz_flags[@]}" fuzz/regressions/"$t"/* >"build-asan/regressions-$t.log" 2>&1; then
       printf '  %-18s %3d regression inputs ok\n' "$t" "$n"
     else
-      printf '  %-18s FAILED: build-fuzz/regressions-%s.log\n' "$t" "$t"; failed=1
+      printf '  %-18s FAILED: build-asan/regressions-%s.log\n' "$t" "$t"; failed=1
     fi
   done
   return $failed
@@ -132,7 +144,7 @@ fuzz_regressions() {
 # fixed (docs/hardening.md).
 run_tsan() {
   configure_and_build_targets build-tsan "cohort_tests server_tests hostile_tests switchpoint" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_TSAN=ON
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" -DSWITCHPOINT_TSAN=ON
   (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" GTEST_FILTER='-CdsAuditKill.*' \
      ctest --output-on-failure -R '^(cohort|server|hostile)$')
 }
@@ -161,14 +173,14 @@ case "$cmd" in
     install_missing
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd build && ctest --output-on-failure)
-    echo "switchpoint: the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
-    configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSWITCHPOINT_SANITIZE=ON
+    echo "switchpoint: every test again under AddressSanitizer + UndefinedBehaviorSanitizer (clang-14, build-asan)"
+    sanitized_configure
+    cmake --build build-asan
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
        ctest --output-on-failure)
-    echo "switchpoint: the fuzz targets briefly (every regression input, then 20000 runs over the seeds)"
-    build_fuzz
+    echo "switchpoint: the fuzz targets briefly (every regression input, then 20000 runs or 20 s each over the seeds)"
     fuzz_regressions
-    fuzz_all -runs=20000
+    fuzz_all -runs=20000 -max_total_time=20
     echo "switchpoint: the cohort, server and hostile tests under ThreadSanitizer"
     run_tsan
     ;;
@@ -176,7 +188,7 @@ case "$cmd" in
     seconds=${2:-600}
     install_missing
     build_fuzz
-    echo "switchpoint: every fuzz target for ${seconds} s, two at a time (corpora and crashes under build-fuzz/run/)"
+    echo "switchpoint: every fuzz target for ${seconds} s, two at a time (corpora and crashes under build-asan/run/)"
     fuzz_regressions
     fuzz_all -max_total_time="$seconds"
     ;;

@@ -130,6 +130,13 @@ constexpr Quantity kLabQuantities[] = {Quantity::Bilirubin, Quantity::Albumin, Q
                                        Quantity::Dcp};
 }
 
+std::optional<Date> PatientRecord::entry_beyond_plausible_age() const {
+  if (!birth_date) return std::nullopt;
+  const auto latest = latest_entry_date();
+  if (latest && *latest > birth_date->plus_months(12 * kMaxPlausibleAgeYears)) return latest;
+  return std::nullopt;
+}
+
 std::optional<Date> PatientRecord::latest_entry_date() const {
   std::optional<Date> latest;
   auto see = [&](Date d) {

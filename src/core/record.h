@@ -151,6 +151,11 @@ struct PatientRecord {
   std::optional<Date> latest_entry_date() const;
   // The date of the earliest dated entry (a reader checks that the patient was born by then).
   std::optional<Date> earliest_entry_date() const;
+  // P-age-plausible: the latest entry when the patient would be older than kMaxPlausibleAgeYears
+  // on it (a year typed wrong: 2150 for 2015, or a birth year a century off); nullopt otherwise or
+  // without a birth date. A reader refuses such a record: the default as-of date is the latest
+  // entry, so one mistyped year would silently age every other value out of date.
+  std::optional<Date> entry_beyond_plausible_age() const;
   // The record as it stood on `as_of`: everything dated after it removed.
   PatientRecord as_of(Date as_of) const;
   // How many entries are dated after `cut`: what as_of(cut) removes (a therapy that started
@@ -159,6 +164,8 @@ struct PatientRecord {
   // Restores the invariants (sorted timelines) after a reader filled the record.
   void sort_timelines();
 };
+
+inline constexpr int kMaxPlausibleAgeYears = 120;
 
 std::string_view to_string(Ascites);
 std::string_view to_string(Encephalopathy);

@@ -1005,6 +1005,11 @@ struct FhirReader {
         w.problem(child(patient_ptr, "birthDate"),
                   fmt::format("birthDate {} is after the record's first entry ({}): contradictory dates",
                               rec.birth_date->iso(), first->iso()));
+    if (const auto late = rec.entry_beyond_plausible_age())
+      w.problem(child(patient_ptr, "birthDate"),
+                fmt::format("the latest entry ({}) is more than {} years after birthDate {}: not plausible for a living "
+                            "patient; check the year of that entry or of the birth date",
+                            late->iso(), kMaxPlausibleAgeYears, rec.birth_date->iso()));
   }
 };
 

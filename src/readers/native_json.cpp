@@ -290,6 +290,11 @@ ReadResult read_native_json(std::string_view bytes) {
       add_problem(out.problems, "/patient/birth_date",
                   fmt::format("birth_date {} is after the record's first entry ({}): contradictory dates",
                               r.rec.birth_date->iso(), first->iso()));
+  if (const auto late = r.rec.entry_beyond_plausible_age())
+    add_problem(out.problems, "/patient/birth_date",
+                fmt::format("the latest entry ({}) is more than {} years after birth_date {}: not plausible for a living "
+                            "patient; check the year of that entry or of the birth date",
+                            late->iso(), kMaxPlausibleAgeYears, r.rec.birth_date->iso()));
   if (!out.problems.empty()) return out;
   r.rec.sort_timelines();
   out.record = std::move(r.rec);

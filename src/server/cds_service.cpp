@@ -477,8 +477,13 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     fetcher.emplace(Fetcher{http_get_, base, "Bearer " + std::string(*token),
                             std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.fhir_timeout_ms), {}, {}, {}});
     for (const auto* t : missing)
-      if (!fetcher->run(*t, *patient_id, sources))
-        return answer(fail(412, "the FHIR data could not be obtained from fhirServer", "fhir_fetch_failed"), "precondition-failed");
+      if (!fetcher->run(*t, *patient_id, sources)) {
+        // The reason (never patient data: a status, a limit, a transport error) helps the EHR's team.
+        std::string_view why = fetcher->error;
+        if (why.rfind("FHIR server: ", 0) == 0) why.remove_prefix(13);
+        return answer(fail(412, fmt::format("the FHIR data could not be obtained from fhirServer ({})", why), "fhir_fetch_failed"),
+                      "precondition-failed");
+      }
   }
 
   const Merged merged = merge(sources, *patient_id);

@@ -200,6 +200,35 @@ const std::map<std::string, Generator>& generators() {
          for (std::size_t i = 0; i < n; ++i) t += fmt::format(R"({}{{"date":"{}"}})", i ? "," : "", date_plus(static_cast<int>(i % 80000)));
          return std::string(kRecordHead) + R"("tace":[)" + t + "]}";
        }},
+      // Work per byte, the JSON cousin of a "billion laughs": a valid record as large as the
+      // limits allow it to be clinically (n TACE sessions a month apart, each with a full set of
+      // labs and bedside grades two days before and a CT of 30 tumours, 5 measured, 25 days after).
+      {"record_amplified",
+       [](std::size_t n) {
+         std::string labs, clinical, imaging, tace;
+         for (std::size_t i = 0; i < n; ++i) {
+           const int day = 18262 + 30 * static_cast<int>(i);  // 2000-01-01 onwards
+           const std::string pre = date_plus(day - 2), on = date_plus(day), post = date_plus(day + 25);
+           const char* sep = i ? "," : "";
+           labs += fmt::format(R"({}{{"date":"{}","test":"bilirubin","value":1.1,"unit":"mg/dL"}},)"
+                               R"({{"date":"{}","test":"albumin","value":3.6,"unit":"g/dL"}},)"
+                               R"({{"date":"{}","test":"inr","value":1.1,"unit":"INR"}},)"
+                               R"({{"date":"{}","test":"afp","value":{},"unit":"ng/mL"}})",
+                               sep, pre, pre, pre, pre, 20 + i);
+           clinical += fmt::format(R"({}{{"date":"{}","ascites":"none","encephalopathy":"none","ecog":0}})", sep, pre);
+           std::string lesions;
+           for (int l = 0; l < 5; ++l)  // mRECIST's most target lesions; 30 tumours in all
+             lesions += fmt::format(R"({}{{"id":"L{}","viable_diameter":{{"value":{},"unit":"mm"}}}})", l ? "," : "", l,
+                                    10 + (l + static_cast<int>(i)) % 7);
+           imaging += fmt::format(R"({}{{"date":"{}","modality":"CT","tumor_count":30,"largest_diameter":{{"value":16,)"
+                                  R"("unit":"mm"}},"target_lesions":[{}],"nontarget":"absent","new_lesions":0,)"
+                                  R"("vascular_invasion":"absent","extrahepatic_spread":false,"bilobar":true}})",
+                                  sep, post, lesions);
+           tace += fmt::format(R"({}{{"date":"{}"}})", sep, on);
+         }
+         return std::string(kRecordHead) + R"("labs":[)" + labs + R"(],"clinical":[)" + clinical + R"(],"imaging":[)" +
+                imaging + R"(],"tace":[)" + tace + "]}";
+       }},
       {"record_unknown_keys",
        [](std::size_t n) {
          std::string k;
@@ -446,16 +475,28 @@ Outcome http_post(const std::string& target, const std::string& body) {
   return o;
 }
 
-Outcome run_cds(std::string_view service, const std::string& body) {
-  HttpGet no_network = [](const std::string&, const std::vector<std::string>&, const FetchLimits&) {
+// The cds channel's FHIR server (the case's "fhir_server"): "none", no network (every fetch fails);
+// "next-loop", every search answers a page whose next link is the page itself; "endless", every
+// page links to a new next page. `fetches` counts the requests the service made.
+Outcome run_cds(std::string_view service, const std::string& body, std::string_view fhir_server, int& fetches) {
+  HttpGet stub = [fhir_server, &fetches](const std::string& url, const std::vector<std::string>&, const FetchLimits&) {
+    ++fetches;
     FetchResult r;
-    r.error = "hostile test: no network";
+    if (fhir_server == "none") {
+      r.error = "hostile test: no network";
+      return r;
+    }
+    const std::string next = fhir_server == "next-loop" ? url : fmt::format("{}&page={}", url, fetches);
+    r.ok = true;
+    r.status = 200;
+    r.body = fmt::format(R"({{"resourceType":"Bundle","type":"searchset","link":[{{"relation":"next","url":"{}"}}],"entry":[]}})",
+                         next);
     return r;
   };
   CdsServiceOptions options;
   options.public_base_url = "https://cds.example.org";
   options.report_secret = "hostile";
-  CdsService svc(options, nullptr, no_network);
+  CdsService svc(options, nullptr, stub);
   const CdsResult r = service == "feedback" ? svc.feedback(kPatientViewService, body, "hostile")
                                             : svc.call(service == "tace-order" ? kTaceOrderService : kPatientViewService,
                                                        body, "hostile");
@@ -554,6 +595,7 @@ TEST_P(Hostile, Case) {
   const std::string ctx = name + " (" + channel + ")";
   Watchdog watchdog(name, seconds * kSlowdown);
   const auto start = std::chrono::steady_clock::now();
+  int fetches = 0;  // requests to the cds channel's FHIR server
 
   Outcome o;
   TempDir dir;
@@ -569,7 +611,7 @@ TEST_P(Hostile, Case) {
     spit(in, bytes);
     std::vector<std::string> argv = {command, in};
     if (command == "evaluate") {
-      argv.insert(argv.end(), {"--format", "json"});
+      if (std::find(args.begin(), args.end(), "--format") == args.end()) argv.insert(argv.end(), {"--format", "json"});
       if (std::find(args.begin(), args.end(), "-o") == args.end()) argv.insert(argv.end(), {"-o", out});
     }
     argv.insert(argv.end(), args.begin(), args.end());
@@ -585,7 +627,7 @@ TEST_P(Hostile, Case) {
     o = http_post("/api/evaluate" + str(c, "query"), bytes);
     if (o.code == 400) expect_problems(api_problems(o.out), expect, ctx);
   } else if (channel == "cds") {
-    o = run_cds(str(c, "service", "patient-view"), bytes);
+    o = run_cds(str(c, "service", "patient-view"), bytes, str(c, "fhir_server", "none"), fetches);
   } else if (channel == "cohort") {
     const std::string in = (dir.path / str(c, "as", "input.ndjson")).string();
     const std::string out = (dir.path / "rows.csv").string();
@@ -624,6 +666,9 @@ TEST_P(Hostile, Case) {
     if (o.code != 200 || channel == "cds") {
       EXPECT_EQ(p.parse(o.out).get(doc), simdjson::SUCCESS) << ctx << ": body " << o.out.substr(0, 300);
     }
+  }
+  if (std::int64_t want_fetches = num(expect, "fetches", -1); want_fetches >= 0) {
+    EXPECT_EQ(fetches, want_fetches) << ctx << ": requests to the FHIR server";
   }
   if (std::int64_t rows = num(expect, "rows", -1); rows >= 0) {
     EXPECT_EQ(static_cast<std::int64_t>(std::count(o.output.begin(), o.output.end(), '\n')) - 1, rows) << ctx << ": rows";

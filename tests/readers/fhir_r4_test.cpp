@@ -817,5 +817,27 @@ TEST(FhirR4, ContradictoryAndTooManyTargets) {
   EXPECT_NE(problems_of(rr).find("contradictory"), std::string::npos);
 }
 
+// P-age-plausible (kPatient is born 1950-02-03): an Observation exactly 120 years later is read,
+// one a day later is refused at the Patient's birthDate.
+TEST(FhirR4, ObservationExactly120YearsAfterBirthIsReadADayLaterIsRefused) {
+  read_ok(bundle({loinc("1751-7", qty(35, "g/L"), "2070-02-03")}));
+  const ReadResult rr = read_fhir_bundle(bundle({loinc("1751-7", qty(35, "g/L"), "2070-02-04")}));
+  ASSERT_EQ(rr.problems.size(), 1u) << problems_of(rr);
+  EXPECT_EQ(rr.problems[0].location, "/entry/0/resource/birthDate");
+  EXPECT_NE(rr.problems[0].message.find("the latest entry (2070-02-04) is more than 120 years after birthDate 1950-02-03"),
+            std::string::npos)
+      << rr.problems[0].message;
+}
+
+// FHIR XML (or any input starting with '<') is refused before parsing: nothing is expanded.
+TEST(FhirR4, XmlIsRefusedByReadRecordWithoutParsing) {
+  const ReadResult rr = read_record("\xEF\xBB\xBF\n  <Bundle xmlns=\"http://hl7.org/fhir\"/>");
+  ASSERT_EQ(rr.problems.size(), 1u);
+  EXPECT_EQ(rr.problems[0].location, "");
+  EXPECT_NE(rr.problems[0].message.find("looks like XML"), std::string::npos) << rr.problems[0].message;
+  for (const auto& p : read_record("  {\"resourceType\": \"Bundle\"}").problems)  // JSON goes to the readers
+    EXPECT_EQ(p.message.find("XML"), std::string::npos) << p.message;
+}
+
 }  // namespace
 }  // namespace switchpoint

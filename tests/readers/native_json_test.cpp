@@ -49,5 +49,33 @@ TEST(NativeJson, ReportsEveryProblemNotOnlyTheFirst) {
   EXPECT_NE(rr.problems[2].message.find("unit is missing"), std::string::npos) << rr.problems[2].message;
 }
 
+// P-age-plausible: the latest entry may fall exactly 120 years after the birth date, not a day later
+// (a mistyped year would otherwise become the default as-of date and age every value out of date).
+std::string record_born_with_lab(const std::string& birth, const std::string& lab_date) {
+  return R"({"schema":"switchpoint.record/1","patient":{"id":"x","birth_date":")" + birth + R"("},
+    "labs":[{"date":"2024-01-01","test":"albumin","value":40,"unit":"g/L"},
+            {"date":")" + lab_date + R"(","test":"albumin","value":41,"unit":"g/L"}]})";
+}
+
+TEST(NativeJson, LatestEntryExactly120YearsAfterBirthIsAccepted) {
+  const auto rr = read_native_json(record_born_with_lab("1930-03-01", "2050-03-01"));
+  EXPECT_TRUE(rr.ok()) << (rr.problems.empty() ? "" : rr.problems[0].message);
+}
+
+TEST(NativeJson, LatestEntryADayMoreThan120YearsAfterBirthIsRefused) {
+  const auto rr = read_native_json(record_born_with_lab("1930-03-01", "2050-03-02"));
+  ASSERT_EQ(rr.problems.size(), 1u);
+  EXPECT_EQ(rr.problems[0].location, "/patient/birth_date");
+  EXPECT_EQ(rr.problems[0].message,
+            "the latest entry (2050-03-02) is more than 120 years after birth_date 1930-03-01: not plausible for a living "
+            "patient; check the year of that entry or of the birth date");
+}
+
+TEST(NativeJson, BirthOnTheTwentyNinthOfFebruaryReaches120OnTheLastDayOfFebruary) {
+  // 1932-02-29 + 120 years = 2052-02-29 (a leap year); 2052-03-01 is beyond.
+  EXPECT_TRUE(read_native_json(record_born_with_lab("1932-02-29", "2052-02-29")).ok());
+  EXPECT_FALSE(read_native_json(record_born_with_lab("1932-02-29", "2052-03-01")).ok());
+}
+
 }  // namespace
 }  // namespace switchpoint

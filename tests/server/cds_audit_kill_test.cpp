@@ -56,7 +56,8 @@ std::pair<pid_t, int> spawn_server(const std::string& audit_db, const std::strin
 TEST(CdsAuditKill, EveryAcknowledgedRequestSurvivesSigkill) {
   TempDir dir;
   const std::string db = dir.file("audit.sqlite");
-  const auto [pid, port] = spawn_server(db, dir.file("serve.log"));
+  const auto [pid, server_port] = spawn_server(db, dir.file("serve.log"));
+  const int port = server_port;  // a copy: clang 14 cannot capture a structured binding in a lambda
   ASSERT_GT(pid, 0) << "could not start " << SWITCHPOINT_BINARY;
 
   const std::string bundle = fixture("jsh-1a-met.bundle.json");

@@ -20,6 +20,11 @@ constexpr std::array kScoreRules{
              "switchpoint project choice (CLINICAL_RULES.md §1 trap example)",
              "Total bilirubin below 3 µmol/L is refused as a probable unit error (2.6 written "
              "for mg/dL) instead of the 1 µmol/L floor of the rules table."},
+    RuleInfo{"P-age-plausible", K::ProjectChoice, "No entry when the patient would be older than 120", G::P, "",
+             "switchpoint project choice (hostile input, docs/hardening.md)",
+             "A record whose latest entry falls more than 120 years after the birth date is refused: a "
+             "year typed wrong (2150 for 2015) would otherwise become the default as-of date and age "
+             "every other value out of date without a word."},
     RuleInfo{"P-tumor-burden-study", K::ProjectChoice, "Tumour count and largest diameter from one study", G::P,
              "", "switchpoint project choice",
              "Up-to-seven, six-and-twelve, the tumour burden score, HAP, mHAP-II and BCLC read the tumour "
