@@ -1,6 +1,7 @@
 // Property tests on generated records (own generator on GoogleTest, fixed seeds, so failures
 // reproduce): monotonicity of the scores, stability of refractoriness under added progression,
 // unit invariance, and replay.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -28,18 +29,24 @@ struct Rng {
 
 LabValue lab(Date d, double v, const char* unit = "") { return LabValue{d, v, v, unit}; }
 
-PatientRecord generate(Rng& g) {
+// `sparse`: each laboratory value, bedside assessment, recorded mRECIST category and viable
+// percentage is left out with some probability, so that "insufficient data" is common.
+PatientRecord generate(Rng& g, bool sparse = false) {
+  auto keep = [&](double p_missing) { return !sparse || !g.chance(p_missing); };
   PatientRecord r;
   r.patient_id = "gen";
   r.curative_treatment_unsuitable = true;
   Date d = *Date::parse("2023-01-02");
   auto labs_at = [&](Date at) {
-    r.labs.bilirubin_umol_per_l.push_back(lab(at, g.uniform(5, 80)));
-    r.labs.albumin_g_per_l.push_back(lab(at, g.uniform(22, 48)));
-    r.labs.inr.push_back(lab(at, g.uniform(0.9, 2.6)));
-    r.labs.ast_u_per_l.push_back(lab(at, g.uniform(15, 200)));
-    r.labs.afp_ng_per_ml.push_back(lab(at, g.uniform(2, 2000)));
-    r.labs.dcp_mau_per_ml.push_back(lab(at, g.uniform(10, 3000)));
+    const double bili = g.uniform(5, 80), alb = g.uniform(22, 48), inr = g.uniform(0.9, 2.6), ast = g.uniform(15, 200),
+                 afp = g.uniform(2, 2000), dcp = g.uniform(10, 3000);
+    if (keep(0.2)) r.labs.bilirubin_umol_per_l.push_back(lab(at, bili));
+    if (keep(0.2)) r.labs.albumin_g_per_l.push_back(lab(at, alb));
+    if (keep(0.2)) r.labs.inr.push_back(lab(at, inr));
+    if (keep(0.2)) r.labs.ast_u_per_l.push_back(lab(at, ast));
+    if (keep(0.3)) r.labs.afp_ng_per_ml.push_back(lab(at, afp));
+    if (keep(0.3)) r.labs.dcp_mau_per_ml.push_back(lab(at, dcp));
+    if (!keep(0.2)) return;
     ClinicalAssessment c;
     c.date = at;
     c.ascites = g.chance(0.8) ? Ascites::None : (g.chance(0.5) ? Ascites::Slight : Ascites::ModerateSevere);
@@ -52,9 +59,11 @@ PatientRecord generate(Rng& g) {
     s.date = at;
     s.intrahepatic_tumor_count = g.integer(1, 6);
     s.largest_diameter_cm = g.uniform(1, 9);
-    if (!baseline) s.mrecist_recorded = static_cast<MrecistCategory>(g.integer(0, 3));
+    const auto category = static_cast<MrecistCategory>(g.integer(0, 3));
+    const double viable = g.uniform(0, 100);
+    if (!baseline && keep(0.3)) s.mrecist_recorded = category;
     s.new_lesions = 0;
-    s.viable_tumor_percent = g.uniform(0, 100);
+    if (keep(0.3)) s.viable_tumor_percent = viable;
     s.vascular_invasion = baseline || g.chance(0.85) ? VascularInvasion::Absent : VascularInvasion::Branch;
     s.extrahepatic_spread = !baseline && g.chance(0.1);
     s.morphology = g.chance(0.8) ? Morphology::SimpleNodular : Morphology::ConfluentMultinodular;
@@ -79,6 +88,16 @@ PatientRecord generate(Rng& g) {
 
 constexpr int kCases = 300;
 
+std::string describe(const DefinitionResult& d) {
+  std::string out;
+  for (const auto& c : d.criteria) {
+    out += "\n  " + c.id + " state " + std::to_string(static_cast<int>(c.state));
+    for (const auto& e : c.evidence) out += "\n     e: " + e;
+    for (const auto& m : c.missing) out += "\n     m: " + m;
+  }
+  return out;
+}
+
 TEST(Properties, WorseLabsNeverImproveChildPughOrAlbi) {
   Rng g{1};
   for (int i = 0; i < 2000; ++i) {
@@ -94,6 +113,7 @@ TEST(Properties, WorseLabsNeverImproveChildPughOrAlbi) {
 
 TEST(Properties, AddedProgressionNeverUndoesRefractoriness) {
   Rng g{2};
+  int refractory_before = 0;
   for (int i = 0; i < kCases; ++i) {
     PatientRecord r = generate(g);
     const Date at = *r.latest_entry_date();
@@ -108,17 +128,21 @@ TEST(Properties, AddedProgressionNeverUndoesRefractoriness) {
     const Decision after = evaluate(r, at);
     for (std::size_t k = 0; k < before.refractoriness.size(); ++k) {
       if (before.refractoriness[k].status == RefractorinessStatus::Refractory) {
+        ++refractory_before;
         EXPECT_EQ(after.refractoriness[k].status, RefractorinessStatus::Refractory)
             << before.refractoriness[k].id << " case " << i;
       }
     }
   }
+  // Not vacuous: the generator gives refractory judgements for the property to hold over.
+  EXPECT_GE(refractory_before, kCases / 4);
 }
 
 TEST(Properties, RemovingInputsNeverCreatesConfidence) {
   Rng g{3};
+  int insufficient = 0;
   for (int i = 0; i < kCases; ++i) {
-    PatientRecord r = generate(g);
+    PatientRecord r = generate(g, /*sparse=*/true);
     const Date at = *r.latest_entry_date();
     const Decision full = evaluate(r, at);
     // Remove the labs and bedside grades entirely: nothing that needed them may become
@@ -129,6 +153,7 @@ TEST(Properties, RemovingInputsNeverCreatesConfidence) {
     const Decision d = evaluate(less, at);
     for (std::size_t k = 0; k < full.refractoriness.size(); ++k) {
       if (full.refractoriness[k].status == RefractorinessStatus::InsufficientData) {
+        ++insufficient;
         EXPECT_NE(d.refractoriness[k].status, RefractorinessStatus::NotRefractory) << full.refractoriness[k].id;
       }
     }
@@ -139,6 +164,105 @@ TEST(Properties, RemovingInputsNeverCreatesConfidence) {
       }
     }
   }
+  EXPECT_GE(insufficient, kCases / 4);
+}
+
+// One kind of input at a time. Removing a whole laboratory series (every bilirubin, every INR,
+// …) or every bedside assessment never turns a definition's "insufficient-data" into a confident
+// answer, and never turns a checkpoint that could not proceed into "proceed".
+//
+// Removing a single value is weaker, and this property found out how: (1) a value removed with an
+// older one of the same kind within its 30 days (P-input-currency) lets the older one speak on
+// those dates — removing an INR let a higher INR of 20 days before give Child-Pugh C, which the
+// newer INR had superseded; (2) a value may be the only thing that made a criterion ambiguous —
+// with no baseline ECOG, an ECOG 1 after the first TACE makes "ECOG rise" not judgeable, and
+// without it the remaining ECOG 0 values soundly show no rise. So for a single value with no
+// older one within 30 days, what must hold is that it never creates a *refractory* answer.
+TEST(Properties, RemovingOneKindOfInputNeverCreatesConfidence) {
+  Rng g{7};
+  int insufficient = 0, removals = 0, single_removals = 0;
+  // An index of `v` whose value no earlier value within 30 days can replace, or -1.
+  auto isolated = [&](const auto& v) -> int {
+    std::vector<int> candidates;
+    for (std::size_t j = 0; j < v.size(); ++j)
+      if (j == 0 || days_between(v[j - 1].date, v[j].date) > 30) candidates.push_back(static_cast<int>(j));
+    if (candidates.empty()) return -1;
+    return candidates[static_cast<std::size_t>(g.integer(0, static_cast<int>(candidates.size()) - 1))];
+  };
+  for (int i = 0; i < kCases; ++i) {
+    const PatientRecord r = generate(g, /*sparse=*/true);
+    const Date at = *r.latest_entry_date();
+    const Decision full = evaluate(r, at);
+    for (int trial = 0; trial < 6; ++trial) {
+      PatientRecord less = r;
+      std::vector<LabValue>* series[] = {&less.labs.bilirubin_umol_per_l, &less.labs.albumin_g_per_l, &less.labs.inr,
+                                         &less.labs.ast_u_per_l, &less.labs.afp_ng_per_ml, &less.labs.dcp_mau_per_ml};
+      const int which = g.integer(0, 6);
+      const bool whole = trial % 2 == 0;
+      if (which == 6) {
+        if (less.clinical.empty()) continue;
+        if (whole) less.clinical.clear();
+        else if (const int j = isolated(less.clinical); j >= 0) less.clinical.erase(less.clinical.begin() + j);
+      } else {
+        auto& v = *series[which];
+        if (v.empty()) continue;
+        if (whole) v.clear();
+        else if (const int j = isolated(v); j >= 0) v.erase(v.begin() + j);
+      }
+      ++(whole ? removals : single_removals);
+      const Decision d = evaluate(less, at);
+      for (std::size_t k = 0; k < full.refractoriness.size(); ++k) {
+        if (full.refractoriness[k].status != RefractorinessStatus::InsufficientData) continue;
+        ++insufficient;
+        const std::string ctx = fmt::format("{} case {} removal {} ({})", full.refractoriness[k].id, i, which,
+                                            whole ? "all" : "one");
+        if (whole) {
+          EXPECT_EQ(d.refractoriness[k].status, RefractorinessStatus::InsufficientData)
+              << ctx << describe(full.refractoriness[k]) << "\nafter:" << describe(d.refractoriness[k]);
+        } else {
+          EXPECT_NE(d.refractoriness[k].status, RefractorinessStatus::Refractory)
+              << ctx << describe(full.refractoriness[k]) << "\nafter:" << describe(d.refractoriness[k]);
+        }
+      }
+      if (whole && full.checkpoint.verdict != Verdict::Proceed) {
+        EXPECT_NE(d.checkpoint.verdict, Verdict::Proceed) << "case " << i << " removal " << which;
+      }
+    }
+  }
+  EXPECT_GE(insufficient, kCases);
+  EXPECT_GE(removals, 2 * kCases);
+  EXPECT_GE(single_removals, 2 * kCases);
+}
+
+// Worse laboratory values in a whole record (bilirubin up, albumin down, INR up, on the latest
+// laboratory date) never give a better Child-Pugh score or ALBI grade through the engine's own
+// input selection.
+TEST(Properties, WorseLabsInARecordNeverImproveChildPughOrAlbi) {
+  Rng g{8};
+  int compared = 0;
+  for (int i = 0; i < kCases; ++i) {
+    const PatientRecord r = generate(g);
+    const Date at = *r.latest_entry_date();
+    PatientRecord worse = r;
+    const double fb = g.uniform(1.0, 2.5), fa = g.uniform(0.5, 1.0), fi = g.uniform(1.0, 1.6);
+    for (auto& v : worse.labs.bilirubin_umol_per_l) v.value = v.entered_value = v.value * fb;
+    for (auto& v : worse.labs.albumin_g_per_l) v.value = v.entered_value = v.value * fa;
+    for (auto& v : worse.labs.inr) v.value = v.entered_value = v.value * fi;
+    const auto cp = child_pugh(r, at).value, cp_worse = child_pugh(worse, at).value;
+    const auto al = albi(r, at).value, al_worse = albi(worse, at).value;
+    ASSERT_EQ(cp.has_value(), cp_worse.has_value());
+    ASSERT_EQ(al.has_value(), al_worse.has_value());
+    if (cp) {
+      ++compared;
+      EXPECT_GE(cp_worse->points, cp->points) << "case " << i;
+      EXPECT_GE(cp_worse->cls, cp->cls) << "case " << i;  // 'A' < 'B' < 'C'
+    }
+    if (al) {
+      EXPECT_GE(al_worse->value, al->value) << "case " << i;
+      EXPECT_GE(al_worse->grade, al->grade) << "case " << i;
+    }
+  }
+  EXPECT_GE(compared, kCases / 2);
 }
 
 TEST(Properties, UnitsOfEntryNeverChangeTheDecision) {
