@@ -144,7 +144,7 @@ fuzz_regressions() {
 # fixed (docs/hardening.md).
 run_tsan() {
   configure_and_build_targets build-tsan "cohort_tests server_tests hostile_tests switchpoint" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" -DSWITCHPOINT_TSAN=ON
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1" -DSWITCHPOINT_TSAN=ON
   (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" GTEST_FILTER='-CdsAuditKill.*' \
      ctest --output-on-failure -R '^(cohort|server|hostile)$')
 }
@@ -157,6 +157,9 @@ configure_and_build_targets() {  # $1 build dir, $2 targets (space separated), r
   # shellcheck disable=SC2086
   cmake --build "$dir" --target $targets
 }
+
+# Minutes and seconds since the script started (progress lines of the test command only).
+elapsed() { printf '%d:%02d' $((SECONDS / 60)) $((SECONDS % 60)); }
 
 cmd=${1:-}
 case "$cmd" in
@@ -171,18 +174,20 @@ case "$cmd" in
     ;;
   test)
     install_missing
+    echo "switchpoint: [$(elapsed)] building build/ (g++) and running every test"
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd build && ctest --output-on-failure)
-    echo "switchpoint: every test again under AddressSanitizer + UndefinedBehaviorSanitizer (clang-14, build-asan)"
+    echo "switchpoint: [$(elapsed)] every test again under AddressSanitizer + UndefinedBehaviorSanitizer (clang-14, build-asan)"
     sanitized_configure
     cmake --build build-asan
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
        ctest --output-on-failure)
-    echo "switchpoint: the fuzz targets briefly (every regression input, then 20000 runs or 20 s each over the seeds)"
+    echo "switchpoint: [$(elapsed)] the fuzz targets briefly (every regression input, then 20000 runs or 20 s each over the seeds)"
     fuzz_regressions
     fuzz_all -runs=20000 -max_total_time=20
-    echo "switchpoint: the cohort, server and hostile tests under ThreadSanitizer"
+    echo "switchpoint: [$(elapsed)] the cohort, server and hostile tests under ThreadSanitizer"
     run_tsan
+    echo "switchpoint: [$(elapsed)] every test passed"
     ;;
   fuzz)
     seconds=${2:-600}
