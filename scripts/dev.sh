@@ -11,7 +11,7 @@
 #                              builds the libFuzzer targets of fuzz/ with clang-14 (build-asan) and
 #                              runs each for SECONDS (default 600), two at a time, over a writable
 #                              copy of its seed corpus; prints the execs of each (docs/hardening.md)
-#   bash scripts/dev.sh tsan   the cohort and server tests under ThreadSanitizer (build-tsan)
+#   bash scripts/dev.sh tsan   the cohort, server and hostile tests under ThreadSanitizer (build-tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -49,11 +49,11 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# Configures (or re-configures: the options of this script always reach an existing build dir's
+# cache, so that a changed flag never leaves a stale build behind) and builds.
 configure_and_build() {  # $1 build dir, rest: extra cmake args
   local dir=$1; shift
-  if [ ! -f "$dir/build.ninja" ]; then
-    cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
-  fi
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir"
 }
 
@@ -70,10 +70,8 @@ sanitized_configure() {
   if [ -f build-asan/CMakeCache.txt ] && ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang' build-asan/CMakeCache.txt; then
     rm -rf build-asan
   fi
-  if [ ! -f build-asan/build.ninja ]; then
-    CXX=clang++-14 cmake -S "$root" -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-      "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DSWITCHPOINT_FUZZ=ON >/dev/null
-  fi
+  CXX=clang++-14 cmake -S "$root" -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DSWITCHPOINT_FUZZ=ON >/dev/null
 }
 build_fuzz() {
   sanitized_configure
@@ -144,16 +142,14 @@ fuzz_regressions() {
 # fixed (docs/hardening.md).
 run_tsan() {
   configure_and_build_targets build-tsan "cohort_tests server_tests hostile_tests switchpoint" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1" -DSWITCHPOINT_TSAN=ON
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" -DSWITCHPOINT_TSAN=ON
   (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" GTEST_FILTER='-CdsAuditKill.*' \
      ctest --output-on-failure -R '^(cohort|server|hostile)$')
 }
 
 configure_and_build_targets() {  # $1 build dir, $2 targets (space separated), rest: extra cmake args
   local dir=$1 targets=$2; shift 2
-  if [ ! -f "$dir/build.ninja" ]; then
-    cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
-  fi
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
   # shellcheck disable=SC2086
   cmake --build "$dir" --target $targets
 }

@@ -48,8 +48,8 @@ using simdjson::dom::object;
 
 const std::string kSource = SWITCHPOINT_SOURCE_DIR;
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr double kSlowdown = 6;  // time budgets are for the optimised build
+#if defined(SWITCHPOINT_SANITIZED)
+constexpr double kSlowdown = 6;  // time budgets are for the optimised build (CMakeLists.txt)
 #else
 constexpr double kSlowdown = 1;
 #endif

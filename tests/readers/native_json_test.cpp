@@ -75,6 +75,9 @@ TEST(NativeJson, BirthOnTheTwentyNinthOfFebruaryReaches120OnTheLastDayOfFebruary
   // 1932-02-29 + 120 years = 2052-02-29 (a leap year); 2052-03-01 is beyond.
   EXPECT_TRUE(read_native_json(record_born_with_lab("1932-02-29", "2052-02-29")).ok());
   EXPECT_FALSE(read_native_json(record_born_with_lab("1932-02-29", "2052-03-01")).ok());
+  // 1980-02-29 + 120 years: 2100 is not a leap year, so the birthday falls on 2100-02-28.
+  EXPECT_TRUE(read_native_json(record_born_with_lab("1980-02-29", "2100-02-28")).ok());
+  EXPECT_FALSE(read_native_json(record_born_with_lab("1980-02-29", "2100-03-01")).ok());
 }
 
 }  // namespace
