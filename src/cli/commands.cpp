@@ -78,7 +78,8 @@ void write_atomically(const std::string& path, const std::string& content) {
 }
 
 void print_problems(std::ostream& err, const std::string& file, const ReadResult& rr) {
-  err << fmt::format("{}: invalid {} record, {} problem{}:\n", file, rr.format, rr.problems.size(),
+  // The format is unknown when the input was refused before any reader (XML, UTF-16).
+  err << fmt::format("{}: invalid {}record, {} problem{}:\n", file, rr.format.empty() ? "" : rr.format + " ", rr.problems.size(),
                      rr.problems.size() == 1 ? "" : "s");
   for (const auto& p : rr.problems)
     err << fmt::format("  {}{}: {}\n", file, p.location.empty() ? "" : " at " + p.location, p.message);

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <string>
+
 #include "readers/fhir_r4.h"
 #include "readers/json_walk.h"
 #include "readers/native_json.h"
@@ -21,15 +23,29 @@ bool looks_like_xml(std::string_view bytes) {
   return false;
 }
 
+// UTF-16 or UTF-32, as Windows editors save "Unicode" text: a byte order mark of either, or a NUL
+// byte among the first four (JSON text never has one there). simdjson would call it invalid
+// UTF-8 or unescaped characters, which does not tell the user what to do.
+bool looks_like_wide_text(std::string_view bytes) {
+  const std::string_view head = bytes.substr(0, 4);
+  return head.rfind("\xFF\xFE", 0) == 0 || head.rfind("\xFE\xFF", 0) == 0 || head.find('\0') != std::string_view::npos;
+}
+
+ReadResult refused(std::string message) {
+  ReadResult out;
+  out.problems.push_back({"", std::move(message)});
+  return out;
+}
+
 }  // namespace
 
 ReadResult read_record(std::string_view bytes) {
-  if (looks_like_xml(json::without_bom(bytes))) {
-    ReadResult out;
-    out.problems.push_back({"", "not valid JSON: the input looks like XML; switchpoint reads a FHIR R4 Bundle in JSON or a "
-                                "switchpoint.record/1 record (XML is never parsed)"});
-    return out;
-  }
+  if (looks_like_wide_text(bytes))
+    return refused("not valid JSON: the input is UTF-16 or UTF-32 text (a byte order mark or NUL bytes at its start); "
+                   "switchpoint reads UTF-8: save the file as UTF-8");
+  if (looks_like_xml(json::without_bom(bytes)))
+    return refused("not valid JSON: the input looks like XML; switchpoint reads a FHIR R4 Bundle in JSON or a "
+                   "switchpoint.record/1 record (XML is never parsed)");
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json::without_bom(bytes));  // the readers skip it themselves
   simdjson::dom::element doc;

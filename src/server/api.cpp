@@ -28,7 +28,7 @@ ApiResponse api_evaluate(std::string_view body, std::string_view as_of_text, std
   if (!rr.ok()) {
     JsonWriter w;
     w.begin_object();
-    w.field("error", fmt::format("invalid {} record: {} problem{}", rr.format, rr.problems.size(),
+    w.field("error", fmt::format("invalid {}record: {} problem{}", rr.format.empty() ? "" : rr.format + " ", rr.problems.size(),
                                  rr.problems.size() == 1 ? "" : "s"));
     w.key("problems").begin_array();
     for (const auto& p : rr.problems) w.begin_object().field("location", p.location).field("message", p.message).end_object();

@@ -842,5 +842,18 @@ TEST(FhirR4, XmlIsRefusedByReadRecordWithoutParsing) {
   EXPECT_NE(json.problems[0].message.find("does not say whose record it is"), std::string::npos) << json.problems[0].message;
 }
 
+// UTF-16 / UTF-32 text (byte order mark, or NUL bytes at the start) is refused with what to do.
+TEST(FhirR4, WideTextIsRefusedByReadRecordWithWhatToDo) {
+  using namespace std::string_literals;
+  for (const std::string& input : {"\xFF\xFE{\0}\0"s, "\xFE\xFF\0{\0}"s, "{\0}\0"s, "\0{\0}"s, "\xFF\xFE\0\0{\0\0\0"s}) {
+    const ReadResult rr = read_record(input);
+    ASSERT_EQ(rr.problems.size(), 1u);
+    EXPECT_NE(rr.problems[0].message.find("UTF-16 or UTF-32"), std::string::npos) << rr.problems[0].message;
+    EXPECT_NE(rr.problems[0].message.find("save the file as UTF-8"), std::string::npos) << rr.problems[0].message;
+  }
+  // A UTF-8 byte order mark is not one of them.
+  for (const auto& p : read_record("\xEF\xBB\xBF{}").problems) EXPECT_EQ(p.message.find("UTF-16"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace switchpoint
