@@ -55,8 +55,12 @@ const char* error_text(int status) {
 
 // Errors the library raises itself (413 over the body limit, 404, 400 on malformed HTTP) get
 // the same JSON body as ours.
+// A 413 is answered before the body was read, and the connection is then closed (close_after):
+// the answer says so (RFC 9112 §9.6), or a keep-alive client would send its next request on a
+// socket being closed and see a network error (seen, rarely, in the CDS attack tests).
 void set_json_error_handler(httplib::Server& svr) {
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.status == 413) res.set_header("Connection", "close");
     if (!res.body.empty()) return;
     ApiResponse a = api_error(res.status, error_text(res.status));
     res.set_content(a.body, a.content_type.c_str());

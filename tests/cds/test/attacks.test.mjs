@@ -144,7 +144,9 @@ test('oversized body', async () => {
   const big = JSON.stringify({ ...body(), padding: 'x'.repeat(2 * 1024 * 1024) });
   const res = await post(url(), big, await ehr.token(url()));
   assert.equal(res.status, 413);
-  results.push('2 MiB body (limit 1 MiB): refused with 413');
+  // The server closes the connection after a 413 and says so: no keep-alive client reuses it.
+  assert.equal(res.headers.get('connection'), 'close');
+  results.push('2 MiB body (limit 1 MiB): refused with 413, Connection: close');
 });
 
 test('malformed JSON', async () => {
