@@ -6,8 +6,7 @@
 #include <simdjson.h>
 
 #include "cohort/cohort.h"
-#include "cohort/report.h"
-#include "cohort/row.h"
+#include "fuzz/cohort_checks.h"
 #include "fuzz/harness.h"
 #include "fuzz/temp_file.h"
 
@@ -25,12 +24,7 @@ int ndjson_line(const std::uint8_t* data, std::size_t size) {
   } catch (const cohort::UsageError&) {
     return 0;
   }
-  SWITCHPOINT_FUZZ_CHECK(res.stats.patients == res.rows.size());
-  for (const auto& l : res.stats.invalid) SWITCHPOINT_FUZZ_CHECK(simdjson::validate_utf8(l.message));
-  const std::string nd = cohort::rows_to_ndjson(res.rows);
-  check_ndjson(nd);
-  (void)cohort::rows_to_csv(res.rows);
-  (void)cohort::cohort_report_html(res);
+  check_cohort_result(res);
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "core/engine.h"
 #include "presenters/decision_json.h"
 #include "readers/read_any.h"
+#include "support/splitmix.h"
 
 namespace switchpoint {
 namespace {
@@ -30,16 +31,7 @@ std::string slurp(const std::filesystem::path& path) {
   return ss.str();
 }
 
-// SplitMix64, as in the engine's property tests: portable and deterministic.
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-};
+using Rng = testing_support::SplitMix;
 
 struct Bundle {
   std::string prefix;                // everything of the Bundle but its entries, as JSON members

@@ -9,19 +9,13 @@
 #include "core/engine.h"
 #include "core/scores/albi.h"
 #include "core/scores/child_pugh.h"
+#include "support/splitmix.h"
 
 namespace switchpoint {
 namespace {
 
-// SplitMix64: tiny, portable, deterministic across standard libraries.
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+struct Rng : testing_support::SplitMix {
+  using SplitMix::SplitMix;
   double uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(next() >> 11) / 9007199254740992.0; }
   int integer(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
   bool chance(double p) { return uniform(0, 1) < p; }
