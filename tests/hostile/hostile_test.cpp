@@ -30,6 +30,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -300,13 +301,26 @@ const std::map<std::string, Generator>& generators() {
 
 // ---- the manifest --------------------------------------------------------------------------
 
+// tests/hostile/cases.json and every tests/hostile/cases-*.json (one file per area: records,
+// output, cohort, server), read in name order so that case names and indices are stable.
 struct Manifest {
-  simdjson::dom::parser parser;
-  simdjson::padded_string text;
+  std::vector<std::unique_ptr<simdjson::dom::parser>> parsers;
+  std::vector<simdjson::padded_string> texts;
   std::vector<element> cases;
-  Manifest() : text(slurp(kSource + "/tests/hostile/cases.json")) {
-    element root = parser.parse(text);
-    for (element c : root["cases"].get_array()) cases.push_back(c);
+  Manifest() {
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(kSource + "/tests/hostile")) {
+      const std::string n = e.path().filename().string();
+      if (n == "cases.json" || (n.rfind("cases-", 0) == 0 && e.path().extension() == ".json")) files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    texts.reserve(files.size());
+    for (const auto& f : files) {
+      texts.emplace_back(slurp(f.string()));
+      parsers.push_back(std::make_unique<simdjson::dom::parser>());
+      element root = parsers.back()->parse(texts.back());
+      for (element c : root["cases"].get_array()) cases.push_back(c);
+    }
   }
 };
 
