@@ -16,10 +16,10 @@ const LabValue* latest_lab(const LabSeries& series, Date at, int window_days) {
 
 namespace {
 template <typename Pred>
-const ClinicalAssessment* latest_clinical(const PatientRecord& r, Date at, Pred has) {
+const ClinicalAssessment* latest_clinical(const PatientRecord& r, Date at, Pred has, int window_days = kClinicalWindowDays) {
   for (auto it = r.clinical.rbegin(); it != r.clinical.rend(); ++it) {
     if (it->date > at) continue;
-    if (days_between(it->date, at) > kClinicalWindowDays) return nullptr;
+    if (days_between(it->date, at) > window_days) return nullptr;
     if (has(*it)) return &*it;
   }
   return nullptr;
@@ -33,10 +33,15 @@ const ClinicalAssessment* latest_encephalopathy(const PatientRecord& r, Date at)
   return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.encephalopathy.has_value(); });
 }
 const ClinicalAssessment* latest_ecog(const PatientRecord& r, Date at) {
-  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.ecog.has_value(); });
+  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.ecog.has_value(); }, kEcogWeightWindowDays);
 }
 const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at) {
-  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.weight_kg.has_value(); });
+  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.weight_kg.has_value(); }, kEcogWeightWindowDays);
+}
+
+std::string confirm_today_note(Date recorded, Date at) {
+  if (!needs_confirmation_today(recorded, at)) return "";
+  return fmt::format(" (recorded {}, {} days before: confirm today)", recorded.iso(), days_between(recorded, at));
 }
 
 std::string describe(const LabValue& v, Quantity q) {

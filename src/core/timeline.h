@@ -12,6 +12,11 @@ namespace switchpoint {
 inline constexpr int kLabWindowDays = 30;
 inline constexpr int kClinicalWindowDays = 30;
 inline constexpr int kImagingWindowDays = 92;
+// P-ecog-weight-currency (CLINICAL_RULES §7 "Currency"): ECOG and body weight recorded up to 90 days
+// before are used, shown with their date and "confirm today" when older than 30 days; older than
+// 90 days they are missing. They never block a recommendation while within 90 days.
+inline constexpr int kEcogWeightWindowDays = 90;
+inline constexpr int kEcogWeightConfirmAfterDays = kClinicalWindowDays;
 
 // Latest value dated on or before `at` and at most `window_days` earlier; nullptr if none.
 const LabValue* latest_lab(const LabSeries& series, Date at, int window_days = kLabWindowDays);
@@ -19,8 +24,16 @@ const LabValue* latest_lab(const LabSeries& series, Date at, int window_days = k
 // Latest bedside assessment with the given part present, on or before `at`, within the window.
 const ClinicalAssessment* latest_ascites(const PatientRecord& r, Date at);
 const ClinicalAssessment* latest_encephalopathy(const PatientRecord& r, Date at);
+// ECOG and weight: within kEcogWeightWindowDays (P-ecog-weight-currency).
 const ClinicalAssessment* latest_ecog(const PatientRecord& r, Date at);
 const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at);
+// True when an ECOG or weight dated `recorded` is used on `at` but must be confirmed today
+// (older than 30 days, within 90).
+inline bool needs_confirmation_today(Date recorded, Date at) {
+  return days_between(recorded, at) > kEcogWeightConfirmAfterDays;
+}
+// " (recorded 2024-01-02, 45 days before: confirm today)" or "" when current.
+std::string confirm_today_note(Date recorded, Date at);
 
 // Latest imaging study on or before `at` within the imaging window that reports the field
 // selected by `has` (a member pointer to an optional), or nullptr.

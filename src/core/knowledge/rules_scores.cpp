@@ -14,8 +14,14 @@ constexpr std::array kScoreRules{
     RuleInfo{"P-input-currency", K::ProjectChoice, "Which observation a score uses", G::P, "",
              "switchpoint project choice",
              "A score at a date uses the latest value on or before that date: labs and bedside "
-             "grades (ascites, encephalopathy, ECOG, weight) at most 30 days old, imaging at most "
-             "92 days old. Older values are reported as missing, never carried forward."},
+             "grades (ascites, encephalopathy) at most 30 days old, ECOG and weight at most 90 days "
+             "old (P-ecog-weight-currency), imaging at most 92 days old. Older values are reported as "
+             "missing, never carried forward."},
+    RuleInfo{"P-ecog-weight-currency", K::ProjectChoice, "ECOG and weight: used up to 90 days, confirmed after 30",
+             G::P, "", "switchpoint project choice (clinical rules §7, currency)",
+             "ECOG performance status and body weight recorded 31–90 days before the as-of date are used, "
+             "shown with their date and 'confirm today'; they never block a recommendation. Older than 90 "
+             "days they are missing. Labs, ascites and encephalopathy stay current for 30 days."},
     RuleInfo{"P-bilirubin-floor", K::ProjectChoice, "Bilirubin plausibility floor 3 µmol/L", G::P, "",
              "switchpoint project choice (CLINICAL_RULES.md §1 trap example)",
              "Total bilirubin below 3 µmol/L is refused as a probable unit error (2.6 written "
