@@ -765,7 +765,7 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
       const AlbiResult a = albi(r, at);
       if (!a.value) continue;
       pts.push_back({at, a.value->value,
-                     fmt::format("ALBI {:.3f} on {}: grade {} (mALBI {})", a.value->value, at.iso(), a.value->grade,
+                     fmt::format("ALBI {} on {}: grade {} (mALBI {})", albi_display(a.value->value), at.iso(), a.value->grade,
                                  a.value->mgrade),
                      fmt::format("{:.3f}", a.value->value)});
     }

@@ -22,6 +22,11 @@ constexpr std::array kScoreRules{
              "ECOG performance status and body weight recorded 31–90 days before the as-of date are used, "
              "shown with their date and 'confirm today'; they never block a recommendation. Older than 90 "
              "days they are missing. Labs, ascites and encephalopathy stay current for 30 days."},
+    RuleInfo{"P-albi-display", K::ProjectChoice, "ALBI shown with the grade it has", G::P, "",
+             "switchpoint project choice",
+             "ALBI is shown to 3 decimals, or to as many (up to 9) as it takes for the number shown to fall in "
+             "the same grade and mALBI grade as the exact value: −2.59996 is grade 2 and is shown as −2.59996, "
+             "never as −2.600 (which reads as grade 1)."},
     RuleInfo{"P-bilirubin-floor", K::ProjectChoice, "Bilirubin plausibility floor 3 µmol/L", G::P, "",
              "switchpoint project choice (CLINICAL_RULES.md §1 trap example)",
              "Total bilirubin below 3 µmol/L is refused as a probable unit error (2.6 written "

@@ -25,6 +25,17 @@ std::string_view malbi_grade(double v) {
   }
 }
 
+int albi_display_decimals(double v) {
+  for (int d = 3; d < 9; ++d) {
+    const double scale = std::pow(10.0, d);
+    const double shown = std::round(v * scale) / scale;
+    if (albi_grade(shown) == albi_grade(v) && malbi_grade(shown) == malbi_grade(v)) return d;
+  }
+  return 9;
+}
+
+std::string albi_display(double v) { return fmt::format("{:.{}f}", v, albi_display_decimals(v)); }
+
 AlbiResult albi(const PatientRecord& r, Date at) {
   AlbiResult out{std::nullopt, start_score("albi", "albi", at)};
   ScoreResult& rep = out.report;
@@ -40,8 +51,8 @@ AlbiResult albi(const PatientRecord& r, Date at) {
   const Albi a{v, albi_grade(v), malbi_grade(v)};
   out.value = a;
   rep.computed = true;
-  rep.summary = fmt::format("{:.3f}, grade {} (mALBI {})", a.value, a.grade, a.mgrade);
-  rep.fields.push_back({"value", Number{a.value, 3}});
+  rep.summary = fmt::format("{}, grade {} (mALBI {})", albi_display(a.value), a.grade, a.mgrade);
+  rep.fields.push_back({"value", Number{a.value, albi_display_decimals(a.value)}});
   rep.fields.push_back({"grade", std::to_string(a.grade)});
   rep.fields.push_back({"mgrade", std::string(a.mgrade)});
   rep.notes.emplace_back("mALBI 2a/2b split at −2.270 (Hiraoka 2017; cut-off source graded S)");
