@@ -67,13 +67,15 @@
     'raoul-2011': 'Raoul 2011', 'jsh-lcsgj-2014': 'JSH-LCSGJ 2014', 'apasl-2017': 'APASL 2017', 'galle-2017': 'Galle 2017',
     'aasld-2018': 'AASLD 2018', 'klca-ncc-2022': 'KLCA-NCC 2022', 'easl-2018': 'EASL 2018', 'bclc-2022': 'BCLC 2022',
   };
-  const STATUS_TEXT = { refractory: 'Refractory', 'not-refractory': 'Not refractory', 'insufficient-data': 'Insufficient data' };
-  const STATUS_MARK = { refractory: '▲', 'not-refractory': '✓', 'insufficient-data': '?' };
+  const STATUS_TEXT = { refractory: 'Refractory', 'not-refractory': 'Not refractory', 'insufficient-data': 'Insufficient data',
+    'not-applicable': 'Not applicable (no TACE)' };
+  const STATUS_MARK = { refractory: '▲', 'not-refractory': '✓', 'insufficient-data': '?', 'not-applicable': '–' };
   const VERDICTS = {
     proceed: { word: 'PROCEED', text: 'TACE may be repeated: a sustained response is expected and liver function can be maintained.' },
     reconsider: { word: 'RECONSIDER', text: 'Not enough to decide: obtain the missing information before the next TACE.' },
     switch: { word: 'SWITCH', text: 'Stop TACE and convert to systemic therapy.' },
     'supportive-care': { word: 'SUPPORTIVE CARE', text: 'Neither TACE nor systemic therapy: best supportive care.' },
+    'not-applicable': { word: 'NO VERDICT', text: 'The record holds no tumour imaging, TACE or HCC treatment: nothing to decide a TACE on.' },
   };
   const ANSWER_TEXT = { yes: 'Yes', no: 'No', unknown: 'Unknown' };
   const OPTION_STATUS_TEXT = { recommended: 'Recommended', eligible: 'Eligible', 'needs-prerequisite': 'Needs a prerequisite',

@@ -60,19 +60,20 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
                        st.threads == 1 ? "" : "s", st.patients_evaluated, st.patients_withheld, st.invalid_line_count,
                        st.invalid_line_count == 1 ? "" : "s",
                        st.invalid_line_count ? " (listed on standard error)" : "");
-    out << fmt::format("  {:<16} {:>10} {:>15} {:>18}\n", "definition", "refractory", "not-refractory",
-                       "insufficient-data");
+    out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", "definition", "refractory", "not-refractory",
+                       "insufficient-data", "not-applicable");
     for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
-      long r = 0, n = 0, in = 0;
+      long r = 0, n = 0, in = 0, na = 0;
       for (const auto& row : res.rows) {
         if (row.input != InputStatus::Ok) continue;
         switch (row.definitions[i].status) {
           case RefractorinessStatus::Refractory: ++r; break;
           case RefractorinessStatus::NotRefractory: ++n; break;
           case RefractorinessStatus::InsufficientData: ++in; break;
+          case RefractorinessStatus::NotApplicable: ++na; break;
         }
       }
-      out << fmt::format("  {:<16} {:>10} {:>15} {:>18}\n", kDefinitions[i], r, n, in);
+      out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", kDefinitions[i], r, n, in, na);
     }
     out << fmt::format("wrote {}{}\n", o.output, o.report.empty() ? "" : " and " + o.report);
     return 0;

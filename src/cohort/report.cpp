@@ -42,7 +42,10 @@ std::string months(std::optional<double> m) { return m ? fmt::format("{:.1f}", *
 double months_between(Date a, Date b) { return days_between(a, b) / kDaysPerMonth; }
 
 bool evaluated_with_tace(const CohortRow& r) { return r.input == InputStatus::Ok && r.first_tace.has_value(); }
-bool determinate(RefractorinessStatus s) { return s != RefractorinessStatus::InsufficientData; }
+// Refractory or not: insufficient data and not applicable (no TACE) are left out of agreement.
+bool determinate(RefractorinessStatus s) {
+  return s == RefractorinessStatus::Refractory || s == RefractorinessStatus::NotRefractory;
+}
 
 // ---- SVG ---------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@
 
 namespace switchpoint {
 
+bool has_hcc_data(const PatientRecord& r) { return !r.imaging.empty() || !r.tace.empty() || !r.systemic.empty(); }
+
 std::string_view to_string(Answer a) {
   switch (a) {
     case Answer::Yes: return "yes";
@@ -26,6 +28,7 @@ std::string_view to_string(Verdict v) {
     case Verdict::Reconsider: return "reconsider";
     case Verdict::Switch: return "switch";
     case Verdict::SupportiveCare: return "supportive-care";
+    case Verdict::NotApplicable: return "not-applicable";
   }
   return "?";
 }
@@ -165,6 +168,16 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
 Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
                                const std::vector<DefinitionResult>& defs) {
   Checkpoint c;
+  if (!has_hcc_data(r)) {
+    // P-not-applicable: labs alone (an ALBI grade 3, a Child-Pugh C) say nothing about a TACE.
+    c.verdict = Verdict::NotApplicable;
+    c.reasons.emplace_back(
+        "no verdict: the record holds no tumour imaging, TACE or systemic HCC treatment — the checkpoint decides "
+        "on a TACE for a known HCC");
+    c.sustained_response.reasons.emplace_back("not assessed: no tumour imaging or TACE recorded");
+    c.liver_function.reasons.emplace_back("not assessed: no tumour imaging or TACE recorded");
+    return c;
+  }
   c.sustained_response = sustained_response(r, h, scores, defs);
   c.liver_function = liver_function(r, h, scores);
 

@@ -13,7 +13,9 @@
 namespace switchpoint {
 
 enum class Answer : unsigned char { Yes, No, Unknown };
-enum class Verdict : unsigned char { Proceed, Reconsider, Switch, SupportiveCare };
+// NotApplicable: the record holds no tumour imaging, TACE or HCC treatment (P-not-applicable): there
+// is nothing to decide a TACE on, so no verdict is given.
+enum class Verdict : unsigned char { Proceed, Reconsider, Switch, SupportiveCare, NotApplicable };
 
 std::string_view to_string(Answer);
 std::string_view to_string(Verdict);
@@ -32,6 +34,10 @@ struct Checkpoint {
   std::vector<std::string> reasons;  // the verdict's own reasons, first the decisive one
   std::vector<std::string> obtain;   // for reconsider: everything to obtain
 };
+
+// Whether the record holds anything about the tumour or its treatment: an imaging study, a TACE
+// session or a systemic therapy (P-not-applicable).
+bool has_hcc_data(const PatientRecord& r);
 
 Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
                                const std::vector<DefinitionResult>& refractoriness);

@@ -18,6 +18,12 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   d.refractoriness = evaluate_refractoriness(r, d.history);
   d.checkpoint = evaluate_checkpoint(r, d.history, d.scores, d.refractoriness);
   d.therapy = plan_therapy(r, as_of, d.scores);
+  if (d.checkpoint.verdict == Verdict::NotApplicable) {
+    // P-not-applicable: no systemic therapy is planned for a record with no HCC data.
+    d.therapy.options.clear();
+    d.therapy.trial_information.clear();
+    d.therapy.reasons = {"no systemic therapy plan: the record holds no tumour imaging, TACE or HCC treatment"};
+  }
   d.alerts = evaluate_alerts(r, as_of);
   d.next_reassessment = next_reassessment(r, as_of);
   return d;

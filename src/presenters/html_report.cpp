@@ -29,6 +29,8 @@ std::string_view verdict_word(Verdict v) {
       return "SWITCH";
     case Verdict::SupportiveCare:
       return "SUPPORTIVE CARE";
+    case Verdict::NotApplicable:
+      return "NO VERDICT";
   }
   return "?";
 }
@@ -43,6 +45,8 @@ std::string_view verdict_meaning(Verdict v) {
       return "Stop TACE and switch to systemic therapy";
     case Verdict::SupportiveCare:
       return "Best supportive care: neither TACE nor systemic therapy";
+    case Verdict::NotApplicable:
+      return "No checkpoint verdict: the record holds no tumour imaging, TACE or HCC treatment";
   }
   return "";
 }
@@ -100,6 +104,8 @@ std::string status_badge(RefractorinessStatus s) {
       return badge("st-not-refractory", "not-refractory");
     case RefractorinessStatus::InsufficientData:
       return badge("st-insufficient", "insufficient-data");
+    case RefractorinessStatus::NotApplicable:
+      return badge("st-not-applicable", "not-applicable");
   }
   return "";
 }
@@ -170,7 +176,7 @@ td.nowrap, th.nowrap, span.nowrap { white-space: nowrap; overflow-wrap: normal; 
 .badge { display: inline-block; padding: 0 .4rem; border: 1px solid; border-radius: 3px; font-size: .8rem; font-weight: 700; white-space: nowrap; line-height: 1.45; }
 .st-refractory, .ans-no, .cr-met, .opt-contraindicated, .sev-critical { background: #fde8e8; color: #7f1016; border-color: #c0353b; }
 .st-not-refractory, .ans-yes, .opt-recommended, .opt-eligible { background: #e5f3e9; color: #14532d; border-color: #3d8b57; }
-.st-insufficient, .ans-unknown, .cr-not-judgeable, .opt-needs-prerequisite, .opt-caution, .sev-warning { background: #fff3d1; color: #4d3a00; border-color: #b7950b; }
+.st-insufficient, .st-not-applicable, .ans-unknown, .cr-not-judgeable, .opt-needs-prerequisite, .opt-caution, .sev-warning { background: #fff3d1; color: #4d3a00; border-color: #b7950b; }
 .cr-not-met, .opt-not-indicated { background: #eef1f4; color: #323f4b; border-color: #8a96a3; }
 .sev-info, .informational { background: #e6eef9; color: #173a6b; border-color: #4a6fa5; }
 .opt-recommended { background: #1e6b34; color: #ffffff; border-color: #1e6b34; }

@@ -73,6 +73,7 @@ std::string_view verdict_phrase(Verdict v) {
     case Verdict::Reconsider: return "reconsider (an answer is unknown: obtain what is listed)";
     case Verdict::Switch: return "switch to systemic therapy";
     case Verdict::SupportiveCare: return "best supportive care (neither TACE nor systemic therapy)";
+    case Verdict::NotApplicable: return "no verdict (no tumour imaging, TACE or HCC treatment in the record)";
   }
   return "";
 }
@@ -378,6 +379,10 @@ Card tace_order_card(const Decision& d, const CardContext& ctx, const std::optio
     case Verdict::Proceed:
       c.summary = "TACE checkpoint: proceed, a sustained response is expected and liver function maintained";
       c.indicator = "info";
+      break;
+    case Verdict::NotApplicable:
+      c.summary = "Stop and think before this TACE: no tumour imaging or HCC history was received, no verdict";
+      c.indicator = "warning";
       break;
   }
   c.summary = clip_summary(c.summary);

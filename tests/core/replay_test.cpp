@@ -54,7 +54,8 @@ TEST(Replay, SameAsTruncatedRecord) {
   for (std::size_t i = 0; i < a.refractoriness.size(); ++i) EXPECT_EQ(a.refractoriness[i].status, b.refractoriness[i].status);
 }
 
-TEST(Refractoriness, NoSessionMeansNotRefractoryUnderEveryDefinition) {
+// Clinical rules §5 statuses, P-not-applicable: no TACE → not applicable, never "not refractory".
+TEST(Refractoriness, NoSessionMeansNotApplicableUnderEveryDefinition) {
   PatientRecord r;
   r.patient_id = "naive";
   ImagingStudy s;
@@ -62,7 +63,53 @@ TEST(Refractoriness, NoSessionMeansNotRefractoryUnderEveryDefinition) {
   r.imaging.push_back(s);
   const Decision dec = evaluate(r, d("2024-01-06"));
   ASSERT_EQ(dec.refractoriness.size(), 8u);
-  for (const auto& def : dec.refractoriness) EXPECT_EQ(def.status, RefractorinessStatus::NotRefractory) << def.id;
+  for (const auto& def : dec.refractoriness) {
+    EXPECT_EQ(def.status, RefractorinessStatus::NotApplicable) << def.id;
+    EXPECT_FALSE(def.since.has_value()) << def.id;
+    EXPECT_TRUE(def.missing.empty()) << def.id;
+  }
+  // The imaging study is HCC data: the checkpoint still decides the first TACE.
+  EXPECT_NE(dec.checkpoint.verdict, Verdict::NotApplicable);
+}
+
+// A session on the as-of date: refractoriness applies (the session happened), not "not applicable".
+TEST(Refractoriness, OneSessionMakesDefinitionsApplicable) {
+  PatientRecord r;
+  r.patient_id = "one";
+  ImagingStudy s;
+  s.date = d("2024-01-05");
+  r.imaging.push_back(s);
+  r.tace.push_back(TaceSession{d("2024-01-10"), "cTACE", std::nullopt});
+  const Decision dec = evaluate(r, d("2024-01-10"));
+  for (const auto& def : dec.refractoriness) EXPECT_NE(def.status, RefractorinessStatus::NotApplicable) << def.id;
+  const Decision before = evaluate(r, d("2024-01-09"));
+  for (const auto& def : before.refractoriness) EXPECT_EQ(def.status, RefractorinessStatus::NotApplicable) << def.id;
+}
+
+// P-not-applicable: labs alone (here decompensated: Child-Pugh C, ALBI grade 3) give no checkpoint
+// verdict and no therapy plan — a record with only labs must not get "switch" or "supportive care".
+TEST(Checkpoint, LabsOnlyRecordHasNoVerdictAndNoPlan) {
+  PatientRecord r;
+  r.patient_id = "labs-only";
+  const Date at = d("2024-02-02");
+  r.labs.bilirubin_umol_per_l.push_back(LabValue{at, 80, 80, "umol/L"});
+  r.labs.albumin_g_per_l.push_back(LabValue{at, 24, 24, "g/L"});
+  r.labs.inr.push_back(LabValue{d("2024-02-01"), 2.5, 2.5, "{INR}"});
+  const Decision dec = evaluate(r, at);
+  EXPECT_EQ(dec.checkpoint.verdict, Verdict::NotApplicable);
+  EXPECT_TRUE(dec.therapy.options.empty());
+  for (const auto& def : dec.refractoriness) EXPECT_EQ(def.status, RefractorinessStatus::NotApplicable) << def.id;
+  // Each of the three kinds of HCC data alone makes the checkpoint applicable.
+  PatientRecord with_imaging = r;
+  with_imaging.imaging.push_back(ImagingStudy{});
+  with_imaging.imaging.back().date = d("2024-02-01");
+  EXPECT_NE(evaluate(with_imaging, at).checkpoint.verdict, Verdict::NotApplicable);
+  PatientRecord with_tace = r;
+  with_tace.tace.push_back(TaceSession{d("2024-01-10"), "cTACE", std::nullopt});
+  EXPECT_NE(evaluate(with_tace, at).checkpoint.verdict, Verdict::NotApplicable);
+  PatientRecord with_systemic = r;
+  with_systemic.systemic.push_back(SystemicTherapy{"sorafenib", d("2024-01-01"), std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  EXPECT_NE(evaluate(with_systemic, at).checkpoint.verdict, Verdict::NotApplicable);
 }
 
 }  // namespace

@@ -42,6 +42,12 @@ constexpr std::array kScoreRules{
              "count and the largest diameter from the latest imaging (within 92 days) that reports either; "
              "both must come from that date (a count of 0 needs no diameter). An older value is never "
              "combined with a newer partial report, and a count of 0 with a diameter > 0 is not used."},
+    RuleInfo{"P-not-applicable", K::ProjectChoice, "Not applicable is not 'not refractory'", G::P, "",
+             "switchpoint project choice (clinical rules §5 statuses)",
+             "With no TACE session on or before the as-of date every refractoriness definition is "
+             "'not-applicable', never 'not-refractory' (which would read as evidence that TACE worked). A "
+             "record with no tumour imaging, no TACE and no systemic HCC treatment gets no checkpoint "
+             "verdict ('not-applicable') and no systemic therapy plan: labs alone say nothing about a TACE."},
     RuleInfo{"P-tace-course", K::ProjectChoice, "Before and after the first TACE", G::P, "",
              "switchpoint project choice",
              "Scores assessed during a course of TACE (ART, ABCR, MoRAL in the TACE setting) count the "

@@ -9,6 +9,7 @@ std::string_view to_string(RefractorinessStatus s) {
     case RefractorinessStatus::Refractory: return "refractory";
     case RefractorinessStatus::NotRefractory: return "not-refractory";
     case RefractorinessStatus::InsufficientData: return "insufficient-data";
+    case RefractorinessStatus::NotApplicable: return "not-applicable";
   }
   return "?";
 }

@@ -12,7 +12,9 @@
 namespace switchpoint {
 
 enum class CriterionState : unsigned char { Met, NotMet, NotJudgeable };
-enum class RefractorinessStatus : unsigned char { Refractory, NotRefractory, InsufficientData };
+// NotApplicable: no TACE session on or before the as-of date (P-not-applicable): TACE cannot have
+// failed, and "not refractory" would read as evidence that it worked.
+enum class RefractorinessStatus : unsigned char { Refractory, NotRefractory, InsufficientData, NotApplicable };
 
 std::string_view to_string(RefractorinessStatus);
 
