@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/facts.h"
 #include "core/refractoriness/apple.h"
+#include "core/scores/albi.h"
 #include "core/scores/art.h"
 #include "core/scores/child_pugh.h"
 #include "core/scores/lookup.h"
@@ -65,6 +67,27 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// What ART (Sieghart 2013) lacks, fact by fact: AST and Child-Pugh before the first TACE and now,
+// and the response after the last TACE.
+std::vector<std::string> art_missing_facts(const PatientRecord& r, const TaceHistory& h) {
+  std::vector<std::string> out;
+  const Date s1 = h.first_session();
+  if (!latest_lab(r.labs.ast_u_per_l, s1)) add_unique(out, facts::lab_before_first_tace(Quantity::Ast, s1));
+  const LabValue* ast_now = latest_lab(r.labs.ast_u_per_l, h.as_of);
+  if (!ast_now || ast_now->date <= s1) add_unique(out, facts::lab(Quantity::Ast, h.as_of));
+  for (const auto& m : child_pugh(r, s1).report.missing) add_unique(out, facts::child_pugh_input(m, s1));
+  for (const auto& m : child_pugh(r, h.as_of).report.missing) add_unique(out, facts::child_pugh_input(m, h.as_of));
+  // The last session performed before the as-of date.
+  for (auto it = h.sessions.rbegin(); it != h.sessions.rend(); ++it) {
+    if (it->session_date >= h.as_of) continue;
+    if (it->state == AssessmentState::Missing) add_unique(out, facts::response_imaging(it->session_date));
+    else if (it->state == AssessmentState::Assessed && !it->objective_response_known())
+      add_unique(out, facts::mrecist(*it->study_date, it->session_date));
+    break;
+  }
+  return out;
+}
+
 CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
                                       const std::vector<DefinitionResult>& defs) {
   Question q;
@@ -74,7 +97,7 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
   for (const auto& d : defs) {
     if (d.status == RefractorinessStatus::Refractory) refractory.push_back(&d);
     else if (d.status == RefractorinessStatus::InsufficientData)
-      for (const auto& m : d.missing) q.need(fmt::format("{} (for {})", m, d.id));
+      for (const auto& m : d.missing) q.need(m);
   }
   if (!refractory.empty()) {
     std::stable_sort(refractory.begin(), refractory.end(),
@@ -90,7 +113,7 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     if (!*within) q.fail(fmt::format("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)", v));
     else q.pass(fmt::format("within up-to-seven ({:.1f})", v));
   } else {
-    q.need("tumour count and largest diameter on imaging within 92 days (up-to-seven)");
+    q.need(facts::tumour_burden(h.as_of));
   }
 
   if (const ImagingStudy* s = latest_imaging_with(r, h.as_of, &ImagingStudy::morphology)) {
@@ -98,7 +121,7 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
       q.fail(fmt::format("{} morphology on {}: unlikely to respond (APPLE)", to_string(*s->morphology), s->date.iso()));
     else q.pass(fmt::format("simple nodular morphology ({})", s->date.iso()));
   } else {
-    q.need("tumour morphology on imaging within 92 days");
+    q.need(facts::morphology(h.as_of));
   }
 
   if (h.any_session()) {
@@ -111,7 +134,7 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     } else if (a.group == ArtGroup::PoorPrognosis) {
       q.fail(fmt::format("ART ≥ 2.5 from the known components alone ({})", a.report.summary));
     } else if (a.report.applicable) {
-      q.need(a.report.missing.empty() ? std::string("ART score inputs") : fmt::format("ART inputs: {}", join(a.report.missing)));
+      for (const auto& f : art_missing_facts(r, h)) q.need(f);
     }
   }
   return q.done();
@@ -125,7 +148,7 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
     if (*grade == "3" || *mgrade == "2b") q.fail(fmt::format("ALBI grade {} (mALBI {}): liver function at risk", *grade, *mgrade));
     else q.pass(fmt::format("mALBI {}", *mgrade));
   } else {
-    q.need("bilirubin and albumin within 30 days (ALBI)");
+    for (const auto& m : albi(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
   }
 
   const auto cp = score_number(scores, "child_pugh", "points");
@@ -133,7 +156,7 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
     if (*cp >= 8) q.fail(fmt::format("Child-Pugh {:.0f} points (≥ 8)", *cp));
     else q.pass(fmt::format("Child-Pugh {:.0f} points", *cp));
   } else {
-    q.need("Child-Pugh inputs within 30 days (bilirubin, albumin, INR, ascites, encephalopathy)");
+    for (const auto& m : child_pugh(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
   }
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
@@ -145,9 +168,9 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   const ImagingStudy* b = latest_imaging_with(r, h.as_of, &ImagingStudy::bilobar);
   if (within && !*within) {
     if (b && *b->bilobar) q.fail("beyond up-to-seven with bilobar disease: likely to fall to Child-Pugh B (APPLE)");
-    else if (!b) q.need("whether the disease is bilobar (beyond up-to-seven)");
+    else if (!b) q.need(facts::bilobar(h.as_of));
   } else if (!within) {
-    q.need("tumour count and largest diameter on imaging within 92 days (up-to-seven)");
+    q.need(facts::tumour_burden(h.as_of));
   }
 
   if (h.any_session()) {
@@ -157,7 +180,7 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
       if (rise >= 2) q.fail(fmt::format("Child-Pugh rose {} points since before S1 ({} → {:.0f})", rise, before.value->points, *cp));
       else q.pass(fmt::format("Child-Pugh change since before S1: {:+d}", rise));
     } else if (!before.value) {
-      q.need(fmt::format("Child-Pugh inputs within 30 days before S1 ({})", h.first_session().iso()));
+      for (const auto& m : before.report.missing) q.need(facts::child_pugh_input(m, h.first_session()));
     }
   }
   return q.done();
@@ -210,11 +233,15 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
     if (c.liver_function.answer == Answer::No)
       c.reasons.push_back("liver function may not be maintained after TACE: " + join(c.liver_function.failures));
     c.reasons.push_back("stop TACE and convert to systemic therapy");
-    if (!cp_class) c.obtain.emplace_back("Child-Pugh class (needed to choose systemic therapy)");
-    if (!ecog) c.obtain.emplace_back("ECOG performance status (needed to choose systemic therapy)");
+    if (!cp_class)
+      for (const auto& m : child_pugh(r, h.as_of).report.missing) add_unique(c.obtain, facts::child_pugh_input(m, h.as_of));
+    if (!ecog) add_unique(c.obtain, facts::ecog(h.as_of));
   } else {
     // ECOG is an input of the verdict itself (ECOG > 2 → supportive care), not of the questions.
-    if (!ecog) add_unique(c.obtain, "ECOG performance status within 30 days (ECOG > 2 excludes TACE)");
+    if (!ecog) {
+      add_unique(c.obtain, facts::ecog(h.as_of));
+      c.verdict_obtain.push_back(facts::ecog(h.as_of));
+    }
     for (const auto& o : c.sustained_response.obtain) add_unique(c.obtain, o);
     for (const auto& o : c.liver_function.obtain) add_unique(c.obtain, o);
     if (c.sustained_response.answer == Answer::Yes && c.liver_function.answer == Answer::Yes && ecog) {

@@ -32,7 +32,8 @@ struct Checkpoint {
   CheckpointQuestion sustained_response;
   CheckpointQuestion liver_function;
   std::vector<std::string> reasons;  // the verdict's own reasons, first the decisive one
-  std::vector<std::string> obtain;   // for reconsider: everything to obtain
+  std::vector<std::string> obtain;   // for reconsider: everything to obtain (facts, core/facts.h)
+  std::vector<std::string> verdict_obtain;  // facts the verdict itself needs (ECOG > 2 excludes TACE)
 };
 
 // Whether the record holds anything about the tumour or its treatment: an imaging study, a TACE

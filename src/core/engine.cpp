@@ -26,6 +26,7 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   }
   d.alerts = evaluate_alerts(r, as_of);
   d.next_reassessment = next_reassessment(r, as_of);
+  d.obtain = build_obtain_list(d);
   return d;
 }
 

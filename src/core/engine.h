@@ -7,6 +7,7 @@
 
 #include "core/candidacy.h"
 #include "core/checkpoint.h"
+#include "core/obtain.h"
 #include "core/record.h"
 #include "core/refractoriness/result.h"
 #include "core/refractoriness/tace_history.h"
@@ -31,6 +32,8 @@ struct Decision {
   TherapyPlan therapy;
   std::vector<Alert> alerts;
   std::optional<Reassessment> next_reassessment;
+  // One line per missing fact with the decisions it would settle, most first (P-obtain-list).
+  std::vector<ObtainItem> obtain;
 };
 
 // Evaluates the record as it stood on `as_of` (everything dated later is ignored).

@@ -3,6 +3,7 @@
 // 2020;9:245) hold at an imaging study after the first session.
 #include <fmt/format.h>
 
+#include "core/facts.h"
 #include "core/refractoriness/apple.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/patterns.h"
@@ -29,7 +30,7 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
   }
   if (!latest_after) {
     c.state = CriterionState::NotJudgeable;
-    c.missing.push_back(fmt::format("imaging after S1 ({})", s1.iso()));
+    c.missing.push_back(facts::imaging_after_first_tace(s1));
     return conclude("apasl-2017", {std::move(c)});
   }
   const AppleAssessment last = apple_unsuitability(r, *latest_after);
@@ -38,7 +39,7 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
     c.evidence.push_back(fmt::format("latest imaging after S1 ({}): {}", latest_after->date.iso(), last.summary()));
   } else {
     c.state = CriterionState::NotJudgeable;
-    for (const auto& m : last.missing) c.missing.push_back(fmt::format("{} (APPLE criteria at imaging {})", m, latest_after->date.iso()));
+    for (const auto& m : last.missing) c.missing.push_back(m);
     c.evidence.push_back(last.summary());
   }
   return conclude("apasl-2017", {std::move(c)});

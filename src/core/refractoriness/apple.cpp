@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/facts.h"
 #include "core/scores/albi.h"
 #include "core/scores/tumor_burden.h"
 #include "core/timeline.h"
@@ -31,21 +32,21 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
     a.reasons.push_back(fmt::format("up-to-seven {:g} + {} = {:g} ({})", *study.largest_diameter_cm,
                                     *study.intrahepatic_tumor_count, *sum, *a.beyond_up_to_seven ? "beyond" : "within"));
   } else {
-    a.missing.emplace_back("tumour count and largest diameter");
+    a.missing.push_back(facts::tumour_burden_on(study.date));
   }
   const AlbiResult al = albi(r, study.date);
   if (al.value) {
     a.malbi_2b_or_worse = al.value->mgrade == "2b" || al.value->mgrade == "3";
-    a.reasons.push_back(fmt::format("mALBI {} (ALBI {:.3f})", al.value->mgrade, al.value->value));
+    a.reasons.push_back(fmt::format("mALBI {} (ALBI {})", al.value->mgrade, albi_display(al.value->value)));
   } else {
-    for (const auto& m : al.report.missing) a.missing.push_back(m + " (for mALBI)");
+    for (const auto& m : al.report.missing) a.missing.push_back(facts::child_pugh_input(m, study.date));
   }
   const ImagingStudy* m = study.morphology ? &study : latest_imaging_with(r, study.date, &ImagingStudy::morphology);
   if (m) {
     a.bad_morphology = unfavourable_morphology(*m->morphology);
     a.reasons.push_back(fmt::format("morphology {} ({})", to_string(*m->morphology), m->date.iso()));
   } else {
-    a.missing.emplace_back("tumour morphology");
+    a.missing.push_back(facts::morphology(study.date));
   }
   a.unsuitable = a.beyond_up_to_seven.value_or(false) || a.malbi_2b_or_worse.value_or(false) || a.bad_morphology.value_or(false);
   if (a.unsuitable) a.missing.clear();

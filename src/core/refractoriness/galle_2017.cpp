@@ -2,6 +2,7 @@
 // migration) (seed 000 Table 2; grade V, mapping P).
 #include <fmt/format.h>
 
+#include "core/facts.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/patterns.h"
 
@@ -35,7 +36,12 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
     judge_consecutive_pair(no_longer, h, *first_response + 1, no_or);
   } else if (unknown_before_response) {
     no_longer.state = CriterionState::NotJudgeable;
-    no_longer.missing.emplace_back("an mRECIST response for every assessed session (to know whether a response occurred)");
+    // Whether a response ever occurred is unknown: the sessions before it lack a response.
+    for (const auto& a : h.sessions) {
+      if (a.state == AssessmentState::Missing) no_longer.missing.push_back(facts::response_imaging(a.session_date));
+      else if (a.state == AssessmentState::Assessed && !a.objective_response_known())
+        no_longer.missing.push_back(facts::mrecist(*a.study_date, a.session_date));
+    }
   } else {
     no_longer.state = CriterionState::NotMet;
     no_longer.evidence.emplace_back("no objective response recorded yet, so none can be lost");

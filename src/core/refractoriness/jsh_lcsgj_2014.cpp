@@ -2,6 +2,7 @@
 // Suppl 1:22; Liver Cancer 2014;3:458; grade V).
 #include <fmt/format.h>
 
+#include "core/facts.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/patterns.h"
 
@@ -15,7 +16,7 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     if (auto g = assessment_gate(h, a)) return *g;
     const ImagingStudy& s = r.imaging[*a.study_index];
     if (!a.te)
-      return {SessionVerdict::Unknown, fmt::format("viable tumour % on imaging {} ({})", s.date.iso(), h.assessment_label(a))};
+      return {SessionVerdict::Unknown, facts::viable_percent(s.date)};
     const bool insufficient = *a.te == TeGrade::TE1 || *a.te == TeGrade::TE2;
     const std::string viable = s.viable_tumor_percent ? fmt::format("viable {:g}%", *s.viable_tumor_percent) : "viable n/a";
     return {insufficient ? SessionVerdict::Yes : SessionVerdict::No,
@@ -31,10 +32,9 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     const ImagingStudy& s = r.imaging[*a.study_index];
     const ImagingStudy* pre = a.pre_study_index ? &r.imaging[*a.pre_study_index] : nullptr;
     if (!s.intrahepatic_tumor_count)
-      return {SessionVerdict::Unknown, fmt::format("intrahepatic tumour count on imaging {}", s.date.iso())};
+      return {SessionVerdict::Unknown, facts::tumour_count(s.date)};
     if (!pre || !pre->intrahepatic_tumor_count)
-      return {SessionVerdict::Unknown,
-              fmt::format("intrahepatic tumour count on imaging before S{} ({})", a.session_index + 1, a.session_date.iso())};
+      return {SessionVerdict::Unknown, facts::tumour_count_before(a.session_date)};
     const bool more = *s.intrahepatic_tumor_count > *pre->intrahepatic_tumor_count;
     return {more ? SessionVerdict::Yes : SessionVerdict::No,
             fmt::format("S{} ({}): {} tumours on {} vs {} on {} before it", a.session_index + 1, a.session_date.iso(),

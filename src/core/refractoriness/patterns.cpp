@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/facts.h"
 #include "core/scores/child_pugh.h"
 #include "core/timeline.h"
 
@@ -28,10 +29,7 @@ std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const Sessio
                                         a.session_index + 1, a.session_date.iso(), h.as_of.iso(),
                                         days_between(a.session_date, h.as_of))};
     case AssessmentState::Missing:
-      return SessionVerdict{SessionVerdict::Unknown,
-                            fmt::format("response assessment of S{} ({}): imaging after it, before the next "
-                                        "session and within {} days",
-                                        a.session_index + 1, a.session_date.iso(), kAssessmentMaxDays)};
+      return SessionVerdict{SessionVerdict::Unknown, facts::response_imaging(a.session_date)};
   }
   return std::nullopt;
 }
@@ -118,8 +116,7 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
 SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a) {
   if (auto g = assessment_gate(h, a)) return *g;
   if (!a.response.category)
-    return {SessionVerdict::Unknown, fmt::format("mRECIST response on imaging {} ({})", a.study_date->iso(),
-                                                 h.assessment_label(a))};
+    return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   const auto cat = to_string(*a.response.category);
   if (a.objective_response()) return {SessionVerdict::No, fmt::format("{}: mRECIST {} (objective response)", study_ref(a), cat)};
   return {SessionVerdict::Yes, fmt::format("{}: mRECIST {} (no objective response)", study_ref(a), cat)};
@@ -128,8 +125,7 @@ SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessme
 SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a) {
   if (auto g = assessment_gate(h, a)) return *g;
   if (!a.response.category)
-    return {SessionVerdict::Unknown, fmt::format("mRECIST response on imaging {} ({})", a.study_date->iso(),
-                                                 h.assessment_label(a))};
+    return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   const auto cat = to_string(*a.response.category);
   if (*a.response.category == MrecistCategory::PD)
     return {SessionVerdict::Yes, fmt::format("{}: mRECIST PD{}", study_ref(a), a.response.basis.empty() ? "" : " — " + a.response.basis)};
@@ -195,17 +191,17 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
     }
     c.state = CriterionState::NotJudgeable;
     c.evidence.push_back(fv.describe(*first_present));
-    c.missing.push_back(fmt::format("{} on the baseline imaging (on or before S1, {})", fv.name, s1.iso()));
+    c.missing.push_back(facts::finding_at_baseline(fv.name, s1));
     return;
   }
   if (!latest_after) {
     c.state = CriterionState::NotJudgeable;
-    c.missing.push_back(fmt::format("imaging after S1 ({}) reporting {}", s1.iso(), fv.name));
+    c.missing.push_back(facts::imaging_after_first_tace(s1));
     return;
   }
   if (!fv.present(*latest_after)) {
     c.state = CriterionState::NotJudgeable;
-    c.missing.push_back(fmt::format("{} on the latest imaging after S1 ({})", fv.name, latest_after->date.iso()));
+    c.missing.push_back(facts::finding(fv.name, latest_after->date));
     return;
   }
   c.state = CriterionState::NotMet;
@@ -259,9 +255,9 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
   if (!cp.value)
-    for (const auto& m : cp.report.missing) c.missing.push_back(fmt::format("{} (for Child-Pugh on {})", m, h.as_of.iso()));
-  if (!asc) c.missing.push_back(fmt::format("ascites grade within 30 days of {}", h.as_of.iso()));
-  if (!enc) c.missing.push_back(fmt::format("encephalopathy grade within 30 days of {}", h.as_of.iso()));
+    for (const auto& m : cp.report.missing) add_unique(c.missing, facts::child_pugh_input(m, h.as_of));
+  if (!asc) add_unique(c.missing, facts::ascites(h.as_of));
+  if (!enc) add_unique(c.missing, facts::encephalopathy(h.as_of));
   if (!c.missing.empty()) {
     c.state = CriterionState::NotJudgeable;
     return;
@@ -297,8 +293,8 @@ void judge_ecog_rise(CriterionResult& c, const PatientRecord& r, const TaceHisto
     return;
   }
   c.state = CriterionState::NotJudgeable;
-  if (!base && any_post) c.missing.push_back(fmt::format("baseline ECOG within 30 days before S1 ({})", s1.iso()));
-  if (!now || now->date <= s1) c.missing.push_back(fmt::format("ECOG after S1 within 30 days of {}", h.as_of.iso()));
+  if (!base && any_post) c.missing.push_back(facts::ecog_before_first_tace(s1));
+  if (!now || now->date <= s1) c.missing.push_back(facts::ecog(h.as_of));
 }
 
 bool infiltrative(Morphology m) { return m == Morphology::MassiveInfiltrative || m == Morphology::MultipleDisseminated; }
@@ -412,8 +408,7 @@ void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHis
     return;
   }
   c.state = CriterionState::NotJudgeable;
-  c.missing.emplace_back(
-      "AFP or DCP within 30 days before a session and at least one value after it (before the next session, within 90 days)");
+  c.missing.push_back(facts::tumour_markers_around_tace());
 }
 
 }  // namespace switchpoint

@@ -1,0 +1,23 @@
+#pragma once
+// The "obtain" list (P-obtain-list): one line per missing fact, in a clinician's words, with the
+// decisions it would settle, the facts that would settle the most decisions first. Built from what
+// every rule of the decision says it lacks (core/facts.h phrases), so the same fact asked for by
+// eight definitions is one line that names the eight.
+#include <string>
+#include <vector>
+
+namespace switchpoint {
+
+struct Decision;
+
+struct ObtainItem {
+  std::string fact;                  // "ascites grade within 30 days before 2024-04-15"
+  std::vector<std::string> unlocks;  // "JSH-LCSGJ 2014", "checkpoint: liver function", "lenvatinib", …
+};
+
+std::vector<ObtainItem> build_obtain_list(const Decision& d);
+
+// "JSH-LCSGJ 2014" for "jsh-lcsgj-2014".
+std::string definition_display_name(const std::string& id);
+
+}  // namespace switchpoint
