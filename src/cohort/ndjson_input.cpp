@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -102,6 +103,12 @@ void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out)
   const char* p = b.data();
   std::size_t pos = 0;
   long line = b.first_line;
+  for (const long l : b.overlong) {
+    ++out.lines;
+    out.invalid.emplace_back(l, fmt::format("the line is longer than {} MiB, the longest line read (no FHIR resource "
+                                            "of one patient is that long); it was skipped unread",
+                                            kMaxLineBytes >> 20));
+  }
   while (pos < b.size) {
     const void* nl = std::memchr(p + pos, '\n', b.size - pos);
     const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) : b.size;
@@ -109,7 +116,8 @@ void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out)
     if (len > 0 && p[pos + len - 1] == '\r') --len;
     std::size_t skip = 0;
     if (line == 1 && len >= 3 && std::memcmp(p + pos, "\xEF\xBB\xBF", 3) == 0) skip = 3;  // a UTF-8 byte order mark
-    scan_line(p + pos + skip, len - skip, line, parser, out);
+    if (std::find(b.overlong.begin(), b.overlong.end(), line) == b.overlong.end())
+      scan_line(p + pos + skip, len - skip, line, parser, out);
     pos = end + 1;
     ++line;
   }
@@ -209,6 +217,7 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
     std::string_view type;
     if (el.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS) continue;
     if (type == "Patient") {
+      out.patient_location = fmt::format("{}:{}#", in.files[ref.file], ref.line);
       std::string_view deceased;
       bool flag = false;
       if (res["deceasedDateTime"].get(deceased) == simdjson::SUCCESS) {
