@@ -33,6 +33,14 @@ struct BlockResult {
   std::uint64_t lines = 0, bytes = 0;
 };
 
+bool is_fhir_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (const char c : id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+      return false;
+  return true;
+}
+
 bool blank(const char* s, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
     if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return false;
@@ -91,6 +99,15 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
       return;
     }
     patient = fhir_patient_id(ref);
+  }
+  // FHIR R4 ids are 1–64 of [A-Za-z0-9-.]: anything else (" p1", "p1\n…", "=cmd") would make a
+  // phantom patient or reach the output rows, so the line cannot be linked to a patient.
+  if (!is_fhir_id(patient)) {
+    out.invalid.emplace_back(line, fmt::format("{} '{}' is not a FHIR id (1 to 64 letters, digits, '-' or '.'): the "
+                                               "line cannot be linked to a patient",
+                                               type == "Patient" ? "the Patient's id" : "the patient of subject.reference",
+                                               patient.substr(0, 100)));
+    return;
   }
   const auto offset = static_cast<std::uint32_t>(out.arena.size());
   out.arena.append(s, len);
