@@ -16,7 +16,11 @@ std::string escape(std::string_view text) {
     if (const auto u = static_cast<unsigned char>(c); u == 0xC2 || u == 0xD8 || u == 0xE2) {
       const std::size_t len = u == 0xE2 ? 3 : 2;
       const std::string_view seq = text.substr(i, len);
-      if (seq.size() == len && needs_text_escape(seq)) {
+      // Only a whole sequence (continuation bytes after the lead): a stray lead byte followed by
+      // '<' must still reach the switch below.
+      bool whole = seq.size() == len;
+      for (std::size_t k = 1; whole && k < len; ++k) whole = (static_cast<unsigned char>(seq[k]) & 0xC0) == 0x80;
+      if (whole && needs_text_escape(seq)) {
         out += escape_text(seq);
         i += len - 1;
         continue;

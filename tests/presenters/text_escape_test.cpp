@@ -118,6 +118,10 @@ TEST(HtmlEscape, BidiAndC1AreShownAndC0IsReplaced) {
   EXPECT_EQ(html::escape("P1\xC2\x9B"), "P1\\u009b");
   EXPECT_EQ(html::escape("P1\x1b"), "P1\xEF\xBF\xBD");
   EXPECT_EQ(html::escape("Müller ≥ é"), "Müller ≥ é");
+  // A stray lead byte before markup: the markup is still escaped.
+  EXPECT_EQ(html::escape("\xE2<s>"), "\xE2&lt;s&gt;");
+  EXPECT_EQ(html::escape("\xC2<"), "\xC2&lt;");
+  EXPECT_EQ(html::escape("\xE2\x80<"), "\xE2\x80&lt;");
 }
 
 }  // namespace
