@@ -14,6 +14,7 @@
 #include "assets/embedded.h"
 #include <switchpoint/version.h>
 #include "core/engine.h"
+#include "presenters/text_escape.h"
 #include "presenters/catalogue_presenter.h"
 #include "presenters/decision_json.h"
 #include "presenters/decision_text.h"
@@ -79,10 +80,11 @@ void write_atomically(const std::string& path, const std::string& content) {
 
 void print_problems(std::ostream& err, const std::string& file, const ReadResult& rr) {
   // The format is unknown when the input was refused before any reader (XML, UTF-16).
-  err << fmt::format("{}: invalid {}record, {} problem{}:\n", file, rr.format.empty() ? "" : rr.format + " ", rr.problems.size(),
+  err << fmt::format("{}: invalid {}record, {} problem{}:\n", escape_text(file), rr.format.empty() ? "" : rr.format + " ", rr.problems.size(),
                      rr.problems.size() == 1 ? "" : "s");
   for (const auto& p : rr.problems)
-    err << fmt::format("  {}{}: {}\n", file, p.location.empty() ? "" : " at " + p.location, p.message);
+    err << fmt::format("  {}{}: {}\n", escape_text(file), p.location.empty() ? "" : " at " + escape_text(p.location),
+                       escape_text(p.message));
 }
 
 Date resolve_as_of(const PatientRecord& r, const std::string& as_of_text, const std::string& file) {
@@ -123,8 +125,9 @@ int cmd_validate(const std::string& file, std::ostream& out, std::ostream& err) 
     print_problems(err, file, rr);
     return 2;
   }
-  out << fmt::format("{}: valid {} record for patient {}\n", file, rr.format, rr.record->patient_id);
-  for (const auto& [what, n] : rr.skipped) out << fmt::format("  skipped {} × {}\n", n, what);
+  out << fmt::format("{}: valid {} record for patient {}\n", escape_text(file), rr.format,
+                     escape_text(rr.record->patient_id));
+  for (const auto& [what, n] : rr.skipped) out << fmt::format("  skipped {} × {}\n", n, escape_text(what));
   return 0;
 }
 
@@ -255,10 +258,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       return 0;
     }
   } catch (const UsageError& e) {
-    err << "switchpoint: " << e.message << "\n";
+    err << "switchpoint: " << escape_text(e.message) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    err << "switchpoint: internal error: " << e.what() << "\n";
+    err << "switchpoint: internal error: " << escape_text(e.what()) << "\n";
     return 1;
   }
   return 2;

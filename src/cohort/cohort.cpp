@@ -116,6 +116,17 @@ Result evaluate_cohort(const Options& options) {
       CohortRow& row = res.rows[i];
       row.patient_id = in.patients[i].first;
       for (const auto& [k, n] : p.rr.skipped) skipped[static_cast<std::size_t>(worker)][k] += static_cast<std::uint64_t>(n);
+      // Death before the first TACE contradicts the TACE dates: which is wrong cannot be told,
+      // so the patient is withheld, never evaluated as ok.
+      if (p.rr.ok() && p.died && *p.died && p.deceased && !p.rr.record->tace.empty()) {
+        const Date first = std::min_element(p.rr.record->tace.begin(), p.rr.record->tace.end(),
+                                            [](const auto& a, const auto& b) { return a.date < b.date; })->date;
+        if (*p.deceased < first)
+          p.rr.problems.push_back({p.patient_location + "/deceasedDateTime",
+                                   fmt::format("follow-up ends before the first TACE: the Patient died on {}, but the "
+                                               "first TACE is on {}; the dates contradict each other",
+                                               p.deceased->iso(), first.iso())});
+      }
       if (p.rr.ok()) {
         evaluate_into(row, *p.rr.record);
         row.died = p.died;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cohort/report.h"
+#include "presenters/text_escape.h"
 
 namespace switchpoint::cohort {
 namespace {
@@ -49,7 +50,8 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
     const Result res = evaluate_cohort(o.cohort);
     const Stats& st = res.stats;
     for (const auto& p : st.invalid)
-      err << (p.line > 0 ? fmt::format("{}:{}: {}\n", p.file, p.line, p.message) : fmt::format("{}: {}\n", p.file, p.message));
+      err << (p.line > 0 ? fmt::format("{}:{}: {}\n", escape_text(p.file), p.line, escape_text(p.message))
+                         : fmt::format("{}: {}\n", escape_text(p.file), escape_text(p.message)));
 
     write_file_atomically(o.output, csv ? rows_to_csv(res.rows) : rows_to_ndjson(res.rows));
     if (!o.report.empty()) write_file_atomically(o.report, cohort_report_html(res));
@@ -75,10 +77,10 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       }
       out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", kDefinitions[i], r, n, in, na);
     }
-    out << fmt::format("wrote {}{}\n", o.output, o.report.empty() ? "" : " and " + o.report);
+    out << fmt::format("wrote {}{}\n", escape_text(o.output), o.report.empty() ? "" : " and " + escape_text(o.report));
     return 0;
   } catch (const UsageError& e) {
-    err << "switchpoint: " << e.what() << "\n";
+    err << "switchpoint: " << escape_text(e.what()) << "\n";
     return 2;
   }
 }

@@ -6,44 +6,27 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <unordered_map>
 
+#include "cohort/csv.h"
 #include "core/scores/child_pugh.h"
+#include "presenters/text_escape.h"
 
 namespace switchpoint::cohort {
 namespace {
 
-// One CSV line split into cells (RFC 4180 quoting within the line).
-bool split_csv(std::string_view line, std::vector<std::string>& cells) {
-  cells.clear();
-  std::string cell;
-  bool quoted = false, was_quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') {
-          cell += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cell += c;
-      }
-    } else if (c == '"' && cell.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      cells.push_back(std::move(cell));
-      cell.clear();
-      was_quoted = false;
-    } else {
-      cell += c;
-    }
-  }
-  cells.push_back(std::move(cell));
-  return !quoted;
+// Leading and trailing spaces and tabs of a cell. RFC 4180 makes spaces data; in this profile no
+// column's value begins or ends with one (ids, dates, numbers), so padding is taken as padding:
+// "  P1 ", "P1" and "\"P1\"" are one patient, never three (docs/cohort.md).
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
 }
 
 bool missing(std::string_view s) { return s.empty() || s == "NA"; }
@@ -200,6 +183,22 @@ CsvPatient build(Group& g, Stats& stats) {
       if (r->os_days && p.row.follow_up_end)
         spread = std::max(spread, std::abs(days_between(*p.row.follow_up_end,
                                                         r->date.plus_days(static_cast<int>(std::lround(*r->os_days))))));
+    // Follow-up (death or last contact) that ends before the first TACE contradicts the TACE
+    // dates: which is wrong cannot be told, so the patient is withheld, never evaluated as ok.
+    if (!rec.tace.empty())
+      for (const Row* r : kept) {
+        if (!r->os_days) continue;
+        const Date end = r->date.plus_days(static_cast<int>(std::lround(*r->os_days)));
+        if (end < rec.tace.front().date) {
+          p.problems.push_back({fmt::format("{}:{}", stats.files.front(), r->line),
+                                fmt::format("follow-up ends before the first TACE: OStime_day {:g} from {} ends "
+                                            "follow-up{} on {}, but the first TACE (Embolization = 1) is on {}; the "
+                                            "dates contradict each other",
+                                            *r->os_days, r->date.iso(), r->died && *r->died ? " (death)" : "",
+                                            end.iso(), rec.tace.front().date.iso())});
+          break;
+        }
+      }
     if (spread > 31)
       p.row.notes.push_back(fmt::format("rows disagree on the end of follow-up by up to {} days; the last row's is used",
                                         spread));
@@ -219,27 +218,74 @@ CsvPatient build(Group& g, Stats& stats) {
 
 }  // namespace
 
+
+namespace {
+
+// The file's bytes, mapped read-only (a cohort CSV is read whole; the pages are the file's, so
+// they cost no anonymous memory).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw UsageError(fmt::format("{}: cannot open the file", path));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd_);
+      throw UsageError(fmt::format("{}: not a regular file", path));
+    }
+    size_ = static_cast<std::size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd_);
+        throw UsageError(fmt::format("{}: cannot read the file", path));
+      }
+      data_ = static_cast<const char*>(p);
+    }
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+    ::close(fd_);
+  }
+  std::string_view text() const { return {data_ ? data_ : "", size_}; }
+
+ private:
+  int fd_ = -1;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
 std::vector<CsvPatient> read_csv(const std::string& path, std::string_view profile, Stats& stats) {
   if (profile != "dtsdhcc")
     throw UsageError(fmt::format("--csv-profile '{}': not a known profile; known: {}", profile, kCsvProfiles));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("{}: cannot open the file", path));
+  const MappedFile file(path);
+  std::string_view text = file.text();
+  std::size_t offset = 0;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {  // a UTF-8 byte order mark
+    text.remove_prefix(3);
+    stats.bytes += 3;
+  }
   stats.source = fmt::format("CSV (profile {})", profile);
   stats.files.push_back(path);
+  CsvReader reader(text);
+  CsvRecord rec;
 
-  std::string line;
-  std::vector<std::string> cells;
-  long line_no = 0;
   // The header: the profile's columns by name, in any order.
   std::size_t at[kColumns];
   std::size_t width = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    stats.bytes += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte order mark
-    if (line.empty()) continue;
-    split_csv(line, cells);
+  while (reader.next(rec)) {
+    stats.bytes += rec.bytes;
+    offset += rec.bytes;
+    if (rec.blank()) continue;
+    if (!rec.error.empty())
+      throw UsageError(fmt::format("{}:{}: the header cannot be read: {}", escape_text(path), rec.line,
+                                   escape_text(rec.error)));
+    auto& cells = rec.cells;
+    for (auto& c : cells) c = std::string(trim(c));
     width = cells.size();
     std::string absent, twice;
     for (std::size_t c = 0; c < kColumns; ++c) {
@@ -253,48 +299,69 @@ std::vector<CsvPatient> read_csv(const std::string& path, std::string_view profi
     if (!twice.empty())
       throw UsageError(fmt::format("{}:{}: the header names these columns more than once: {}; which one is meant "
                                    "cannot be told",
-                                   path, line_no, twice));
+                                   escape_text(path), rec.line, twice));
     if (!absent.empty())
-      throw UsageError(fmt::format("{}:{}: the header lacks the columns of profile {}: {}", path, line_no, profile,
-                                   absent));
+      throw UsageError(fmt::format("{}:{}: the header lacks the columns of profile {}: {}", escape_text(path), rec.line,
+                                   profile, absent));
     break;
   }
-  if (width == 0) throw UsageError(fmt::format("{}: empty file; expected a header line", path));
+  if (width == 0) throw UsageError(fmt::format("{}: empty file; expected a header line", escape_text(path)));
 
   std::vector<Group> groups;
   std::unordered_map<std::string, std::size_t> index;
+  auto group_of = [&](const std::string& id) -> Group& {
+    auto [it, fresh] = index.try_emplace(id, groups.size());
+    if (fresh) groups.push_back({id, {}, {}});
+    return groups[it->second];
+  };
   std::vector<std::string> row_cells(kColumns);
-  while (std::getline(in, line)) {
-    ++line_no;
-    stats.bytes += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) {
+  while (reader.next(rec)) {
+    const std::string_view bytes = text.substr(offset, rec.bytes);
+    offset += rec.bytes;
+    stats.bytes += rec.bytes;
+    if (rec.blank()) {
       ++stats.skipped["(blank line)"];
       continue;
     }
     ++stats.lines;
+    // The patient the row names, when its ID cell could be read (even from a row that cannot be
+    // read as a whole: that patient is then withheld, not evaluated on its other rows).
+    std::string id;
+    if (at[kId] < rec.cells.size()) {
+      const std::string_view cell = trim(rec.cells[at[kId]]);
+      if (!missing(cell) && simdjson::validate_utf8(cell.data(), cell.size())) id = std::string(cell);
+    }
     // Cells end up in rows, messages and the report (JSON, CSV, HTML): bytes that are not UTF-8
-    // are refused with the line, never copied through.
-    if (!simdjson::validate_utf8(line)) {
-      stats.invalid.push_back({path, line_no, "the line is not valid UTF-8; the file must be UTF-8 text"});
+    // are refused with the row, never copied through.
+    std::string unreadable;
+    if (!rec.error.empty()) unreadable = rec.error;
+    else if (rec.after_unclosed_quote)
+      unreadable = fmt::format("the row follows the unclosed quote of line {}: it may be part of that cell",
+                               rec.after_unclosed_quote);
+    else if (!simdjson::validate_utf8(bytes.data(), bytes.size()))
+      unreadable = "the line is not valid UTF-8; the file must be UTF-8 text";
+    else if (rec.cells.size() != width)
+      unreadable = fmt::format("{} cells where the header has {}", rec.cells.size(), width);
+    if (!unreadable.empty()) {
+      if (id.empty()) {
+        stats.invalid.push_back({path, rec.line, unreadable + "; no patient ID can be read from the row"});
+      } else {
+        group_of(id).problems.push_back({fmt::format("{}:{}", path, rec.line),
+                                         fmt::format("{}; patient {} is withheld rather than evaluated on its other "
+                                                     "rows",
+                                                     unreadable, id)});
+      }
       continue;
     }
-    if (!split_csv(line, cells) || cells.size() != width) {
-      stats.invalid.push_back({path, line_no, fmt::format("{} cells where the header has {}{}", cells.size(), width,
-                                                          cells.size() == width ? " (unclosed quote)" : "")});
+    for (std::size_t c = 0; c < kColumns; ++c) row_cells[c] = std::string(trim(rec.cells[at[c]]));
+    if (id.empty()) {
+      stats.invalid.push_back({path, rec.line, "column ID is empty: the row cannot be linked to a patient"});
       continue;
     }
-    for (std::size_t c = 0; c < kColumns; ++c) row_cells[c] = cells[at[c]];
-    const std::string& id = row_cells[kId];
-    if (missing(id)) {
-      stats.invalid.push_back({path, line_no, "column ID is empty: the row cannot be linked to a patient"});
-      continue;
-    }
-    auto [it, fresh] = index.try_emplace(id, groups.size());
-    if (fresh) groups.push_back({id, {}, {}});
-    Group& g = groups[it->second];
+    Group& g = group_of(id);
     ++stats.lines_kept;
-    stats.bytes_kept += line.size() + 1;
+    stats.bytes_kept += rec.bytes;
+    const long line_no = rec.line;
 
     Row r;
     r.line = line_no;

@@ -26,8 +26,8 @@ long count_newlines(const char* p, std::size_t n) {
 }
 }  // namespace
 
-LineSource::LineSource(std::vector<std::string> files, std::size_t block_bytes)
-    : files_(std::move(files)), block_(block_bytes < 4096 ? 4096 : block_bytes) {
+LineSource::LineSource(std::vector<std::string> files, std::size_t block_bytes, std::size_t max_line_bytes)
+    : files_(std::move(files)), block_(block_bytes < 4096 ? 4096 : block_bytes), max_line_(max_line_bytes) {
   for (const auto& f : files_) {
     std::error_code ec;
     const auto n = std::filesystem::file_size(f, ec);
@@ -92,6 +92,7 @@ void reserve(Block& b, std::size_t need, std::size_t keep) {
 
 bool LineSource::next(Block& out) {
   out.error.clear();
+  out.overlong.clear();
   out.size = 0;
   while (open_next()) {
     // The partial line carried over, then reads until the block holds a newline or the file ends.
@@ -120,7 +121,51 @@ bool LineSource::next(Block& out) {
         eof = true;
         break;
       }
-      if (std::memchr(out.buffer.get() + old, '\n', static_cast<std::size_t>(got)) != nullptr) break;
+      if (const void* nl = std::memchr(out.buffer.get() + old, '\n', static_cast<std::size_t>(got))) {
+        // The block's first line ends here; longer than the cap, it is dropped (the stand-in
+        // empty line is its line break).
+        const auto first = static_cast<std::size_t>(static_cast<const char*>(nl) - out.buffer.get());
+        if (first > max_line_) {
+          out.overlong.push_back(next_line_);
+          std::memmove(out.buffer.get(), out.buffer.get() + first, size - first);
+          size -= first;
+        }
+        break;
+      }
+      // No line break in the block yet: one line. Longer than the cap, its bytes are dropped up to
+      // the next line break as they are read; an empty line stands in for it.
+      if (size > max_line_) {
+        out.overlong.push_back(next_line_);
+        size = 0;
+        bool found = false;
+        while (!found) {
+          const long skipped = read_some(out.buffer.get(), block_);
+          if (skipped < 0) {
+            int errnum = 0;
+            out.error = gz_ ? fmt::format("the gzip data is corrupt or truncated ({})", gzerror(gz_, &errnum))
+                            : std::string("read error");
+            eof = true;
+            break;
+          }
+          if (skipped == 0) {
+            int errnum = Z_OK;
+            const char* msg = gz_ ? gzerror(gz_, &errnum) : nullptr;
+            if (gz_ && errnum != Z_OK) out.error = fmt::format("the gzip data is corrupt or truncated ({})", msg);
+            eof = true;
+            break;
+          }
+          const auto n = static_cast<std::size_t>(skipped);
+          const void* nl = std::memchr(out.buffer.get(), '\n', n);
+          if (!nl) continue;
+          const std::size_t k = static_cast<std::size_t>(static_cast<const char*>(nl) - out.buffer.get());
+          // The stand-in line break, then what follows the long line.
+          std::memmove(out.buffer.get() + 1, out.buffer.get() + k + 1, n - k - 1);
+          out.buffer.get()[0] = '\n';
+          size = n - k;
+          found = true;
+        }
+        break;
+      }
     }
     std::size_t cut = size;
     if (!eof) {
@@ -138,7 +183,7 @@ bool LineSource::next(Block& out) {
       close();
       ++file_;
     }
-    if (out.size > 0 || !out.error.empty()) {
+    if (out.size > 0 || !out.error.empty() || !out.overlong.empty()) {
       out.seq = seq_++;
       return true;
     }

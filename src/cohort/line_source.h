@@ -23,12 +23,20 @@ struct Block {
   std::size_t capacity = 0;
   std::size_t size = 0;
   std::string error;           // a read error after these lines (e.g. corrupt gzip data)
+  // Lines longer than kMaxLineBytes: their bytes were skipped as they were read (never held
+  // whole), and each stands in the block as an empty line with this number.
+  std::vector<long> overlong;
   const char* data() const { return buffer.get(); }
 };
 
+// The longest line read: 16 MiB, far above any real FHIR resource of a patient (the same cap as
+// a CSV row, cohort/csv.h). A longer line is reported as invalid and skipped while it is read, so
+// memory stays bounded by the block size plus this cap, for plain and gzip files alike.
+inline constexpr std::size_t kMaxLineBytes = std::size_t{16} << 20;
+
 class LineSource {
  public:
-  LineSource(std::vector<std::string> files, std::size_t block_bytes);
+  LineSource(std::vector<std::string> files, std::size_t block_bytes, std::size_t max_line_bytes = kMaxLineBytes);
   LineSource(const LineSource&) = delete;
   LineSource& operator=(const LineSource&) = delete;
   ~LineSource();
@@ -49,6 +57,7 @@ class LineSource {
 
   std::vector<std::string> files_;
   std::size_t block_;
+  std::size_t max_line_;
   std::size_t file_ = 0;
   bool open_ = false;
   std::FILE* f_ = nullptr;

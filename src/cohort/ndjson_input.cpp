@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -31,6 +32,14 @@ struct BlockResult {
   std::map<std::string, std::uint64_t> skipped;
   std::uint64_t lines = 0, bytes = 0;
 };
+
+bool is_fhir_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (const char c : id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+      return false;
+  return true;
+}
 
 bool blank(const char* s, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
@@ -91,6 +100,15 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
     }
     patient = fhir_patient_id(ref);
   }
+  // FHIR R4 ids are 1–64 of [A-Za-z0-9-.]: anything else (" p1", "p1\n…", "=cmd") would make a
+  // phantom patient or reach the output rows, so the line cannot be linked to a patient.
+  if (!is_fhir_id(patient)) {
+    out.invalid.emplace_back(line, fmt::format("{} '{}' is not a FHIR id (1 to 64 letters, digits, '-' or '.'): the "
+                                               "line cannot be linked to a patient",
+                                               type == "Patient" ? "the Patient's id" : "the patient of subject.reference",
+                                               patient.substr(0, 100)));
+    return;
+  }
   const auto offset = static_cast<std::uint32_t>(out.arena.size());
   out.arena.append(s, len);
   out.kept.push_back({std::move(patient), offset, static_cast<std::uint32_t>(len), line, !ambiguous});
@@ -102,6 +120,12 @@ void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out)
   const char* p = b.data();
   std::size_t pos = 0;
   long line = b.first_line;
+  for (const long l : b.overlong) {
+    ++out.lines;
+    out.invalid.emplace_back(l, fmt::format("the line is longer than {} MiB, the longest line read (no FHIR resource "
+                                            "of one patient is that long); it was skipped unread",
+                                            kMaxLineBytes >> 20));
+  }
   while (pos < b.size) {
     const void* nl = std::memchr(p + pos, '\n', b.size - pos);
     const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) : b.size;
@@ -109,7 +133,8 @@ void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out)
     if (len > 0 && p[pos + len - 1] == '\r') --len;
     std::size_t skip = 0;
     if (line == 1 && len >= 3 && std::memcmp(p + pos, "\xEF\xBB\xBF", 3) == 0) skip = 3;  // a UTF-8 byte order mark
-    scan_line(p + pos + skip, len - skip, line, parser, out);
+    if (std::find(b.overlong.begin(), b.overlong.end(), line) == b.overlong.end())
+      scan_line(p + pos + skip, len - skip, line, parser, out);
     pos = end + 1;
     ++line;
   }
@@ -209,6 +234,7 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
     std::string_view type;
     if (el.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS) continue;
     if (type == "Patient") {
+      out.patient_location = fmt::format("{}:{}#", in.files[ref.file], ref.line);
       std::string_view deceased;
       bool flag = false;
       if (res["deceasedDateTime"].get(deceased) == simdjson::SUCCESS) {

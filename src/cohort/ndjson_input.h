@@ -46,6 +46,7 @@ struct NdjsonPatient {
   ReadResult rr;
   std::optional<bool> died;
   std::optional<Date> deceased;
+  std::string patient_location;  // "file:line#" of the Patient line, when there is one
 };
 NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser);
 

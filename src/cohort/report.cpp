@@ -9,6 +9,8 @@
 #include "cohort/stats.h"
 #include "core/engine.h"
 #include "core/knowledge/catalogue.h"
+#include "presenters/html_escape.h"
+#include "presenters/text_escape.h"
 
 namespace switchpoint::cohort {
 namespace {
@@ -18,20 +20,9 @@ constexpr std::string_view kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467b
                                         "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 constexpr std::size_t kDefs = kDefinitions.size();
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// HTML text of a string from the input: hidden characters made visible first
+// (presenters/text_escape.h), then & < > " ' as character references.
+std::string esc(std::string_view s) { return html::escape(escape_text(s)); }
 
 std::string pct(long a, long b) { return b > 0 ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(a) / static_cast<double>(b)) : "–"; }
 std::string p_text(std::optional<double> p) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cohort/csv.h"
 #include "core/scores/child_pugh.h"
 #include "presenters/json_writer.h"
 
@@ -40,17 +41,6 @@ std::string field(const ScoreResult* s, std::string_view key) {
 }
 
 std::string opt_date(const std::optional<Date>& d) { return d ? d->iso() : ""; }
-
-// RFC 4180: quoted when it holds a comma, quote or line break.
-std::string csv_cell(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;
@@ -104,18 +94,21 @@ std::string rows_to_csv(const std::vector<CohortRow>& rows) {
   out += ",verdict,therapy_line,first_choice,child_pugh,malbi_grade,up_to_seven,bclc,art,hap,"
          "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes\n";
   for (const auto& r : rows) {
-    out += fmt::format("{},{},{},{},{},{},{}", csv_cell(r.patient_id), to_string(r.input), r.problems,
-                       csv_cell(r.first_problem), opt_date(r.as_of), r.sessions, opt_date(r.first_tace));
+    // Text from the input (id, problem, notes) is formula-neutralised and escaped (cohort/csv.h);
+    // what the program made (dates, counts, statuses, scores) is written as it is.
+    out += fmt::format("{},{},{},{},{},{},{}", csv_text_cell(r.patient_id), to_string(r.input), r.problems,
+                       csv_text_cell(r.first_problem), opt_date(r.as_of), r.sessions, opt_date(r.first_tace));
     for (const auto& d : r.definitions) {
       if (r.input == InputStatus::Ok) out += fmt::format(",{},{}", to_string(d.status), opt_date(d.since));
       else out += ",,";
     }
-    out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.verdict,
-                       r.therapy_line ? std::to_string(*r.therapy_line) : "", r.first_choice, r.child_pugh,
-                       r.albi_grade, csv_cell(r.up_to_seven), r.bclc, r.art, r.hap,
+    out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_plain_cell(r.verdict),
+                       r.therapy_line ? std::to_string(*r.therapy_line) : "", csv_plain_cell(r.first_choice),
+                       csv_plain_cell(r.child_pugh), csv_plain_cell(r.albi_grade), csv_plain_cell(r.up_to_seven),
+                       csv_plain_cell(r.bclc), csv_plain_cell(r.art), csv_plain_cell(r.hap),
                        opt_date(r.systemic_unknown_regimen_from),
                        r.recorded_child_pugh_points ? std::to_string(*r.recorded_child_pugh_points) : "",
-                       r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end), csv_cell(join(r.notes, "; ")));
+                       r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end), csv_text_cell(join(r.notes, "; ")));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/knowledge/catalogue.h"
+#include "presenters/text_escape.h"
 
 namespace switchpoint {
 
@@ -12,18 +13,18 @@ std::string scores_to_text(const Decision& d) {
     const RuleInfo& r = *s.rule;
     std::string head = fmt::format("  {:<28} ", r.title);
     if (!s.applicable) head += "not applicable";
-    else if (s.computed) head += s.summary;
+    else if (s.computed) head += escape_text(s.summary);
     else head += "not computed: insufficient data";
     if (s.informational_only()) head += "  [informational only, grade U]";
     out += head + "\n";
-    if (!s.applicable && !s.summary.empty()) out += fmt::format("      {}\n", s.summary);
+    if (!s.applicable && !s.summary.empty()) out += fmt::format("      {}\n", escape_text(s.summary));
     if (!s.missing.empty()) {
       std::string m;
-      for (const auto& x : s.missing) m += (m.empty() ? "" : ", ") + x;
+      for (const auto& x : s.missing) m += (m.empty() ? "" : ", ") + escape_text(x);
       out += fmt::format("      missing: {}\n", m);
     }
-    for (const auto& u : s.used) out += fmt::format("      {} {}: {}\n", u.date.iso(), u.name, u.value);
-    for (const auto& n : s.notes) out += fmt::format("      note: {}\n", n);
+    for (const auto& u : s.used) out += fmt::format("      {} {}: {}\n", u.date.iso(), escape_text(u.name), escape_text(u.value));
+    for (const auto& n : s.notes) out += fmt::format("      note: {}\n", escape_text(n));
     out += fmt::format("      [{}; grade {}{}{}; {}]\n", r.id, to_string(r.grade), r.grade_note.empty() ? "" : ", ",
                        r.grade_note, r.source);
   }
@@ -43,7 +44,7 @@ std::string join(const std::vector<std::string>& v, std::string_view sep = "; ")
   std::string out;
   for (const auto& s : v) {
     if (!out.empty()) out += sep;
-    out += s;
+    out += escape_text(s);
   }
   return out;
 }
@@ -58,7 +59,7 @@ std::string checkpoint_text(const Checkpoint& c) {
   std::string out = fmt::format("CHECKPOINT before the next TACE: {}\n", upper(to_string(c.verdict)));
   out += question_line("Sustained response expected?", c.sustained_response);
   out += question_line("Liver function maintained?", c.liver_function);
-  for (const auto& r : c.reasons) out += fmt::format("  → {}\n", r);
+  for (const auto& r : c.reasons) out += fmt::format("  → {}\n", escape_text(r));
   if (!c.obtain.empty()) out += fmt::format("  Obtain: {}\n", join(c.obtain));
   const RuleInfo& r = rule("checkpoint/verdict");
   out += fmt::format("  [{}; grade {}; {}]\n", r.id, to_string(r.grade), r.source);
@@ -81,7 +82,7 @@ std::string refractoriness_text(const std::vector<DefinitionResult>& defs) {
     std::string key;
     for (const auto& c : d.criteria)
       if (c.state == CriterionState::Met && c.on == d.since) {
-        key = fmt::format("{}: {}", c.id, c.evidence.empty() ? "" : c.evidence.front());
+        key = fmt::format("{}: {}", c.id, c.evidence.empty() ? "" : escape_text(c.evidence.front()));
         break;
       }
     if (key.empty() && d.status == RefractorinessStatus::InsufficientData) key = "missing: " + join(d.missing);
@@ -95,11 +96,11 @@ std::string refractoriness_text(const std::vector<DefinitionResult>& defs) {
     for (const auto& c : d.criteria) {
       out += fmt::format("    {:<13} {}{}  ({}, grade {})\n", state_label(c.state), c.id,
                          c.on ? " on " + c.on->iso() : "", c.rule->title, to_string(c.rule->grade));
-      for (const auto& e : c.evidence) out += fmt::format("        {}\n", e);
+      for (const auto& e : c.evidence) out += fmt::format("        {}\n", escape_text(e));
       if (!c.missing.empty()) out += fmt::format("        missing: {}\n", join(c.missing));
-      for (const auto& n : c.notes) out += fmt::format("        note: {}\n", n);
+      for (const auto& n : c.notes) out += fmt::format("        note: {}\n", escape_text(n));
     }
-    for (const auto& n : d.notes) out += fmt::format("    note: {}\n", n);
+    for (const auto& n : d.notes) out += fmt::format("    note: {}\n", escape_text(n));
   }
   return out;
 }
@@ -137,7 +138,7 @@ std::string therapy_text(const Decision& d) {
                                 t.supportive_care_only ? " — BEST SUPPORTIVE CARE ONLY" : "");
   if (d.checkpoint.verdict != Verdict::Switch && !t.current_regimen && !t.supportive_care_only)
     out += "  (shown for when TACE stops; the checkpoint does not call for a switch now)\n";
-  for (const auto& r : t.reasons) out += fmt::format("  {}\n", r);
+  for (const auto& r : t.reasons) out += fmt::format("  {}\n", escape_text(r));
   if (t.supportive_care_only) {
     // Nothing is to be given: one line per regimen, the reasons are those above.
     for (const auto& o : t.options) out += fmt::format("  {:<19} {}\n", to_string(o.status), o.regimen->name);
@@ -145,9 +146,9 @@ std::string therapy_text(const Decision& d) {
   }
   for (const auto& o : t.options) {
     out += fmt::format("  {:<19} {} — {}\n", to_string(o.status), o.regimen->name, o.dose);
-    for (const auto& p : o.prerequisites) out += fmt::format("      first: {}\n", p);
+    for (const auto& p : o.prerequisites) out += fmt::format("      first: {}\n", escape_text(p));
     for (const auto& r : o.reasons)
-      if (r.rfind("prerequisite: ", 0) != 0) out += fmt::format("      {}\n", r);
+      if (r.rfind("prerequisite: ", 0) != 0) out += fmt::format("      {}\n", escape_text(r));
   }
   out += "  Information only, not a recommendation:\n";
   for (const auto& i : t.trial_information) out += fmt::format("      {}\n", i);
@@ -157,7 +158,7 @@ std::string therapy_text(const Decision& d) {
 std::string alerts_text(const Decision& d) {
   std::string out = "ALERTS\n";
   if (d.alerts.empty()) out += "  none\n";
-  for (const auto& a : d.alerts) out += fmt::format("  [{}] {} ({})\n", upper(to_string(a.severity)), a.message, a.id);
+  for (const auto& a : d.alerts) out += fmt::format("  [{}] {} ({})\n", upper(to_string(a.severity)), escape_text(a.message), a.id);
   if (d.next_reassessment)
     out += fmt::format("  Next imaging reassessment for conversion: between {} and {} (last imaging {})\n",
                        d.next_reassessment->window_opens.iso(), d.next_reassessment->due.iso(),
@@ -169,7 +170,7 @@ std::string alerts_text(const Decision& d) {
 
 std::string decision_to_text(const Decision& d) {
   std::string out;
-  out += fmt::format("switchpoint — patient {} — as of {}\n", d.patient_id, d.as_of.iso());
+  out += fmt::format("switchpoint — patient {} — as of {}\n", escape_text(d.patient_id), d.as_of.iso());
   out += fmt::format("{}\n\n", kDecisionSupportNotice);
   out += checkpoint_text(d.checkpoint) + "\n";
   out += therapy_text(d) + "\n";

@@ -8,7 +8,28 @@ namespace switchpoint {
 std::string json_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
-  for (unsigned char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    // Beyond RFC 8259's required escapes: DEL, C1 controls, U+2028/2029 and the bidi formatting
+    // characters are written as \uXXXX (the same string, but never raw in a file someone views;
+    // presenters/text_escape.h lists them).
+    if (c == 0x7f || c == 0xC2 || c == 0xE2 || c == 0xD8) {
+      const auto b1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0u;
+      const auto b2 = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0u;
+      unsigned cp = 0;
+      std::size_t len = 0;
+      if (c == 0x7f) cp = 0x7f, len = 1;
+      else if (c == 0xC2 && b1 >= 0x80 && b1 <= 0x9F) cp = b1, len = 2;
+      else if (c == 0xD8 && b1 == 0x9C) cp = 0x061C, len = 2;
+      else if (c == 0xE2 && b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xA8 && b2 <= 0xAE)))
+        cp = 0x2000u + (b2 - 0x80u), len = 3;
+      else if (c == 0xE2 && b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) cp = 0x2040u + (b2 - 0x80u), len = 3;
+      if (len) {
+        out += fmt::format("\\u{:04x}", cp);
+        i += len - 1;
+        continue;
+      }
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -149,7 +149,10 @@ TEST(DtsdhccProfile, ColumnsByNameBadValuesWithLineDuplicatesReadOnce) {
   o.csv_profile = "dtsdhcc";
   const Result res = evaluate_cohort(o);
   EXPECT_EQ(res.stats.lines, 7u);
-  ASSERT_EQ(res.rows.size(), 2u);
+  // Row 8 cannot be read (too few cells) but names patient 3: that patient is listed, withheld.
+  ASSERT_EQ(res.rows.size(), 3u);
+  EXPECT_EQ(res.rows[2].patient_id, "3");
+  EXPECT_EQ(res.rows[2].input, InputStatus::Invalid);
   const CohortRow& one = res.rows[0];
   EXPECT_EQ(one.patient_id, "1");
   EXPECT_EQ(one.input, InputStatus::Ok);

@@ -39,9 +39,10 @@ TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(json_escape(std::string_view("\x01\x1f", 2)), "\\u0001\\u001f");
   EXPECT_EQ(json_escape(std::string_view("nul\0end", 7)), "nul\\u0000end");
   EXPECT_EQ(json_escape("\b\f"), "\\u0008\\u000c");
-  // Not escaped: the solidus, DEL, and UTF-8 text (units are written as clinicians read them).
+  // Not escaped: the solidus and UTF-8 text (units are written as clinicians read them). DEL is
+  // escaped since issue 13 (no control character raw in any output; the string is the same).
   EXPECT_EQ(json_escape("mg/dL"), "mg/dL");
-  EXPECT_EQ(json_escape("\x7f"), "\x7f");
+  EXPECT_EQ(json_escape("\x7f"), "\\u007f");
   EXPECT_EQ(json_escape("51.3 \xC2\xB5mol/L \xE2\x89\xA5 3 mg/dL"), "51.3 \xC2\xB5mol/L \xE2\x89\xA5 3 mg/dL");
 }
 
