@@ -595,7 +595,9 @@ ReadResult read_native_json(std::string_view bytes) {
   r.endoscopy(root);
   r.conditions(root);
   r.finish();
-  if (r.rec.tace.size() > kMaxTaceSessions) add_problem(out.problems, "/tace", too_many_tace_sessions(r.rec.tace.size()));
+  // Counted as listed: more than the limit is implausible whether or not some entries repeat a session.
+  if (r.tace_entries.size() > kMaxTaceSessions)
+    add_problem(out.problems, "/tace", too_many_tace_sessions(r.tace_entries.size()));
   if (r.rec.birth_date)
     if (const auto first = r.rec.earliest_entry_date(); first && *first < *r.rec.birth_date)
       add_problem(out.problems, "/patient/birth_date",
