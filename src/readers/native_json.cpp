@@ -32,9 +32,11 @@ std::string known_regimens() {
 }
 
 struct NativeReader {
-  explicit NativeReader(std::vector<Problem>& problems) : w(problems) {}
+  NativeReader(std::vector<Problem>& problems, std::map<std::string, int>& skip_counts)
+      : w(problems), skipped(skip_counts) {}
 
   json::Walker w;
+  std::map<std::string, int>& skipped;  // equal repeats read once, counted by kind
   PatientRecord rec;
   // The first lab entry per (test, date), so that a second, different value is refused as the
   // FHIR reader does: one date holds one value, whatever the order of the entries.
@@ -143,6 +145,7 @@ struct NativeReader {
                                      "one date holds one value",
                                      *test, date->iso(), v.entered_value, v.entered_unit, other.entered_value,
                                      other.entered_unit, first->second.ptr));
+        ++skipped["labs (the same value twice on one date, read once)"];
         return;  // an equal repeat is merged
       }
       series.push_back(v);
@@ -459,7 +462,9 @@ struct NativeReader {
       auto [it, fresh] = by_date.try_emplace(e.v.date, &e);
       if (fresh) continue;
       const auto& first = *it->second;
-      if (first.v.technique != e.v.technique || first.v.selective != e.v.selective)
+      if (first.v.technique == e.v.technique && first.v.selective == e.v.selective)
+        ++skipped["tace (the same session listed twice, read once)"];
+      else
         w.problem(e.ptr, fmt::format("a second TACE session on {} with different details: {} at {} and {} at {}; one "
                                      "date holds one TACE session, and the order of the entries must not decide "
                                      "which details count",
@@ -487,7 +492,8 @@ struct NativeReader {
       auto [it, fresh] = courses.try_emplace({e.v.regimen, e.v.start}, &e);
       if (fresh) continue;
       const auto& first = *it->second;
-      if (full_key(first.v) != full_key(e.v))
+      if (full_key(first.v) == full_key(e.v)) ++skipped["systemic_therapy (the same course listed twice, read once)"];
+      else
         w.problem(e.ptr, fmt::format("{} started on {} is given twice with different details: {} at {} and {} at {}; "
                                      "the order of the entries must not decide which details count",
                                      e.v.regimen, e.v.start.iso(), describe(first.v), first.ptr, describe(e.v), e.ptr));
@@ -514,6 +520,7 @@ struct NativeReader {
     std::map<Date, std::pair<std::optional<Varices>, Sources>> by_date;
     for (const auto& e : endoscopy_entries) {
       auto& [v, src] = by_date[e.v.date];
+      if (v && *v == e.v.varices) ++skipped["endoscopy (the same finding twice on one date, read once)"];
       merge(v, src, std::optional<Varices>(e.v.varices), e.ptr, "varices", e.v.date);
     }
     for (const auto& [d, v] : by_date) rec.endoscopies.push_back({d, *v.first});
@@ -528,7 +535,8 @@ struct NativeReader {
       auto [it, fresh] = by_key.try_emplace({e.v.kind, e.v.onset}, &e);
       if (fresh) continue;
       const auto& first = *it->second;
-      if (first.v.abatement != e.v.abatement)
+      if (first.v.abatement == e.v.abatement) ++skipped["conditions (the same condition listed twice, read once)"];
+      else
         w.problem(e.ptr, fmt::format("{} with onset {} is given twice with different abatement: {} at {} and {} at "
                                      "{}; the order of the entries must not decide whether it has ended",
                                      to_string(e.v.kind), e.v.onset ? e.v.onset->iso() : "not stated",
@@ -581,7 +589,7 @@ ReadResult read_native_json(std::string_view bytes) {
   }
   // A member name twice in one object is ambiguous (which "value" counts?): refused, named.
   json::duplicate_keys(doc, "", out.problems);
-  NativeReader r(out.problems);
+  NativeReader r(out.problems, out.skipped);
   r.w.only_keys(root, "", {"schema", "patient", "labs", "clinical", "imaging", "tace", "systemic_therapy",
                            "endoscopy", "conditions"});
   if (auto schema = r.w.string(root, "", "schema", true); schema && *schema != kNativeSchema)

@@ -87,6 +87,12 @@ TEST(Contradictions, NativeEqualRepeatsAreReadOnce) {
   ASSERT_EQ(r.clinical.size(), 1u);
   EXPECT_EQ(r.clinical[0].ecog, 1);
   EXPECT_EQ(r.clinical[0].ascites, Ascites::Slight);
+  // Counted, never a problem.
+  EXPECT_EQ(rr.skipped.at("tace (the same session listed twice, read once)"), 1);
+  EXPECT_EQ(rr.skipped.at("systemic_therapy (the same course listed twice, read once)"), 1);
+  EXPECT_EQ(rr.skipped.at("endoscopy (the same finding twice on one date, read once)"), 1);
+  EXPECT_EQ(rr.skipped.at("conditions (the same condition listed twice, read once)"), 1);
+  EXPECT_EQ(rr.skipped.at("labs (the same value twice on one date, read once)"), 1);
 }
 
 // A CT and an MRI of one date that report different findings are one study, the same whatever
