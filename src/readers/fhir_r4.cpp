@@ -1341,14 +1341,17 @@ struct FhirReader {
                   fmt::format("intrahepatic tumour count is 0 but the largest tumour diameter is {} cm on {}: "
                               "contradictory findings",
                               *s.largest_diameter_cm, d.iso()));
+      // Named copies: a lambda may not capture structured bindings (clang 14).
+      const std::string on = d.iso();
+      const ImagingStudy& study = s;
       for (const auto& f : impossible_findings(s)) {
-        auto at = [&](ImagingField field, const std::string& lesion) {
+        auto at = [this, &on, &study](ImagingField field, const std::string& lesion) {
           if (field == ImagingField::TargetLesion) {
-            if (!lesion.empty()) return first_ptr[fmt::format("target lesion '{}'@{}", lesion, d.iso())];
-            if (s.target_lesions && !s.target_lesions->empty())
-              return first_ptr[fmt::format("target lesion '{}'@{}", s.target_lesions->front().id, d.iso())];
+            if (!lesion.empty()) return first_ptr[fmt::format("target lesion '{}'@{}", lesion, on)];
+            if (study.target_lesions && !study.target_lesions->empty())
+              return first_ptr[fmt::format("target lesion '{}'@{}", study.target_lesions->front().id, on)];
           }
-          return first_ptr[std::string(finding_name(field)) + "@" + d.iso()];
+          return first_ptr[std::string(finding_name(field)) + "@" + on];
         };
         const std::string here = at(f.field, f.lesion_id);
         w.problem(here, fmt::format("{} (the other finding at {})", f.message, at(f.other, "")));

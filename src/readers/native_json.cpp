@@ -436,10 +436,11 @@ struct NativeReader {
                                                     m.src["tumor_count"] == m.src["largest_diameter"]
                                                         ? ""
                                                         : " (largest_diameter at " + m.src["largest_diameter"] + ")"));
+      Merged& merged = m;  // a lambda may not capture a structured binding (clang 14)
       for (const auto& f : impossible_findings(s)) {
-        auto at = [&](ImagingField field, const std::string& lesion) {
-          if (field == ImagingField::TargetLesion && !lesion.empty()) return m.lesion_ptr[lesion];
-          return child(m.src[key_of(field)], key_of(field));
+        auto at = [&merged](ImagingField field, const std::string& lesion) {
+          if (field == ImagingField::TargetLesion && !lesion.empty()) return merged.lesion_ptr[lesion];
+          return child(merged.src[key_of(field)], key_of(field));
         };
         const std::string here = at(f.field, f.lesion_id);
         w.problem(here, fmt::format("{} ({} at {}, {} at {})", f.message, key_of(f.field), here, key_of(f.other),
