@@ -208,10 +208,16 @@ std::string id_from_reference(std::string_view ref) {
   return std::string(rest);
 }
 
-bool lab_equal(const LabValue& a, const LabValue& b) {
-  return a.date == b.date && a.value == b.value && a.entered_value == b.entered_value &&
-         a.entered_unit == b.entered_unit;
-}
+// Two values of one finding are the same value: measured ones in their canonical unit with the
+// cut-off tolerance (70 kg = 154.32 lb, 52 mm = 5.2 cm), the rest exactly.
+struct SameFinding {
+  bool operator()(double a, double b) const { return same_value(a, b); }
+  bool operator()(const LabValue& a, const LabValue& b) const { return same_value(a.value, b.value); }
+  template <typename T>
+  bool operator()(const T& a, const T& b) const {
+    return a == b;
+  }
+};
 
 struct Entry {
   std::string ptr;  // "/entry/3/resource"
@@ -478,7 +484,7 @@ struct FhirReader {
   }
 
   // Keeps one value per (what, date); a different second value is a problem, an equal one is merged.
-  template <typename T, typename Eq = std::equal_to<T>>
+  template <typename T, typename Eq = SameFinding>
   void set_once(std::optional<T>& slot, T value, Date d, std::string_view what, const std::string& ptr, Eq eq = {}) {
     const std::string key = std::string(what).append("@").append(d.iso());
     if (slot) {
@@ -693,7 +699,7 @@ struct FhirReader {
         return;
       case F::Weight:
         if (auto v = quantity(res, ptr, vk, Quantity::Weight, d); v && date)
-          set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp, lab_equal);
+          set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp);
         return;
       case F::Ecog:
         if (auto v = w.integer(res, ptr, vk, true, 0, 5); v && date) set_once(at_clinical(d).ecog, *v, d, "ECOG", vp);
