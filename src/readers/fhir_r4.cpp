@@ -367,7 +367,17 @@ struct FhirReader {
                             bool check_end = true) {
     for (auto key : datetime_keys) {
       simdjson::dom::element e;
-      if (o.at_key(key).get(e) == simdjson::SUCCESS) return date_at(o, ptr, key);
+      if (o.at_key(key).get(e) != simdjson::SUCCESS) continue;
+      DateTime dt;
+      auto d = date_at(o, ptr, key, dt);
+      // An instant is a moment: FHIR requires its time and time zone.
+      if (d && key.ends_with("Instant") && !dt.utc_nanos) {
+        w.problem(child(ptr, key), fmt::format("'{}' is '{}'; a FHIR instant needs a time and a time zone "
+                                               "(YYYY-MM-DDThh:mm:ss+zz:zz)",
+                                               key, e.get_string().value_unsafe()));
+        return std::nullopt;
+      }
+      return d;
     }
     if (!period_key.empty())
       if (auto period = w.object(o, ptr, period_key, false)) {
