@@ -975,6 +975,15 @@ struct FhirReader {
     if (s.end && *s.end < s.start)
       w.problem(child(child(ptr, "effectivePeriod"), "end"),
                 fmt::format("end {} is before start {}", s.end->iso(), s.start.iso()));
+    // On one date, the times decide (an end at 09:00 of a course started at 10:00 that day).
+    if (s.end && *s.end == s.start) {
+      std::string_view st, en;
+      if (res["effectivePeriod"]["start"].get(st) == simdjson::SUCCESS &&
+          res["effectivePeriod"]["end"].get(en) == simdjson::SUCCESS &&
+          ends_before_start(parse_fhir_datetime(st), parse_fhir_datetime(en)))
+        w.problem(child(child(ptr, "effectivePeriod"), "end"),
+                  fmt::format("the period ends ({}) before it starts ({}): contradictory dates", en, st));
+    }
     if (s.stop_reason && !s.end)
       w.problem(child(ptr, "statusReason"), "a stop reason is given but no end date (effectivePeriod.end)");
     systemic_entries.emplace_back(std::move(s), ptr);
