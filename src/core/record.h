@@ -163,6 +163,12 @@ struct PatientRecord {
   std::size_t entries_after(Date cut) const;
   // Restores the invariants (sorted timelines) after a reader filled the record.
   void sort_timelines();
+
+  // The date of death when known (native patient.deceased_date, FHIR Patient.deceasedDateTime;
+  // a partial FHIR date is kept as the last day it allows). A reader refuses entries dated after it.
+  std::optional<Date> deceased_date;
+  // The patient is known to have died (a deceased date, or FHIR deceasedBoolean true without one).
+  bool deceased = false;
 };
 
 inline constexpr int kMaxPlausibleAgeYears = 120;

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "readers/consistency.h"
 #include "readers/fhir_codes.h"
 #include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
@@ -80,16 +81,121 @@ bool all_digits(std::string_view s) {
 
 enum class DateForm : std::uint8_t { Full, Partial, Invalid };
 
+// The parts of a FHIR R4 dateTime: YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss(.s+) with a
+// time zone (Z or ±hh:mm, at most +14:00), which FHIR requires whenever a time is given.
+struct DateTime {
+  DateForm form = DateForm::Invalid;
+  std::optional<Date> date;              // Full: the date as written, whatever its time zone
+  std::optional<Date> last_day;          // Partial: the last day the year or month allows
+  std::optional<std::int64_t> utc_nanos;  // with a time: the instant, for ordering a period's ends
+  std::string why;                       // Invalid: what is wrong, in words
+};
+
+int two_digits(std::string_view s, std::size_t at) {
+  if (at + 2 > s.size() || !all_digits(s.substr(at, 2))) return -1;
+  return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
+
+DateTime parse_fhir_datetime(std::string_view s) {
+  DateTime out;
+  if (s.size() < 4 || !all_digits(s.substr(0, 4))) {
+    out.why = "it does not start with a four-digit year";
+    return out;
+  }
+  const int year = std::stoi(std::string(s.substr(0, 4)));
+  if (s.size() == 4) {
+    out.form = DateForm::Partial;
+    out.last_day = Date::from_ymd(year, 12, 31);
+    return out;
+  }
+  if (s.size() == 7 && s[4] == '-') {
+    const int month = two_digits(s, 5);
+    if (month < 1 || month > 12) {
+      out.why = "the month is not 01 to 12";
+      return out;
+    }
+    out.form = DateForm::Partial;
+    for (unsigned day = 31; day >= 28 && !out.last_day; --day)
+      out.last_day = Date::from_ymd(year, static_cast<unsigned>(month), day);
+    return out;
+  }
+  if (s.size() < 10) {
+    out.why = "it is not YYYY, YYYY-MM or YYYY-MM-DD";
+    return out;
+  }
+  out.date = Date::parse(s.substr(0, 10));
+  if (!out.date) {
+    out.why = "the date part is not a real calendar date between 1900 and 2200";
+    return out;
+  }
+  if (s.size() == 10) {
+    out.form = DateForm::Full;
+    return out;
+  }
+  if (s[10] != 'T' || s.size() < 19 || s[13] != ':' || s[16] != ':') {
+    out.date.reset();
+    out.why = "after the date FHIR expects a time Thh:mm:ss";
+    return out;
+  }
+  const int hh = two_digits(s, 11), mm = two_digits(s, 14), ss = two_digits(s, 17);
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) {
+    out.date.reset();
+    out.why = fmt::format("the time {} is not a time of day (hours 00-23, minutes 00-59, seconds 00-60)",
+                          s.substr(11, 8));
+    return out;
+  }
+  std::size_t at = 19;
+  std::int64_t nanos = 0;
+  if (at < s.size() && s[at] == '.') {
+    std::size_t digits = 0;
+    std::int64_t scale = 100000000;
+    for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, ++digits) {
+      nanos += (s[at] - '0') * scale;
+      scale /= 10;
+    }
+    if (digits == 0) {
+      out.date.reset();
+      out.why = "the decimal point of the seconds has no digits after it";
+      return out;
+    }
+  }
+  std::int64_t offset_minutes = 0;
+  const std::string_view zone = s.substr(at);
+  if (zone.empty()) {
+    out.date.reset();
+    out.why = "a time is given without a time zone (FHIR requires Z or +hh:mm/-hh:mm with a time)";
+    return out;
+  }
+  if (zone != "Z") {
+    const int zh = two_digits(zone, 1), zm = two_digits(zone, 4);
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || zh < 0 || zm < 0 || zm > 59 ||
+        zh > 14 || (zh == 14 && zm != 0)) {
+      out.date.reset();
+      out.why = fmt::format("the time zone '{}' is not Z or an offset from -14:00 to +14:00 written ±hh:mm", zone);
+      return out;
+    }
+    offset_minutes = (zone[0] == '-' ? -1 : 1) * (zh * 60 + zm);
+  }
+  out.form = DateForm::Full;
+  const std::int64_t seconds = static_cast<std::int64_t>(out.date->days()) * 86400 + hh * 3600 + mm * 60 + ss -
+                               offset_minutes * 60;
+  out.utc_nanos = seconds * 1000000000 + nanos;
+  return out;
+}
+
 // A FHIR date or dateTime cut to its date part (the date as written, whatever its time zone).
 DateForm fhir_date(std::string_view s, std::optional<Date>& out) {
-  if (s.size() >= 10 && (s.size() == 10 || s[10] == 'T')) {
-    out = Date::parse(s.substr(0, 10));
-    return out ? DateForm::Full : DateForm::Invalid;
-  }
-  if ((s.size() == 4 && all_digits(s)) ||
-      (s.size() == 7 && all_digits(s.substr(0, 4)) && s[4] == '-' && all_digits(s.substr(5, 2))))
-    return DateForm::Partial;
-  return DateForm::Invalid;
+  const DateTime dt = parse_fhir_datetime(s);
+  out = dt.date;
+  return dt.form;
+}
+
+// An end that comes before its start: by the instants when both have a time, else by the dates.
+bool ends_before_start(const DateTime& start, const DateTime& end) {
+  if (start.utc_nanos && end.utc_nanos) return *end.utc_nanos < *start.utc_nanos;
+  const std::optional<Date> s = start.date ? start.date : std::nullopt;
+  const std::optional<Date> e = end.date ? end.date : end.last_day;
+  return s && e && *e < *s;
 }
 
 // The patient id a reference names: "Patient/p1", "https://x/fhir/Patient/p1/_history/2" → "p1";
@@ -102,10 +208,16 @@ std::string id_from_reference(std::string_view ref) {
   return std::string(rest);
 }
 
-bool lab_equal(const LabValue& a, const LabValue& b) {
-  return a.date == b.date && a.value == b.value && a.entered_value == b.entered_value &&
-         a.entered_unit == b.entered_unit;
-}
+// Two values of one finding are the same value: measured ones in their canonical unit with the
+// cut-off tolerance (70 kg = 154.32 lb, 52 mm = 5.2 cm), the rest exactly.
+struct SameFinding {
+  bool operator()(double a, double b) const { return same_value(a, b); }
+  bool operator()(const LabValue& a, const LabValue& b) const { return same_value(a.value, b.value); }
+  template <typename T>
+  bool operator()(const T& a, const T& b) const {
+    return a == b;
+  }
+};
 
 struct Entry {
   std::string ptr;  // "/entry/3/resource"
@@ -116,10 +228,12 @@ struct Entry {
 
 struct FhirReader {
   FhirReader(std::vector<Problem>& problems, std::map<std::string, int>& skip_counts)
-      : w(problems), skipped(skip_counts) {}
+      : w(problems), skipped(skip_counts), all_problems(problems) {}
 
   json::Walker w;
   std::map<std::string, int>& skipped;
+  const std::vector<Problem>& all_problems;
+  std::size_t problem_count() const { return all_problems.size(); }
   PatientRecord rec;
 
   // Whose record this is.
@@ -139,6 +253,19 @@ struct FhirReader {
   std::map<Date, TaceSession> tace;
   std::map<Date, bool> curative;
   std::map<std::string, std::string> first_ptr;  // "what@date" → pointer of the value kept
+  // Every date read from a resource, with its location: checked against the date of death.
+  std::vector<std::pair<Date, std::string>> entry_dates;
+  std::string deceased_ptr;  // where the date of death was read
+  // Labs, therapies and conditions with their locations, until finish() merges equal repeats and
+  // refuses different ones.
+  struct LocatedLab {
+    Quantity q;
+    LabValue v;
+    std::string ptr;
+  };
+  std::vector<LocatedLab> lab_entries;
+  std::vector<std::pair<SystemicTherapy, std::string>> systemic_entries;
+  std::vector<std::pair<Condition, std::string>> condition_entries;
 
   void skip(std::string what) { ++skipped[std::move(what)]; }
 
@@ -188,13 +315,18 @@ struct FhirReader {
   }
   void skip_code(std::string_view type, const std::vector<Coding>& cods) { skip(skip_code_key(type, cods)); }
 
-  // A FHIR date or dateTime at o[key]; partial or invalid dates are problems.
+  // A FHIR date or dateTime at o[key]; partial or invalid dates are problems. The dates read are
+  // remembered with their locations, for the check against the date of death.
   std::optional<Date> date_at(object o, const std::string& ptr, std::string_view key) {
+    DateTime dt;
+    return date_at(o, ptr, key, dt);
+  }
+  std::optional<Date> date_at(object o, const std::string& ptr, std::string_view key, DateTime& dt) {
     auto s = w.string(o, ptr, key, false);
     if (!s) return std::nullopt;
-    std::optional<Date> d;
-    switch (fhir_date(*s, d)) {
-      case DateForm::Full: return d;
+    dt = parse_fhir_datetime(*s);
+    switch (dt.form) {
+      case DateForm::Full: entry_dates.emplace_back(*dt.date, child(ptr, key)); return dt.date;
       case DateForm::Partial:
         w.problem(child(ptr, key), fmt::format("'{}' is '{}': the day is missing; the engine needs a full "
                                                "date YYYY-MM-DD",
@@ -204,24 +336,59 @@ struct FhirReader {
     }
     w.problem(child(ptr, key), fmt::format("'{}' is '{}'; expected a FHIR date or dateTime (YYYY-MM-DD or "
                                            "YYYY-MM-DDThh:mm:ss+zz:zz) with a real calendar date between "
-                                           "1900 and 2200",
-                                           key, *s));
+                                           "1900 and 2200: {}",
+                                           key, *s, dt.why));
     return std::nullopt;
+  }
+
+  // A Period's end must not come before its start (both as FHIR dateTimes).
+  void check_period(object period, const std::string& pp, const DateTime& start) {
+    auto e = w.string(period, pp, "end", false);
+    if (!e) return;
+    const DateTime end = parse_fhir_datetime(*e);
+    if (end.form == DateForm::Invalid) {
+      w.problem(child(pp, "end"), fmt::format("'end' is '{}'; expected a FHIR dateTime (YYYY-MM-DD or "
+                                              "YYYY-MM-DDThh:mm:ss+zz:zz): {}",
+                                              *e, end.why));
+      return;
+    }
+    if (end.date) entry_dates.emplace_back(*end.date, child(pp, "end"));
+    if (start.form != DateForm::Invalid && ends_before_start(start, end)) {
+      std::string_view st;
+      if (period["start"].get(st) != simdjson::SUCCESS) st = "";
+      w.problem(child(pp, "end"), fmt::format("the period ends ({}) before it starts ({}): contradictory dates", *e, st));
+    }
   }
 
   // The date of a resource: the first of `datetime_keys` present, else `period_key`.start
   // (no period when empty). Absent and required: a problem naming what is expected.
   std::optional<Date> dated(object o, const std::string& ptr, std::initializer_list<std::string_view> datetime_keys,
-                            std::string_view period_key, std::string_view what, bool required = true) {
+                            std::string_view period_key, std::string_view what, bool required = true,
+                            bool check_end = true) {
     for (auto key : datetime_keys) {
       simdjson::dom::element e;
-      if (o.at_key(key).get(e) == simdjson::SUCCESS) return date_at(o, ptr, key);
+      if (o.at_key(key).get(e) != simdjson::SUCCESS) continue;
+      DateTime dt;
+      auto d = date_at(o, ptr, key, dt);
+      // An instant is a moment: FHIR requires its time and time zone.
+      if (d && key.ends_with("Instant") && !dt.utc_nanos) {
+        w.problem(child(ptr, key), fmt::format("'{}' is '{}'; a FHIR instant needs a time and a time zone "
+                                               "(YYYY-MM-DDThh:mm:ss+zz:zz)",
+                                               key, e.get_string().value_unsafe()));
+        return std::nullopt;
+      }
+      return d;
     }
     if (!period_key.empty())
       if (auto period = w.object(o, ptr, period_key, false)) {
         const std::string pp = child(ptr, period_key);
         simdjson::dom::element e;
-        if (period->at_key("start").get(e) == simdjson::SUCCESS) return date_at(*period, pp, "start");
+        if (period->at_key("start").get(e) == simdjson::SUCCESS) {
+          DateTime start;
+          auto d = date_at(*period, pp, "start", start);
+          if (check_end) check_period(*period, pp, start);
+          return d;
+        }
       }
     if (required)
       w.problem(ptr, period_key.empty()
@@ -327,7 +494,7 @@ struct FhirReader {
   }
 
   // Keeps one value per (what, date); a different second value is a problem, an equal one is merged.
-  template <typename T, typename Eq = std::equal_to<T>>
+  template <typename T, typename Eq = SameFinding>
   void set_once(std::optional<T>& slot, T value, Date d, std::string_view what, const std::string& ptr, Eq eq = {}) {
     const std::string key = std::string(what).append("@").append(d.iso());
     if (slot) {
@@ -339,6 +506,42 @@ struct FhirReader {
     }
     slot = std::move(value);
     first_ptr[key] = ptr;
+  }
+
+  // The status of a resource, checked against its FHIR value set: codes are case-sensitive, and
+  // "Entered-In-Error" or "COMPLETED" is not a status (it would otherwise be read as valid data).
+  // `bad` is set when the status is present but not a valid code (the problem is reported).
+  std::optional<std::string> status_of(object res, const std::string& ptr, std::string_view type,
+                                       std::initializer_list<std::string_view> allowed, bool& bad) {
+    const std::size_t before = problem_count();
+    auto status = w.string(res, ptr, "status", false);
+    bad = problem_count() != before;
+    if (!status) return status;
+    if (std::find(allowed.begin(), allowed.end(), *status) != allowed.end()) return status;
+    std::string list;
+    for (auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
+    w.problem(child(ptr, "status"), fmt::format("status '{}' is not a FHIR R4 {} status; expected one of (lower "
+                                                "case, as written): {}",
+                                                *status, type, list));
+    bad = true;
+    return std::nullopt;
+  }
+
+  // The codes of a Condition's clinicalStatus or verificationStatus must be of the HL7 value set
+  // (case-sensitive); false, with a problem, when one is not.
+  bool condition_status_ok(const std::vector<Coding>& cods, const std::string& ptr, std::string_view key,
+                           std::initializer_list<std::string_view> allowed) {
+    for (const auto& c : cods) {
+      if (!c.system.empty() && !c.system.starts_with("http://terminology.hl7.org/CodeSystem/condition-")) continue;
+      if (std::find(allowed.begin(), allowed.end(), c.code) != allowed.end()) continue;
+      std::string list;
+      for (auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
+      w.problem(child(ptr, key), fmt::format("{} '{}' is not a FHIR R4 Condition {}; expected one of (lower case, as "
+                                             "written): {}",
+                                             key, c.code, key, list));
+      return false;
+    }
+    return true;
   }
 
   // ---- the patient -----------------------------------------------------------------------
@@ -374,6 +577,22 @@ struct FhirReader {
           break;
       }
     }
+    // Patient.deceased[x]: a date (partial: its last possible day) is checked against every entry
+    // in finish(); deceasedBoolean true says the patient died but gives nothing to check against.
+    if (has(e.resource, "deceasedDateTime")) {
+      deceased_ptr = child(e.ptr, "deceasedDateTime");
+      if (auto s = w.string(e.resource, e.ptr, "deceasedDateTime", false)) {
+        const DateTime dt = parse_fhir_datetime(*s);
+        if (dt.form == DateForm::Invalid)
+          w.problem(deceased_ptr, fmt::format("'deceasedDateTime' is '{}'; expected a FHIR dateTime (YYYY-MM-DD or "
+                                              "YYYY-MM-DDThh:mm:ss+zz:zz): {}",
+                                              *s, dt.why));
+        rec.deceased_date = dt.date ? dt.date : dt.last_day;
+        rec.deceased = rec.deceased_date.has_value();
+      }
+    } else if (auto dead = w.boolean(e.resource, e.ptr, "deceasedBoolean", false)) {
+      rec.deceased = *dead;
+    }
   }
 
   bool refers_to_patient(const std::string& ref) const {
@@ -397,6 +616,18 @@ struct FhirReader {
   // the reader does not use are checked only when their subject is a Patient.
   void check_subject(const Entry& e, bool read_type) {
     auto ref = subject_reference(e.resource, e.ptr);
+    if (read_type && (!ref || ref->empty()) && has(e.resource, "subject")) {
+      // subject.identifier or a display alone names a patient by another system's key or a name:
+      // never assumed to be this patient.
+      element subj;
+      if (e.resource.at_key("subject").get(subj) == simdjson::SUCCESS && subj.is_object())
+        w.problem(child(e.ptr, "subject"),
+                  fmt::format("the subject {} has no reference to this bundle's patient '{}'; a subject given only "
+                              "by identifier or display may be another patient: refer to the Patient "
+                              "(\"reference\": \"Patient/{}\")",
+                              json::render(subj), patient_id, patient_id));
+      return;
+    }
     if (!ref || ref->empty()) return;
     if (!read_type && ref->find("Patient/") == std::string::npos) return;
     if (!refers_to_patient(*ref))
@@ -429,8 +660,13 @@ struct FhirReader {
     }
     std::string what = "Observation ";  // built without a format string: this runs for every observation read
     what.append(m->system).append("|").append(m->code).append(" (").append(m->display).append(")");
-    if (auto status = w.string(res, ptr, "status", false); status && (*status == "entered-in-error" ||
-                                                                      *status == "cancelled")) {
+    bool bad_status = false;
+    const auto status = status_of(res, ptr, "Observation",
+                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+                                   "entered-in-error", "unknown"},
+                                  bad_status);
+    if (bad_status) return;
+    if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip(fmt::format("Observation {}|{} (status {})", m->system, m->code, *status));
       return;
     }
@@ -453,6 +689,13 @@ struct FhirReader {
       w.problem(ptr, fmt::format("{} has no value; expected {}", what, expected));
       return;
     }
+    if (has(res, "dataAbsentReason")) {
+      w.problem(child(ptr, "dataAbsentReason"),
+                fmt::format("{} has both a value ({}) and a dataAbsentReason; FHIR allows a reason for a missing "
+                            "value only when there is no value (obs-6): whether the value holds cannot be told",
+                            what, vk));
+      return;
+    }
     if (vk != expected) {
       w.problem(child(ptr, vk), fmt::format("{}: expected {}, found {}", what, expected, vk));
       return;
@@ -462,11 +705,11 @@ struct FhirReader {
     using F = fhir::Finding;
     switch (m->finding) {
       case F::Lab:
-        if (auto v = quantity(res, ptr, vk, m->quantity, d); v && date) rec.labs.of(m->quantity).push_back(*v);
+        if (auto v = quantity(res, ptr, vk, m->quantity, d); v && date) lab_entries.push_back({m->quantity, *v, vp});
         return;
       case F::Weight:
         if (auto v = quantity(res, ptr, vk, Quantity::Weight, d); v && date)
-          set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp, lab_equal);
+          set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp);
         return;
       case F::Ecog:
         if (auto v = w.integer(res, ptr, vk, true, 0, 5); v && date) set_once(at_clinical(d).ecog, *v, d, "ECOG", vp);
@@ -632,7 +875,12 @@ struct FhirReader {
                                                 key_of(*tace_coding), key_of(*refused)));
       return;
     }
-    auto status = w.string(res, ptr, "status", false);
+    bool bad_status = false;
+    auto status = status_of(res, ptr, "Procedure",
+                            {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
+                             "entered-in-error", "unknown"},
+                            bad_status);
+    if (bad_status) return;
     if (!status || *status != "completed") {
       skip(fmt::format("Procedure {} (status {})", key_of(*tace_coding), status.value_or("missing")));
       return;
@@ -680,7 +928,12 @@ struct FhirReader {
       else skip_code("MedicationStatement", cods);
       return;
     }
-    auto status = w.string(res, ptr, "status", false);
+    bool bad_status = false;
+    auto status = status_of(res, ptr, "MedicationStatement",
+                            {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown",
+                             "not-taken"},
+                            bad_status);
+    if (bad_status) return;
     static constexpr std::string_view kTaken[] = {"active", "completed", "stopped", "on-hold"};
     if (!status || std::find(std::begin(kTaken), std::end(kTaken), *status) == std::end(kTaken)) {
       skip(fmt::format("MedicationStatement {} (status {})", key_of(*regimen), status.value_or("missing")));
@@ -688,7 +941,8 @@ struct FhirReader {
     }
     SystemicTherapy s;
     s.regimen = regimen->code;
-    auto start = dated(res, ptr, {"effectiveDateTime"}, "effectivePeriod", "MedicationStatement " + regimen->code);
+    auto start = dated(res, ptr, {"effectiveDateTime"}, "effectivePeriod", "MedicationStatement " + regimen->code,
+                       true, false);
     if (auto period = w.object(res, ptr, "effectivePeriod", false)) s.end = date_at(*period, child(ptr, "effectivePeriod"), "end");
     if (auto reasons = w.array(res, ptr, "statusReason", false)) {
       std::size_t i = 0;
@@ -721,9 +975,18 @@ struct FhirReader {
     if (s.end && *s.end < s.start)
       w.problem(child(child(ptr, "effectivePeriod"), "end"),
                 fmt::format("end {} is before start {}", s.end->iso(), s.start.iso()));
+    // On one date, the times decide (an end at 09:00 of a course started at 10:00 that day).
+    if (s.end && *s.end == s.start) {
+      std::string_view st, en;
+      if (res["effectivePeriod"]["start"].get(st) == simdjson::SUCCESS &&
+          res["effectivePeriod"]["end"].get(en) == simdjson::SUCCESS &&
+          ends_before_start(parse_fhir_datetime(st), parse_fhir_datetime(en)))
+        w.problem(child(child(ptr, "effectivePeriod"), "end"),
+                  fmt::format("the period ends ({}) before it starts ({}): contradictory dates", en, st));
+    }
     if (s.stop_reason && !s.end)
       w.problem(child(ptr, "statusReason"), "a stop reason is given but no end date (effectivePeriod.end)");
-    rec.systemic.push_back(std::move(s));
+    systemic_entries.emplace_back(std::move(s), ptr);
   }
 
   // dosage[0].doseAndRate[0].rateQuantity in mg/d: the daily dose.
@@ -785,13 +1048,21 @@ struct FhirReader {
       skip_code("Condition", cods);
       return;
     }
-    for (const auto& c : codings(res, ptr, "verificationStatus", false))
+    const auto verification = codings(res, ptr, "verificationStatus", false);
+    const auto clinical_cods = codings(res, ptr, "clinicalStatus", false);
+    if (!condition_status_ok(verification, ptr, "verificationStatus",
+                             {"unconfirmed", "provisional", "differential", "confirmed", "refuted",
+                              "entered-in-error"}) ||
+        !condition_status_ok(clinical_cods, ptr, "clinicalStatus",
+                             {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}))
+      return;
+    for (const auto& c : verification)
       if (c.code == "refuted" || c.code == "entered-in-error") {
         skip(fmt::format("Condition {} (verificationStatus {})", code_key, c.code));
         return;
       }
     std::string clinical_status;
-    for (const auto& c : codings(res, ptr, "clinicalStatus", false)) clinical_status = c.code;
+    for (const auto& c : clinical_cods) clinical_status = c.code;
     const std::string what = fmt::format("Condition {}", code_key);
     Condition c{*kind, dated(res, ptr, {"onsetDateTime"}, "onsetPeriod", what, needs_onset(*kind)),
                 date_at(res, ptr, "abatementDateTime")};
@@ -815,9 +1086,7 @@ struct FhirReader {
       return;
     }
     if (needs_onset(*kind) && !c.onset) return;
-    for (const auto& known : rec.conditions)
-      if (known.kind == c.kind && known.onset == c.onset && known.abatement == c.abatement) return;
-    rec.conditions.push_back(c);
+    condition_entries.emplace_back(c, ptr);
   }
 
   // ---- ImagingStudy: only its modality, for the findings of the same date ----------------
@@ -825,7 +1094,10 @@ struct FhirReader {
   void imaging_study(const Entry& e) {
     const object res = e.resource;
     const std::string& ptr = e.ptr;
-    auto status = w.string(res, ptr, "status", false);
+    bool bad_status = false;
+    auto status = status_of(res, ptr, "ImagingStudy",
+                            {"registered", "available", "cancelled", "entered-in-error", "unknown"}, bad_status);
+    if (bad_status) return;
     if (status && (*status == "cancelled" || *status == "entered-in-error")) {
       skip(fmt::format("ImagingStudy (status {})", *status));
       return;
@@ -930,7 +1202,11 @@ struct FhirReader {
   void resource(const Entry& e) {
     if (e.type == "Patient") return;  // read first
     const bool read_type = is_read_type(e.type);
+    // A resource that is not this patient's is reported and not read: its values must not meet
+    // this patient's (a second, different value on one date would be reported as well).
+    const std::size_t before = problem_count();
     check_subject(e, read_type);
+    if (problem_count() != before) return;
     if (e.type == "Observation") observation(e);
     else if (e.type == "Procedure") procedure(e);
     else if (e.type == "MedicationStatement") medication(e);
@@ -939,7 +1215,135 @@ struct FhirReader {
     else skip(e.type);
   }
 
+  // The names set_once() files imaging findings under (first_ptr keys).
+  static std::string_view finding_name(ImagingField f) {
+    switch (f) {
+      case ImagingField::TumorCount: return "intrahepatic tumour count";
+      case ImagingField::LargestDiameter: return "largest tumour diameter";
+      case ImagingField::TargetLesion: return "target lesion";
+      case ImagingField::NewLesions: return "new intrahepatic lesions";
+      case ImagingField::ViablePercent: return "viable tumour percent";
+      case ImagingField::LiverOccupation: return "liver occupation percent";
+      case ImagingField::Bilobar: return "bilobar disease";
+    }
+    return "";
+  }
+
+  // One value per lab test and date, whatever the order of the resources: equal repeats (in any
+  // unit) are read once, different values are a problem naming both.
+  void finish_labs() {
+    auto order = [](const LocatedLab& a, const LocatedLab& b) {
+      return std::tie(a.q, a.v.date, a.v.value, a.v.entered_value, a.v.entered_unit, a.ptr) <
+             std::tie(b.q, b.v.date, b.v.value, b.v.entered_value, b.v.entered_unit, b.ptr);
+    };
+    std::sort(lab_entries.begin(), lab_entries.end(), order);
+    const LocatedLab* kept = nullptr;
+    for (const auto& l : lab_entries) {
+      if (kept && kept->q == l.q && kept->v.date == l.v.date) {
+        if (!same_value(kept->v.value, l.v.value))
+          w.problem(l.ptr, fmt::format("{} on {} is given twice with different values ({} here, {} at {}); one date "
+                                       "holds one value, and the order of the entries must not decide which one "
+                                       "counts",
+                                       spec_of(l.q).label, l.v.date.iso(), shown(l.v), shown(kept->v), kept->ptr));
+        else ++skipped["Observation (the same lab value twice on one date, read once)"];
+        continue;
+      }
+      kept = &l;
+      rec.labs.of(l.q).push_back(l.v);
+    }
+  }
+
+  // The same course (regimen and start) recorded twice is one course; with different details it
+  // is a problem. Two courses without an end are a problem: which one is current cannot be told.
+  void finish_systemic() {
+    auto systemic_key = [](const SystemicTherapy& s) {
+      return std::tie(s.start, s.regimen, s.end, s.stop_reason, s.dose_mg_per_day, s.days_at_dose_last_28);
+    };
+    std::sort(systemic_entries.begin(), systemic_entries.end(), [&](const auto& a, const auto& b) {
+      return std::tie(a.first.regimen, a.first.start) < std::tie(b.first.regimen, b.first.start) ||
+             (std::tie(a.first.regimen, a.first.start) == std::tie(b.first.regimen, b.first.start) &&
+              (systemic_key(a.first) < systemic_key(b.first) ||
+               (systemic_key(a.first) == systemic_key(b.first) && a.second < b.second)));
+    });
+    const std::pair<SystemicTherapy, std::string>* kept = nullptr;
+    auto end_of = [](const SystemicTherapy& t) { return t.end ? t.end->iso() : std::string("none (ongoing)"); };
+    for (const auto& e : systemic_entries) {
+      if (kept && kept->first.regimen == e.first.regimen && kept->first.start == e.first.start) {
+        if (systemic_key(kept->first) != systemic_key(e.first))
+          w.problem(e.second, fmt::format("{} started on {} is recorded twice with different details (end {} here, "
+                                          "end {} at {}, or a different stop reason or dose); the order of the "
+                                          "resources must not decide which details count",
+                                          e.first.regimen, e.first.start.iso(), end_of(e.first), end_of(kept->first),
+                                          kept->second));
+        else skipped["MedicationStatement (second record of the same therapy, merged)"] += 1;
+        continue;
+      }
+      kept = &e;
+      rec.systemic.push_back(e.first);
+    }
+    std::vector<const std::pair<SystemicTherapy, std::string>*> ongoing;
+    for (const auto& e : systemic_entries)
+      if (!e.first.end && (ongoing.empty() || ongoing.back()->first.regimen != e.first.regimen ||
+                           ongoing.back()->first.start != e.first.start))
+        ongoing.push_back(&e);
+    std::sort(ongoing.begin(), ongoing.end(), [&](const auto* a, const auto* b) {
+      return systemic_key(a->first) < systemic_key(b->first);
+    });
+    for (std::size_t i = 1; i < ongoing.size(); ++i)
+      w.problem(ongoing[i]->second,
+                fmt::format("two regimens are ongoing at once (no effectivePeriod.end): {} since {} at {} and {} since "
+                            "{} here; which one the patient takes now cannot be told: give the end date of the one "
+                            "that was stopped",
+                            ongoing[0]->first.regimen, ongoing[0]->first.start.iso(), ongoing[0]->second,
+                            ongoing[i]->first.regimen, ongoing[i]->first.start.iso()));
+    std::sort(rec.systemic.begin(), rec.systemic.end(),
+              [&](const SystemicTherapy& a, const SystemicTherapy& b) { return systemic_key(a) < systemic_key(b); });
+  }
+
+  // The same condition (code and onset) recorded twice is read once; with a different abatement
+  // (one ended, one still active) it is a problem.
+  void finish_conditions() {
+    auto key = [](const Condition& c) { return std::tie(c.kind, c.onset, c.abatement); };
+    std::sort(condition_entries.begin(), condition_entries.end(), [&](const auto& a, const auto& b) {
+      return key(a.first) < key(b.first) || (key(a.first) == key(b.first) && a.second < b.second);
+    });
+    const std::pair<Condition, std::string>* kept = nullptr;
+    auto abated = [](const Condition& c) { return c.abatement ? c.abatement->iso() : std::string("none (still active)"); };
+    for (const auto& e : condition_entries) {
+      if (kept && kept->first.kind == e.first.kind && kept->first.onset == e.first.onset) {
+        if (kept->first.abatement != e.first.abatement)
+          w.problem(e.second, fmt::format("Condition {} with onset {} is recorded twice with different abatement ({} "
+                                          "here, {} at {}); the order of the resources must not decide whether it "
+                                          "has ended",
+                                          to_string(e.first.kind), e.first.onset ? e.first.onset->iso() : "not stated",
+                                          abated(e.first), abated(kept->first), kept->second));
+        continue;
+      }
+      kept = &e;
+      rec.conditions.push_back(e.first);
+    }
+  }
+
+  // Nothing happens to a patient after death: a resource dated after deceasedDateTime is a problem.
+  void check_deceased() {
+    if (!rec.deceased_date || deceased_ptr.empty()) return;
+    if (rec.birth_date && *rec.deceased_date < *rec.birth_date)
+      w.problem(deceased_ptr, fmt::format("deceasedDateTime {} is before birthDate {}: contradictory dates",
+                                          rec.deceased_date->iso(), rec.birth_date->iso()));
+    std::sort(entry_dates.begin(), entry_dates.end(),
+              [](const auto& a, const auto& b) { return std::tie(a.second, a.first) < std::tie(b.second, b.first); });
+    entry_dates.erase(std::unique(entry_dates.begin(), entry_dates.end()), entry_dates.end());
+    for (const auto& [d, ptr] : entry_dates)
+      if (*rec.deceased_date < d)
+        w.problem(ptr, fmt::format("{} is after the patient's death on {} ({}): no entry can follow the date of "
+                                   "death; check this date or the date of death",
+                                   d.iso(), rec.deceased_date->iso(), deceased_ptr));
+  }
+
   void finish() {
+    finish_labs();
+    finish_conditions();
+    check_deceased();
     rec.patient_id = patient_id;
     for (auto& [d, c] : clinical) rec.clinical.push_back(std::move(c));
     for (const auto& [d, n] : imaging_study_resources)
@@ -962,6 +1366,21 @@ struct FhirReader {
                   fmt::format("intrahepatic tumour count is 0 but the largest tumour diameter is {} cm on {}: "
                               "contradictory findings",
                               *s.largest_diameter_cm, d.iso()));
+      // Named copies: a lambda may not capture structured bindings (clang 14).
+      const std::string on = d.iso();
+      const ImagingStudy& study = s;
+      for (const auto& f : impossible_findings(s)) {
+        auto at = [this, &on, &study](ImagingField field, const std::string& lesion) {
+          if (field == ImagingField::TargetLesion) {
+            if (!lesion.empty()) return first_ptr[fmt::format("target lesion '{}'@{}", lesion, on)];
+            if (study.target_lesions && !study.target_lesions->empty())
+              return first_ptr[fmt::format("target lesion '{}'@{}", study.target_lesions->front().id, on)];
+          }
+          return first_ptr[std::string(finding_name(field)) + "@" + on];
+        };
+        const std::string here = at(f.field, f.lesion_id);
+        w.problem(here, fmt::format("{} (the other finding at {})", f.message, at(f.other, "")));
+      }
       rec.imaging.push_back(std::move(s));
     }
     for (const auto& [d, v] : endoscopy) rec.endoscopies.push_back({d, v});
@@ -972,33 +1391,7 @@ struct FhirReader {
     // The latest judgement stands.
     if (!curative.empty()) rec.curative_treatment_unsuitable = curative.rbegin()->second;
 
-    // Same-date entries in a fixed order, so that the Bundle's order does not matter.
-    for (Quantity q : {Quantity::Bilirubin, Quantity::Albumin, Quantity::Inr, Quantity::PtProlongation, Quantity::Ast,
-                       Quantity::Alt, Quantity::Platelets, Quantity::Creatinine, Quantity::Afp, Quantity::Dcp}) {
-      auto& series = rec.labs.of(q);
-      std::sort(series.begin(), series.end(), [](const LabValue& a, const LabValue& b) {
-        return std::tie(a.date, a.value, a.entered_value, a.entered_unit) <
-               std::tie(b.date, b.value, b.entered_value, b.entered_unit);
-      });
-    }
-    auto systemic_key = [](const SystemicTherapy& s) {
-      return std::tie(s.start, s.regimen, s.end, s.stop_reason, s.dose_mg_per_day, s.days_at_dose_last_28);
-    };
-    std::sort(rec.systemic.begin(), rec.systemic.end(),
-              [&](const SystemicTherapy& a, const SystemicTherapy& b) { return systemic_key(a) < systemic_key(b); });
-    // The same therapy recorded twice is one line of therapy, not two.
-    const auto before = rec.systemic.size();
-    rec.systemic.erase(std::unique(rec.systemic.begin(), rec.systemic.end(),
-                                   [&](const SystemicTherapy& a, const SystemicTherapy& b) {
-                                     return systemic_key(a) == systemic_key(b);
-                                   }),
-                       rec.systemic.end());
-    if (rec.systemic.size() != before)
-      skipped["MedicationStatement (second record of the same therapy, merged)"] +=
-          static_cast<int>(before - rec.systemic.size());
-    std::sort(rec.conditions.begin(), rec.conditions.end(), [](const Condition& a, const Condition& b) {
-      return std::tie(a.kind, a.onset, a.abatement) < std::tie(b.kind, b.onset, b.abatement);
-    });
+    finish_systemic();
     rec.sort_timelines();
     if (rec.birth_date)
       if (const auto first = rec.earliest_entry_date(); first && *first < *rec.birth_date)
