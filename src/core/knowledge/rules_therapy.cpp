@@ -84,7 +84,8 @@ constexpr std::array kTherapyRules{
              "progressed on or did not tolerate (durvalumab after durvalumab-tremelimumab). Regorafenib needs tolerated "
              "sorafenib in any earlier episode (intolerance in any episode: not-indicated; stopped for progression with no "
              "dose recorded: eligible with a confirmation; no stop reason and no dose: needs-prerequisite). Ramucirumab "
-             "needs AFP ≥ 400 ng/mL within 30 days (REACH-2 inclusion and label)."},
+             "needs AFP ≥ 400 ng/mL within 30 days (REACH-2 inclusion and label). Pembrolizumab after an immune "
+             "checkpoint inhibitor: caution (KEYNOTE-240 and KEYNOTE-394 excluded prior checkpoint inhibitors)."},
     RuleInfo{"P-confirmation", K::ProjectChoice, "Confirm before prescribing", G::P, "",
              "CLINICAL_RULES.md §7 \"Prerequisite versus confirmation\"",
              "A trial exclusion the record does not mention and the treating team normally knows from the images or the "

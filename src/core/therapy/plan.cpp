@@ -251,7 +251,7 @@ void regorafenib_checks(Assess& a, const Context& c) {
     if (s.regimen != "sorafenib") continue;
     if (s.stop_reason == StopReason::Intolerance) {
       a.raise(OptionStatus::NotIndicated,
-              fmt::format("sorafenib stopped for intolerance ({}): regorafenib only after tolerated sorafenib "
+              fmt::format("sorafenib not tolerated ({}): regorafenib only after tolerated sorafenib "
                           "(RESORCE inclusion)",
                           episode_text(e)));
     } else if (s.dose_mg_per_day && s.days_at_dose_last_28) {
