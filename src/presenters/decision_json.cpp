@@ -160,6 +160,7 @@ void write_therapy(JsonWriter& w, const TherapyPlan& t) {
     w.field("dose", o.dose);
     write_strings(w, "reasons", o.reasons);
     write_strings(w, "prerequisites", o.prerequisites);
+    write_strings(w, "confirm_before_prescribing", o.confirmations);
     w.field("evidence", o.regimen->evidence);
     write_rule_ref(w, rule(o.regimen->id));
     w.end_object();

@@ -147,6 +147,7 @@ std::string therapy_text(const Decision& d) {
   for (const auto& o : t.options) {
     out += fmt::format("  {:<19} {} — {}\n", to_string(o.status), o.regimen->name, o.dose);
     for (const auto& p : o.prerequisites) out += fmt::format("      first: {}\n", escape_text(p));
+    if (!o.confirmations.empty()) out += fmt::format("      confirm before prescribing: {}\n", join(o.confirmations, "; "));
     for (const auto& r : o.reasons)
       if (r.rfind("prerequisite: ", 0) != 0) out += fmt::format("      {}\n", escape_text(r));
   }

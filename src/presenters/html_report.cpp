@@ -309,6 +309,8 @@ std::string refractoriness_section(const Decision& d) {
 std::string option_reasons(const TherapyOption& o) {
   std::string out;
   for (const auto& p : o.prerequisites) out += "<li class=\"prereq\"><strong>first:</strong> " + escape(p) + "</li>";
+  if (!o.confirmations.empty())
+    out += "<li class=\"confirm\"><strong>confirm before prescribing:</strong> " + escape(join(o.confirmations, "; ")) + "</li>";
   for (const auto& r : o.reasons)
     if (r.rfind("prerequisite: ", 0) != 0) out += "<li>" + escape(r) + "</li>";
   return out.empty() ? "" : "<ul>" + out + "</ul>";
@@ -340,6 +342,9 @@ std::string therapy_section(const Decision& d) {
     out += fmt::format("<p class=\"dose\">{}</p>\n", escape(rec->dose));
     if (!rec->prerequisites.empty())
       out += "<div class=\"prereq\"><strong>Before starting:</strong>" + ul(rec->prerequisites) + "</div>\n";
+    if (!rec->confirmations.empty())
+      out += "<p class=\"confirm\"><strong>confirm before prescribing:</strong> " + escape(join(rec->confirmations, "; ")) +
+             "</p>\n";
     std::vector<std::string> reasons;
     for (const auto& r : rec->reasons)
       if (r.rfind("prerequisite: ", 0) != 0) reasons.push_back(r);

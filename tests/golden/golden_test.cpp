@@ -134,6 +134,22 @@ TEST_P(Golden, MatchesHandDerivedExpectations) {
               ASSERT_EQ((*actual)["dose"].get(dose), simdjson::SUCCESS);
               ASSERT_EQ(ov.get(want), simdjson::SUCCESS);
               EXPECT_NE(dose.find(want), std::string_view::npos) << regimen << " dose '" << dose << "' lacks '" << want << "'";
+            } else if (ok == "reasons_contain" || ok == "prerequisites_contain" || ok == "confirm_contains") {
+              // Each listed text is a substring of some entry of the option's list.
+              const char* list = ok == "reasons_contain" ? "reasons" : ok == "prerequisites_contain" ? "prerequisites"
+                                                                                                    : "confirm_before_prescribing";
+              array entries;
+              ASSERT_EQ((*actual)[list].get(entries), simdjson::SUCCESS) << regimen << "/" << list;
+              for (element want : array(ov)) {
+                std::string_view w;
+                ASSERT_EQ(want.get(w), simdjson::SUCCESS) << regimen << "/" << ok << ": expected strings";
+                bool found = false;
+                for (element e : entries) {
+                  std::string_view t;
+                  if (e.get(t) == simdjson::SUCCESS && t.find(w) != std::string_view::npos) found = true;
+                }
+                EXPECT_TRUE(found) << regimen << " " << list << " " << simdjson::minify(entries) << " lack '" << w << "'";
+              }
             } else {
               element a;
               ASSERT_EQ(actual->at_key(ok).get(a), simdjson::SUCCESS) << regimen << "/" << ok;

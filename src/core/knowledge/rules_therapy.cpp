@@ -74,6 +74,28 @@ constexpr std::array kTherapyRules{
     RuleInfo{"pitfall-7-decompensation", K::Alert, "Hepatic decompensation", G::S, "", kSeed004,
              "Raised on new or worsening ascites, new or worsening encephalopathy, or bilirubin rising above 51.3 µmol/L "
              "(3 mg/dL)."},
+    RuleInfo{"P-later-lines", K::ProjectChoice, "Third and later lines of systemic therapy", G::P, "",
+             "CLINICAL_RULES.md §7 \"Later lines\" (from the trial populations: RESORCE, REACH-2)",
+             "Every rule of the second line holds at every later line, against the whole systemic-therapy history: the "
+             "options listed after each earlier regimen (after immunotherapy: lenvatinib or sorafenib; after sorafenib: "
+             "regorafenib, cabozantinib, ramucirumab, pembrolizumab; after lenvatinib: sorafenib, cabozantinib), "
+             "Child-Pugh A and ECOG 0–1. A regimen given before is not-indicated again (progressed on, not tolerated, or "
+             "re-treatment not listed), with its dates and stop reason; so is any regimen containing a drug the patient "
+             "progressed on or did not tolerate (durvalumab after durvalumab-tremelimumab). Regorafenib needs tolerated "
+             "sorafenib in any earlier episode (intolerance in any episode: not-indicated; stopped for progression with no "
+             "dose recorded: eligible with a confirmation; no stop reason and no dose: needs-prerequisite). Ramucirumab "
+             "needs AFP ≥ 400 ng/mL within 30 days (REACH-2 inclusion and label). Pembrolizumab after an immune "
+             "checkpoint inhibitor: caution (KEYNOTE-240 and KEYNOTE-394 excluded prior checkpoint inhibitors)."},
+    RuleInfo{"P-confirmation", K::ProjectChoice, "Confirm before prescribing", G::P, "",
+             "CLINICAL_RULES.md §7 \"Prerequisite versus confirmation\"",
+             "A trial exclusion the record does not mention and the treating team normally knows from the images or the "
+             "chart is listed under \"confirm before prescribing\" and never lowers the status: lenvatinib with no main "
+             "portal vein invasion, liver occupation < 50% or bile duct invasion stated on imaging within 92 days; "
+             "regorafenib after sorafenib stopped for progression with no dose recorded; ECOG or body weight (for a "
+             "weight-based dose) recorded 31–90 days before (confirm today). A recorded exclusion stays a "
+             "contraindication. Prerequisites (block a recommendation): current Child-Pugh, ECOG within 90 days, the "
+             "endoscopy for bevacizumab, body weight within 90 days for a weight-based dose, sorafenib tolerance for "
+             "regorafenib when no stop reason or dose is recorded, AFP within 30 days for ramucirumab."},
     RuleInfo{"P-reassessment", K::ProjectChoice, "Next reassessment on systemic therapy", G::P, "",
              "CLINICAL_RULES.md §9 (seed 004 step 5)",
              "For a patient on systemic therapy: due 90 days (window opens at 60) after the later of the last imaging "

@@ -70,6 +70,14 @@ struct Assess {
     raise(OptionStatus::NeedsPrerequisite, "prerequisite: " + what);
     o.prerequisites.push_back(std::move(what));
   }
+  // P-confirmation: listed under "confirm before prescribing"; the status is unchanged.
+  void confirm(std::string what) { o.confirmations.push_back(std::move(what)); }
+};
+
+// One entry of the systemic-therapy history with the line it belongs to.
+struct Episode {
+  const SystemicTherapy* s;
+  int line;
 };
 
 struct Context {
@@ -84,18 +92,60 @@ struct Context {
   const ImagingStudy* vascular;
   const ImagingStudy* occupation;
   const ImagingStudy* bile_duct;
-  const SystemicTherapy* prior;  // the episode of the previous line
+  std::vector<Episode> history;  // every episode of the earlier lines (P-later-lines), by start date
 };
+
+// "sorafenib 2024-03-04 → 2024-06-24, stopped for progression"
+std::string episode_text(const Episode& e) {
+  const SystemicTherapy& s = *e.s;
+  std::string stop = "no stop reason recorded";
+  if (s.stop_reason) switch (*s.stop_reason) {
+      case StopReason::Progression: stop = "stopped for progression"; break;
+      case StopReason::Intolerance: stop = "stopped for intolerance"; break;
+      case StopReason::Completed: stop = "completed"; break;
+      case StopReason::Other: stop = "stopped for another reason"; break;
+    }
+  return fmt::format("{} in line {}, {} → {}, {}", s.regimen, e.line, s.start.iso(), s.end ? s.end->iso() : "no end date recorded",
+                     stop);
+}
+
+// Progressed on or stopped for intolerance, with the stop dated on or before the as-of date.
+bool failed(const Episode& e, Date at) {
+  const SystemicTherapy& s = *e.s;
+  return s.end && *s.end <= at &&
+         (s.stop_reason == StopReason::Progression || s.stop_reason == StopReason::Intolerance);
+}
+
+bool in_history(const Context& c, std::string_view id) {
+  for (const auto& e : c.history)
+    if (e.s->regimen == id) return true;
+  return false;
+}
+
+bool immunotherapy_in_history(const Context& c) {
+  for (const auto& e : c.history)
+    if (is_immunotherapy_regimen(e.s->regimen)) return true;
+  return false;
+}
+
+std::string ecog_text(const ClinicalAssessment& e, Date at) {
+  const std::string note = confirm_today_note(e.date, at);
+  return note.empty() ? fmt::format("ECOG {} ({})", *e.ecog, e.date.iso()) : fmt::format("ECOG {}{}", *e.ecog, note);
+}
 
 void general_eligibility(Assess& a, const Context& c) {
   if (!c.cp_class) {
     a.prerequisite("Child-Pugh assessment within 30 days (bilirubin, albumin, INR, ascites, encephalopathy)");
   } else if (*c.cp_class == 'C') {
     a.raise(OptionStatus::Contraindicated,
-            fmt::format("Child-Pugh C{}: best supportive care only (seed 004 pitfall 3)", *c.cp_points));
+            fmt::format("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit from systemic therapy)",
+                        *c.cp_points));
   } else if (*c.cp_class == 'B') {
     if (c.line >= 2)
-      a.raise(OptionStatus::NotIndicated, fmt::format("Child-Pugh B{}: no second-line agent is approved for Child-Pugh B (seed 004)", *c.cp_points));
+      a.raise(OptionStatus::NotIndicated,
+              fmt::format("Child-Pugh B{}: no agent after a first line is approved for Child-Pugh B (RESORCE, CELESTIAL, "
+                          "REACH-2 and KEYNOTE-240 enrolled Child-Pugh A only)",
+                          *c.cp_points));
     else if (*c.cp_points == 7)
       a.raise(OptionStatus::Caution, "Child-Pugh B7: no regimen has trial evidence (trials enrolled Child-Pugh A)");
     else
@@ -106,17 +156,31 @@ void general_eligibility(Assess& a, const Context& c) {
     a.note(fmt::format("Child-Pugh A{}", *c.cp_points));
   }
   if (!c.ecog) {
-    a.prerequisite("ECOG performance status within 30 days");
-  } else if (*c.ecog->ecog > 2) {
-    a.raise(OptionStatus::Contraindicated, fmt::format("ECOG {} on {} > 2: best supportive care only", *c.ecog->ecog, c.ecog->date.iso()));
+    // P-ecog-weight-currency: older than 90 days is missing, never assumed.
+    const ClinicalAssessment* last = nullptr;
+    for (const auto& ca : c.r.clinical)
+      if (ca.ecog && ca.date <= c.at) last = &ca;
+    a.prerequisite(fmt::format("ECOG performance status: none recorded in the 90 days before {}{}", c.at.iso(),
+                               last ? fmt::format(" (last: ECOG {} on {}, {} days before)", *last->ecog, last->date.iso(),
+                                                  days_between(last->date, c.at))
+                                    : std::string(" (none recorded)")));
+    return;
+  }
+  const std::string ecog = ecog_text(*c.ecog, c.at);
+  if (*c.ecog->ecog > 2) {
+    a.raise(OptionStatus::Contraindicated, fmt::format("{} > 2: best supportive care only (BCLC 2022 stage D)", ecog));
   } else if (*c.ecog->ecog == 2) {
     if (c.line >= 2)
-      a.raise(OptionStatus::NotIndicated, fmt::format("ECOG 2 on {}: second line is for ECOG 0–1 only (seed 004)", c.ecog->date.iso()));
+      a.raise(OptionStatus::NotIndicated,
+              fmt::format("{}: after a first line only ECOG 0–1 is supported (the second-line trials enrolled ECOG 0–1)", ecog));
     else
-      a.raise(OptionStatus::Caution, fmt::format("ECOG 2 on {}: outside the trial populations (ECOG 0–1)", c.ecog->date.iso()));
+      a.raise(OptionStatus::Caution, fmt::format("{}: outside the trial populations (ECOG 0–1)", ecog));
   } else {
-    a.note(fmt::format("ECOG {} ({})", *c.ecog->ecog, c.ecog->date.iso()));
+    a.note(ecog);
   }
+  if (needs_confirmation_today(c.ecog->date, c.at))
+    a.confirm(fmt::format("ECOG {} recorded {}, {} days before: confirm today", *c.ecog->ecog, c.ecog->date.iso(),
+                          days_between(c.ecog->date, c.at)));
 }
 
 void immunotherapy_checks(Assess& a, const Context& c) {
@@ -138,8 +202,8 @@ void bevacizumab_checks(Assess& a, const Context& c) {
   const Endoscopy* e = latest_endoscopy_within_6_months(c.r, c.at);
   if (!e) {
     const Endoscopy* last = c.r.endoscopies.empty() ? nullptr : &c.r.endoscopies.back();
-    a.prerequisite(fmt::format("upper GI endoscopy with treatment of varices before the first dose (none within the 6 "
-                               "months before {}{})",
+    a.prerequisite(fmt::format("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
+                               "inclusion; none within the 6 months before {}{})",
                                c.at.iso(), last ? fmt::format("; last {}", last->date.iso()) : std::string("; none recorded")));
   } else if (e->varices == Varices::HighRiskUntreated) {
     a.raise(OptionStatus::Contraindicated,
@@ -149,72 +213,168 @@ void bevacizumab_checks(Assess& a, const Context& c) {
   }
 }
 
+// REFLECT exclusions: a recorded exclusion is a contraindication; an unrecorded one is a
+// confirmation (P-confirmation), never a prerequisite.
 void lenvatinib_checks(Assess& a, const Context& c) {
-  // REFLECT exclusions (seed 004 pitfall 5).
-  if (!c.vascular) a.prerequisite("imaging report of portal vein invasion (REFLECT excluded main portal vein invasion)");
+  const std::string window = fmt::format("not stated on imaging in the 92 days before {}", c.at.iso());
+  if (!c.vascular)
+    a.confirm(fmt::format("no main portal vein invasion (REFLECT exclusion; {})", window));
   else if (*c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
-    a.raise(OptionStatus::Contraindicated, fmt::format("main portal vein invasion on {} (REFLECT exclusion; seed 004 pitfall 5)", c.vascular->date.iso()));
-  if (!c.occupation) a.prerequisite("liver occupation % on imaging (REFLECT excluded ≥ 50%)");
+    a.raise(OptionStatus::Contraindicated,
+            fmt::format("main portal vein invasion on {} (REFLECT exclusion)", c.vascular->date.iso()));
+  if (!c.occupation)
+    a.confirm(fmt::format("liver occupation < 50% (REFLECT excluded ≥ 50%; {})", window));
   else if (at_least(*c.occupation->liver_occupation_percent, 50.0))
     a.raise(OptionStatus::Contraindicated, fmt::format("liver occupation {:g}% ≥ 50% on {} (REFLECT exclusion)",
                                                        *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
-  if (!c.bile_duct) a.prerequisite("imaging report of bile duct invasion (REFLECT exclusion)");
+  else
+    a.note(fmt::format("liver occupation {:g}% < 50% on {}", *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
+  if (!c.bile_duct)
+    a.confirm(fmt::format("no bile duct invasion (REFLECT exclusion; {})", window));
   else if (*c.bile_duct->bile_duct_invasion)
     a.raise(OptionStatus::Contraindicated, fmt::format("bile duct invasion on {} (REFLECT exclusion)", c.bile_duct->date.iso()));
 }
 
-void second_line_checks(Assess& a, const Context& c, std::string_view id) {
-  if (id == "regorafenib") {
-    const SystemicTherapy* p = c.prior;
-    if (p->stop_reason == StopReason::Intolerance)
+bool tolerated_dose(const SystemicTherapy& s) {
+  return at_least(*s.dose_mg_per_day, 400.0) && *s.days_at_dose_last_28 >= 20;
+}
+
+// Regorafenib needs tolerated sorafenib at any earlier line (RESORCE inclusion: ≥ 400 mg/day on
+// ≥ 20 of the last 28 days). Every earlier sorafenib episode is read; intolerance in any of them
+// makes regorafenib not-indicated.
+void regorafenib_checks(Assess& a, const Context& c) {
+  bool tolerated = false;
+  const Episode* unconfirmed = nullptr;  // ended for progression, no dose recorded
+  const Episode* unknown = nullptr;      // no stop reason (or another one) and no dose recorded
+  for (const auto& e : c.history) {
+    const SystemicTherapy& s = *e.s;
+    if (s.regimen != "sorafenib") continue;
+    if (s.stop_reason == StopReason::Intolerance) {
       a.raise(OptionStatus::NotIndicated,
-              fmt::format("sorafenib stopped for intolerance on {}: regorafenib only after tolerated sorafenib (seed 004 pitfall 6)",
-                          p->end ? p->end->iso() : "?"));
-    else if (!p->dose_mg_per_day || !p->days_at_dose_last_28)
-      a.prerequisite("sorafenib tolerance: daily dose and days at that dose in the last 28 days (≥ 400 mg/day on ≥ 20 days)");
-    else if (at_least(*p->dose_mg_per_day, 400.0) && *p->days_at_dose_last_28 >= 20)
-      a.note(fmt::format("sorafenib tolerated: {:g} mg/day on {} of the last 28 days", *p->dose_mg_per_day, *p->days_at_dose_last_28));
-    else
-      a.raise(OptionStatus::NotIndicated, fmt::format("sorafenib not tolerated: {:g} mg/day on {} of the last 28 days "
-                                                      "(needs ≥ 400 mg/day on ≥ 20 days; seed 004 pitfall 6)",
-                                                      *p->dose_mg_per_day, *p->days_at_dose_last_28));
-  } else if (id == "ramucirumab") {
-    if (!c.afp) a.prerequisite("AFP within 30 days (ramucirumab needs AFP ≥ 400 ng/mL)");
-    else if (at_least(c.afp->value, 400.0))
-      a.note(fmt::format("AFP {:g} ng/mL on {} ≥ 400 (REACH-2 population)", c.afp->value, c.afp->date.iso()));
-    else
-      a.raise(OptionStatus::NotIndicated, fmt::format("AFP {:g} ng/mL on {} < 400: REACH-2 benefit only with AFP ≥ 400", c.afp->value, c.afp->date.iso()));
+              fmt::format("sorafenib not tolerated ({}): regorafenib only after tolerated sorafenib "
+                          "(RESORCE inclusion)",
+                          episode_text(e)));
+    } else if (s.dose_mg_per_day && s.days_at_dose_last_28) {
+      if (tolerated_dose(s)) {
+        tolerated = true;
+        a.note(fmt::format("sorafenib tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
+                           "mg/day on ≥ 20 days)",
+                           *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+      } else {
+        a.raise(OptionStatus::NotIndicated,
+                fmt::format("sorafenib not tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
+                            "≥ 400 mg/day on ≥ 20 days)",
+                            *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+      }
+    } else if (s.stop_reason == StopReason::Progression && s.end && *s.end <= c.at) {
+      unconfirmed = &e;
+    } else {
+      unknown = &e;
+    }
+  }
+  if (tolerated) return;
+  if (unconfirmed) {
+    a.note(fmt::format("sorafenib taken until progression ({}); its dose is not recorded", episode_text(*unconfirmed)));
+    a.confirm(fmt::format("sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days (RESORCE inclusion; {}, dose "
+                          "not recorded)",
+                          episode_text(*unconfirmed)));
+  } else if (unknown) {
+    a.prerequisite(fmt::format("sorafenib tolerance: why sorafenib stopped, or its daily dose and days at that dose in the "
+                               "last 28 days (RESORCE inclusion: ≥ 400 mg/day on ≥ 20 days; {})",
+                               episode_text(*unknown)));
   }
 }
 
-// Which regimens belong to this line, given the previous one.
+// Ramucirumab needs AFP ≥ 400 ng/mL at any line (REACH-2 inclusion and label; ≥, not >).
+void ramucirumab_checks(Assess& a, const Context& c) {
+  if (!c.afp) {
+    const LabValue* last = nullptr;
+    for (const auto& v : c.r.labs.afp_ng_per_ml)
+      if (v.date <= c.at) last = &v;
+    a.prerequisite(fmt::format("AFP within 30 days before {} (REACH-2 inclusion: AFP ≥ 400 ng/mL){}", c.at.iso(),
+                               last ? fmt::format("; last {:g} ng/mL on {}", last->value, last->date.iso()) : std::string()));
+  } else if (at_least(c.afp->value, 400.0)) {
+    a.note(fmt::format("AFP {:g} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)", c.afp->value, c.afp->date.iso()));
+  } else {
+    a.raise(OptionStatus::NotIndicated,
+            fmt::format("AFP {:g} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)",
+                        c.afp->value, c.afp->date.iso()));
+  }
+}
+
+// What the history lists at line ≥ 2 (CLINICAL_RULES §7 second-line table, applied to every
+// earlier regimen): "after sorafenib: regorafenib, cabozantinib, ramucirumab, pembrolizumab".
+std::string listed_after(std::string_view prior) {
+  if (is_immunotherapy_regimen(prior)) return fmt::format("after {} (immunotherapy): lenvatinib or sorafenib", prior);
+  if (prior == "sorafenib") return "after sorafenib: regorafenib, cabozantinib, ramucirumab or pembrolizumab";
+  if (prior == "lenvatinib") return "after lenvatinib: sorafenib or cabozantinib";
+  return fmt::format("after {}: none listed", prior);
+}
+
+bool listed(const Regimen& reg, const Context& c) {
+  for (const auto& e : c.history) {
+    const std::string_view prior = e.s->regimen;
+    if (is_immunotherapy_regimen(prior) && (reg.id == "lenvatinib" || reg.id == "sorafenib")) return true;
+    if (prior == "sorafenib" && reg.line == TherapyLine::Second) return true;
+    if (prior == "lenvatinib" && (reg.id == "sorafenib" || reg.id == "cabozantinib")) return true;
+  }
+  return false;
+}
+
+bool shares_drug(const Regimen& a, const Regimen& b) {
+  for (const auto& x : a.doses)
+    for (const auto& y : b.doses)
+      if (x.drug == y.drug) return true;
+  return false;
+}
+
+// Which regimens belong to this line, given the whole history (P-later-lines).
 std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
   if (c.line == 1) {
-    if (reg.line == TherapyLine::Second) return std::string("second-line agent: not for first line");
+    if (reg.line == TherapyLine::Second)
+      return std::string("agent studied after sorafenib (RESORCE, CELESTIAL, REACH-2, KEYNOTE-240): not for first line");
     return std::nullopt;
   }
-  if (c.line > 2) return std::nullopt;
-  const std::string_view prior = c.prior->regimen;
-  if (reg.id == prior) return fmt::format("given in line 1 ({} from {})", prior, c.prior->start.iso());
-  if (is_immunotherapy_regimen(prior)) {
-    if (reg.id == "lenvatinib" || reg.id == "sorafenib") return std::nullopt;
-    return fmt::format("not a listed option after an immunotherapy-based first line ({})", prior);
+  // The same regimen at an earlier line: progressed on or not tolerated → never again; any
+  // other ending: re-treatment is not a listed option.
+  const Episode* same = nullptr;
+  for (const auto& e : c.history)
+    if (e.s->regimen == reg.id && (!same || failed(e, c.at))) same = &e;
+  if (same) {
+    if (failed(*same, c.at))
+      return fmt::format("{} ({}): not given again at a later line", same->s->stop_reason == StopReason::Progression
+                                                                           ? "progressed on it"
+                                                                           : "not tolerated",
+                         episode_text(*same));
+    return fmt::format("already given ({}): re-treatment is not a listed option", episode_text(*same));
   }
-  if (prior == "sorafenib") {
-    if (reg.line == TherapyLine::Second) return std::nullopt;
-    return std::string("not a listed second-line option after sorafenib");
+  // A drug the patient progressed on or did not tolerate, inside another regimen (durvalumab
+  // after durvalumab-tremelimumab, bevacizumab after atezolizumab-bevacizumab).
+  for (const auto& e : c.history) {
+    const Regimen* given = find_regimen(e.s->regimen);
+    if (!given || !failed(e, c.at) || !shares_drug(reg, *given)) continue;
+    std::string drugs;
+    for (const auto& x : reg.doses)
+      for (const auto& y : given->doses)
+        if (x.drug == y.drug && drugs.find(x.drug) == std::string::npos) drugs += (drugs.empty() ? "" : ", ") + std::string(x.drug);
+    return fmt::format("contains {}, already {} ({}): not given again", drugs,
+                       e.s->stop_reason == StopReason::Progression ? "progressed on" : "not tolerated", episode_text(e));
   }
-  if (prior == "lenvatinib") {
-    if (reg.id == "sorafenib" || reg.id == "cabozantinib") return std::nullopt;
-    return std::string("not a listed option after lenvatinib");
+  if (listed(reg, c)) return std::nullopt;
+  std::string why;
+  std::vector<std::string_view> seen;
+  for (const auto& e : c.history) {
+    if (std::find(seen.begin(), seen.end(), e.s->regimen) != seen.end()) continue;
+    seen.push_back(e.s->regimen);
+    why += (why.empty() ? "" : "; ") + listed_after(e.s->regimen);
   }
-  return std::nullopt;
+  return fmt::format("not a listed option at line {} ({})", c.line, why);
 }
 
 TherapyOption assess(const Regimen& reg, const Context& c) {
   Assess a;
   a.o.regimen = &reg;
-  const DoseText dose = dose_for(reg, c.weight);
+  const DoseText dose = dose_for(reg, c.weight, c.at);
   a.o.dose = dose.text;
   if (auto why = line_reason(reg, c)) {
     a.raise(OptionStatus::NotIndicated, *why);
@@ -226,26 +386,39 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
   if (reg.lenvatinib) lenvatinib_checks(a, c);
   if (reg.caution_main_portal_vein && c.vascular && *c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
     a.raise(OptionStatus::Caution, fmt::format("main portal vein invasion on {}: excluded from HIMALAYA", c.vascular->date.iso()));
-  if (c.line == 2) {
-    second_line_checks(a, c, reg.id);
-    if (is_immunotherapy_regimen(c.prior->regimen) && (reg.id == "lenvatinib" || reg.id == "sorafenib"))
-      a.raise(OptionStatus::Caution, "after immunotherapy: reasonable by mechanism, no prospective data (seed 004)");
-    if (c.prior->regimen == "lenvatinib")
+  if (c.line >= 2) {
+    // P-later-lines: every rule of line 2 holds at every later line, against the whole history.
+    if (reg.id == "regorafenib") regorafenib_checks(a, c);
+    if (reg.id == "ramucirumab") ramucirumab_checks(a, c);
+    // Listed with trial evidence only as an agent after sorafenib; otherwise by mechanism.
+    const bool evidence = reg.line == TherapyLine::Second && in_history(c, "sorafenib");
+    if (!evidence && immunotherapy_in_history(c) && (reg.id == "lenvatinib" || reg.id == "sorafenib"))
+      a.raise(OptionStatus::Caution, "after immunotherapy: reasonable by mechanism, no prospective trial data");
+    if (!evidence && in_history(c, "lenvatinib") && (reg.id == "sorafenib" || reg.id == "cabozantinib"))
       a.raise(OptionStatus::Caution, "after lenvatinib: no randomized evidence; individual option");
+    if (reg.id == "pembrolizumab" && immunotherapy_in_history(c))
+      a.raise(OptionStatus::Caution, "after an immune checkpoint inhibitor: KEYNOTE-240 and KEYNOTE-394 excluded patients "
+                                     "previously given one; no evidence for a second checkpoint inhibitor");
+    if (c.line >= 3)
+      a.note(fmt::format("line {}: the rules of the second line apply to the whole treatment history", c.line));
   }
-  if (c.line > 2)
-    a.raise(OptionStatus::Caution, "beyond second line: no randomized evidence; individual decision");
-  if (dose.needs_weight) a.prerequisite("current body weight (the dose is weight-based)");
+  if (dose.needs_weight) {
+    a.prerequisite(fmt::format("body weight (the dose is weight-based; none recorded in the 90 days before {})", c.at.iso()));
+  } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
+    a.confirm(fmt::format("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)",
+                          c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at)));
+  }
   a.note(std::string(reg.evidence));
   return a.o;
 }
 
 std::string rank_reason(const Regimen& r, int line) {
-  if (line >= 2) return "listed after it for this line (CLINICAL_RULES §7 order)";
+  if (line >= 2) return "listed after it among the options after a first line";
   if (r.immunotherapy && r.doses.size() > 1)
-    return "seed 004 prefers atezolizumab-bevacizumab; the other immunotherapy combinations follow (AASLD 2023 lists STRIDE alongside)";
+    return "atezolizumab-bevacizumab is preferred (KLCA-NCC 2022); the other immunotherapy combinations follow (AASLD 2023 "
+           "lists STRIDE alongside)";
   if (r.immunotherapy) return "immunotherapy monotherapy: non-inferior to sorafenib, ranked below the combinations";
-  return "tyrosine kinase inhibitors are used when an immune checkpoint inhibitor is contraindicated (seed 004 step 3)";
+  return "tyrosine kinase inhibitors are used when an immune checkpoint inhibitor is contraindicated (KLCA-NCC 2022, AASLD 2023)";
 }
 
 template <typename T>
@@ -257,43 +430,68 @@ const ImagingStudy* latest(const PatientRecord& r, Date at, std::optional<T> Ima
 
 TherapyPlan plan_therapy(const PatientRecord& r, Date at, const std::vector<ScoreResult>& scores) {
   TherapyPlan plan;
-  // Lines from the systemic-therapy history: each new regimen is a new line.
-  std::vector<const SystemicTherapy*> lines;
-  for (const auto& s : r.systemic) {
-    if (s.start > at) continue;
-    if (lines.empty() || lines.back()->regimen != s.regimen) lines.push_back(&s);
+  // Lines from the systemic-therapy history: each change of regimen is a new line; consecutive
+  // episodes of one regimen are one line.
+  std::vector<const SystemicTherapy*> given;
+  for (const auto& s : r.systemic)
+    if (s.start <= at) given.push_back(&s);
+  std::stable_sort(given.begin(), given.end(), [](const SystemicTherapy* a, const SystemicTherapy* b) { return a->start < b->start; });
+  std::vector<Episode> episodes;
+  int n = 0;
+  for (const auto* s : given) {
+    if (episodes.empty() || episodes.back().s->regimen != s->regimen) ++n;
+    episodes.push_back({s, n});
   }
+  const SystemicTherapy* last = episodes.empty() ? nullptr : episodes.back().s;
+  const bool ongoing = last && (!last->end || *last->end > at);
   const SystemicTherapy* current = nullptr;
-  if (!lines.empty() && (!lines.back()->end || *lines.back()->end > at)) current = lines.back();
-  if (current) {
-    plan.line = static_cast<int>(lines.size());
+  if (ongoing) {
+    current = last;
+    // The line's first episode gives its start.
+    for (const auto& e : episodes)
+      if (e.line == n) {
+        current = e.s;
+        break;
+      }
+    plan.line = n;
     plan.current_regimen = current->regimen;
     plan.reasons.push_back(fmt::format("on {} since {} (line {}): the options below are those of line {}",
                                        current->regimen, current->start.iso(), plan.line, plan.line));
   } else {
-    plan.line = static_cast<int>(lines.size()) + 1;
-    if (lines.empty()) plan.reasons.emplace_back("no systemic therapy recorded: first line");
+    plan.line = n + 1;
+    if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
     else
-      plan.reasons.push_back(fmt::format("{} stopped on {}{}: line {}", lines.back()->regimen,
-                                         lines.back()->end ? lines.back()->end->iso() : "?",
-                                         lines.back()->stop_reason ? fmt::format(" ({})", to_string(*lines.back()->stop_reason)) : "",
+      plan.reasons.push_back(fmt::format("{} stopped on {}{}: line {}", last->regimen, last->end ? last->end->iso() : "?",
+                                         last->stop_reason ? fmt::format(" ({})", to_string(*last->stop_reason)) : "",
                                          plan.line));
   }
-  const SystemicTherapy* prior = plan.line >= 2 ? lines[static_cast<std::size_t>(plan.line) - 2] : nullptr;
-  if (prior) plan.prior_regimen = prior->regimen;
+  std::vector<Episode> history;
+  for (const auto& e : episodes)
+    if (e.line < plan.line) history.push_back(e);
+  for (const auto& e : history)
+    if (e.line == plan.line - 1) {
+      plan.prior_regimen = e.s->regimen;
+      break;
+    }
+  if (plan.line >= 3) {
+    std::string earlier;
+    for (const auto& e : history) earlier += (earlier.empty() ? "" : "; ") + episode_text(e);
+    plan.reasons.push_back(fmt::format("earlier lines: {}", earlier));
+  }
 
   Context c{r, at, plan.line, std::nullopt, std::nullopt, latest_ecog(r, at), nullptr,
             latest_lab(r.labs.afp_ng_per_ml, at),
             latest(r, at, &ImagingStudy::vascular_invasion), latest(r, at, &ImagingStudy::liver_occupation_percent),
-            latest(r, at, &ImagingStudy::bile_duct_invasion), prior};
+            latest(r, at, &ImagingStudy::bile_duct_invasion), std::move(history)};
   if (auto k = score_text(scores, "child_pugh", "class")) c.cp_class = k->at(0);
   if (auto p = score_number(scores, "child_pugh", "points")) c.cp_points = static_cast<int>(*p);
   if (const auto* w = latest_weight(r, at)) c.weight = &*w->weight_kg;
 
   plan.supportive_care_only = (c.cp_class == 'C') || (c.ecog && *c.ecog->ecog > 2);
   if (plan.supportive_care_only)
-    plan.reasons.emplace_back(c.cp_class == 'C' ? "Child-Pugh C: best supportive care only (seed 004 pitfall 3)"
-                                                : "ECOG > 2: best supportive care only (seed 004 pitfall 3)");
+    plan.reasons.push_back(c.cp_class == 'C'
+                               ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
+                               : fmt::format("{} > 2: best supportive care only (BCLC 2022 stage D)", ecog_text(*c.ecog, at)));
 
   for (const auto& reg : regimens()) plan.options.push_back(assess(reg, c));
   // The first eligible option in the knowledge base's ranking is the recommendation; every
@@ -304,7 +502,8 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const std::vector<Scor
     if (!first) {
       o.status = OptionStatus::Recommended;
       o.reasons.insert(o.reasons.begin(), plan.line == 1 && o.regimen->immunotherapy
-                                              ? "first choice: immunotherapy combinations first when not contraindicated (seed 004 step 3)"
+                                              ? "first choice: immunotherapy combinations first when not contraindicated "
+                                                "(IMbrave150, HIMALAYA, CheckMate 9DW; KLCA-NCC 2022, AASLD 2023)"
                                               : "first choice: highest-ranked eligible option for this line");
       first = &o;
       continue;
@@ -316,7 +515,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const std::vector<Scor
     return severity(a.status) < severity(b.status);
   });
   plan.trial_information = {
-      "TACE combined with systemic agents is not routine outside trials (seed 004):",
+      "TACE combined with systemic agents is not routine outside trials:",
       "TACE + sorafenib failed to improve overall survival (SPACE, ORIENTAL)",
       "TACE + durvalumab + bevacizumab (EMERALD-1): PFS 15.0 vs 8.2 months",
       "TACE + lenvatinib + pembrolizumab (LEAP-012): PFS 14.6 vs 10.0 months; closed in 2025, overall survival not significant",

@@ -1,6 +1,8 @@
 #pragma once
 // The systemic treatment plan (CLINICAL_RULES.md §7; seed 004 algorithm, updated): the line,
-// and every regimen considered with its status, dose and reasons citing the record.
+// and every regimen considered with its status, dose, reasons citing the record, prerequisites
+// (block a recommendation) and confirmations (never lower the status). Later lines (P-later-lines)
+// apply every second-line rule to the whole systemic-therapy history.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +31,9 @@ struct TherapyOption {
   std::string dose;
   std::vector<std::string> reasons;        // each cites the record (dates, values) or the source
   std::vector<std::string> prerequisites;  // for needs-prerequisite: what, and by when
+  // "Confirm before prescribing" (CLINICAL_RULES §7, P-confirmation): a trial exclusion the record
+  // does not mention, or an ECOG / weight older than 30 days. Never lowers the status.
+  std::vector<std::string> confirmations;
 };
 
 struct TherapyPlan {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "core/timeline.h"
 #include "core/units.h"
 
 namespace switchpoint {
@@ -71,8 +72,18 @@ bool is_immunotherapy_regimen(std::string_view id) {
   return r != nullptr && r->immunotherapy;
 }
 
-DoseText dose_for(const Regimen& r, const LabValue* weight) {
+bool weight_based(const Regimen& r) {
+  for (const auto& d : r.doses)
+    if (d.kind != DoseKind::FixedMg) return true;
+  return false;
+}
+
+DoseText dose_for(const Regimen& r, const LabValue* weight, std::optional<Date> as_of) {
   DoseText out;
+  // "; 53 days before: confirm today" after the weight's date (P-ecog-weight-currency).
+  std::string confirm;
+  if (weight && as_of && needs_confirmation_today(weight->date, *as_of))
+    confirm = fmt::format("; {} days before: confirm today", days_between(weight->date, *as_of));
   for (const auto& d : r.doses) {
     std::string part;
     switch (d.kind) {
@@ -81,8 +92,8 @@ DoseText dose_for(const Regimen& r, const LabValue* weight) {
         if (weight) {
           // Rounded to the nearest mg; pharmacy rounds further to vial sizes.
           const double mg = std::round(d.amount * weight->value);
-          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}) {}", d.drug, d.amount, mg, weight->value,
-                             weight->date.iso(), d.schedule);
+          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}{}) {}", d.drug, d.amount, mg, weight->value,
+                             weight->date.iso(), confirm, d.schedule);
         } else {
           part = fmt::format("{} {:g} mg/kg {} (current weight needed)", d.drug, d.amount, d.schedule);
           out.needs_weight = true;
@@ -91,8 +102,8 @@ DoseText dose_for(const Regimen& r, const LabValue* weight) {
       case DoseKind::WeightBandMg:
         if (weight) {
           const bool heavy = at_least(weight->value, d.band_kg);
-          part = fmt::format("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg)", d.drug, heavy ? d.amount : d.amount_below,
-                             d.schedule, weight->value, weight->date.iso(), heavy ? "≥" : "<", d.band_kg);
+          part = fmt::format("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg{})", d.drug, heavy ? d.amount : d.amount_below,
+                             d.schedule, weight->value, weight->date.iso(), heavy ? "≥" : "<", d.band_kg, confirm);
         } else {
           part = fmt::format("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)", d.drug, d.amount,
                              d.band_kg, d.amount_below, d.band_kg, d.schedule);

@@ -50,7 +50,10 @@ struct DoseText {
   std::string text;                 // "bevacizumab 15 mg/kg = 1080 mg (weight 72 kg on 2024-03-04) IV every 3 weeks"
   bool needs_weight = false;        // the dose depends on a weight the record lacks
 };
-// The dose as it applies to this patient; `weight` is the latest weight in its window.
-DoseText dose_for(const Regimen& r, const LabValue* weight_kg);
+// The dose as it applies to this patient; `weight` is the latest weight in its window (90 days,
+// P-ecog-weight-currency). With `as_of`, a weight older than 30 days says "confirm today".
+DoseText dose_for(const Regimen& r, const LabValue* weight_kg, std::optional<Date> as_of = std::nullopt);
+// True when the regimen's dose depends on body weight.
+bool weight_based(const Regimen& r);
 
 }  // namespace switchpoint

@@ -903,6 +903,73 @@ R["therapy-alert7-bilirubin-3-1"] = th_l1("therapy-alert7-bilirubin-3-1", lab_kw
 R["therapy-alert7-bilirubin-3-0"] = th_l1("therapy-alert7-bilirubin-3-0", lab_kw=dict(bili=3.0),
                                           extra_labs=std_labs("2024-02-20", bili=2.5, ast=36))
 
+# Later lines (CLINICAL_RULES §7 "Later lines", P-later-lines): l3 = as l2 with a first regimen,
+# then a second regimen to 2024-10-14, CT 2024-10-10 PD, visit 2024-10-17 (labs, bedside, ECOG 0,
+# 70 kg); evaluated as of 2024-10-17 → third line.
+def th_l3(name, first, second, *, afp=520, lab_kw=None, ecog=0, weight=(70, "kg"), fhir=False):
+    return record(
+        f"golden-{name}", fhir=fhir,
+        imaging=[img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90, occ=20, bile=False),
+                 img("2024-06-20", 3, 6.0, "PD", 95, new=1, occ=30, bile=False),
+                 img("2024-10-10", 3, 6.5, "PD", 95, new=1, occ=35, bile=False)],
+        labs=std_labs("2024-01-08", ast=35, afp=85) + std_labs("2024-03-01", ast=36, afp=120)
+             + std_labs("2024-06-27", ast=36, afp=200) + visit_labs("2024-10-17", afp, lab_kw),
+        clinical=[clin("2024-01-08"), clin("2024-03-01", weight=(70, "kg")), clin("2024-06-27", weight=(70, "kg")),
+                  clin("2024-10-17", "none", "none", ecog, weight)],
+        tace=["2024-01-10"],
+        systemic=[first, second],
+        endoscopy=[endo("2024-02-15", "none")])
+
+
+SOR_INTOL = sys_("sorafenib", "2024-03-04", "2024-04-15", "intolerance", 400, 12)
+LEN_PROG = sys_("lenvatinib", "2024-04-22", "2024-10-14", "progression", 12, 28)
+R["therapy-l3-sorafenib-intolerance-lenvatinib-progression-afp-50"] = th_l3(
+    "therapy-l3-sorafenib-intolerance-lenvatinib-progression-afp-50", SOR_INTOL, LEN_PROG, afp=50)
+R["therapy-l3-sorafenib-intolerance-lenvatinib-progression-afp-400"] = th_l3(
+    "therapy-l3-sorafenib-intolerance-lenvatinib-progression-afp-400", SOR_INTOL, LEN_PROG, afp=400)
+R["therapy-l3-sorafenib-intolerance-lenvatinib-progression-afp-399-9"] = th_l3(
+    "therapy-l3-sorafenib-intolerance-lenvatinib-progression-afp-399-9", SOR_INTOL, LEN_PROG, afp=399.9)
+R["therapy-l3-sorafenib-progression-no-dose"] = th_l3(
+    "therapy-l3-sorafenib-progression-no-dose", sys_("sorafenib", "2024-03-04", "2024-06-24", "progression"),
+    sys_("cabozantinib", "2024-07-01", "2024-10-14", "progression"))
+R["therapy-l3-sorafenib-no-stop-reason"] = th_l3(
+    "therapy-l3-sorafenib-no-stop-reason", sys_("sorafenib", "2024-03-04", "2024-06-24"),
+    sys_("cabozantinib", "2024-07-01", "2024-10-14", "progression"))
+R["therapy-l3-after-durvalumab-tremelimumab-then-sorafenib"] = th_l3(
+    "therapy-l3-after-durvalumab-tremelimumab-then-sorafenib",
+    sys_("durvalumab-tremelimumab", "2024-03-04", "2024-06-24", "progression"),
+    sys_("sorafenib", "2024-07-01", "2024-10-14", "progression", 800, 28))
+# Regorafenib started at line 3 after sorafenib intolerance at line 1 (pitfall 6 at any line).
+R["therapy-alert6-regorafenib-line-3-after-intolerance"] = th_l3(
+    "therapy-alert6-regorafenib-line-3-after-intolerance", SOR_INTOL, LEN_PROG)
+R["therapy-alert6-regorafenib-line-3-after-intolerance"]["native"]["systemic_therapy"].append(
+    sys_("regorafenib", "2024-10-16"))
+
+
+# Currency of ECOG and weight (CLINICAL_RULES §7 "Currency", P-ecog-weight-currency): the l1 course
+# with no ECOG (and, for the weight cases, no weight) at the 2024-03-01 visit or on 2024-01-08;
+# one bedside entry on `on` carries ECOG 1 and/or the weight.
+def th_currency(name, on, *, ecog=None, weight=None):
+    r = th_l1(name, ecog=None if ecog is not None else 0, weight=None if weight is not None else (70, "kg"))
+    clinical = r["native"]["clinical"]
+    clinical[0].pop("ecog", None)  # 2024-01-08
+    clinical.append(clin(on, None, None, ecog, weight))
+    clinical.sort(key=lambda e: e["date"])
+    return r
+
+
+for days, on in ((30, "2024-01-31"), (31, "2024-01-30"), (90, "2023-12-02"), (91, "2023-12-01")):
+    R[f"therapy-l1-ecog-{days}-days"] = th_currency(f"therapy-l1-ecog-{days}-days", on, ecog=1)
+for days, on in ((45, "2024-01-16"), (90, "2023-12-02"), (91, "2023-12-01")):
+    R[f"therapy-l1-weight-{days}-days"] = th_currency(f"therapy-l1-weight-{days}-days", on, weight=(70, "kg"))
+
+# Confirmations (P-confirmation): REFLECT exclusions unreported; occupation 49.9% (below 50%).
+R["therapy-l1-reflect-unreported-transplant"] = th_l1(
+    "therapy-l1-reflect-unreported-transplant", occ=None, bile=None,
+    conditions=[cond("solid-organ-transplant", "2019-06-01")])
+R["therapy-l1-transplant-occupation-49-9"] = th_l1(
+    "therapy-l1-transplant-occupation-49-9", occ=49.9, conditions=[cond("solid-organ-transplant", "2019-06-01")])
+
 # --- FHIR R4 -----------------------------------------------------------------------------------
 
 HCC = "urn:switchpoint:hcc"
