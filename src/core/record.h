@@ -95,6 +95,10 @@ struct TaceSession {
   Date date;
   std::string technique;       // "cTACE", "DEB-TACE" (informational)
   std::optional<bool> selective;
+  // P-session-merge: when procedures 14 days or less apart with no imaging between them were
+  // merged into this session (a staged treatment), the dates of all of them, the first = date.
+  // Empty for a session of one procedure.
+  std::vector<Date> procedure_dates = {};
 };
 
 enum class StopReason : std::uint8_t { Progression, Intolerance, Completed, Other };
@@ -132,6 +136,15 @@ struct Condition {
   std::optional<Date> abatement;  // absent: still active
 };
 
+// A procedure that ends a TACE course (CLINICAL_RULES §5 "Common terms", rule P-course-end):
+// sessions after it start a new course; findings after it are not failure of the earlier one.
+enum class CourseEndingKind : std::uint8_t { Resection, Ablation, LiverTransplantation };
+
+struct CourseEndingProcedure {
+  Date date;
+  CourseEndingKind kind = CourseEndingKind::Resection;
+};
+
 struct PatientRecord {
   std::string patient_id;
   std::optional<Date> birth_date;
@@ -163,6 +176,8 @@ struct PatientRecord {
   std::size_t entries_after(Date cut) const;
   // Restores the invariants (sorted timelines) after a reader filled the record.
   void sort_timelines();
+
+  std::vector<CourseEndingProcedure> procedures = {};  // resection, ablation, transplantation; sorted by date
 };
 
 inline constexpr int kMaxPlausibleAgeYears = 120;
@@ -186,5 +201,9 @@ std::optional<Morphology> parse_morphology(std::string_view);
 std::optional<StopReason> parse_stop_reason(std::string_view);
 std::optional<Varices> parse_varices(std::string_view);
 std::optional<ConditionKind> parse_condition_kind(std::string_view);
+
+// "resection", "ablation", "liver-transplantation"
+std::string_view to_string(CourseEndingKind);
+std::optional<CourseEndingKind> parse_course_ending_kind(std::string_view);
 
 }  // namespace switchpoint
