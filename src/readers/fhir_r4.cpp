@@ -632,6 +632,7 @@ struct FhirReader {
     for (const auto& c : cods) {
       if (fhir::is_tace_code(c.system, c.code) && !tace_coding) tace_coding = &c;
       if (fhir::find_not_read("Procedure", c.system, c.code)) refused = &c;
+      if (course_ending_kind(c.system, c.code)) refused = &c;  // TACE and a resection in one concept
     }
     if (!tace_coding) {
       if (!course_ending_procedure(e, cods)) skip_code("Procedure", cods);

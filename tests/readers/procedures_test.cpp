@@ -103,6 +103,16 @@ TEST(FhirProcedures, CodingsNamingTwoDifferentProceduresAreRefused) {
   EXPECT_NE(rr.problems[0].message.find("the codings disagree"), std::string::npos) << rr.problems[0].message;
 }
 
+TEST(FhirProcedures, ATaceCodingBesideAResectionCodingIsRefused) {
+  const std::string both = R"({"resource":{"resourceType":"Procedure","status":"completed","code":{"coding":[)"
+                           R"({"system":"urn:switchpoint:hcc","code":"tace"},)"
+                           R"({"system":"urn:switchpoint:hcc","code":"resection"}]},)"
+                           R"("subject":{"reference":"Patient/p1"},"performedDateTime":"2024-01-10"}})";
+  const auto rr = read_fhir_bundle(fhir_bundle({both}));
+  ASSERT_FALSE(rr.ok());
+  EXPECT_NE(rr.problems[0].message.find("the codings disagree"), std::string::npos) << rr.problems[0].message;
+}
+
 TEST(FhirProcedures, AnotherSnomedProcedureIsStillSkippedOnItsCode) {
   const auto rr = read_fhir_bundle(fhir_bundle({fhir_procedure("http://snomed.info/sct", "80146002", "completed",
                                                                "2024-01-10")}));
