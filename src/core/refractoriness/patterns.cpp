@@ -14,7 +14,7 @@ void add_unique(std::vector<std::string>& v, std::string s) {
 }
 
 std::string study_ref(const SessionAssessment& a) {
-  return fmt::format("S{} ({}) → imaging {}", a.session_index + 1, a.session_date.iso(), a.study_date->iso());
+  return fmt::format("{} → imaging {}", session_ref(a), a.study_date->iso());  // P-session-merge: staged named
 }
 
 }  // namespace

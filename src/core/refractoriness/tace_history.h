@@ -66,6 +66,9 @@ struct TaceHistory {
   std::string assessment_label(const SessionAssessment& a) const;
 };
 
+// "S2 (2024-03-01)", or "S2 (2024-03-01, staged: 2024-03-01 + 2024-03-04)" for merged procedures.
+std::string session_ref(const SessionAssessment& a);
+
 // `record` must already be cut at `as_of` (PatientRecord::as_of). Its procedures are merged into
 // sessions and the described course is chosen here (described_tace_course), so callers may pass
 // the record as read; the definitions then read course_record(record) (evaluate_refractoriness).

@@ -149,6 +149,14 @@ TEST(SessionMergeEngine, StagedProceduresAreOneSessionAndReplayTrimsTheLaterProc
   ASSERT_EQ(d.history.sessions.size(), 1u);
   EXPECT_EQ(d.history.sessions[0].procedure_dates.size(), 2u);
   EXPECT_EQ(d.history.session_label(0), "S1 (2024-03-01, staged: 2024-03-01 + 2024-03-04)");
+  // The evidence names the staged session with its procedures (CT 2024-04-12 is S1's assessment: SD).
+  r.imaging.push_back(ct("2024-04-12", VascularInvasion::Absent, MrecistCategory::SD));
+  const Decision later = evaluate(r, day("2024-04-12"));
+  const auto& ev = criterion(later, "aasld-2018", "pd").evidence;
+  EXPECT_TRUE(std::any_of(ev.begin(), ev.end(), [](const std::string& e) {
+    return e.find("S1 (2024-03-01, staged: 2024-03-01 + 2024-03-04) → imaging 2024-04-12") != std::string::npos;
+  })) << (ev.empty() ? "" : ev[0]);
+  r.imaging.pop_back();
   const Decision before = evaluate(r, day("2024-03-02"));
   ASSERT_EQ(before.history.sessions.size(), 1u);
   EXPECT_EQ(before.history.sessions[0].procedure_dates, std::vector<Date>{day("2024-03-01")});

@@ -194,5 +194,51 @@ TEST(BaselineWindow, TheLatestOnOrBeforeTheFirstSession) {
   EXPECT_EQ(build_tace_history(r, kP1.plus_days(1)).baseline_study, 1u);
 }
 
+// ---- P-course-end ---------------------------------------------------------------------------
+
+TEST(CourseEnd, SessionsAreGroupedByTheProceduresBetweenThem) {
+  PatientRecord r;
+  r.tace = {session(day("2023-01-10")), session(day("2023-05-10")), session(day("2023-06-10"))};
+  r.procedures = {{day("2023-03-01"), CourseEndingKind::Resection}, {day("2023-08-01"), CourseEndingKind::Ablation},
+                  {day("2023-09-01"), CourseEndingKind::LiverTransplantation}};
+  const TaceCourse c = described_tace_course(r);
+  // The latest session's course: after the resection, ended by the ablation (the first procedure
+  // after it), not by the transplantation.
+  ASSERT_EQ(c.sessions.size(), 2u);
+  EXPECT_EQ(c.sessions[0].date, day("2023-05-10"));
+  ASSERT_TRUE(c.started_after && c.ended_by);
+  EXPECT_EQ(c.started_after->kind, CourseEndingKind::Resection);
+  EXPECT_EQ(c.ended_by->kind, CourseEndingKind::Ablation);
+  const PatientRecord cr = course_record(r);
+  EXPECT_EQ(cr.tace.size(), 2u);
+  EXPECT_EQ(cr.procedures.size(), 2u);  // cut at the ablation: the transplantation is later
+  EXPECT_EQ(course_end_text(*c.ended_by), "ablation on 2023-08-01");
+}
+
+TEST(CourseEnd, NoProcedureMeansOneOpenCourse) {
+  PatientRecord r;
+  r.tace = {session(day("2023-01-10")), session(day("2023-05-10"))};
+  const TaceCourse c = described_tace_course(r);
+  EXPECT_EQ(c.sessions.size(), 2u);
+  EXPECT_FALSE(c.started_after.has_value());
+  EXPECT_FALSE(c.ended_by.has_value());
+  r.procedures = {{day("2022-12-01"), CourseEndingKind::Resection}};  // before every session
+  EXPECT_EQ(described_tace_course(r).sessions.size(), 2u);
+  EXPECT_TRUE(described_tace_course(r).started_after.has_value());
+}
+
+TEST(RecordCut, AsOfDropsLaterProceduresAndLaterStagedDates) {
+  PatientRecord r;
+  r.tace = merge_tace_procedures(procedures({0, 3}), {});
+  r.procedures = {{kP1.plus_days(30), CourseEndingKind::Resection}};
+  const PatientRecord cut = r.as_of(kP1.plus_days(1));
+  ASSERT_EQ(cut.tace.size(), 1u);
+  EXPECT_EQ(procedure_dates(cut.tace[0]), std::vector<Date>{kP1});
+  EXPECT_TRUE(cut.procedures.empty());
+  EXPECT_EQ(r.entries_after(kP1.plus_days(29)), 1u);
+  EXPECT_EQ(r.latest_entry_date(), kP1.plus_days(30));
+  EXPECT_EQ(r.earliest_entry_date(), kP1);
+}
+
 }  // namespace
 }  // namespace switchpoint
