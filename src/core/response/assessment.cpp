@@ -85,10 +85,16 @@ std::optional<std::size_t> response_assessment_study(const PatientRecord& r, std
   const TaceSession& session = r.tace.at(session_index);
   const Date last_procedure = procedure_dates(session).back();
   const bool has_next = session_index + 1 < r.tace.size();
+  // P-course-end: a resection, ablation or transplantation on or after the session closes the
+  // window too (imaging on its day counts as before it): later imaging is not response to TACE.
+  std::optional<Date> course_end;
+  for (const auto& p : r.procedures)
+    if (p.date >= session.date && (!course_end || p.date < *course_end)) course_end = p.date;
   for (std::size_t i = 0; i < r.imaging.size(); ++i) {
     const Date d = r.imaging[i].date;
     if (days_between(last_procedure, d) < kAssessmentMinDays) continue;  // before it, or deposition
     if (has_next && d > r.tace[session_index + 1].date) return std::nullopt;
+    if (course_end && d > *course_end) return std::nullopt;
     if (days_between(session.date, d) > kResponseAssessmentMaxDays) return std::nullopt;
     return i;
   }

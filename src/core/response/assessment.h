@@ -65,7 +65,8 @@ std::size_t tace_sessions_before(const PatientRecord& r, Date at);
 // first imaging study at least 14 days after the session's last procedure (an earlier study shows
 // lipiodol deposition, not response), on or before the next session's date (imaging on the day of
 // the next session is taken as done before it, as a baseline on the day of the first session is),
-// and at most 120 days after the session's date. nullopt when there is none.
+// and at most 120 days after the session's date, and not after a resection, ablation or
+// transplantation that followed the session (P-course-end). nullopt when there is none.
 std::optional<std::size_t> response_assessment_study(const PatientRecord& r, std::size_t session_index);
 
 // P-baseline-window: the latest imaging study on or before the first session of `r.tace`, at most

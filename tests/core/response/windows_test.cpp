@@ -215,6 +215,19 @@ TEST(CourseEnd, SessionsAreGroupedByTheProceduresBetweenThem) {
   EXPECT_EQ(course_end_text(*c.ended_by), "ablation on 2023-08-01");
 }
 
+TEST(CourseEnd, ImagingAfterTheCourseEndIsNoResponseAssessment) {
+  // Scores (ART, the response after the last TACE) read the assessment on the record directly.
+  PatientRecord r;
+  r.tace = procedures({0});
+  r.imaging = {study(kP1.plus_days(40), 1, 2.0)};
+  r.procedures = {{kP1.plus_days(40), CourseEndingKind::Resection}};  // the same day: still before it
+  EXPECT_EQ(response_assessment_study(r, 0), 0u);
+  r.procedures = {{kP1.plus_days(39), CourseEndingKind::Resection}};
+  EXPECT_FALSE(response_assessment_study(r, 0).has_value());
+  r.procedures = {{kP1.plus_days(-10), CourseEndingKind::Ablation}};  // before the session: no effect
+  EXPECT_EQ(response_assessment_study(r, 0), 0u);
+}
+
 TEST(CourseEnd, NoProcedureMeansOneOpenCourse) {
   PatientRecord r;
   r.tace = {session(day("2023-01-10")), session(day("2023-05-10"))};
