@@ -1,6 +1,7 @@
 #include "core/engine.h"
 
 #include "core/refractoriness/definitions.h"
+#include "core/response/assessment.h"
 #include "core/scores/all_scores.h"
 
 namespace switchpoint {
@@ -8,7 +9,11 @@ namespace switchpoint {
 std::optional<Date> default_as_of(const PatientRecord& record) { return record.latest_entry_date(); }
 
 Decision evaluate(const PatientRecord& full_record, Date as_of) {
-  const PatientRecord r = full_record.as_of(as_of);
+  PatientRecord r = full_record.as_of(as_of);
+  // P-session-merge, P-course-end: from here on `tace` holds the sessions of the course described
+  // (staged procedures merged; sessions before a resection, ablation or transplantation followed
+  // by TACE left out), so scores, alerts and follow-up count sessions as the definitions do.
+  r.tace = described_tace_course(r).sessions;
   Decision d;
   d.patient_id = r.patient_id;
   d.as_of = as_of;

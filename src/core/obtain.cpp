@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "core/engine.h"
 
 namespace switchpoint {
@@ -19,13 +21,14 @@ std::string definition_display_name(const std::string& id) {
 
 std::vector<ObtainItem> build_obtain_list(const Decision& d) {
   std::vector<ObtainItem> items;
-  auto add = [&](const std::string& fact, const std::string& unlock) {
+  auto add = [&](const std::string& fact, const std::string& unlock, bool regimen = false) {
     auto it = std::find_if(items.begin(), items.end(), [&](const ObtainItem& i) { return i.fact == fact; });
     if (it == items.end()) {
-      items.push_back({fact, {}});
+      items.push_back({fact, {}, {}});
       it = items.end() - 1;
     }
-    if (std::find(it->unlocks.begin(), it->unlocks.end(), unlock) == it->unlocks.end()) it->unlocks.push_back(unlock);
+    auto& list = regimen ? it->regimens : it->unlocks;
+    if (std::find(list.begin(), list.end(), unlock) == list.end()) list.push_back(unlock);
   };
   if (d.checkpoint.verdict == Verdict::NotApplicable) return items;
   // The checkpoint first: its verdict is the decision at hand.
@@ -40,11 +43,22 @@ std::vector<ObtainItem> build_obtain_list(const Decision& d) {
   if (!d.therapy.supportive_care_only)
     for (const auto& o : d.therapy.options)
       if (o.status == OptionStatus::NeedsPrerequisite)
-        for (const auto& f : o.prerequisites) add(f, o.regimen ? std::string(o.regimen->name) : "a regimen");
+        for (const auto& f : o.prerequisites) add(f, o.regimen ? std::string(o.regimen->name) : "a regimen", true);
   // Most decisions first; ties keep the order above (checkpoint, definitions, therapy).
   std::stable_sort(items.begin(), items.end(),
-                   [](const ObtainItem& a, const ObtainItem& b) { return a.unlocks.size() > b.unlocks.size(); });
+                   [](const ObtainItem& a, const ObtainItem& b) { return a.decisions() > b.decisions(); });
   return items;
+}
+
+std::string would_settle(const ObtainItem& item) {
+  std::vector<std::string> parts = item.unlocks;
+  if (item.regimens.size() > 2) parts.push_back(fmt::format("{} systemic regimens", item.regimens.size()));
+  else
+    for (const auto& r : item.regimens) parts.push_back(r);
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  return "would settle: " + out;
 }
 
 }  // namespace switchpoint

@@ -12,8 +12,13 @@ struct Decision;
 
 struct ObtainItem {
   std::string fact;                  // "ascites grade within 30 days before 2024-04-15"
-  std::vector<std::string> unlocks;  // "JSH-LCSGJ 2014", "checkpoint: liver function", "lenvatinib", …
+  std::vector<std::string> unlocks;   // "checkpoint verdict", "JSH-LCSGJ 2014", "checkpoint: liver function", …
+  std::vector<std::string> regimens;  // systemic regimens waiting for it ("Lenvatinib", …)
+  std::size_t decisions() const { return unlocks.size() + regimens.size(); }
 };
+
+// "would settle: checkpoint verdict, Galle 2017, EASL 2018 and 7 systemic regimens"
+std::string would_settle(const ObtainItem& item);
 
 std::vector<ObtainItem> build_obtain_list(const Decision& d);
 

@@ -152,6 +152,7 @@ std::optional<Date> PatientRecord::latest_entry_date() const {
     if (s.end) see(*s.end);
   }
   for (const auto& e : endoscopies) see(e.date);
+  for (const auto& p : procedures) see(p.date);
   for (const auto& c : conditions) {
     if (c.onset) see(*c.onset);
     if (c.abatement) see(*c.abatement);
@@ -171,6 +172,7 @@ std::optional<Date> PatientRecord::earliest_entry_date() const {
   for (const auto& t : tace) see(t.date);
   for (const auto& s : systemic) see(s.start);
   for (const auto& e : endoscopies) see(e.date);
+  for (const auto& p : procedures) see(p.date);
   for (const auto& c : conditions)
     if (c.onset) see(*c.onset);
   return earliest;
@@ -184,6 +186,8 @@ PatientRecord PatientRecord::as_of(Date cut) const {
   drop_after(r.tace, cut, [](const TaceSession& t) { return t.date; });
   drop_after(r.systemic, cut, [](const SystemicTherapy& s) { return s.start; });
   drop_after(r.endoscopies, cut, [](const Endoscopy& e) { return e.date; });
+  drop_after(r.procedures, cut, [](const CourseEndingProcedure& p) { return p.date; });
+  for (auto& t : r.tace) std::erase_if(t.procedure_dates, [&](Date d) { return d > cut; });
   std::erase_if(r.conditions, [&](const Condition& c) { return c.onset && *c.onset > cut; });
   // What had not happened yet on the as-of date is not known then.
   for (auto& s : r.systemic) {
@@ -210,6 +214,7 @@ std::size_t PatientRecord::entries_after(Date cut) const {
     else if (s.end && *s.end > cut) ++n;
   }
   for (const auto& e : endoscopies) see(e.date);
+  for (const auto& p : procedures) see(p.date);
   for (const auto& c : conditions) {
     if (c.onset && *c.onset > cut) ++n;
     else if (c.abatement && *c.abatement > cut) ++n;
@@ -224,6 +229,18 @@ void PatientRecord::sort_timelines() {
   sort_by(tace, [](const TaceSession& t) { return t.date; });
   sort_by(systemic, [](const SystemicTherapy& s) { return s.start; });
   sort_by(endoscopies, [](const Endoscopy& e) { return e.date; });
+  sort_by(procedures, [](const CourseEndingProcedure& p) { return p.date; });
 }
+
+// ---- Course-ending procedures (CLINICAL_RULES §5 "Common terms") ----
+
+namespace {
+constexpr Names<CourseEndingKind, 3> kCourseEnding{{{CourseEndingKind::Resection, "resection"},
+                                                    {CourseEndingKind::Ablation, "ablation"},
+                                                    {CourseEndingKind::LiverTransplantation, "liver-transplantation"}}};
+}  // namespace
+
+std::string_view to_string(CourseEndingKind v) { return name_of(kCourseEnding, v); }
+std::optional<CourseEndingKind> parse_course_ending_kind(std::string_view s) { return parse_from(kCourseEnding, s); }
 
 }  // namespace switchpoint

@@ -95,6 +95,10 @@ struct TaceSession {
   Date date;
   std::string technique;       // "cTACE", "DEB-TACE" (informational)
   std::optional<bool> selective;
+  // P-session-merge: when procedures 14 days or less apart with no imaging between them were
+  // merged into this session (a staged treatment), the dates of all of them, the first = date.
+  // Empty for a session of one procedure.
+  std::vector<Date> procedure_dates = {};
 };
 
 enum class StopReason : std::uint8_t { Progression, Intolerance, Completed, Other };
@@ -130,6 +134,15 @@ struct Condition {
   ConditionKind kind;
   std::optional<Date> onset;
   std::optional<Date> abatement;  // absent: still active
+};
+
+// A procedure that ends a TACE course (CLINICAL_RULES §5 "Common terms", rule P-course-end):
+// sessions after it start a new course; findings after it are not failure of the earlier one.
+enum class CourseEndingKind : std::uint8_t { Resection, Ablation, LiverTransplantation };
+
+struct CourseEndingProcedure {
+  Date date;
+  CourseEndingKind kind = CourseEndingKind::Resection;
 };
 
 struct PatientRecord {
@@ -169,6 +182,7 @@ struct PatientRecord {
   std::optional<Date> deceased_date;
   // The patient is known to have died (a deceased date, or FHIR deceasedBoolean true without one).
   bool deceased = false;
+  std::vector<CourseEndingProcedure> procedures = {};  // resection, ablation, transplantation; sorted by date
 };
 
 inline constexpr int kMaxPlausibleAgeYears = 120;
@@ -192,5 +206,9 @@ std::optional<Morphology> parse_morphology(std::string_view);
 std::optional<StopReason> parse_stop_reason(std::string_view);
 std::optional<Varices> parse_varices(std::string_view);
 std::optional<ConditionKind> parse_condition_kind(std::string_view);
+
+// "resection", "ablation", "liver-transplantation"
+std::string_view to_string(CourseEndingKind);
+std::optional<CourseEndingKind> parse_course_ending_kind(std::string_view);
 
 }  // namespace switchpoint

@@ -252,6 +252,17 @@ std::string decision_to_json(const Decision& d, const InputSummary& input, bool 
   write_checkpoint(w, d.checkpoint);
   write_therapy(w, d.therapy);
   write_alerts(w, d.alerts);
+  // P-obtain-list: one entry per missing fact, the decisions it would settle, most first.
+  w.key("obtain").begin_array();
+  for (const auto& o : d.obtain) {
+    w.begin_object();
+    w.field("fact", o.fact);
+    write_strings(w, "would_settle", o.unlocks);
+    write_strings(w, "regimens_waiting", o.regimens);
+    w.field("decisions", static_cast<long>(o.decisions()));
+    w.end_object();
+  }
+  w.end_array();
   w.key("next_reassessment_due");
   if (d.next_reassessment) w.value(d.next_reassessment->due.iso());
   else w.null();

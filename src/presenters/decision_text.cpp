@@ -50,9 +50,20 @@ std::string join(const std::vector<std::string>& v, std::string_view sep = "; ")
 }
 
 std::string question_line(std::string_view label, const CheckpointQuestion& q) {
-  const auto& why = q.answer == Answer::No ? q.failures : q.answer == Answer::Unknown ? q.obtain : q.reasons;
-  std::string prefix = q.answer == Answer::Unknown ? "obtain: " : "";
-  return fmt::format("  {:<32} {:<8} {}{}\n", label, to_string(q.answer), prefix, join(why));
+  if (q.answer == Answer::Unknown)
+    return fmt::format("  {:<32} {:<8} {} missing fact{} (see OBTAIN)\n", label, to_string(q.answer), q.obtain.size(),
+                       q.obtain.size() == 1 ? "" : "s");
+  const auto& why = q.answer == Answer::No ? q.failures : q.reasons;
+  return fmt::format("  {:<32} {:<8} {}\n", label, to_string(q.answer), join(why));
+}
+
+// P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
+std::string obtain_text(const Decision& d) {
+  if (d.obtain.empty()) return "";
+  std::string out = "OBTAIN, one line per missing fact (most decisions first)\n";
+  for (std::size_t i = 0; i < d.obtain.size(); ++i)
+    out += fmt::format("  {:>2}. {} — {}\n", i + 1, escape_text(d.obtain[i].fact), would_settle(d.obtain[i]));
+  return out;
 }
 
 std::string checkpoint_text(const Checkpoint& c) {
@@ -60,7 +71,6 @@ std::string checkpoint_text(const Checkpoint& c) {
   out += question_line("Sustained response expected?", c.sustained_response);
   out += question_line("Liver function maintained?", c.liver_function);
   for (const auto& r : c.reasons) out += fmt::format("  → {}\n", escape_text(r));
-  if (!c.obtain.empty()) out += fmt::format("  Obtain: {}\n", join(c.obtain));
   const RuleInfo& r = rule("checkpoint/verdict");
   out += fmt::format("  [{}; grade {}; {}]\n", r.id, to_string(r.grade), r.source);
   return out;
@@ -174,6 +184,7 @@ std::string decision_to_text(const Decision& d) {
   out += fmt::format("switchpoint — patient {} — as of {}\n", escape_text(d.patient_id), d.as_of.iso());
   out += fmt::format("{}\n\n", kDecisionSupportNotice);
   out += checkpoint_text(d.checkpoint) + "\n";
+  if (const std::string o = obtain_text(d); !o.empty()) out += o + "\n";
   out += therapy_text(d) + "\n";
   out += alerts_text(d) + "\n";
   out += refractoriness_text(d.refractoriness) + "\n";

@@ -47,6 +47,17 @@ struct CodingView {
   std::string_view code;
 };
 
+// Procedures that end a TACE course (CLINICAL_RULES §5, P-course-end; docs/fhir.md lists the codes
+// and where each SNOMED CT code was checked): the project codes, and SNOMED CT concepts.
+std::optional<CourseEndingKind> course_ending_kind(std::string_view system, std::string_view code) {
+  if (system == fhir::kHcc) return parse_course_ending_kind(code);
+  if (system != fhir::kSnomed) return std::nullopt;
+  if (code == "18027006") return CourseEndingKind::LiverTransplantation;  // Transplantation of liver
+  if (code == "708625004") return CourseEndingKind::Ablation;  // Open radiofrequency ablation of lesion of liver
+  if (code == "897703001") return CourseEndingKind::Resection;  // Laparoscopic extended right hemihepatectomy
+  return std::nullopt;
+}
+
 template <typename C>
 std::string key_of(const C& c) {
   return fmt::format("{}|{}", c.system, c.code);
@@ -864,9 +875,10 @@ struct FhirReader {
     for (const auto& c : cods) {
       if (fhir::is_tace_code(c.system, c.code) && !tace_coding) tace_coding = &c;
       if (fhir::find_not_read("Procedure", c.system, c.code)) refused = &c;
+      if (course_ending_kind(c.system, c.code)) refused = &c;  // TACE and a resection in one concept
     }
     if (!tace_coding) {
-      skip_code("Procedure", cods);
+      if (!course_ending_procedure(e, cods)) skip_code("Procedure", cods);
       return;
     }
     if (refused) {
@@ -911,6 +923,46 @@ struct FhirReader {
     }
     tace[*date] = t;
     first_ptr["tace@" + date->iso()] = ptr;
+  }
+
+  // A resection, ablation or liver transplantation (P-course-end). Returns false when no coding
+  // names one (the caller skips the resource on its code). Codings that name two different kinds
+  // are refused: which one was done cannot be told. The same kind twice on one date is read once.
+  bool course_ending_procedure(const Entry& e, const std::vector<Coding>& cods) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const Coding* found = nullptr;
+    std::optional<CourseEndingKind> kind;
+    for (const auto& c : cods) {
+      const auto k = course_ending_kind(c.system, c.code);
+      if (!k) continue;
+      if (kind && *kind != *k) {
+        w.problem(child(ptr, "code"), fmt::format("the codings disagree: {} is {}, {} is {}; which one was done "
+                                                  "cannot be told",
+                                                  key_of(*found), to_string(*kind), key_of(c), to_string(*k)));
+        return true;
+      }
+      if (!kind) found = &c;
+      kind = k;
+    }
+    if (!kind) return false;
+    auto status = w.string(res, ptr, "status", false);
+    if (!status || *status != "completed") {
+      skip(fmt::format("Procedure {} (status {})", key_of(*found), status.value_or("missing")));
+      return true;
+    }
+    auto date = dated(res, ptr, {"performedDateTime"}, "performedPeriod",
+                      fmt::format("Procedure {}", to_string(*kind)));
+    if (!date) return true;
+    for (const auto& p : rec.procedures) {
+      if (p.date == *date && p.kind == *kind) {
+        skip(fmt::format("Procedure {} (second record of the {} on the same date, merged)", key_of(*found),
+                         to_string(*kind)));
+        return true;
+      }
+    }
+    rec.procedures.push_back({*date, *kind});
+    return true;
   }
 
   // ---- MedicationStatement ---------------------------------------------------------------
@@ -1177,7 +1229,7 @@ struct FhirReader {
     if (type == "Procedure") {
       if (!coding_views(res, "code", false, cods)) return std::nullopt;
       for (const auto& c : cods)
-        if (fhir::is_tace_code(c.system, c.code)) return std::nullopt;
+        if (fhir::is_tace_code(c.system, c.code) || course_ending_kind(c.system, c.code)) return std::nullopt;
       return skip_code_key("Procedure", cods);
     }
     if (type == "MedicationStatement") {

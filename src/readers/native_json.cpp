@@ -568,6 +568,22 @@ struct NativeReader {
     finish_conditions();
     check_deceased();
   }
+
+  // Procedures that end a TACE course (CLINICAL_RULES §5, P-course-end): resection, ablation,
+  // liver transplantation. The same procedure twice on one date is kept once; two different ones
+  // on one date (resection with intraoperative ablation) are both kept: they end the course alike.
+  void procedures(object root) {
+    each_object(root, "procedures", [&](object o, const std::string& ptr) {
+      w.only_keys(o, ptr, {"date", "code"});
+      auto date = w.date(o, ptr, "date", true);
+      auto kind = w.enumeration<CourseEndingKind>(o, ptr, "code", true, parse_course_ending_kind,
+                                                  "resection, ablation, liver-transplantation");
+      if (!date || !kind) return;
+      for (const auto& p : rec.procedures)
+        if (p.date == *date && p.kind == *kind) return;
+      rec.procedures.push_back({*date, *kind});
+    });
+  }
 };
 
 }  // namespace
@@ -592,7 +608,7 @@ ReadResult read_native_json(std::string_view bytes) {
   json::duplicate_keys(doc, "", out.problems);
   NativeReader r(out.problems, out.skipped);
   r.w.only_keys(root, "", {"schema", "patient", "labs", "clinical", "imaging", "tace", "systemic_therapy",
-                           "endoscopy", "conditions"});
+                           "endoscopy", "conditions", "procedures"});
   if (auto schema = r.w.string(root, "", "schema", true); schema && *schema != kNativeSchema)
     r.w.problem("/schema", fmt::format("schema is '{}'; this reader reads '{}'", *schema, kNativeSchema));
   r.patient(root);
@@ -603,6 +619,7 @@ ReadResult read_native_json(std::string_view bytes) {
   r.systemic(root);
   r.endoscopy(root);
   r.conditions(root);
+  r.procedures(root);
   r.finish();
   // Counted as listed: more than the limit is implausible whether or not some entries repeat a session.
   if (r.tace_entries.size() > kMaxTaceSessions)

@@ -417,8 +417,17 @@ TEST(HtmlChart, CopesWithThirtySessionsOverTenYears) {
   const double height = std::stod(svg.substr(vb + 19));
   EXPECT_LT(height, 1200);
   EXPECT_EQ(svg.find("nan"), std::string::npos);
-  // Thirty sessions in one year as well: labels stagger instead of piling up.
-  const PatientRecord dense = long_course(30, 1);
+  // Thirty sessions in one year as well: labels stagger instead of piling up. Procedures about 11
+  // days apart are one staged session unless imaging lies between them (CLINICAL_RULES §5,
+  // P-session-merge): a CT the day after each keeps them thirty sessions.
+  PatientRecord dense = long_course(30, 1);
+  for (const TaceSession& t : dense.tace) {
+    ImagingStudy ct;
+    ct.date = t.date.plus_days(1);
+    ct.modality = "CT";
+    dense.imaging.push_back(ct);
+  }
+  dense.sort_timelines();
   const Rendered dense_out = render(dense, *default_as_of(dense));
   EXPECT_EQ(count(chart::timeline_svg(dense_out.decision, dense_out.record), "class=\"session-label\""), 30u);
 }

@@ -132,6 +132,7 @@ TEST_F(SchemaSync, EnumsAreTheRecordSpellings) {
   EXPECT_EQ(enum_at("/$defs/systemic_therapy/properties/stop_reason/enum"), spellings<StopReason>());
   EXPECT_EQ(enum_at("/$defs/endoscopy/properties/varices/enum"), spellings<Varices>());
   EXPECT_EQ(enum_at("/$defs/condition/properties/code/enum"), spellings<ConditionKind>());
+  EXPECT_EQ(enum_at("/$defs/procedure/properties/code/enum"), spellings<CourseEndingKind>());
   EXPECT_EQ(spellings<Morphology>().size(), 7u);  // the guard above really enumerates
 }
 

@@ -16,12 +16,14 @@ constexpr std::array kRefractorinessRules{
     // ---- project operationalizations -------------------------------------------------------
     RuleInfo{"P-assessment-window", K::ProjectChoice, "Response assessment of a session", G::P, "",
              "switchpoint project choice (JSH '1–3 months')",
-             "The first imaging after a session, before the next session and within 120 days. Flagged when "
-             "outside 28–92 days after the session; still used. No study yet and the window open: pending."},
+             "The first imaging at least 14 days after a session (earlier: lipiodol deposition, not response; "
+             "counted from its last procedure when staged), on or before the next session and within 120 days. "
+             "Flagged when outside 28–92 days after the session; still used. No study yet and the window open: "
+             "pending."},
     RuleInfo{"P-new-finding", K::ProjectChoice, "New vascular invasion / extrahepatic spread", G::P, "",
              "switchpoint project choice",
              "Met on the first study after S1 reporting the finding when the latest study on or before S1 "
-             "(within 92 days) reports it absent. Not met when the latest study after S1 reports it absent, or "
+             "reporting it (within 183 days, P-baseline-window; flagged when older than 92) reports it absent. Not met when the latest study after S1 reports it absent, or "
              "when it was present before S1. Otherwise not judgeable."},
     RuleInfo{"P-jsh-markers", K::ProjectChoice, "JSH criterion 2: tumour-marker elevation", G::P, "",
              "CLINICAL_RULES.md §5 (project operationalization)",
@@ -152,6 +154,21 @@ constexpr std::array kRefractorinessRules{
              "Seed 000 Figure 1; seed 004 pitfall 3",
              "supportive-care when Child-Pugh C or ECOG > 2; switch when either answer is no; proceed when both are "
              "yes; reconsider otherwise, listing what to obtain."},
+
+    // ---- sessions, baseline and course (CLINICAL_RULES.md §5 "Common terms") -----------------
+    RuleInfo{"P-session-merge", K::ProjectChoice, "TACE session: staged procedures merged", G::P, "",
+             "CLINICAL_RULES.md §5 \"Common terms\" (project rule)",
+             "Procedures at most 14 days apart with no imaging between them (an imaging study dated after one "
+             "procedure and on or before the next) are one session, a staged treatment, dated by the first."},
+    RuleInfo{"P-baseline-window", K::ProjectChoice, "Baseline imaging before the first session", G::P, "",
+             "CLINICAL_RULES.md §5 \"Common terms\" (project rule)",
+             "The latest imaging on or before the first session of the course, at most 183 days before it and after "
+             "any procedure that ended an earlier course. Flagged when older than 92 days; still used."},
+    RuleInfo{"P-course-end", K::ProjectChoice, "Resection, ablation or transplantation ends the TACE course", G::P,
+             "", "CLINICAL_RULES.md §5 \"Common terms\" (project rule)",
+             "Sessions after such a procedure start a new course; the decision describes the latest course. A course "
+             "with no TACE after the procedure is judged on the findings up to the procedure's date: later imaging, "
+             "labs and events are not failure of that course."},
 };
 }  // namespace
 

@@ -1,12 +1,27 @@
 #include "core/refractoriness/definitions.h"
 
+#include <fmt/format.h>
+
+#include "core/response/assessment.h"
+
 namespace switchpoint {
 
-std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& r, const TaceHistory& h) {
+std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& record, const TaceHistory& h) {
+  // P-course-end, P-session-merge: the definitions read the course's sessions only, and nothing
+  // dated after the course ended (the same record build_tace_history read).
+  const PatientRecord r = course_record(record);
   std::vector<DefinitionResult> out;
   for (auto* evaluate : {evaluate_raoul_2011, evaluate_jsh_lcsgj_2014, evaluate_apasl_2017, evaluate_galle_2017,
                          evaluate_aasld_2018, evaluate_klca_ncc_2022, evaluate_easl_2018, evaluate_bclc_2022}) {
     DefinitionResult d = evaluate(r, h);
+    if (h.course_ended_by)
+      d.notes.push_back(fmt::format("TACE course ended by {}: judged on the findings up to that date; later findings "
+                                    "are not failure of this course (P-course-end)",
+                                    course_end_text(*h.course_ended_by)));
+    if (h.course_started_after && h.any_session())
+      d.notes.push_back(fmt::format("TACE course started after {}: sessions and imaging before it belong to the "
+                                    "earlier course (P-course-end)",
+                                    course_end_text(*h.course_started_after)));
     if (!h.any_session()) {
       // No TACE yet: TACE cannot have failed, and "not refractory" would read as evidence that it
       // worked (P-not-applicable). Criteria keep their own reasons.

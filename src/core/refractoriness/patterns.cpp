@@ -15,7 +15,7 @@ void add_unique(std::vector<std::string>& v, std::string s) {
 }
 
 std::string study_ref(const SessionAssessment& a) {
-  return fmt::format("S{} ({}) → imaging {}", a.session_index + 1, a.session_date.iso(), a.study_date->iso());
+  return fmt::format("{} → imaging {}", session_ref(a), a.study_date->iso());  // P-session-merge: staged named
 }
 
 }  // namespace
@@ -167,10 +167,16 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
     return;
   }
   const Date s1 = h.first_session();
-  // Baseline for this finding: the latest study on or before S1 (within 92 days) that reports it.
+  // Baseline for this finding (P-baseline-window): the latest study on or before S1, at most 183
+  // days before it and after the procedure that ended an earlier course, that reports it.
   const ImagingStudy* baseline = nullptr;
   for (const auto& s : r.imaging)
-    if (s.date <= s1 && days_between(s.date, s1) <= kImagingWindowDays && fv.present(s)) baseline = &s;
+    if (s.date <= s1 && days_between(s.date, s1) <= kBaselineMaxDays && fv.present(s) &&
+        (!h.course_started_after || s.date > h.course_started_after->date))
+      baseline = &s;
+  if (baseline && days_between(baseline->date, s1) > kBaselineFlagDays)
+    add_unique(c.notes, fmt::format("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)",
+                                    baseline->date.iso(), days_between(baseline->date, s1), s1.iso(), kBaselineFlagDays));
   const ImagingStudy* first_present = nullptr;
   const ImagingStudy* latest_after = nullptr;
   for (const auto& s : r.imaging) {

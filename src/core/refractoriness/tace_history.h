@@ -1,7 +1,8 @@
 #pragma once
 // The TACE course as the refractoriness definitions see it (docs/refractoriness.md, "Common
 // terms"): sessions, the response assessment of each, the baseline study. Built once per
-// evaluation; every definition reads it.
+// evaluation; every definition reads it. Sessions are merged procedures and belong to the course
+// the decision describes (core/response/assessment.h: P-session-merge, P-course-end).
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ struct SessionAssessment {
   std::optional<TeGrade> te;    // JSH treatment effect of the study
   // The latest study on or before the session (the "before" of JSH 1b), if any.
   std::optional<std::size_t> pre_study_index;
+  // The procedures of the session (P-session-merge): one date, or several for a staged treatment.
+  std::vector<Date> procedure_dates = {};
 
   bool objective_response_known() const { return response.category.has_value(); }
   bool objective_response() const {
@@ -45,17 +48,30 @@ struct SessionAssessment {
 struct TaceHistory {
   Date as_of;
   std::vector<SessionAssessment> sessions;    // one per TACE session, by date
-  std::optional<std::size_t> baseline_study;  // latest study on or before S1
+  std::optional<std::size_t> baseline_study;  // P-baseline-window: latest study on or before S1, ≤ 183 days
+  // P-baseline-window: days from the baseline study to S1, and whether that is more than 92 (flagged).
+  int baseline_days_before = 0;
+  bool baseline_outside_window = false;
+  // P-course-end: the procedure that ended the previous course (the sessions here come after it),
+  // and the one that ended this course when no TACE followed (then as_of is its date: the course is
+  // judged on what was known then).
+  std::optional<CourseEndingProcedure> course_started_after = {};
+  std::optional<CourseEndingProcedure> course_ended_by = {};
 
   bool any_session() const { return !sessions.empty(); }
   Date first_session() const { return sessions.front().session_date; }
-  // "S2 (2024-03-01)"
+  // "S2 (2024-03-01)", or "S2 (2024-03-01, staged: 2024-03-01 + 2024-03-04)" for merged procedures
   std::string session_label(std::size_t i) const;
   // "assessment of S2: CT 2024-04-02 (32 days after)"
   std::string assessment_label(const SessionAssessment& a) const;
 };
 
-// `record` must already be cut at `as_of` (PatientRecord::as_of).
+// "S2 (2024-03-01)", or "S2 (2024-03-01, staged: 2024-03-01 + 2024-03-04)" for merged procedures.
+std::string session_ref(const SessionAssessment& a);
+
+// `record` must already be cut at `as_of` (PatientRecord::as_of). Its procedures are merged into
+// sessions and the described course is chosen here (described_tace_course), so callers may pass
+// the record as read; the definitions then read course_record(record) (evaluate_refractoriness).
 TaceHistory build_tace_history(const PatientRecord& record, Date as_of);
 
 }  // namespace switchpoint

@@ -34,7 +34,7 @@ TEST(TaceTimeline, ImagingOnTheNextSessionDayStillCounts) {
   r.tace = {session(day("2024-01-10")), session(day("2024-03-10"))};
   r.imaging = {study(day("2024-03-10"), 1, 2.0)};
   EXPECT_EQ(response_assessment_study(r, 0), 0u);
-  r.imaging = {study(day("2024-03-11"), 1, 2.0)};  // after the next session: belongs to it
+  r.imaging = {study(day("2024-03-24"), 1, 2.0)};  // after the next session (and 14 days after it): belongs to it
   EXPECT_FALSE(response_assessment_study(r, 0).has_value());
   EXPECT_EQ(response_assessment_study(r, 1), 0u);
 }

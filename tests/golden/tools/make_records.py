@@ -1191,5 +1191,84 @@ def main():
     print(f"{len(files)} record files written to {RECORDS}")
 
 
+
+# === Sessions, windows and courses (CLINICAL_RULES.md §5 "Common terms"; cases window-*, course-*) ===
+# P-session-merge: procedures ≤ 14 days apart with no imaging between them are one session.
+# P-assessment-window: the assessment is the first CT/MRI ≥ 14 days after the session (after its last
+# procedure), before the next session, ≤ 120 days. P-baseline-window: the latest imaging on or before S1,
+# ≤ 183 days. P-course-end: resection, ablation, transplantation end the TACE course. Native records only
+# (the FHIR reading of procedures is covered by tests/readers/procedures_test.cpp).
+
+
+def with_procedures(rec, procedures):
+    rec["native"]["procedures"] = [{"date": d, "code": c} for d, c in procedures]
+    return rec
+
+
+def window_course(pid, studies, tace, extra_dates=()):
+    """Standard labs and bedside grades on 01-08 and on every imaging date (and `extra_dates`)."""
+    dates = ["2024-01-08"] + [st["date"] for st in studies[1:]] + list(extra_dates)
+    ls, cl = [], []
+    for d in sorted(set(dates)):
+        ls += std_labs(d, ast=35, afp=85)
+        cl.append(clin(d))
+    return record(pid, imaging=studies, labs=ls, clinical=cl, tace=tace)
+
+
+# An unenhanced lipiodol CT two days after S1 reports "PD"; the CT 41 days after is SD.
+R["window-lipiodol-ct-2-days"] = window_course(
+    "golden-window-lipiodol-ct-2-days",
+    [img("2024-01-05", 2, 4.0), img("2024-01-12", 2, 5.0, "PD"), img("2024-02-20", 2, 3.8, "SD", 60)],
+    ["2024-01-10"])
+
+# The only study after S1 is a PD CT 13 (resp. 14) days after it.
+R["window-assessment-13-days"] = window_course(
+    "golden-window-assessment-13-days",
+    [img("2024-01-05", 2, 4.0), img("2024-01-23", 2, 5.0, "PD", 90)], ["2024-01-10"])
+R["window-assessment-14-days"] = window_course(
+    "golden-window-assessment-14-days",
+    [img("2024-01-05", 2, 4.0), img("2024-01-24", 2, 5.0, "PD", 90)], ["2024-01-10"])
+
+
+def window_baseline(pid, baseline_date):
+    """Baseline CT (vascular invasion absent) on `baseline_date`; S1 2024-01-10; PR 02-20; branch
+    invasion on the follow-up CT 04-10."""
+    return window_course(
+        pid,
+        [img(baseline_date, 2, 4.0), img("2024-02-20", 2, 2.5, "PR", 30), img("2024-04-10", 2, 2.5, vi="branch")],
+        ["2024-01-10"])
+
+
+R["window-baseline-101-days"] = window_baseline("golden-window-baseline-101-days", "2023-10-01")
+R["window-baseline-183-days"] = window_baseline("golden-window-baseline-183-days", "2023-07-11")
+R["window-baseline-184-days"] = window_baseline("golden-window-baseline-184-days", "2023-07-10")
+
+
+def window_staged(pid, second):
+    """Procedures 2024-01-10 and `second`, then 2024-03-01; CT 02-20 PD, CT 04-12 SD."""
+    return window_course(
+        pid,
+        [img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 5.0, "PD", 90), img("2024-04-12", 2, 5.0, "SD", 80)],
+        ["2024-01-10", second, "2024-03-01"])
+
+
+R["window-staged-3-days"] = window_staged("golden-window-staged-3-days", "2024-01-13")
+R["window-staged-14-days"] = window_staged("golden-window-staged-14-days", "2024-01-24")
+R["window-staged-15-days"] = window_staged("golden-window-staged-15-days", "2024-01-25")
+
+# S1 2024-01-10, SD on 02-20, resection 2024-03-01, then PD with branch invasion on 04-10.
+R["course-resection-after-tace"] = with_procedures(window_course(
+    "golden-course-resection-after-tace",
+    [img("2024-01-05", 2, 4.0), img("2024-02-20", 2, 3.8, "SD", 60), img("2024-04-10", 3, 5.0, "PD", 90, vi="branch")],
+    ["2024-01-10"]), [("2024-03-01", "resection")])
+
+# TACE 2023-06-01 (baseline 2023-05-25, no invasion), ablation 2023-09-01, CT 2023-12-20 with branch
+# invasion, TACE 2024-01-10, CT 2024-02-20 SD with branch invasion.
+R["course-new-course-after-ablation"] = with_procedures(window_course(
+    "golden-course-new-course-after-ablation",
+    [img("2023-05-25", 2, 4.0), img("2023-12-20", 2, 3.0, vi="branch"),
+     img("2024-02-20", 2, 3.0, "SD", 60, vi="branch")],
+    ["2023-06-01", "2024-01-10"], extra_dates=["2023-05-30"]), [("2023-09-01", "ablation")])
+
 if __name__ == "__main__":
     main()
