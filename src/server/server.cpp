@@ -562,6 +562,9 @@ struct Service::Impl {
    public:
     explicit Server(Impl& impl) : impl_(impl) {}
     bool serve_one(httplib::Stream& strm, bool close, bool& closed) { return process_request(strm, close, closed, nullptr); }
+    // httplib 0.11 listens with a backlog of 5: a burst of connections (64 slow clients opened at
+    // once) overflows it and the kernel drops SYNs, which clients retry only after 1 s.
+    void raise_backlog() { ::listen(svr_sock_, SOMAXCONN); }
 
    private:
     bool process_and_close_socket(socket_t sock) override {
@@ -1212,6 +1215,7 @@ int Service::bind() {
   if (port == 0) port = m.http.bind_to_any_port(m.options.host);
   else if (!m.http.bind_to_port(m.options.host, port)) port = -1;
   if (port <= 0) return -1;
+  m.http.raise_backlog();
   const std::string host = m.options.host.find(':') != std::string::npos && m.options.host.front() != '['
                                ? "[" + m.options.host + "]"
                                : m.options.host;
