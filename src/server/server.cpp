@@ -589,6 +589,7 @@ struct Service::Impl {
     std::string body;  // the body being assembled
     bool started = false;  // a byte of the current request has arrived (or the connection is new)
     Clock::time_point idle_until, head_until, request_until, read_until, drain_until;
+    Clock::time_point arrived;  // the current request's first byte
     Head head;
     ChunkState cs = ChunkState::Size;
     std::uint64_t chunk_left = 0;
@@ -599,6 +600,7 @@ struct Service::Impl {
   struct Job {
     Conn* conn;
     std::string request;
+    Clock::time_point arrived;
   };
 
   ServerOptions options;
@@ -732,6 +734,7 @@ struct Service::Impl {
   }
   void begin_arrival(Conn& c, Clock::time_point now) {
     c.started = true;
+    c.arrived = now;
     c.head_until = now + std::chrono::seconds(options.header_deadline_s);
     c.request_until = now + std::chrono::seconds(options.request_deadline_s);
     c.read_until = now + std::chrono::seconds(options.read_timeout_s);
@@ -750,7 +753,8 @@ struct Service::Impl {
   void refuse(Conn& c, const Refusal& r, std::string_view method, std::string_view target, Clock::time_point now) {
     if (!r.error_kind.empty()) metrics.error(r.error_kind);
     const std::string path(target.substr(0, target.find('?')));
-    metrics.observe(method == "-" ? Route::Other : route_of(method, path), r.status, 0.0);
+    metrics.observe(method == "-" ? Route::Other : route_of(method, path), r.status,
+                    c.started ? std::chrono::duration<double>(now - c.arrived).count() : 0.0);
     write_log(method, path, r.status);
     const ApiResponse a = api_error(r.status, r.message);
     std::string out = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n", r.status,
@@ -952,7 +956,7 @@ struct Service::Impl {
 
   // A complete request: re-framed with one Content-Length and handed to a worker.
   void dispatch(Conn& c) {
-    Job j{&c, {}};
+    Job j{&c, {}, c.arrived};
     j.request.reserve(c.head.method.size() + c.head.target.size() + c.head.fields.size() + c.body.size() + 64);
     j.request += c.head.method + " " + c.head.target + " " + c.head.version + "\r\n" + c.head.fields;
     j.request += fmt::format("Content-Length: {}\r\n\r\n", c.body.size());
@@ -1045,7 +1049,7 @@ struct Service::Impl {
       }
       Conn& c = *j.conn;
       RequestState state;
-      state.start = Clock::now();
+      state.start = j.arrived;  // latency from the request's first byte
       t_request = &state;
       ReplayStream strm(c.fd, j.request, std::chrono::seconds(options.write_timeout_s));
       const bool last = c.served + 1 >= options.keep_alive_max || c.head.close || stopping;
