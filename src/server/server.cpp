@@ -316,6 +316,28 @@ std::variant<Head, Refusal> parse_head(std::string_view head, std::size_t limit,
   h.method.assign(method);
   h.target.assign(target);
   h.version.assign(version);
+  // Request-target forms (RFC 9112 §3.2): origin-form (/path); absolute-form, which a server must
+  // accept: its authority is checked like a Host and the target becomes its path; asterisk-form
+  // for OPTIONS. Nothing else (authority-form is for CONNECT through proxies).
+  std::optional<HostPort> target_host;
+  if (const auto scheme = target.find("://");
+      scheme != std::string_view::npos && (iequals(target.substr(0, scheme), "http") || iequals(target.substr(0, scheme), "https"))) {
+    const std::string_view rest = target.substr(scheme + 3);
+    const auto path_at = rest.find_first_of("/?");
+    target_host = parse_host_port(rest.substr(0, path_at));
+    if (!target_host)
+      return Refusal{400, fmt::format("the request target {} does not name a host", shown(target)), "bad_host"};
+    if (!allowed(*target_host))
+      return Refusal{421,
+                     fmt::format("the request target {} does not name this server; an operator can allow it with "
+                                 "`switchpoint serve --allowed-host NAME`",
+                                 shown(target)),
+                     "misdirected_host"};
+    h.target = path_at == std::string_view::npos ? std::string("/") : std::string(rest.substr(path_at));
+    if (h.target.front() == '?') h.target.insert(0, "/");
+  } else if (target.front() != '/' && !(target == "*" && method == "OPTIONS")) {
+    return Refusal{400, fmt::format("the request target {} is not a path starting with /", shown(target)), "bad_framing"};
+  }
 
   int hosts = 0, lengths = 0;
   std::string_view host_value, length_value;

@@ -49,7 +49,9 @@ struct ServerOptions {
   std::string audit_db = "switchpoint-audit.sqlite";
 };
 
-// Installs the REST and web routes on `server` (also used on their own by the API tests).
+// Installs the REST and web routes on `server` (also used on their own by the API tests and the
+// hostile catalogue's http channel). On a plain httplib::Server they have httplib's framing and
+// limits only; `serve` runs them inside Service, whose event loop frames every request itself.
 void install_routes(httplib::Server& server, const ServerOptions& options, std::ostream* access_log);
 
 bool is_loopback_host(const std::string& host);

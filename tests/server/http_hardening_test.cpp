@@ -197,6 +197,10 @@ TEST(HttpFraming, AmbiguousOrMalformedRequestsAreRefusedAndTheConnectionClosed) 
       {"HTTP/2.0", "GET /healthz HTTP/2.0\r\nHost: {host}\r\n\r\n", 505},
       {"lower-case version", "GET /healthz http/1.1\r\nHost: {host}\r\n\r\n", 400},
       {"non-ASCII target", "GET /h\xc3\xa9 HTTP/1.1\r\nHost: {host}\r\n\r\n", 400},
+      {"authority-form target", "GET 127.0.0.1:80 HTTP/1.1\r\nHost: {host}\r\n\r\n", 400},
+      {"target without a slash", "GET healthz HTTP/1.1\r\nHost: {host}\r\n\r\n", 400},
+      {"absolute-form naming another host", "GET http://evil.example/healthz HTTP/1.1\r\nHost: {host}\r\n\r\n", 421},
+      {"absolute-form with a bad authority", "GET http://a@b/healthz HTTP/1.1\r\nHost: {host}\r\n\r\n", 400},
       {"no Host", "GET /healthz HTTP/1.1\r\n\r\n", 400},
       {"two Host", "GET /healthz HTTP/1.1\r\nHost: {host}\r\nHost: {host}\r\n\r\n", 400},
       {"Expect other than 100-continue", post + "Expect: 200-ok\r\nContent-Length: 5\r\n\r\nhello", 417},
@@ -254,6 +258,9 @@ TEST(HttpFraming, WellFramedRequestsAndThePipelinedOneBehindAreAnswered) {
       {"Transfer-Encoding with spaces", post + "Transfer-Encoding:  chunked \r\n\r\n" + chunked(record, 4096)},
       {"Content-Length with spaces around", post + fmt::format("Content-Length:   {}  \r\n\r\n", record.size()) + record},
       {"empty line before the request line", "\r\n" + post + fmt::format("Content-Length: {}\r\n\r\n", record.size()) + record},
+      {"absolute-form target naming this server",
+       with_host("POST http://{host}/api/evaluate HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n", s.host()) +
+           fmt::format("Content-Length: {}\r\n\r\n", record.size()) + record},
       {"Expect: 100-continue", post + fmt::format("Expect: 100-continue\r\nContent-Length: {}\r\n\r\n", record.size()) + record},
   };
   for (const auto& [name, request] : cases) {
