@@ -233,6 +233,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   serve->add_option("--request-deadline", serve_options.request_deadline_s,
                     "seconds for a whole request to arrive (default 15; slow clients are cut off)")
       ->check(CLI::Range(1, 600));
+  serve->add_option("--max-buffered", serve_options.max_buffered_bytes,
+                    "request bytes held at once over all connections (default 64 MiB; 503 beyond)");
   serve->add_option("--header-deadline", serve_options.header_deadline_s,
                     "seconds for the request line and headers to arrive (default 5; 408 and close beyond)")
       ->check(CLI::Range(1, 600));

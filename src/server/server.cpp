@@ -645,6 +645,8 @@ struct Service::Impl {
   std::unordered_map<int, std::unique_ptr<Conn>> conns;
   std::unordered_map<std::string, int> per_ip;
   std::atomic<int> open_connections{0};
+  std::size_t loop_buffered = 0;              // bytes held by connections being read (loop thread)
+  std::atomic<std::size_t> queued_bytes{0};   // bytes of requests handed to workers, not yet done
   std::mutex mu;
   std::vector<int> accepted;
   std::vector<std::pair<Conn*, bool>> returned;  // after a response: close?
@@ -821,8 +823,23 @@ struct Service::Impl {
       if (c.phase == Phase::Draining) continue;
       if (!c.started) begin_arrival(c, now);
       c.read_until = now + std::chrono::seconds(options.read_timeout_s);
+      const std::size_t held_before = c.in.size() + c.body.size();
       c.in.append(buf, static_cast<std::size_t>(n));
       advance(c, now);
+      const bool reading_body = !c.closed && (c.phase == Phase::Body || c.phase == Phase::Chunk);
+      loop_buffered = loop_buffered - std::min(loop_buffered, held_before) +
+                      (c.closed || c.phase == Phase::Draining ? 0 : c.in.size() + c.body.size());
+      if (reading_body && loop_buffered + queued_bytes.load() > options.max_buffered_bytes) {
+        const std::size_t held = loop_buffered + queued_bytes.load();
+        loop_buffered -= std::min(loop_buffered, c.in.size() + c.body.size());
+        return refuse(c,
+                      Refusal{503,
+                              fmt::format("the service is receiving too many request bodies at once ({} bytes held, at most "
+                                          "{}); retry later",
+                                          held, options.max_buffered_bytes),
+                              "buffer_full"},
+                      c.head.method, c.head.target, now);
+      }
       if (c.phase == Phase::Busy || c.phase == Phase::Draining || c.closed) return;
     }
   }
@@ -985,6 +1002,7 @@ struct Service::Impl {
     j.request += c.body;
     std::string().swap(c.body);
     c.phase = Phase::Busy;
+    queued_bytes += j.request.size();
     {
       std::lock_guard lock(jobs_mu);
       jobs.push_back(std::move(j));
@@ -1031,6 +1049,9 @@ struct Service::Impl {
           if (!c->in.empty()) advance(*c, t);
         }
       }
+      loop_buffered = 0;
+      for (auto& [fd, c] : conns)
+        if (!c->closed && c->phase != Phase::Busy && c->phase != Phase::Draining) loop_buffered += c->in.size() + c->body.size();
       for (std::size_t i = 1; i < pfds.size(); ++i) {
         Conn& c = *order[i - 1];
         if (!c.closed && c.phase != Phase::Busy && (pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) on_readable(c, t);
@@ -1078,6 +1099,7 @@ struct Service::Impl {
       bool closed = false;
       const bool ok = http.serve_one(strm, last, closed);
       t_request = nullptr;
+      queued_bytes -= j.request.size();
       if (state.holds_slot) in_flight.fetch_sub(1);
       ++c.served;
       {
@@ -1191,6 +1213,8 @@ struct Service::Impl {
                       [this] { return static_cast<double>(options.max_in_flight); });
     metrics.add_gauge("switchpoint_audit_commits", "Audit log transactions committed (one per group of requests).",
                       [this] { return static_cast<double>(audit->commits()); });
+    metrics.add_gauge("switchpoint_queued_request_bytes", "Bytes of complete requests waiting for or in a worker.",
+                      [this] { return static_cast<double>(queued_bytes.load()); });
     metrics.add_gauge("switchpoint_open_connections", "Client connections open now (503 + close beyond the cap).",
                       [this] { return static_cast<double>(open_connections.load()); });
   }
@@ -1217,6 +1241,9 @@ std::unique_ptr<Service> Service::create(const ServerOptions& options, Parts par
                             options.max_connections, options.max_connections_per_ip));
   if (options.header_deadline_s < 1 || options.request_deadline_s < 1 || options.keep_alive_timeout_s < 1)
     return fail("the header and request deadlines and the keep-alive timeout must be at least 1 s");
+  if (options.max_buffered_bytes < options.max_body_bytes)
+    return fail(fmt::format("--max-buffered ({} bytes) must be at least --max-body ({} bytes)", options.max_buffered_bytes,
+                            options.max_body_bytes));
   if (std::string why = check_frame_ancestors(options.frame_ancestors); !why.empty()) return fail(why);
   for (const std::string& h : options.allowed_hosts)
     if (std::string why = check_allowed_host(h); !why.empty()) return fail(why);

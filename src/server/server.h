@@ -28,6 +28,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // 413 beyond
+  // Request bytes held at once, over every connection: bodies being received and complete
+  // requests waiting for a worker. Beyond it the request that would add more gets 503 + close, so
+  // many clients each sending a body just under --max-body cannot exhaust memory together.
+  std::size_t max_buffered_bytes = 64 * 1024 * 1024;
   int read_timeout_s = 10;       // one read may wait this long
   int write_timeout_s = 10;      // one write may wait this long
   int request_deadline_s = 15;   // the whole request (line, headers, body) must arrive within this

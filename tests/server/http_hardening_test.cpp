@@ -371,6 +371,43 @@ TEST(HttpBodyLimit, HugeChunkedBodyIsNotBuffered) {
   EXPECT_LT(grown, 48 * 1024) << "RSS grew by " << grown << " KiB while " << sent / (1 << 20) << " MiB were sent";
 }
 
+// Many bodies at once, each under the limit, cannot exhaust memory together: with room for 2.5
+// MiB, two bodies of 1000 KiB being received are kept (under), a third is refused 503 + close
+// when it would pass the total (over); the first two complete normally, /healthz is unaffected.
+TEST(HttpBodyLimit, BodiesHeldAtOnceAreBounded) {
+  ServerOptions o;
+  o.max_body_bytes = 1024 * 1024;
+  o.max_buffered_bytes = 2560 * 1024;
+  Serving s(o);
+  const std::string head = fmt::format("POST /api/evaluate HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                                       s.host(), 1024 * 1024);
+  const std::string part(1000 * 1024, ' ');
+  Raw a(s.port), b(s.port), c(s.port);
+  ASSERT_TRUE(a.send(head + part));
+  ASSERT_TRUE(b.send(head + part));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(a.readable(0)) << "the first body was answered before it was complete";
+  EXPECT_FALSE(b.readable(0)) << "the second body was answered before it was complete";
+  c.send(head + part);
+  bool closed = false;
+  const std::string refused = c.read_all(2000ms, &closed);
+  EXPECT_EQ(status_of(refused), 503) << refused.substr(0, 300);
+  EXPECT_EQ(header_of(refused, "Connection"), "close");
+  EXPECT_NE(refused.find("too many request bodies at once"), std::string::npos) << refused;
+  EXPECT_TRUE(closed);
+  Raw h(s.port);
+  h.send("GET /healthz HTTP/1.1\r\nHost: " + s.host() + "\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(status_of(h.read_all(1000ms)), 200);
+  const std::string rest(24 * 1024, ' ');
+  for (Raw* r : {&a, &b}) {
+    ASSERT_TRUE(r->send(rest));
+    const std::string answer = r->read_all(3000ms);
+    EXPECT_EQ(status_of(answer), 400) << answer.substr(0, 300);  // all spaces: not valid JSON, but read whole
+    EXPECT_NE(answer.find("not valid JSON"), std::string::npos);
+  }
+  EXPECT_EQ(s.service->metrics().errors("buffer_full"), 1u);
+}
+
 // ---- Host allowlist (DNS rebinding) -------------------------------------------------------
 
 int host_status(const Serving& s, const std::string& host, const std::string& path = "/healthz") {
