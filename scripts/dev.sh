@@ -12,6 +12,8 @@
 #                              runs each for SECONDS (default 600), two at a time, over a writable
 #                              copy of its seed corpus; prints the execs of each (docs/hardening.md)
 #   bash scripts/dev.sh tsan   the cohort, server and hostile tests under ThreadSanitizer (build-tsan)
+#   bash scripts/dev.sh proxy  the recommended deployment (deploy/nginx): nginx on loopback with TLS
+#                              and limits in front of build/switchpoint serve (part of `test`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -30,6 +32,7 @@ packages=(
   wrk                                       # CDS Hooks load benchmark (bench/cds_load)
   zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
   clang-14 libclang-rt-14-dev               # fuzzing: libFuzzer with AddressSanitizer + UBSan (fuzz/)
+  nginx-light openssl curl python3          # deployment test (deploy/nginx/test.sh): TLS reverse proxy, its certificate, clients
 )
 
 install_missing() {
@@ -173,6 +176,8 @@ case "$cmd" in
     echo "switchpoint: [$(elapsed)] building build/ (g++) and running every test"
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd build && ctest --output-on-failure)
+    echo "switchpoint: [$(elapsed)] the nginx deployment (deploy/nginx/test.sh: TLS, limits, slow clients)"
+    bash deploy/nginx/test.sh build/switchpoint
     echo "switchpoint: [$(elapsed)] every test again under AddressSanitizer + UndefinedBehaviorSanitizer (clang-14, build-asan)"
     sanitized_configure
     cmake --build build-asan
@@ -193,12 +198,17 @@ case "$cmd" in
     fuzz_regressions
     fuzz_all -max_total_time="$seconds"
     ;;
+  proxy)
+    install_missing
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    bash deploy/nginx/test.sh build/switchpoint
+    ;;
   tsan)
     install_missing
     run_tsan
     ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test|build|fuzz [SECONDS]|tsan" >&2
+    echo "usage: bash scripts/dev.sh demo|test|build|fuzz [SECONDS]|tsan|proxy" >&2
     exit 2
     ;;
 esac

@@ -236,6 +236,22 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   serve->add_option("--request-deadline", serve_options.request_deadline_s,
                     "seconds for a whole request to arrive (default 15; slow clients are cut off)")
       ->check(CLI::Range(1, 600));
+  serve->add_option("--max-buffered", serve_options.max_buffered_bytes,
+                    "request bytes held at once over all connections (default 64 MiB; 503 beyond)");
+  serve->add_option("--header-deadline", serve_options.header_deadline_s,
+                    "seconds for the request line and headers to arrive (default 5; 408 and close beyond)")
+      ->check(CLI::Range(1, 600));
+  serve->add_option("--max-connections", serve_options.max_connections, "open connections at once (default 512; 503 beyond)")
+      ->check(CLI::Range(1, 800));
+  serve->add_option("--max-connections-per-ip", serve_options.max_connections_per_ip,
+                    "open connections from one address (default 128; 503 beyond)")
+      ->check(CLI::Range(1, 800));
+  serve->add_option("--allowed-host", serve_options.allowed_hosts,
+                    "a Host header value to accept besides localhost/127.0.0.1/[::1] and the bound address with the bound port: "
+                    "NAME (any port) or NAME:PORT; repeatable (others get 421)");
+  serve->add_option("--frame-ancestors", serve_options.frame_ancestors,
+                    "who may embed the pages in a frame (CSP frame-ancestors): 'none' (default), 'self' or origins such as "
+                    "https://ehr.example.org");
 
   CohortCommands cohort_commands;
   add_cohort_commands(app, cohort_commands);

@@ -9,6 +9,8 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "server/cds_auth.h"
 #include "server/cds_fetch.h"
@@ -26,26 +28,53 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // 413 beyond
+  // Request bytes held at once, over every connection: bodies being received and complete
+  // requests waiting for a worker. Beyond it the request that would add more gets 503 + close, so
+  // many clients each sending a body just under --max-body cannot exhaust memory together.
+  std::size_t max_buffered_bytes = 64 * 1024 * 1024;
   int read_timeout_s = 10;       // one read may wait this long
   int write_timeout_s = 10;      // one write may wait this long
   int request_deadline_s = 15;   // the whole request (line, headers, body) must arrive within this
+  int header_deadline_s = 5;     // the request line and headers must arrive within this (slowloris)
   int keep_alive_timeout_s = 5;  // an idle connection is closed after this
   int keep_alive_max = 100;      // requests per connection
-  int threads = 16;              // connections served at once (more wait for a thread)
+  int threads = 16;              // requests handled at once (complete requests wait for a thread)
+  int max_connections = 512;     // open connections; 503 + close beyond (slow ones hold no thread)
+  int max_connections_per_ip = 128;  // open connections from one client address; 503 + close beyond
+  // Host header values accepted besides localhost, 127.0.0.1, [::1] and the bound address with
+  // the bound port, and the public base URL's host: NAME (any port) or NAME:PORT. Others: 421.
+  std::vector<std::string> allowed_hosts;
+  // Who may frame the pages (CSP frame-ancestors): 'none' by default; an EHR that embeds the
+  // page is named here, e.g. "https://ehr.example.org".
+  std::string frame_ancestors = "'none'";
   int max_in_flight = 8;         // evaluations at once (POST, reports); 503 with Retry-After beyond
   std::string cds_config;        // --cds-config FILE (docs/cds-hooks.md); empty: no issuer is trusted
   bool cds_dev_unsigned = false; // accept CDS requests without a JWT: loopback only
   std::string audit_db = "switchpoint-audit.sqlite";
 };
 
-// Installs the REST and web routes on `server` (also used on their own by the API tests).
+// Installs the REST and web routes on `server` (also used on their own by the API tests and the
+// hostile catalogue's http channel). On a plain httplib::Server they have httplib's framing and
+// limits only; `serve` runs them inside Service, whose event loop frames every request itself.
 void install_routes(httplib::Server& server, const ServerOptions& options, std::ostream* access_log);
 
 bool is_loopback_host(const std::string& host);
 
-// Everything `serve` runs: the routes above plus CDS Hooks, JWT checks, limits, audit, metrics,
-// on a server whose connections have a whole-request read deadline (a slow client cannot hold a
-// thread longer than keep_alive_timeout_s + request_deadline_s).
+// "" when `sources` is a usable CSP frame-ancestors list ('none', 'self', or scheme://host[:port]
+// sources separated by spaces), else what is wrong with it.
+std::string check_frame_ancestors(const std::string& sources);
+// "" when `entry` is a usable --allowed-host value (NAME, NAME:PORT, [IPv6]:PORT), else why not.
+std::string check_allowed_host(const std::string& entry);
+// The method or path as written to the access log: printable ASCII except backslash and space
+// is kept, every other byte becomes \xHH (a decoded %0a never starts a new log line).
+std::string log_escape(std::string_view text);
+
+// Everything `serve` runs: the routes above plus CDS Hooks, JWT checks, limits, audit, metrics.
+// Connections are read by one event loop (poll) that frames each request itself (RFC 9112:
+// strict request line and fields, one Content-Length or chunked, the body limit while reading,
+// the Host allowlist, header and whole-request deadlines, connection caps) and hands only a
+// complete, re-framed request to a worker thread: a slow or hostile client holds a socket and a
+// bounded buffer, never a thread (docs/hardening.md, docs/deployment.md).
 class Service {
  public:
   struct Parts {
