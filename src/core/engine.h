@@ -34,6 +34,9 @@ struct Decision {
   std::optional<Reassessment> next_reassessment;
   // One line per missing fact with the decisions it would settle, most first (P-obtain-list).
   std::vector<ObtainItem> obtain;
+  // Shown at the top of every output: what makes the data doubtful (a recorded response category
+  // contradicted by the measurements, data much older than the as-of date, …).
+  std::vector<std::string> warnings;
 };
 
 // Evaluates the record as it stood on `as_of` (everything dated later is ignored).

@@ -76,10 +76,11 @@ TEST_F(Dtsdhcc, EveryRowAndPatientIsAccountedFor) {
   EXPECT_TRUE(result_->has_outcomes);
 }
 
-TEST_F(Dtsdhcc, NoTaceMeansNotRefractoryUnderEveryDefinition) {
+// Clinical rules §5 statuses (P-not-applicable): no TACE → not applicable, never "not refractory".
+TEST_F(Dtsdhcc, NoTaceMeansNotApplicableUnderEveryDefinition) {
   const CohortRow& r = row_of(*result_, "5214045829");  // resection, no TACE
   EXPECT_EQ(r.sessions, 0);
-  for (auto d : kDefinitions) EXPECT_EQ(status(r, d), "not-refractory") << d;
+  for (auto d : kDefinitions) EXPECT_EQ(status(r, d), "not-applicable") << d;
   EXPECT_NE(r.notes.front().find("resection on 2007-01-04"), std::string::npos);
   EXPECT_EQ(r.died, true);
   EXPECT_EQ(r.follow_up_end->iso(), "2010-05-21");  // 2007-08-20 + 1005 days
