@@ -13,7 +13,9 @@
 
 namespace switchpoint {
 
-bool has_hcc_data(const PatientRecord& r) { return !r.imaging.empty() || !r.tace.empty() || !r.systemic.empty(); }
+bool has_hcc_data(const PatientRecord& r) {
+  return !r.imaging.empty() || !r.tace.empty() || !r.systemic.empty() || !r.procedures.empty();
+}
 
 std::string_view to_string(Answer a) {
   switch (a) {
@@ -235,12 +237,12 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
     c.reasons.push_back("stop TACE and convert to systemic therapy");
     if (!cp_class)
       for (const auto& m : child_pugh(r, h.as_of).report.missing) add_unique(c.obtain, facts::child_pugh_input(m, h.as_of));
-    if (!ecog) add_unique(c.obtain, facts::ecog(h.as_of));
+    if (!ecog) add_unique(c.obtain, facts::ecog(r, h.as_of));
   } else {
     // ECOG is an input of the verdict itself (ECOG > 2 → supportive care), not of the questions.
     if (!ecog) {
-      add_unique(c.obtain, facts::ecog(h.as_of));
-      c.verdict_obtain.push_back(facts::ecog(h.as_of));
+      add_unique(c.obtain, facts::ecog(r, h.as_of));
+      c.verdict_obtain.push_back(facts::ecog(r, h.as_of));
     }
     for (const auto& o : c.sustained_response.obtain) add_unique(c.obtain, o);
     for (const auto& o : c.liver_function.obtain) add_unique(c.obtain, o);

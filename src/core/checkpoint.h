@@ -37,7 +37,7 @@ struct Checkpoint {
 };
 
 // Whether the record holds anything about the tumour or its treatment: an imaging study, a TACE
-// session or a systemic therapy (P-not-applicable).
+// session, a systemic therapy or a resection, ablation or transplantation (P-not-applicable).
 bool has_hcc_data(const PatientRecord& r);
 
 Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,

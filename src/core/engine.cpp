@@ -1,5 +1,6 @@
 #include "core/engine.h"
 
+#include "core/data_age.h"
 #include "core/refractoriness/definitions.h"
 #include "core/response/assessment.h"
 #include "core/scores/all_scores.h"
@@ -17,6 +18,8 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   Decision d;
   d.patient_id = r.patient_id;
   d.as_of = as_of;
+  // P-data-age: an as-of date long after the latest entry describes a patient the data no longer show.
+  if (auto w = data_age_warning(r, as_of, "the as-of date")) d.warnings.push_back(std::move(*w));
   d.scores = compute_scores(r, as_of);
   d.tace_candidacy = evaluate_candidacy(r, as_of, d.scores);
   d.history = build_tace_history(r, as_of);

@@ -35,13 +35,27 @@ std::string ascites(Date at) { return fmt::format("ascites grade within {} days 
 std::string encephalopathy(Date at) {
   return fmt::format("hepatic encephalopathy grade within {} days before {}", kClinicalWindowDays, at.iso());
 }
-std::string ecog(Date at) {
-  return fmt::format("ECOG performance status within {} days before {}", kEcogWeightWindowDays, at.iso());
+std::string ecog(const PatientRecord& r, Date at) {
+  const ClinicalAssessment* last = nullptr;
+  for (const auto& c : r.clinical)
+    if (c.ecog && c.date <= at) last = &c;
+  return fmt::format("ECOG performance status within {} days before {}{}", kEcogWeightWindowDays, at.iso(),
+                     last ? fmt::format(" (last: ECOG {} on {}, {} days before)", *last->ecog, last->date.iso(),
+                                        days_between(last->date, at))
+                          : std::string(" (none recorded)"));
 }
 std::string ecog_before_first_tace(Date s1) {
   return fmt::format("ECOG performance status within {} days before the first TACE ({})", kEcogWeightWindowDays, s1.iso());
 }
-std::string weight(Date at) { return fmt::format("body weight within {} days before {}", kEcogWeightWindowDays, at.iso()); }
+std::string weight(const PatientRecord& r, Date at) {
+  const ClinicalAssessment* last = nullptr;
+  for (const auto& c : r.clinical)
+    if (c.weight_kg && c.date <= at) last = &c;
+  return fmt::format("body weight within {} days before {}{}", kEcogWeightWindowDays, at.iso(),
+                     last ? fmt::format(" (last: {:.1f} kg on {}, {} days before)", last->weight_kg->value, last->date.iso(),
+                                        days_between(last->date, at))
+                          : std::string(" (none recorded)"));
+}
 
 std::string child_pugh_input(std::string_view name, Date at) {
   if (name == "bilirubin") return lab(Quantity::Bilirubin, at);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/date.h"
+#include "core/record.h"
 #include "core/units.h"
 
 namespace switchpoint::facts {
@@ -16,9 +17,11 @@ std::string lab(Quantity q, Date at);
 std::string lab_before_first_tace(Quantity q, Date first_session);
 std::string ascites(Date at);
 std::string encephalopathy(Date at);
-std::string ecog(Date at);
+// "ECOG performance status within 90 days before 2024-03-01 (last: ECOG 1 on 2023-12-01, 91 days
+// before)": the last value the record holds, when any, is part of the fact.
+std::string ecog(const PatientRecord& r, Date at);
 std::string ecog_before_first_tace(Date first_session);
-std::string weight(Date at);
+std::string weight(const PatientRecord& r, Date at);
 // A Child-Pugh input named as the score reports it ("bilirubin", "inr (or pt_prolongation)",
 // "ascites", …) at a date.
 std::string child_pugh_input(std::string_view name, Date at);

@@ -234,6 +234,7 @@ std::string decision_to_json(const Decision& d, const InputSummary& input, bool 
   w.field("notice", kDecisionSupportNotice);
   w.field("patient_id", d.patient_id);
   w.field("as_of", d.as_of.iso());
+  write_strings(w, "warnings", d.warnings);
   w.key("input").begin_object();
   w.field("format", input.format);
   w.key("skipped").begin_object();

@@ -183,6 +183,8 @@ std::string decision_to_text(const Decision& d) {
   std::string out;
   out += fmt::format("switchpoint — patient {} — as of {}\n", escape_text(d.patient_id), d.as_of.iso());
   out += fmt::format("{}\n\n", kDecisionSupportNotice);
+  for (const auto& w : d.warnings) out += fmt::format("WARNING: {}\n", escape_text(w));
+  if (!d.warnings.empty()) out += "\n";
   out += checkpoint_text(d.checkpoint) + "\n";
   if (const std::string o = obtain_text(d); !o.empty()) out += o + "\n";
   out += therapy_text(d) + "\n";

@@ -159,6 +159,8 @@ ul { margin: .2rem 0 .4rem; padding-left: 1.3rem; }
 li { margin: .1rem 0; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: .88em; }
 abbr.grade { text-decoration: none; font-weight: 700; }
+.warnings { margin: .5rem 0; padding: .4rem .8rem; border: 2px solid #a61b1b; border-radius: 4px; background: #fdecec; color: #5c0b0b; }
+.warnings h2 { margin: 0 0 .2rem; font-size: 1rem; }
 .notice { margin: 0 0 .5rem; padding: .35rem .7rem; border: 1px solid #b7950b; border-radius: 4px; background: #fff8dc; color: #4d3a00; font-weight: 600; }
 .meta { color: #52606d; margin: 0; font-size: .92rem; }
 .pid { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; overflow-wrap: anywhere; }
@@ -228,9 +230,14 @@ footer { margin-top: 1.4rem; padding-top: .4rem; border-top: 2px solid #d5dbe2; 
 // ---- sections -----------------------------------------------------------------------------------
 
 std::string question_row(std::string_view label, const CheckpointQuestion& q) {
-  const auto& why = q.answer == Answer::No ? q.failures : q.answer == Answer::Unknown ? q.obtain : q.reasons;
-  std::string cell = q.answer == Answer::Unknown && !why.empty() ? "<span class=\"muted\">obtain:</span> " : "";
-  cell += why.size() == 1 ? escape(why.front()) : ul(why);
+  std::string cell;
+  if (q.answer == Answer::Unknown) {
+    cell = fmt::format("<span class=\"muted\">{} missing fact{}: see “To obtain before deciding”</span>", q.obtain.size(),
+                       q.obtain.size() == 1 ? "" : "s");
+  } else {
+    const auto& why = q.answer == Answer::No ? q.failures : q.reasons;
+    cell = why.size() == 1 ? escape(why.front()) : ul(why);
+  }
   return fmt::format("<tr><th scope=\"row\">{}</th><td class=\"nowrap\">{}</td><td>{}</td></tr>\n", escape(label),
                      answer_badge(q.answer), cell);
 }
@@ -252,8 +259,13 @@ std::string checkpoint_section(const Decision& d) {
   out += question_row("Liver function maintained?", c.liver_function);
   out += "</tbody></table>\n";
   if (!c.reasons.empty()) out += "<h3>Reasons for the verdict</h3>\n" + ul(c.reasons);
-  if (!c.obtain.empty())
-    out += "<div class=\"obtain\"><h3>To obtain before deciding</h3>\n" + ul(c.obtain) + "</div>\n";
+  if (!d.obtain.empty()) {
+    // P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
+    out += "<div class=\"obtain\"><h3>To obtain before deciding</h3>\n<ol class=\"obtain-list\">\n";
+    for (const auto& o : d.obtain)
+      out += fmt::format("<li>{} <span class=\"muted\">— {}</span></li>\n", escape(o.fact), escape(would_settle(o)));
+    out += "</ol></div>\n";
+  }
   out += rule_line(rule("checkpoint/verdict"));
   out += "</section>\n";
   return out;
@@ -608,6 +620,11 @@ std::string decision_to_html(const Decision& d, const PatientRecord& record, con
     std::string s;
     for (const auto& [what, n] : input.skipped) s += (s.empty() ? "" : "; ") + fmt::format("{} ({})", what, n);
     out += "<p class=\"meta small\">Not used from the input: " + escape(s) + "</p>\n";
+  }
+  if (!d.warnings.empty()) {
+    out += "<div class=\"warnings\" role=\"alert\"><h2>Before reading on</h2>\n<ul>\n";
+    for (const auto& w : d.warnings) out += "<li>" + escape(w) + "</li>\n";
+    out += "</ul></div>\n";
   }
   out += "</header>\n<main>\n";
 

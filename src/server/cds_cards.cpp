@@ -79,9 +79,11 @@ std::string_view verdict_phrase(Verdict v) {
 }
 
 std::string question_row(std::string_view label, const CheckpointQuestion& q) {
-  const auto& why = q.answer == Answer::No ? q.failures : q.answer == Answer::Unknown ? q.obtain : q.reasons;
-  return fmt::format("| {} | **{}** | {}{} |\n", label, to_string(q.answer), q.answer == Answer::Unknown ? "obtain: " : "",
-                     cell(join(why)));
+  if (q.answer == Answer::Unknown)
+    return fmt::format("| {} | **{}** | {} missing fact{} (below) |\n", label, to_string(q.answer), q.obtain.size(),
+                       q.obtain.size() == 1 ? "" : "s");
+  const auto& why = q.answer == Answer::No ? q.failures : q.reasons;
+  return fmt::format("| {} | **{}** | {} |\n", label, to_string(q.answer), cell(join(why)));
 }
 
 std::string checkpoint_detail(const Decision& d, std::string_view heading) {
@@ -91,7 +93,11 @@ std::string checkpoint_detail(const Decision& d, std::string_view heading) {
   md += question_row("Sustained response expected?", c.sustained_response);
   md += question_row("Liver function maintained?", c.liver_function);
   if (!c.reasons.empty()) md += "\n**Reasons**\n\n" + bullets(c.reasons);
-  if (!c.obtain.empty()) md += "\n**Obtain before deciding**\n\n" + bullets(c.obtain);
+  if (!d.obtain.empty()) {
+    // P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
+    md += "\n**Obtain before deciding** (most decisions first)\n\n";
+    for (const auto& o : d.obtain) md += "- " + markdown_escape(o.fact) + " — " + markdown_escape(would_settle(o)) + "\n";
+  }
   md += "\n" + rule_line(rule("checkpoint/verdict")) + "\n\n" + as_of_line(d) + "\n";
   return md;
 }
@@ -351,12 +357,28 @@ std::string markdown_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+// P-data-age and the record's other doubts (Decision::warnings) open every card; old data are said
+// in the summary too, and an "info" card becomes a "warning".
+void apply_warnings(Card& c, const Decision& d, const CardContext& ctx) {
+  if (ctx.data_age_days > 0) {
+    c.summary = clip_summary(fmt::format("Data {} days old — {}", ctx.data_age_days, c.summary));
+    if (c.indicator == "info") c.indicator = "warning";
+  }
+  if (d.warnings.empty()) return;
+  std::string top;
+  for (const auto& w : d.warnings) top += "**Warning:** " + markdown_escape(w) + "\n\n";
+  c.detail = top + c.detail;
+}
+}  // namespace
+
 std::vector<Card> patient_view_cards(const Decision& d, const CardContext& ctx) {
   std::vector<Card> cards;
   cards.push_back(checkpoint_card(d, ctx));
   cards.push_back(refractoriness_card(d, ctx));
   cards.push_back(therapy_card(d, ctx));
   for (const auto& a : d.alerts) cards.push_back(alert_card(a, d, ctx));
+  for (auto& c : cards) apply_warnings(c, d, ctx);
   return cards;
 }
 
@@ -416,6 +438,7 @@ Card tace_order_card(const Decision& d, const CardContext& ctx, const std::optio
       {std::string(kOverrideSystem), "patient-preference", "Patient preference after informed discussion"},
       {std::string(kOverrideSystem), "other-clinical-reason", "Another clinical reason"},
   };
+  apply_warnings(c, d, ctx);
   return c;
 }
 

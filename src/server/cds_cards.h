@@ -63,6 +63,7 @@ struct CardContext {
   std::string patient_id;     // context.patientId (FHIR id), for suggested resources
   std::string report_url;     // absolute; empty: no report link
   std::string smart_url;      // the web page as a SMART launch URL; empty: no smart link
+  int data_age_days = 0;      // P-data-age: the latest entry's age on the day of the request, when > 30
 };
 
 // patient-view: the checkpoint, refractoriness, the treatment plan, and one card per alert.

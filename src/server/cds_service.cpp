@@ -1,5 +1,7 @@
 #include "server/cds_service.h"
 
+#include "core/data_age.h"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 #include <switchpoint/version.h>
@@ -366,7 +368,8 @@ CdsResult CdsService::discovery() const {
   return {{200, "application/json", w.take() + "\n"}, ""};
 }
 
-CdsResult CdsService::call(std::string_view service_id, std::string_view body, const std::string& issuer) {
+CdsResult CdsService::call(std::string_view service_id, std::string_view body, const std::string& issuer,
+                          std::int64_t now_unix) {
   const ServiceInfo* svc = find_service(service_id);
   if (!svc) return fail(404, "no such CDS service", "not_found");
   AuditEvaluation audit;
@@ -528,7 +531,15 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
                            .substr(0, 32);
   if (!options_.public_base_url.empty()) ctx.report_url = options_.public_base_url + "/report/" + audit.report_token;
 
-  const Decision d = evaluate(record, *as_of);
+  Decision d = evaluate(record, *as_of);
+  if (now_unix > 0) {
+    // P-data-age: the decision is on the record's latest entry; the clinician reads it today.
+    const Date today = Date::from_days(static_cast<std::int32_t>(now_unix / 86400));
+    if (auto w = data_age_warning(record, today, "today")) {
+      d.warnings.insert(d.warnings.begin(), std::move(*w));
+      ctx.data_age_days = days_between(*record.latest_entry_date(), today);
+    }
+  }
   std::vector<Card> cards;
   if (tace_order) cards.push_back(tace_order_card(d, ctx, order.ref));
   else cards = patient_view_cards(d, ctx);

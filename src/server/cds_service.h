@@ -51,7 +51,9 @@ class CdsService {
 
   CdsResult discovery() const;
   // POST /cds-services/{id}; `issuer` is the authenticated JWT iss (for the audit log).
-  CdsResult call(std::string_view service_id, std::string_view body, const std::string& issuer);
+  // `now_unix`: the time of the request (the server's clock; 0 = unknown), used only to say how old
+  // the record's data are (P-data-age), never in the decision itself.
+  CdsResult call(std::string_view service_id, std::string_view body, const std::string& issuer, std::int64_t now_unix = 0);
   // POST /cds-services/{id}/feedback
   CdsResult feedback(std::string_view service_id, std::string_view body, const std::string& issuer);
   // GET /report/{token}: the full HTML report of an evaluation, while the link lives.

@@ -1184,7 +1184,7 @@ struct Service::Impl {
       reply(res, cds->feedback(req.matches[1].str(), req.body, t_request ? t_request->issuer : ""));
     });
     http.Post(R"(/cds-services/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
-      reply(res, cds->call(req.matches[1].str(), req.body, t_request ? t_request->issuer : ""));
+      reply(res, cds->call(req.matches[1].str(), req.body, t_request ? t_request->issuer : "", clock()));
     });
     http.Get(R"(/report/([A-Za-z0-9]+))", [this](const httplib::Request& req, httplib::Response& res) {
       reply(res, cds->report(req.matches[1].str(), clock()));

@@ -436,3 +436,34 @@ TEST(CdsCards, SummaryClippingAndMarkdown) {
 
 }  // namespace
 }  // namespace switchpoint
+
+namespace switchpoint {
+namespace {
+
+// P-data-age: the latest entry of jsh-1a-met is 2024-04-12 (day 19825 since 1970-01-01). Read 30 days
+// later the cards are as they were; 31 days later every card opens with the age and what it means,
+// and the checkpoint summary says it first.
+TEST_F(CdsServiceTest, OldDataAreSaidFirstOnEveryCard) {
+  const std::string body = hook_request(fixture("jsh-1a-met.bundle.json"));
+  constexpr std::int64_t kLatest = 19825LL * 86400;
+  const CdsResult fresh = service->call(kPatientViewService, body, "https://ehr.example.org", kLatest + 30 * 86400 + 3600);
+  ASSERT_EQ(fresh.http.status, 200) << fresh.http.body;
+  Cards f(fresh.http.body);
+  for (std::size_t i = 0; i < f.list.size(); ++i) {
+    EXPECT_EQ(f.s(i, "/summary").find("days old"), std::string::npos) << f.s(i, "/summary");
+    EXPECT_EQ(f.s(i, "/detail").find("old data"), std::string::npos);
+  }
+  const CdsResult old = service->call(kPatientViewService, body, "https://ehr.example.org", kLatest + 31 * 86400 + 3600);
+  ASSERT_EQ(old.http.status, 200) << old.http.body;
+  Cards o(old.http.body);
+  ASSERT_EQ(o.list.size(), f.list.size());
+  for (std::size_t i = 0; i < o.list.size(); ++i) {
+    EXPECT_EQ(o.s(i, "/summary").rfind("Data 31 days old — ", 0), 0u) << o.s(i, "/summary");
+    EXPECT_EQ(o.s(i, "/detail").rfind("**Warning:** old data: the latest entry is from 2024-04-12, 31 days before today (2024-05-13)", 0), 0u)
+        << o.s(i, "/detail");
+    EXPECT_NE(o.s(i, "/indicator"), "info");
+  }
+}
+
+}  // namespace
+}  // namespace switchpoint

@@ -48,6 +48,17 @@ constexpr std::array kScoreRules{
              "'not-applicable', never 'not-refractory' (which would read as evidence that TACE worked). A "
              "record with no tumour imaging, no TACE and no systemic HCC treatment gets no checkpoint "
              "verdict ('not-applicable') and no systemic therapy plan: labs alone say nothing about a TACE."},
+    RuleInfo{"P-data-age", K::ProjectChoice, "Old data are said at the top", G::P, "",
+             "switchpoint project choice (clinical rules §7 currency)",
+             "When the latest entry of the record is more than 30 days older than the as-of date — or, in the "
+             "CDS Hooks service, than the day of the request — every output opens with how old the data are and "
+             "what that means: the decision describes the patient on that date; labs older than 30 days and "
+             "imaging older than 92 days would not count today."},
+    RuleInfo{"P-obtain-list", K::ProjectChoice, "What to obtain: one line per missing fact", G::P, "",
+             "switchpoint project choice",
+             "Every fact a rule lacks is named in a clinician's words with its date window. The list shows each fact "
+             "once, with the decisions it would settle (checkpoint answers, refractoriness definitions, systemic "
+             "regimens), the facts that settle the most decisions first."},
     RuleInfo{"P-tace-course", K::ProjectChoice, "Before and after the first TACE", G::P, "",
              "switchpoint project choice",
              "Scores assessed during a course of TACE (ART, ABCR, MoRAL in the TACE setting) count the "

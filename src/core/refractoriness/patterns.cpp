@@ -300,7 +300,7 @@ void judge_ecog_rise(CriterionResult& c, const PatientRecord& r, const TaceHisto
   }
   c.state = CriterionState::NotJudgeable;
   if (!base && any_post) c.missing.push_back(facts::ecog_before_first_tace(s1));
-  if (!now || now->date <= s1) c.missing.push_back(facts::ecog(h.as_of));
+  if (!now || now->date <= s1) c.missing.push_back(facts::ecog(r, h.as_of));
 }
 
 bool infiltrative(Morphology m) { return m == Morphology::MassiveInfiltrative || m == Morphology::MultipleDisseminated; }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/facts.h"
+#include "core/scores/child_pugh.h"
 #include "core/scores/lookup.h"
 #include "core/timeline.h"
 
@@ -135,7 +137,8 @@ std::string ecog_text(const ClinicalAssessment& e, Date at) {
 
 void general_eligibility(Assess& a, const Context& c) {
   if (!c.cp_class) {
-    a.prerequisite("Child-Pugh assessment within 30 days (bilirubin, albumin, INR, ascites, encephalopathy)");
+    // One prerequisite per missing input, in the words every other rule uses (P-obtain-list).
+    for (const auto& m : child_pugh(c.r, c.at).report.missing) a.prerequisite(facts::child_pugh_input(m, c.at));
   } else if (*c.cp_class == 'C') {
     a.raise(OptionStatus::Contraindicated,
             fmt::format("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit from systemic therapy)",
@@ -157,13 +160,7 @@ void general_eligibility(Assess& a, const Context& c) {
   }
   if (!c.ecog) {
     // P-ecog-weight-currency: older than 90 days is missing, never assumed.
-    const ClinicalAssessment* last = nullptr;
-    for (const auto& ca : c.r.clinical)
-      if (ca.ecog && ca.date <= c.at) last = &ca;
-    a.prerequisite(fmt::format("ECOG performance status: none recorded in the 90 days before {}{}", c.at.iso(),
-                               last ? fmt::format(" (last: ECOG {} on {}, {} days before)", *last->ecog, last->date.iso(),
-                                                  days_between(last->date, c.at))
-                                    : std::string(" (none recorded)")));
+    a.prerequisite(facts::ecog(c.r, c.at));
     return;
   }
   const std::string ecog = ecog_text(*c.ecog, c.at);
@@ -403,7 +400,7 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
       a.note(fmt::format("line {}: the rules of the second line apply to the whole treatment history", c.line));
   }
   if (dose.needs_weight) {
-    a.prerequisite(fmt::format("body weight (the dose is weight-based; none recorded in the 90 days before {})", c.at.iso()));
+    a.prerequisite(facts::weight(c.r, c.at) + " — the dose is weight-based");
   } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
     a.confirm(fmt::format("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)",
                           c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at)));
