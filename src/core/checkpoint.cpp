@@ -211,17 +211,17 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
   std::vector<std::string> not_candidate;
   if (const ImagingStudy* v = latest_imaging_with(r, h.as_of, &ImagingStudy::vascular_invasion);
       v && *v->vascular_invasion != VascularInvasion::Absent)
-    not_candidate.push_back(fmt::format("not a TACE candidate: macrovascular invasion ({}) on {} (seed 000 Table 1)",
+    not_candidate.push_back(fmt::format("not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)",
                                         to_string(*v->vascular_invasion), v->date.iso()));
   if (const ImagingStudy* e = latest_imaging_with(r, h.as_of, &ImagingStudy::extrahepatic_spread);
       e && *e->extrahepatic_spread)
-    not_candidate.push_back(fmt::format("not a TACE candidate: extrahepatic spread on {} (seed 000 Table 1)", e->date.iso()));
+    not_candidate.push_back(fmt::format("not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)", e->date.iso()));
 
   const auto cp_class = score_text(scores, "child_pugh", "class");
   const auto* ecog = latest_ecog(r, h.as_of);
   if (cp_class == "C") {
     c.verdict = Verdict::SupportiveCare;
-    c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (seed 004 pitfall 3)");
+    c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (BCLC 2022 stage D)");
   } else if (ecog && *ecog->ecog > 2) {
     c.verdict = Verdict::SupportiveCare;
     c.reasons.push_back(fmt::format("ECOG {} ({}) > 2: neither TACE nor systemic therapy — best supportive care",

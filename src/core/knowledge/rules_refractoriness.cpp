@@ -9,8 +9,8 @@ namespace {
 using K = RuleKind;
 using G = Grade;
 
-constexpr const char* kSeed000 = "Seed 000: Clin Mol Hepatol 2020;26:155–162, Table 2";
-constexpr const char* kSeed004 = "Seed 004: 2026 Q&A summary on conversion to systemic therapy after TACE";
+constexpr const char* kSeed000 = "Clin Mol Hepatol 2020;26:155–162 (review of the TACE refractoriness definitions), Table 2";
+constexpr const char* kSeed004 = "KLCA-NCC 2022 practice guidelines (Clin Mol Hepatol 2022;28:583), as summarised in a 2026 clinical review; primary text not verified";
 
 constexpr std::array kRefractorinessRules{
     // ---- project operationalizations -------------------------------------------------------
@@ -26,13 +26,13 @@ constexpr std::array kRefractorinessRules{
              "reporting it (within 183 days, P-baseline-window; flagged when older than 92) reports it absent. Not met when the latest study after S1 reports it absent, or "
              "when it was present before S1. Otherwise not judgeable."},
     RuleInfo{"P-jsh-markers", K::ProjectChoice, "JSH criterion 2: tumour-marker elevation", G::P, "",
-             "CLINICAL_RULES.md §5 (project operationalization)",
+             "switchpoint project choice (operationalization of the published definitions)",
              "Per session and marker (AFP, DCP): pre value ≤ 30 days before; post values after the session, before "
              "the next, within 90 days. Met when ≥ 2 post values rise continuously, the last above the pre value and "
              "above the upper limit of normal (AFP 10 ng/mL, DCP 40 mAU/mL). Judged once any session has a pre "
              "value and a post value."},
     RuleInfo{"P-untreatable-progression", K::ProjectChoice, "Untreatable progression", G::P, "",
-             "CLINICAL_RULES.md §5 bclc-2022 (project list)",
+             "switchpoint project choice (BCLC 2022 untreatable progression, listed)",
              "After S1: new macrovascular invasion, new extrahepatic spread, decompensation (Child-Pugh C, "
              "moderate-severe ascites, encephalopathy), ECOG rising above baseline to ≥ 1, or PD with massive-"
              "infiltrative / multiple-disseminated morphology or bilobar disease."},
@@ -106,13 +106,13 @@ constexpr std::array kRefractorinessRules{
              "See P-new-finding."},
 
     RuleInfo{"easl-2018", K::Definition, "EASL 2018: no marked response or untreatable progression", G::S,
-             "S/M", "EASL Clinical Practice Guidelines, J Hepatol 2018;69:182 (via seed 000)",
+             "S/M", "EASL Clinical Practice Guidelines, J Hepatol 2018;69:182 (as tabulated in Clin Mol Hepatol 2020;26:155–162)",
              "Refractory when two consecutive sessions bring no CR/PR, or on untreatable progression."},
     RuleInfo{"easl-2018/no-response-two-sessions", K::Criterion, "No marked response after two sessions", G::S,
-             "S/M", "EASL 2018 (via seed 000)",
+             "S/M", "EASL 2018 (as tabulated in Clin Mol Hepatol 2020;26:155–162)",
              "The response assessments of two consecutive sessions both without CR/PR; met on the later."},
     RuleInfo{"easl-2018/untreatable-progression", K::Criterion, "Untreatable progression", G::S, "list P",
-             "EASL 2018 (via seed 000)", "See P-untreatable-progression."},
+             "EASL 2018 (as tabulated in Clin Mol Hepatol 2020;26:155–162)", "See P-untreatable-progression."},
 
     RuleInfo{"bclc-2022", K::Definition, "BCLC 2022: untreatable progression / stage migration", G::S,
              "concept S, list P", "Reig M et al., J Hepatol 2022;76:681",
@@ -122,18 +122,18 @@ constexpr std::array kRefractorinessRules{
 
     // ---- TACE candidacy (§4) -------------------------------------------------------------------
     RuleInfo{"candidacy/apasl-2017", K::Candidacy, "APASL 2017 TACE candidacy", G::V, "large > 5 cm is P",
-             "Seed 000 Table 1",
+             "Clin Mol Hepatol 2020;26:155–162, Table 1",
              "Unresectable, large (> 5 cm, P) or multifocal HCC, no vascular invasion, no extrahepatic spread."},
     RuleInfo{"candidacy/easl-2018", K::Candidacy, "EASL 2018 TACE candidacy", G::V,
-             "decompensation and renal cut-offs P", "Seed 000 Table 1",
+             "decompensation and renal cut-offs P", "Clin Mol Hepatol 2020;26:155–162, Table 1",
              "BCLC B; not with decompensated liver disease (Child-Pugh ≥ B8, moderate-severe ascites, "
              "encephalopathy, variceal bleeding within 6 months), advanced kidney dysfunction (creatinine > 2 mg/dL, "
              "P), macrovascular invasion or extrahepatic spread."},
     RuleInfo{"candidacy/klca-ncc-2019", K::Candidacy, "KLCA-NCC 2019 TACE candidacy", G::V,
-             "ECOG 0–1 and main-portal-vein = major are P", "Seed 000 Table 1",
+             "ECOG 0–1 and main-portal-vein = major are P", "Clin Mol Hepatol 2020;26:155–162, Table 1",
              "Good performance status (ECOG 0–1), no major vascular invasion (main portal vein), no extrahepatic "
              "spread, not a candidate for resection, transplantation, RFA or PEIT."},
-    RuleInfo{"candidacy/jsh-2019", K::Candidacy, "JSH 2019 TACE candidacy", G::V, "", "Seed 000 Table 1",
+    RuleInfo{"candidacy/jsh-2019", K::Candidacy, "JSH 2019 TACE candidacy", G::V, "", "Clin Mol Hepatol 2020;26:155–162, Table 1",
              "Unresectable, Child-Pugh A or B, 1–3 nodules ≥ 3 cm or ≥ 4 nodules, no vascular invasion, no "
              "extrahepatic metastasis."},
     RuleInfo{"candidacy/bclc-2022", K::Candidacy, "BCLC 2022 TACE candidacy", G::S,
@@ -143,29 +143,29 @@ constexpr std::array kRefractorinessRules{
 
     // ---- checkpoint (§6) --------------------------------------------------------------------------
     RuleInfo{"checkpoint/sustained-response", K::Checkpoint, "Can a sustained response be expected?", G::V, "",
-             "Seed 000 Figure 1; APPLE (Kudo M et al., Liver Cancer 2020;9:245)",
+             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); APPLE (Kudo M et al., Liver Cancer 2020;9:245)",
              "No when refractory under any definition, beyond up-to-seven, an unfavourable morphology, or ART ≥ 2.5 "
              "before a repeat session."},
     RuleInfo{"checkpoint/liver-function", K::Checkpoint, "Can liver function be maintained after TACE?", G::V, "",
-             "Seed 000 Figure 1; APPLE (Kudo M et al., Liver Cancer 2020;9:245)",
+             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); APPLE (Kudo M et al., Liver Cancer 2020;9:245)",
              "No when mALBI 2b or ALBI grade 3, Child-Pugh ≥ 8 or decompensation, beyond up-to-seven with bilobar "
              "disease, or a Child-Pugh rise ≥ 2 points since the first session."},
     RuleInfo{"checkpoint/verdict", K::Checkpoint, "Stop and think before each TACE: verdict", G::V, "",
-             "Seed 000 Figure 1; seed 004 pitfall 3",
+             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); BCLC 2022 stage D (Reig M et al., J Hepatol 2022;76:681)",
              "supportive-care when Child-Pugh C or ECOG > 2; switch when either answer is no; proceed when both are "
              "yes; reconsider otherwise, listing what to obtain."},
 
     // ---- sessions, baseline and course (CLINICAL_RULES.md §5 "Common terms") -----------------
     RuleInfo{"P-session-merge", K::ProjectChoice, "TACE session: staged procedures merged", G::P, "",
-             "CLINICAL_RULES.md §5 \"Common terms\" (project rule)",
+             "switchpoint project choice (TACE sessions and windows)",
              "Procedures at most 14 days apart with no imaging between them (an imaging study dated after one "
              "procedure and on or before the next) are one session, a staged treatment, dated by the first."},
     RuleInfo{"P-baseline-window", K::ProjectChoice, "Baseline imaging before the first session", G::P, "",
-             "CLINICAL_RULES.md §5 \"Common terms\" (project rule)",
+             "switchpoint project choice (TACE sessions and windows)",
              "The latest imaging on or before the first session of the course, at most 183 days before it and after "
              "any procedure that ended an earlier course. Flagged when older than 92 days; still used."},
     RuleInfo{"P-course-end", K::ProjectChoice, "Resection, ablation or transplantation ends the TACE course", G::P,
-             "", "CLINICAL_RULES.md §5 \"Common terms\" (project rule)",
+             "", "switchpoint project choice (TACE sessions and windows)",
              "Sessions after such a procedure start a new course; the decision describes the latest course. A course "
              "with no TACE after the procedure is judged on the findings up to the procedure's date: later imaging, "
              "labs and events are not failure of that course."},

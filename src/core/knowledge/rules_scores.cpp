@@ -28,7 +28,7 @@ constexpr std::array kScoreRules{
              "the same grade and mALBI grade as the exact value: −2.59996 is grade 2 and is shown as −2.59996, "
              "never as −2.600 (which reads as grade 1)."},
     RuleInfo{"P-bilirubin-floor", K::ProjectChoice, "Bilirubin plausibility floor 3 µmol/L", G::P, "",
-             "switchpoint project choice (CLINICAL_RULES.md §1 trap example)",
+             "switchpoint project choice (the classic unit trap: 2.6 written for mg/dL)",
              "Total bilirubin below 3 µmol/L is refused as a probable unit error (2.6 written "
              "for mg/dL) instead of the 1 µmol/L floor of the rules table."},
     RuleInfo{"P-age-plausible", K::ProjectChoice, "No entry when the patient would be older than 120", G::P, "",
@@ -114,7 +114,7 @@ constexpr std::array kScoreRules{
              "MoRAL = 11 × √(DCP mAU/mL) + 2 × √(AFP ng/mL). No cut-off of the source (a transplant "
              "setting) is applied."},
     RuleInfo{"moral-tace", K::Score, "MoRAL in the TACE setting", G::U, "found in no primary source",
-             "seed 004", "≥ 89.5 with a ≥ 5% rise after the first TACE → median OS < 10 months. "
+             "a 2026 clinical review; found in no primary source", "≥ 89.5 with a ≥ 5% rise after the first TACE → median OS < 10 months. "
              "Informational only."},
     RuleInfo{"kinki", K::Score, "Kinki criteria (BCLC B substaging)", G::S, "detail unverified",
              "Kudo M et al., Dig Dis 2015", "B1: Child-Pugh 5–7 and within up-to-7; B2: Child-Pugh "

@@ -9,7 +9,7 @@ namespace {
 using K = RuleKind;
 using G = Grade;
 
-constexpr const char* kSeed004 = "Seed 004: 2026 Q&A summary on conversion to systemic therapy after TACE";
+constexpr const char* kSeed004 = "KLCA-NCC 2022 practice guidelines and the trials named per regimen, as summarised in a 2026 clinical review";
 
 constexpr std::array kTherapyRules{
     RuleInfo{"therapy/general-eligibility", K::Regimen, "General eligibility for systemic therapy", G::S, "", kSeed004,
@@ -19,9 +19,9 @@ constexpr std::array kTherapyRules{
     RuleInfo{"therapy/ranking", K::Regimen, "First-line ranking", G::S, "", kSeed004,
              "Immunotherapy combinations first when not contraindicated (atezolizumab-bevacizumab, durvalumab-"
              "tremelimumab, nivolumab-ipilimumab); when an immune checkpoint inhibitor is contraindicated, lenvatinib or "
-             "sorafenib (seed 004 step 3). The first eligible option is recommended."},
+             "sorafenib (KLCA-NCC 2022; AASLD 2023 guidance). The first eligible option is recommended."},
     RuleInfo{"atezolizumab-bevacizumab", K::Regimen, "Atezolizumab + bevacizumab", G::S, "endoscopy window S/M",
-             "Finn RS et al., N Engl J Med 2020 (IMbrave150); seed 004",
+             "Finn RS et al., N Engl J Med 2020 (IMbrave150)",
              "Atezolizumab 1200 mg + bevacizumab 15 mg/kg IV every 3 weeks. IMbrave150: OS 19.2 vs 13.4 months vs "
              "sorafenib. Prerequisite: upper GI endoscopy within 6 months with varices treated. Contraindicated: "
              "untreated high-risk varices, variceal bleeding within 6 months, active autoimmune disease, solid-organ "
@@ -33,7 +33,7 @@ constexpr std::array kTherapyRules{
     RuleInfo{"nivolumab-ipilimumab", K::Regimen, "Nivolumab + ipilimumab", G::V, "", "Galle PR et al., Lancet 2025 (CheckMate 9DW)",
              "Nivolumab 1 mg/kg + ipilimumab 3 mg/kg every 3 weeks × 4, then nivolumab 480 mg every 4 weeks. OS 23.7 vs "
              "20.6 months. Contraindicated: active autoimmune disease, transplant."},
-    RuleInfo{"lenvatinib", K::Regimen, "Lenvatinib", G::S, "", "Kudo M et al., Lancet 2018 (REFLECT); seed 004 pitfall 5",
+    RuleInfo{"lenvatinib", K::Regimen, "Lenvatinib", G::S, "", "Kudo M et al., Lancet 2018 (REFLECT; its exclusions)",
              "12 mg daily if ≥ 60 kg, 8 mg if < 60 kg. REFLECT: OS 13.6 vs 12.3 months, non-inferior. Contraindicated "
              "(REFLECT exclusions): main portal vein invasion, ≥ 50% liver occupation, bile duct invasion."},
     RuleInfo{"sorafenib", K::Regimen, "Sorafenib", G::S, "", "Llovet JM et al., N Engl J Med 2008 (SHARP)",
@@ -42,7 +42,7 @@ constexpr std::array kTherapyRules{
              "sorafenib. Contraindicated: active autoimmune disease, transplant."},
     RuleInfo{"tislelizumab", K::Regimen, "Tislelizumab", G::V, "", "Qin S et al., JAMA Oncol 2023 (RATIONALE-301)",
              "200 mg every 3 weeks; non-inferior to sorafenib. Contraindicated: active autoimmune disease, transplant."},
-    RuleInfo{"regorafenib", K::Regimen, "Regorafenib (second line)", G::S, "", "Bruix J et al., Lancet 2017 (RESORCE); seed 004 pitfall 6",
+    RuleInfo{"regorafenib", K::Regimen, "Regorafenib (second line)", G::S, "", "Bruix J et al., Lancet 2017 (RESORCE; its inclusion: tolerated sorafenib)",
              "160 mg daily days 1–21 of 28, after sorafenib, only if sorafenib was tolerated (≥ 400 mg/day for ≥ 20 of "
              "the last 28 days)."},
     RuleInfo{"cabozantinib", K::Regimen, "Cabozantinib (second line)", G::S, "", "Abou-Alfa GK et al., N Engl J Med 2018 (CELESTIAL)",
@@ -75,7 +75,7 @@ constexpr std::array kTherapyRules{
              "Raised on new or worsening ascites, new or worsening encephalopathy, or bilirubin rising above 51.3 µmol/L "
              "(3 mg/dL)."},
     RuleInfo{"P-later-lines", K::ProjectChoice, "Third and later lines of systemic therapy", G::P, "",
-             "CLINICAL_RULES.md §7 \"Later lines\" (from the trial populations: RESORCE, REACH-2)",
+             "switchpoint project choice from the trial populations (RESORCE, REACH-2, CELESTIAL, KEYNOTE-240)",
              "Every rule of the second line holds at every later line, against the whole systemic-therapy history: the "
              "options listed after each earlier regimen (after immunotherapy: lenvatinib or sorafenib; after sorafenib: "
              "regorafenib, cabozantinib, ramucirumab, pembrolizumab; after lenvatinib: sorafenib, cabozantinib), "
@@ -87,7 +87,7 @@ constexpr std::array kTherapyRules{
              "needs AFP ≥ 400 ng/mL within 30 days (REACH-2 inclusion and label). Pembrolizumab after an immune "
              "checkpoint inhibitor: caution (KEYNOTE-240 and KEYNOTE-394 excluded prior checkpoint inhibitors)."},
     RuleInfo{"P-confirmation", K::ProjectChoice, "Confirm before prescribing", G::P, "",
-             "CLINICAL_RULES.md §7 \"Prerequisite versus confirmation\"",
+             "switchpoint project choice (prerequisite versus confirmation)",
              "A trial exclusion the record does not mention and the treating team normally knows from the images or the "
              "chart is listed under \"confirm before prescribing\" and never lowers the status: lenvatinib with no main "
              "portal vein invasion, liver occupation < 50% or bile duct invasion stated on imaging within 92 days; "
@@ -97,7 +97,7 @@ constexpr std::array kTherapyRules{
              "endoscopy for bevacizumab, body weight within 90 days for a weight-based dose, sorafenib tolerance for "
              "regorafenib when no stop reason or dose is recorded, AFP within 30 days for ramucirumab."},
     RuleInfo{"P-reassessment", K::ProjectChoice, "Next reassessment on systemic therapy", G::P, "",
-             "CLINICAL_RULES.md §9 (seed 004 step 5)",
+             "switchpoint project choice: imaging every 2–3 months on systemic therapy to look for conversion to resection",
              "For a patient on systemic therapy: due 90 days (window opens at 60) after the later of the last imaging "
              "and the therapy start."},
 };
