@@ -994,15 +994,25 @@
       [['sustained_response', 'Sustained response expected?'], ['liver_function', 'Liver function maintained?']].map(([key, title]) => {
         const qq = q[key] || {};
         return h('div', { class: 'question-detail' }, h('h4', {}, `${title} ${ANSWER_TEXT[qq.answer] || qq.answer || ''}`),
-          reasonsList(qq.reasons), qq.obtain?.length ? h('p', { class: 'obtain' }, h('strong', {}, 'Obtain: '), qq.obtain.join('; ')) : null);
+          reasonsList(qq.reasons), qq.obtain?.length ? h('p', { class: 'obtain' }, `${qq.obtain.length} missing fact${qq.obtain.length === 1 ? '' : 's'}: see “To obtain before deciding”.`) : null);
       }));
+    // P-obtain-list: one line per missing fact with what it would settle, most decisions first.
+    const obtainList = (d.obtain || []).length
+      ? h('div', { class: 'obtain', id: 'obtain' }, h('strong', {}, 'To obtain before deciding (most decisions first):'),
+        h('ol', { class: 'obtain-list' }, d.obtain.map((o) => h('li', { class: 'obtain-item' }, o.fact,
+          h('span', { class: 'settles' }, ' — would settle: ' + settles(o))))))
+      : null;
+    const warnings = (d.warnings || []).length
+      ? h('div', { class: 'warnings', id: 'warnings', role: 'alert' }, h('strong', {}, 'Before reading on:'), reasonsList(d.warnings))
+      : null;
     const verdict = h('div', { class: `verdict v-${cp.verdict}`, id: 'verdict', 'data-verdict': cp.verdict },
+      warnings,
       h('p', { class: 'verdict-label' }, 'Checkpoint before the next TACE'),
       h('p', { class: 'verdict-word' }, h('span', { id: 'verdict-word' }, v.word), h('span', { class: 'verdict-text' }, ' — ' + v.text)),
       h('div', { class: 'questions' }, answer('sustained_response', 'Sustained response expected?'), answer('liver_function', 'Liver function maintained?')),
       h('p', { class: 'why-label' }, 'Why:'),
       reasonsList(cp.reasons, 'reasons verdict-reasons'),
-      cp.obtain?.length ? h('div', { class: 'obtain' }, h('strong', {}, 'To obtain before deciding:'), reasonsList(cp.obtain)) : null,
+      obtainList,
       details,
       h('p', { class: 'rule' }, ruleText(cp.rule)));
 
@@ -1071,6 +1081,7 @@
       h('th', { scope: 'row' }, o.name),
       h('td', {}, o.dose),
       h('td', {}, o.prerequisites?.length ? h('p', { class: 'prereq' }, h('strong', {}, 'First: '), o.prerequisites.join('; ')) : null,
+        o.confirm_before_prescribing?.length ? h('p', { class: 'confirm' }, h('strong', {}, 'Confirm before prescribing: '), o.confirm_before_prescribing.join('; ')) : null,
         whyCell(o)));
     const optTable = (rows, caption) => h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': caption },
       h('table', { class: 'plan' }, h('caption', {}, caption),
@@ -1136,6 +1147,15 @@
     if (reasons.length === 1) return [first, h('p', { class: 'rule' }, ruleText(o.rule))];
     return [first, h('details', { class: 'why-more' }, h('summary', {}, `${reasons.length - 1} more reason${reasons.length === 2 ? '' : 's'} and the source`),
       reasonsList(reasons.slice(1), 'reasons compact'), h('p', { class: 'rule' }, ruleText(o.rule)))];
+  }
+
+  // "checkpoint verdict, Galle 2017 and 7 systemic regimens"
+  function settles(o) {
+    const parts = [...(o.would_settle || [])];
+    const regs = o.regimens_waiting || [];
+    if (regs.length > 2) parts.push(`${regs.length} systemic regimens`);
+    else parts.push(...regs);
+    return parts.length <= 1 ? parts.join('') : parts.slice(0, -1).join(', ') + ' and ' + parts[parts.length - 1];
   }
 
   function earliest(defs) {

@@ -82,7 +82,7 @@ std::vector<std::string> art_missing_facts(const PatientRecord& r, const TaceHis
   // The last session performed before the as-of date.
   for (auto it = h.sessions.rbegin(); it != h.sessions.rend(); ++it) {
     if (it->session_date >= h.as_of) continue;
-    if (it->state == AssessmentState::Missing) add_unique(out, facts::response_imaging(it->session_date));
+    if (it->state != AssessmentState::Assessed) add_unique(out, facts::response_imaging(it->session_date));
     else if (it->state == AssessmentState::Assessed && !it->objective_response_known())
       add_unique(out, facts::mrecist(*it->study_date, it->session_date));
     break;
@@ -136,7 +136,10 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     } else if (a.group == ArtGroup::PoorPrognosis) {
       q.fail(fmt::format("ART ≥ 2.5 from the known components alone ({})", a.report.summary));
     } else if (a.report.applicable) {
-      for (const auto& f : art_missing_facts(r, h)) q.need(f);
+      const auto facts_needed = art_missing_facts(r, h);
+      for (const auto& f : facts_needed) q.need(f);
+      // ART unknown must never pass for "yes", even if no single input can be named.
+      if (facts_needed.empty()) q.need("AST, Child-Pugh and the response after the last TACE, before and after the first TACE (ART score)");
     }
   }
   return q.done();

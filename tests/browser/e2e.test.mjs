@@ -294,7 +294,7 @@ describe('switchpoint web page', () => {
     await page.click('#evaluate');
     assert.equal(await waitForVerdict(page), 'reconsider');
     assert.equal(await page.locator('#result-as-of').textContent(), '2024-05-01');
-    assert.match(await page.locator('#verdict .obtain').first().textContent(), /mrecist response after the last TACE of 2024-04-22/);
+    assert.match(await page.locator('#verdict .obtain').first().textContent(), /a response CT\/MRI after the TACE of 2024-04-22/);
     assert.ok((await definitionStatuses(page)).every((d) => d.status === 'not-refractory'));
     assert.ok(await page.locator('#stale-banner').isHidden());
     await closePage(page, 'example-02');
