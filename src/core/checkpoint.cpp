@@ -227,8 +227,8 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
     c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (BCLC 2022 stage D)");
   } else if (ecog && *ecog->ecog > 2) {
     c.verdict = Verdict::SupportiveCare;
-    c.reasons.push_back(fmt::format("ECOG {} ({}) > 2: neither TACE nor systemic therapy — best supportive care",
-                                    *ecog->ecog, ecog->date.iso()));
+    c.reasons.push_back(fmt::format("ECOG {} ({}{}) > 2: neither TACE nor systemic therapy — best supportive care",
+                                    *ecog->ecog, ecog->date.iso(), confirm_today_note(ecog->date, h.as_of)));
   } else if (!not_candidate.empty() || c.sustained_response.answer == Answer::No ||
              c.liver_function.answer == Answer::No) {
     c.verdict = Verdict::Switch;

@@ -4,6 +4,7 @@
 #include <switchpoint/version.h>
 
 #include "core/knowledge/catalogue.h"
+#include "presenters/text_escape.h"
 #include "presenters/json_writer.h"
 #include "server/crypto.h"
 
@@ -339,7 +340,14 @@ std::string clip_summary(std::string_view text) {
   return head + "…";
 }
 
-std::string markdown_escape(std::string_view text) {
+std::string markdown_escape(std::string_view raw) {
+  // Control characters, bidi overrides and line separators from the record are made visible first
+  // (presenters/text_escape.h): a card must not carry an ESC or a U+202E that a client renders.
+  std::string flat(raw);
+  for (char& c : flat)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  const std::string visible = escape_text(flat);
+  const std::string_view text = visible;
   std::string out;
   out.reserve(text.size());
   for (char c : text) {

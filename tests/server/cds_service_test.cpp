@@ -432,6 +432,9 @@ TEST(CdsCards, SummaryClippingAndMarkdown) {
   EXPECT_LT(utf8_length(clip_summary(accents)), 140u);
   EXPECT_EQ(markdown_escape("a|b *c* <script> [x](y) & _u_"), "a\\|b \\*c\\* \\<script\\> \\[x\\](y) \\& \\_u\\_");
   EXPECT_EQ(markdown_escape("line\nbreak"), "line break");
+  // ESC and a right-to-left override from the record are shown, never passed to the EHR's renderer.
+  EXPECT_EQ(markdown_escape("id\x1b[2J"), "id\\\\x1b\\[2J");  // shown as id\x1b[2J
+  EXPECT_EQ(markdown_escape("a\u202eb").find("\u202e"), std::string::npos);
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ BclcResult bclc(const PatientRecord& r, Date at) {
   }
   if (const auto* c = latest_ecog(r, at)) {
     in.ecog = *c->ecog;
-    rep.used.push_back({"ecog", c->date, std::to_string(*c->ecog)});
+    rep.used.push_back({"ecog", c->date, std::to_string(*c->ecog) + confirm_today_note(c->date, at)});
   }
   if (const auto* s = latest_imaging_with(r, at, &ImagingStudy::vascular_invasion)) {
     in.vascular_invasion = *s->vascular_invasion;
