@@ -101,7 +101,7 @@ Date resolve_as_of(const PatientRecord& r, const std::string& as_of_text, const 
 std::string render(const Decision& d, const ReadResult& rr, const std::string& format) {
   if (format == "json") return decision_to_json(d, input_summary(rr, d.as_of));
   if (format == "html") return decision_to_html(d, rr.record->as_of(d.as_of), input_summary(rr, d.as_of));
-  return decision_to_text(d);
+  return decision_to_text(d, input_summary(rr, d.as_of));
 }
 
 int cmd_evaluate(const std::string& file, const std::string& as_of, const std::string& format,

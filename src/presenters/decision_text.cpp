@@ -179,10 +179,21 @@ std::string alerts_text(const Decision& d) {
 
 }  // namespace
 
-std::string decision_to_text(const Decision& d) {
+std::string decision_to_text(const Decision& d) { return decision_to_text(d, InputSummary{}); }
+
+std::string decision_to_text(const Decision& d, const InputSummary& input) {
   std::string out;
   out += fmt::format("switchpoint — patient {} — as of {}\n", escape_text(d.patient_id), d.as_of.iso());
   out += fmt::format("{}\n\n", kDecisionSupportNotice);
+  if (!input.skipped.empty()) {
+    int n = 0;
+    std::string what;
+    for (const auto& [k, count] : input.skipped) {
+      n += count;
+      what += fmt::format("{}{} × {}", what.empty() ? "" : "; ", count, escape_text(k));
+    }
+    out += fmt::format("NOT READ from the input: {} entr{} ({})\n\n", n, n == 1 ? "y" : "ies", what);
+  }
   for (const auto& w : d.warnings) out += fmt::format("WARNING: {}\n", escape_text(w));
   if (!d.warnings.empty()) out += "\n";
   out += checkpoint_text(d.checkpoint) + "\n";

@@ -48,7 +48,7 @@ ApiResponse api_evaluate(std::string_view body, std::string_view as_of_text, std
   const Decision d = evaluate(*rr.record, *as_of);
   const InputSummary input = input_summary(rr, *as_of);
   if (format == "html") return {200, "text/html; charset=utf-8", decision_to_html(d, rr.record->as_of(*as_of), input)};
-  if (format == "text") return {200, "text/plain; charset=utf-8", decision_to_text(d)};
+  if (format == "text") return {200, "text/plain; charset=utf-8", decision_to_text(d, input)};
   return {200, "application/json", decision_to_json(d, input)};
 }
 

@@ -50,3 +50,22 @@ TEST(Cli, UnknownCommandIsUsageError) { EXPECT_EQ(run({"frobnicate"}).code, 2); 
 
 }  // namespace
 }  // namespace switchpoint
+
+namespace switchpoint {
+namespace {
+
+// Issue 14 point 3 (text): what the input held and the engine did not read is said at the top of the
+// clinician's text, not only by `validate` and the JSON. A replay leaves later entries unread.
+TEST(Cli, TextSaysWhatWasNotRead) {
+  const std::string ex2 = std::string(SWITCHPOINT_SOURCE_DIR) + "/examples/02-refractory-patient.json";
+  const CliRun replay = run({"evaluate", ex2, "--as-of", "2024-05-01"});
+  ASSERT_EQ(replay.code, 0) << replay.err;
+  EXPECT_NE(replay.out.find("NOT READ from the input: "), std::string::npos);
+  EXPECT_NE(replay.out.find("entries dated after the as-of date"), std::string::npos);
+  const CliRun whole = run({"evaluate", ex2});
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  EXPECT_EQ(whole.out.find("NOT READ"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace switchpoint
