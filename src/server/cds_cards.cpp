@@ -373,9 +373,9 @@ void apply_warnings(Card& c, const Decision& d, const CardContext& ctx) {
     c.summary = clip_summary(fmt::format("Data {} days old — {}", ctx.data_age_days, c.summary));
     if (c.indicator == "info") c.indicator = "warning";
   }
-  if (d.warnings.empty()) return;
   std::string top;
   for (const auto& w : d.warnings) top += "**Warning:** " + markdown_escape(w) + "\n\n";
+  if (!ctx.not_read.empty()) top += "Not read from the EHR's data: " + markdown_escape(ctx.not_read) + "\n\n";
   c.detail = top + c.detail;
 }
 }  // namespace

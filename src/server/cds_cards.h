@@ -64,6 +64,7 @@ struct CardContext {
   std::string report_url;     // absolute; empty: no report link
   std::string smart_url;      // the web page as a SMART launch URL; empty: no smart link
   int data_age_days = 0;      // P-data-age: the latest entry's age on the day of the request, when > 30
+  std::string not_read;       // "3 entries (2 × Observation …; …)": what the reader skipped and counted
 };
 
 // patient-view: the checkpoint, refractoriness, the treatment plan, and one card per alert.

@@ -532,6 +532,15 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   if (!options_.public_base_url.empty()) ctx.report_url = options_.public_base_url + "/report/" + audit.report_token;
 
   Decision d = evaluate(record, *as_of);
+  if (!rr.skipped.empty()) {
+    int n = 0;
+    std::string what;
+    for (const auto& [k, count] : rr.skipped) {
+      n += count;
+      what += fmt::format("{}{} × {}", what.empty() ? "" : "; ", count, k);
+    }
+    ctx.not_read = fmt::format("{} entr{} ({})", n, n == 1 ? "y" : "ies", what);
+  }
   if (now_unix > 0) {
     // P-data-age: the decision is on the record's latest entry; the clinician reads it today.
     const Date today = Date::from_days(static_cast<std::int32_t>(now_unix / 86400));
