@@ -42,6 +42,13 @@ std::string field(const ScoreResult* s, std::string_view key) {
 
 std::string opt_date(const std::optional<Date>& d) { return d ? d->iso() : ""; }
 
+// "resection 2024-03-01; ablation 2024-06-01".
+std::string course_ending_text(const std::vector<CourseEndingProcedure>& v) {
+  std::string out;
+  for (const auto& p : v) out += fmt::format("{}{} {}", out.empty() ? "" : "; ", to_string(p.kind), p.date.iso());
+  return out;
+}
+
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;
   for (const auto& x : v) out += (out.empty() ? "" : std::string(sep)) + x;
@@ -54,8 +61,13 @@ void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decis
   row.as_of = d.as_of;
   row.sessions = static_cast<int>(d.history.sessions.size());
   if (!d.history.sessions.empty()) row.first_tace = d.history.first_session();
-  for (const auto& t : record.tace)
-    if (t.date <= d.as_of) row.tace_dates.push_back(t.date);
+  // Sessions, not procedures (P-session-merge), and only those of the course described (P-course-end):
+  // a staged second procedure is not "TACE continued", and the record's procedures are not sessions.
+  for (const auto& s : d.history.sessions) row.tace_dates.push_back(s.session_date);
+  for (const auto& p : record.procedures)
+    if (p.date <= d.as_of) row.course_ending.push_back(p);
+  std::stable_sort(row.course_ending.begin(), row.course_ending.end(),
+                   [](const CourseEndingProcedure& a, const CourseEndingProcedure& b) { return a.date < b.date; });
   for (const auto& s : record.systemic)
     if (s.start <= d.as_of) row.systemic_starts.push_back(s.start);
   std::vector<std::pair<Date, char>> cp_at;  // Child-Pugh class by since date (definitions share dates)
@@ -92,7 +104,7 @@ std::string rows_to_csv(const std::vector<CohortRow>& rows) {
   std::string out = "patient_id,input,problems,first_problem,as_of,tace_sessions,first_tace";
   for (auto id : kDefinitions) out += fmt::format(",{0}_status,{0}_since", id);
   out += ",verdict,therapy_line,first_choice,child_pugh,malbi_grade,up_to_seven,bclc,art,hap,"
-         "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes\n";
+         "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes,course_ending_procedures\n";
   for (const auto& r : rows) {
     // Text from the input (id, problem, notes) is formula-neutralised and escaped (cohort/csv.h);
     // what the program made (dates, counts, statuses, scores) is written as it is.
@@ -102,13 +114,14 @@ std::string rows_to_csv(const std::vector<CohortRow>& rows) {
       if (r.input == InputStatus::Ok) out += fmt::format(",{},{}", to_string(d.status), opt_date(d.since));
       else out += ",,";
     }
-    out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_plain_cell(r.verdict),
+    out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_plain_cell(r.verdict),
                        r.therapy_line ? std::to_string(*r.therapy_line) : "", csv_plain_cell(r.first_choice),
                        csv_plain_cell(r.child_pugh), csv_plain_cell(r.albi_grade), csv_plain_cell(r.up_to_seven),
                        csv_plain_cell(r.bclc), csv_plain_cell(r.art), csv_plain_cell(r.hap),
                        opt_date(r.systemic_unknown_regimen_from),
                        r.recorded_child_pugh_points ? std::to_string(*r.recorded_child_pugh_points) : "",
-                       r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end), csv_text_cell(join(r.notes, "; ")));
+                       r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end), csv_text_cell(join(r.notes, "; ")),
+                       csv_plain_cell(course_ending_text(r.course_ending)));
   }
   return out;
 }
@@ -159,6 +172,16 @@ std::string rows_to_ndjson(const std::vector<CohortRow>& rows) {
     if (r.recorded_child_pugh_points) w.field("recorded_child_pugh_points", *r.recorded_child_pugh_points);
     if (r.died) w.field("died", *r.died);
     if (r.follow_up_end) w.field("follow_up_end", r.follow_up_end->iso());
+    if (!r.course_ending.empty()) {
+      w.key("course_ending_procedures").begin_array();
+      for (const auto& p : r.course_ending) {
+        w.begin_object();
+        w.field("kind", to_string(p.kind));
+        w.field("date", p.date.iso());
+        w.end_object();
+      }
+      w.end_array();
+    }
     if (!r.notes.empty()) {
       w.key("notes").begin_array();
       for (const auto& n : r.notes) w.value(n);

@@ -54,7 +54,9 @@ struct CohortRow {
   std::string hap;          // class
 
   // For the report's outcome analysis (not all inputs have them).
-  std::vector<Date> tace_dates;
+  std::vector<Date> tace_dates;  // sessions (P-session-merge) of the course the decision describes
+  // P-course-end: resections, ablations and transplantations on or before as_of, by date.
+  std::vector<CourseEndingProcedure> course_ending;
   std::vector<Date> systemic_starts;  // systemic therapy episodes (known regimen or a CSV flag)
   std::optional<bool> died;
   std::optional<Date> follow_up_end;  // death or last follow-up

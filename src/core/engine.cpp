@@ -3,6 +3,7 @@
 #include "core/data_age.h"
 #include "core/refractoriness/definitions.h"
 #include "core/response/assessment.h"
+#include "core/response/mrecist.h"
 #include "core/scores/all_scores.h"
 
 namespace switchpoint {
@@ -35,6 +36,8 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   d.alerts = evaluate_alerts(r, as_of);
   d.next_reassessment = next_reassessment(r, as_of);
   d.obtain = build_obtain_list(d);
+  // P-recorded-vs-measured: recorded mRECIST categories the measurements contradict, at the top of every output.
+  for (auto& w : response_contradictions(r, as_of)) d.warnings.push_back(std::move(w));
   return d;
 }
 

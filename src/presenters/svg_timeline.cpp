@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/response/assessment.h"
 #include "core/scores/albi.h"
 #include "core/scores/child_pugh.h"
 #include "core/therapy/regimens.h"
@@ -397,6 +398,7 @@ TimeScale time_scale_for(const PatientRecord& r, const Decision& d, double x0, d
   for (const auto& c : r.clinical) see(c.date);
   for (const auto& i : r.imaging) see(i.date);
   for (const auto& t : r.tace) see(t.date);
+  for (const auto& p : r.procedures) see(p.date);
   for (const auto& s : r.systemic) {
     see(s.start);
     if (s.end) see(*s.end);
@@ -565,17 +567,59 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     for (const auto& l : lanes) grid.line(x, l.top, x, l.bottom(), "stroke=\"#dde2e8\" stroke-width=\"0.6\"");
   }
 
-  // -- TACE sessions.
-  if (d.history.sessions.empty()) lane_empty(body, tace_lane, "no TACE session on or before the as-of date");
+  // -- TACE sessions. The record holds procedures: the sessions drawn are merged as the decision
+  // merges them (P-session-merge), those of the course described from the history (S1…Sn), those
+  // of an earlier course (before a resection, ablation or transplantation: P-course-end) muted.
+  const std::vector<TaceSession> merged = merge_tace_procedures(r.tace, r.imaging);
+  auto merged_at = [&](Date day) -> const TaceSession* {
+    for (const auto& m : merged)
+      if (m.date == day) return &m;
+    return nullptr;
+  };
+  auto dates_text = [](const std::vector<Date>& dates) {
+    std::string out;
+    for (Date p : dates) out += (out.empty() ? "" : " + ") + p.iso();
+    return out;
+  };
+  const double my = tace_lane.bottom() - 8;
+  if (d.history.sessions.empty() && merged.empty())
+    lane_empty(body, tace_lane, "no TACE session on or before the as-of date");
+  for (const auto& m : merged) {
+    const bool described = std::any_of(d.history.sessions.begin(), d.history.sessions.end(),
+                                       [&](const SessionAssessment& a) { return a.session_date == m.date; });
+    if (described) continue;
+    const std::vector<Date> pd = procedure_dates(m);
+    std::string tip = fmt::format("TACE on {} ({}earlier course: not part of the course described)",
+                                  pd.size() > 1 ? m.date.iso() + ", staged: " + dates_text(pd) : m.date.iso(),
+                                  m.technique.empty() ? std::string() : m.technique + "; ");
+    body.open_group("session earlier-course", tip);
+    body.raw(fmt::format("<path d=\"M{} {}l5 -8h-10z\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1\"/>",
+                         f1(ts(m.date)), f1(my + 4), kMuted));
+    body.close_group();
+  }
+  for (const auto& p : r.procedures) {
+    const double x = ts(p.date);
+    const std::string_view kind = p.kind == CourseEndingKind::LiverTransplantation ? "transplant" : to_string(p.kind);
+    body.open_group("course-end", fmt::format("{}: ends the TACE course (sessions after it start a new course)",
+                                              course_end_text(p)));
+    body.rect(x - 3.5, my - 7.5, 7, 7, fmt::format("fill=\"{}\"", kRefractoryColour));
+    body.close_group();
+    body.text(x + 5, tace_lane.top + 9, kind,
+              fmt::format("font-size=\"{}\" fill=\"{}\" class=\"course-end-label\"", kSmall, kRefractoryColour));
+  }
   for (std::size_t i = 0; i < d.history.sessions.size(); ++i) {
     const auto& s = d.history.sessions[i];
     const double x = ts(s.session_date);
-    const double my = tace_lane.bottom() - 8;
+    const std::vector<Date> pd = s.procedure_dates.empty() ? std::vector<Date>{s.session_date} : s.procedure_dates;
     std::string tip = fmt::format("S{} TACE on {}", s.session_index + 1, s.session_date.iso());
-    if (s.session_index < r.tace.size() && !r.tace[s.session_index].technique.empty())
-      tip += " (" + r.tace[s.session_index].technique + ")";
+    if (pd.size() > 1) tip += ", staged: " + dates_text(pd);
+    if (const TaceSession* m = merged_at(s.session_date); m && !m->technique.empty()) tip += " (" + m->technique + ")";
     body.open_group("session", tip);
     body.raw(fmt::format("<path d=\"M{} {}l5 -8h-10z\" fill=\"{}\"/>", f1(x), f1(my + 4), kInk));
+    // The later procedures of a staged session: a tick at each.
+    for (std::size_t k = 1; k < pd.size(); ++k)
+      body.line(ts(pd[k]), my - 4, ts(pd[k]), my + 4,
+                fmt::format("stroke=\"{}\" stroke-width=\"1.5\" class=\"staged-procedure\"", kInk));
     body.close_group();
     body.text(
         x, my - 7 - s_rows[i] * 11.0, fmt::format("S{}", s.session_index + 1),
@@ -937,9 +981,18 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     lx += w;
   };
   legend.text(6, ly + 3.5, "Legend", fmt::format("font-size=\"{}\" font-weight=\"700\" fill=\"{}\"", 11.5, kInk));
-  item("TACE session", [&](double x, double yy) {
+  item("TACE session (tick: later procedure of a staged session)", [&](double x, double yy) {
     legend.raw(fmt::format("<path d=\"M{} {}l5 -8h-10z\" fill=\"{}\"/>", f1(x + 9), f1(yy + 4), kInk));
   });
+  if (merged.size() > d.history.sessions.size())
+    item("TACE of an earlier course", [&](double x, double yy) {
+      legend.raw(fmt::format("<path d=\"M{} {}l5 -8h-10z\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1\"/>",
+                             f1(x + 9), f1(yy + 4), kMuted));
+    });
+  if (!r.procedures.empty())
+    item("resection, ablation, transplant (ends the TACE course)", [&](double x, double yy) {
+      legend.rect(x + 5.5, yy - 3.5, 7, 7, fmt::format("fill=\"{}\"", kRefractoryColour));
+    });
   for (const auto c : {MrecistCategory::CR, MrecistCategory::PR, MrecistCategory::SD, MrecistCategory::PD}) {
     const std::string_view name = c == MrecistCategory::CR   ? "complete response"
                                   : c == MrecistCategory::PR ? "partial response"

@@ -332,7 +332,12 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
                                       "uncontrolled-hypertension", "major-bleeding", "arterial-thrombosis"}) +
         "," + codes("http://snomed.info/sct", {"109841003"}) + "," + codes("http://hl7.org/fhir/sid/icd-10", {"C22.0"}) + "," +
         codes("http://hl7.org/fhir/sid/icd-10-cm", {"C22.0"});
-    const std::string procedures = codes("urn:switchpoint:hcc", {"tace"}) + "," + codes("http://snomed.info/sct", {"441525007"});
+    // TACE and the procedures that end a TACE course (P-course-end): without the resection,
+    // ablation or transplantation, findings after it would be read as failure of the TACE before it.
+    // The codes the FHIR reader reads (fhir_r4.cpp course_ending_kind, docs/fhir.md "procedures").
+    const std::string procedures =
+        codes("urn:switchpoint:hcc", {"tace", "resection", "ablation", "liver-transplantation"}) + "," +
+        codes("http://snomed.info/sct", {"441525007", "18027006", "708625004", "897703001"});
     const std::string regimens =
         codes("urn:switchpoint:hcc", {"atezolizumab-bevacizumab", "durvalumab-tremelimumab", "nivolumab-ipilimumab", "lenvatinib",
                                       "sorafenib", "durvalumab", "tislelizumab", "regorafenib", "cabozantinib", "ramucirumab",

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "core/engine.h"
 #include "presenters/html_report.h"
@@ -189,6 +192,32 @@ TEST_F(CdsServiceTest, Discovery) {
   }
   EXPECT_EQ(hooks["switchpoint-patient-view"], "patient-view");
   EXPECT_EQ(hooks["switchpoint-tace-order"], "order-sign");
+}
+
+// P-course-end: the Procedure prefetch asks for the course-ending procedures the FHIR reader reads
+// (docs/fhir.md "procedures"), not only TACE; a resection the EHR never sends would leave imaging
+// after it counted as TACE failure.
+TEST_F(CdsServiceTest, DiscoveryProcedurePrefetchAsksForCourseEndingProcedures) {
+  const CdsResult r = service->discovery();
+  ASSERT_EQ(r.http.status, 200);
+  simdjson::dom::parser p;
+  element root = p.parse(r.http.body);
+  for (element s : root["services"].get_array()) {
+    const std::string q(s["prefetch"]["procedures"].get_string().value());
+    const std::string codes = q.substr(q.find("&code=") + 6);
+    std::vector<std::string> list;
+    for (std::size_t at = 0; at <= codes.size();) {
+      const std::size_t comma = std::min(codes.find(',', at), codes.size());
+      list.push_back(codes.substr(at, comma - at));
+      at = comma + 1;
+    }
+    for (const char* c : {"urn:switchpoint:hcc%7Ctace", "http://snomed.info/sct%7C441525007", "urn:switchpoint:hcc%7Cresection",
+                          "urn:switchpoint:hcc%7Cablation", "urn:switchpoint:hcc%7Cliver-transplantation",
+                          "http://snomed.info/sct%7C18027006", "http://snomed.info/sct%7C708625004",
+                          "http://snomed.info/sct%7C897703001"})
+      EXPECT_NE(std::find(list.begin(), list.end(), c), list.end()) << c << " missing from " << q;
+    EXPECT_EQ(list.size(), 8u) << q;
+  }
 }
 
 TEST_F(CdsServiceTest, PatientViewCardsForARefractoryPatient) {

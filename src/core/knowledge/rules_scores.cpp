@@ -75,7 +75,18 @@ constexpr std::array kScoreRules{
              "with it only when it measures the same target lesions (same ids; the same number when ids "
              "are not given). The nadir is the smallest sum from the baseline up to the study before. "
              "Overall PD needs only one of target PD, non-target PD or a new lesion; any other category "
-             "needs the target response, the non-target status and the new-lesion count."},
+             "needs the target response, the non-target status and the new-lesion count. The baseline "
+             "and the nadir are dated after the resection, ablation or transplantation that preceded "
+             "the course (P-course-end)."},
+    RuleInfo{"P-recorded-vs-measured", K::ProjectChoice, "Recorded mRECIST category contradicted by the measurements",
+             G::P, "", "switchpoint project choice (issue 13; reading of CLINICAL_RULES.md §3)",
+             "A recorded category is used unless the study's own measurements rule it out: a new lesion "
+             "or non-target PD (overall PD whatever else), target sums computed from baseline and nadir "
+             "(with the non-target status and new-lesion count), or a viable target (> 0) against a "
+             "recorded CR. Then the category the measurements determine is used (none when they rule "
+             "the recorded one out without determining another) and a warning naming the study, the "
+             "recorded category and the measurements is shown at the top of every output. When the "
+             "measurements leave the recorded category possible, it is used as §3 says."},
 
     // ---- scores (CLINICAL_RULES.md §2) ------------------------------------------------------
     RuleInfo{"child-pugh", K::Score, "Child-Pugh score", G::V, "", "Pugh RN et al., Br J Surg 1973;60:646",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/response/assessment.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -65,6 +66,86 @@ bool has_response_data(const ImagingStudy& s) {
   return s.target_lesions || s.nontarget || s.new_lesions || s.mrecist_recorded;
 }
 
+// P-course-end: the latest resection, ablation or transplantation dated before `d` (a procedure on
+// the day of a study or session is taken as done after it).
+std::optional<CourseEndingProcedure> course_end_before(const PatientRecord& r, Date d) {
+  std::optional<CourseEndingProcedure> out;
+  for (const auto& p : r.procedures)
+    if (p.date < d && (!out || p.date > out->date)) out = p;
+  return out;
+}
+
+// The first session of `r.tace` dated after `since` (all of them when there is none).
+const TaceSession* first_session_after(const PatientRecord& r, const std::optional<CourseEndingProcedure>& since) {
+  for (const auto& t : r.tace)
+    if (!since || t.date > since->date) return &t;
+  return nullptr;
+}
+
+std::optional<std::size_t> baseline_before(const PatientRecord& r, Date first, std::optional<Date> not_before) {
+  for (std::size_t i = r.imaging.size(); i-- > 0;) {
+    const ImagingStudy& s = r.imaging[i];
+    if (s.date > first) continue;
+    if (days_between(s.date, first) > kImagingWindowDays) return std::nullopt;
+    if (not_before && s.date <= *not_before) return std::nullopt;
+    if (has_targets(s) && sum_cm(*s.target_lesions) > 0) return i;
+  }
+  return std::nullopt;
+}
+
+MrecistCategory overall_of(MrecistCategory target, NonTargetStatus nontarget, bool new_lesion) {
+  if (target == MrecistCategory::PD || nontarget == NonTargetStatus::PD || new_lesion) return MrecistCategory::PD;
+  if (target == MrecistCategory::CR)
+    return nontarget == NonTargetStatus::NonCRNonPD ? MrecistCategory::PR : MrecistCategory::CR;
+  return target;
+}
+
+// The overall categories the study's measurements leave possible (every combination of the
+// unknown parts). A viable target (> 0) rules out a target CR even when no target category can be
+// computed (no baseline, other lesions measured).
+std::vector<MrecistCategory> possible_overall(const ImagingStudy& s, std::optional<MrecistCategory> target) {
+  using C = MrecistCategory;
+  std::vector<C> targets;
+  if (target)
+    targets = {*target};
+  else if (has_targets(s) && !all_zero(*s.target_lesions))
+    targets = {C::PR, C::SD, C::PD};
+  else
+    targets = {C::CR, C::PR, C::SD, C::PD};
+  std::vector<NonTargetStatus> nts;
+  if (s.nontarget)
+    nts = {*s.nontarget};
+  else
+    nts = {NonTargetStatus::Absent, NonTargetStatus::NonCRNonPD, NonTargetStatus::PD};
+  std::vector<bool> nls;
+  if (s.new_lesions)
+    nls = {*s.new_lesions >= 1};
+  else
+    nls = {false, true};
+  std::vector<C> out;
+  for (C t : targets)
+    for (NonTargetStatus n : nts)
+      for (bool nl : nls) {
+        const C c = overall_of(t, n, nl);
+        if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+      }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string or_list(const std::vector<MrecistCategory>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += (i + 1 == v.size()) ? " or " : ", ";
+    out += to_string(v[i]);
+  }
+  return out;
+}
+
+std::string study_name(const ImagingStudy& s) {
+  return fmt::format("{} of {}", s.modality.empty() ? std::string("imaging study") : s.modality, s.date.iso());
+}
+
 }  // namespace
 
 MrecistCategory mrecist_target_response(double baseline_sum, double nadir_sum, double current_sum,
@@ -81,14 +162,10 @@ MrecistCategory mrecist_target_response(double baseline_sum, double nadir_sum, d
 
 std::optional<std::size_t> mrecist_baseline_study(const PatientRecord& r) {
   if (r.tace.empty()) return std::nullopt;
-  const Date first = r.tace.front().date;
-  for (std::size_t i = r.imaging.size(); i-- > 0;) {
-    const ImagingStudy& s = r.imaging[i];
-    if (s.date > first) continue;
-    if (days_between(s.date, first) > kImagingWindowDays) return std::nullopt;
-    if (has_targets(s) && sum_cm(*s.target_lesions) > 0) return i;
-  }
-  return std::nullopt;
+  const auto since = course_end_before(r, r.tace.back().date);
+  const TaceSession* first = first_session_after(r, since);
+  if (!first) return std::nullopt;
+  return baseline_before(r, first->date, since ? std::optional<Date>(since->date) : std::nullopt);
 }
 
 StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) {
@@ -99,19 +176,32 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
   std::vector<std::string> why;    // what prevents a computed category
   std::vector<std::string> basis;  // what was seen
 
-  if (r.tace.empty() || s.date <= r.tace.front().date) {
-    why.push_back(r.tace.empty() ? std::string("a TACE session before the study (none recorded)")
-                                 : fmt::format("a TACE session before the study (the first is on {})",
-                                               r.tace.front().date.iso()));
+  // P-course-end: the study is judged in the course of the latest resection, ablation or
+  // transplantation before it: only sessions after that procedure count, and the baseline (hence
+  // the nadir) is dated after it.
+  const auto since = course_end_before(r, s.date);
+  const TaceSession* first = first_session_after(r, since);
+  std::optional<MrecistCategory> target;
+  bool responding = false;  // a study after a session of its course: a response is defined
+  std::string target_text;  // the target part of the basis, for a contradiction warning
+  double base_sum = 0, nadir = 0, cur = 0;
+  if (since && (!first || s.date <= first->date)) {
+    why.push_back(fmt::format("a TACE session between the {} and the study (none recorded)", course_end_text(*since)));
+    basis.push_back(fmt::format("study after the {} with no TACE since: not a response to TACE", course_end_text(*since)));
+  } else if (!first || s.date <= first->date) {
+    why.push_back(!first ? std::string("a TACE session before the study (none recorded)")
+                         : fmt::format("a TACE session before the study (the first is on {})", first->date.iso()));
     basis.emplace_back("pre-treatment study: no response is defined");
   } else {
-    std::optional<MrecistCategory> target;
-    const std::optional<std::size_t> base = mrecist_baseline_study(r);
+    responding = true;
+    const std::optional<std::size_t> base =
+        baseline_before(r, first->date, since ? std::optional<Date>(since->date) : std::nullopt);
     if (!base) {
       why.emplace_back("baseline target measurements");
       basis.emplace_back(fmt::format("no study with target measurements within {} days on or before the first "
-                                     "TACE ({})",
-                                     kImagingWindowDays, r.tace.front().date.iso()));
+                                     "TACE ({}){}",
+                                     kImagingWindowDays, first->date.iso(),
+                                     since ? fmt::format(" and after the {}", course_end_text(*since)) : std::string()));
     } else if (!has_targets(s)) {
       why.emplace_back("target measurements");
     } else {
@@ -122,8 +212,8 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
         why.push_back(fmt::format("target measurements of the baseline lesions (baseline {}: {}; this study: {})",
                                   b.date.iso(), lesion_list(bt, false), lesion_list(ct, false)));
       } else {
-        const double base_sum = sum_cm(bt);
-        double nadir = base_sum;
+        base_sum = sum_cm(bt);
+        nadir = base_sum;
         Date nadir_date = b.date;
         for (std::size_t j = *base + 1; j < study_index; ++j) {
           const ImagingStudy& m = r.imaging[j];
@@ -134,8 +224,13 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
             nadir_date = m.date;
           }
         }
-        const double cur = sum_cm(ct);
+        cur = sum_cm(ct);
         target = mrecist_target_response(base_sum, nadir, cur, all_zero(ct));
+        target_text = fmt::format("target sum {:.1f} cm, {} from the baseline {:.1f} cm", cur, percent_from(base_sum, cur),
+                                  base_sum);
+        if (nadir < base_sum)
+          target_text += fmt::format(" and {} from the nadir {:.1f} cm", percent_from(nadir, cur), nadir);
+        target_text += fmt::format(": target {}", to_string(*target));
         basis.push_back(fmt::format("target sum {:.1f} cm ({}); baseline {:.1f} cm on {} ({}); nadir {:.1f} cm on "
                                     "{} ({}): target {}",
                                     cur, lesion_list(ct, true), base_sum, b.date.iso(), percent_from(base_sum, cur),
@@ -163,14 +258,49 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
     if (out.computed) basis.push_back(fmt::format("overall {}", to_string(*out.computed)));
   }
 
-  out.category = out.recorded ? out.recorded : out.computed;
   out.disagreement = out.recorded && out.computed && *out.recorded != *out.computed;
+  // P-recorded-vs-measured: a recorded category the study's own measurements rule out is not used.
+  if (responding && out.recorded) {
+    const std::vector<MrecistCategory> possible = possible_overall(s, target);
+    out.contradicted = std::find(possible.begin(), possible.end(), *out.recorded) == possible.end();
+    if (out.contradicted) {
+      std::vector<std::string> shown;  // the measurements that decide
+      const bool new_lesion = s.new_lesions && *s.new_lesions >= 1;
+      if (new_lesion) shown.push_back(fmt::format("{} new lesion{}", *s.new_lesions, *s.new_lesions == 1 ? "" : "s"));
+      if (s.nontarget == NonTargetStatus::PD) shown.emplace_back("non-target PD");
+      if (target && (*target == MrecistCategory::PD || out.computed != MrecistCategory::PD)) shown.push_back(target_text);
+      if (!target && !out.computed && has_targets(s))
+        shown.push_back(fmt::format("viable target sum {:.1f} cm ({}): not CR", sum_cm(*s.target_lesions),
+                                    lesion_list(*s.target_lesions, true)));
+      if (out.computed && *out.computed != MrecistCategory::PD) {
+        if (s.nontarget) shown.push_back(fmt::format("non-target {}", to_string(*s.nontarget)));
+        if (s.new_lesions) shown.emplace_back("no new lesion");
+      }
+      if (out.computed) {
+        out.contradiction = fmt::format(
+            "mRECIST recorded {} on the {} is contradicted by the measurements ({} → {}): the measurements are used; "
+            "check the report",
+            to_string(*out.recorded), study_name(s), join(shown, ", "), to_string(*out.computed));
+      } else {
+        out.contradiction = fmt::format(
+            "mRECIST recorded {} on the {} is contradicted by the measurements ({}; they allow only {}, and no "
+            "category can be computed without {}): no category is used; check the report",
+            to_string(*out.recorded), study_name(s), join(shown, ", "), or_list(possible), join(why, ", "));
+        why.insert(why.begin(), fmt::format("a category the measurements allow ({}; recorded {} is contradicted)",
+                                            or_list(possible), to_string(*out.recorded)));
+      }
+    }
+  }
+  out.category = out.contradicted ? out.computed : (out.recorded ? out.recorded : out.computed);
   if (out.recorded) {
     basis.push_back(fmt::format("recorded {}", to_string(*out.recorded)));
-    if (out.disagreement)
-      basis.push_back(fmt::format("recorded {} differs from the computed {}: the recorded category is used",
+    if (out.contradicted && out.computed)
+      basis.push_back(fmt::format("recorded {} is contradicted by the measurements: the computed {} is used",
                                   to_string(*out.recorded), to_string(*out.computed)));
-    if (!out.computed && !why.empty())
+    else if (out.contradicted)
+      basis.push_back(fmt::format("recorded {} is contradicted by the measurements (they allow only {}): not used",
+                                  to_string(*out.recorded), or_list(possible_overall(s, target))));
+    if (!out.computed && !out.contradicted && !why.empty())
       basis.push_back("not computed from measurements: missing " + join(why, ", "));
   }
   if (!out.category) out.missing = std::move(why);
@@ -198,14 +328,16 @@ MrecistResult mrecist(const PatientRecord& r, Date at) {
   const StudyResponse resp = mrecist_response(r, *idx);
   out.value = resp;
   rep.used.push_back({"imaging", resp.date, resp.basis});
+  if (resp.contradicted) rep.notes.push_back(resp.contradiction);
   if (!resp.category) {
     rep.missing = resp.missing;
     return out;
   }
   rep.computed = true;
   const std::string cat(to_string(*resp.category));
-  if (resp.disagreement)
-    rep.summary = fmt::format("{} (recorded; computed from measurements: {})", cat, to_string(*resp.computed));
+  if (resp.contradicted)
+    rep.summary = fmt::format("{} (computed from measurements; the recorded {} is contradicted by them)", cat,
+                              to_string(*resp.recorded));
   else if (resp.recorded && resp.computed)
     rep.summary = fmt::format("{} (recorded, agrees with the measurements)", cat);
   else if (resp.recorded)
@@ -217,10 +349,20 @@ MrecistResult mrecist(const PatientRecord& r, Date at) {
   if (resp.computed) rep.fields.push_back({"computed_category", std::string(to_string(*resp.computed))});
   if (resp.recorded) rep.fields.push_back({"recorded_category", std::string(to_string(*resp.recorded))});
   rep.fields.push_back({"disagreement", resp.disagreement});
-  if (resp.disagreement)
-    rep.notes.push_back(fmt::format("recorded {} and computed {} disagree: the recorded category is used; check the "
-                                    "measurements",
-                                    to_string(*resp.recorded), to_string(*resp.computed)));
+  if (resp.recorded) rep.fields.push_back({"recorded_contradicted", resp.contradicted});
+  return out;
+}
+
+std::vector<std::string> response_contradictions(const PatientRecord& record, Date as_of) {
+  // Judged as evaluate() judges: the record up to `as_of`, `tace` the sessions of the described course.
+  PatientRecord r = record.as_of(as_of);
+  r.tace = described_tace_course(r).sessions;
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < r.imaging.size(); ++i) {
+    if (!r.imaging[i].mrecist_recorded) continue;
+    StudyResponse resp = mrecist_response(r, i);
+    if (resp.contradicted) out.push_back(std::move(resp.contradiction));
+  }
   return out;
 }
 

@@ -18,11 +18,21 @@ struct StudyResponse {
   std::optional<MrecistCategory> computed;  // overall response from measurements, when computable
   std::optional<MrecistCategory> recorded;  // as recorded on the study
   bool disagreement = false;                // computed and recorded both present and different
+  // P-recorded-vs-measured: the recorded category is one the study's own measurements rule out
+  // (e.g. recorded CR with new lesions). `category` is then the computed one (nullopt when the
+  // measurements exclude the recorded category without deciding another) and `contradiction`
+  // the warning: "mRECIST recorded CR on the CT of 2024-04-12 is contradicted by …".
+  bool contradicted = false;
+  std::string contradiction;
   std::string basis;                        // human-readable: sums, baseline, nadir, % change, new lesions
   std::vector<std::string> missing;         // why no category could be given
 };
 
-// Baseline = latest study with target measurements on or before the first TACE session.
+// Baseline = latest study with target measurements on or before the first TACE session of the
+// course the study belongs to (P-course-end: the sessions after the latest resection, ablation or
+// transplantation dated before the study; the baseline is dated after that procedure, so neither
+// baseline nor nadir comes from before it; a study after such a procedure with no TACE since has
+// no response).
 // Project choices (P-mrecist-baseline): the baseline must lie within the imaging window
 // (92 days) before the first session, and have a sum of viable diameters > 0; a later study is
 // compared with it only when it measures the same target lesions (same ids, or the same number
@@ -35,8 +45,15 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index);
 MrecistCategory mrecist_target_response(double baseline_sum, double nadir_sum, double current_sum, bool all_targets_zero);
 
 // The index of the baseline study in r.imaging, or nullopt (no TACE session, or no study with
-// target measurements in the window before the first one).
+// target measurements in the window before the first one). The course is that of the latest
+// session of `r.tace` (its first session is the first after the latest course-ending procedure
+// before it; the baseline is dated after that procedure).
 std::optional<std::size_t> mrecist_baseline_study(const PatientRecord& r);
+
+// P-recorded-vs-measured: the warnings of every study on or before `as_of` whose recorded mRECIST
+// category its measurements contradict, judged in the course a decision describes (evaluate()
+// appends them to Decision::warnings). Empty when every recorded category is consistent.
+std::vector<std::string> response_contradictions(const PatientRecord& r, Date as_of);
 
 struct MrecistResult {
   std::optional<StudyResponse> value;  // the latest study with response data, when there is one

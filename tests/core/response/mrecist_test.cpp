@@ -150,20 +150,25 @@ TEST(Mrecist, UnreportedNonTargetOrNewLesionsIsNotComputedUnlessAlreadyProgressi
   EXPECT_EQ(mrecist_response(r, 3).computed, MrecistCategory::PD);
 }
 
-TEST(Mrecist, RecordedCategoryIsUsedAndADisagreementShown) {
+// Issue 13 (P-recorded-vs-measured) replaced "the recorded category is used": measurements that
+// decide a category (here PR, −30 %) overrule a recorded SD, and the contradiction is flagged.
+TEST(Mrecist, RecordedCategoryContradictedByDecisiveMeasurementsIsNotUsed) {
   PatientRecord r = course();
   ImagingStudy s = followup("2024-03-01", 2.8, 1.4, NonTargetStatus::Absent, 0);  // computed PR
   s.mrecist_recorded = MrecistCategory::SD;
   r.imaging.push_back(s);
   const StudyResponse resp = mrecist_response(r, 1);
-  EXPECT_EQ(resp.category, MrecistCategory::SD);
+  EXPECT_EQ(resp.category, MrecistCategory::PR);
   EXPECT_EQ(resp.computed, MrecistCategory::PR);
   EXPECT_EQ(resp.recorded, MrecistCategory::SD);
   EXPECT_TRUE(resp.disagreement);
-  EXPECT_NE(resp.basis.find("recorded SD differs from the computed PR"), std::string::npos) << resp.basis;
+  EXPECT_TRUE(resp.contradicted);
+  EXPECT_NE(resp.basis.find("recorded SD is contradicted by the measurements: the computed PR is used"), std::string::npos)
+      << resp.basis;
 
   r.imaging.back().mrecist_recorded = MrecistCategory::PR;
   EXPECT_FALSE(mrecist_response(r, 1).disagreement);
+  EXPECT_FALSE(mrecist_response(r, 1).contradicted);
 }
 
 TEST(Mrecist, RecordedCategoryAloneIsUsed) {
@@ -235,11 +240,14 @@ TEST(MrecistSummary, LatestStudyAsAScore) {
   ASSERT_TRUE(res.value.has_value());
   EXPECT_EQ(res.report.key, "mrecist");
   EXPECT_TRUE(res.report.computed);
-  EXPECT_EQ(std::get<std::string>(*res.report.field("category")), "SD");
+  EXPECT_EQ(std::get<std::string>(*res.report.field("category")), "PR");  // measurements decide (issue 13)
   EXPECT_EQ(std::get<std::string>(*res.report.field("computed_category")), "PR");
   EXPECT_EQ(std::get<std::string>(*res.report.field("recorded_category")), "SD");
   EXPECT_EQ(std::get<bool>(*res.report.field("disagreement")), true);
-  EXPECT_FALSE(res.report.notes.empty());
+  EXPECT_EQ(std::get<bool>(*res.report.field("recorded_contradicted")), true);
+  ASSERT_FALSE(res.report.notes.empty());
+  EXPECT_NE(res.report.notes.front().find("mRECIST recorded SD on the CT of 2024-03-01 is contradicted"), std::string::npos)
+      << res.report.notes.front();
 }
 
 TEST(MrecistSummary, NotComputedNamesWhy) {

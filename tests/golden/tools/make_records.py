@@ -1270,5 +1270,33 @@ R["course-new-course-after-ablation"] = with_procedures(window_course(
      img("2024-02-20", 2, 3.0, "SD", 60, vi="branch")],
     ["2023-06-01", "2024-01-10"], extra_dates=["2023-05-30"]), [("2023-09-01", "ablation")])
 
+
+# === Recorded mRECIST category contradicted by the measurements (issue 13, P-recorded-vs-measured;
+# cases contradiction-*) ===
+# As art-1-5 (one session S1 2024-01-10; INR 1.8 on 02-20: Child-Pugh 5 → 6; AST 35 → 38), but the
+# radiologist's category on the assessment CT 02-20 is contradicted by that CT's own measurements.
+
+def contradiction_record(pid, baseline, followup):
+    return record(
+        pid,
+        imaging=[baseline, followup],
+        labs=std_labs("2024-01-08", ast=35, afp=85)
+             + labs("2024-02-20", bili=0.8, alb=4.2, inr=1.8, ast=38, afp=30),
+        clinical=[clin("2024-01-08"), clin("2024-02-20")],
+        tace=["2024-01-10"])
+
+
+# Recorded CR, no viable tumour left in the treated nodules, but 3 new lesions (5 tumours, 1.5 cm).
+R["contradiction-cr-new-lesions"] = contradiction_record(
+    "golden-contradiction-cr-new-lesions",
+    img("2024-01-05", 2, 4.0),
+    img("2024-02-20", 5, 1.5, "CR", 0, new=3))
+
+# Recorded PD, but targets 4.0 + 2.0 = 6.0 cm → 2.0 + 1.0 = 3.0 cm (−50 %), non-target absent, no new lesion.
+R["contradiction-pd-targets-halved"] = contradiction_record(
+    "golden-contradiction-pd-targets-halved",
+    targets(img("2024-01-05", 2, 4.0), [("T1", 4.0), ("T2", 2.0)]),
+    targets(img("2024-02-20", 2, 2.0, "PD", 30), [("T1", 2.0), ("T2", 1.0)]))
+
 if __name__ == "__main__":
     main()
