@@ -138,6 +138,8 @@ std::string_view ecog_answer_list() {
   return "LA9622-7 (0), LA9623-5 (1), LA9624-3 (2), LA9625-0 (3), LA9626-8 (4), LA9627-6 (5)";
 }
 
+std::string_view ecog_answers_source() { return kSrcLl529; }
+
 bool is_karnofsky(std::string_view system, std::string_view code) {
   return system == kLoinc && code == kKarnofskyLoinc;
 }

@@ -30,6 +30,8 @@ std::span<const EcogAnswer> ecog_answers();
 std::optional<int> ecog_grade(std::string_view system, std::string_view code);
 // "LA9622-7 (0), LA9623-5 (1), …", for messages.
 std::string_view ecog_answer_list();
+// Where the answer codes were checked (docs/terminology.md).
+std::string_view ecog_answers_source();
 
 inline constexpr std::string_view kKarnofskyLoinc = "89243-0";  // Karnofsky Performance Status score
 bool is_karnofsky(std::string_view system, std::string_view code);

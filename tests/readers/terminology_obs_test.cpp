@@ -418,6 +418,7 @@ TEST(TermsTables, EveryEntryNamesItsSource) {
   for (const auto& c : fhir::terms::not_read_conditions()) EXPECT_FALSE(c.source.empty()) << c.code;
   for (const auto& c : fhir::terms::hcc_diagnosis_codes()) EXPECT_FALSE(c.source.empty()) << c.code;
   EXPECT_EQ(fhir::terms::ecog_answers().size(), 6u);
+  EXPECT_NE(fhir::terms::ecog_answers_source().find("LL529-9"), std::string_view::npos);
 }
 
 }  // namespace
