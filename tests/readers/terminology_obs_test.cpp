@@ -297,13 +297,15 @@ std::optional<ConditionKind> kind_of(const std::string& system, const std::strin
 }
 
 TEST(TermsConditions, AutoimmuneDisease) {
-  for (const char* c : {"85828009", "69896004", "55464009", "24700007"})
+  for (const char* c : {"85828009", "69896004", "55464009", "24700007", "34000006", "64766004", "408335007"})
     EXPECT_EQ(kind_of(kSct, c), ConditionKind::ActiveAutoimmuneDisease) << c;
-  for (const char* c : {"M05.79", "M06.9", "M32.14", "M32", "G35"})
+  for (const char* c : {"M05.79", "M06.9", "M32.14", "M32", "G35", "K50.90", "K51.311", "K75.4"})
     EXPECT_EQ(kind_of(kCm, c), ConditionKind::ActiveAutoimmuneDisease) << c;
   // Not of the family: another category that begins with the same characters, or another system.
   EXPECT_EQ(kind_of(kCm, "M050"), std::nullopt);
   EXPECT_EQ(kind_of("http://hl7.org/fhir/sid/icd-10", "M32.1"), std::nullopt);
+  // K75.4 is one code, not a family: K75.41 does not exist, K75.81 (NASH) is another disease.
+  EXPECT_EQ(kind_of(kCm, "K75.81"), std::nullopt);
 }
 
 TEST(TermsConditions, SolidOrganTransplantStatus) {
