@@ -107,5 +107,13 @@ TEST(ChildPughUngraded, AnEarlierGradeIsNotUsedForALaterUngradedFinding) {
   EXPECT_EQ(cp.value->points, 6);
 }
 
+// The HCC diagnosis date (issue 14) is known on the as-of date only when it is not later.
+TEST(RecordAsOf, TheDiagnosisDateAfterTheCutIsNotKnownThen) {
+  PatientRecord r;
+  r.hcc_diagnosis = day("2024-02-01");
+  EXPECT_EQ(r.as_of(day("2024-02-01")).hcc_diagnosis, day("2024-02-01"));
+  EXPECT_FALSE(r.as_of(day("2024-01-31")).hcc_diagnosis.has_value());
+}
+
 }  // namespace
 }  // namespace switchpoint
