@@ -76,6 +76,8 @@ constexpr std::array kConditions{
     ConditionCode{kSnomed, "17709002", false, K::VaricealBleeding, "Bleeding esophageal varices", "SNOMED CT; OHDSI concept 28779"},
     ConditionCode{kIcd10Cm, "I85.01", false, K::VaricealBleeding, "Esophageal varices with bleeding", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "I85.11", false, K::VaricealBleeding, "Secondary esophageal varices with bleeding", kSrcIcd10Cm},
+    // Arterial thrombosis (needs its onset: the therapy rules look 6 months back).
+    ConditionCode{kIcd10Cm, "I74", true, K::ArterialThrombosis, "Arterial embolism and thrombosis", kSrcIcd10Cm},
 };
 
 constexpr std::array kNotRead{

@@ -327,6 +327,15 @@ TEST(TermsConditions, VaricealBleedingNeedsItsOnset) {
   EXPECT_FALSE(no_onset.ok());
 }
 
+TEST(TermsConditions, ArterialEmbolismAndThrombosisNeedsItsOnset) {
+  for (const char* c : {"I74", "I74.01", "I74.3", "I74.9"}) EXPECT_EQ(kind_of(kCm, c), ConditionKind::ArterialThrombosis) << c;
+  EXPECT_FALSE(read({cond(kCm, "I74.3", "")}).ok());
+  // I82 is venous embolism and thrombosis: not arterial, skipped on its code.
+  const auto venous = read({cond(kCm, "I82.401", kOnset)});
+  ASSERT_TRUE(venous.ok());
+  EXPECT_TRUE(venous.record->conditions.empty());
+}
+
 TEST(TermsConditions, RecognisedButNotReadAreSkippedWithTheReason) {
   const std::pair<std::string, std::string> cases[] = {{kCm, "I85.00"}, {kCm, "I85.10"}, {kSct, "28670008"},
                                                        {kCm, "I10"},    {kSct, "38341003"}, {kCm, "I81"}};
