@@ -198,6 +198,7 @@ PatientRecord PatientRecord::as_of(Date cut) const {
   }
   for (auto& c : r.conditions)
     if (c.abatement && *c.abatement > cut) c.abatement.reset();
+  if (r.hcc_diagnosis && *r.hcc_diagnosis > cut) r.hcc_diagnosis.reset();
   return r;
 }
 

@@ -49,6 +49,14 @@ struct ClinicalAssessment {
   std::optional<Encephalopathy> encephalopathy;
   std::optional<int> ecog;  // 0..5
   std::optional<LabValue> weight_kg;
+  // Karnofsky performance status, 0..100 in steps of 10 (FHIR LOINC 89243-0). Kept as given:
+  // never converted to ECOG (the scales do not map one to one); no rule reads it yet.
+  std::optional<int> karnofsky = std::nullopt;
+  // Ascites / hepatic encephalopathy recorded as present without a grade (e.g. SNOMED CT
+  // 389026000 valued "Present"). Set only when `ascites` / `encephalopathy` is absent: a grade
+  // is never guessed; Child-Pugh is then not computed and gives the range of points.
+  bool ascites_present_ungraded = false;
+  bool encephalopathy_present_ungraded = false;
 };
 
 enum class MrecistCategory : std::uint8_t { CR, PR, SD, PD };
@@ -183,6 +191,10 @@ struct PatientRecord {
   // The patient is known to have died (a deceased date, or FHIR deceasedBoolean true without one).
   bool deceased = false;
   std::vector<CourseEndingProcedure> procedures = {};  // resection, ablation, transplantation; sorted by date
+  // The date of the HCC diagnosis when a diagnosis Condition gives one (FHIR Condition coded
+  // SNOMED CT 109841003, ICD-10(-CM) C22.0 or ICD-O-3 8170/3: onset, else recordedDate; the
+  // earliest when several).
+  std::optional<Date> hcc_diagnosis = std::nullopt;
 };
 
 inline constexpr int kMaxPlausibleAgeYears = 120;

@@ -26,11 +26,22 @@ const ClinicalAssessment* latest_clinical(const PatientRecord& r, Date at, Pred 
 }
 }  // namespace
 
+const ClinicalAssessment* latest_ascites_any(const PatientRecord& r, Date at) {
+  return latest_clinical(r, at,
+                         [](const ClinicalAssessment& c) { return c.ascites.has_value() || c.ascites_present_ungraded; });
+}
+const ClinicalAssessment* latest_encephalopathy_any(const PatientRecord& r, Date at) {
+  return latest_clinical(r, at, [](const ClinicalAssessment& c) {
+    return c.encephalopathy.has_value() || c.encephalopathy_present_ungraded;
+  });
+}
 const ClinicalAssessment* latest_ascites(const PatientRecord& r, Date at) {
-  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.ascites.has_value(); });
+  const ClinicalAssessment* c = latest_ascites_any(r, at);
+  return c && c->ascites ? c : nullptr;
 }
 const ClinicalAssessment* latest_encephalopathy(const PatientRecord& r, Date at) {
-  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.encephalopathy.has_value(); });
+  const ClinicalAssessment* c = latest_encephalopathy_any(r, at);
+  return c && c->encephalopathy ? c : nullptr;
 }
 const ClinicalAssessment* latest_ecog(const PatientRecord& r, Date at) {
   return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.ecog.has_value(); }, kEcogWeightWindowDays);

@@ -22,8 +22,13 @@ inline constexpr int kEcogWeightConfirmAfterDays = kClinicalWindowDays;
 const LabValue* latest_lab(const LabSeries& series, Date at, int window_days = kLabWindowDays);
 
 // Latest bedside assessment with the given part present, on or before `at`, within the window.
+// A grade is used only when no later assessment says "present, not graded": nullptr then (an
+// earlier grade never stands for a later finding whose grade is unknown).
 const ClinicalAssessment* latest_ascites(const PatientRecord& r, Date at);
 const ClinicalAssessment* latest_encephalopathy(const PatientRecord& r, Date at);
+// The latest assessment of ascites / encephalopathy, graded or present-ungraded (issue 14).
+const ClinicalAssessment* latest_ascites_any(const PatientRecord& r, Date at);
+const ClinicalAssessment* latest_encephalopathy_any(const PatientRecord& r, Date at);
 // ECOG and weight: within kEcogWeightWindowDays (P-ecog-weight-currency).
 const ClinicalAssessment* latest_ecog(const PatientRecord& r, Date at);
 const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at);

@@ -8,11 +8,13 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include "readers/consistency.h"
 #include "readers/fhir_codes.h"
 #include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
+#include "readers/terminology_obs.h"
 
 // How FHIR R4 resources become a PatientRecord (docs/fhir.md is the user's view of this file):
 // a Bundle's entries (read_fhir_bundle) or one patient's lines of Bulk NDJSON (read_fhir_resources,
@@ -666,6 +668,7 @@ struct FhirReader {
       if (!m) m = found;
     }
     if (!m) {
+      if (observation_term(e, cods)) return;
       skip_code("Observation", cods);
       return;
     }
@@ -707,6 +710,12 @@ struct FhirReader {
                             what, vk));
       return;
     }
+    if (m->finding == fhir::Finding::Ecog && vk == "valueCodeableConcept") {
+      // ECOG as a LOINC answer code (LL529-9), as mCODE sends it.
+      if (auto v = ecog_answer(res, ptr, vk, what); v && date)
+        set_once(at_clinical(*date).ecog, *v, *date, "ECOG", child(ptr, vk));
+      return;
+    }
     if (vk != expected) {
       w.problem(child(ptr, vk), fmt::format("{}: expected {}, found {}", what, expected, vk));
       return;
@@ -723,7 +732,8 @@ struct FhirReader {
           set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp);
         return;
       case F::Ecog:
-        if (auto v = w.integer(res, ptr, vk, true, 0, 5); v && date) set_once(at_clinical(d).ecog, *v, d, "ECOG", vp);
+        if (auto v = w.integer(res, ptr, vk, true, 0, 5); v && ecog_interpretation_agrees(res, ptr, *v, what) && date)
+          set_once(at_clinical(d).ecog, *v, d, "ECOG", vp);
         return;
       case F::Ascites:
         if (auto v = code_value<Ascites>(res, ptr, vk, parse_ascites, what, m->allowed); v && date)
@@ -801,6 +811,247 @@ struct FhirReader {
           curative[d] = *slot;
         }
         return;
+    }
+  }
+
+  // ---- Observation: standard terminologies (terminology_obs.h, docs/terminology.md) ------
+
+  // The ECOG grade of a valueCodeableConcept coded with a LOINC answer of LL529-9. A LOINC
+  // code that is not an ECOG answer (another question's answer) is a problem; other systems'
+  // codings beside it are not read.
+  std::optional<int> ecog_answer(object res, const std::string& ptr, std::string_view key, std::string_view what) {
+    const std::string vp = child(ptr, key);
+    const auto cods = codings(res, ptr, key, true);
+    std::optional<int> grade;
+    for (const auto& c : cods) {
+      if (c.system != fhir::kLoinc) continue;
+      const auto g = fhir::terms::ecog_grade(c.system, c.code);
+      if (!g) {
+        w.problem(vp, fmt::format("{}: LOINC '{}' is not an answer of the ECOG scale (LOINC answer list LL529-9); "
+                                  "expected one of: {}, or valueInteger 0..5",
+                                  what, c.code, fhir::terms::ecog_answer_list()));
+        return std::nullopt;
+      }
+      if (grade && *grade != *g) {
+        w.problem(vp, fmt::format("{}: the codings give two different ECOG grades, {} and {}; which one is meant "
+                                  "cannot be told",
+                                  what, *grade, *g));
+        return std::nullopt;
+      }
+      grade = g;
+    }
+    if (!grade) {
+      std::string found;
+      for (const auto& c : cods) found += (found.empty() ? "" : ", ") + key_of(c);
+      w.problem(vp, fmt::format("{}: no LOINC ECOG answer ({}); expected one of ({}): {}, or valueInteger 0..5",
+                                what, found.empty() ? "no coding at all" : "found " + found, fhir::kLoinc,
+                                fhir::terms::ecog_answer_list()));
+    }
+    return grade;
+  }
+
+  // mCODE sends ECOG as valueInteger with the LOINC answer in `interpretation`: both must say
+  // the same grade. False (with a problem) when they do not.
+  bool ecog_interpretation_agrees(object res, const std::string& ptr, int value, std::string_view what) {
+    auto arr = w.array(res, ptr, "interpretation", false);
+    if (!arr) return true;
+    std::size_t i = 0;
+    for (auto el : *arr) {
+      const std::string ip = child(child(ptr, "interpretation"), i++);
+      object cc;
+      if (el.get(cc) != simdjson::SUCCESS) continue;
+      for (const auto& c : codings_of(cc, ip)) {
+        if (c.system != fhir::kLoinc) continue;
+        const auto g = fhir::terms::ecog_grade(c.system, c.code);
+        if (!g) {
+          w.problem(ip, fmt::format("{}: the interpretation LOINC '{}' is not an answer of the ECOG scale (LOINC "
+                                    "answer list LL529-9); expected one of: {}",
+                                    what, c.code, fhir::terms::ecog_answer_list()));
+          return false;
+        }
+        if (*g != value) {
+          w.problem(ip, fmt::format("{}: valueInteger {} and the interpretation LOINC {} (ECOG {}) disagree; which "
+                                    "one is meant cannot be told",
+                                    what, value, c.code, *g));
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  // An Observation coded with a standard code of terminology_obs (Karnofsky; SNOMED CT
+  // ascites or hepatic encephalopathy). False when no coding is one of them.
+  bool observation_term(const Entry& e, const std::vector<Coding>& cods) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const fhir::terms::LiverFindingCode* lf = nullptr;
+    const Coding* karnofsky = nullptr;
+    for (const auto& c : cods) {
+      if (const auto* f = fhir::terms::find_liver_finding(c.system, c.code, false)) {
+        if (lf && lf->finding != f->finding) {
+          w.problem(child(ptr, "code"), fmt::format("the codings name two different findings, {}|{} and {}|{}; "
+                                                    "which one is meant cannot be told",
+                                                    lf->system, lf->code, f->system, f->code));
+          return true;
+        }
+        if (!lf) lf = f;
+      } else if (fhir::terms::is_karnofsky(c.system, c.code) && !karnofsky) {
+        karnofsky = &c;
+      }
+    }
+    if (!lf && !karnofsky) return false;
+    if (lf && karnofsky) {
+      w.problem(child(ptr, "code"), fmt::format("the codings name two different findings, {}|{} and {}|{}; which one "
+                                                "is meant cannot be told",
+                                                lf->system, lf->code, karnofsky->system, karnofsky->code));
+      return true;
+    }
+    const std::string system(lf ? lf->system : karnofsky->system);
+    const std::string code(lf ? lf->code : karnofsky->code);
+    const std::string what = fmt::format("Observation {}|{} ({})", system, code,
+                                         lf ? lf->display : std::string_view("Karnofsky Performance Status score"));
+    bool bad_status = false;
+    const auto status = status_of(res, ptr, "Observation",
+                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+                                   "entered-in-error", "unknown"},
+                                  bad_status);
+    if (bad_status) return true;
+    if (status && (*status == "entered-in-error" || *status == "cancelled")) {
+      skip(fmt::format("Observation {}|{} (status {})", system, code, *status));
+      return true;
+    }
+    auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
+    const std::string_view expected =
+        karnofsky ? "valueInteger" : "valueCodeableConcept (SNOMED CT absent, present, mild, moderate, severe) or "
+                                     "valueBoolean";
+    const std::string vk = value_key(res);
+    if (vk.empty()) {
+      if (has(res, "dataAbsentReason")) {
+        skip(fmt::format("Observation {}|{} (no value: dataAbsentReason)", system, code));
+        return true;
+      }
+      w.problem(ptr, fmt::format("{} has no value; expected {}", what, expected));
+      return true;
+    }
+    if (has(res, "dataAbsentReason")) {
+      w.problem(child(ptr, "dataAbsentReason"),
+                fmt::format("{} has both a value ({}) and a dataAbsentReason; FHIR allows a reason for a missing "
+                            "value only when there is no value (obs-6): whether the value holds cannot be told",
+                            what, vk));
+      return true;
+    }
+    const std::string vp = child(ptr, vk);
+    if (karnofsky) {
+      if (vk != "valueInteger") {
+        w.problem(vp, fmt::format("{}: expected valueInteger (0..100 in steps of 10), found {}", what, vk));
+        return true;
+      }
+      auto v = w.integer(res, ptr, vk, true, 0, 100);
+      if (v && *v % 10 != 0) {
+        w.problem(vp, fmt::format("{}: Karnofsky {} is not on the scale; expected 0..100 in steps of 10", what, *v));
+        return true;
+      }
+      if (v && date) set_once(at_clinical(*date).karnofsky, *v, *date, "Karnofsky", vp);
+      return true;
+    }
+    std::optional<fhir::terms::Presence> presence;
+    std::optional<Ascites> ascites_grade;
+    std::optional<Encephalopathy> he_grade;
+    if (vk == "valueBoolean") {
+      if (auto b = w.boolean(res, ptr, vk, true))
+        presence = *b ? fhir::terms::Presence::Present : fhir::terms::Presence::Absent;
+      else
+        return true;
+    } else if (vk == "valueCodeableConcept") {
+      std::string found;
+      std::string seen;  // the first reading, to refuse a second different one
+      for (const auto& c : codings(res, ptr, vk, true)) {
+        found += (found.empty() ? "" : ", ") + key_of(c);
+        std::string reading;
+        if (auto p = fhir::terms::presence_of(c.system, c.code, lf->finding)) {
+          presence = p;
+          reading = std::string(fhir::terms::to_string(*p));
+        } else if (c.system == fhir::kHcc && lf->finding == fhir::terms::LiverFinding::Ascites &&
+                   parse_ascites(c.code)) {
+          ascites_grade = parse_ascites(c.code);
+          reading = c.code;
+        } else if (c.system == fhir::kHcc && lf->finding == fhir::terms::LiverFinding::Encephalopathy &&
+                   parse_encephalopathy(c.code)) {
+          he_grade = parse_encephalopathy(c.code);
+          reading = c.code;
+        } else {
+          continue;
+        }
+        if (!seen.empty() && seen != reading) {
+          w.problem(vp, fmt::format("{}: the codings give two different values, {} and {}; which one is meant "
+                                    "cannot be told",
+                                    what, seen, reading));
+          return true;
+        }
+        seen = reading;
+      }
+      if (seen.empty()) {
+        w.problem(vp, fmt::format("{}: no known value ({}); expected {}", what,
+                                  found.empty() ? "no coding at all" : "found " + found,
+                                  lf->finding == fhir::terms::LiverFinding::Ascites
+                                      ? "SNOMED CT 2667000 Absent, 860638000 No ascites, 52101004 Present, "
+                                        "255604002 Mild, 6736007 Moderate, 24484000 Severe, or urn:switchpoint:hcc "
+                                        "none, slight, moderate-severe"
+                                      : "SNOMED CT 2667000 Absent, 52101004 Present, 255604002 Mild, 6736007 "
+                                        "Moderate, 24484000 Severe, or urn:switchpoint:hcc none, grade-1-2, "
+                                        "grade-3-4"));
+        return true;
+      }
+    } else {
+      w.problem(vp, fmt::format("{}: expected {}, found {}", what, expected, vk));
+      return true;
+    }
+    if (!date) return true;
+    if (ascites_grade) set_once(at_clinical(*date).ascites, *ascites_grade, *date, "ascites", vp);
+    else if (he_grade) set_once(at_clinical(*date).encephalopathy, *he_grade, *date, "encephalopathy", vp);
+    else liver_finding(lf->finding, *presence, *date, vp);
+    return true;
+  }
+
+  // Ascites or hepatic encephalopathy of one date from a standard code: absent is none, a
+  // SNOMED CT severity of ascites is its Child-Pugh grade (mild = slight, moderate or severe =
+  // moderate-severe); anything else present is "present, not graded", never a guessed grade.
+  // Hepatic encephalopathy is graded by West Haven only: a SNOMED CT severity is not a grade.
+  void liver_finding(fhir::terms::LiverFinding f, fhir::terms::Presence p, Date d, const std::string& vp) {
+    using P = fhir::terms::Presence;
+    ClinicalAssessment& c = at_clinical(d);
+    if (f == fhir::terms::LiverFinding::Ascites) {
+      if (p == P::Absent) set_once(c.ascites, Ascites::None, d, "ascites", vp);
+      else if (p == P::Mild) set_once(c.ascites, Ascites::Slight, d, "ascites", vp);
+      else if (p == P::Moderate || p == P::Severe) set_once(c.ascites, Ascites::ModerateSevere, d, "ascites", vp);
+      else if (!std::exchange(c.ascites_present_ungraded, true)) first_ptr["ascites present@" + d.iso()] = vp;
+      return;
+    }
+    if (p == P::Absent) set_once(c.encephalopathy, Encephalopathy::None, d, "encephalopathy", vp);
+    else if (!std::exchange(c.encephalopathy_present_ungraded, true)) first_ptr["encephalopathy present@" + d.iso()] = vp;
+  }
+
+  // One date: "present, not graded" beside a grade is refined by it; beside "none" it is a
+  // contradiction.
+  void finish_liver_findings() {
+    for (auto& [d, c] : clinical) {
+      if (c.ascites_present_ungraded && c.ascites) {
+        if (*c.ascites == Ascites::None)
+          w.problem(first_ptr["ascites present@" + d.iso()],
+                    fmt::format("ascites on {} is recorded as present here and as absent at {}; one date holds one "
+                                "value",
+                                d.iso(), first_ptr["ascites@" + d.iso()]));
+        c.ascites_present_ungraded = false;
+      }
+      if (c.encephalopathy_present_ungraded && c.encephalopathy) {
+        if (*c.encephalopathy == Encephalopathy::None)
+          w.problem(first_ptr["encephalopathy present@" + d.iso()],
+                    fmt::format("hepatic encephalopathy on {} is recorded as present here and as absent at {}; one "
+                                "date holds one value",
+                                d.iso(), first_ptr["encephalopathy@" + d.iso()]));
+        c.encephalopathy_present_ungraded = false;
+      }
     }
   }
 
@@ -1082,24 +1333,62 @@ struct FhirReader {
     const object res = e.resource;
     const std::string& ptr = e.ptr;
     const auto cods = codings(res, ptr, "code", false);
+    // The condition kind: a project code, or a standard code of terminology_obs (SNOMED CT,
+    // ICD-10-CM). Two codings naming different kinds are a problem, never settled by order.
     std::optional<ConditionKind> kind;
     std::string code_key;
+    const fhir::terms::LiverFindingCode* lf = nullptr;
+    std::string lf_key;
     for (const auto& c : cods) {
-      if (c.system == fhir::kHcc)
-        if (auto k = parse_condition_kind(c.code)) {
+      std::optional<ConditionKind> k;
+      if (c.system == fhir::kHcc) k = parse_condition_kind(c.code);
+      else if (const auto* cc = fhir::terms::find_condition_code(c.system, c.code)) k = cc->kind;
+      if (k) {
+        if (kind && *kind != *k) {
+          w.problem(child(ptr, "code"), fmt::format("the codings name two different conditions, {} ({}) and {} ({}); "
+                                                    "which one is meant cannot be told",
+                                                    code_key, to_string(*kind), key_of(c), to_string(*k)));
+          return;
+        }
+        if (!kind) {
           kind = k;
           code_key = key_of(c);
         }
+      }
+      if (const auto* f = fhir::terms::find_liver_finding(c.system, c.code, true)) {
+        if (lf && lf->finding != f->finding) {
+          w.problem(child(ptr, "code"), fmt::format("the codings name two different findings, {} and {}; which one "
+                                                    "is meant cannot be told",
+                                                    lf_key, key_of(c)));
+          return;
+        }
+        if (!lf) {
+          lf = f;
+          lf_key = key_of(c);
+        }
+      }
     }
-    if (!kind) {
+    if (kind && lf) {
+      w.problem(child(ptr, "code"), fmt::format("the codings name two different things, {} ({}) and {} ({}); which "
+                                                "one is meant cannot be told",
+                                                code_key, to_string(*kind), lf_key, lf->display));
+      return;
+    }
+    if (!kind && !lf) {
       for (const auto& c : cods)
-        if (fhir::is_hcc_diagnosis(c.system, c.code)) {
-          skip("used: diagnosis");
+        if (fhir::terms::is_hcc_diagnosis(c.system, c.code)) {
+          hcc_diagnosis(e, key_of(c));
+          return;
+        }
+      for (const auto& c : cods)
+        if (const auto* nr = fhir::terms::find_not_read_condition(c.system, c.code)) {
+          skip(fmt::format("Condition {} ({})", key_of(c), nr->reason));
           return;
         }
       skip_code("Condition", cods);
       return;
     }
+    if (!kind) code_key = lf_key;
     const auto verification = codings(res, ptr, "verificationStatus", false);
     const auto clinical_cods = codings(res, ptr, "clinicalStatus", false);
     if (!condition_status_ok(verification, ptr, "verificationStatus",
@@ -1108,13 +1397,20 @@ struct FhirReader {
         !condition_status_ok(clinical_cods, ptr, "clinicalStatus",
                              {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}))
       return;
-    for (const auto& c : verification)
-      if (c.code == "refuted" || c.code == "entered-in-error") {
+    bool refuted = false;
+    for (const auto& c : verification) {
+      if (c.code == "entered-in-error" || (c.code == "refuted" && !lf)) {
         skip(fmt::format("Condition {} (verificationStatus {})", code_key, c.code));
         return;
       }
+      refuted = refuted || c.code == "refuted";
+    }
     std::string clinical_status;
     for (const auto& c : clinical_cods) clinical_status = c.code;
+    if (lf) {
+      liver_condition(e, *lf, code_key, refuted, clinical_status);
+      return;
+    }
     const std::string what = fmt::format("Condition {}", code_key);
     Condition c{*kind, dated(res, ptr, {"onsetDateTime"}, "onsetPeriod", what, needs_onset(*kind)),
                 date_at(res, ptr, "abatementDateTime")};
@@ -1139,6 +1435,124 @@ struct FhirReader {
     }
     if (needs_onset(*kind) && !c.onset) return;
     condition_entries.emplace_back(c, ptr);
+  }
+
+  // Ascites or hepatic encephalopathy as a Condition (SNOMED CT, ICD-10-CM): verificationStatus
+  // refuted is documented absence on its date; otherwise present from onset (graded by
+  // Condition.severity for ascites, else not graded) and, when it abated, absent from then on.
+  void liver_condition(const Entry& e, const fhir::terms::LiverFindingCode& lf, const std::string& code_key,
+                       bool refuted, const std::string& clinical_status) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const std::string what = fmt::format("Condition {} ({})", code_key, lf.display);
+    const std::size_t at_start = problem_count();
+    std::optional<Date> onset = dated(res, ptr, {"onsetDateTime"}, "onsetPeriod", what, false);
+    std::string onset_ptr = has(res, "onsetDateTime") ? child(ptr, "onsetDateTime") : child(child(ptr, "onsetPeriod"), "start");
+    if (!onset && !has(res, "onsetDateTime") && !has(res, "onsetPeriod") && has(res, "recordedDate")) {
+      onset = date_at(res, ptr, "recordedDate");
+      onset_ptr = child(ptr, "recordedDate");
+    }
+    const std::size_t before = problem_count();
+    const auto abatement = date_at(res, ptr, "abatementDateTime");
+    if (problem_count() != before) return;
+    if (!onset) {
+      if (problem_count() == at_start)
+        w.problem(ptr, fmt::format("{} has no date: onsetDateTime (or onsetPeriod.start, or recordedDate) is "
+                                   "required; the engine reads {} on a date",
+                                   what, fhir::terms::to_string(lf.finding)));
+      return;
+    }
+    using P = fhir::terms::Presence;
+    if (refuted) {
+      if (abatement) {
+        w.problem(child(ptr, "abatementDateTime"),
+                  fmt::format("{} is refuted (documented absence) but has an abatementDateTime: contradictory", what));
+        return;
+      }
+      liver_finding(lf.finding, P::Absent, *onset, onset_ptr);
+      return;
+    }
+    const bool resolved =
+        clinical_status == "inactive" || clinical_status == "resolved" || clinical_status == "remission";
+    if (resolved && !abatement) {
+      w.problem(ptr, fmt::format("{} is '{}' but has no abatementDateTime; the engine needs the date it ended "
+                                 "(without it the condition would count as still present)",
+                                 what, clinical_status));
+      return;
+    }
+    if (!resolved && !clinical_status.empty() && abatement) {
+      w.problem(child(ptr, "abatementDateTime"),
+                fmt::format("{} has an abatementDateTime but clinicalStatus '{}'; an abated condition is inactive, "
+                            "resolved or in remission",
+                            what, clinical_status));
+      return;
+    }
+    if (abatement && *abatement < *onset) {
+      w.problem(child(ptr, "abatementDateTime"), "abatement is before onset");
+      return;
+    }
+    P presence = P::Present;
+    if (auto sev = codings(res, ptr, "severity", false); !sev.empty()) {
+      std::optional<P> found;
+      for (const auto& c : sev)
+        if (auto p = fhir::terms::severity_of(c.system, c.code)) {
+          if (found && *found != *p) {
+            w.problem(child(ptr, "severity"), fmt::format("{}: the severity codings disagree ({} and {})", what,
+                                                          fhir::terms::to_string(*found), fhir::terms::to_string(*p)));
+            return;
+          }
+          found = p;
+        }
+      if (!found) {
+        std::string list;
+        for (const auto& c : sev) list += (list.empty() ? "" : ", ") + key_of(c);
+        w.problem(child(ptr, "severity"), fmt::format("{}: severity {} is not a known code; expected SNOMED CT "
+                                                      "255604002 Mild, 6736007 Moderate or 24484000 Severe",
+                                                      what, list));
+        return;
+      }
+      presence = *found;
+    }
+    liver_finding(lf.finding, presence, *onset, onset_ptr);
+    if (abatement && *abatement != *onset) liver_finding(lf.finding, P::Absent, *abatement, child(ptr, "abatementDateTime"));
+  }
+
+  // The HCC diagnosis: recognised (counted as "used: diagnosis"); its onset (else recordedDate)
+  // is the diagnosis date, the earliest when several. A partial date is not read (the day is
+  // not known); a refuted or entered-in-error diagnosis is skipped.
+  void hcc_diagnosis(const Entry& e, const std::string& code_key) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const auto verification = codings(res, ptr, "verificationStatus", false);
+    const auto clinical_cods = codings(res, ptr, "clinicalStatus", false);
+    if (!condition_status_ok(verification, ptr, "verificationStatus",
+                             {"unconfirmed", "provisional", "differential", "confirmed", "refuted",
+                              "entered-in-error"}) ||
+        !condition_status_ok(clinical_cods, ptr, "clinicalStatus",
+                             {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}))
+      return;
+    for (const auto& c : verification)
+      if (c.code == "refuted" || c.code == "entered-in-error") {
+        skip(fmt::format("Condition {} (verificationStatus {})", code_key, c.code));
+        return;
+      }
+    skip("used: diagnosis");
+    std::string_view key;
+    object o = res;
+    std::string op = ptr;
+    if (has(res, "onsetDateTime")) key = "onsetDateTime";
+    else if (auto period = w.object(res, ptr, "onsetPeriod", false)) {
+      o = *period;
+      op = child(ptr, "onsetPeriod");
+      key = "start";
+    } else if (has(res, "recordedDate")) key = "recordedDate";
+    if (key.empty()) return;
+    auto str = w.string(o, op, key, false);
+    if (!str) return;
+    const DateTime dt = parse_fhir_datetime(*str);
+    if (dt.form == DateForm::Partial) return;
+    if (auto d = date_at(o, op, key))
+      if (!rec.hcc_diagnosis || *d < *rec.hcc_diagnosis) rec.hcc_diagnosis = d;
   }
 
   // ---- ImagingStudy: only its modality, for the findings of the same date ----------------
@@ -1223,7 +1637,9 @@ struct FhirReader {
     if (type == "Observation") {
       if (!coding_views(res, "code", true, cods)) return std::nullopt;
       for (const auto& c : cods)
-        if (fhir::find_observation_code(c.system, c.code)) return std::nullopt;
+        if (fhir::find_observation_code(c.system, c.code) || fhir::terms::find_liver_finding(c.system, c.code, false) ||
+            fhir::terms::is_karnofsky(c.system, c.code))
+          return std::nullopt;
       return skip_code_key("Observation", cods);
     }
     if (type == "Procedure") {
@@ -1243,12 +1659,14 @@ struct FhirReader {
     }
     // Condition
     if (!coding_views(res, "code", false, cods)) return std::nullopt;
-    bool diagnosis = false;
-    for (const auto& c : cods) {
-      if (c.system == fhir::kHcc && parse_condition_kind(c.code)) return std::nullopt;
-      diagnosis = diagnosis || fhir::is_hcc_diagnosis(c.system, c.code);
-    }
-    return diagnosis ? "used: diagnosis" : skip_code_key("Condition", cods);
+    for (const auto& c : cods)
+      if ((c.system == fhir::kHcc && parse_condition_kind(c.code)) || fhir::terms::find_condition_code(c.system, c.code) ||
+          fhir::terms::find_liver_finding(c.system, c.code, true) || fhir::terms::is_hcc_diagnosis(c.system, c.code))
+        return std::nullopt;  // read (the HCC diagnosis: its date)
+    for (const auto& c : cods)
+      if (const auto* nr = fhir::terms::find_not_read_condition(c.system, c.code))
+        return fmt::format("Condition {} ({})", key_of(c), nr->reason);
+    return skip_code_key("Condition", cods);
   }
 
   void resource(const Entry& e) {
@@ -1394,6 +1812,7 @@ struct FhirReader {
 
   void finish() {
     finish_labs();
+    finish_liver_findings();
     finish_conditions();
     check_deceased();
     rec.patient_id = patient_id;

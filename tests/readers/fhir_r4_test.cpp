@@ -573,7 +573,8 @@ TEST(FhirR4, ConditionsOfTheProjectAreReadAndTheDiagnosisIsRecognised) {
                 R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},"onsetDateTime":"2015-06-01")"),
       condition("http://snomed.info/sct", "109841003", R"("onsetDateTime":"2023-12-01")"),
       condition("http://hl7.org/fhir/sid/icd-10", "C22.0", ""),
-      condition("http://snomed.info/sct", "389026000", ""),
+      // Issue 14: SNOMED CT ascites is read (present, not graded, on its onset date).
+      condition("http://snomed.info/sct", "389026000", R"("onsetDateTime":"2024-01-15")"),
       condition("http://snomed.info/sct", "38341003", ""),
       condition("urn:switchpoint:hcc", "active-autoimmune-disease",
                 R"("verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"refuted"}]})"),
@@ -585,10 +586,14 @@ TEST(FhirR4, ConditionsOfTheProjectAreReadAndTheDiagnosisIsRecognised) {
   EXPECT_EQ(rr.record->conditions[1].kind, ConditionKind::SolidOrganTransplant);
   EXPECT_EQ(rr.record->conditions[2].kind, ConditionKind::VaricealBleeding);
   EXPECT_EQ(rr.record->conditions[2].onset, Date::parse("2024-02-01"));
+  ASSERT_EQ(rr.record->clinical.size(), 1u);
+  EXPECT_TRUE(rr.record->clinical[0].ascites_present_ungraded);
+  EXPECT_EQ(rr.record->hcc_diagnosis, Date::parse("2023-12-01"));
   const std::map<std::string, int> expected{
       {"used: diagnosis", 2},
-      {"Condition http://snomed.info/sct|389026000 (ascites without a grade; send urn:switchpoint:hcc|ascites)", 1},
-      {"Condition http://snomed.info/sct|38341003", 1},
+      {"Condition http://snomed.info/sct|38341003 (hypertension, not said to be uncontrolled; send "
+       "urn:switchpoint:hcc|uncontrolled-hypertension when it is)",
+       1},
       {"Condition urn:switchpoint:hcc|active-autoimmune-disease (verificationStatus refuted)", 1},
   };
   EXPECT_EQ(rr.skipped, expected);

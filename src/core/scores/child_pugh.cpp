@@ -78,6 +78,10 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
   ScoreResult& rep = out.report;
   int points = 0;
   bool complete = true;
+  // Components present but not graded (issue 14): their point range, never a guessed grade.
+  int ungraded_min = 0;
+  int ungraded_max = 0;
+  std::vector<std::string> ungraded;
 
   auto lab = [&](Quantity q, const char* name, int (*score)(double)) {
     if (const LabValue* v = latest_lab(r.labs.of(q), at)) {
@@ -100,6 +104,14 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
     const int p = child_pugh_ascites_points(*c->ascites);
     points += p;
     rep.used.push_back({"ascites", c->date, fmt::format("{} → {} point{}", to_string(*c->ascites), p, p == 1 ? "" : "s")});
+  } else if (const auto* u = latest_ascites_any(r, at)) {
+    // Present, grade not recorded: slight (2 points) or moderate-severe (3 points).
+    complete = false;
+    ungraded_min += child_pugh_ascites_points(Ascites::Slight);
+    ungraded_max += child_pugh_ascites_points(Ascites::ModerateSevere);
+    ungraded.push_back(fmt::format("ascites present on {} but its grade (slight or moderate-severe) is not recorded",
+                                   u->date.iso()));
+    rep.missing.emplace_back("ascites grade (slight or moderate-severe)");
   } else {
     complete = false;
     rep.missing.emplace_back("ascites");
@@ -109,9 +121,32 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
     points += p;
     rep.used.push_back({"encephalopathy", c->date,
                         fmt::format("{} → {} point{}", to_string(*c->encephalopathy), p, p == 1 ? "" : "s")});
+  } else if (const auto* u = latest_encephalopathy_any(r, at)) {
+    complete = false;
+    ungraded_min += child_pugh_encephalopathy_points(Encephalopathy::Grade1to2);
+    ungraded_max += child_pugh_encephalopathy_points(Encephalopathy::Grade3to4);
+    ungraded.push_back(fmt::format("hepatic encephalopathy present on {} but its grade (1-2 or 3-4) is not recorded",
+                                   u->date.iso()));
+    rep.missing.emplace_back("encephalopathy grade (1-2 or 3-4)");
   } else {
     complete = false;
     rep.missing.emplace_back("encephalopathy");
+  }
+  if (!ungraded.empty()) {
+    std::string why;
+    for (const auto& u : ungraded) why.append(why.empty() ? "" : "; ").append(u);
+    // The range only when every other component is known: otherwise it would be a guess too.
+    const bool others_known = rep.missing.size() == ungraded.size();
+    if (others_known) {
+      const int lo = points + ungraded_min;
+      const int hi = points + ungraded_max;
+      const char clo = child_pugh_class(lo);
+      const char chi = child_pugh_class(hi);
+      why += fmt::format(" (with the other inputs: {}–{} points, class {})", lo, hi,
+                         clo == chi ? std::string(1, clo) : fmt::format("{} or {}", clo, chi));
+    }
+    rep.summary = fmt::format("not computed: {}", why);
+    rep.notes.push_back(fmt::format("Child-Pugh not computed: {}; record the grade", why));
   }
   if (!complete) return out;
 
