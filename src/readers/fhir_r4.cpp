@@ -1497,7 +1497,9 @@ struct FhirReader {
   // Agents become regimens (docs/terminology.md "Medications and procedures"):
   //  - the same agent recorded twice identically is read once;
   //  - MedicationAdministrations of one agent are the doses of one course: it starts at the
-  //    first dose and has no end (a dose does not say that the course stopped);
+  //    first dose and has no end (a dose does not say that the course stopped); when the first
+  //    dose falls within a MedicationStatement or MedicationRequest of the agent, the doses are
+  //    that course's and are not read again;
   //  - the two components of a §7 combination whose starts are at most kCombinationWindowDays
   //    apart form the combination; each component is paired once, with the partner nearest in
   //    time (the earlier one on a tie);
@@ -1535,7 +1537,24 @@ struct FhirReader {
       }
       kept.push_back(std::move(c));
     }
+    // Administrations whose first dose falls within a MedicationStatement or MedicationRequest
+    // of the same agent (or at most 7 days before it starts) are doses of that course: the
+    // course keeps its own dates and stop reason.
     std::vector<bool> used(kept.size(), false);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (!kept[i].administration) continue;
+      for (const auto& k : kept) {
+        if (k.administration || k.ingredient != kept[i].ingredient) continue;
+        // Within: from 7 days before its start (an order written after the first dose) to its end.
+        if (days_between(kept[i].s.start, k.s.start) <= fhir::kCombinationWindowDays &&
+            (!k.s.end || kept[i].s.start <= *k.s.end)) {
+          used[i] = true;
+          ++skipped[fmt::format("{} {} (doses of the course recorded by a {} from {}, read as that course)",
+                                kept[i].type, kept[i].code_key, k.type, k.s.start.iso())];
+          break;
+        }
+      }
+    }
     for (const auto& combo : fhir::combinations()) {
       for (std::size_t i = 0; i < kept.size(); ++i) {
         if (used[i] || kept[i].ingredient != combo.first) continue;

@@ -208,6 +208,41 @@ TEST(TerminologyMeds, AdministrationsOfACourseAreOneCourseFromTheFirstDose) {
   EXPECT_EQ(skipped_containing(rr, "a further dose of the course started 2024-03-04"), 4);
 }
 
+TEST(TerminologyMeds, AdministrationsWithinARequestAreItsDoses) {
+  const std::string progression =
+      R"(,"statusReason":{"coding":[{"system":"urn:switchpoint:hcc","code":"progression"}]})";
+  const auto rr = read_fhir_bundle(bundle({
+      request(kRx, "1792776", "2024-03-04", "2024-08-01", "stopped", progression),
+      request(kRx, "253337", "2024-03-04", "2024-08-01", "stopped", progression),
+      administration(kRx, "1792776", "2024-03-04"), administration(kRx, "253337", "2024-03-04"),
+      administration(kRx, "1792776", "2024-03-25"), administration(kRx, "253337", "2024-03-25"),
+  }));
+  ASSERT_TRUE(rr.ok()) << problems_of(rr);
+  ASSERT_EQ(rr.record->systemic.size(), 1u);
+  EXPECT_EQ(rr.record->systemic[0].regimen, "atezolizumab-bevacizumab");
+  EXPECT_EQ(rr.record->systemic[0].end, Date::parse("2024-08-01"));
+  EXPECT_EQ(rr.record->systemic[0].stop_reason, StopReason::Progression);
+  EXPECT_EQ(skipped_containing(rr, "read as that course"), 4);  // 2 further doses + 2 courses of doses
+  // A first dose up to 7 days before the request starts (an order written after the dose) is
+  // still its dose; 8 days before, it is a course of its own, ongoing (no end).
+  for (const auto& [first_dose, courses] : {std::pair{"2024-02-26", 1u}, std::pair{"2024-02-25", 2u}}) {
+    const auto early = read_fhir_bundle(bundle({
+        request(kRx, "1792776", "2024-03-04", "2024-08-01", "stopped", progression),
+        request(kRx, "253337", "2024-03-04", "2024-08-01", "stopped", progression),
+        administration(kRx, "1792776", first_dose), administration(kRx, "253337", first_dose),
+    }));
+    ASSERT_TRUE(early.ok()) << problems_of(early);
+    EXPECT_EQ(early.record->systemic.size(), courses) << first_dose;
+  }
+  // A project regimen given as administrations is one course too.
+  const auto project = read_fhir_bundle(bundle({administration("urn:switchpoint:hcc", "sorafenib", "2024-03-04"),
+                                                administration("urn:switchpoint:hcc", "sorafenib", "2024-03-05")}));
+  ASSERT_TRUE(project.ok()) << problems_of(project);
+  ASSERT_EQ(project.record->systemic.size(), 1u);
+  EXPECT_EQ(project.record->systemic[0].regimen, "sorafenib");
+  EXPECT_EQ(project.record->systemic[0].start, Date::parse("2024-03-04"));
+}
+
 TEST(TerminologyMeds, NotGivenAdministrationsAndProposalsAreSkipped) {
   const auto rr = read_fhir_bundle(bundle({
       administration(kAtc, "L01EX02", "2024-03-04", "not-done"),
