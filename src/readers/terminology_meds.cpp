@@ -13,6 +13,13 @@ constexpr std::string_view kSrcRxRegistry =
     "public RxNorm ingredient registry (oncology slice: RxNormEntry table, rxnorm_cui → drug_name)";
 constexpr std::string_view kSrcRxPembro =
     "FHIR ValueSet 'Treatment-Pembrolizumab' test and a public rxcui table (rxcui:1547545 Pembrolizumab)";
+constexpr std::string_view kSrcOpenFdaSorafenib =
+    "openFDA NDC directory, openfda.rxcui of Nexavar 200 mg tablets (NDC 50419-488) and generic sorafenib 200 mg "
+    "tablets (NDC 0480-5425, 43598-458, 24979-715)";
+constexpr std::string_view kSrcOpenFdaAtezolizumab =
+    "openFDA NDC directory, openfda.rxcui of TECENTRIQ (atezolizumab) 840 mg/14 mL (NDC 50242-918)";
+constexpr std::string_view kSrcOpenFdaLenvatinib =
+    "openFDA NDC directory, openfda.rxcui of Lenvima (lenvatinib) capsules (NDC 62856-710)";
 constexpr std::string_view kSrcNhi =
     "Taiwan NHI CQL IG tw.gov.mohw.nhi.cql, Library-HCCCodeConcept / CRCCodeConcept (ATC of the HCC drug rules)";
 constexpr std::string_view kSrcAtcMap = "German oncology ATC version-transition ConceptMap (L01XC/L01XE → L01F/L01E, 2022)";
@@ -24,6 +31,26 @@ constexpr std::array kAgents{
     AgentCode{kRxNorm, "253337", "bevacizumab", kSrcIssue},
     AgentCode{kRxNorm, "1547545", "pembrolizumab", kSrcRxPembro},
     AgentCode{kRxNorm, "1597876", "nivolumab", kSrcRxRegistry},
+    // RxNorm clinical and branded drugs (SCD, SBD, packs) of products of one agent, as the FDA's
+    // NDC directory maps them: orders and administrations usually carry these, not the ingredient.
+    AgentCode{kRxNorm, "597747", "sorafenib", kSrcOpenFdaSorafenib},
+    AgentCode{kRxNorm, "615979", "sorafenib", kSrcOpenFdaSorafenib},
+    AgentCode{kRxNorm, "1792780", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "1792785", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "2119695", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "2119696", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "1604345", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604348", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604349", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604350", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604351", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604352", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604383", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604384", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604394", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604395", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1792377", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1792392", "lenvatinib", kSrcOpenFdaLenvatinib},
     // WHO ATC (2022 and later: L01F monoclonal antibodies, L01E protein kinase inhibitors).
     AgentCode{kAtc, "L01FF05", "atezolizumab", kSrcNhi},
     AgentCode{kAtc, "L01FF03", "durvalumab", kSrcNhi},

@@ -94,6 +94,13 @@ TEST(TerminologyMeds, EachCodeNamesTheIngredientOfItsSource) {
       {kAtc, "L01FF02", "pembrolizumab"}, {kAtc, "L01FF01", "nivolumab"}, {kAtc, "L01FG01", "bevacizumab"},
       {kAtc, "L01FG02", "ramucirumab"}, {kAtc, "L01EX02", "sorafenib"},    {kAtc, "L01EX05", "regorafenib"},
       {kAtc, "L01EX08", "lenvatinib"},  {kAtc, "L01XC07", "bevacizumab"},  {kAtc, "L01XC32", "atezolizumab"},
+      // Product-level RxNorm codes (openFDA NDC directory, openfda.rxcui of each product).
+      {kRx, "597747", "sorafenib"},     {kRx, "615979", "sorafenib"},      {kRx, "1792780", "atezolizumab"},
+      {kRx, "1792785", "atezolizumab"}, {kRx, "2119695", "atezolizumab"},  {kRx, "2119696", "atezolizumab"},
+      {kRx, "1604345", "lenvatinib"},   {kRx, "1604348", "lenvatinib"},    {kRx, "1604349", "lenvatinib"},
+      {kRx, "1604350", "lenvatinib"},   {kRx, "1604351", "lenvatinib"},    {kRx, "1604352", "lenvatinib"},
+      {kRx, "1604383", "lenvatinib"},   {kRx, "1604384", "lenvatinib"},    {kRx, "1604394", "lenvatinib"},
+      {kRx, "1604395", "lenvatinib"},   {kRx, "1792377", "lenvatinib"},    {kRx, "1792392", "lenvatinib"},
   };
   for (const auto& w : want) {
     const auto* a = fhir::find_agent_code(w.system, w.code);
@@ -113,7 +120,8 @@ TEST(TerminologyMeds, SingleAgentsBecomeTheirRegimen) {
   const Expected agents[] = {{kAtc, "L01EX02", "sorafenib"},   {kAtc, "L01EX08", "lenvatinib"},
                              {kAtc, "L01EX05", "regorafenib"}, {kAtc, "L01FG02", "ramucirumab"},
                              {kAtc, "L01FF02", "pembrolizumab"}, {kRx, "1547545", "pembrolizumab"},
-                             {kAtc, "L01FF03", "durvalumab"}};
+                             {kAtc, "L01FF03", "durvalumab"},    {kRx, "597747", "sorafenib"},
+                             {kRx, "1604345", "lenvatinib"}};
   for (const auto& a : agents) {
     const auto rr = read_fhir_bundle(bundle({request(a.system, a.code, "2024-02-01", "2024-05-01", "completed")}));
     ASSERT_TRUE(rr.ok()) << a.code << "\n" << problems_of(rr);
