@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
@@ -14,6 +15,7 @@
 #include "readers/fhir_codes.h"
 #include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
+#include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
 
 // How FHIR R4 resources become a PatientRecord (docs/fhir.md is the user's view of this file):
@@ -279,6 +281,19 @@ struct FhirReader {
   std::vector<LocatedLab> lab_entries;
   std::vector<std::pair<SystemicTherapy, std::string>> systemic_entries;
   std::vector<std::pair<Condition, std::string>> condition_entries;
+  // Medication resources of the bundle by "Medication/<id>" and by fullUrl, for medicationReference.
+  std::map<std::string, std::pair<object, std::string>> medications;
+  // Agents coded by RxNorm or ATC (and regimens given as MedicationAdministration), until
+  // finish_components() assembles them into regimens.
+  struct Component {
+    std::string ingredient;  // an agent, or a regimen id (a MedicationAdministration of a project code)
+    std::string type;        // the resource type
+    std::string code_key;    // "http://www.nlm.nih.gov/research/umls/rxnorm|1792776"
+    SystemicTherapy s;       // dates and stop reason; s.regimen is the ingredient
+    std::string ptr;
+    bool administration = false;
+  };
+  std::vector<Component> components;
 
   void skip(std::string what) { ++skipped[std::move(what)]; }
 
@@ -1216,38 +1231,214 @@ struct FhirReader {
     return true;
   }
 
-  // ---- MedicationStatement ---------------------------------------------------------------
+  // ---- MedicationStatement, MedicationRequest, MedicationAdministration --------------------
+  //
+  // The medication is a project regimen code (urn:switchpoint:hcc|<regimen id>), or a standard
+  // code of one agent (RxNorm ingredient, WHO ATC; readers/terminology_meds.h), coded directly
+  // (medicationCodeableConcept) or through a Medication: contained ("#id") or another entry of
+  // the bundle ("Medication/id" or its fullUrl). Agents become regimens in finish_components():
+  // components given together form the §7 combination, a single agent its own regimen.
+
+  // The codings of the medication of `res`, and where they are; nullopt (with the skip counted)
+  // when a medicationReference cannot be followed.
+  std::optional<std::pair<std::vector<Coding>, std::string>> medication_codings(const Entry& e) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    if (has(res, "medicationCodeableConcept"))
+      return std::make_pair(codings(res, ptr, "medicationCodeableConcept", false),
+                            child(ptr, "medicationCodeableConcept"));
+    auto mref = w.object(res, ptr, "medicationReference", false);
+    if (!mref) return std::make_pair(std::vector<Coding>{}, child(ptr, "medicationCodeableConcept"));
+    const std::string rp = child(ptr, "medicationReference");
+    auto ref = w.string(*mref, rp, "reference", false);
+    if (!ref || ref->empty()) {
+      skip(fmt::format("{} medicationReference (no reference, not read)", e.type));
+      return std::nullopt;
+    }
+    if (ref->starts_with("#")) {
+      const std::string id = ref->substr(1);
+      if (auto arr = w.array(res, ptr, "contained", false)) {
+        std::size_t i = 0;
+        for (auto el : *arr) {
+          const std::string cp = child(child(ptr, "contained"), i++);
+          object c;
+          if (el.get(c) != simdjson::SUCCESS) continue;
+          std::string_view rt, cid;
+          if (c["resourceType"].get(rt) == simdjson::SUCCESS && rt == "Medication" &&
+              c["id"].get(cid) == simdjson::SUCCESS && cid == id)
+            return std::make_pair(codings(c, cp, "code", false), child(cp, "code"));
+        }
+      }
+      w.problem(child(rp, "reference"), fmt::format("medicationReference '{}' names a contained Medication that the "
+                                                    "resource does not contain",
+                                                    *ref));
+      return std::nullopt;
+    }
+    auto it = medications.find(*ref);
+    if (it == medications.end()) {
+      skip(fmt::format("{} medicationReference (Medication not in the bundle, not read)", e.type));
+      return std::nullopt;
+    }
+    return std::make_pair(codings(it->second.first, it->second.second, "code", false),
+                          child(it->second.second, "code"));
+  }
 
   void medication(const Entry& e) {
     const object res = e.resource;
     const std::string& ptr = e.ptr;
-    const auto cods = codings(res, ptr, "medicationCodeableConcept", false);
+    const std::string& type = e.type;
+    auto found = medication_codings(e);
+    if (!found) return;
+    const auto& [cods, cptr] = *found;
     const Coding* regimen = nullptr;
-    for (const auto& c : cods)
+    const Coding* agent_coding = nullptr;
+    const fhir::AgentCode* agent = nullptr;
+    for (const auto& c : cods) {
       if (c.system == fhir::kHcc && fhir::is_regimen_id(c.code)) regimen = &c;
-    if (!regimen) {
-      if (cods.empty() && has(res, "medicationReference"))
-        skip("MedicationStatement medicationReference (not read: code the regimen in medicationCodeableConcept)");
-      else skip_code("MedicationStatement", cods);
+      if (const auto* a = fhir::find_agent_code(c.system, c.code)) {
+        if (agent && agent->ingredient != a->ingredient) {
+          w.problem(cptr, fmt::format("the codings disagree: {} is {}, {} is {}; one medication per resource (send "
+                                      "each agent of a combination as its own resource)",
+                                      key_of(*agent_coding), agent->ingredient, key_of(c), a->ingredient));
+          return;
+        }
+        agent = a;
+        agent_coding = &c;
+      }
+    }
+    if (regimen && agent && !regimen_contains(regimen->code, agent->ingredient)) {
+      w.problem(cptr, fmt::format("the codings disagree: {} is the regimen {}, {} is {}, which is not part of it",
+                                  key_of(*regimen), regimen->code, key_of(*agent_coding), agent->ingredient));
       return;
     }
-    bool bad_status = false;
-    auto status = status_of(res, ptr, "MedicationStatement",
-                            {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown",
-                             "not-taken"},
-                            bad_status);
-    if (bad_status) return;
-    static constexpr std::string_view kTaken[] = {"active", "completed", "stopped", "on-hold"};
-    if (!status || std::find(std::begin(kTaken), std::end(kTaken), *status) == std::end(kTaken)) {
-      skip(fmt::format("MedicationStatement {} (status {})", key_of(*regimen), status.value_or("missing")));
+    if (!regimen && !agent) {
+      skip_code(type, cods);
       return;
+    }
+    const std::string what = regimen ? regimen->code : std::string(agent->ingredient);
+    const std::string code_key = regimen ? key_of(*regimen) : key_of(*agent_coding);
+    bool bad_status = false;
+    std::optional<std::string> status;
+    std::span<const std::string_view> taken;
+    static constexpr std::string_view kStatementTaken[] = {"active", "completed", "stopped", "on-hold"};
+    static constexpr std::string_view kRequestTaken[] = {"active", "completed", "stopped", "on-hold"};
+    static constexpr std::string_view kAdministrationTaken[] = {"completed", "in-progress", "stopped"};
+    if (type == "MedicationStatement") {
+      status = status_of(res, ptr, type,
+                         {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown",
+                          "not-taken"},
+                         bad_status);
+      taken = kStatementTaken;
+    } else if (type == "MedicationRequest") {
+      status = status_of(res, ptr, type,
+                         {"active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft",
+                          "unknown"},
+                         bad_status);
+      taken = kRequestTaken;
+    } else {
+      status = status_of(res, ptr, type,
+                         {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"},
+                         bad_status);
+      taken = kAdministrationTaken;
+    }
+    if (bad_status) return;
+    if (!status || std::find(taken.begin(), taken.end(), *status) == taken.end()) {
+      skip(fmt::format("{} {} (status {})", type, code_key, status.value_or("missing")));
+      return;
+    }
+    if (type == "MedicationRequest") {
+      // A proposal or a plan is not a prescription: nothing was given.
+      auto intent = w.string(res, ptr, "intent", false);
+      if (intent && (*intent == "proposal" || *intent == "plan" || *intent == "option")) {
+        skip(fmt::format("{} {} (intent {})", type, code_key, *intent));
+        return;
+      }
     }
     SystemicTherapy s;
-    s.regimen = regimen->code;
-    auto start = dated(res, ptr, {"effectiveDateTime"}, "effectivePeriod", "MedicationStatement " + regimen->code,
-                       true, false);
-    if (auto period = w.object(res, ptr, "effectivePeriod", false)) s.end = date_at(*period, child(ptr, "effectivePeriod"), "end");
-    if (auto reasons = w.array(res, ptr, "statusReason", false)) {
+    s.regimen = what;
+    std::optional<Date> start;
+    std::string end_ptr;
+    if (type == "MedicationStatement") {
+      start = dated(res, ptr, {"effectiveDateTime"}, "effectivePeriod", type + " " + what, true, false);
+      end_ptr = child(child(ptr, "effectivePeriod"), "end");
+      if (auto period = w.object(res, ptr, "effectivePeriod", false))
+        s.end = date_at(*period, child(ptr, "effectivePeriod"), "end");
+    } else if (type == "MedicationRequest") {
+      // The period of treatment: dosageInstruction[0].timing.repeat.boundsPeriod, else authoredOn.
+      std::optional<std::pair<object, std::string>> bounds;
+      object d0, timing, repeat, bp;
+      if (res["dosageInstruction"].at(0).get(d0) == simdjson::SUCCESS && d0["timing"].get(timing) == simdjson::SUCCESS &&
+          timing["repeat"].get(repeat) == simdjson::SUCCESS && repeat["boundsPeriod"].get(bp) == simdjson::SUCCESS)
+        bounds = std::make_pair(bp, child(child(child(child(child(ptr, "dosageInstruction"), 0), "timing"), "repeat"),
+                                          "boundsPeriod"));
+      if (bounds && has(bounds->first, "start")) {
+        start = date_at(bounds->first, bounds->second, "start");
+      } else {
+        start = dated(res, ptr, {"authoredOn"}, "", type + " " + what);
+      }
+      if (bounds) {
+        s.end = date_at(bounds->first, bounds->second, "end");
+        end_ptr = child(bounds->second, "end");
+      }
+      if (start && !s.end && (*status == "completed" || *status == "stopped")) {
+        w.problem(child(ptr, "status"),
+                  fmt::format("{} {} is '{}' but gives no end date "
+                              "(dosageInstruction[0].timing.repeat.boundsPeriod.end); without it the therapy would "
+                              "count as still given",
+                              type, what, *status));
+        return;
+      }
+    } else {
+      // One administration: the date it was given (effectiveDateTime, or effectivePeriod.start).
+      start = dated(res, ptr, {"effectiveDateTime"}, "effectivePeriod", type + " " + what);
+    }
+    stop_reasons(res, ptr, type, what, start, s);
+    if (type == "MedicationStatement") {
+      if (auto dosage = w.array(res, ptr, "dosage", false); dosage && dosage->size() > 0) daily_dose(*dosage, ptr, s);
+      if (auto ext = extension(res, ptr, fhir::kExtDaysAtDose)) {
+        const auto& [o, p] = *ext;
+        s.days_at_dose_last_28 = w.integer(o, p, "valueInteger", true, 0, 28);
+      }
+    }
+    if (!start) return;
+    s.start = *start;
+    if (s.end && *s.end < s.start) {
+      w.problem(end_ptr, fmt::format("end {} is before start {}", s.end->iso(), s.start.iso()));
+      return;
+    }
+    if (s.end && *s.end == s.start && type == "MedicationStatement") {
+      std::string_view st, en;
+      if (res["effectivePeriod"]["start"].get(st) == simdjson::SUCCESS &&
+          res["effectivePeriod"]["end"].get(en) == simdjson::SUCCESS &&
+          ends_before_start(parse_fhir_datetime(st), parse_fhir_datetime(en)))
+        w.problem(end_ptr, fmt::format("the period ends ({}) before it starts ({}): contradictory dates", en, st));
+    }
+    if (s.stop_reason && !s.end && type != "MedicationAdministration")
+      w.problem(child(ptr, "statusReason"),
+                fmt::format("a stop reason is given but no end date ({})",
+                            type == "MedicationStatement" ? "effectivePeriod.end"
+                                                          : "dosageInstruction[0].timing.repeat.boundsPeriod.end"));
+    if (regimen) {
+      if (type == "MedicationAdministration") {
+        components.push_back({what, type, code_key, s, ptr, true});
+        return;
+      }
+      systemic_entries.emplace_back(std::move(s), ptr);
+      return;
+    }
+    components.push_back({what, type, code_key, s, ptr, type == "MedicationAdministration"});
+  }
+
+  // statusReason: an array of CodeableConcepts on MedicationStatement, one CodeableConcept on
+  // MedicationRequest; the project codes are read (progression, intolerance, completed, other).
+  // On MedicationAdministration it is why a dose was not given: not read.
+  void stop_reasons(object res, const std::string& ptr, const std::string& type, const std::string& what,
+                    const std::optional<Date>& start, SystemicTherapy& s) {
+    if (type == "MedicationAdministration") return;
+    std::vector<std::pair<object, std::string>> concepts;
+    if (type == "MedicationRequest") {
+      if (auto cc = w.object(res, ptr, "statusReason", false)) concepts.emplace_back(*cc, child(ptr, "statusReason"));
+    } else if (auto reasons = w.array(res, ptr, "statusReason", false)) {
       std::size_t i = 0;
       for (auto el : *reasons) {
         const std::string rp = child(child(ptr, "statusReason"), i++);
@@ -1256,40 +1447,29 @@ struct FhirReader {
           w.problem(rp, "statusReason must be a CodeableConcept");
           continue;
         }
-        std::optional<StopReason> reason;
-        for (const auto& c : codings_of(cc, rp))
-          if (c.system == fhir::kHcc) reason = parse_stop_reason(c.code);
-        if (!reason) {
-          w.problem(rp, fmt::format("statusReason: no code of {} that the engine reads; expected one of: "
-                                    "progression, intolerance, completed, other",
-                                    fhir::kHcc));
-          continue;
-        }
-        set_once(s.stop_reason, *reason, start.value_or(Date{}), "stop reason of " + regimen->code, rp);
+        concepts.emplace_back(cc, rp);
       }
     }
-    if (auto dosage = w.array(res, ptr, "dosage", false); dosage && dosage->size() > 0) daily_dose(*dosage, ptr, s);
-    if (auto ext = extension(res, ptr, fhir::kExtDaysAtDose)) {
-      const auto& [o, p] = *ext;
-      s.days_at_dose_last_28 = w.integer(o, p, "valueInteger", true, 0, 28);
+    for (const auto& [cc, rp] : concepts) {
+      std::optional<StopReason> reason;
+      for (const auto& c : codings_of(cc, rp))
+        if (c.system == fhir::kHcc) reason = parse_stop_reason(c.code);
+      if (!reason) {
+        w.problem(rp, fmt::format("statusReason: no code of {} that the engine reads; expected one of: "
+                                  "progression, intolerance, completed, other",
+                                  fhir::kHcc));
+        continue;
+      }
+      set_once(s.stop_reason, *reason, start.value_or(Date{}), "stop reason of " + what, rp);
     }
-    if (!start) return;
-    s.start = *start;
-    if (s.end && *s.end < s.start)
-      w.problem(child(child(ptr, "effectivePeriod"), "end"),
-                fmt::format("end {} is before start {}", s.end->iso(), s.start.iso()));
-    // On one date, the times decide (an end at 09:00 of a course started at 10:00 that day).
-    if (s.end && *s.end == s.start) {
-      std::string_view st, en;
-      if (res["effectivePeriod"]["start"].get(st) == simdjson::SUCCESS &&
-          res["effectivePeriod"]["end"].get(en) == simdjson::SUCCESS &&
-          ends_before_start(parse_fhir_datetime(st), parse_fhir_datetime(en)))
-        w.problem(child(child(ptr, "effectivePeriod"), "end"),
-                  fmt::format("the period ends ({}) before it starts ({}): contradictory dates", en, st));
-    }
-    if (s.stop_reason && !s.end)
-      w.problem(child(ptr, "statusReason"), "a stop reason is given but no end date (effectivePeriod.end)");
-    systemic_entries.emplace_back(std::move(s), ptr);
+  }
+
+  // True when the agent is the regimen or one of its components.
+  static bool regimen_contains(std::string_view regimen, std::string_view ingredient) {
+    if (regimen == ingredient) return true;
+    for (const auto& c : fhir::combinations())
+      if (c.regimen == regimen && (c.first == ingredient || c.second == ingredient)) return true;
+    return false;
   }
 
   // dosage[0].doseAndRate[0].rateQuantity in mg/d: the daily dose.
@@ -1597,7 +1777,9 @@ struct FhirReader {
   // ---- one resource ----------------------------------------------------------------------
 
   static bool is_read_type(std::string_view type) {
-    static constexpr std::string_view kRead[] = {"Observation", "Procedure", "MedicationStatement", "Condition",
+    static constexpr std::string_view kRead[] = {"Observation",       "Procedure",
+                                                 "MedicationStatement", "MedicationRequest",
+                                                 "MedicationAdministration", "Condition",
                                                  "ImagingStudy"};
     return std::find(std::begin(kRead), std::end(kRead), type) != std::end(kRead);
   }
@@ -1632,6 +1814,7 @@ struct FhirReader {
   // reports the problem. The same tests as those functions, in the same order.
   static std::optional<std::string> skipped_on_code(object res, std::string_view type) {
     if (type == "Patient" || type == "ImagingStudy") return std::nullopt;
+    if (type == "Medication") return std::string("Medication (read only through a medicationReference)");
     if (!is_read_type(type)) return std::string(type);
     thread_local std::vector<CodingView> cods;
     if (type == "Observation") {
@@ -1648,14 +1831,17 @@ struct FhirReader {
         if (fhir::is_tace_code(c.system, c.code) || course_ending_kind(c.system, c.code)) return std::nullopt;
       return skip_code_key("Procedure", cods);
     }
-    if (type == "MedicationStatement") {
+    if (type == "MedicationStatement" || type == "MedicationRequest" || type == "MedicationAdministration") {
+      // A medicationReference may be read (the Medication it names decides).
+      element ref;
+      if (res.at_key("medicationCodeableConcept").get(ref) != simdjson::SUCCESS &&
+          res.at_key("medicationReference").get(ref) == simdjson::SUCCESS)
+        return std::nullopt;
       if (!coding_views(res, "medicationCodeableConcept", false, cods)) return std::nullopt;
       for (const auto& c : cods)
-        if (c.system == fhir::kHcc && fhir::is_regimen_id(c.code)) return std::nullopt;
-      element ref;
-      if (cods.empty() && res.at_key("medicationReference").get(ref) == simdjson::SUCCESS)
-        return "MedicationStatement medicationReference (not read: code the regimen in medicationCodeableConcept)";
-      return skip_code_key("MedicationStatement", cods);
+        if ((c.system == fhir::kHcc && fhir::is_regimen_id(c.code)) || fhir::find_agent_code(c.system, c.code))
+          return std::nullopt;
+      return skip_code_key(type, cods);
     }
     // Condition
     if (!coding_views(res, "code", false, cods)) return std::nullopt;
@@ -1679,7 +1865,10 @@ struct FhirReader {
     if (problem_count() != before) return;
     if (e.type == "Observation") observation(e);
     else if (e.type == "Procedure") procedure(e);
-    else if (e.type == "MedicationStatement") medication(e);
+    else if (e.type == "MedicationStatement" || e.type == "MedicationRequest" ||
+             e.type == "MedicationAdministration")
+      medication(e);
+    else if (e.type == "Medication") skip("Medication (read only through a medicationReference)");
     else if (e.type == "Condition") condition(e);
     else if (e.type == "ImagingStudy") imaging_study(e);
     else skip(e.type);
@@ -1720,6 +1909,126 @@ struct FhirReader {
       }
       kept = &l;
       rec.labs.of(l.q).push_back(l.v);
+    }
+  }
+
+  // Agents become regimens (docs/terminology.md "Medications and procedures"):
+  //  - the same agent recorded twice identically is read once;
+  //  - MedicationAdministrations of one agent are the doses of one course: it starts at the
+  //    first dose and has no end (a dose does not say that the course stopped); when the first
+  //    dose falls within a MedicationStatement or MedicationRequest of the agent, the doses are
+  //    that course's and are not read again;
+  //  - the two components of a §7 combination whose starts are at most kCombinationWindowDays
+  //    apart form the combination; each component is paired once, with the partner nearest in
+  //    time (the earlier one on a tie);
+  //  - an agent left unpaired is its own regimen when §7 has it as a single agent (durvalumab,
+  //    sorafenib, …); otherwise it is a lone component, never promoted to the combination: an
+  //    immune checkpoint inhibitor given alone is a problem (it changes the line of therapy, and
+  //    the record has no way to hold it), bevacizumab alone is skipped and counted.
+  void finish_components() {
+    auto order = [](const Component& a, const Component& b) {
+      return std::tie(a.s.start, a.ingredient, a.administration, a.s.end, a.s.stop_reason, a.ptr) <
+             std::tie(b.s.start, b.ingredient, b.administration, b.s.end, b.s.stop_reason, b.ptr);
+    };
+    std::sort(components.begin(), components.end(), order);
+    std::vector<Component> kept;
+    std::map<std::string, std::size_t> course_of;  // ingredient → its course of administrations in `kept`
+    for (auto& c : components) {
+      if (c.administration) {
+        if (auto it = course_of.find(c.ingredient); it != course_of.end()) {
+          ++skipped[fmt::format("{} {} (a further dose of the course started {}, read as that course)", c.type,
+                                c.code_key, kept[it->second].s.start.iso())];
+          continue;
+        }
+        c.s.end.reset();
+        course_of[c.ingredient] = kept.size();
+        kept.push_back(std::move(c));
+        continue;
+      }
+      if (!kept.empty()) {
+        const Component& k = kept.back();
+        if (!k.administration && k.ingredient == c.ingredient && k.s.start == c.s.start && k.s.end == c.s.end &&
+            k.s.stop_reason == c.s.stop_reason) {
+          ++skipped[fmt::format("{} {} (second record of the same {}, merged)", c.type, c.code_key, c.ingredient)];
+          continue;
+        }
+      }
+      kept.push_back(std::move(c));
+    }
+    // Administrations whose first dose falls within a MedicationStatement or MedicationRequest
+    // of the same agent (or at most 7 days before it starts) are doses of that course: the
+    // course keeps its own dates and stop reason.
+    std::vector<bool> used(kept.size(), false);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (!kept[i].administration) continue;
+      for (const auto& k : kept) {
+        if (k.administration || k.ingredient != kept[i].ingredient) continue;
+        // Within: from 7 days before its start (an order written after the first dose) to its end.
+        if (days_between(kept[i].s.start, k.s.start) <= fhir::kCombinationWindowDays &&
+            (!k.s.end || kept[i].s.start <= *k.s.end)) {
+          used[i] = true;
+          ++skipped[fmt::format("{} {} (doses of the course recorded by a {} from {}, read as that course)",
+                                kept[i].type, kept[i].code_key, k.type, k.s.start.iso())];
+          break;
+        }
+      }
+    }
+    for (const auto& combo : fhir::combinations()) {
+      for (std::size_t i = 0; i < kept.size(); ++i) {
+        if (used[i] || kept[i].ingredient != combo.first) continue;
+        std::optional<std::size_t> best;
+        for (std::size_t j = 0; j < kept.size(); ++j) {
+          if (used[j] || kept[j].ingredient != combo.second) continue;
+          const int gap = std::abs(days_between(kept[i].s.start, kept[j].s.start));
+          if (gap > fhir::kCombinationWindowDays) continue;
+          if (!best || gap < std::abs(days_between(kept[i].s.start, kept[*best].s.start))) best = j;
+        }
+        if (!best) continue;
+        used[i] = used[*best] = true;
+        const Component& a = kept[i];
+        const Component& b = kept[*best];
+        SystemicTherapy s;
+        s.regimen = combo.regimen;
+        s.start = std::min(a.s.start, b.s.start);
+        // The combination has ended when both components have; it is still given while one is.
+        if (a.s.end && b.s.end) s.end = std::max(*a.s.end, *b.s.end);
+        if (a.s.stop_reason && b.s.stop_reason && *a.s.stop_reason != *b.s.stop_reason) {
+          w.problem(b.ptr, fmt::format("{} and {} given together from {} ({}) stopped for different reasons ({} here, "
+                                       "{} at {}); which reason ended the regimen cannot be told",
+                                       a.ingredient, b.ingredient, s.start.iso(), combo.regimen,
+                                       to_string(*b.s.stop_reason), to_string(*a.s.stop_reason), a.ptr));
+          continue;
+        }
+        if (s.end) s.stop_reason = a.s.stop_reason ? a.s.stop_reason : b.s.stop_reason;
+        systemic_entries.emplace_back(std::move(s), a.ptr);
+      }
+    }
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (used[i]) continue;
+      Component& c = kept[i];
+      if (auto regimen = fhir::single_agent_regimen(c.ingredient)) {
+        c.s.regimen = std::string(*regimen);
+        systemic_entries.emplace_back(std::move(c.s), c.ptr);
+        continue;
+      }
+      std::string partner, combination;
+      for (const auto& combo : fhir::combinations()) {
+        if (combo.first != c.ingredient && combo.second != c.ingredient) continue;
+        partner = combo.first == c.ingredient ? combo.second : combo.first;
+        combination = combo.regimen;
+      }
+      if (fhir::is_checkpoint_inhibitor(c.ingredient)) {
+        w.problem(c.ptr, fmt::format("{} ({}) from {} is given without {} within {} days: {} alone is not a regimen "
+                                     "of the knowledge base, and an immune checkpoint inhibitor changes which line "
+                                     "of therapy comes next, so the record cannot be read safely; record the {} "
+                                     "given with it, or the regimen as {}|{}",
+                                     c.ingredient, c.code_key, c.s.start.iso(), partner, fhir::kCombinationWindowDays,
+                                     c.ingredient, partner, fhir::kHcc, combination));
+        continue;
+      }
+      ++skipped[fmt::format("{} {} ({} without {} within {} days: a lone component, not a regimen of the knowledge "
+                            "base; not read)",
+                            c.type, c.code_key, c.ingredient, partner, fhir::kCombinationWindowDays)];
     }
   }
 
@@ -1862,6 +2171,7 @@ struct FhirReader {
     // The latest judgement stands.
     if (!curative.empty()) rec.curative_treatment_unsuitable = curative.rbegin()->second;
 
+    finish_components();
     finish_systemic();
     rec.sort_timelines();
     if (rec.birth_date)
@@ -1908,6 +2218,15 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
       by_id.emplace(std::move(key), &res);
     }
     entries.push_back(std::move(e));
+  }
+
+  // Medication resources, for the medicationReference of the resources that name them.
+  for (const auto& e : entries) {
+    if (e.type != "Medication") continue;
+    std::string_view id;
+    if (e.resource["id"].get(id) == simdjson::SUCCESS && !id.empty())
+      r.medications.emplace("Medication/" + std::string(id), std::make_pair(e.resource, e.ptr));
+    if (!e.full_url.empty()) r.medications.emplace(e.full_url, std::make_pair(e.resource, e.ptr));
   }
 
   // Whose record: the Patient, else the subject of the first resource that names one.

@@ -1,0 +1,110 @@
+#include "readers/terminology_meds.h"
+
+#include <array>
+
+#include "core/therapy/regimens.h"
+
+namespace switchpoint::fhir {
+namespace {
+
+// Where each code was checked (docs/terminology.md gives the full citations).
+constexpr std::string_view kSrcIssue = "issue 14 (RxNorm ingredient codes named in the issue)";
+constexpr std::string_view kSrcRxRegistry =
+    "public RxNorm ingredient registry (oncology slice: RxNormEntry table, rxnorm_cui → drug_name)";
+constexpr std::string_view kSrcRxPembro =
+    "FHIR ValueSet 'Treatment-Pembrolizumab' test and a public rxcui table (rxcui:1547545 Pembrolizumab)";
+constexpr std::string_view kSrcOpenFdaSorafenib =
+    "openFDA NDC directory, openfda.rxcui of Nexavar 200 mg tablets (NDC 50419-488) and generic sorafenib 200 mg "
+    "tablets (NDC 0480-5425, 43598-458, 24979-715)";
+constexpr std::string_view kSrcOpenFdaAtezolizumab =
+    "openFDA NDC directory, openfda.rxcui of TECENTRIQ (atezolizumab) 840 mg/14 mL (NDC 50242-918)";
+constexpr std::string_view kSrcOpenFdaLenvatinib =
+    "openFDA NDC directory, openfda.rxcui of Lenvima (lenvatinib) capsules (NDC 62856-710)";
+constexpr std::string_view kSrcNhi =
+    "Taiwan NHI CQL IG tw.gov.mohw.nhi.cql, Library-HCCCodeConcept / CRCCodeConcept (ATC of the HCC drug rules)";
+constexpr std::string_view kSrcAtcMap = "German oncology ATC version-transition ConceptMap (L01XC/L01XE → L01F/L01E, 2022)";
+constexpr std::string_view kSrcAtcInn = "public INN → ATC maps (EMA medicines list; ATC value sets listing L01FF01 Nivolumab)";
+
+constexpr std::array kAgents{
+    // RxNorm ingredients (TTY IN).
+    AgentCode{kRxNorm, "1792776", "atezolizumab", kSrcIssue},
+    AgentCode{kRxNorm, "253337", "bevacizumab", kSrcIssue},
+    AgentCode{kRxNorm, "1547545", "pembrolizumab", kSrcRxPembro},
+    AgentCode{kRxNorm, "1597876", "nivolumab", kSrcRxRegistry},
+    // RxNorm clinical and branded drugs (SCD, SBD, packs) of products of one agent, as the FDA's
+    // NDC directory maps them: orders and administrations usually carry these, not the ingredient.
+    AgentCode{kRxNorm, "597747", "sorafenib", kSrcOpenFdaSorafenib},
+    AgentCode{kRxNorm, "615979", "sorafenib", kSrcOpenFdaSorafenib},
+    AgentCode{kRxNorm, "1792780", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "1792785", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "2119695", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "2119696", "atezolizumab", kSrcOpenFdaAtezolizumab},
+    AgentCode{kRxNorm, "1604345", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604348", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604349", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604350", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604351", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604352", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604383", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604384", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604394", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1604395", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1792377", "lenvatinib", kSrcOpenFdaLenvatinib},
+    AgentCode{kRxNorm, "1792392", "lenvatinib", kSrcOpenFdaLenvatinib},
+    // WHO ATC (2022 and later: L01F monoclonal antibodies, L01E protein kinase inhibitors).
+    AgentCode{kAtc, "L01FF05", "atezolizumab", kSrcNhi},
+    AgentCode{kAtc, "L01FF03", "durvalumab", kSrcNhi},
+    AgentCode{kAtc, "L01FF02", "pembrolizumab", kSrcNhi},
+    AgentCode{kAtc, "L01FF01", "nivolumab", kSrcAtcInn},
+    AgentCode{kAtc, "L01FG01", "bevacizumab", kSrcNhi},
+    AgentCode{kAtc, "L01FG02", "ramucirumab", kSrcNhi},
+    AgentCode{kAtc, "L01EX02", "sorafenib", kSrcNhi},
+    AgentCode{kAtc, "L01EX05", "regorafenib", kSrcNhi},
+    AgentCode{kAtc, "L01EX08", "lenvatinib", kSrcNhi},
+    // ATC before 2022 (still in older records): the same substances.
+    AgentCode{kAtc, "L01XC07", "bevacizumab", kSrcAtcMap},
+    AgentCode{kAtc, "L01XC32", "atezolizumab", kSrcAtcMap},
+};
+
+constexpr std::array kCombinations{
+    Combination{"atezolizumab-bevacizumab", "atezolizumab", "bevacizumab"},
+    Combination{"durvalumab-tremelimumab", "durvalumab", "tremelimumab"},
+    Combination{"nivolumab-ipilimumab", "nivolumab", "ipilimumab"},
+};
+
+constexpr std::array<std::string_view, 7> kCheckpointInhibitors{
+    "atezolizumab", "durvalumab", "tremelimumab", "nivolumab", "ipilimumab", "pembrolizumab", "tislelizumab"};
+
+}  // namespace
+
+std::span<const AgentCode> agent_codes() { return kAgents; }
+
+const AgentCode* find_agent_code(std::string_view system, std::string_view code) {
+  for (const auto& a : kAgents)
+    if (a.system == system && a.code == code) return &a;
+  return nullptr;
+}
+
+std::span<const Combination> combinations() { return kCombinations; }
+
+bool is_combination_component(std::string_view ingredient) {
+  for (const auto& c : kCombinations)
+    if (c.first == ingredient || c.second == ingredient) return true;
+  return false;
+}
+
+std::optional<std::string_view> single_agent_regimen(std::string_view ingredient) {
+  // A single-agent regimen of §7 has the agent's name as its id (durvalumab is both a single
+  // agent and a component of STRIDE: given alone it is the single-agent regimen).
+  const Regimen* r = find_regimen(ingredient);
+  if (r == nullptr) return std::nullopt;
+  return r->id;
+}
+
+bool is_checkpoint_inhibitor(std::string_view ingredient) {
+  for (auto i : kCheckpointInhibitors)
+    if (i == ingredient) return true;
+  return false;
+}
+
+}  // namespace switchpoint::fhir
