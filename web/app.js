@@ -1067,7 +1067,7 @@
           return h('tr', {}, h('th', { scope: 'row' }, `S${s.session}`), h('td', {}, s.date), h('td', {}, a.state),
             h('td', {}, a.imaging_date || '—'),
             h('td', {}, a.days_after_session ?? '—', a.outside_28_92_day_window ? ' (outside 28–92 days)' : ''),
-            h('td', {}, a.mrecist || '—', a.mrecist_disagreement ? ' (recorded ≠ measured)' : ''), h('td', {}, a.jsh_te || '—'));
+            h('td', {}, a.mrecist || '—', a.mrecist_recorded_contradicted ? ` (measured; recorded ${a.mrecist_recorded_contradicted} contradicted)` : ''), h('td', {}, a.jsh_te || '—'));
         })))) : h('p', {}, 'No TACE session on or before the as-of date.');
 
     // Treatment plan
@@ -1173,7 +1173,7 @@
       case 'bclc': return `stage ${s.stage}`;
       case 'up_to_seven': return `${s.value} — ${s.within ? 'within' : 'beyond'}`;
       case 'art': return `${Number(s.points).toFixed(1)} points`;
-      case 'mrecist': return s.category + (s.disagreement ? ' (recorded ≠ measured)' : '');
+      case 'mrecist': return s.category + (s.recorded_contradicted ? ' (measured; the recorded category is contradicted)' : '');
       default: return s.summary || '';
     }
   }

@@ -130,6 +130,7 @@ void write_sessions(JsonWriter& w, const TaceHistory& h) {
       if (a.response.category) w.value(to_string(*a.response.category));
       else w.null();
       if (a.response.disagreement) w.field("mrecist_disagreement", true);
+      if (a.response.contradicted && a.response.recorded) w.field("mrecist_recorded_contradicted", to_string(*a.response.recorded));
       w.key("jsh_te");
       if (a.te) w.value(to_string(*a.te));
       else w.null();

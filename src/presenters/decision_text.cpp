@@ -126,7 +126,10 @@ std::string sessions_text(const TaceHistory& h) {
       out += fmt::format("→ imaging {} ({} days{}): mRECIST {}{}, JSH {}\n", a.study_date->iso(), a.days_after_session,
                          a.outside_window ? ", outside 28–92" : "",
                          a.response.category ? to_string(*a.response.category) : "unknown",
-                         a.response.disagreement ? " (recorded; measurements disagree)" : "",
+                         a.response.contradicted
+                             ? fmt::format(" (measured; recorded {} contradicted)",
+                                           a.response.recorded ? to_string(*a.response.recorded) : "?")
+                             : "",
                          a.te ? to_string(*a.te) : "TE unknown");
   }
   return out;

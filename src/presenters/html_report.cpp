@@ -451,7 +451,8 @@ std::string sessions_section(const Decision& d) {
       assessment = fmt::format("imaging {} ({} days after{})", a.study_date->iso(), a.days_after_session,
                                a.outside_window ? "; outside the 28–92-day window" : "");
       cat = a.response.category ? std::string(to_string(*a.response.category)) : "unknown";
-      if (a.response.disagreement) cat += " (recorded; measurements disagree)";
+      if (a.response.contradicted)
+        cat += fmt::format(" (measured; recorded {} contradicted)", a.response.recorded ? to_string(*a.response.recorded) : "?");
       te = a.te ? std::string(to_string(*a.te)) : "unknown";
     }
     out += fmt::format(

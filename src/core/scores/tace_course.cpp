@@ -70,7 +70,10 @@ std::optional<MrecistCategory> response_after_last_tace(const PatientRecord& r, 
     return std::nullopt;
   }
   rep.used.push_back({"mrecist after the last TACE", resp.date,
-                      fmt::format("{} ({})", to_string(*resp.category), resp.recorded ? "recorded" : "computed")});
+                      fmt::format("{} ({})", to_string(*resp.category),
+                                  resp.contradicted ? "measured; the recorded category is contradicted"
+                                  : resp.recorded   ? "recorded"
+                                                    : "computed")});
   return resp.category;
 }
 
