@@ -58,9 +58,8 @@ constexpr std::array kNotRead{
                 "prothrombin time in seconds is not the prolongation over control; not read, "
                 "send INR or urn:switchpoint:hcc|pt-prolongation"},
     NotReadCode{"Procedure", kSnomed, "233527006", "central venous cannula insertion, not TACE"},
-    NotReadCode{"", kSnomed, "389026000", "ascites without a grade; send urn:switchpoint:hcc|ascites"},
-    NotReadCode{"", kSnomed, "13920009",
-                "hepatic encephalopathy without a grade; send urn:switchpoint:hcc|encephalopathy"},
+    // Ascites (389026000) and hepatic encephalopathy (13920009) are read as findings
+    // (terminology_obs.h); a grade that is not given is never guessed.
     NotReadCode{"", kSnomed, "28670008",
                 "oesophageal varices without a risk grade; send urn:switchpoint:hcc|varices"},
     NotReadCode{"", kSnomed, "17920008",
