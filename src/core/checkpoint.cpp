@@ -14,7 +14,8 @@
 namespace switchpoint {
 
 bool has_hcc_data(const PatientRecord& r) {
-  return !r.imaging.empty() || !r.tace.empty() || !r.systemic.empty() || !r.procedures.empty();
+  return !r.imaging.empty() || !r.tace.empty() || !r.systemic.empty() || !r.procedures.empty() ||
+         r.hcc_diagnosis.has_value();
 }
 
 std::string_view to_string(Answer a) {

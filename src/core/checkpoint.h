@@ -37,7 +37,8 @@ struct Checkpoint {
 };
 
 // Whether the record holds anything about the tumour or its treatment: an imaging study, a TACE
-// session, a systemic therapy or a resection, ablation or transplantation (P-not-applicable).
+// session, a systemic therapy, a resection, ablation or transplantation, or a recorded HCC diagnosis
+// (P-not-applicable). A diagnosis alone is HCC data: the checkpoint then asks for imaging.
 bool has_hcc_data(const PatientRecord& r);
 
 Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,

@@ -110,6 +110,17 @@ TEST(Checkpoint, LabsOnlyRecordHasNoVerdictAndNoPlan) {
   PatientRecord with_systemic = r;
   with_systemic.systemic.push_back(SystemicTherapy{"sorafenib", d("2024-01-01"), std::nullopt, std::nullopt, std::nullopt, std::nullopt});
   EXPECT_NE(evaluate(with_systemic, at).checkpoint.verdict, Verdict::NotApplicable);
+  // A recorded HCC diagnosis alone is HCC data: the checkpoint answers (here ALBI grade 3: liver
+  // function cannot be maintained → switch) and lists what it lacks (the tumour imaging).
+  PatientRecord with_diagnosis = r;
+  with_diagnosis.hcc_diagnosis = d("2024-01-15");
+  const Decision diag = evaluate(with_diagnosis, at);
+  EXPECT_EQ(diag.checkpoint.verdict, Verdict::Switch);
+  EXPECT_EQ(diag.checkpoint.sustained_response.answer, Answer::Unknown);
+  EXPECT_FALSE(diag.checkpoint.sustained_response.obtain.empty());
+  // …and a diagnosis dated after the as-of date is not known then.
+  with_diagnosis.hcc_diagnosis = d("2024-03-01");
+  EXPECT_EQ(evaluate(with_diagnosis, at).checkpoint.verdict, Verdict::NotApplicable);
 }
 
 }  // namespace
