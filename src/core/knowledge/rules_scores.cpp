@@ -46,7 +46,8 @@ constexpr std::array kScoreRules{
              "switchpoint project choice (clinical rules §5 statuses)",
              "With no TACE session on or before the as-of date every refractoriness definition is "
              "'not-applicable', never 'not-refractory' (which would read as evidence that TACE worked). A "
-             "record with no tumour imaging, no TACE and no systemic HCC treatment gets no checkpoint "
+             "record with no tumour imaging, no TACE, no systemic HCC treatment, no resection, ablation or "
+             "transplantation and no recorded HCC diagnosis gets no checkpoint "
              "verdict ('not-applicable') and no systemic therapy plan: labs alone say nothing about a TACE."},
     RuleInfo{"P-data-age", K::ProjectChoice, "Old data are said at the top", G::P, "",
              "switchpoint project choice (clinical rules §7 currency)",
