@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include "server/server.h"
 #include "cohort/command.h"
 #include "synth/synth.h"
+#include "terminology/vocabulary.h"
 
 namespace switchpoint {
 namespace {
@@ -131,6 +133,33 @@ int cmd_validate(const std::string& file, std::ostream& out, std::ostream& err) 
   return 0;
 }
 
+// `switchpoint vocabulary [--out DIR]`: the published vocabulary (docs/terminology.md
+// "Published vocabulary"). Without --out, one Bundle (type collection) on standard output; with
+// it, one file per resource, and the folder's other CodeSystem-, ValueSet- and ConceptMap-*.json
+// files (left from an earlier version) are removed, so the folder holds exactly this vocabulary.
+int cmd_vocabulary(const std::string& out_dir, std::ostream& out) {
+  const auto& v = vocabulary::published_vocabulary();
+  if (out_dir.empty()) {
+    out << vocabulary::vocabulary_bundle(v);
+    return 0;
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) throw UsageError{fmt::format("{}: cannot create the folder: {}", out_dir, ec.message())};
+  const auto resources = vocabulary::vocabulary_resources(v);
+  for (const auto& entry : fs::directory_iterator(out_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = name.ends_with(".json") &&
+                      (name.starts_with("CodeSystem-") || name.starts_with("ValueSet-") || name.starts_with("ConceptMap-"));
+    const bool current = std::any_of(resources.begin(), resources.end(), [&](const auto& r) { return r.file_name == name; });
+    if (ours && !current && entry.is_regular_file()) fs::remove(entry.path(), ec);
+  }
+  for (const auto& r : resources) write_atomically((fs::path(out_dir) / r.file_name).string(), r.json);
+  out << fmt::format("{} resources written to {}\n", resources.size(), out_dir);
+  return 0;
+}
+
 int cmd_demo(std::ostream& out, std::ostream& err) {
   int status = 0;
   out << "switchpoint demo: the example patients of examples/, each as of its latest entry.\n\n";
@@ -218,6 +247,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* rules = app.add_subcommand("rules", "Print the rule catalogue with sources and evidence grades");
   rules->add_option("--format", rules_format, "md or json")->check(CLI::IsMember({"md", "json"}));
 
+  std::string vocabulary_out;
+  auto* vocabulary_cmd = app.add_subcommand(
+      "vocabulary", "Print the published vocabulary (FHIR CodeSystem, ValueSets, ConceptMaps) as a Bundle, or write its files");
+  vocabulary_cmd->add_option("--out", vocabulary_out, "write one file per resource into this folder (e.g. docs/vocabulary)");
+
   ServerOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Run the HTTP service: CDS Hooks, REST API and web page (loopback by default)");
   serve->add_option("--host", serve_options.host, "address to listen on (default 127.0.0.1)");
@@ -269,6 +303,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (*validate) return cmd_validate(validate_file, out, err);
     if (*serve) return run_server(serve_options, err);
     if (*cohort_commands.synth || *cohort_commands.cohort) return run_cohort_commands(cohort_commands, out, err);
+    if (*vocabulary_cmd) return cmd_vocabulary(vocabulary_out, out);
     if (*rules) {
       out << (rules_format == "json" ? catalogue_to_json() : catalogue_to_markdown());
       return 0;

@@ -10,6 +10,7 @@
 #include "presenters/html_report.h"
 #include "presenters/json_writer.h"
 #include "readers/read_any.h"
+#include "terminology/vocabulary.h"
 
 namespace switchpoint {
 
@@ -72,6 +73,27 @@ std::optional<ApiResponse> api_example(std::string_view name) {
   for (const auto& e : embedded_examples())
     if (!e.name.empty() && e.name == name) return ApiResponse{200, "application/json", std::string(e.content)};
   return std::nullopt;
+}
+
+ApiResponse api_fhir_vocabulary(std::string_view path) {
+  constexpr std::string_view kFhirJson = "application/fhir+json";
+  const auto& v = vocabulary::published_vocabulary();
+  if (path == "/fhir/vocabulary") return {200, std::string(kFhirJson), vocabulary::vocabulary_bundle(v)};
+  for (const std::string_view type : {"CodeSystem", "ValueSet", "ConceptMap"}) {
+    const std::string prefix = fmt::format("/fhir/{}/", type);
+    if (!path.starts_with(prefix)) continue;
+    if (auto r = vocabulary::find_resource(v, type, path.substr(prefix.size())))
+      return {200, std::string(kFhirJson), std::move(r->json)};
+  }
+  // The path is not echoed: it is the client's text, and the list of what exists is the answer.
+  JsonWriter w;
+  w.begin_object().field("resourceType", "OperationOutcome");
+  w.key("issue").begin_array().begin_object();
+  w.field("severity", "error").field("code", "not-found");
+  w.field("diagnostics",
+          "no such vocabulary resource; GET /fhir/vocabulary lists them all (CodeSystem/<id>, ValueSet/<id>, ConceptMap/<id>)");
+  w.end_object().end_array().end_object();
+  return {404, std::string(kFhirJson), w.take() + "\n"};
 }
 
 namespace {

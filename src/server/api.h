@@ -23,6 +23,10 @@ ApiResponse api_examples_index();
 std::optional<ApiResponse> api_example(std::string_view name);
 // GET / and the page's assets (embedded from web/).
 std::optional<ApiResponse> static_asset(std::string_view path);
+// GET /fhir/vocabulary (the Bundle), /fhir/CodeSystem/<id>, /fhir/ValueSet/<id>,
+// /fhir/ConceptMap/<id>: the published vocabulary (docs/terminology.md), application/fhir+json;
+// 404 with a FHIR OperationOutcome for any other path under /fhir/.
+ApiResponse api_fhir_vocabulary(std::string_view path);
 // A JSON error body {"error": …, "problems": []} for the status codes the server itself raises.
 ApiResponse api_error(int status, std::string_view message);
 

@@ -559,6 +559,7 @@ void install_routes(httplib::Server& svr, const ServerOptions& opt, std::ostream
     if (auto a = api_example(req.matches[1].str())) send(res, *a);
     else send(res, api_error(404, "no such example"));
   });
+  svr.Get(R"(/fhir/.*)", [](const httplib::Request& req, httplib::Response& res) { send(res, api_fhir_vocabulary(req.path)); });
   svr.Get(R"(/([A-Za-z0-9._-]*))", [](const httplib::Request& req, httplib::Response& res) {
     if (auto a = static_asset(req.path)) send(res, *a);
     else send(res, api_error(404, "not found"));
