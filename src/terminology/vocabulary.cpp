@@ -37,7 +37,7 @@ constexpr std::array kValueWords{
     Words{"slight", "Slight ascites",
           "Ascites that is slight (mild) or controlled with diuretics: 2 Child-Pugh points (Pugh 1973; CLINICAL_RULES.md §2)."},
     Words{"moderate-severe", "Moderate or severe ascites",
-          "Moderate or severe (tense or refractory) ascites: 3 Child-Pugh points (CLINICAL_RULES.md §2)."},
+          "Moderate or severe ascites: 3 Child-Pugh points (CLINICAL_RULES.md §2)."},
     Words{"grade-1-2", "Hepatic encephalopathy, West Haven grade 1-2", "West Haven grade 1 or 2: 2 Child-Pugh points."},
     Words{"grade-3-4", "Hepatic encephalopathy, West Haven grade 3-4", "West Haven grade 3 or 4: 3 Child-Pugh points."},
     Words{"CR", "Complete response", "mRECIST complete response: no intratumoral arterial enhancement left in the lesions assessed."},
@@ -45,8 +45,8 @@ constexpr std::array kValueWords{
           "mRECIST partial response: the sum of the viable (enhancing) diameters of the target lesions decreased by at least 30% from baseline."},
     Words{"SD", "Stable disease", "mRECIST stable disease: neither partial response nor progressive disease."},
     Words{"PD", "Progressive disease",
-          "mRECIST progressive disease: the sum of viable diameters increased by at least 20% from its nadir, or non-target "
-          "lesions progressed unequivocally."},
+          "mRECIST progressive disease: the sum of viable diameters increased by at least 20% from its nadir, non-target "
+          "lesions progressed unequivocally, or a new lesion appeared."},
     Words{"non-CR-non-PD", "Non-CR/non-PD",
           "mRECIST non-target lesions: one or more persist with intratumoral arterial enhancement, without unequivocal progression."},
     Words{"absent", "Absent", "Not present (no non-target lesion; no macrovascular invasion)."},
@@ -59,18 +59,21 @@ constexpr std::array kValueWords{
     Words{"poorly-differentiated", "Poorly differentiated", "Poorly differentiated tumour."},
     Words{"multiple-disseminated", "Multiple disseminated", "Tumour morphology: multiple disseminated nodules."},
     Words{"sarcomatous-change", "Sarcomatous change", "Tumour with sarcomatous change."},
-    Words{"low-risk", "Low-risk varices", "Varices at endoscopy that do not need treatment before bevacizumab."},
-    Words{"high-risk-untreated", "High-risk varices, untreated", "High-risk varices at endoscopy that have not been treated."},
-    Words{"treated", "Treated varices", "Varices treated (band ligation or beta-blockade) as seen at endoscopy."},
+    Words{"low-risk", "Low-risk varices", "Varices at endoscopy that are not high-risk."},
+    Words{"high-risk-untreated", "High-risk varices, untreated",
+          "High-risk varices at endoscopy that have not been treated: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7)."},
+    Words{"treated", "Treated varices",
+          "Varices treated, as recorded at endoscopy (atezolizumab-bevacizumab needs an endoscopy within 6 months with varices treated)."},
     // Condition kinds (CLINICAL_RULES.md §7 contraindications).
-    Words{"active-autoimmune-disease", "Active autoimmune disease", "An autoimmune disease that is active: a caution or contraindication for immune checkpoint inhibitors."},
-    Words{"solid-organ-transplant", "Solid-organ transplant", "A solid-organ transplant (liver, kidney, heart, lung, …): a contraindication for immune checkpoint inhibitors."},
-    Words{"variceal-bleeding", "Variceal bleeding", "A variceal bleeding; its onset decides (bevacizumab, CLINICAL_RULES.md §7)."},
-    Words{"uncontrolled-hypertension", "Uncontrolled hypertension", "Hypertension that is not controlled (bevacizumab, lenvatinib)."},
-    Words{"major-bleeding", "Major bleeding", "A major bleeding; its onset decides (bevacizumab)."},
-    Words{"arterial-thrombosis", "Arterial thrombosis", "An arterial thrombosis or embolism; its onset decides (the therapy rules look 6 months back)."},
+    Words{"active-autoimmune-disease", "Active autoimmune disease", "An active autoimmune disease: a contraindication of the immune checkpoint inhibitor regimens (CLINICAL_RULES.md §7)."},
+    Words{"solid-organ-transplant", "Solid-organ transplant", "A solid-organ transplant: a contraindication of the immune checkpoint inhibitor regimens (CLINICAL_RULES.md §7)."},
+    Words{"variceal-bleeding", "Variceal bleeding", "A variceal bleeding: within 6 months, a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its onset decides."},
+    Words{"uncontrolled-hypertension", "Uncontrolled hypertension", "Hypertension that is not controlled: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7)."},
+    Words{"major-bleeding", "Major bleeding", "A recent major bleeding: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its onset decides."},
+    Words{"arterial-thrombosis", "Arterial thrombosis", "A recent arterial thrombosis: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its onset decides (the "
+          "therapy rules look 6 months back)."},
     // Procedures.
-    Words{"tace", "Transarterial chemoembolisation (TACE)", "One session of transarterial chemoembolisation of the liver."},
+    Words{"tace", "Transarterial chemoembolisation (TACE)", "One session of transarterial chemoembolisation of liver tumour."},
     Words{"resection", "Liver resection", "A resection of liver tumour: it ends a TACE course (P-course-end)."},
     Words{"ablation", "Tumour ablation", "A local ablation of liver tumour: it ends a TACE course (P-course-end)."},
     Words{"liver-transplantation", "Liver transplantation", "A liver transplantation: it ends a TACE course (P-course-end)."},
@@ -293,7 +296,7 @@ void add_observation_codes(Builder& b) {
       Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem),
                                               field, "equivalent",
                                               c.value_type == fhir::ValueType::Quantity
-                                                  ? fmt::format("read into {} in {} (unit converted)", field,
+                                                  ? fmt::format("read into {}, converted to {}", field,
                                                                 spec_of(c.quantity).canonical_unit)
                                                   : fmt::format("read into {} ({} {})", field, value_type_name(c.value_type), c.allowed)});
     }
@@ -318,7 +321,7 @@ void add_ecog_answers(Builder& b) {
   for (const auto& a : fhir::terms::ecog_answers()) {
     Builder::add_code(vs, fhir::kLoinc, a.code, a.display);
     Builder::add_mapping(b.standard_map(), {std::string(fhir::kLoinc), std::string(a.code), std::string(a.display), std::string(kRecordSystem),
-                                            "clinical.ecog", "narrower", fmt::format("read as ECOG {}", a.grade)});
+                                            "clinical.ecog", "wider", fmt::format("read as ECOG {}", a.grade)});
   }
 }
 
