@@ -275,7 +275,12 @@ void add_observation_codes(Builder& b) {
   for (const auto& c : fhir::observation_codes()) {
     const std::string field = record_field_of(c);
     b.add_field(field, fmt::format("The record field {} (docs/record-format.md).", field));
-    auto& vs = b.value_set(finding_value_set(c));
+    // The first code of a finding names its ValueSet: a lab by its quantity ("Total bilirubin").
+    std::string title = c.finding == Finding::Lab ? std::string(spec_of(c.quantity).label) : std::string(c.display);
+    // "total bilirubin" → "Total bilirubin"; "mRECIST …" stays as written.
+    if (title.size() > 1 && title[0] >= 'a' && title[0] <= 'z' && title[1] >= 'a' && title[1] <= 'z')
+      title[0] = static_cast<char>(title[0] - 'a' + 'A');
+    auto& vs = b.value_set(finding_value_set(c), title, fmt::format("The codes the FHIR reader reads into the record field {}.", field));
     Builder::add_code(vs, c.system, c.code, c.display);
     const auto values = value_codes_of(c.finding);
     if (c.system == fhir::kHcc) {
@@ -285,7 +290,7 @@ void add_observation_codes(Builder& b) {
       b.add_project(c.code, std::string(c.display), definition, "observation");
       for (const auto& code : values) b.value_of[code].emplace_back(c.code);
       if (!values.empty()) {
-        auto& set = b.value_set(value_set_of(c.finding), "",
+        auto& set = b.value_set(value_set_of(c.finding), fmt::format("Values of {}", c.display),
                                 fmt::format("The values of urn:switchpoint:hcc|{} ({}).", c.code, c.display));
         for (const auto& code : values) {
           const Words* w = words_for(code);
@@ -404,7 +409,8 @@ void add_condition_codes(Builder& b) {
   for (const auto& kind : enum_codes<ConditionKind>()) {
     const Words* w = words_for(kind);
     b.add_project(kind, std::string(w != nullptr ? w->display : kind), std::string(w != nullptr ? w->definition : ""), "condition-kind");
-    auto& vs = b.value_set("condition-" + kind, "", fmt::format("Condition codes read as {}.", kind));
+    auto& vs = b.value_set("condition-" + kind, fmt::format("Condition: {}", w != nullptr ? w->display : kind),
+                           fmt::format("Condition codes read as {}.", kind));
     Builder::add_code(vs, fhir::kHcc, kind, w != nullptr ? w->display : kind);
   }
   b.add_field("conditions.code", "The kind of a condition of the therapy rules (docs/record-format.md).");
