@@ -210,6 +210,72 @@ TEST(Vocabulary, EveryProcedureMappingIsWhatTheReaderReads) {
   for (const auto* code : {"tace", "resection", "ablation", "liver-transplantation"}) EXPECT_FALSE(value_sets_with(fhir::kHcc, code).empty());
 }
 
+std::string condition(const std::string& system, const std::string& code) {
+  return R"({"resourceType":"Condition","code":{"coding":[{"system":")" + system + R"(","code":")" + code +
+         R"("}]},"subject":{"reference":"Patient/p1"},"onsetDateTime":"2024-02-01"})";
+}
+
+bool is_family_mapping(const Mapping& x) { return x.comment.find("with every subcode") != std::string::npos; }
+
+// A subcode of a family stem ("Z94.4" → "Z94.41", "M05" → "M05.1").
+std::string subcode_of(const std::string& stem) { return stem + (stem.find('.') == std::string::npos ? ".1" : "1"); }
+
+// Every condition-kind mapping, and a subcode of every family mapping, read as a Condition.
+TEST(Vocabulary, EveryConditionMappingIsWhatTheReaderReads) {
+  int checked = 0;
+  for (const auto& x : map("standard-to-record").mappings) {
+    if (x.target_system != fhir::kHcc || !parse_condition_kind(x.target_code)) continue;
+    std::vector<std::string> codes{x.source_code};
+    if (is_family_mapping(x)) codes.push_back(subcode_of(x.source_code));
+    for (const auto& code : codes) {
+      SCOPED_TRACE(code);
+      const auto rr = read_record(bundle(condition(x.source_system, code)));
+      ASSERT_TRUE(rr.ok()) << (rr.problems.empty() ? "" : rr.problems[0].message);
+      ASSERT_EQ(rr.record->conditions.size(), 1u);
+      EXPECT_EQ(to_string(rr.record->conditions[0].kind), x.target_code);
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 30);
+}
+
+// Every 'unmatched' mapping (and a subcode of a family) is skipped and counted by the reader with
+// the reason the map gives, never read and never a problem.
+TEST(Vocabulary, EveryUnmatchedMappingIsSkippedAndCountedWithItsReason) {
+  int checked = 0;
+  for (const auto& x : map("standard-to-record").mappings) {
+    if (x.equivalence != "unmatched") continue;
+    const bool procedure = x.comment.find("(Procedure)") != std::string::npos;
+    const bool observation = x.comment.find("(Observation)") != std::string::npos;
+    std::vector<std::string> codes{x.source_code};
+    if (is_family_mapping(x)) codes.push_back(subcode_of(x.source_code));
+    for (const auto& code : codes) {
+      SCOPED_TRACE(x.source_system + "|" + code);
+      std::string resource;
+      if (procedure)
+        resource = R"({"resourceType":"Procedure","status":"completed","code":{"coding":[{"system":")" + x.source_system +
+                   R"(","code":")" + code + R"("}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-03-01"})";
+      else if (observation)
+        resource = R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":")" + x.source_system +
+                   R"(","code":")" + code +
+                   R"("}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":12,"unit":"s","system":"http://unitsofmeasure.org","code":"s"}})";
+      else
+        resource = condition(x.source_system, code);
+      const auto rr = read_record(bundle(resource));
+      ASSERT_TRUE(rr.ok()) << (rr.problems.empty() ? "" : rr.problems[0].message);
+      EXPECT_TRUE(rr.record->conditions.empty());
+      EXPECT_TRUE(rr.record->procedures.empty());
+      EXPECT_TRUE(rr.record->tace.empty());
+      EXPECT_TRUE(rr.record->labs.pt_prolongation_s.empty());
+      bool counted = false;
+      for (const auto& [key, n] : rr.skipped) counted = counted || key.find(x.source_system + "|" + code) != std::string::npos;
+      EXPECT_TRUE(counted) << "not counted as skipped";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 14);
+}
+
 // The SNOMED CT presence maps say what the reader makes of an Observation of the finding.
 TEST(Vocabulary, EveryPresenceMappingIsWhatTheReaderReads) {
   for (const auto* id : {"snomed-to-ascites-grade", "snomed-to-encephalopathy-grade"}) {
