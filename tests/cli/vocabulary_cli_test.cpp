@@ -67,6 +67,13 @@ TEST(CliVocabulary, OutWritesEveryResourceAndRemovesOnlyStaleVocabularyFiles) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(CliVocabulary, HelpListsTheCommand) {
+  const CliRun r = run({"--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("vocabulary"), std::string::npos) << r.out;
+  EXPECT_EQ(run({"vocabulary", "--bogus"}).code, 2);
+}
+
 TEST(CliVocabulary, OutThatIsAFileIsAUsageError) {
   const auto dir = fresh_dir("switchpoint-vocabulary-file");
   std::ofstream(dir.string()) << "x";
