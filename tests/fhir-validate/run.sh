@@ -1,6 +1,7 @@
 #!/bin/sh
 # ctest's fhir_validate: installs the pinned validator from package-lock.json when it is missing,
-# then validates every FHIR Bundle of examples/fhir/ and tests/golden/. Exit 77 (skipped) only
+# then validates every FHIR Bundle of examples/fhir/ and tests/golden/ and every resource of
+# docs/vocabulary/ (the published vocabulary). Exit 77 (skipped) only
 # when node is not installed at all; a missing npm or a failed install is a failure.
 command -v node >/dev/null 2>&1 || { echo "fhir_validate: node is not installed; skipped"; exit 77; }
 cd "$(dirname "$0")" || exit 1
