@@ -303,7 +303,10 @@ void add_observation_codes(Builder& b) {
                                               c.value_type == fhir::ValueType::Quantity
                                                   ? fmt::format("read into {}, converted to {}", field,
                                                                 spec_of(c.quantity).canonical_unit)
-                                                  : fmt::format("read into {} ({} {})", field, value_type_name(c.value_type), c.allowed)});
+                                                  : fmt::format("read into {} ({} {}{})", field, value_type_name(c.value_type), c.allowed,
+                                                                c.finding == Finding::Ecog
+                                                                    ? ", or a LOINC answer of LL529-9: ValueSet ecog-answers"
+                                                                    : "")});
     }
   }
   // The value codes as concepts, each once, with the Observation codes it is a value of.
