@@ -98,10 +98,13 @@ std::vector<Pair> pairs() {
       if (e.is_regular_file() && f.ends_with(".json") && f[0] == '0') {
         const std::string stem = f.substr(0, f.size() - 5);
         out.push_back({"example_" + stem, e.path(), ext / (stem + ".twin.bundle.json"), {}});
+        out.push_back({"example_" + stem + "_alt", e.path(), ext / (stem + ".alt.twin.bundle.json"), {}});
       }
     }
     out.push_back({"example_fhir_01", ex / "fhir" / "01-responding-patient.bundle.json",
                    ext / "01-responding-patient.fhir-twin.bundle.json", {}});
+    out.push_back({"example_fhir_01_alt", ex / "fhir" / "01-responding-patient.bundle.json",
+                   ext / "01-responding-patient.fhir-twin.alt.bundle.json", {}});
   }
   // Golden records: the dates of the cases that use each record.
   std::map<std::string, std::vector<std::string>> case_dates;
@@ -119,10 +122,13 @@ std::vector<Pair> pairs() {
     for (const auto& e : fs::directory_iterator(kGolden / "twins")) {
       const std::string f = e.path().filename().string();
       if (!f.ends_with(".twin.json")) continue;
-      const std::string name = f.substr(0, f.size() - std::string(".twin.json").size());
-      // <name>.twin.json is the twin of records/<name>.json, <name>.fhir.twin.json of records/<name>.fhir.json.
+      std::string name = f.substr(0, f.size() - std::string(".twin.json").size());
+      // <name>.twin.json is the twin of records/<name>.json, <name>.fhir.twin.json of
+      // records/<name>.fhir.json; <name>[.fhir].alt.twin.json the same facts written another way.
+      const bool alt = name.ends_with(".alt");
+      if (alt) name.resize(name.size() - 4);
       const std::string rel = "records/" + name + ".json";
-      out.push_back({"golden_" + name, kGolden / rel, e.path(), case_dates[rel]});
+      out.push_back({"golden_" + name + (alt ? "_alt" : ""), kGolden / rel, e.path(), case_dates[rel]});
     }
   std::sort(out.begin(), out.end(), [](const Pair& a, const Pair& b) { return a.name < b.name; });
   return out;

@@ -213,8 +213,29 @@ for regimen, agents in REGIMEN.items():
 
 # --- the writer ----------------------------------------------------------------------------------
 
-def twin_bundle(bundle_id, native, hcc_diagnosis=None):
+# The second way of writing the same facts ("alt" twins, *.alt.twin.json): what other EHRs send for
+# them, each form read to the same fact by the rules of docs/fhir.md and docs/terminology.md.
+ALT = {
+    "bundle_type": "searchset",                      # any Bundle.type; entries in reverse order
+    "time": "T08:30:00+02:00",                       # a dateTime is cut to its date as written
+    "inr": c(LOINC, "34714-6", "INR in Blood by Coagulation assay"),
+    "ascites_none": c(SCT, "860638000", "No ascites"),
+    "ascites_moderate_severe": c(SCT, "24484000", "Severe"),  # moderate or severe: moderate-severe
+    "variceal_bleeding_icd": c(ICD10CM, "I85.01", "Esophageal varices with bleeding"),
+    "hcc_diagnosis": c(ICD10CM, "C22.0", "Liver cell carcinoma"),
+}
+
+
+def twin_bundle(bundle_id, native, hcc_diagnosis=None, alt=False):
+    """alt=False: the plain twin. alt=True: the same facts as another EHR writes them: ECOG as
+    valueInteger with its LOINC answer as interpretation (mCODE), dateTimes with a time and zone,
+    TACE with a performedPeriod, INR under LOINC 34714-6, 'no ascites' 860638000 and 'severe'
+    24484000, variceal bleeding coded in SNOMED CT and ICD-10-CM, onsetPeriod, the agent in a
+    contained Medication, the diagnosis in ICD-10-CM, a searchset Bundle in reverse order."""
     pid = native["patient"]["id"]
+
+    def dt(date):
+        return date + ALT["time"] if alt else date
     subject = {"reference": f"Patient/{pid}"}
     entries, kept = [], set()
 
@@ -229,7 +250,7 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
     def obs(oid, category, code, date, **value):
         o = {"resourceType": "Observation", "id": oid, "status": "final",
              "category": [{"coding": [c(CAT, category)]}],
-             "code": {"coding": [note(code)]}, "subject": subject, "effectiveDateTime": date}
+             "code": {"coding": [note(code)]}, "subject": subject, "effectiveDateTime": dt(date)}
         o.update(value)
         add(o)
 
@@ -259,7 +280,8 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
     if hcc_diagnosis is not None:
         add({"resourceType": "Condition", "id": "hcc-diagnosis",
              "clinicalStatus": {"coding": [c(CLINICAL, "active")]},
-             "code": {"coding": [HCC_DIAGNOSIS]}, "subject": subject, **hcc_diagnosis})
+             "code": {"coding": [ALT["hcc_diagnosis"] if alt else HCC_DIAGNOSIS]}, "subject": subject,
+             **hcc_diagnosis})
 
     cur = p.get("curative_treatment_unsuitable")
     if cur is not None:  # dated as make_records.py dates it: the first imaging or lab date
@@ -297,14 +319,20 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
         code = LAB_LOINC[l["test"]]
         if isinstance(code, dict) and "system" not in code:
             code = code[UCUM_OF[l["unit"]][1]]
+        if alt and l["test"] == "inr":
+            code = ALT["inr"]
         obs(f"{l['test'].replace('_', '-')}-{l['date'].replace('-', '')}-{i}", "laboratory", code, l["date"],
             valueQuantity=qty(l["value"], l["unit"]))
 
     for i, a in enumerate(native.get("clinical", [])):
         d, k = a["date"], f"{a['date'].replace('-', '')}-{i}"
         if "ascites" in a:
-            obs(f"ascites-{k}", "exam", ASCITES, d,
-                valueCodeableConcept=concept(ASCITES_VALUE.get(a["ascites"]) or project(a["ascites"]), "ascites"))
+            value = ASCITES_VALUE.get(a["ascites"])
+            if alt and a["ascites"] == "none":
+                value = ALT["ascites_none"]
+            if alt and a["ascites"] == "moderate-severe":
+                value = ALT["ascites_moderate_severe"]
+            obs(f"ascites-{k}", "exam", ASCITES, d, valueCodeableConcept=concept(value or project(a["ascites"]), "ascites"))
         if "encephalopathy" in a:
             value = ENCEPHALOPATHY_VALUE.get(a["encephalopathy"])
             if value is not None:
@@ -312,7 +340,10 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
             else:  # a West Haven grade: the project finding and value
                 obs(f"encephalopathy-{k}", "exam", project("encephalopathy", "Hepatic encephalopathy (West Haven)"),
                     d, valueCodeableConcept=concept(project(a["encephalopathy"]), "encephalopathy"))
-        if "ecog" in a:
+        if "ecog" in a and alt:
+            obs(f"ecog-{k}", "survey", ECOG, d, valueInteger=a["ecog"],
+                interpretation=[{"coding": [c(LOINC, ECOG_ANSWER[a["ecog"]])]}])
+        elif "ecog" in a:
             obs(f"ecog-{k}", "survey", ECOG, d,
                 valueCodeableConcept={"coding": [c(LOINC, ECOG_ANSWER[a["ecog"]])]})
         if "weight" in a:
@@ -329,7 +360,11 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
             kept.add("tace-selective")
         if ext:
             res["extension"] = ext
-        res.update({"code": {"coding": [note(TACE)]}, "subject": subject, "performedDateTime": t["date"]})
+        res.update({"code": {"coding": [note(TACE)]}, "subject": subject})
+        if alt:
+            res["performedPeriod"] = {"start": t["date"] + "T09:00:00+02:00", "end": t["date"] + "T10:30:00+02:00"}
+        else:
+            res["performedDateTime"] = t["date"]
         add(res)
 
     for i, pr in enumerate(native.get("procedures", [])):
@@ -345,7 +380,11 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
         res = {"resourceType": "Condition", "id": f"{cd['code']}-{i}",
                "clinicalStatus": {"coding": [c(CLINICAL, "resolved" if cd.get("abatement") else "active")]},
                "code": {"coding": [note(CONDITION[cd["code"]])]}, "subject": subject}
-        if cd.get("onset"):
+        if alt and cd["code"] == "variceal-bleeding":
+            res["code"]["coding"].append(ALT["variceal_bleeding_icd"])
+        if cd.get("onset") and alt:
+            res["onsetPeriod"] = {"start": dt(cd["onset"])}
+        elif cd.get("onset"):
             res["onsetDateTime"] = cd["onset"]
         if cd.get("abatement"):
             res["abatementDateTime"] = cd["abatement"]
@@ -362,7 +401,12 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
                 kept.add("days-at-dose-last-28")
             if m.get("stop_reason"):
                 res["statusReason"] = [concept(STOP_REASON[m["stop_reason"]], "stop-reason")]
-            res["medicationCodeableConcept"] = {"coding": [note(agent, m["regimen"])]}
+            if alt:
+                res["contained"] = [{"resourceType": "Medication", "id": "med",
+                                     "code": {"coding": [note(agent, m["regimen"])]}}]
+                res["medicationReference"] = {"reference": "#med"}
+            else:
+                res["medicationCodeableConcept"] = {"coding": [note(agent, m["regimen"])]}
             res["subject"] = subject
             period = {"start": m["start"]}
             if m.get("end"):
@@ -378,15 +422,34 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None):
     b = {"resourceType": "Bundle", "id": bundle_id[:MAX_FHIR_ID]}
     if meta:
         b["meta"] = meta
-    b.update({"type": "collection", "entry": entries})
+    if alt:
+        b.update({"type": ALT["bundle_type"], "entry": list(reversed(entries))})
+    else:
+        b.update({"type": "collection", "entry": entries})
     return b
 
 
-def outputs():
+# Golden records that also get an alt twin: one of each kind of fact the alt forms change
+# (conditions, regimens of agents, ascites grades, ECOG, INR, TACE, staged sessions, procedures).
+ALT_RECORDS = [
+    "nr-responding", "aasld-decompensation", "checkpoint-cp-rise", "therapy-l1-all-eligible",
+    "therapy-l1-autoimmune", "therapy-l1-autoimmune-abated", "therapy-l1-arterial-thrombosis-recent",
+    "therapy-l1-variceal-bleeding-recent", "therapy-variceal-bleeding-exactly-6-months",
+    "therapy-l2-transplant", "therapy-l2-after-atezolizumab-bevacizumab", "therapy-l2-after-lenvatinib",
+    "therapy-l2-after-sorafenib", "therapy-l3-sorafenib-intolerance-lenvatinib-progression-afp-400",
+    "therapy-on-regorafenib-after-tolerated-sorafenib", "therapy-alert6-regorafenib-after-intolerance",
+    "therapy-alert7-ascites", "therapy-l1-child-pugh-b8", "therapy-l1-ecog-2", "window-staged-14-days",
+    "course-resection-after-tace", "course-new-course-after-ablation", "untreated-child-pugh-c",
+]
+
+
+def outputs(all_alt=False):
     out = {}
     for path in sorted(EXAMPLES.glob("0*.json")):
         native = json.loads(path.read_text(encoding="utf-8"))
         out[EXAMPLE_TWINS / f"{path.stem}.twin.bundle.json"] = mr.dump(twin_bundle(f"twin-{path.stem}", native))
+        out[EXAMPLE_TWINS / f"{path.stem}.alt.twin.bundle.json"] = mr.dump(
+            twin_bundle(f"alt-twin-{path.stem}", native, alt=True))
     # The FHIR example carries the native example's facts and the HCC diagnosis with its onset.
     fhir_example = json.loads((EXAMPLES / "fhir" / "01-responding-patient.bundle.json").read_text(encoding="utf-8"))
     dx = next(e["resource"] for e in fhir_example["entry"] if e["resource"].get("id") == "hcc-diagnosis")
@@ -394,12 +457,18 @@ def outputs():
     native01 = json.loads((EXAMPLES / "01-responding-patient.json").read_text(encoding="utf-8"))
     out[EXAMPLE_TWINS / "01-responding-patient.fhir-twin.bundle.json"] = mr.dump(
         twin_bundle("twin-fhir-01-responding-patient", native01, hcc_diagnosis=onset))
+    out[EXAMPLE_TWINS / "01-responding-patient.fhir-twin.alt.bundle.json"] = mr.dump(
+        twin_bundle("alt-twin-fhir-01-responding-patient", native01, hcc_diagnosis=onset, alt=True))
+    assert all(n in mr.R for n in ALT_RECORDS)
     for name, r in mr.R.items():
-        if not r["fhir"] or r["twin"]:
-            out[GOLDEN_TWINS / f"{name}.twin.json"] = mr.dump(twin_bundle(f"twin-{name}", r["native"]))
-        if r["fhir"]:
-            out[GOLDEN_TWINS / f"{name}.fhir.twin.json"] = mr.dump(
-                twin_bundle(f"twin-{name}-fhir", facts_of_fhir_original(r["native"])))
+        alts = [False, True] if all_alt or name in ALT_RECORDS else [False]
+        for alt in alts:
+            ext = ".alt.twin.json" if alt else ".twin.json"
+            if not r["fhir"] or r["twin"]:
+                out[GOLDEN_TWINS / f"{name}{ext}"] = mr.dump(twin_bundle(f"twin-{name}", r["native"], alt=alt))
+            if r["fhir"]:
+                out[GOLDEN_TWINS / f"{name}.fhir{ext}"] = mr.dump(
+                    twin_bundle(f"twin-{name}-fhir", facts_of_fhir_original(r["native"]), alt=alt))
     return out
 
 
@@ -423,8 +492,10 @@ def facts_of_fhir_original(native):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--all-alt", action="store_true",
+                    help="also write the alt twin of every golden record (a local check; not committed)")
     a = ap.parse_args()
-    files = outputs()
+    files = outputs(a.all_alt)
     if a.check:
         bad = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
         extra = [p for d in (EXAMPLE_TWINS, GOLDEN_TWINS) for p in d.glob("*.json") if p not in files]
