@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <utility>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -168,11 +169,56 @@ TEST(ForeignMcode, BrianLIsReadWithoutAProblemAndNothingIsAFact) {
   // All 27 resources but the Patient are skipped.
   EXPECT_EQ(total(rr), 27) << skipped_list(rr);
   EXPECT_EQ(skipped(rr, "Observation http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl|C38144"), 1) << skipped_list(rr);
-  // Administrations of cyclophosphamide (RxNorm 3002, twice: two examples), idarubicin,
-  // prednisone, vincristine; requests of the four.
+  // Administrations of cyclophosphamide (RxNorm 3002), idarubicin, prednisone, vincristine;
+  // requests of the four.
   EXPECT_EQ(skipped(rr, "MedicationAdministration " + kRxNorm + "|3002"), 1);
   EXPECT_EQ(skipped(rr, "MedicationRequest " + kRxNorm + "|3002"), 1);
   EXPECT_EQ(skipped(rr, "Observation http://loinc.org|718-7"), 1);  // haemoglobin
+}
+
+// Every mCODE example that names Jenny M. (54 resources, more than the IG's Bundle: a second body
+// weight, three MedicationAdministrations, pathology TNM) and her Patient.
+TEST(ForeignMcode, JennyMExamplesAreReadWithoutAProblem) {
+  const auto files = files_in(kForeign / "mcode" / "jenny-m-examples");
+  ASSERT_EQ(files.size(), 55u);
+  const ReadResult rr = read_fhir_bundle(bundle_of(files));
+  ASSERT_TRUE(rr.ok()) << problems_of(rr);
+  const PatientRecord& r = *rr.record;
+  // Read: weight 155 [lb_av] on 2018-03-06 and 150 [lb_av] = 68.04 kg on 2018-04-22; ECOG 0 on
+  // 2018-04-12: three dates, three assessments.
+  ASSERT_EQ(r.clinical.size(), 3u);
+  EXPECT_EQ(r.clinical[0].date, d("2018-03-06"));
+  EXPECT_NEAR(r.clinical[0].weight_kg->value, 155 * 0.4536, 1e-9);
+  EXPECT_EQ(r.clinical[1].date, d("2018-04-12"));
+  EXPECT_EQ(r.clinical[1].ecog, 0);
+  EXPECT_EQ(r.clinical[2].date, d("2018-04-22"));
+  EXPECT_NEAR(r.clinical[2].weight_kg->value, 150 * 0.4536, 1e-9);
+  EXPECT_TRUE(r.systemic.empty());
+  // 54 − 3 read = 51 skipped.
+  EXPECT_EQ(total(rr), 51) << skipped_list(rr);
+  // Chemotherapy administrations: cyclophosphamide 3002, doxorubicin 1790099, paclitaxel 56946.
+  EXPECT_EQ(skipped(rr, "MedicationAdministration " + kRxNorm + "|3002"), 1) << skipped_list(rr);
+  EXPECT_EQ(skipped(rr, "MedicationAdministration " + kRxNorm + "|1790099"), 1);
+  EXPECT_EQ(skipped(rr, "MedicationAdministration " + kRxNorm + "|56946"), 1);
+  EXPECT_EQ(skipped(rr, "Observation http://loinc.org|21889-1"), 1);  // tumour size (pathology)
+  EXPECT_EQ(skipped(rr, "Observation http://loinc.org|8302-2"), 1);   // body height
+}
+
+// The small mCODE patients: Adam Everyman (CLL; a "history of cancer metastatic to liver"
+// Observation with no value, SNOMED CT 1098951000119108, is not HCC data), Eve Anyperson (breast
+// cancer), Lucy (a child: body surface area, Lansky play performance). Nothing is read.
+TEST(ForeignMcode, SmallPatientsAreReadWithoutAProblem) {
+  for (const auto& [patient, n] : std::vector<std::pair<std::string, int>>{
+           {"adam-everyman", 5}, {"eve-anyperson", 5}, {"lucy-child", 3}}) {
+    const auto files = files_in(kForeign / "mcode" / patient);
+    ASSERT_EQ(files.size(), static_cast<std::size_t>(n)) << patient;
+    const ReadResult rr = read_fhir_bundle(bundle_of(files));
+    ASSERT_TRUE(rr.ok()) << patient << problems_of(rr);
+    EXPECT_TRUE(rr.record->clinical.empty()) << patient;
+    EXPECT_TRUE(rr.record->conditions.empty()) << patient;
+    EXPECT_FALSE(rr.record->hcc_diagnosis.has_value()) << patient;
+    EXPECT_EQ(total(rr), n - 1) << patient << skipped_list(rr);  // all but the Patient
+  }
 }
 
 // US Core's example patient with 35 of its example resources: vital signs, labs, conditions,
@@ -241,7 +287,7 @@ TEST(ForeignFixtures, EveryFileIsAResource) {
     EXPECT_EQ(r["resourceType"].get(type), simdjson::SUCCESS) << e.path();
     ++n;
   }
-  EXPECT_EQ(n, 1 + 45 + 28 + 36 + 1);
+  EXPECT_EQ(n, 1 + 45 + 28 + 55 + 5 + 5 + 3 + 36 + 1);
 }
 
 }  // namespace
