@@ -116,7 +116,13 @@ ENCEPHALOPATHY_VALUE = {"none": c(SCT, "2667000", "Absent")}  # West Haven grade
 
 # Imaging findings: none has a standard code the reader reads yet (mCODE tumour size, LI-RADS
 # treatment response and NCIt RECIST/mRECIST categories are being added in another part of issue
-# 14). Native field -> (observation coding, value kind).
+# 14). Native field -> (observation coding, value kind). Value kinds: "integer", "boolean",
+# "percent", "quantity", "concept" (value codes from IMAGING_VALUE, else the project's), or
+# ("component", coding) for a quantity sent in a component, as mCODE sends tumour size:
+#   "largest_diameter": (c(LOINC, "21889-1", "Size Tumor"),
+#                         ("component", c(LOINC, "33728-7", "Size.maximum dimension in Tumor"))),
+# (use it once the reader reads that form as the largest diameter; the mCODE example
+# Observation-tumor-size-jenny-m in tests/foreign/ has exactly this shape).
 IMAGING = {
     "tumor_count": (project("intrahepatic-tumor-count", "Number of intrahepatic tumours"), "integer"),
     "largest_diameter": (project("largest-tumor-diameter", "Largest tumour diameter"), "quantity"),
@@ -298,7 +304,11 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None, alt=False):
                 continue
             v = s[field]
             oid = f"{code['code']}-{k}"
-            if kind == "integer":
+            if isinstance(kind, tuple):  # ("component", coding): the value in a component (mCODE tumour size)
+                _, component = kind
+                obs(oid, "imaging", code, d, component=[{"code": {"coding": [note(component)]},
+                                                        "valueQuantity": qty(v["value"], v["unit"])}])
+            elif kind == "integer":
                 obs(oid, "imaging", code, d, valueInteger=v)
             elif kind == "boolean":
                 obs(oid, "imaging", code, d, valueBoolean=v)
