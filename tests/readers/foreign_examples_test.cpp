@@ -274,6 +274,60 @@ TEST(ForeignUsCore, ChildWeightOutsideThePlausibleRangeIsAProblem) {
   EXPECT_NE(rr.problems[0].message.find("25"), std::string::npos) << rr.problems[0].message;
 }
 
+// The same published resources with one value made impossible: a code the engine reads with an
+// impossible value is always a problem (never skipped), at the value's pointer. The altered text is
+// built in memory; the fixtures stay unchanged.
+std::string replaced(const fs::path& file, const std::string& from, const std::string& to) {
+  std::string text = slurp(file);
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from << " not in " << file;
+  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << from << " twice in " << file;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+ReadResult read_patient_and(const fs::path& patient, const std::string& resource) {
+  return read_fhir_bundle(R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":)" + slurp(patient) +
+                          R"(},{"resource":)" + resource + "}]}");
+}
+
+TEST(ForeignAltered, AnImpossibleValueOfAReadCodeIsAProblem) {
+  const fs::path john = kForeign / "mcode" / "john-anyperson";
+  const fs::path ecog = john / "Observation-ecog-performance-status-fully-active.json";
+  const fs::path karnofsky = john / "Observation-karnofsky-performance-status-normal-activity.json";
+  const fs::path patient = john / "Patient-cancer-patient-john-anyperson.json";
+  struct Alteration {
+    fs::path file, patient;
+    std::string from, to, pointer;
+  };
+  const fs::path us = kForeign / "us-core" / "example";
+  const std::vector<Alteration> cases = {
+      // ECOG is 0–5.
+      {ecog, patient, R"("valueInteger":0)", R"("valueInteger":7)", "/entry/1/resource/valueInteger"},
+      // ECOG 2 beside the LOINC answer of ECOG 0 (LA9622-7): the two disagree.
+      {ecog, patient, R"("valueInteger":0)", R"("valueInteger":2)", "/entry/1/resource/interpretation"},
+      // Karnofsky is 0–100 in steps of 10.
+      {karnofsky, patient, R"("valueInteger":90)", R"("valueInteger":95)", "/entry/1/resource/valueInteger"},
+      // Platelets 20000 × 10⁹/L: outside 5–1500 (CLINICAL_RULES.md §1).
+      {us / "observation-cbc-platelets.json", us / "patient-example.json", R"("value": 200,)", R"("value": 20000,)",
+       "/entry/1/resource/valueQuantity"},
+      // Creatinine in a unit that is not one of creatinine's.
+      {us / "observation-serum-creatinine.json", us / "patient-example.json", "\"unit\": \"mg/dL\",\n    \"system\": \"http://unitsofmeasure.org\",\n    \"code\": \"mg/dL\"",
+       "\"unit\": \"mg\",\n    \"system\": \"http://unitsofmeasure.org\",\n    \"code\": \"mg\"",
+       "/entry/1/resource/valueQuantity"},
+  };
+  for (const auto& c : cases) {
+    const ReadResult rr = read_patient_and(c.patient, replaced(c.file, c.from, c.to));
+    EXPECT_FALSE(rr.ok()) << c.file.filename() << " " << c.to;
+    ASSERT_FALSE(rr.problems.empty()) << c.file.filename() << " " << c.to << skipped_list(rr);
+    EXPECT_EQ(rr.problems[0].location.rfind(c.pointer, 0), 0u)
+        << c.file.filename() << " " << c.to << ": " << problems_of(rr);
+    EXPECT_EQ(total(rr), 0) << c.to << ": an impossible value is not skipped" << skipped_list(rr);
+  }
+  // Unaltered, the same pairs are read (the other side of each alteration).
+  for (const auto& c : cases) EXPECT_TRUE(read_patient_and(c.patient, slurp(c.file)).ok()) << c.file.filename();
+}
+
 // Every fixture file is a resource of a published example, unchanged: its JSON parses and names its
 // type and id (the README lists the source of each folder).
 TEST(ForeignFixtures, EveryFileIsAResource) {
