@@ -446,6 +446,12 @@ struct NativeReader {
         w.problem(here, fmt::format("{} ({} at {}, {} at {})", f.message, key_of(f.field), here, key_of(f.other),
                                     at(f.other, "")));
       }
+      // Target lesions in the order of their ids, as the FHIR reader keeps them: the order in which
+      // they are written (or the studies of one date are listed) never changes the record or the
+      // text of its mRECIST sum (a FHIR twin of the record gives the same decision, word for word).
+      if (s.target_lesions)
+        std::sort(s.target_lesions->begin(), s.target_lesions->end(),
+                  [](const TargetLesion& a, const TargetLesion& b) { return a.id < b.id; });
       rec.imaging.push_back(std::move(s));
     }
   }

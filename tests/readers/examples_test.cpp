@@ -251,7 +251,10 @@ TEST(Examples, DecompensatingPatient) {
   EXPECT_DOUBLE_EQ(on(r.labs.platelets_1e9_per_l, d("2024-11-17")).value(), 85.0);
   EXPECT_DOUBLE_EQ(on(r.labs.afp_ng_per_ml, d("2024-10-21")).value(), 12 * 1.21);
   EXPECT_DOUBLE_EQ(clinical_on(r, d("2024-11-17"))->weight_kg->value, 172 * 0.4536);
-  EXPECT_DOUBLE_EQ(r.imaging[0].target_lesions->at(0).viable_diameter_cm, 4.5);
+  // S7, written 45 mm (the record keeps target lesions in the order of their ids: S4, S7).
+  ASSERT_EQ(r.imaging[0].target_lesions->size(), 2u);
+  EXPECT_EQ(r.imaging[0].target_lesions->at(1).id, "S7");
+  EXPECT_DOUBLE_EQ(r.imaging[0].target_lesions->at(1).viable_diameter_cm, 4.5);
 
   // The tumour responds (PR by measurements) while the liver fails.
   const double baseline = target_sum(r.imaging[0]);
