@@ -1144,6 +1144,9 @@ struct FhirReader {
   };
   std::map<Date, std::map<std::string, MeasuredTumor>> tumor_sizes;
   std::map<Date, int> tumor_size_resources;
+  // BodyStructure resources of the bundle by "BodyStructure/<id>" and by fullUrl: the mCODE
+  // Tumor a TumorSize's focus names, for its location.
+  std::map<std::string, std::pair<object, std::string>> body_structures;
 
   // An Observation coded with a standard imaging code of terminology_imaging (the mCODE
   // TumorSize, or a code recognised and not read). False when no coding is one of them.
@@ -1302,6 +1305,19 @@ struct FhirReader {
           if (auto iv = w.string(*ident, child(fp, "identifier"), "value", false); iv && !iv->empty())
             tumour = "identifier " + *iv;
       }
+    }
+    // Where the tumour is: Observation.bodySite, and the location of the Tumor BodyStructure the
+    // focus names (when it is in the bundle). A location other than the liver is not an
+    // intrahepatic tumour; no location at all is read as one (this is an HCC record).
+    std::vector<Coding> where = codings(res, ptr, "bodySite", false);
+    if (auto bs = body_structures.find(tumour); bs != body_structures.end())
+      for (auto& c : codings(bs->second.first, bs->second.second, "location", false)) where.push_back(std::move(c));
+    if (!where.empty() && std::none_of(where.begin(), where.end(), [](const Coding& c) {
+          return fhir::terms::is_liver_location(c.system, c.code);
+        })) {
+      skip(fmt::format("{} (location {} is not the liver, SNOMED CT 10200004: not an intrahepatic tumour; not read)",
+                       key, key_of(where[0])));
+      return;
     }
     if (!date) return;
     ++tumor_size_resources[*date];
@@ -2530,6 +2546,15 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
     if (e.resource["id"].get(id) == simdjson::SUCCESS && !id.empty())
       r.medications.emplace("Medication/" + std::string(id), std::make_pair(e.resource, e.ptr));
     if (!e.full_url.empty()) r.medications.emplace(e.full_url, std::make_pair(e.resource, e.ptr));
+  }
+
+  // BodyStructure resources (mCODE Tumor), for the focus of a tumour size.
+  for (const auto& e : entries) {
+    if (e.type != "BodyStructure") continue;
+    std::string_view id;
+    if (e.resource["id"].get(id) == simdjson::SUCCESS && !id.empty())
+      r.body_structures.emplace("BodyStructure/" + std::string(id), std::make_pair(e.resource, e.ptr));
+    if (!e.full_url.empty()) r.body_structures.emplace(e.full_url, std::make_pair(e.resource, e.ptr));
   }
 
   // Whose record: the Patient, else the subject of the first resource that names one.

@@ -60,6 +60,11 @@ constexpr std::array kCodes{
     ImagingCode{kSnomed, "104157003", "Light microscopy", R::NonImagingMethod, std::nullopt, kNotImaging, kMcodeMethod},
     ImagingCode{kSnomed, "5880005", "Physical examination procedure", R::NonImagingMethod, std::nullopt, kNotImaging,
                 kMcodeMethod},
+    // Location of the measured tumour (Observation.bodySite, or Tumor BodyStructure.location).
+    ImagingCode{kSnomed, "10200004", "Liver structure", R::LiverLocation, std::nullopt,
+                "the tumour is intrahepatic (another location: the size is not read)",
+                "HL7 mCODE IG, CM_TG263.fsh (TG263 Liver -> SCT 10200004 \"Liver structure (body structure)\"), "
+                "VS_Radiotherapy.fsh"},
     // Response categories (values of the project question mrecist-response).
     ImagingCode{kNcit, "C4870", "Complete Response", R::ResponseCategory, M::CR, kResponseRecord, kNcitSrc},
     ImagingCode{kNcit, "C18058", "Partial Response", R::ResponseCategory, M::PR, kResponseRecord, kNcitSrc},
@@ -120,6 +125,11 @@ SizeMethod tumor_size_method(std::string_view system, std::string_view code) {
   if (c && c->role == R::ImagingMethod) return SizeMethod::Imaging;
   if (c && c->role == R::NonImagingMethod) return SizeMethod::NotImaging;
   return SizeMethod::Unknown;
+}
+
+bool is_liver_location(std::string_view system, std::string_view code) {
+  const auto* c = find_imaging_code(system, code);
+  return c && c->role == R::LiverLocation;
 }
 
 const ImagingCode* other_response_criteria(std::string_view system, std::string_view code) {

@@ -24,6 +24,7 @@ enum class ImagingRole : std::uint8_t {
   OtherDimension,     // its optional components: a 2nd or 3rd dimension
   ImagingMethod,      // Observation.method: an imaging procedure (the size is an imaging finding)
   NonImagingMethod,   // Observation.method: pathology or physical examination (not imaging)
+  LiverLocation,      // Observation.bodySite or the Tumor's BodyStructure.location: the liver
   ResponseCategory,   // a response category read as the value of urn:switchpoint:hcc|mrecist-response
   OtherCriteria,      // Observation.method naming response criteria that are not mRECIST
   NotRead,            // an Observation.code recognised and skipped with the reason in `record`
@@ -56,6 +57,9 @@ std::string_view ncit_response_list();
 // A TumorSize method: imaging, not imaging (pathology, physical examination), or unknown.
 enum class SizeMethod : std::uint8_t { Imaging, NotImaging, Unknown };
 SizeMethod tumor_size_method(std::string_view system, std::string_view code);
+
+// SNOMED CT 10200004 Liver structure: a tumour size at this location is intrahepatic.
+bool is_liver_location(std::string_view system, std::string_view code);
 
 // Response criteria that are not mRECIST (RECIST 1.0, RECIST 1.1, WHO, RANO), as
 // Observation.method; nullptr for any other code.

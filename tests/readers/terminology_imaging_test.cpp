@@ -302,6 +302,30 @@ TEST(TermsImagingTumorSize, OnlyImagingMeasurementsOfATumourInTheBodyAreRead) {
   }
 }
 
+TEST(TermsImagingTumorSize, ATumourOutsideTheLiverIsNotAnIntrahepaticTumour) {
+  const std::string liver = R"("bodySite":{"coding":[)" + coding(kSct, "10200004") + "]}";
+  const std::string other = R"("bodySite":{"coding":[)" + coding(kSct, "39607008") + "]}";  // not the liver
+  const auto in_liver = read({count(1), tumor_size("3", "cm", "BodyStructure/t1", liver)});
+  ASSERT_TRUE(in_liver.ok()) << first_problem(in_liver);
+  EXPECT_EQ(study_on(in_liver, kDate)->largest_diameter_cm, 3.0);
+  // One liver tumour counted, one liver and one other lesion measured: the other is not counted.
+  const auto elsewhere = read({count(1), tumor_size("3", "cm", "BodyStructure/t1", liver),
+                               tumor_size("5", "cm", "BodyStructure/t2", other)});
+  ASSERT_TRUE(elsewhere.ok()) << first_problem(elsewhere);
+  EXPECT_EQ(study_on(elsewhere, kDate)->largest_diameter_cm, 3.0);
+  EXPECT_EQ(skipped_containing(elsewhere, "is not the liver, SNOMED CT 10200004"), 1);
+  // The location of the mCODE Tumor (BodyStructure.location) the focus names, by id or fullUrl.
+  auto tumour = [](const std::string& id, const std::string& code) {
+    return R"({"resourceType":"BodyStructure","id":")" + id + R"(","patient":{"reference":"Patient/p1"},"location":{"coding":[)" +
+           coding(kSct, code) + "]}}";
+  };
+  const auto by_structure = read({count(1), tumour("t1", "10200004"), tumour("t2", "39607008"),
+                                  tumor_size("3", "cm", "BodyStructure/t1"), tumor_size("5", "cm", "BodyStructure/t2")});
+  ASSERT_TRUE(by_structure.ok()) << first_problem(by_structure);
+  EXPECT_EQ(study_on(by_structure, kDate)->largest_diameter_cm, 3.0);
+  EXPECT_EQ(skipped_containing(by_structure, "is not the liver"), 1);
+}
+
 TEST(TermsImagingTumorSize, StatusEnteredInErrorIsSkippedAndAnUnknownStatusIsAProblem) {
   const auto err = read({count(1), tumor_size("3", "cm", "BodyStructure/t1", R"("status":"entered-in-error")")});
   // (the helper writes status final first; the duplicate key is itself a problem)
