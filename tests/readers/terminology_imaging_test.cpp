@@ -340,6 +340,45 @@ TEST(TermsImagingTumorSize, StatusEnteredInErrorIsSkippedAndAnUnknownStatusIsAPr
   EXPECT_FALSE(read({count(1), bad}).ok());
 }
 
+TEST(TermsImagingTumorSize, TheMcodeExampleIsReadWithoutAProblemAndSkippedAsPathology) {
+  // The mCODE IG's own example `tumor-size-pathology` (EX_TumorSize.fsh), written out in JSON:
+  // a gross-pathology measurement (method SNOMED CT 787377000) of a breast tumour.
+  const std::string example =
+      R"({"resourceType":"Observation","id":"tumor-size-pathology","status":"final","code":{"coding":[)" +
+      coding(kLnc, "21889-1") + R"(]},"method":{"coding":[)" + coding(kSct, "787377000") +
+      R"(]},"subject":{"reference":"Patient/p1"},"focus":[{"reference":"BodyStructure/tumor-lobular-carcinoma-left-breast"}],)"
+      R"("effectiveDateTime":"2019-05-01","performer":[{"reference":"Practitioner/us-core-practitioner-owen-oncologist"}],)"
+      R"("component":[)" + dimension("33728-7", "1.2", "cm") + "," + dimension("33729-5", "1.0", "cm") + "," +
+      dimension("33729-5", "0.5", "cm") + "]}";
+  const std::string tumour =
+      R"({"resourceType":"BodyStructure","id":"tumor-lobular-carcinoma-left-breast","patient":{"reference":"Patient/p1"},)"
+      R"("location":{"coding":[)" + coding(kSct, "80248007") + "]}}";
+  const auto rr = read({tumour, example});
+  ASSERT_TRUE(rr.ok()) << first_problem(rr);
+  EXPECT_TRUE(rr.record->imaging.empty());
+  EXPECT_EQ(skipped_containing(rr, "787377000 is not an imaging procedure"), 1);
+}
+
+TEST(TermsImagingTumorSize, TumoursAreToldApartByFocusReferenceOrIdentifier) {
+  auto by_identifier = [](const std::string& v, const std::string& id) {
+    return R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21889-1") +
+           R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":")" + kDate +
+           R"(","focus":[{"identifier":{"system":"http://radiology.example.org","value":")" + id +
+           R"("}}],"component":[)" + dimension("33728-7", v, "cm") + "]}";
+  };
+  const auto two = read({count(2), by_identifier("2", "Tumor 1"), by_identifier("3.5", "Tumor 2")});
+  ASSERT_TRUE(two.ok()) << first_problem(two);
+  EXPECT_EQ(study_on(two, kDate)->largest_diameter_cm, 3.5);
+  // The same identifier twice is one tumour: one of two counted tumours measured.
+  const auto same = read({count(2), by_identifier("2", "Tumor 1"), by_identifier("2", "Tumor 1")});
+  ASSERT_TRUE(same.ok()) << first_problem(same);
+  EXPECT_FALSE(study_on(same, kDate)->largest_diameter_cm);
+  // Two tumours in one size's focus: which one was measured cannot be told.
+  const auto both = read({count(2), tumor_size("3", "cm", "", R"("focus":[{"reference":"BodyStructure/t1"},{"reference":"BodyStructure/t2"}])")});
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.problems[0].location, "/entry/2/resource/focus");
+}
+
 // ---- Date grouping: a standard-coded finding makes the study ------------------------------
 
 TEST(TermsImagingGrouping, AnImagingStudyResourceJoinsAStudyMadeOfStandardCodedFindings) {
