@@ -21,14 +21,19 @@ using M = MrecistCategory;
 //   NCIt responses = NCI Thesaurus concept ids as listed with their NCIt meaning in the PCDC data
 //            dictionary (github.com/chicagopcdc/linkml-data-dictionary, ResponseEnum:
 //            "Complete Response ncit:C4870", "Partial Response ncit:C18058", "Stable Disease
-//            ncit:C18213", "Progressive Disease ncit:C35571", with the NCIt definitions).
+//            ncit:C18213", "Progressive Disease ncit:C35571", with the NCIt definitions); C4870
+//            and C18058 also in phenopacket-tools (org.phenopackets.phenopackettools.builder.
+//            constants.Response: "NCIT:C4870 Complete Remission", "NCIT:C18058 Partial Remission"),
+//            which lists iRECIST's own concepts (C142356-C142360) beside them: NCIt has
+//            criteria-specific concepts for iRECIST but none for mRECIST was found.
 //   DICOM CID 6147 "Response Criteria" (DICOM PS3.16; FHIR rendering github.com/bvdh/
 //            dicom-terminology-in-fhir, ValueSet-dicom-cid-6147-ResponseCriteria.fsh): DCM 112029
 //            WHO, DCM 126080 RECIST 1.0, DCM 126081 RECIST 1.1, NCIt C114879 RANO.
 constexpr std::string_view kMcode = "HL7 mCODE IG, SD_TumorSize.fsh (profile mcode-tumor-size)";
 constexpr std::string_view kMcodeMethod = "HL7 mCODE IG, VS_Other.fsh (TumorSizeMethodVS)";
 constexpr std::string_view kNcitSrc =
-    "NCI Thesaurus; PCDC data dictionary ResponseEnum (github.com/chicagopcdc/linkml-data-dictionary)";
+    "NCI Thesaurus; PCDC data dictionary ResponseEnum (github.com/chicagopcdc/linkml-data-dictionary); "
+    "phenopacket-tools Response constants (C4870, C18058)";
 constexpr std::string_view kCid6147 = "DICOM PS3.16 CID 6147 Response Criteria (bvdh/dicom-terminology-in-fhir)";
 
 constexpr std::string_view kSizeRecord =

@@ -421,6 +421,11 @@ TEST(TermsImagingResponse, UnknownOrDisagreeingCategoriesAreProblems) {
   ASSERT_FALSE(vgpr.ok());
   EXPECT_EQ(vgpr.problems[0].location, "/entry/1/resource/valueCodeableConcept");
   EXPECT_TRUE(contains(vgpr.problems[0].message, "NCIt 'C123618' is not a response category read here")) << first_problem(vgpr);
+  // An iRECIST category (NCIt C142357 iRECIST complete response) is of other criteria.
+  const auto irecist = read({project("mrecist-response", concept_value(kNcit, "C142357"))});
+  ASSERT_FALSE(irecist.ok());
+  EXPECT_TRUE(contains(irecist.problems[0].message, "C4870 (CR), C18058 (PR), C18213 (SD), C35571 (PD)"))
+      << first_problem(irecist);
   const std::string both = R"("valueCodeableConcept":{"coding":[)" + coding(kHcc, "PR") + "," + coding(kNcit, "C35571") + "]}";
   const auto disagree = read({project("mrecist-response", both)});
   ASSERT_FALSE(disagree.ok());
