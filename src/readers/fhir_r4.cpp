@@ -1143,7 +1143,7 @@ struct FhirReader {
     std::string ptr;
   };
   std::map<Date, std::map<std::string, MeasuredTumor>> tumor_sizes;
-  std::map<Date, int> tumor_size_resources;
+  std::map<Date, std::map<std::string, int>> tumor_size_resources;  // date → "Observation <code>" → resources
   // BodyStructure resources of the bundle by "BodyStructure/<id>" and by fullUrl: the mCODE
   // Tumor a TumorSize's focus names, for its location.
   std::map<std::string, std::pair<object, std::string>> body_structures;
@@ -1159,68 +1159,38 @@ struct FhirReader {
         skip(fmt::format("Observation {}|{} ({})", ic->system, ic->code, ic->record));
         return true;
       }
-      if (ic->role == ImagingRole::TumorSize) {
-        tumor_size(e);
+      if (ic->role == ImagingRole::TumorSize || ic->role == ImagingRole::LongestDimension) {
+        tumor_size(e, ic->role == ImagingRole::LongestDimension);
         return true;
       }
     }
     return false;
   }
 
-  void tumor_size(const Entry& e) {
-    const object res = e.resource;
-    const std::string& ptr = e.ptr;
-    const std::string key = fmt::format("Observation {}|{}", fhir::kLoinc, fhir::terms::kTumorSizeLoinc);
-    const std::string what = key + " (Size Tumor)";
-    bool bad_status = false;
-    const auto status = status_of(res, ptr, "Observation",
-                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
-                                   "entered-in-error", "unknown"},
-                                  bad_status);
-    if (bad_status) return;
-    if (status && (*status == "entered-in-error" || *status == "cancelled")) {
-      skip(fmt::format("{} (status {})", key, *status));
-      return;
-    }
-    auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
-    if (has(res, "specimen")) {
-      skip(key + " (size of a removed tumour specimen: pathology, not imaging; not read)");
-      return;
-    }
-    // Method (mCODE TumorSizeMethodVS): an imaging procedure, or absent (a tumour still in the
-    // body, `focus`, is measured by imaging); pathology, physical examination or an unknown
-    // method is not read as an imaging finding.
-    const auto methods = codings(res, ptr, "method", false);
-    if (!methods.empty()) {
-      bool imaging_method = false;
-      for (const auto& c : methods)
-        if (fhir::terms::tumor_size_method(c.system, c.code) == fhir::terms::SizeMethod::Imaging) imaging_method = true;
-      if (!imaging_method) {
-        skip(fmt::format("{} (method {} is not an imaging procedure of mCODE TumorSizeMethodVS; not read)", key,
-                         key_of(methods[0])));
-        return;
-      }
-    }
+  // The longest dimension of an mCODE TumorSize (component 33728-7; the other dimensions are
+  // checked against it) and its location; nullopt after a problem or a skip.
+  std::optional<std::pair<double, std::string>> size_components(object res, const std::string& ptr,
+                                                                const std::string& what, const std::string& key,
+                                                                Date d) {
     const std::string vk = value_key(res);
     if (!vk.empty()) {
       w.problem(child(ptr, vk), fmt::format("{}: the size is sent in a component {} (the longest dimension, cm or "
                                             "mm) as the mCODE TumorSize profile requires, not in {} (not used by "
                                             "the profile): which dimension {} holds cannot be told",
                                             what, fhir::terms::kLongestDimensionLoinc, vk, vk));
-      return;
+      return std::nullopt;
     }
     auto comps = w.array(res, ptr, "component", false);
     if (!comps) {
       if (has(res, "dataAbsentReason")) {
         skip(key + " (no value: dataAbsentReason)");
-        return;
+        return std::nullopt;
       }
       w.problem(ptr, fmt::format("{} has no component {} (the tumour's longest dimension, cm or mm); the mCODE "
                                  "TumorSize profile requires it",
                                  what, fhir::terms::kLongestDimensionLoinc));
-      return;
+      return std::nullopt;
     }
-    const Date d = date.value_or(Date{});
     std::optional<double> longest;
     std::string longest_ptr;
     std::vector<std::pair<double, std::string>> others;
@@ -1274,21 +1244,90 @@ struct FhirReader {
         others.emplace_back(v->value, vp);
       }
     }
-    if (failed) return;
+    if (failed) return std::nullopt;
     if (!longest) {
       w.problem(child(ptr, "component"),
                 fmt::format("{} has no component {} (the tumour's longest dimension, cm or mm); the mCODE TumorSize "
                             "profile requires it",
                             what, fhir::terms::kLongestDimensionLoinc));
-      return;
+      return std::nullopt;
     }
     for (const auto& [cm, p] : others)
       if (cm > *longest) {
         w.problem(p, fmt::format("{}: an additional dimension of {:g} cm is longer than the longest dimension, "
                                  "{:g} cm (at {}); the dimensions may be swapped",
                                  what, cm, *longest, longest_ptr));
+        return std::nullopt;
+      }
+    return std::make_pair(*longest, longest_ptr);
+  }
+
+  // LOINC 33728-7 (Size.maximum dimension in Tumor) sent as the Observation's own code: the
+  // longest dimension of one tumour in valueQuantity.
+  std::optional<std::pair<double, std::string>> size_value(object res, const std::string& ptr, const std::string& what,
+                                                           const std::string& key, Date d) {
+    const std::string vk = value_key(res);
+    if (vk.empty()) {
+      if (has(res, "dataAbsentReason")) skip(key + " (no value: dataAbsentReason)");
+      else w.problem(ptr, fmt::format("{} has no value; expected valueQuantity in cm or mm", what));
+      return std::nullopt;
+    }
+    if (vk != "valueQuantity") {
+      w.problem(child(ptr, vk), fmt::format("{}: expected valueQuantity in cm or mm, found {}", what, vk));
+      return std::nullopt;
+    }
+    auto v = quantity(res, ptr, vk, Quantity::Diameter, d);
+    if (!v) return std::nullopt;
+    const std::string vp = child(ptr, vk);
+    if (v->value <= 0) {
+      w.problem(vp, fmt::format("{}: a tumour dimension of {} {} is impossible for a measured tumour; expected more "
+                                "than 0 cm (no tumour is sent as the intrahepatic tumour count 0)",
+                                what, v->entered_value, v->entered_unit));
+      return std::nullopt;
+    }
+    return std::make_pair(v->value, vp);
+  }
+
+  void tumor_size(const Entry& e, bool direct) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const std::string key = fmt::format("Observation {}|{}", fhir::kLoinc,
+                                        direct ? fhir::terms::kLongestDimensionLoinc : fhir::terms::kTumorSizeLoinc);
+    const std::string what = key + (direct ? " (Size.maximum dimension in Tumor)" : " (Size Tumor)");
+    bool bad_status = false;
+    const auto status = status_of(res, ptr, "Observation",
+                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+                                   "entered-in-error", "unknown"},
+                                  bad_status);
+    if (bad_status) return;
+    if (status && (*status == "entered-in-error" || *status == "cancelled")) {
+      skip(fmt::format("{} (status {})", key, *status));
+      return;
+    }
+    auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
+    if (has(res, "specimen")) {
+      skip(key + " (size of a removed tumour specimen: pathology, not imaging; not read)");
+      return;
+    }
+    // Method (mCODE TumorSizeMethodVS): an imaging procedure, or absent (a tumour still in the
+    // body, `focus`, is measured by imaging); pathology, physical examination or an unknown
+    // method is not read as an imaging finding.
+    const auto methods = codings(res, ptr, "method", false);
+    if (!methods.empty()) {
+      bool imaging_method = false;
+      for (const auto& c : methods)
+        if (fhir::terms::tumor_size_method(c.system, c.code) == fhir::terms::SizeMethod::Imaging) imaging_method = true;
+      if (!imaging_method) {
+        skip(fmt::format("{} (method {} is not an imaging procedure of mCODE TumorSizeMethodVS; not read)", key,
+                         key_of(methods[0])));
         return;
       }
+    }
+    const Date d = date.value_or(Date{});
+    const auto measured = direct ? size_value(res, ptr, what, key, d) : size_components(res, ptr, what, key, d);
+    if (!measured) return;
+    const double longest_cm = measured->first;
+    const std::string& longest_ptr = measured->second;
     // The tumour measured: focus[0] (mCODE: a Tumor BodyStructure, 0..1).
     std::string tumour = "#" + ptr;
     if (auto focus = w.array(res, ptr, "focus", false)) {
@@ -1320,16 +1359,16 @@ struct FhirReader {
       return;
     }
     if (!date) return;
-    ++tumor_size_resources[*date];
+    ++tumor_size_resources[*date][key];
     auto& sizes = tumor_sizes[*date];
     if (auto it = sizes.find(tumour); it != sizes.end()) {
-      if (std::abs(it->second.cm - *longest) > 1e-9)
+      if (std::abs(it->second.cm - longest_cm) > 1e-9)
         w.problem(longest_ptr, fmt::format("tumour '{}' on {} is measured twice with different longest dimensions, "
                                            "{:g} cm and {:g} cm (the other at {}); one date holds one size per tumour",
-                                           tumour, date->iso(), *longest, it->second.cm, it->second.ptr));
+                                           tumour, date->iso(), longest_cm, it->second.cm, it->second.ptr));
       return;
     }
-    sizes.emplace(tumour, MeasuredTumor{*longest, longest_ptr});
+    sizes.emplace(tumour, MeasuredTumor{longest_cm, longest_ptr});
   }
 
   // The tumour sizes of a date give the study's largest diameter only when every tumour counted
@@ -1338,7 +1377,6 @@ struct FhirReader {
   // would otherwise be computed from a tumour that may not be the largest. Otherwise the sizes are
   // skipped and counted with the reason, or checked against the project's largest diameter.
   void finish_tumor_sizes() {
-    const std::string key = fmt::format("Observation {}|{}", fhir::kLoinc, fhir::terms::kTumorSizeLoinc);
     for (const auto& [d, sizes] : tumor_sizes) {
       const std::string on = d.iso();
       const auto it = imaging.find(d);
@@ -1383,14 +1421,12 @@ struct FhirReader {
         first_ptr["largest tumour diameter@" + on] = max->ptr;
         continue;
       }
-      const int n = tumor_size_resources[d];
-      if (!count)
-        skipped[key + " (tumour size on a date with no intrahepatic tumour count: the largest size sent is not "
-                      "known to be the largest tumour; not read)"] += n;
-      else
-        skipped[key + " (tumour size: fewer tumours measured, told apart by focus, than the intrahepatic tumour "
-                      "count of that date: the largest size sent is not known to be the largest tumour; not read)"] +=
-            n;
+      const std::string why =
+          !count ? " (tumour size on a date with no intrahepatic tumour count: the largest size sent is not known to be "
+                   "the largest tumour; not read)"
+                 : " (tumour size: fewer tumours measured, told apart by focus, than the intrahepatic tumour count of "
+                   "that date: the largest size sent is not known to be the largest tumour; not read)";
+      for (const auto& [what, n] : tumor_size_resources[d]) skipped[what + why] += n;
     }
   }
 

@@ -45,7 +45,9 @@ constexpr std::string_view kNotMrecist = "response criteria other than mRECIST: 
 constexpr std::array kCodes{
     ImagingCode{kLoinc, kTumorSizeLoinc, "Size Tumor", R::TumorSize, std::nullopt, kSizeRecord, kMcode},
     ImagingCode{kLoinc, kLongestDimensionLoinc, "Size.maximum dimension in Tumor", R::LongestDimension, std::nullopt,
-                "the tumour's longest diameter (cm or mm)", kMcode},
+                "the tumour's longest diameter (cm or mm); also read as an Observation.code with valueQuantity, "
+                "by the rules of the TumorSize",
+                kMcode},
     ImagingCode{kLoinc, kOtherDimensionLoinc, "Size additional dimension in Tumor", R::OtherDimension, std::nullopt,
                 "checked (not longer than the longest dimension), not stored", kMcode},
     // Methods of TumorSizeMethodVS.

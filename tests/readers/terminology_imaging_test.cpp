@@ -302,6 +302,37 @@ TEST(TermsImagingTumorSize, OnlyImagingMeasurementsOfATumourInTheBodyAreRead) {
   }
 }
 
+TEST(TermsImagingTumorSize, Loinc33728SentAsTheObservationCodeIsOneTumoursLongestDimension) {
+  auto direct = [](const std::string& value, const std::string& focus) {
+    return R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "33728-7") +
+           R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":")" + kDate + R"(","focus":[{"reference":")" +
+           focus + R"("}])" + (value.empty() ? "" : "," + value) + "}";
+  };
+  const auto two = read({count(2), direct(R"("valueQuantity":)" + quantity("31", "mm"), "BodyStructure/t1"),
+                         direct(R"("valueQuantity":)" + quantity("2", "cm"), "BodyStructure/t2")});
+  ASSERT_TRUE(two.ok()) << first_problem(two);
+  EXPECT_DOUBLE_EQ(*study_on(two, kDate)->largest_diameter_cm, 3.1);
+  // The same rule as the mCODE form: one of two counted tumours measured is not read, under its own code.
+  const auto one = read({count(2), direct(R"("valueQuantity":)" + quantity("31", "mm"), "BodyStructure/t1")});
+  ASSERT_TRUE(one.ok()) << first_problem(one);
+  EXPECT_FALSE(study_on(one, kDate)->largest_diameter_cm);
+  EXPECT_EQ(skipped_containing(one, "Observation http://loinc.org|33728-7 (tumour size: fewer tumours measured"), 1);
+  // Impossible or mistyped values.
+  for (const std::string& v : {R"("valueQuantity":)" + quantity("0", "cm"), R"("valueQuantity":)" + quantity("41", "cm"),
+                              R"("valueQuantity":)" + quantity("3", ""), std::string(R"("valueString":"3 cm")")}) {
+    const auto rr = read({count(1), direct(v, "BodyStructure/t1")});
+    ASSERT_FALSE(rr.ok()) << v;
+    EXPECT_EQ(rr.problems[0].location.rfind("/entry/2/resource/value", 0), 0u) << first_problem(rr);
+  }
+  // No value: a problem; a declared absent value: skipped and counted.
+  const auto none = read({count(1), direct("", "BodyStructure/t1")});
+  ASSERT_FALSE(none.ok());
+  EXPECT_TRUE(contains(none.problems[0].message, "has no value; expected valueQuantity in cm or mm")) << first_problem(none);
+  const auto absent = read({count(1), direct(R"("dataAbsentReason":{"text":"not measured"})", "BodyStructure/t1")});
+  ASSERT_TRUE(absent.ok()) << first_problem(absent);
+  EXPECT_EQ(skipped_containing(absent, "33728-7 (no value: dataAbsentReason)"), 1);
+}
+
 TEST(TermsImagingTumorSize, ATumourOutsideTheLiverIsNotAnIntrahepaticTumour) {
   const std::string liver = R"("bodySite":{"coding":[)" + coding(kSct, "10200004") + "]}";
   const std::string other = R"("bodySite":{"coding":[)" + coding(kSct, "39607008") + "]}";  // not the liver
