@@ -1164,6 +1164,15 @@ struct FhirReader {
         return true;
       }
     }
+    // A response by other criteria (RECIST 1.1, WHO, RANO) under a code the engine does not read:
+    // skipped with the reason, never read as an mRECIST category.
+    if (!cods.empty())
+      for (const auto& c : codings(e.resource, e.ptr, "method", false))
+        if (const auto* oc = fhir::terms::other_response_criteria(c.system, c.code)) {
+          skip(fmt::format("Observation {} (a response by {}, not mRECIST; not read)", key_of(cods.front()),
+                           oc->display));
+          return true;
+        }
     return false;
   }
 

@@ -500,6 +500,14 @@ TEST(TermsImagingResponse, StandardResponseObservationsWithoutMrecistAreSkippedA
   ASSERT_TRUE(other.ok()) << first_problem(other);
   EXPECT_EQ(skipped_containing(other, "21976-6"), 1);
   EXPECT_EQ(study_on(other, kDate), nullptr);
+  // The same with a RECIST 1.1 method: skipped with the reason.
+  const auto recist = read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21976-6") +
+                            R"(]},"method":{"coding":[)" + coding(kDcm, "126081") +
+                            R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
+                            concept_value(kNcit, "C18058") + "}"});
+  ASSERT_TRUE(recist.ok()) << first_problem(recist);
+  EXPECT_EQ(skipped_containing(recist, "Observation http://loinc.org|21976-6 (a response by RECIST 1.1, not mRECIST"), 1);
+  EXPECT_EQ(study_on(recist, kDate), nullptr);
 }
 
 // ---- Twins: every project-coded Bundle rewritten in standard codes -----------------------
