@@ -1166,13 +1166,18 @@ struct FhirReader {
     }
     // A response by other criteria (RECIST 1.1, WHO, RANO) under a code the engine does not read:
     // skipped with the reason, never read as an mRECIST category.
-    if (!cods.empty())
-      for (const auto& c : codings(e.resource, e.ptr, "method", false))
-        if (const auto* oc = fhir::terms::other_response_criteria(c.system, c.code)) {
-          skip(fmt::format("Observation {} (a response by {}, not mRECIST; not read)", key_of(cods.front()),
-                           oc->display));
-          return true;
-        }
+    // Read without the walker: a resource that is not read is never a problem, whatever its method.
+    simdjson::dom::array method_codings;
+    if (cods.empty() || e.resource["method"]["coding"].get(method_codings) != simdjson::SUCCESS) return false;
+    for (auto c : method_codings) {
+      std::string_view system, code;
+      if (c["system"].get(system) != simdjson::SUCCESS || c["code"].get(code) != simdjson::SUCCESS) continue;
+      if (const auto* oc = fhir::terms::other_response_criteria(system, code)) {
+        skip(fmt::format("Observation {} (a response by {}, not mRECIST; not read)", key_of(cods.front()),
+                         oc->display));
+        return true;
+      }
+    }
     return false;
   }
 

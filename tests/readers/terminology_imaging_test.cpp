@@ -508,6 +508,12 @@ TEST(TermsImagingResponse, StandardResponseObservationsWithoutMrecistAreSkippedA
   ASSERT_TRUE(recist.ok()) << first_problem(recist);
   EXPECT_EQ(skipped_containing(recist, "Observation http://loinc.org|21976-6 (a response by RECIST 1.1, not mRECIST"), 1);
   EXPECT_EQ(study_on(recist, kDate), nullptr);
+  // A malformed method on a resource that is not read is still no problem: skipped and counted.
+  const auto odd = read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21976-6") +
+                         R"(]},"method":"RECIST","subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
+                         concept_value(kNcit, "C18058") + "}"});
+  ASSERT_TRUE(odd.ok()) << first_problem(odd);
+  EXPECT_EQ(skipped_containing(odd, "21976-6"), 1);
 }
 
 // ---- Twins: every project-coded Bundle rewritten in standard codes -----------------------
