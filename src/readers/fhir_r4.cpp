@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -15,6 +16,7 @@
 #include "readers/fhir_codes.h"
 #include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
+#include "readers/terminology_imaging.h"
 #include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
 
@@ -684,6 +686,7 @@ struct FhirReader {
     }
     if (!m) {
       if (observation_term(e, cods)) return;
+      if (observation_imaging_term(e, cods)) return;
       skip_code("Observation", cods);
       return;
     }
@@ -788,7 +791,7 @@ struct FhirReader {
           set_once(at_imaging(d).nontarget, *v, d, "mRECIST non-target status", vp);
         return;
       case F::Mrecist:
-        if (auto v = code_value<MrecistCategory>(res, ptr, vk, parse_mrecist, what, m->allowed); v && date)
+        if (auto v = mrecist_value(res, ptr, vk, what, m->allowed); v && date)
           set_once(at_imaging(d).mrecist_recorded, *v, d, "mRECIST response", vp);
         return;
       case F::VascularInvasion:
@@ -1128,6 +1131,371 @@ struct FhirReader {
     if (auto it = lesions.find(*id); it != lesions.end()) slot = it->second;
     set_once(slot, v->value, *date, fmt::format("target lesion '{}'", *id), child(ptr, key));
     lesions[*id] = *slot;
+  }
+
+  // ---- Imaging findings in standard codes (terminology_imaging.h, docs/terminology.md) ----
+
+  // mCODE TumorSize (LOINC 21889-1): the longest dimension of one tumour, by date and tumour
+  // (focus reference or identifier; "#<location>" for a size without focus, whose tumour cannot be
+  // told). finish_tumor_sizes() decides whether the sizes of a date give its largest diameter.
+  struct MeasuredTumor {
+    double cm;
+    std::string ptr;
+  };
+  std::map<Date, std::map<std::string, MeasuredTumor>> tumor_sizes;
+  std::map<Date, std::map<std::string, int>> tumor_size_resources;  // date → "Observation <code>" → resources
+  // BodyStructure resources of the bundle by "BodyStructure/<id>" and by fullUrl: the mCODE
+  // Tumor a TumorSize's focus names, for its location.
+  std::map<std::string, std::pair<object, std::string>> body_structures;
+
+  // An Observation coded with a standard imaging code of terminology_imaging (the mCODE
+  // TumorSize, or a code recognised and not read). False when no coding is one of them.
+  bool observation_imaging_term(const Entry& e, const std::vector<Coding>& cods) {
+    using fhir::terms::ImagingRole;
+    for (const auto& c : cods) {
+      const auto* ic = fhir::terms::find_imaging_code(c.system, c.code);
+      if (!ic) continue;
+      if (ic->role == ImagingRole::NotRead) {
+        skip(fmt::format("Observation {}|{} ({})", ic->system, ic->code, ic->record));
+        return true;
+      }
+      if (ic->role == ImagingRole::TumorSize || ic->role == ImagingRole::LongestDimension) {
+        tumor_size(e, ic->role == ImagingRole::LongestDimension);
+        return true;
+      }
+    }
+    // A response by other criteria (RECIST 1.1, WHO, RANO) under a code the engine does not read:
+    // skipped with the reason, never read as an mRECIST category.
+    // Read without the walker: a resource that is not read is never a problem, whatever its method.
+    simdjson::dom::array method_codings;
+    if (cods.empty() || e.resource["method"]["coding"].get(method_codings) != simdjson::SUCCESS) return false;
+    for (auto c : method_codings) {
+      std::string_view system, code;
+      if (c["system"].get(system) != simdjson::SUCCESS || c["code"].get(code) != simdjson::SUCCESS) continue;
+      if (const auto* oc = fhir::terms::other_response_criteria(system, code)) {
+        skip(fmt::format("Observation {} (a response by {}, not mRECIST; not read)", key_of(cods.front()),
+                         oc->display));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The longest dimension of an mCODE TumorSize (component 33728-7; the other dimensions are
+  // checked against it) and its location; nullopt after a problem or a skip.
+  std::optional<std::pair<double, std::string>> size_components(object res, const std::string& ptr,
+                                                                const std::string& what, const std::string& key,
+                                                                Date d) {
+    const std::string vk = value_key(res);
+    if (!vk.empty()) {
+      w.problem(child(ptr, vk), fmt::format("{}: the size is sent in a component {} (the longest dimension, cm or "
+                                            "mm) as the mCODE TumorSize profile requires, not in {} (not used by "
+                                            "the profile): which dimension {} holds cannot be told",
+                                            what, fhir::terms::kLongestDimensionLoinc, vk, vk));
+      return std::nullopt;
+    }
+    auto comps = w.array(res, ptr, "component", false);
+    if (!comps) {
+      if (has(res, "dataAbsentReason")) {
+        skip(key + " (no value: dataAbsentReason)");
+        return std::nullopt;
+      }
+      w.problem(ptr, fmt::format("{} has no component {} (the tumour's longest dimension, cm or mm); the mCODE "
+                                 "TumorSize profile requires it",
+                                 what, fhir::terms::kLongestDimensionLoinc));
+      return std::nullopt;
+    }
+    std::optional<double> longest;
+    std::string longest_ptr;
+    std::vector<std::pair<double, std::string>> others;
+    std::size_t i = 0;
+    bool failed = false;
+    for (auto el : *comps) {
+      const std::string cp = child(child(ptr, "component"), i++);
+      object comp;
+      if (el.get(comp) != simdjson::SUCCESS) continue;
+      bool is_longest = false;
+      bool is_other = false;
+      for (const auto& c : codings(comp, cp, "code", true)) {
+        if (c.system != fhir::kLoinc) continue;
+        if (c.code == fhir::terms::kLongestDimensionLoinc) is_longest = true;
+        if (c.code == fhir::terms::kOtherDimensionLoinc) is_other = true;
+      }
+      if (!is_longest && !is_other) continue;
+      const std::string ck = value_key(comp);
+      if (ck != "valueQuantity") {
+        w.problem(ck.empty() ? cp : child(cp, ck),
+                  fmt::format("{}: a tumour dimension needs valueQuantity in cm or mm, found {}", what,
+                              ck.empty() ? "no value" : ck));
+        failed = true;
+        continue;
+      }
+      const std::size_t before = problem_count();
+      auto v = quantity(comp, cp, ck, Quantity::Diameter, d);
+      if (!v) {
+        failed = failed || problem_count() != before;
+        continue;
+      }
+      const std::string vp = child(cp, ck);
+      if (v->value <= 0) {
+        w.problem(vp, fmt::format("{}: a tumour dimension of {} {} is impossible for a measured tumour; expected "
+                                  "more than 0 cm (no tumour is sent as the intrahepatic tumour count 0)",
+                                  what, v->entered_value, v->entered_unit));
+        failed = true;
+        continue;
+      }
+      if (is_longest) {
+        if (longest) {
+          w.problem(vp, fmt::format("{}: a second longest dimension (the first at {}); one tumour size has one "
+                                    "longest dimension",
+                                    what, longest_ptr));
+          failed = true;
+          continue;
+        }
+        longest = v->value;
+        longest_ptr = vp;
+      } else {
+        others.emplace_back(v->value, vp);
+      }
+    }
+    if (failed) return std::nullopt;
+    if (!longest) {
+      w.problem(child(ptr, "component"),
+                fmt::format("{} has no component {} (the tumour's longest dimension, cm or mm); the mCODE TumorSize "
+                            "profile requires it",
+                            what, fhir::terms::kLongestDimensionLoinc));
+      return std::nullopt;
+    }
+    for (const auto& [cm, p] : others)
+      if (cm > *longest) {
+        w.problem(p, fmt::format("{}: an additional dimension of {:g} cm is longer than the longest dimension, "
+                                 "{:g} cm (at {}); the dimensions may be swapped",
+                                 what, cm, *longest, longest_ptr));
+        return std::nullopt;
+      }
+    return std::make_pair(*longest, longest_ptr);
+  }
+
+  // LOINC 33728-7 (Size.maximum dimension in Tumor) sent as the Observation's own code: the
+  // longest dimension of one tumour in valueQuantity.
+  std::optional<std::pair<double, std::string>> size_value(object res, const std::string& ptr, const std::string& what,
+                                                           const std::string& key, Date d) {
+    const std::string vk = value_key(res);
+    if (vk.empty()) {
+      if (has(res, "dataAbsentReason")) skip(key + " (no value: dataAbsentReason)");
+      else w.problem(ptr, fmt::format("{} has no value; expected valueQuantity in cm or mm", what));
+      return std::nullopt;
+    }
+    if (vk != "valueQuantity") {
+      w.problem(child(ptr, vk), fmt::format("{}: expected valueQuantity in cm or mm, found {}", what, vk));
+      return std::nullopt;
+    }
+    auto v = quantity(res, ptr, vk, Quantity::Diameter, d);
+    if (!v) return std::nullopt;
+    const std::string vp = child(ptr, vk);
+    if (v->value <= 0) {
+      w.problem(vp, fmt::format("{}: a tumour dimension of {} {} is impossible for a measured tumour; expected more "
+                                "than 0 cm (no tumour is sent as the intrahepatic tumour count 0)",
+                                what, v->entered_value, v->entered_unit));
+      return std::nullopt;
+    }
+    return std::make_pair(v->value, vp);
+  }
+
+  void tumor_size(const Entry& e, bool direct) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const std::string key = fmt::format("Observation {}|{}", fhir::kLoinc,
+                                        direct ? fhir::terms::kLongestDimensionLoinc : fhir::terms::kTumorSizeLoinc);
+    const std::string what = key + (direct ? " (Size.maximum dimension in Tumor)" : " (Size Tumor)");
+    bool bad_status = false;
+    const auto status = status_of(res, ptr, "Observation",
+                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+                                   "entered-in-error", "unknown"},
+                                  bad_status);
+    if (bad_status) return;
+    if (status && (*status == "entered-in-error" || *status == "cancelled")) {
+      skip(fmt::format("{} (status {})", key, *status));
+      return;
+    }
+    auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
+    if (has(res, "specimen")) {
+      skip(key + " (size of a removed tumour specimen: pathology, not imaging; not read)");
+      return;
+    }
+    // Method (mCODE TumorSizeMethodVS): an imaging procedure, or absent (a tumour still in the
+    // body, `focus`, is measured by imaging); pathology, physical examination or an unknown
+    // method is not read as an imaging finding.
+    const auto methods = codings(res, ptr, "method", false);
+    if (!methods.empty()) {
+      bool imaging_method = false;
+      for (const auto& c : methods)
+        if (fhir::terms::tumor_size_method(c.system, c.code) == fhir::terms::SizeMethod::Imaging) imaging_method = true;
+      if (!imaging_method) {
+        skip(fmt::format("{} (method {} is not an imaging procedure of mCODE TumorSizeMethodVS; not read)", key,
+                         key_of(methods[0])));
+        return;
+      }
+    }
+    const Date d = date.value_or(Date{});
+    const auto measured = direct ? size_value(res, ptr, what, key, d) : size_components(res, ptr, what, key, d);
+    if (!measured) return;
+    const double longest_cm = measured->first;
+    const std::string& longest_ptr = measured->second;
+    // The tumour measured: focus[0] (mCODE: a Tumor BodyStructure, 0..1).
+    std::string tumour = "#" + ptr;
+    if (auto focus = w.array(res, ptr, "focus", false)) {
+      if (focus->size() > 1) {
+        w.problem(child(ptr, "focus"), fmt::format("{} names {} tumours in focus; one size measures one tumour",
+                                                   what, focus->size()));
+        return;
+      }
+      object f;
+      const std::string fp = child(child(ptr, "focus"), 0);
+      if (focus->at(0).get(f) == simdjson::SUCCESS) {
+        if (auto r = w.string(f, fp, "reference", false); r && !r->empty()) tumour = *r;
+        else if (auto ident = w.object(f, fp, "identifier", false))
+          if (auto iv = w.string(*ident, child(fp, "identifier"), "value", false); iv && !iv->empty())
+            tumour = "identifier " + *iv;
+      }
+    }
+    // Where the tumour is: Observation.bodySite, and the location of the Tumor BodyStructure the
+    // focus names (when it is in the bundle). A location other than the liver is not an
+    // intrahepatic tumour; no location at all is read as one (this is an HCC record).
+    std::vector<Coding> where = codings(res, ptr, "bodySite", false);
+    if (auto bs = body_structures.find(tumour); bs != body_structures.end())
+      for (auto& c : codings(bs->second.first, bs->second.second, "location", false)) where.push_back(std::move(c));
+    if (!where.empty() && std::none_of(where.begin(), where.end(), [](const Coding& c) {
+          return fhir::terms::is_liver_location(c.system, c.code);
+        })) {
+      skip(fmt::format("{} (location {} is not the liver, SNOMED CT 10200004: not an intrahepatic tumour; not read)",
+                       key, key_of(where[0])));
+      return;
+    }
+    if (!date) return;
+    ++tumor_size_resources[*date][key];
+    auto& sizes = tumor_sizes[*date];
+    if (auto it = sizes.find(tumour); it != sizes.end()) {
+      if (std::abs(it->second.cm - longest_cm) > 1e-9)
+        w.problem(longest_ptr, fmt::format("tumour '{}' on {} is measured twice with different longest dimensions, "
+                                           "{:g} cm and {:g} cm (the other at {}); one date holds one size per tumour",
+                                           tumour, date->iso(), longest_cm, it->second.cm, it->second.ptr));
+      return;
+    }
+    sizes.emplace(tumour, MeasuredTumor{longest_cm, longest_ptr});
+  }
+
+  // The tumour sizes of a date give the study's largest diameter only when every tumour counted
+  // on that date is measured (a size per counted tumour, told apart by focus): the largest of
+  // some tumours' sizes is only a lower bound of the largest tumour, and BCLC, up-to-seven and HAP
+  // would otherwise be computed from a tumour that may not be the largest. Otherwise the sizes are
+  // skipped and counted with the reason, or checked against the project's largest diameter.
+  void finish_tumor_sizes() {
+    for (const auto& [d, sizes] : tumor_sizes) {
+      const std::string on = d.iso();
+      const auto it = imaging.find(d);
+      const std::optional<int> count = it == imaging.end() ? std::nullopt : it->second.intrahepatic_tumor_count;
+      const std::optional<double> largest = it == imaging.end() ? std::nullopt : it->second.largest_diameter_cm;
+      int named = 0;
+      bool unnamed = false;
+      const MeasuredTumor* max = nullptr;
+      for (const auto& [tumour, t] : sizes) {
+        if (tumour.starts_with("#")) unnamed = true;
+        else ++named;
+        if (!max || t.cm > max->cm) max = &t;
+      }
+      const int measured = static_cast<int>(sizes.size());
+      const std::string count_at = first_ptr["intrahepatic tumour count@" + on];
+      if (count && (named > *count || (*count == 0 && measured > 0))) {
+        w.problem(max->ptr, fmt::format("{} tumour size(s) on {} ({} different tumours by focus) but the "
+                                        "intrahepatic tumour count is {} (at {}): contradictory findings",
+                                        measured, on, named, *count, count_at));
+        continue;
+      }
+      const bool complete = count && *count > 0 && ((!unnamed && named == *count) || (*count == 1 && measured == 1));
+      if (largest) {
+        // The project's largest diameter stands; the sizes must fit it.
+        const std::string largest_at = first_ptr["largest tumour diameter@" + on];
+        bool bad = false;
+        for (const auto& [tumour, t] : sizes)
+          if (t.cm > *largest + 1e-9) {
+            w.problem(t.ptr, fmt::format("tumour size {:g} cm on {} is larger than the largest tumour diameter, {:g} "
+                                         "cm (at {}): contradictory findings",
+                                         t.cm, on, *largest, largest_at));
+            bad = true;
+          }
+        if (!bad && complete && max->cm < *largest - 1e-9)
+          w.problem(max->ptr, fmt::format("all {} tumours counted on {} are measured and the largest is {:g} cm, but "
+                                          "the largest tumour diameter is {:g} cm (at {}): contradictory findings",
+                                          *count, on, max->cm, *largest, largest_at));
+        continue;
+      }
+      if (complete) {
+        at_imaging(d).largest_diameter_cm = max->cm;
+        first_ptr["largest tumour diameter@" + on] = max->ptr;
+        continue;
+      }
+      const std::string why =
+          !count ? " (tumour size on a date with no intrahepatic tumour count: the largest size sent is not known to be "
+                   "the largest tumour; not read)"
+                 : " (tumour size: fewer tumours measured, told apart by focus, than the intrahepatic tumour count of "
+                   "that date: the largest size sent is not known to be the largest tumour; not read)";
+      for (const auto& [what, n] : tumor_size_resources[d]) skipped[what + why] += n;
+    }
+  }
+
+  // urn:switchpoint:hcc|mrecist-response: its value as a project code (CR, PR, SD, PD) or an NCIt
+  // response category. A method naming other criteria (RECIST 1.1, WHO, RANO) is a problem: a
+  // RECIST category measures the whole tumour, mRECIST its viable part.
+  std::optional<MrecistCategory> mrecist_value(object res, const std::string& ptr, std::string_view vk,
+                                               std::string_view what, std::string_view allowed) {
+    for (const auto& c : codings(res, ptr, "method", false))
+      if (const auto* oc = fhir::terms::other_response_criteria(c.system, c.code)) {
+        w.problem(child(ptr, "method"),
+                  fmt::format("{}: the method is {} ({}|{}), not mRECIST; a {} category is not an mRECIST category "
+                              "(mRECIST measures the viable, enhancing tumour): send the mRECIST category, or leave "
+                              "the observation out",
+                              what, oc->display, oc->system, oc->code, oc->display));
+        return std::nullopt;
+      }
+    std::optional<MrecistCategory> got;
+    std::string got_from;
+    std::string found;
+    for (const auto& c : codings(res, ptr, vk, true)) {
+      found += (found.empty() ? "" : ", ") + key_of(c);
+      std::optional<MrecistCategory> v;
+      if (c.system == fhir::kHcc) {
+        v = parse_mrecist(c.code);
+        if (!v) {
+          w.problem(child(ptr, vk), fmt::format("{}: '{}' is not a known code; expected one of ({}): {}", what, c.code,
+                                                fhir::kHcc, allowed));
+          return std::nullopt;
+        }
+      } else if (c.system == fhir::terms::kNcit) {
+        v = fhir::terms::ncit_response(c.system, c.code);
+        if (!v) {
+          w.problem(child(ptr, vk), fmt::format("{}: NCIt '{}' is not a response category read here; expected one of "
+                                                "{}",
+                                                what, c.code, fhir::terms::ncit_response_list()));
+          return std::nullopt;
+        }
+      } else {
+        continue;
+      }
+      if (got && *got != *v) {
+        w.problem(child(ptr, vk), fmt::format("{}: the codings give two different categories, {} ({}) and {} ({}); "
+                                              "which one is meant cannot be told",
+                                              what, to_string(*got), got_from, to_string(*v), key_of(c)));
+        return std::nullopt;
+      }
+      got = v;
+      got_from = key_of(c);
+    }
+    if (!got)
+      w.problem(child(ptr, vk), fmt::format("{}: no coding of {} or NCIt ({}); expected one of: {}; or {}", what,
+                                            fhir::kHcc, found.empty() ? "no coding at all" : "found " + found, allowed,
+                                            fhir::terms::ncit_response_list()));
+    return got;
   }
 
   // ---- Procedure -------------------------------------------------------------------------
@@ -2126,8 +2494,9 @@ struct FhirReader {
     check_deceased();
     rec.patient_id = patient_id;
     for (auto& [d, c] : clinical) rec.clinical.push_back(std::move(c));
+    finish_tumor_sizes();
     for (const auto& [d, n] : imaging_study_resources)
-      if (!imaging.contains(d)) skipped["ImagingStudy (no urn:switchpoint:hcc finding on its date, not read)"] += n;
+      if (!imaging.contains(d)) skipped["ImagingStudy (no imaging finding read on its date, not read)"] += n;
     for (auto& [d, s] : imaging) {
       if (auto it = targets.find(d); it != targets.end()) {
         std::vector<TargetLesion> lesions;
@@ -2227,6 +2596,15 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
     if (e.resource["id"].get(id) == simdjson::SUCCESS && !id.empty())
       r.medications.emplace("Medication/" + std::string(id), std::make_pair(e.resource, e.ptr));
     if (!e.full_url.empty()) r.medications.emplace(e.full_url, std::make_pair(e.resource, e.ptr));
+  }
+
+  // BodyStructure resources (mCODE Tumor), for the focus of a tumour size.
+  for (const auto& e : entries) {
+    if (e.type != "BodyStructure") continue;
+    std::string_view id;
+    if (e.resource["id"].get(id) == simdjson::SUCCESS && !id.empty())
+      r.body_structures.emplace("BodyStructure/" + std::string(id), std::make_pair(e.resource, e.ptr));
+    if (!e.full_url.empty()) r.body_structures.emplace(e.full_url, std::make_pair(e.resource, e.ptr));
   }
 
   // Whose record: the Patient, else the subject of the first resource that names one.

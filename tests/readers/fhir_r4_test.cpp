@@ -815,7 +815,7 @@ TEST(FhirR4, ImagingStudyAloneAddsNoStudy) {
   }));
   ASSERT_TRUE(rr.record);
   EXPECT_TRUE(rr.record->imaging.empty());
-  EXPECT_EQ(rr.skipped.at("ImagingStudy (no urn:switchpoint:hcc finding on its date, not read)"), 1);
+  EXPECT_EQ(rr.skipped.at("ImagingStudy (no imaging finding read on its date, not read)"), 1);
 }
 
 TEST(FhirR4, ContradictoryAndTooManyTargets) {
