@@ -1412,7 +1412,14 @@ struct FhirReader {
                                         measured, on, named, *count, count_at));
         continue;
       }
-      const bool complete = count && *count > 0 && ((!unnamed && named == *count) || (*count == 1 && measured == 1));
+      // One size on the date and no focus: the study's reported tumour size, not one tumour among
+      // several named ones. Radiology reports give the largest nodule's size (BCLC, Milan and
+      // up-to-seven are all defined on it), and the project's largest-tumor-diameter means the same,
+      // so it is read as the largest diameter (docs/terminology.md "Imaging"). A size with focus
+      // names one tumour, and several sizes are several tumours: the completeness rule applies.
+      const bool study_level = measured == 1 && unnamed;
+      const bool complete =
+          study_level || (count && *count > 0 && ((!unnamed && named == *count) || (*count == 1 && measured == 1)));
       if (largest) {
         // The project's largest diameter stands; the sizes must fit it.
         const std::string largest_at = first_ptr["largest tumour diameter@" + on];

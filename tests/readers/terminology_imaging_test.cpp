@@ -173,6 +173,22 @@ TEST(TermsImagingTumorSize, FewerTumoursMeasuredThanCountedIsALowerBoundAndNotRe
   EXPECT_EQ(skipped_containing(unnamed, "fewer tumours measured"), 2);
 }
 
+TEST(TermsImagingTumorSize, OneSizeWithoutFocusIsTheStudysReportedSizeAndReadAsTheLargest) {
+  // A single size on the date that names no tumour is the study's reported size, as the project's
+  // largest-tumor-diameter is: read whatever the count (3 tumours, or no count on that date).
+  const auto three = read({count(3), tumor_size("4.2", "cm", "")});
+  ASSERT_TRUE(three.ok()) << first_problem(three);
+  EXPECT_DOUBLE_EQ(*study_on(three, kDate)->largest_diameter_cm, 4.2);
+  EXPECT_EQ(skipped_containing(three, "21889-1"), 0);
+  const auto nocount = read({tumor_size("31", "mm", "")});
+  ASSERT_TRUE(nocount.ok()) << first_problem(nocount);
+  EXPECT_DOUBLE_EQ(*study_on(nocount, kDate)->largest_diameter_cm, 3.1);
+  // With focus, the same single size is one tumour of three: not read (the other side of the rule).
+  const auto focused = read({count(3), tumor_size("4.2", "cm", "BodyStructure/t1")});
+  ASSERT_TRUE(focused.ok()) << first_problem(focused);
+  EXPECT_FALSE(study_on(focused, kDate)->largest_diameter_cm);
+}
+
 TEST(TermsImagingTumorSize, NoTumourCountOnThatDateMeansTheSizeIsNotRead) {
   const auto rr = read({tumor_size("4.2", "cm", "BodyStructure/t1"), count(1, "2024-03-02")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
