@@ -51,15 +51,12 @@ struct CodingView {
   std::string_view code;
 };
 
-// Procedures that end a TACE course (CLINICAL_RULES §5, P-course-end; docs/fhir.md lists the codes
-// and where each SNOMED CT code was checked): the project codes, and SNOMED CT concepts.
+// Procedures that end a TACE course (CLINICAL_RULES §5, P-course-end): the project codes, SNOMED
+// CT and CPT codes of fhir::procedure_codes() (readers/fhir_codes.cpp, with the source of each;
+// docs/terminology.md "Procedures").
 std::optional<CourseEndingKind> course_ending_kind(std::string_view system, std::string_view code) {
-  if (system == fhir::kHcc) return parse_course_ending_kind(code);
-  if (system != fhir::kSnomed) return std::nullopt;
-  if (code == "18027006") return CourseEndingKind::LiverTransplantation;  // Transplantation of liver
-  if (code == "708625004") return CourseEndingKind::Ablation;  // Open radiofrequency ablation of lesion of liver
-  if (code == "897703001") return CourseEndingKind::Resection;  // Laparoscopic extended right hemihepatectomy
-  return std::nullopt;
+  const auto* p = fhir::find_procedure_code(system, code);
+  return p != nullptr ? fhir::course_ending_of(p->kind) : std::nullopt;
 }
 
 template <typename C>
@@ -1140,7 +1137,9 @@ struct FhirReader {
     const Coding* refused = nullptr;
     for (const auto& c : cods) {
       if (fhir::is_tace_code(c.system, c.code) && !tace_coding) tace_coding = &c;
-      if (fhir::find_not_read("Procedure", c.system, c.code)) refused = &c;
+      // A code recognised as not TACE contradicts it; the embolisation or intra-arterial
+      // chemotherapy code billed for the session (part_of_tace) does not.
+      if (const auto* nr = fhir::find_not_read("Procedure", c.system, c.code); nr && !nr->part_of_tace) refused = &c;
       if (course_ending_kind(c.system, c.code)) refused = &c;  // TACE and a resection in one concept
     }
     if (!tace_coding) {

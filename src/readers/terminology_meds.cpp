@@ -24,6 +24,30 @@ constexpr std::string_view kSrcNhi =
     "Taiwan NHI CQL IG tw.gov.mohw.nhi.cql, Library-HCCCodeConcept / CRCCodeConcept (ATC of the HCC drug rules)";
 constexpr std::string_view kSrcAtcMap = "German oncology ATC version-transition ConceptMap (L01XC/L01XE → L01F/L01E, 2022)";
 constexpr std::string_view kSrcAtcInn = "public INN → ATC maps (EMA medicines list; ATC value sets listing L01FF01 Nivolumab)";
+// Added in the part that finished the codes of issue 14 (docs/terminology.md "Agent codes").
+constexpr std::string_view kSrcRxSorafenibIn =
+    "NMDP CIBMTR reporting IG, RxNorm ValueSet med-post-hct-disease-therapy-planned ('495881 sorafenib'); a RxNav-"
+    "derived ingredient table (Sorafenib 495881, exact ingredient); a 'Hepatic Tumor' rxnormlist";
+constexpr std::string_view kSrcRxRxNavTwo =
+    "two independent RxNav-checked ingredient tables (a DDI knowledge base regression test 'F17: RxNav-verified "
+    "ingredient codes'; a clinical-standards bridge 'source: NIH RxNav, exact_ingredient')";
+constexpr std::string_view kSrcRxIci =
+    "immune checkpoint inhibitor RxNorm ingredient lists: a TriNetX ICI cohort script (code → name), an oncology "
+    "drug dictionary (RxNorm, PubChem, NCI Thesaurus), FHIR test codings (RxNorm with display)";
+constexpr std::string_view kSrcRxSorafenibProducts =
+    "NMDP CIBMTR reporting IG RxNorm ValueSet (sorafenib 200 MG, Oral Tablet, Nexavar products, with displays) and "
+    "the same 12 codes in a 'Hepatic Tumor' rxnormlist";
+constexpr std::string_view kSrcOpenFdaRamucirumab =
+    "openFDA NDC directory, openfda.rxcui of CYRAMZA (ramucirumab) 10 mg/mL, NDC 0002-7669";
+constexpr std::string_view kSrcOpenFdaDurvalumab =
+    "openFDA NDC directory, openfda.rxcui of IMFINZI (durvalumab) 120 mg/2.4 mL, NDC 0310-4500";
+constexpr std::string_view kSrcOpenFdaTremelimumab =
+    "openFDA NDC directory, openfda.rxcui of IMJUDO (tremelimumab) 25 mg/1.25 mL, NDC 0310-4505";
+constexpr std::string_view kSrcOpenFdaBevacizumab =
+    "openFDA NDC directory, openfda.rxcui of Avastin (bevacizumab) 400 mg/16 mL, NDC 50242-061";
+constexpr std::string_view kSrcAtcNew =
+    "ATC listings: a FHIR ATC ValueSet (code, display), Pharmacolibrary ATC model tree (L01F…/L01E… names), "
+    "national formulary lists (Spanish AUE list, Taiwan HCC drug list, Korean ATC list)";
 
 constexpr std::array kAgents{
     // RxNorm ingredients (TTY IN).
@@ -31,6 +55,11 @@ constexpr std::array kAgents{
     AgentCode{kRxNorm, "253337", "bevacizumab", kSrcIssue},
     AgentCode{kRxNorm, "1547545", "pembrolizumab", kSrcRxPembro},
     AgentCode{kRxNorm, "1597876", "nivolumab", kSrcRxRegistry},
+    AgentCode{kRxNorm, "495881", "sorafenib", kSrcRxSorafenibIn},
+    AgentCode{kRxNorm, "1603296", "lenvatinib", kSrcRxRxNavTwo},
+    AgentCode{kRxNorm, "1363268", "cabozantinib", kSrcRxRxNavTwo},
+    AgentCode{kRxNorm, "1919503", "durvalumab", kSrcRxIci},
+    AgentCode{kRxNorm, "1094833", "ipilimumab", kSrcRxIci},
     // RxNorm clinical and branded drugs (SCD, SBD, packs) of products of one agent, as the FDA's
     // NDC directory maps them: orders and administrations usually carry these, not the ingredient.
     AgentCode{kRxNorm, "597747", "sorafenib", kSrcOpenFdaSorafenib},
@@ -51,6 +80,32 @@ constexpr std::array kAgents{
     AgentCode{kRxNorm, "1604395", "lenvatinib", kSrcOpenFdaLenvatinib},
     AgentCode{kRxNorm, "1792377", "lenvatinib", kSrcOpenFdaLenvatinib},
     AgentCode{kRxNorm, "1792392", "lenvatinib", kSrcOpenFdaLenvatinib},
+    // Sorafenib concepts of one ingredient (SCDC, SCDF, SBDC, SBDF, brand, dose-form groups).
+    AgentCode{kRxNorm, "597745", "sorafenib", kSrcRxSorafenibProducts},   // sorafenib 200 MG
+    AgentCode{kRxNorm, "597746", "sorafenib", kSrcRxSorafenibProducts},   // sorafenib Oral Tablet
+    AgentCode{kRxNorm, "615977", "sorafenib", kSrcRxSorafenibProducts},   // sorafenib 200 MG [Nexavar]
+    AgentCode{kRxNorm, "615978", "sorafenib", kSrcRxSorafenibProducts},   // sorafenib Oral Tablet [Nexavar]
+    AgentCode{kRxNorm, "619985", "sorafenib", kSrcRxSorafenibProducts},   // Nexavar
+    AgentCode{kRxNorm, "1159691", "sorafenib", kSrcRxSorafenibProducts},  // sorafenib Oral Product
+    AgentCode{kRxNorm, "1159692", "sorafenib", kSrcRxSorafenibProducts},  // sorafenib Pill
+    AgentCode{kRxNorm, "1182862", "sorafenib", kSrcRxSorafenibProducts},  // Nexavar Oral Product
+    AgentCode{kRxNorm, "1182863", "sorafenib", kSrcRxSorafenibProducts},  // Nexavar Pill
+    AgentCode{kRxNorm, "1657775", "ramucirumab", kSrcOpenFdaRamucirumab},
+    AgentCode{kRxNorm, "1657777", "ramucirumab", kSrcOpenFdaRamucirumab},
+    AgentCode{kRxNorm, "1657780", "ramucirumab", kSrcOpenFdaRamucirumab},
+    AgentCode{kRxNorm, "1657781", "ramucirumab", kSrcOpenFdaRamucirumab},
+    AgentCode{kRxNorm, "1919507", "durvalumab", kSrcOpenFdaDurvalumab},
+    AgentCode{kRxNorm, "1919512", "durvalumab", kSrcOpenFdaDurvalumab},
+    AgentCode{kRxNorm, "1919515", "durvalumab", kSrcOpenFdaDurvalumab},
+    AgentCode{kRxNorm, "1919516", "durvalumab", kSrcOpenFdaDurvalumab},
+    AgentCode{kRxNorm, "2619317", "tremelimumab", kSrcOpenFdaTremelimumab},
+    AgentCode{kRxNorm, "2619323", "tremelimumab", kSrcOpenFdaTremelimumab},
+    AgentCode{kRxNorm, "2619325", "tremelimumab", kSrcOpenFdaTremelimumab},
+    AgentCode{kRxNorm, "2619326", "tremelimumab", kSrcOpenFdaTremelimumab},
+    AgentCode{kRxNorm, "1657066", "bevacizumab", kSrcOpenFdaBevacizumab},
+    AgentCode{kRxNorm, "1657068", "bevacizumab", kSrcOpenFdaBevacizumab},
+    AgentCode{kRxNorm, "1657073", "bevacizumab", kSrcOpenFdaBevacizumab},
+    AgentCode{kRxNorm, "1657074", "bevacizumab", kSrcOpenFdaBevacizumab},
     // WHO ATC (2022 and later: L01F monoclonal antibodies, L01E protein kinase inhibitors).
     AgentCode{kAtc, "L01FF05", "atezolizumab", kSrcNhi},
     AgentCode{kAtc, "L01FF03", "durvalumab", kSrcNhi},
@@ -61,6 +116,10 @@ constexpr std::array kAgents{
     AgentCode{kAtc, "L01EX02", "sorafenib", kSrcNhi},
     AgentCode{kAtc, "L01EX05", "regorafenib", kSrcNhi},
     AgentCode{kAtc, "L01EX08", "lenvatinib", kSrcNhi},
+    AgentCode{kAtc, "L01EX07", "cabozantinib", kSrcAtcNew},
+    AgentCode{kAtc, "L01FX04", "ipilimumab", kSrcAtcNew},
+    AgentCode{kAtc, "L01FX20", "tremelimumab", kSrcAtcNew},
+    AgentCode{kAtc, "L01FF09", "tislelizumab", kSrcAtcNew},
     // ATC before 2022 (still in older records): the same substances.
     AgentCode{kAtc, "L01XC07", "bevacizumab", kSrcAtcMap},
     AgentCode{kAtc, "L01XC32", "atezolizumab", kSrcAtcMap},
