@@ -103,6 +103,10 @@ constexpr std::array kConditions{
     ConditionCode{kIcd10Cm, "I85.11", false, K::VaricealBleeding, "Secondary esophageal varices with bleeding", kSrcIcd10Cm},
     // Arterial thrombosis (needs its onset: the therapy rules look 6 months back).
     ConditionCode{kIcd10Cm, "I74", true, K::ArterialThrombosis, "Arterial embolism and thrombosis", kSrcIcd10Cm},
+    // The concept itself only (not its descendants, e.g. coronary artery thrombosis).
+    ConditionCode{kSnomed, "65198009", false, K::ArterialThrombosis, "Arterial thrombosis",
+                  "SNOMED CT; a SNOMED CT taxonomy path ('65198009 Arterial thrombosis (disorder)', a 'Disorder of "
+                  "artery', parent of 'Coronary artery thrombosis')"},
 };
 
 constexpr std::array kNotRead{

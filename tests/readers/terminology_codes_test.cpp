@@ -422,6 +422,20 @@ TEST(TermsConditions, FurtherAutoimmuneDiseasesAreActiveAutoimmuneDisease) {
     EXPECT_EQ(kind_of(kCm, c), ConditionKind::ActiveAutoimmuneDisease) << c;
 }
 
+TEST(TermsConditions, ArterialThrombosisInSnomedCtNeedsItsOnset) {
+  EXPECT_EQ(kind_of(kSct, "65198009"), ConditionKind::ArterialThrombosis);
+  // Without an onset (or recordedDate) the 6-month window of the therapy rules cannot be applied.
+  const auto rr = read_fhir_bundle(bundle({R"({"resourceType":"Condition","code":)" +
+                                           concept_of({{kSct, "65198009"}}) +
+                                           R"(,"subject":{"reference":"Patient/p1"}})"}));
+  EXPECT_FALSE(rr.ok());
+  // A descendant concept (coronary artery thrombosis, 398274000) is not read as the parent: only
+  // the concept itself is mapped.
+  const auto child = read_fhir_bundle(bundle({condition(kSct, "398274000")}));
+  ASSERT_TRUE(child.ok());
+  EXPECT_TRUE(child.record->conditions.empty());
+}
+
 TEST(TermsConditions, NeighboursOfTheFamiliesAreNotAutoimmune) {
   // G70.1 toxic myoneural disorders, M35.1 other overlap syndromes, E05.1 toxic single thyroid
   // nodule, M340 (no dot: another string), L40.4 guttate psoriasis: skipped and counted.
