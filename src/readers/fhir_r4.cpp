@@ -1429,7 +1429,9 @@ struct FhirReader {
   }
 
   // statusReason: an array of CodeableConcepts on MedicationStatement, one CodeableConcept on
-  // MedicationRequest; the project codes are read (progression, intolerance, completed, other).
+  // MedicationRequest; the project codes are read (progression, intolerance, completed, other),
+  // and the SNOMED CT codes of mCODE's TreatmentTerminationReasonVS (fhir::stop_reason_codes()).
+  // Codings of one concept that give different stop reasons are a problem.
   // On MedicationAdministration it is why a dose was not given: not read.
   void stop_reasons(object res, const std::string& ptr, const std::string& type, const std::string& what,
                     const std::optional<Date>& start, SystemicTherapy& s) {
@@ -1451,12 +1453,30 @@ struct FhirReader {
     }
     for (const auto& [cc, rp] : concepts) {
       std::optional<StopReason> reason;
-      for (const auto& c : codings_of(cc, rp))
-        if (c.system == fhir::kHcc) reason = parse_stop_reason(c.code);
+      std::string not_read;  // a recognised standard code that is not read, with why
+      bool disagree = false;
+      for (const auto& c : codings_of(cc, rp)) {
+        std::optional<StopReason> r;
+        if (c.system == fhir::kHcc) {
+          r = parse_stop_reason(c.code);
+        } else if (const auto* sr = fhir::find_stop_reason_code(c.system, c.code)) {
+          if (sr->reason) r = sr->reason;
+          else not_read = fmt::format(" ({} {}: {})", key_of(c), sr->display, sr->note);
+        }
+        if (!r) continue;
+        if (reason && *reason != *r) disagree = true;
+        reason = r;
+      }
+      if (disagree) {
+        w.problem(rp, "statusReason: the codings give different stop reasons; which one ended the therapy cannot "
+                      "be told");
+        continue;
+      }
       if (!reason) {
-        w.problem(rp, fmt::format("statusReason: no code of {} that the engine reads; expected one of: "
-                                  "progression, intolerance, completed, other",
-                                  fhir::kHcc));
+        w.problem(rp, fmt::format("statusReason: no code that the engine reads{}; expected {}|progression, "
+                                  "intolerance, completed or other, or an mCODE treatment termination reason "
+                                  "(SNOMED CT 182992009 treatment completed, 407563006 treatment not tolerated, …)",
+                                  not_read, fhir::kHcc));
         continue;
       }
       set_once(s.stop_reason, *reason, start.value_or(Date{}), "stop reason of " + what, rp);

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/therapy/regimens.h"
+#include "readers/fhir_codes.h"
 
 namespace switchpoint::fhir {
 namespace {
@@ -125,6 +126,35 @@ constexpr std::array kAgents{
     AgentCode{kAtc, "L01XC32", "atezolizumab", kSrcAtcMap},
 };
 
+// HL7 mCODE IG TreatmentTerminationReasonVS (mcode-treatment-termination-reason-vs), SNOMED CT
+// with displays; the same codes in the CodeX pediatric cancer IG ReasonOffStudyVS.
+constexpr std::string_view kSrcMcodeTermination =
+    "HL7 mCODE IG TreatmentTerminationReasonVS (SNOMED CT codes with displays); the same list in the CodeX "
+    "pediatric cancer ReasonOffStudyVS";
+constexpr std::array kStopReasons{
+    StopReasonCode{kSnomed, "182992009", "Treatment completed", StopReason::Completed, "the course was completed",
+                   kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "407563006", "Treatment not tolerated", StopReason::Intolerance,
+                   "stopped because it was not tolerated (mCODE: more general than 'Adverse reaction')",
+                   kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "266721009", "No response to treatment", std::nullopt,
+                   "no response does not say whether the disease progressed (stable disease is also no response); "
+                   "send urn:switchpoint:hcc|progression when it did, or urn:switchpoint:hcc|other",
+                   kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "160932005", "Financial problem", StopReason::Other, "a reason that is not clinical",
+                   kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "105480006", "Refusal of treatment by patient", StopReason::Other,
+                   "the patient's decision: not progression, not intolerance", kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "184081006", "Patient has moved away", StopReason::Other, "a reason that is not clinical",
+                   kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "309846006", "Treatment not available", StopReason::Other,
+                   "a reason that is not clinical", kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "399307001", "Lost to follow-up", StopReason::Other, "a reason that is not clinical",
+                   kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "7058009", "Noncompliance with treatment", StopReason::Other,
+                   "not progression, not intolerance (mCODE STU3 added it)", kSrcMcodeTermination},
+};
+
 constexpr std::array kCombinations{
     Combination{"atezolizumab-bevacizumab", "atezolizumab", "bevacizumab"},
     Combination{"durvalumab-tremelimumab", "durvalumab", "tremelimumab"},
@@ -145,6 +175,14 @@ const AgentCode* find_agent_code(std::string_view system, std::string_view code)
 }
 
 std::span<const Combination> combinations() { return kCombinations; }
+
+std::span<const StopReasonCode> stop_reason_codes() { return kStopReasons; }
+
+const StopReasonCode* find_stop_reason_code(std::string_view system, std::string_view code) {
+  for (const auto& c : kStopReasons)
+    if (c.system == system && c.code == code) return &c;
+  return nullptr;
+}
 
 bool is_combination_component(std::string_view ingredient) {
   for (const auto& c : kCombinations)

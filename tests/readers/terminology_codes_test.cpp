@@ -401,6 +401,72 @@ TEST(TermsMedications, BevacizumabProductWithAtezolizumabIsTheCombination) {
   EXPECT_EQ(rr.record->systemic[0].regimen, "atezolizumab-bevacizumab");
 }
 
+// ---- Stop reasons (mCODE TreatmentTerminationReasonVS) --------------------------------------
+
+std::string stopped_request(const std::vector<std::pair<std::string, std::string>>& reason) {
+  return R"({"resourceType":"MedicationRequest","status":"stopped","intent":"order","subject":{"reference":"Patient/p1"},)"
+         R"("medicationCodeableConcept":)" +
+         concept_of({{kHcc, "sorafenib"}}) +
+         R"(,"dosageInstruction":[{"timing":{"repeat":{"boundsPeriod":{"start":"2024-02-01","end":"2024-05-01"}}}}],)"
+         R"("statusReason":)" +
+         concept_of(reason) + "}";
+}
+
+TEST(TermsStopReasons, EachMcodeTerminationReasonIsReadAsItsSourceMeans) {
+  const struct {
+    const char* code;
+    std::optional<StopReason> reason;
+  } want[] = {
+      {"182992009", StopReason::Completed}, {"407563006", StopReason::Intolerance}, {"266721009", std::nullopt},
+      {"160932005", StopReason::Other},     {"105480006", StopReason::Other},       {"184081006", StopReason::Other},
+      {"309846006", StopReason::Other},     {"399307001", StopReason::Other},       {"7058009", StopReason::Other},
+  };
+  for (const auto& w : want) {
+    const auto* c = fhir::find_stop_reason_code(kSct, w.code);
+    ASSERT_NE(c, nullptr) << w.code;
+    EXPECT_EQ(c->reason, w.reason) << w.code;
+    EXPECT_FALSE(c->source.empty()) << w.code;
+  }
+  EXPECT_EQ(fhir::stop_reason_codes().size(), std::size(want)) << "a code of the table has no test above";
+  EXPECT_EQ(fhir::find_stop_reason_code(kCm, "182992009"), nullptr);
+}
+
+TEST(TermsStopReasons, TreatmentNotToleratedIsIntoleranceCompletedIsCompleted) {
+  const auto intol = read_fhir_bundle(bundle({stopped_request({{kSct, "407563006"}})}));
+  ASSERT_TRUE(intol.ok()) << problems_of(intol);
+  ASSERT_EQ(intol.record->systemic.size(), 1u);
+  EXPECT_EQ(intol.record->systemic[0].stop_reason, StopReason::Intolerance);
+  const auto done = read_fhir_bundle(bundle({stopped_request({{kSct, "182992009"}})}));
+  ASSERT_TRUE(done.ok()) << problems_of(done);
+  EXPECT_EQ(done.record->systemic[0].stop_reason, StopReason::Completed);
+  const auto refused = read_fhir_bundle(bundle({stopped_request({{kSct, "105480006"}})}));
+  ASSERT_TRUE(refused.ok()) << problems_of(refused);
+  EXPECT_EQ(refused.record->systemic[0].stop_reason, StopReason::Other);
+  // The project code and the same reason in SNOMED CT agree.
+  const auto both = read_fhir_bundle(bundle({stopped_request({{kHcc, "intolerance"}, {kSct, "407563006"}})}));
+  ASSERT_TRUE(both.ok()) << problems_of(both);
+  EXPECT_EQ(both.record->systemic[0].stop_reason, StopReason::Intolerance);
+}
+
+TEST(TermsStopReasons, NoResponseIsNeverGuessedAsProgression) {
+  const auto rr = read_fhir_bundle(bundle({stopped_request({{kSct, "266721009"}})}));
+  ASSERT_FALSE(rr.ok());
+  EXPECT_EQ(rr.problems[0].location, "/entry/1/resource/statusReason");
+  EXPECT_TRUE(contains(rr.problems[0].message, "No response to treatment")) << rr.problems[0].message;
+  EXPECT_TRUE(contains(rr.problems[0].message, "urn:switchpoint:hcc|progression")) << rr.problems[0].message;
+}
+
+TEST(TermsStopReasons, CodingsGivingDifferentReasonsAreAProblem) {
+  const auto rr = read_fhir_bundle(bundle({stopped_request({{kHcc, "progression"}, {kSct, "407563006"}})}));
+  ASSERT_FALSE(rr.ok());
+  EXPECT_TRUE(contains(rr.problems[0].message, "different stop reasons")) << rr.problems[0].message;
+  // An unknown SNOMED CT code (adverse reaction, 281647001, is not in the value set) is a problem
+  // naming what is read.
+  const auto unknown = read_fhir_bundle(bundle({stopped_request({{kSct, "281647001"}})}));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_TRUE(contains(unknown.problems[0].message, "407563006 treatment not tolerated")) << unknown.problems[0].message;
+}
+
 // ---- Conditions ------------------------------------------------------------------------------
 
 std::optional<ConditionKind> kind_of(const std::string& system, const std::string& code) {
