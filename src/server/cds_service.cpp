@@ -13,6 +13,7 @@
 #include "core/knowledge/catalogue.h"
 #include "presenters/html_report.h"
 #include "presenters/json_writer.h"
+#include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
 #include "readers/json_walk.h"
 #include "server/cds_cards.h"
@@ -334,10 +335,14 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
         codes("http://hl7.org/fhir/sid/icd-10-cm", {"C22.0"});
     // TACE and the procedures that end a TACE course (P-course-end): without the resection,
     // ablation or transplantation, findings after it would be read as failure of the TACE before it.
-    // The codes the FHIR reader reads (fhir_r4.cpp course_ending_kind, docs/fhir.md "procedures").
-    const std::string procedures =
-        codes("urn:switchpoint:hcc", {"tace", "resection", "ablation", "liver-transplantation"}) + "," +
-        codes("http://snomed.info/sct", {"441525007", "18027006", "708625004", "897703001"});
+    // Every code the FHIR reader reads, from its table (fhir::procedure_codes(), docs/terminology.md
+    // "Procedures"), so the prefetch and the reader cannot drift apart.
+    const std::string procedures = [] {
+      std::string out;
+      for (const auto& p : fhir::procedure_codes())
+        out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", p.system, p.code);
+      return out;
+    }();
     const std::string regimens =
         codes("urn:switchpoint:hcc", {"atezolizumab-bevacizumab", "durvalumab-tremelimumab", "nivolumab-ipilimumab", "lenvatinib",
                                       "sorafenib", "durvalumab", "tislelizumab", "regorafenib", "cabozantinib", "ramucirumab",

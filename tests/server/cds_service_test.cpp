@@ -11,6 +11,7 @@
 
 #include "core/engine.h"
 #include "presenters/html_report.h"
+#include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
 #include "server/cds_cards.h"
 #include "server/cds_service.h"
@@ -214,9 +215,15 @@ TEST_F(CdsServiceTest, DiscoveryProcedurePrefetchAsksForCourseEndingProcedures) 
     for (const char* c : {"urn:switchpoint:hcc%7Ctace", "http://snomed.info/sct%7C441525007", "urn:switchpoint:hcc%7Cresection",
                           "urn:switchpoint:hcc%7Cablation", "urn:switchpoint:hcc%7Cliver-transplantation",
                           "http://snomed.info/sct%7C18027006", "http://snomed.info/sct%7C708625004",
-                          "http://snomed.info/sct%7C897703001"})
+                          "http://snomed.info/sct%7C897703001",
+                          // CPT resection, ablation, transplantation (the reader's procedure table).
+                          "http://www.ama-assn.org/go/cpt%7C47120", "http://www.ama-assn.org/go/cpt%7C47380",
+                          "http://www.ama-assn.org/go/cpt%7C47135"})
       EXPECT_NE(std::find(list.begin(), list.end(), c), list.end()) << c << " missing from " << q;
-    EXPECT_EQ(list.size(), 8u) << q;
+    // Exactly the codes the reader reads: every entry of fhir::procedure_codes(), nothing else
+    // (CPT 37243 alone is never TACE, so it is not asked for).
+    EXPECT_EQ(list.size(), fhir::procedure_codes().size()) << q;
+    EXPECT_EQ(std::find(list.begin(), list.end(), "http://www.ama-assn.org/go/cpt%7C37243"), list.end()) << q;
   }
 }
 
