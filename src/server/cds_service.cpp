@@ -15,6 +15,7 @@
 #include "presenters/json_writer.h"
 #include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
+#include "readers/terminology_obs.h"
 #include "readers/json_walk.h"
 #include "server/cds_cards.h"
 #include "server/crypto.h"
@@ -318,16 +319,21 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
       for (auto c : list) out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", system, c);
       return out;
     };
-    const std::string loinc = codes("http://loinc.org", {"1975-2", "14631-6", "1751-7", "6301-6", "34714-6", "1920-8", "1742-6",
-                                                         "777-3", "2160-0", "14682-9", "1834-1", "19176-7", "34444-0", "29463-7",
-                                                         "89247-1"});
-    const std::string hcc_obs =
-        codes("urn:switchpoint:hcc",
-              {"ascites", "encephalopathy", "pt-prolongation", "intrahepatic-tumor-count", "largest-tumor-diameter",
-               "target-lesion-viable-diameter", "mrecist-nontarget", "new-intrahepatic-lesion", "mrecist-response",
-               "viable-tumor-percent", "treated-size-change-percent", "macrovascular-invasion", "extrahepatic-spread",
-               "tumor-morphology", "bilobar-disease", "liver-occupation-percent", "bile-duct-invasion", "varices",
-               "curative-treatment-unsuitable"});
+    // Every Observation code the FHIR reader reads, from its tables (fhir::observation_codes():
+    // LOINC and project codes; the SNOMED CT ascites and encephalopathy findings; Karnofsky), so
+    // that a lab sent under a further LOINC code (docs/terminology.md "Laboratory codes") is
+    // fetched as well.
+    const std::string observations = [] {
+      std::string out;
+      auto add = [&](std::string_view system, std::string_view code) {
+        out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", system, code);
+      };
+      for (const auto& c : fhir::observation_codes()) add(c.system, c.code);
+      for (const auto& c : fhir::terms::liver_finding_codes())
+        if (!c.condition_only) add(c.system, c.code);
+      add(fhir::kLoinc, fhir::terms::kKarnofskyLoinc);
+      return out;
+    }();
     const std::string conditions =
         codes("urn:switchpoint:hcc", {"variceal-bleeding", "active-autoimmune-disease", "solid-organ-transplant",
                                       "uncontrolled-hypertension", "major-bleeding", "arterial-thrombosis"}) +
@@ -349,7 +355,7 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
                                       "pembrolizumab"});
     return std::vector<PrefetchTemplate>{
         {"patient", "Patient/{{context.patientId}}"},
-        {"observations", "Observation?patient={{context.patientId}}&code=" + loinc + "," + hcc_obs},
+        {"observations", "Observation?patient={{context.patientId}}&code=" + observations},
         {"conditions", "Condition?patient={{context.patientId}}&code=" + conditions},
         {"procedures", "Procedure?patient={{context.patientId}}&code=" + procedures},
         {"medications", "MedicationStatement?patient={{context.patientId}}&code=" + regimens},
