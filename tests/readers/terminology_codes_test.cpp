@@ -229,6 +229,10 @@ TEST(TermsProcedures, ACourseEndingProcedureNotCompletedIsSkippedWithItsStatus) 
   EXPECT_EQ(only_skipped(rr), "Procedure http://www.ama-assn.org/go/cpt|47135 (status in-progress)");
 }
 
+TEST(TermsProcedures, EveryNotReadCodeCitesASource) {
+  for (const auto& c : fhir::not_read_codes()) EXPECT_FALSE(c.source.empty()) << c.system << "|" << c.code;
+}
+
 TEST(TermsProcedures, NotReadProcedureCodesCiteASource) {
   int cpt = 0;
   for (const auto& c : fhir::not_read_codes()) {
