@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/record.h"
 #include "core/units.h"
 
 namespace switchpoint::fhir {
@@ -20,6 +21,9 @@ inline constexpr std::string_view kHcc = "urn:switchpoint:hcc";
 inline constexpr std::string_view kIcd10 = "http://hl7.org/fhir/sid/icd-10";
 inline constexpr std::string_view kIcd10Cm = "http://hl7.org/fhir/sid/icd-10-cm";
 inline constexpr std::string_view kDicom = "http://dicom.nema.org/resources/ontology/DCM";
+// CPT (AMA) and HCPCS Level II (CMS), the system URIs of terminology.hl7.org.
+inline constexpr std::string_view kCpt = "http://www.ama-assn.org/go/cpt";
+inline constexpr std::string_view kHcpcs = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
 
 // Extensions of the project (absolute URIs in the urn:switchpoint:hcc namespace).
 inline constexpr std::string_view kExtTaceTechnique = "urn:switchpoint:hcc:tace-technique";
@@ -74,11 +78,32 @@ struct NotReadCode {
   std::string_view system;
   std::string_view code;
   std::string_view reason;
+  std::string_view source = "";  // where the meaning of the code was checked (docs/terminology.md)
+  // A Procedure code that may stand beside a TACE code in one Procedure.code (the embolisation or
+  // the intra-arterial chemotherapy billed for the same session): it does not contradict TACE.
+  bool part_of_tace = false;
 };
 const NotReadCode* find_not_read(std::string_view resource, std::string_view system, std::string_view code);
 std::span<const NotReadCode> not_read_codes();
 
-// Procedure codes read as a TACE session.
+// Procedure codes the reader reads (docs/terminology.md "Procedures"): a TACE session, or a
+// procedure that ends a TACE course (CLINICAL_RULES §5, P-course-end). One table, with the
+// source of each code, for the reader and for the published vocabulary.
+enum class ProcedureKind : std::uint8_t { Tace, Resection, Ablation, LiverTransplantation };
+struct ProcedureCode {
+  std::string_view system;
+  std::string_view code;
+  std::string_view display;
+  ProcedureKind kind;
+  std::string_view source;
+};
+std::span<const ProcedureCode> procedure_codes();
+const ProcedureCode* find_procedure_code(std::string_view system, std::string_view code);
+// The course-ending kind of a procedure kind (nullopt for TACE).
+std::optional<CourseEndingKind> course_ending_of(ProcedureKind);
+std::string_view to_string(ProcedureKind);
+
+// Procedure codes read as a TACE session (procedure_codes() of kind Tace).
 bool is_tace_code(std::string_view system, std::string_view code);
 // Condition codes of the diagnosis itself (HCC): recognised, nothing to read.
 bool is_hcc_diagnosis(std::string_view system, std::string_view code);

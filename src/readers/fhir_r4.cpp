@@ -53,15 +53,12 @@ struct CodingView {
   std::string_view code;
 };
 
-// Procedures that end a TACE course (CLINICAL_RULES §5, P-course-end; docs/fhir.md lists the codes
-// and where each SNOMED CT code was checked): the project codes, and SNOMED CT concepts.
+// Procedures that end a TACE course (CLINICAL_RULES §5, P-course-end): the project codes, SNOMED
+// CT and CPT codes of fhir::procedure_codes() (readers/fhir_codes.cpp, with the source of each;
+// docs/terminology.md "Procedures").
 std::optional<CourseEndingKind> course_ending_kind(std::string_view system, std::string_view code) {
-  if (system == fhir::kHcc) return parse_course_ending_kind(code);
-  if (system != fhir::kSnomed) return std::nullopt;
-  if (code == "18027006") return CourseEndingKind::LiverTransplantation;  // Transplantation of liver
-  if (code == "708625004") return CourseEndingKind::Ablation;  // Open radiofrequency ablation of lesion of liver
-  if (code == "897703001") return CourseEndingKind::Resection;  // Laparoscopic extended right hemihepatectomy
-  return std::nullopt;
+  const auto* p = fhir::find_procedure_code(system, code);
+  return p != nullptr ? fhir::course_ending_of(p->kind) : std::nullopt;
 }
 
 template <typename C>
@@ -1515,7 +1512,9 @@ struct FhirReader {
     const Coding* refused = nullptr;
     for (const auto& c : cods) {
       if (fhir::is_tace_code(c.system, c.code) && !tace_coding) tace_coding = &c;
-      if (fhir::find_not_read("Procedure", c.system, c.code)) refused = &c;
+      // A code recognised as not TACE contradicts it; the embolisation or intra-arterial
+      // chemotherapy code billed for the session (part_of_tace) does not.
+      if (const auto* nr = fhir::find_not_read("Procedure", c.system, c.code); nr && !nr->part_of_tace) refused = &c;
       if (course_ending_kind(c.system, c.code)) refused = &c;  // TACE and a resection in one concept
     }
     if (!tace_coding) {
@@ -1805,7 +1804,9 @@ struct FhirReader {
   }
 
   // statusReason: an array of CodeableConcepts on MedicationStatement, one CodeableConcept on
-  // MedicationRequest; the project codes are read (progression, intolerance, completed, other).
+  // MedicationRequest; the project codes are read (progression, intolerance, completed, other),
+  // and the SNOMED CT codes of mCODE's TreatmentTerminationReasonVS (fhir::stop_reason_codes()).
+  // Codings of one concept that give different stop reasons are a problem.
   // On MedicationAdministration it is why a dose was not given: not read.
   void stop_reasons(object res, const std::string& ptr, const std::string& type, const std::string& what,
                     const std::optional<Date>& start, SystemicTherapy& s) {
@@ -1827,12 +1828,30 @@ struct FhirReader {
     }
     for (const auto& [cc, rp] : concepts) {
       std::optional<StopReason> reason;
-      for (const auto& c : codings_of(cc, rp))
-        if (c.system == fhir::kHcc) reason = parse_stop_reason(c.code);
+      std::string not_read;  // a recognised standard code that is not read, with why
+      bool disagree = false;
+      for (const auto& c : codings_of(cc, rp)) {
+        std::optional<StopReason> r;
+        if (c.system == fhir::kHcc) {
+          r = parse_stop_reason(c.code);
+        } else if (const auto* sr = fhir::find_stop_reason_code(c.system, c.code)) {
+          if (sr->reason) r = sr->reason;
+          else not_read = fmt::format(" ({} {}: {})", key_of(c), sr->display, sr->note);
+        }
+        if (!r) continue;
+        if (reason && *reason != *r) disagree = true;
+        reason = r;
+      }
+      if (disagree) {
+        w.problem(rp, "statusReason: the codings give different stop reasons; which one ended the therapy cannot "
+                      "be told");
+        continue;
+      }
       if (!reason) {
-        w.problem(rp, fmt::format("statusReason: no code of {} that the engine reads; expected one of: "
-                                  "progression, intolerance, completed, other",
-                                  fhir::kHcc));
+        w.problem(rp, fmt::format("statusReason: no code that the engine reads{}; expected {}|progression, "
+                                  "intolerance, completed or other, or an mCODE treatment termination reason "
+                                  "(SNOMED CT 182992009 treatment completed, 407563006 treatment not tolerated, …)",
+                                  not_read, fhir::kHcc));
         continue;
       }
       set_once(s.stop_reason, *reason, start.value_or(Date{}), "stop reason of " + what, rp);

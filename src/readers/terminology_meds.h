@@ -8,6 +8,8 @@
 #include <span>
 #include <string_view>
 
+#include "core/record.h"
+
 namespace switchpoint::fhir {
 
 inline constexpr std::string_view kRxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
@@ -49,5 +51,19 @@ bool is_checkpoint_inhibitor(std::string_view ingredient);
 
 // True when the agent is a component of one of combinations().
 bool is_combination_component(std::string_view ingredient);
+
+// Standard stop reasons (MedicationStatement/MedicationRequest.statusReason): the SNOMED CT codes
+// of the HL7 mCODE TreatmentTerminationReasonVS, each with the project stop reason it is read as,
+// or none (then the code is recognised and a problem names why it is not read).
+struct StopReasonCode {
+  std::string_view system;
+  std::string_view code;
+  std::string_view display;
+  std::optional<StopReason> reason;  // nullopt: recognised, not read (see `note`)
+  std::string_view note;             // why it is read so, or why not
+  std::string_view source;
+};
+std::span<const StopReasonCode> stop_reason_codes();
+const StopReasonCode* find_stop_reason_code(std::string_view system, std::string_view code);
 
 }  // namespace switchpoint::fhir

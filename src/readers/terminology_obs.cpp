@@ -14,6 +14,22 @@ constexpr std::string_view kSrcLl529 =
 constexpr std::string_view kSrcRules = "CLINICAL_RULES.md §10";
 constexpr std::string_view kSrcSnomedQualifier = "SNOMED CT qualifier value (https://browser.ihtsdotools.org/)";
 constexpr std::string_view kSrcIcd10Cm = "ICD-10-CM tabular list (https://www.cdc.gov/nchs/icd/icd-10-cm/)";
+// Added in the part that finished the codes of issue 14 (docs/terminology.md).
+constexpr std::string_view kSrcSctMg =
+    "SNOMED CT; OHDSI concept 76685 'Myasthenia gravis' (concept set yaml), a Norwegian SNOMED CT ValueSet, an "
+    "OpenSAFELY-style cluster list";
+constexpr std::string_view kSrcSctSjogren =
+    "SNOMED CT; '83901003 |Sjögren's syndrome (disorder)|' in a SNOMED CT authoring guide; an ICD-9 → SNOMED "
+    "phenotype map (sjogrens 710.2, 83901003)";
+constexpr std::string_view kSrcSctSsc =
+    "SNOMED CT; a FHIR ValueSet ('89155008 Systemic sclerosis (disorder)'); OHDSI Charlson concept list "
+    "(134442, 89155008 Systemic sclerosis)";
+constexpr std::string_view kSrcSctGraves =
+    "SNOMED CT; OHDSI concept 4232076 'Graves' disease'; 'Graves' disease (disorder)' in a thyroid code list; an "
+    "ICD-10-CM E05.00 ↔ 353295004 map";
+constexpr std::string_view kSrcImbrave =
+    "IMbrave150 eligibility as CLINICAL_RULES §7 applies it (issue 14 brief: type 1 diabetes and autoimmune "
+    "hypothyroidism on replacement were allowed; skin-only psoriasis likewise)";
 
 constexpr std::array kEcog{
     EcogAnswer{"LA9622-7", 0, "Fully active, able to carry on all pre-disease performance without restriction"},
@@ -62,6 +78,15 @@ constexpr std::array kConditions{
     ConditionCode{kIcd10Cm, "K50", true, K::ActiveAutoimmuneDisease, "Crohn's disease", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "K51", true, K::ActiveAutoimmuneDisease, "Ulcerative colitis", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "K75.4", false, K::ActiveAutoimmuneDisease, "Autoimmune hepatitis", kSrcIcd10Cm},
+    ConditionCode{kSnomed, "91637004", false, K::ActiveAutoimmuneDisease, "Myasthenia gravis", kSrcSctMg},
+    ConditionCode{kSnomed, "83901003", false, K::ActiveAutoimmuneDisease, "Sjögren's syndrome", kSrcSctSjogren},
+    ConditionCode{kSnomed, "89155008", false, K::ActiveAutoimmuneDisease, "Systemic sclerosis", kSrcSctSsc},
+    ConditionCode{kSnomed, "353295004", false, K::ActiveAutoimmuneDisease, "Graves' disease", kSrcSctGraves},
+    ConditionCode{kIcd10Cm, "G70.0", true, K::ActiveAutoimmuneDisease, "Myasthenia gravis", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "M35.0", true, K::ActiveAutoimmuneDisease, "Sjögren syndrome (sicca syndrome)", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "M34", true, K::ActiveAutoimmuneDisease, "Systemic sclerosis [scleroderma]", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "E05.0", true, K::ActiveAutoimmuneDisease, "Thyrotoxicosis with diffuse goiter (Graves' disease)", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "L40.5", true, K::ActiveAutoimmuneDisease, "Arthropathic psoriasis", kSrcIcd10Cm},
     // Solid-organ transplant status (Z94.*: the solid organs, and the unspecified ones).
     ConditionCode{kIcd10Cm, "Z94.0", true, K::SolidOrganTransplant, "Kidney transplant status", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "Z94.1", true, K::SolidOrganTransplant, "Heart transplant status", kSrcIcd10Cm},
@@ -78,6 +103,10 @@ constexpr std::array kConditions{
     ConditionCode{kIcd10Cm, "I85.11", false, K::VaricealBleeding, "Secondary esophageal varices with bleeding", kSrcIcd10Cm},
     // Arterial thrombosis (needs its onset: the therapy rules look 6 months back).
     ConditionCode{kIcd10Cm, "I74", true, K::ArterialThrombosis, "Arterial embolism and thrombosis", kSrcIcd10Cm},
+    // The concept itself only (not its descendants, e.g. coronary artery thrombosis).
+    ConditionCode{kSnomed, "65198009", false, K::ArterialThrombosis, "Arterial thrombosis",
+                  "SNOMED CT; a SNOMED CT taxonomy path ('65198009 Arterial thrombosis (disorder)', a 'Disorder of "
+                  "artery', parent of 'Coronary artery thrombosis')"},
 };
 
 constexpr std::array kNotRead{
@@ -113,6 +142,22 @@ constexpr std::array kNotRead{
                      "essential hypertension, not said to be uncontrolled; send "
                      "urn:switchpoint:hcc|uncontrolled-hypertension when it is",
                      kSrcIcd10Cm},
+    // Autoimmune conditions that the ICI trials did not exclude as such (CLINICAL_RULES §7 "active
+    // autoimmune disease"): the team judges; the skipped list names them.
+    NotReadCondition{kIcd10Cm, "E10", true,
+                     "type 1 diabetes: IMbrave150 allowed controlled type 1 diabetes on insulin; not read as active "
+                     "autoimmune disease, send urn:switchpoint:hcc|active-autoimmune-disease when the team judges it one",
+                     kSrcImbrave},
+    NotReadCondition{kIcd10Cm, "E06.3", false,
+                     "autoimmune thyroiditis: IMbrave150 allowed autoimmune hypothyroidism on stable replacement; not "
+                     "read as active autoimmune disease, send urn:switchpoint:hcc|active-autoimmune-disease when the "
+                     "team judges it one",
+                     kSrcImbrave},
+    NotReadCondition{kIcd10Cm, "L40.0", false,
+                     "psoriasis vulgaris (skin only): IMbrave150 allowed skin-only psoriasis; not read as active "
+                     "autoimmune disease, send urn:switchpoint:hcc|active-autoimmune-disease when the team judges it "
+                     "one (arthropathic psoriasis, L40.5, is read)",
+                     kSrcImbrave},
 };
 
 constexpr std::array kDiagnosis{
@@ -127,8 +172,10 @@ bool in_family(std::string_view code, std::string_view family) {
   if (!code.starts_with(family)) return false;
   if (code.size() == family.size()) return true;
   const char next = code[family.size()];
-  // "M05" covers "M05.x"; "Z94.8" would cover "Z94.8x" (a digit after a dotted stem).
-  return family.find('.') == std::string_view::npos ? next == '.' : (next >= '0' && next <= '9');
+  // "M05" covers "M05.x"; "Z94.8" would cover "Z94.8x": after a dotted stem a digit or a capital
+  // letter (ICD-10-CM subcodes are alphanumeric: M35.0A "Sjögren syndrome with glomerular disease").
+  return family.find('.') == std::string_view::npos ? next == '.'
+                                                     : ((next >= '0' && next <= '9') || (next >= 'A' && next <= 'Z'));
 }
 
 }  // namespace

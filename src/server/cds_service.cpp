@@ -13,7 +13,9 @@
 #include "core/knowledge/catalogue.h"
 #include "presenters/html_report.h"
 #include "presenters/json_writer.h"
+#include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
+#include "readers/terminology_obs.h"
 #include "readers/json_walk.h"
 #include "server/cds_cards.h"
 #include "server/crypto.h"
@@ -317,16 +319,21 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
       for (auto c : list) out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", system, c);
       return out;
     };
-    const std::string loinc = codes("http://loinc.org", {"1975-2", "14631-6", "1751-7", "6301-6", "34714-6", "1920-8", "1742-6",
-                                                         "777-3", "2160-0", "14682-9", "1834-1", "19176-7", "34444-0", "29463-7",
-                                                         "89247-1"});
-    const std::string hcc_obs =
-        codes("urn:switchpoint:hcc",
-              {"ascites", "encephalopathy", "pt-prolongation", "intrahepatic-tumor-count", "largest-tumor-diameter",
-               "target-lesion-viable-diameter", "mrecist-nontarget", "new-intrahepatic-lesion", "mrecist-response",
-               "viable-tumor-percent", "treated-size-change-percent", "macrovascular-invasion", "extrahepatic-spread",
-               "tumor-morphology", "bilobar-disease", "liver-occupation-percent", "bile-duct-invasion", "varices",
-               "curative-treatment-unsuitable"});
+    // Every Observation code the FHIR reader reads, from its tables (fhir::observation_codes():
+    // LOINC and project codes; the SNOMED CT ascites and encephalopathy findings; Karnofsky), so
+    // that a lab sent under a further LOINC code (docs/terminology.md "Laboratory codes") is
+    // fetched as well.
+    const std::string observations = [] {
+      std::string out;
+      auto add = [&](std::string_view system, std::string_view code) {
+        out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", system, code);
+      };
+      for (const auto& c : fhir::observation_codes()) add(c.system, c.code);
+      for (const auto& c : fhir::terms::liver_finding_codes())
+        if (!c.condition_only) add(c.system, c.code);
+      add(fhir::kLoinc, fhir::terms::kKarnofskyLoinc);
+      return out;
+    }();
     const std::string conditions =
         codes("urn:switchpoint:hcc", {"variceal-bleeding", "active-autoimmune-disease", "solid-organ-transplant",
                                       "uncontrolled-hypertension", "major-bleeding", "arterial-thrombosis"}) +
@@ -334,17 +341,21 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
         codes("http://hl7.org/fhir/sid/icd-10-cm", {"C22.0"});
     // TACE and the procedures that end a TACE course (P-course-end): without the resection,
     // ablation or transplantation, findings after it would be read as failure of the TACE before it.
-    // The codes the FHIR reader reads (fhir_r4.cpp course_ending_kind, docs/fhir.md "procedures").
-    const std::string procedures =
-        codes("urn:switchpoint:hcc", {"tace", "resection", "ablation", "liver-transplantation"}) + "," +
-        codes("http://snomed.info/sct", {"441525007", "18027006", "708625004", "897703001"});
+    // Every code the FHIR reader reads, from its table (fhir::procedure_codes(), docs/terminology.md
+    // "Procedures"), so the prefetch and the reader cannot drift apart.
+    const std::string procedures = [] {
+      std::string out;
+      for (const auto& p : fhir::procedure_codes())
+        out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", p.system, p.code);
+      return out;
+    }();
     const std::string regimens =
         codes("urn:switchpoint:hcc", {"atezolizumab-bevacizumab", "durvalumab-tremelimumab", "nivolumab-ipilimumab", "lenvatinib",
                                       "sorafenib", "durvalumab", "tislelizumab", "regorafenib", "cabozantinib", "ramucirumab",
                                       "pembrolizumab"});
     return std::vector<PrefetchTemplate>{
         {"patient", "Patient/{{context.patientId}}"},
-        {"observations", "Observation?patient={{context.patientId}}&code=" + loinc + "," + hcc_obs},
+        {"observations", "Observation?patient={{context.patientId}}&code=" + observations},
         {"conditions", "Condition?patient={{context.patientId}}&code=" + conditions},
         {"procedures", "Procedure?patient={{context.patientId}}&code=" + procedures},
         {"medications", "MedicationStatement?patient={{context.patientId}}&code=" + regimens},

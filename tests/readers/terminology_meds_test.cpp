@@ -101,6 +101,20 @@ TEST(TerminologyMeds, EachCodeNamesTheIngredientOfItsSource) {
       {kRx, "1604350", "lenvatinib"},   {kRx, "1604351", "lenvatinib"},    {kRx, "1604352", "lenvatinib"},
       {kRx, "1604383", "lenvatinib"},   {kRx, "1604384", "lenvatinib"},    {kRx, "1604394", "lenvatinib"},
       {kRx, "1604395", "lenvatinib"},   {kRx, "1792377", "lenvatinib"},    {kRx, "1792392", "lenvatinib"},
+      // Added by the last part of issue 14 (sources in docs/terminology.md; each also tested in
+      // tests/readers/terminology_codes_test.cpp).
+      {kRx, "495881", "sorafenib"},     {kRx, "1603296", "lenvatinib"},    {kRx, "1363268", "cabozantinib"},
+      {kRx, "1919503", "durvalumab"},   {kRx, "1094833", "ipilimumab"},    {kRx, "597745", "sorafenib"},
+      {kRx, "597746", "sorafenib"},     {kRx, "615977", "sorafenib"},      {kRx, "615978", "sorafenib"},
+      {kRx, "619985", "sorafenib"},     {kRx, "1159691", "sorafenib"},     {kRx, "1159692", "sorafenib"},
+      {kRx, "1182862", "sorafenib"},    {kRx, "1182863", "sorafenib"},     {kRx, "1657775", "ramucirumab"},
+      {kRx, "1657777", "ramucirumab"},  {kRx, "1657780", "ramucirumab"},   {kRx, "1657781", "ramucirumab"},
+      {kRx, "1919507", "durvalumab"},   {kRx, "1919512", "durvalumab"},    {kRx, "1919515", "durvalumab"},
+      {kRx, "1919516", "durvalumab"},   {kRx, "2619317", "tremelimumab"},  {kRx, "2619323", "tremelimumab"},
+      {kRx, "2619325", "tremelimumab"}, {kRx, "2619326", "tremelimumab"},  {kRx, "1657066", "bevacizumab"},
+      {kRx, "1657068", "bevacizumab"},  {kRx, "1657073", "bevacizumab"},   {kRx, "1657074", "bevacizumab"},
+      {kAtc, "L01EX07", "cabozantinib"}, {kAtc, "L01FX04", "ipilimumab"},  {kAtc, "L01FX20", "tremelimumab"},
+      {kAtc, "L01FF09", "tislelizumab"},
   };
   for (const auto& w : want) {
     const auto* a = fhir::find_agent_code(w.system, w.code);

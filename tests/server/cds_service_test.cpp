@@ -11,6 +11,7 @@
 
 #include "core/engine.h"
 #include "presenters/html_report.h"
+#include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
 #include "server/cds_cards.h"
 #include "server/cds_service.h"
@@ -214,9 +215,42 @@ TEST_F(CdsServiceTest, DiscoveryProcedurePrefetchAsksForCourseEndingProcedures) 
     for (const char* c : {"urn:switchpoint:hcc%7Ctace", "http://snomed.info/sct%7C441525007", "urn:switchpoint:hcc%7Cresection",
                           "urn:switchpoint:hcc%7Cablation", "urn:switchpoint:hcc%7Cliver-transplantation",
                           "http://snomed.info/sct%7C18027006", "http://snomed.info/sct%7C708625004",
-                          "http://snomed.info/sct%7C897703001"})
+                          "http://snomed.info/sct%7C897703001",
+                          // CPT resection, ablation, transplantation (the reader's procedure table).
+                          "http://www.ama-assn.org/go/cpt%7C47120", "http://www.ama-assn.org/go/cpt%7C47380",
+                          "http://www.ama-assn.org/go/cpt%7C47135"})
       EXPECT_NE(std::find(list.begin(), list.end(), c), list.end()) << c << " missing from " << q;
-    EXPECT_EQ(list.size(), 8u) << q;
+    // Exactly the codes the reader reads: every entry of fhir::procedure_codes(), nothing else
+    // (CPT 37243 alone is never TACE, so it is not asked for).
+    EXPECT_EQ(list.size(), fhir::procedure_codes().size()) << q;
+    EXPECT_EQ(std::find(list.begin(), list.end(), "http://www.ama-assn.org/go/cpt%7C37243"), list.end()) << q;
+  }
+}
+
+TEST_F(CdsServiceTest, DiscoveryObservationPrefetchAsksForEveryObservationCodeTheReaderReads) {
+  const CdsResult r = service->discovery();
+  ASSERT_EQ(r.http.status, 200);
+  simdjson::dom::parser p;
+  element root = p.parse(r.http.body);
+  for (element s : root["services"].get_array()) {
+    const std::string q(s["prefetch"]["observations"].get_string().value());
+    const std::string codes = q.substr(q.find("&code=") + 6);
+    std::vector<std::string> list;
+    for (std::size_t at = 0; at <= codes.size();) {
+      const std::size_t comma = std::min(codes.find(',', at), codes.size());
+      list.push_back(codes.substr(at, comma - at));
+      at = comma + 1;
+    }
+    for (const auto& c : fhir::observation_codes()) {
+      const std::string key = std::string(c.system) + "%7C" + std::string(c.code);
+      EXPECT_NE(std::find(list.begin(), list.end(), key), list.end()) << key << " missing from " << q;
+    }
+    // A further LOINC code of albumin, the SNOMED CT ascites finding and Karnofsky are asked for;
+    // an ICD-10-CM ascites diagnosis (a Condition code) is not.
+    for (const char* c : {"http://loinc.org%7C61151-7", "http://snomed.info/sct%7C389026000", "http://loinc.org%7C89243-0"})
+      EXPECT_NE(std::find(list.begin(), list.end(), c), list.end()) << c << " missing from " << q;
+    EXPECT_EQ(std::find(list.begin(), list.end(), "http://hl7.org/fhir/sid/icd-10-cm%7CR18.8"), list.end()) << q;
+    EXPECT_EQ(list.size(), fhir::observation_codes().size() + 3) << q;
   }
 }
 
