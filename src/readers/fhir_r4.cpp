@@ -1391,8 +1391,11 @@ struct FhirReader {
     for (const auto& [d, sizes] : tumor_sizes) {
       const std::string on = d.iso();
       const auto it = imaging.find(d);
-      const std::optional<int> count = it == imaging.end() ? std::nullopt : it->second.intrahepatic_tumor_count;
-      const std::optional<double> largest = it == imaging.end() ? std::nullopt : it->second.largest_diameter_cm;
+      // Plain values (gcc 12 sees the optionals as maybe-uninitialized here).
+      const bool has_count = it != imaging.end() && it->second.intrahepatic_tumor_count.has_value();
+      const int counted = has_count ? *it->second.intrahepatic_tumor_count : 0;
+      const bool has_largest = it != imaging.end() && it->second.largest_diameter_cm.has_value();
+      const double largest_cm = has_largest ? *it->second.largest_diameter_cm : 0.0;
       int named = 0;
       bool unnamed = false;
       const MeasuredTumor* max = nullptr;
@@ -1403,10 +1406,10 @@ struct FhirReader {
       }
       const int measured = static_cast<int>(sizes.size());
       const std::string count_at = first_ptr["intrahepatic tumour count@" + on];
-      if (count && (named > *count || (*count == 0 && measured > 0))) {
+      if (has_count && (named > counted || (counted == 0 && measured > 0))) {
         w.problem(max->ptr, fmt::format("{} tumour size(s) on {} ({} different tumours by focus) but the "
                                         "intrahepatic tumour count is {} (at {}): contradictory findings",
-                                        measured, on, named, *count, count_at));
+                                        measured, on, named, counted, count_at));
         continue;
       }
       // One size on the date and no focus: the study's reported tumour size, not one tumour among
@@ -1415,23 +1418,29 @@ struct FhirReader {
       // so it is read as the largest diameter (docs/terminology.md "Imaging"). A size with focus
       // names one tumour, and several sizes are several tumours: the completeness rule applies.
       const bool study_level = measured == 1 && unnamed;
-      const bool complete =
-          study_level || (count && *count > 0 && ((!unnamed && named == *count) || (*count == 1 && measured == 1)));
-      if (largest) {
+      const bool all_measured = counted > 0 && ((!unnamed && named == counted) || (counted == 1 && measured == 1));
+      const bool complete = study_level || all_measured;
+      if (has_largest) {
         // The project's largest diameter stands; the sizes must fit it.
         const std::string largest_at = first_ptr["largest tumour diameter@" + on];
         bool bad = false;
         for (const auto& [tumour, t] : sizes)
-          if (t.cm > *largest + 1e-9) {
+          if (t.cm > largest_cm + 1e-9) {
             w.problem(t.ptr, fmt::format("tumour size {:g} cm on {} is larger than the largest tumour diameter, {:g} "
                                          "cm (at {}): contradictory findings",
-                                         t.cm, on, *largest, largest_at));
+                                         t.cm, on, largest_cm, largest_at));
             bad = true;
           }
-        if (!bad && complete && max->cm < *largest - 1e-9)
-          w.problem(max->ptr, fmt::format("all {} tumours counted on {} are measured and the largest is {:g} cm, but "
-                                          "the largest tumour diameter is {:g} cm (at {}): contradictory findings",
-                                          *count, on, max->cm, *largest, largest_at));
+        if (!bad && complete && max->cm < largest_cm - 1e-9)
+          w.problem(max->ptr,
+                    all_measured
+                        ? fmt::format("all {} tumours counted on {} are measured and the largest is {:g} cm, but the "
+                                      "largest tumour diameter is {:g} cm (at {}): contradictory findings",
+                                      counted, on, max->cm, largest_cm, largest_at)
+                        : fmt::format("the one tumour size sent on {} without focus (the study's reported size) is "
+                                      "{:g} cm, but the largest tumour diameter is {:g} cm (at {}): contradictory "
+                                      "findings; add focus if the size is one tumour among several",
+                                      on, max->cm, largest_cm, largest_at));
         continue;
       }
       if (complete) {
@@ -1440,7 +1449,7 @@ struct FhirReader {
         continue;
       }
       const std::string why =
-          !count ? " (tumour size on a date with no intrahepatic tumour count: the largest size sent is not known to be "
+          !has_count ? " (tumour size on a date with no intrahepatic tumour count: the largest size sent is not known to be "
                    "the largest tumour; not read)"
                  : " (tumour size: fewer tumours measured, told apart by focus, than the intrahepatic tumour count of "
                    "that date: the largest size sent is not known to be the largest tumour; not read)";

@@ -14,6 +14,7 @@
 #include "presenters/html_escape.h"
 #include "presenters/json_writer.h"
 #include "readers/fhir_codes.h"
+#include "readers/terminology_imaging.h"
 #include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
 
@@ -466,27 +467,16 @@ void add_hcc_diagnosis(Builder& b) {
   }
 }
 
-// Procedure codes. Today the reader's codes sit in functions (fhir_codes.cpp is_tace_code,
-// fhir_r4.cpp course_ending_kind); this list names them, and a test reads a Procedure of every
-// entry through the FHIR reader. When fhir::procedure_codes() exists, generate from it instead.
-struct ProcedureEntry {
-  std::string_view system;
-  std::string_view code;
-  std::string_view display;
-  std::string_view target;       // project code: tace or a course-ending kind
-  std::string_view equivalence;  // of the standard code to the project code
-  std::string_view comment;
-};
-constexpr std::array kProcedures{
-    ProcedureEntry{fhir::kSnomed, "441525007", "Percutaneous transluminal chemoembolization of artery", "tace", "narrower",
-                   "read as a TACE session: in this engine's records the artery chemoembolised is taken to be hepatic"},
-    ProcedureEntry{fhir::kSnomed, "18027006", "Transplantation of liver", "liver-transplantation", "equivalent",
-                   "ends a TACE course (P-course-end)"},
-    ProcedureEntry{fhir::kSnomed, "708625004", "Open radiofrequency ablation of lesion of liver", "ablation", "wider",
-                   "read as an ablation; ends a TACE course (P-course-end)"},
-    ProcedureEntry{fhir::kSnomed, "897703001", "Laparoscopic extended right hemihepatectomy", "resection", "wider",
-                   "read as a resection; ends a TACE course (P-course-end)"},
-};
+// readers/fhir_codes.h procedure_codes(): TACE and the procedures that end a TACE course.
+std::string_view procedure_target(fhir::ProcedureKind k) {
+  switch (k) {
+    case fhir::ProcedureKind::Tace: return "tace";
+    case fhir::ProcedureKind::Resection: return "resection";
+    case fhir::ProcedureKind::Ablation: return "ablation";
+    case fhir::ProcedureKind::LiverTransplantation: return "liver-transplantation";
+  }
+  return "";
+}
 
 void add_procedures(Builder& b) {
   b.add_field("tace", "A TACE session (docs/record-format.md tace[]).");
@@ -502,10 +492,23 @@ void add_procedures(Builder& b) {
     b.add_project(kind, std::string(w != nullptr ? w->display : kind), std::string(w != nullptr ? w->definition : ""), "procedure");
     Builder::add_code(b.value_set("procedure-course-ending"), fhir::kHcc, kind, w != nullptr ? w->display : kind);
   }
-  for (const auto& p : kProcedures) {
-    Builder::add_code(b.value_set(p.target == "tace" ? "procedure-tace" : "procedure-course-ending"), p.system, p.code, p.display);
-    Builder::add_mapping(b.standard_map(), {std::string(p.system), std::string(p.code), std::string(p.display), std::string(fhir::kHcc),
-                                            std::string(p.target), std::string(p.equivalence), std::string(p.comment)});
+  for (const auto& p : fhir::procedure_codes()) {
+    if (p.system == fhir::kHcc) continue;
+    const std::string_view target = procedure_target(p.kind);
+    // A TACE code names one chemoembolisation (the artery is taken to be hepatic: narrower than
+    // the project's liver TACE); a named operation is one way of the project's kind (wider),
+    // except the transplantation codes, which are the kind itself.
+    const bool is_tace = p.kind == fhir::ProcedureKind::Tace;
+    const std::string_view equivalence =
+        is_tace ? "narrower" : (p.kind == fhir::ProcedureKind::LiverTransplantation ? "equivalent" : "wider");
+    Builder::add_code(b.value_set(is_tace ? "procedure-tace" : "procedure-course-ending"), p.system, p.code, p.display);
+    Builder::add_mapping(b.standard_map(),
+                         {std::string(p.system), std::string(p.code), std::string(p.display), std::string(fhir::kHcc),
+                          std::string(target), std::string(equivalence),
+                          fmt::format("{} (source: {})",
+                                      is_tace ? "read as a TACE session: the artery chemoembolised is taken to be hepatic"
+                                           : "ends a TACE course (P-course-end)",
+                                      p.source)});
   }
 }
 
@@ -525,6 +528,64 @@ void add_regimens(Builder& b) {
     const Words* w = words_for(code);
     b.add_project(code, std::string(w != nullptr ? w->display : code), std::string(w != nullptr ? w->definition : ""), "stop-reason");
     Builder::add_code(stop, fhir::kHcc, code, w != nullptr ? w->display : code);
+  }
+  for (const auto& c : fhir::stop_reason_codes()) {
+    if (c.system == fhir::kHcc) continue;
+    Builder::add_code(stop, c.system, c.code, c.display);
+    if (c.reason)
+      Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), std::string(c.display),
+                                              std::string(fhir::kHcc), std::string(to_string(*c.reason)), "wider",
+                                              fmt::format("{} (source: {})", c.note, c.source)});
+    else
+      Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), std::string(c.display), "", "",
+                                              "unmatched", fmt::format("not read: {} (source: {})", c.note, c.source)});
+  }
+}
+
+// readers/terminology_imaging.h imaging_codes(): mCODE tumour size, NCIt response categories, the
+// qualifiers of a size (method, location) and the imaging codes recognised and not read.
+void add_imaging_codes(Builder& b) {
+  namespace T = fhir::terms;
+  auto& sizes = b.value_set("tumor-size", "Tumour size (mCODE TumorSize)",
+                            "Observation codes and components of one tumour's size (docs/terminology.md, Imaging).");
+  auto& methods = b.value_set("tumor-size-imaging-method", "Imaging methods of a tumour size",
+                              "Observation.method codes that make a tumour size an imaging finding.");
+  auto& liver = b.value_set("liver-location", "Liver location", "bodySite or Tumor location codes of an intrahepatic tumour.");
+  auto& response = b.value_set("response-category-ncit", "Response categories (NCIt)",
+                               "NCIt response categories read as the value of urn:switchpoint:hcc|mrecist-response.");
+  auto& m = b.standard_map();
+  for (const auto& c : T::imaging_codes()) {
+    const std::string src = fmt::format("(source: {})", c.source);
+    switch (c.role) {
+      case T::ImagingRole::TumorSize:
+      case T::ImagingRole::LongestDimension:
+        Builder::add_code(sizes, c.system, c.code, c.display);
+        if (c.role == T::ImagingRole::LongestDimension)
+          Builder::add_mapping(m, {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem),
+                                   "imaging.largest_diameter", "inexact",
+                                   fmt::format("one tumour's longest dimension: the study's largest diameter only when every "
+                                               "counted tumour is measured, or when it is the date's one size without focus; "
+                                               "{} {}", c.record, src)});
+        break;
+      case T::ImagingRole::OtherDimension: Builder::add_code(sizes, c.system, c.code, c.display); break;
+      case T::ImagingRole::ImagingMethod: Builder::add_code(methods, c.system, c.code, c.display); break;
+      case T::ImagingRole::LiverLocation: Builder::add_code(liver, c.system, c.code, c.display); break;
+      case T::ImagingRole::ResponseCategory:
+        Builder::add_code(response, c.system, c.code, c.display);
+        if (c.category)
+          Builder::add_mapping(m, {std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc),
+                                   std::string(to_string(*c.category)), "inexact",
+                                   fmt::format("read only as the value of urn:switchpoint:hcc|mrecist-response (an mRECIST "
+                                               "category); {} {}", c.record, src)});
+        break;
+      case T::ImagingRole::NonImagingMethod:
+      case T::ImagingRole::OtherCriteria:
+      case T::ImagingRole::NotRead:
+        Builder::add_code(b.value_set("not-read"), c.system, c.code, c.display);
+        Builder::add_mapping(m, {std::string(c.system), std::string(c.code), std::string(c.display), "", "", "unmatched",
+                                 fmt::format("not read: {} {}", c.record, src)});
+        break;
+    }
   }
 }
 
@@ -689,6 +750,7 @@ Vocabulary build_vocabulary() {
   add_regimens(b);
   add_agents(b);
   add_not_read(b);
+  add_imaging_codes(b);
   return std::move(b.v);
 }
 

@@ -18,6 +18,7 @@
 #include "core/therapy/regimens.h"
 #include "readers/fhir_codes.h"
 #include "readers/read_any.h"
+#include "readers/terminology_imaging.h"
 #include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
 
@@ -136,6 +137,16 @@ TEST(Vocabulary, EveryPresenceCodeIsInTheFindingValueSetAndBothGradeMaps) {
 
 // ---- Every standard code of the ConceptMap is one the reader reads as mapped --------------
 
+bool not_read_stop_reason(const std::string& sys, const std::string& code) {
+  const auto* c = fhir::find_stop_reason_code(sys, code);
+  return c != nullptr && !c->reason;
+}
+bool not_read_imaging(const std::string& sys, const std::string& code) {
+  const auto* c = fhir::terms::find_imaging_code(sys, code);
+  using R = fhir::terms::ImagingRole;
+  return c != nullptr && (c->role == R::NotRead || c->role == R::NonImagingMethod || c->role == R::OtherCriteria);
+}
+
 TEST(Vocabulary, EveryStandardToRecordMappingAgreesWithTheReadersLookups) {
   const auto& m = map("standard-to-record");
   ASSERT_GT(m.mappings.size(), 80u);
@@ -149,7 +160,8 @@ TEST(Vocabulary, EveryStandardToRecordMappingAgreesWithTheReadersLookups) {
       EXPECT_TRUE(x.target_code.empty());
       EXPECT_TRUE(fhir::find_not_read("", sys, code) != nullptr || fhir::find_not_read("Procedure", sys, code) != nullptr ||
                   fhir::find_not_read("Observation", sys, code) != nullptr ||
-                  fhir::terms::find_not_read_condition(sys, code) != nullptr);
+                  fhir::terms::find_not_read_condition(sys, code) != nullptr ||
+                  not_read_stop_reason(sys, code) || not_read_imaging(sys, code));
       continue;
     }
     if (x.target_system == kRecordSystem) {
@@ -157,6 +169,12 @@ TEST(Vocabulary, EveryStandardToRecordMappingAgreesWithTheReadersLookups) {
         EXPECT_TRUE(fhir::terms::is_hcc_diagnosis(sys, code));
       } else if (x.target_code == "clinical.ecog" && fhir::terms::ecog_grade(sys, code)) {
         SUCCEED();
+      } else if (x.target_code == "imaging.largest_diameter" && fhir::terms::is_tumor_size(sys, code)) {
+        SUCCEED();
+      } else if (x.target_code == "imaging.largest_diameter") {
+        const auto* ic = fhir::terms::find_imaging_code(sys, code);
+        ASSERT_NE(ic, nullptr);
+        EXPECT_EQ(ic->role, fhir::terms::ImagingRole::LongestDimension);
       } else if (x.target_code == "clinical.karnofsky") {
         EXPECT_TRUE(fhir::terms::is_karnofsky(sys, code));
       } else {
@@ -169,6 +187,11 @@ TEST(Vocabulary, EveryStandardToRecordMappingAgreesWithTheReadersLookups) {
       EXPECT_EQ(x.target_code, lf->finding == fhir::terms::LiverFinding::Ascites ? "ascites" : "encephalopathy");
     } else if (const auto* cc = fhir::terms::find_condition_code(sys, code)) {
       EXPECT_EQ(x.target_code, to_string(cc->kind));
+    } else if (const auto* sr = fhir::find_stop_reason_code(sys, code)) {
+      ASSERT_TRUE(sr->reason.has_value());
+      EXPECT_EQ(x.target_code, to_string(*sr->reason));
+    } else if (const auto cat = fhir::terms::ncit_response(sys, code)) {
+      EXPECT_EQ(x.target_code, to_string(*cat));
     } else if (const auto* a = fhir::find_agent_code(sys, code)) {
       const auto single = fhir::single_agent_regimen(a->ingredient);
       bool component = false;
