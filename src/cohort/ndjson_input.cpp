@@ -189,25 +189,27 @@ std::shared_ptr<const NdjsonMedications> index_medications(std::vector<BlockResu
     const Where& at = where[k++];
     object res;
     if (el.get(res) != simdjson::SUCCESS) continue;
-    std::string location = fmt::format("{}:{}#", files[at.file], at.m->line);
+    std::string location = fmt::format("{}:{}#", files[at.file], at.m->line);  // a pointer's prefix
+    const std::string line = fmt::format("{}:{}", files[at.file], at.m->line);    // for messages
     std::string conflict;
     if (!at.m->keys_unique)
       conflict = fmt::format("the Medication at {} names a member more than once; which value is meant cannot be told",
-                             location);
+                             line);
     auto [it, fresh] = meds->by_reference.try_emplace("Medication/" + at.m->id,
                                                       NdjsonMedications::Found{res, location, conflict});
     if (fresh) continue;
     // The same Medication again (an export of several files may repeat one): read once.
     NdjsonMedications::Found& first = it->second;
     if (simdjson::minify(first.resource) == simdjson::minify(res)) continue;
+    const std::string first_line = first.location.substr(0, first.location.size() - 1);
     stats.invalid.push_back({files[at.file], at.m->line,
                              fmt::format("Medication/{} appears twice with different content (the other at {}); which "
                                          "one is meant cannot be told, so no patient whose medicationReference names "
                                          "it is evaluated",
-                                         at.m->id, first.location)});
+                                         at.m->id, first_line)});
     first.conflict = fmt::format("Medication/{} appears twice in the export with different content (at {} and at {}); "
                                  "which one is meant cannot be told",
-                                 at.m->id, first.location, location);
+                                 at.m->id, first_line, line);
   }
   for (auto& r : results) {
     r.medication_text = {};

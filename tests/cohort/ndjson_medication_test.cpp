@@ -205,8 +205,11 @@ TEST(NdjsonMedication, OneIdOnTwoDifferentMedicationsIsAProblem) {
     EXPECT_EQ(s.of("p2")->rr.record->systemic.at(0).regimen, "sorafenib");
     ASSERT_TRUE(s.of("p3")->rr.ok()) << problems_of(s.of("p3")->rr);
     EXPECT_EQ(s.of("p3")->rr.record->systemic.at(0).regimen, "lenvatinib");
+    // Lines are named as operators read them ("Medication.ndjson:1"), without a pointer's '#'.
+    EXPECT_EQ(p1->rr.problems[0].message.find('#'), std::string::npos) << p1->rr.problems[0].message;
     ASSERT_EQ(s.stats.invalid.size(), 1u);
     EXPECT_NE(s.stats.invalid[0].message.find("Medication/x appears twice with different content"), std::string::npos);
+    EXPECT_EQ(s.stats.invalid[0].message.find('#'), std::string::npos) << s.stats.invalid[0].message;
   }
   // Through the cohort command's reader: p1 withheld, p2 and p3 evaluated.
   Options o;
