@@ -352,27 +352,31 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
     std::string observation_codes;
     for (const auto& [system, code] : prefetch_observation_codes())
       observation_codes += fmt::format("{}{}%7C{}", observation_codes.empty() ? "" : ",", system, url_encode(code));
+    // _count: up to 200 matches a page (a hint; servers may give fewer). A server's default page
+    // can be 20 or fewer, and a search runs out at 20 pages (Fetcher): years of labs or of orders
+    // would otherwise be refused (412) for their length.
+    const std::string page = "&_count=200";
     return std::vector<PrefetchTemplate>{
         {"patient", "Patient/{{context.patientId}}"},
         // Observations: by code (vital signs, every lab and every note of a patient would be many
         // thousand resources; the reader reads a few dozen codes, all exact codes, no families).
-        {"observations", "Observation?patient={{context.patientId}}&code=" + observation_codes},
+        {"observations", "Observation?patient={{context.patientId}}&code=" + observation_codes + page},
         // Conditions and Procedures: every one of the patient's. A code filter cannot express the
         // families the reader reads (ICD-10-CM Z94.*, M05.*, I74.*: a token search matches exact
         // codes only, and :below is not supported by most servers), and a contraindication or a
         // course-ending resection left out would be a confident answer on missing data. The
         // reader skips and counts what it does not read.
-        {"conditions", "Condition?patient={{context.patientId}}"},
-        {"procedures", "Procedure?patient={{context.patientId}}"},
+        {"conditions", "Condition?patient={{context.patientId}}" + page},
+        {"procedures", "Procedure?patient={{context.patientId}}" + page},
         // Medications: every statement, order and administration, with the Medication each one
         // names. The R4 `code` search parameter of these resources matches only
         // medicationCodeableConcept (clinical-code: "(MedicationRequest.medication as
         // CodeableConcept)"), never the code of a referenced Medication: a code filter would
         // leave out every therapy coded through a Medication, silently.
-        {"medications", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication"},
-        {"medicationRequests", "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication"},
+        {"medications", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication" + page},
+        {"medicationRequests", "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication" + page},
         {"medicationAdministrations",
-         "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication"},
+         "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication" + page},
     };
   }();
   return kTemplates;

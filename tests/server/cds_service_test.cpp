@@ -201,14 +201,14 @@ TEST_F(CdsServiceTest, Discovery) {
     // INTERFACES.md: Observations, Conditions, Procedures and MedicationStatements (extended by
     // MedicationRequests and MedicationAdministrations, issue 14); docs/cds-hooks.md "Prefetch".
     EXPECT_EQ(std::string(s["prefetch"]["observations"].get_string().value()).rfind("Observation?patient={{context.patientId}}&code=", 0), 0u);
-    EXPECT_EQ(std::string(s["prefetch"]["conditions"].get_string().value()), "Condition?patient={{context.patientId}}");
-    EXPECT_EQ(std::string(s["prefetch"]["procedures"].get_string().value()), "Procedure?patient={{context.patientId}}");
+    EXPECT_EQ(std::string(s["prefetch"]["conditions"].get_string().value()), "Condition?patient={{context.patientId}}&_count=200");
+    EXPECT_EQ(std::string(s["prefetch"]["procedures"].get_string().value()), "Procedure?patient={{context.patientId}}&_count=200");
     EXPECT_EQ(std::string(s["prefetch"]["medications"].get_string().value()),
-              "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication");
+              "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication&_count=200");
     EXPECT_EQ(std::string(s["prefetch"]["medicationRequests"].get_string().value()),
-              "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication");
+              "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication&_count=200");
     EXPECT_EQ(std::string(s["prefetch"]["medicationAdministrations"].get_string().value()),
-              "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication");
+              "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication&_count=200");
     EXPECT_EQ(s["prefetch"].get_object().value().size(), 7u);
   }
   EXPECT_EQ(hooks["switchpoint-patient-view"], "patient-view");
@@ -383,7 +383,8 @@ std::vector<std::string> observation_template_codes() {
       if (t.key == "observations") return t.query;
     return std::string();
   }();
-  const std::string list = q.substr(q.find("&code=") + 6);
+  const std::size_t from = q.find("&code=") + 6;
+  const std::string list = q.substr(from, q.find('&', from) - from);
   std::vector<std::string> out;
   for (std::size_t at = 0; at <= list.size();) {
     const std::size_t comma = std::min(list.find(',', at), list.size());
@@ -508,7 +509,7 @@ TEST_F(CdsServiceTest, AMedicationRequestPrefetchWithItsMedicationIsRead) {
   const CdsResult fetched = call(kPatientViewService, hook_request(bundle, fetch));
   ASSERT_EQ(fetched.http.status, 200) << fetched.http.body;
   ASSERT_EQ(fhir.urls.size(), 1u);
-  EXPECT_EQ(fhir.urls[0], fhir.base + "/MedicationRequest?patient=golden-jsh-1a-met&_include=MedicationRequest:medication");
+  EXPECT_EQ(fhir.urls[0], fhir.base + "/MedicationRequest?patient=golden-jsh-1a-met&_include=MedicationRequest:medication&_count=200");
   Cards b(fetched.http.body);
   const std::string token_b = b.s(0, "/links/0/url").substr(std::string(kBase).size() + 8);
   EXPECT_EQ(service->report(token_b, unix_now()).http.body, expected);

@@ -62,13 +62,13 @@ test('discovery lists both services with their hooks and prefetch templates', as
     // filter cannot express the families the reader reads, nor reach a referenced Medication).
     assert.match(s.prefetch.observations, /^Observation\?patient=\{\{context\.patientId\}\}&code=/);
     for (const k of ['conditions', 'procedures'])
-      assert.match(s.prefetch[k], /^[A-Za-z]+\?patient=\{\{context\.patientId\}\}$/);
+      assert.match(s.prefetch[k], /^[A-Za-z]+\?patient=\{\{context\.patientId\}\}&_count=200$/);
     for (const [k, type] of [
       ['medications', 'MedicationStatement'],
       ['medicationRequests', 'MedicationRequest'],
       ['medicationAdministrations', 'MedicationAdministration'],
     ])
-      assert.equal(s.prefetch[k], `${type}?patient={{context.patientId}}&_include=${type}:medication`);
+      assert.equal(s.prefetch[k], `${type}?patient={{context.patientId}}&_include=${type}:medication&_count=200`);
   }
 });
 
