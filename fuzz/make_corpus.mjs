@@ -103,7 +103,8 @@ const hookRequest = (bundle, { hook = 'patient-view', omit = '', fhirServer = ''
   const pid = patient?.id ?? 'p1';
   const of = (t) => rs.filter((r) => r.resourceType === t);
   const prefetch = { patient, observations: searchset(of('Observation')), conditions: searchset(of('Condition')),
-    procedures: searchset(of('Procedure')), medications: searchset(of('MedicationStatement')) };
+    procedures: searchset(of('Procedure')), medications: searchset(of('MedicationStatement')),
+    medicationRequests: searchset(of('MedicationRequest')), medicationAdministrations: searchset(of('MedicationAdministration')) };
   if (omit) delete prefetch[omit];
   const req = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', hook, fhirServer: fhirServer || undefined,
     fhirAuthorization: fhirServer ? { access_token: 'abc', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'app' } : undefined,

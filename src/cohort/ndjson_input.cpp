@@ -28,6 +28,15 @@ struct BlockResult {
     bool keys_unique;
   };
   std::vector<Kept> kept;
+  // Medication lines (for medicationReference), their bytes in `medication_text`.
+  struct Medication {
+    std::string id;
+    std::uint32_t offset, length;
+    long line;
+    bool keys_unique;
+  };
+  std::string medication_text;
+  std::vector<Medication> medications;
   std::vector<std::pair<long, std::string>> invalid;  // line, message
   std::map<std::string, std::uint64_t> skipped;
   std::uint64_t lines = 0, bytes = 0;
@@ -84,6 +93,13 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
     }
     patient = std::string(id);
   } else {
+    // A Medication (in no patient's compartment) is kept aside for the medicationReference of
+    // each patient's resources; it is still counted below as skipped, as in a Bundle.
+    if (std::string_view id; type == "Medication" && res["id"].get(id) == simdjson::SUCCESS && is_fhir_id(id)) {
+      out.medications.push_back({std::string(id), static_cast<std::uint32_t>(out.medication_text.size()),
+                                 static_cast<std::uint32_t>(len), line, !ambiguous});
+      out.medication_text.append(s, len);
+    }
     std::string_view ref;
     const bool has_subject = res["subject"]["reference"].get(ref) == simdjson::SUCCESS && !ref.empty();
     if (auto key = ambiguous ? std::nullopt : fhir_skipped_on_code(res, type)) {
@@ -139,6 +155,67 @@ void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out)
     ++line;
   }
   if (!b.error.empty()) out.invalid.emplace_back(line, b.error);
+}
+
+// The Medication lines of all blocks (in file and line order) as one parsed array, by reference.
+std::shared_ptr<const NdjsonMedications> index_medications(std::vector<BlockResult>& results,
+                                                            const std::vector<std::string>& files, Stats& stats) {
+  auto meds = std::make_shared<NdjsonMedications>();
+  struct Where {
+    const BlockResult::Medication* m;
+    std::size_t file;
+  };
+  std::vector<Where> where;
+  std::size_t total = 2;
+  for (const auto& r : results) total += r.medication_text.size() + r.medications.size();
+  meds->text.reserve(total + simdjson::SIMDJSON_PADDING);
+  meds->text += '[';
+  for (const auto& r : results)
+    for (const auto& m : r.medications) {
+      if (!where.empty()) meds->text += ',';
+      meds->text.append(r.medication_text, m.offset, m.length);
+      where.push_back({&m, r.file});
+    }
+  meds->text += ']';
+  const std::size_t n = meds->text.size();
+  meds->text.append(simdjson::SIMDJSON_PADDING, '\0');
+  simdjson::dom::array arr;
+  if (auto err = meds->parser.parse(reinterpret_cast<const std::uint8_t*>(meds->text.data()), n, false).get(arr);
+      err != simdjson::SUCCESS)
+    throw std::logic_error(fmt::format("Medication lines kept by the scan do not parse again: {}",
+                                       simdjson::error_message(err)));
+  std::size_t k = 0;
+  for (element el : arr) {
+    const Where& at = where[k++];
+    object res;
+    if (el.get(res) != simdjson::SUCCESS) continue;
+    std::string location = fmt::format("{}:{}#", files[at.file], at.m->line);  // a pointer's prefix
+    const std::string line = fmt::format("{}:{}", files[at.file], at.m->line);    // for messages
+    std::string conflict;
+    if (!at.m->keys_unique)
+      conflict = fmt::format("the Medication at {} names a member more than once; which value is meant cannot be told",
+                             line);
+    auto [it, fresh] = meds->by_reference.try_emplace("Medication/" + at.m->id,
+                                                      NdjsonMedications::Found{res, location, conflict});
+    if (fresh) continue;
+    // The same Medication again (an export of several files may repeat one): read once.
+    NdjsonMedications::Found& first = it->second;
+    if (simdjson::minify(first.resource) == simdjson::minify(res)) continue;
+    const std::string first_line = first.location.substr(0, first.location.size() - 1);
+    stats.invalid.push_back({files[at.file], at.m->line,
+                             fmt::format("Medication/{} appears twice with different content (the other at {}); which "
+                                         "one is meant cannot be told, so no patient whose medicationReference names "
+                                         "it is evaluated",
+                                         at.m->id, first_line)});
+    first.conflict = fmt::format("Medication/{} appears twice in the export with different content (at {} and at {}); "
+                                 "which one is meant cannot be told",
+                                 at.m->id, first_line, line);
+  }
+  for (auto& r : results) {
+    r.medication_text = {};
+    r.medications = {};
+  }
+  return meds;
 }
 
 }  // namespace
@@ -200,6 +277,7 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   }
   std::sort(out.patients.begin(), out.patients.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
+  out.medications = index_medications(results, files, stats);
   return out;
 }
 
@@ -250,7 +328,15 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
     location.append(":").append(std::to_string(ref.line)).append("#");
     resources.push_back({std::move(location), "", std::string(type), res, ref.keys_unique});
   }
-  read_fhir_resources(resources, out.rr);
+  // A medicationReference to a Medication of Medication.ndjson (none among the patient's lines).
+  const NdjsonMedications* meds = in.medications.get();
+  const MedicationLookup lookup = [meds](std::string_view reference) -> std::optional<ExternalMedication> {
+    if (meds == nullptr) return std::nullopt;
+    const auto it = meds->by_reference.find(std::string(reference));
+    if (it == meds->by_reference.end()) return std::nullopt;
+    return ExternalMedication{it->second.resource, it->second.location, it->second.conflict};
+  };
+  read_fhir_resources(resources, out.rr, &lookup);
   return out;
 }
 

@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cohort/cohort.h"
@@ -19,6 +21,20 @@
 #include "readers/problems.h"
 
 namespace switchpoint::cohort {
+
+// The Medications of the export (Medication*.ndjson: in no patient's compartment), by
+// "Medication/<id>", for the medicationReference of each patient's resources. Kept once, parsed
+// once (memory grows with the number of Medications); read-only while patients are read in parallel.
+struct NdjsonMedications {
+  struct Found {
+    simdjson::dom::object resource;
+    std::string location;  // "Medication.ndjson:3#"
+    std::string conflict;  // not empty: an id of two different Medications, or a member named twice
+  };
+  std::string text;  // the Medication lines as one JSON array, with simdjson's padding
+  simdjson::dom::parser parser;
+  std::unordered_map<std::string, Found> by_reference;
+};
 
 struct NdjsonPatients {
   struct LineRef {
@@ -32,10 +48,14 @@ struct NdjsonPatients {
   std::vector<std::string> files;
   std::vector<std::string> arenas;  // the kept lines' bytes, one arena per block
   std::vector<std::pair<std::string, std::vector<LineRef>>> patients;  // by patient id
+  std::shared_ptr<const NdjsonMedications> medications;  // never null after scan_ndjson
 };
 
 // Pass 1 over the files (paths as they will be shown). Fills stats (lines, bytes, skipped,
-// invalid lines) and returns the kept lines by patient, sorted by patient id.
+// invalid lines) and returns the kept lines by patient, sorted by patient id, and the
+// Medications (a Medication line is still counted as skipped: it is read only through a
+// medicationReference). A Medication id on two lines of different content is an invalid line
+// (the second), and a problem of every patient whose medicationReference names it.
 NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads,
                            Stats& stats, Progress& progress);
 

@@ -282,6 +282,8 @@ struct FhirReader {
   std::vector<std::pair<Condition, std::string>> condition_entries;
   // Medication resources of the bundle by "Medication/<id>" and by fullUrl, for medicationReference.
   std::map<std::string, std::pair<object, std::string>> medications;
+  // Medications outside the resources (a Bulk export's Medication.ndjson), or null.
+  const MedicationLookup* external_medications = nullptr;
   // Agents coded by RxNorm or ATC (and regimens given as MedicationAdministration), until
   // finish_components() assembles them into regimens.
   struct Component {
@@ -1658,6 +1660,16 @@ struct FhirReader {
       return std::nullopt;
     }
     auto it = medications.find(*ref);
+    if (it == medications.end() && external_medications != nullptr) {
+      if (const auto m = (*external_medications)(*ref)) {
+        if (!m->conflict.empty()) {
+          w.problem(child(rp, "reference"), fmt::format("medicationReference '{}': {}", *ref, m->conflict));
+          return std::nullopt;
+        }
+        const std::string mp(m->location);
+        return std::make_pair(codings(m->resource, mp, "code", false), child(mp, "code"));
+      }
+    }
     if (it == medications.end()) {
       skip(fmt::format("{} medicationReference (Medication not in the bundle, not read)", e.type));
       return std::nullopt;
@@ -2593,8 +2605,9 @@ struct FhirReader {
 
 }  // namespace
 
-void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out) {
+void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out, const MedicationLookup* external) {
   FhirReader r(out.problems, out.skipped);
+  r.external_medications = external;
 
   // A member name twice in one object of a resource is ambiguous (which "value" counts, which
   // "code" decides whether it is read at all?): a problem, whatever the resource.

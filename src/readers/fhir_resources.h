@@ -5,6 +5,7 @@
 // whichever way they arrive; docs/fhir.md describes the mapping.
 #include <simdjson.h>
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,13 +28,28 @@ struct FhirResource {
   bool keys_unique = false;
 };
 
+// A Medication that is not among the resources read: a FHIR Bulk export writes Medications to
+// Medication.ndjson, in no patient's compartment. Found by the reference that names it.
+struct ExternalMedication {
+  simdjson::dom::object resource;  // alive during the call
+  std::string_view location;       // where problems point: "Medication.ndjson:3#"
+  std::string_view conflict;       // not empty: the reference cannot be followed safely, and why
+                                   // (e.g. two different Medications with this id); a problem
+};
+// "Medication/<id>" (as a medicationReference names it) → the Medication, or nullopt when there
+// is none (the resource is then skipped and counted, as with a Bundle that lacks it).
+using MedicationLookup = std::function<std::optional<ExternalMedication>(std::string_view reference)>;
+
 // Reads one patient's resources into `out` (problems and skipped counts are appended; the record
 // is set only when `out` has no problem at the end), exactly as the Bundle reader reads a
 // Bundle's entries: a resource whose Type/id appears twice is read once when both are identical
 // and is a problem otherwise; the Patient resource (else the first subject reference) says whose
 // record it is and every subject must name that patient; the order of the resources never changes
 // the record.
-void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out);
+// `external` (may be null) is asked for a medicationReference that names no Medication among
+// `resources`.
+void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out,
+                         const MedicationLookup* external = nullptr);
 
 // For a reader of many patients that keeps only what it will read: the skipped-count key under
 // which read_fhir_resources would skip this resource on its type or code alone (a resource type

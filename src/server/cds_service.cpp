@@ -15,6 +15,7 @@
 #include "presenters/json_writer.h"
 #include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
+#include "readers/terminology_imaging.h"
 #include "readers/terminology_obs.h"
 #include "readers/json_walk.h"
 #include "server/cds_cards.h"
@@ -226,6 +227,17 @@ std::string fill(const std::string& query, std::string_view patient_id) {
   return out;
 }
 
+// The "next" link of a searchset Bundle: there are more pages.
+std::optional<std::string> next_link(element bundle) {
+  std::optional<std::string> next;
+  array links;
+  if (bundle.at_key("link").get_array().get(links) == simdjson::SUCCESS)
+    for (element l : links)
+      if (str(l, "relation") == std::optional<std::string_view>("next"))
+        if (const auto u = str(l, "url")) next = std::string(*u);
+  return next;
+}
+
 // Fetches the prefetch templates the EHR did not satisfy from its FHIR server, within one time
 // budget. Every page is kept parsed (in `parsers`) for the merge.
 struct Fetcher {
@@ -267,18 +279,29 @@ struct Fetcher {
     return Source{key, e, std::string_view(text.data(), text.size()), text.data() + text.size()};
   }
 
+  // Only pages of the same server: a partial result would be a confident answer on missing data.
+  bool same_server(const std::string& url) {
+    if (url.rfind(base + "/", 0) == 0 || url.rfind(base + "?", 0) == 0) return true;
+    error = "FHIR server: a next page on another server";
+    return false;
+  }
+
   bool run(const PrefetchTemplate& t, std::string_view patient_id, std::vector<Source>& out) {
-    std::string url = base + "/" + fill(t.query, patient_id);
-    const bool read = t.query.find('?') == std::string::npos;
+    return follow(t.key, base + "/" + fill(t.query, patient_id), t.query.find('?') == std::string::npos, out);
+  }
+
+  // The pages of a search from `url` on (a template's query, or the next page of a prefetched
+  // searchset), each kept for the merge; a read (`read`) is one resource.
+  bool follow(const std::string& key, std::string url, bool read, std::vector<Source>& out) {
     for (int page = 0; page < 20; ++page) {
       auto r = fetch(url);
       if (!r) return false;
       if (read && (r->status == 404 || r->status == 410)) return true;  // no such resource: like a null prefetch
       if (r->status != 200) {
-        error = fmt::format("FHIR server: HTTP {} for {}", r->status, t.key);
+        error = fmt::format("FHIR server: HTTP {} for {}", r->status, key);
         return false;
       }
-      auto page_source = parse(t.key, r->body);
+      auto page_source = parse(key, r->body);
       if (!page_source) return false;
       out.push_back(*page_source);
       const element* e = &page_source->value;
@@ -287,19 +310,10 @@ struct Fetcher {
         error = "FHIR server: a search did not return a Bundle";
         return false;
       }
-      std::optional<std::string> next;
-      array links;
-      if (e->at_key("link").get_array().get(links) == simdjson::SUCCESS)
-        for (element l : links)
-          if (str(l, "relation") == std::optional<std::string_view>("next"))
-            if (const auto u = str(l, "url")) next = std::string(*u);
+      const std::optional<std::string> next = next_link(*e);
       if (!next) return true;
-      // Only pages of the same server: a partial result would be a confident answer on missing data.
-      if (next->rfind(base + "/", 0) != 0 && next->rfind(base + "?", 0) != 0) {
-        error = "FHIR server: a next page on another server";
-        return false;
-      }
       url = *next;
+      if (!same_server(url)) return false;
     }
     error = "FHIR server: more than 20 pages";
     return false;
@@ -312,53 +326,64 @@ bool hcc_context(const PatientRecord& r, const std::map<std::string, int>& skipp
 
 }  // namespace
 
+std::vector<std::pair<std::string_view, std::string_view>> prefetch_observation_codes() {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  auto add = [&out](std::string_view system, std::string_view code) {
+    for (const auto& [s, c] : out)
+      if (s == system && c == code) return;
+    out.emplace_back(system, code);
+  };
+  // What the reader reads from an Observation (fhir_r4.cpp: observation(), skipped_on_code()).
+  for (const auto& c : fhir::observation_codes()) add(c.system, c.code);
+  for (const auto& c : fhir::terms::liver_finding_codes())
+    if (!c.condition_only) add(c.system, c.code);
+  add(fhir::kLoinc, fhir::terms::kKarnofskyLoinc);
+  // Standard imaging codes: the mCODE tumour size (and its longest dimension sent on its own), and
+  // the imaging codes recognised and not read (readers/terminology_imaging.h).
+  for (const auto& c : fhir::terms::imaging_codes()) {
+    using R = fhir::terms::ImagingRole;
+    if (c.role == R::TumorSize || c.role == R::LongestDimension || c.role == R::NotRead) add(c.system, c.code);
+  }
+  // Codes recognised but deliberately not read: asked for so that, when the EHR holds one, the
+  // cards say "not read: …" and why, instead of the fact looking absent.
+  for (const auto& c : fhir::not_read_codes())
+    if (c.resource.empty() || c.resource == "Observation") add(c.system, c.code);
+  return out;
+}
+
 const std::vector<PrefetchTemplate>& prefetch_templates() {
+  // Generated from the reader's code tables (readers/fhir_codes.h, terminology_obs.h): one source,
+  // so what is asked for and what is read cannot drift apart. docs/cds-hooks.md "Prefetch" gives
+  // the reasons for each query and its measured length.
   static const std::vector<PrefetchTemplate> kTemplates = [] {
-    auto codes = [](std::string_view system, std::initializer_list<std::string_view> list) {
-      std::string out;
-      for (auto c : list) out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", system, c);
-      return out;
-    };
-    // Every Observation code the FHIR reader reads, from its tables (fhir::observation_codes():
-    // LOINC and project codes; the SNOMED CT ascites and encephalopathy findings; Karnofsky), so
-    // that a lab sent under a further LOINC code (docs/terminology.md "Laboratory codes") is
-    // fetched as well.
-    const std::string observations = [] {
-      std::string out;
-      auto add = [&](std::string_view system, std::string_view code) {
-        out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", system, code);
-      };
-      for (const auto& c : fhir::observation_codes()) add(c.system, c.code);
-      for (const auto& c : fhir::terms::liver_finding_codes())
-        if (!c.condition_only) add(c.system, c.code);
-      add(fhir::kLoinc, fhir::terms::kKarnofskyLoinc);
-      return out;
-    }();
-    const std::string conditions =
-        codes("urn:switchpoint:hcc", {"variceal-bleeding", "active-autoimmune-disease", "solid-organ-transplant",
-                                      "uncontrolled-hypertension", "major-bleeding", "arterial-thrombosis"}) +
-        "," + codes("http://snomed.info/sct", {"109841003"}) + "," + codes("http://hl7.org/fhir/sid/icd-10", {"C22.0"}) + "," +
-        codes("http://hl7.org/fhir/sid/icd-10-cm", {"C22.0"});
-    // TACE and the procedures that end a TACE course (P-course-end): without the resection,
-    // ablation or transplantation, findings after it would be read as failure of the TACE before it.
-    // Every code the FHIR reader reads, from its table (fhir::procedure_codes(), docs/terminology.md
-    // "Procedures"), so the prefetch and the reader cannot drift apart.
-    const std::string procedures = [] {
-      std::string out;
-      for (const auto& p : fhir::procedure_codes())
-        out += fmt::format("{}{}%7C{}", out.empty() ? "" : ",", p.system, p.code);
-      return out;
-    }();
-    const std::string regimens =
-        codes("urn:switchpoint:hcc", {"atezolizumab-bevacizumab", "durvalumab-tremelimumab", "nivolumab-ipilimumab", "lenvatinib",
-                                      "sorafenib", "durvalumab", "tislelizumab", "regorafenib", "cabozantinib", "ramucirumab",
-                                      "pembrolizumab"});
+    std::string observation_codes;
+    for (const auto& [system, code] : prefetch_observation_codes())
+      observation_codes += fmt::format("{}{}%7C{}", observation_codes.empty() ? "" : ",", system, url_encode(code));
+    // _count: up to 200 matches a page (a hint; servers may give fewer). A server's default page
+    // can be 20 or fewer, and a search runs out at 20 pages (Fetcher): years of labs or of orders
+    // would otherwise be refused (412) for their length.
+    const std::string page = "&_count=200";
     return std::vector<PrefetchTemplate>{
         {"patient", "Patient/{{context.patientId}}"},
-        {"observations", "Observation?patient={{context.patientId}}&code=" + observations},
-        {"conditions", "Condition?patient={{context.patientId}}&code=" + conditions},
-        {"procedures", "Procedure?patient={{context.patientId}}&code=" + procedures},
-        {"medications", "MedicationStatement?patient={{context.patientId}}&code=" + regimens},
+        // Observations: by code (vital signs, every lab and every note of a patient would be many
+        // thousand resources; the reader reads a few dozen codes, all exact codes, no families).
+        {"observations", "Observation?patient={{context.patientId}}&code=" + observation_codes + page},
+        // Conditions and Procedures: every one of the patient's. A code filter cannot express the
+        // families the reader reads (ICD-10-CM Z94.*, M05.*, I74.*: a token search matches exact
+        // codes only, and :below is not supported by most servers), and a contraindication or a
+        // course-ending resection left out would be a confident answer on missing data. The
+        // reader skips and counts what it does not read.
+        {"conditions", "Condition?patient={{context.patientId}}" + page},
+        {"procedures", "Procedure?patient={{context.patientId}}" + page},
+        // Medications: every statement, order and administration, with the Medication each one
+        // names. The R4 `code` search parameter of these resources matches only
+        // medicationCodeableConcept (clinical-code: "(MedicationRequest.medication as
+        // CodeableConcept)"), never the code of a referenced Medication: a code filter would
+        // leave out every therapy coded through a Medication, silently.
+        {"medications", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication" + page},
+        {"medicationRequests", "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication" + page},
+        {"medicationAdministrations",
+         "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication" + page},
     };
   }();
   return kTemplates;
@@ -478,16 +503,31 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     for (const auto& src : sources)
       if (src.raw.empty()) return answer(fail(400, "the prefetch could not be read", "malformed_json"), "bad-request");
   }
+  // A prefetched searchset that is one page of several (link "next"): the other pages are fetched
+  // like a missing key, never left out (that would be a decision on part of the data).
+  std::vector<std::pair<std::string, std::string>> continuations;  // key, next page
+  for (const auto& src : sources)
+    if (str(src.value, "resourceType") == std::optional<std::string_view>("Bundle"))
+      if (auto next = next_link(src.value)) continuations.emplace_back(src.key, std::move(*next));
   std::optional<Fetcher> fetcher;
-  if (!missing.empty()) {
+  if (!missing.empty() || !continuations.empty()) {
     const auto server = str(root, "fhirServer");
     element auth;
     const bool has_auth = root.at_key("fhirAuthorization").get(auth) == simdjson::SUCCESS;
     const auto token = has_auth ? str(auth, "access_token") : std::nullopt;
     const auto token_type = has_auth ? str(auth, "token_type") : std::nullopt;
-    if (!server || !token || token->empty() || (token_type && *token_type != "Bearer" && *token_type != "bearer"))
+    if (!server || !token || token->empty() || (token_type && *token_type != "Bearer" && *token_type != "bearer")) {
+      if (missing.empty())
+        return answer(fail(412,
+                           fmt::format("prefetch {} is the first page of several (it links a next page) and there is no "
+                                       "fhirServer with fhirAuthorization to fetch the rest; a decision on part of the "
+                                       "data is not given",
+                                       continuations.front().first),
+                           "precondition_failed"),
+                      "precondition-failed");
       return answer(fail(412, "prefetch incomplete and no fhirServer with fhirAuthorization to fetch the rest", "precondition_failed"),
                     "precondition-failed");
+    }
     std::string base(*server);
     while (!base.empty() && base.back() == '/') base.pop_back();
     if (!fetch_url_allowed(base))
@@ -495,14 +535,16 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
                     "precondition-failed");
     fetcher.emplace(Fetcher{http_get_, base, "Bearer " + std::string(*token),
                             std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.fhir_timeout_ms), {}, {}, {}});
-    for (const auto* t : missing)
-      if (!fetcher->run(*t, *patient_id, sources)) {
-        // The reason (never patient data: a status, a limit, a transport error) helps the EHR's team.
-        std::string_view why = fetcher->error;
-        if (why.rfind("FHIR server: ", 0) == 0) why.remove_prefix(13);
-        return answer(fail(412, fmt::format("the FHIR data could not be obtained from fhirServer ({})", why), "fhir_fetch_failed"),
-                      "precondition-failed");
-      }
+    bool ok = true;
+    for (const auto* t : missing) ok = ok && fetcher->run(*t, *patient_id, sources);
+    for (const auto& [key, next] : continuations) ok = ok && fetcher->same_server(next) && fetcher->follow(key, next, false, sources);
+    if (!ok) {
+      // The reason (never patient data: a status, a limit, a transport error) helps the EHR's team.
+      std::string_view why = fetcher->error;
+      if (why.rfind("FHIR server: ", 0) == 0) why.remove_prefix(13);
+      return answer(fail(412, fmt::format("the FHIR data could not be obtained from fhirServer ({})", why), "fhir_fetch_failed"),
+                    "precondition-failed");
+    }
   }
 
   const Merged merged = merge(sources, *patient_id);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "server/api.h"
@@ -27,10 +28,15 @@ struct PrefetchTemplate {
   std::string key;
   std::string query;  // relative FHIR URL with {{context.patientId}}
 };
-// The prefetch templates of both services: the Patient, and the Observations, Conditions,
-// Procedures and MedicationStatements the FHIR reader uses, restricted by code (minimum
-// necessary: no vital signs, notes or unrelated problems leave the EHR).
+// The prefetch templates of both services: the Patient; the Observations the FHIR reader reads,
+// by code (minimum necessary: no vital signs or notes leave the EHR); the patient's Conditions
+// and Procedures; and the MedicationStatements, MedicationRequests and
+// MedicationAdministrations with the Medications they name (_include). Generated from the
+// reader's code tables; docs/cds-hooks.md "Prefetch" says why each query is as it is.
 const std::vector<PrefetchTemplate>& prefetch_templates();
+// The (system, code) pairs of the Observation template, in order, without repeats: every
+// Observation code of the reader's tables, and the codes it recognises but does not read.
+std::vector<std::pair<std::string_view, std::string_view>> prefetch_observation_codes();
 
 struct CdsResult {
   ApiResponse http;

@@ -288,12 +288,12 @@ const std::map<std::string, Generator>& generators() {
          std::string obs = R"({"resource":)" + std::string(kFhirAlbumin) + "}";
          for (std::size_t i = 0; i < n; ++i) obs += R"(,{"resource":)" + std::string(kHeartRate) + "}";
          return hook(R"({"patient":)" + std::string(kPatient) + R"(,"observations":)" + searchset(obs) +
-                     R"(,"conditions":null,"procedures":)" + searchset(entry(kFhirTace)) + R"(,"medications":null})");
+                     R"(,"conditions":null,"procedures":)" + searchset(entry(kFhirTace)) + R"(,"medications":null,"medicationRequests":null,"medicationAdministrations":null})");
        }},
       {"cds_deep_prefetch",
        [](std::size_t n) {
          return hook(R"({"patient":)" + std::string(kPatient) + R"(,"observations":)" + std::string(n, '[') +
-                     std::string(n, ']') + R"(,"conditions":null,"procedures":null,"medications":null})");
+                     std::string(n, ']') + R"(,"conditions":null,"procedures":null,"medications":null,"medicationRequests":null,"medicationAdministrations":null})");
        }},
   };
   return g;

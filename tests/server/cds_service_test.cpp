@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "presenters/html_report.h"
 #include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
+#include "readers/fhir_resources.h"
+#include "readers/terminology_obs.h"
 #include "server/cds_cards.h"
 #include "server/cds_service.h"
 #include "cds_test_support.h"
@@ -130,9 +133,13 @@ struct FakeFhir {
       if (type == "Patient") patient = simdjson::minify(res);
       else by_type[type].push_back(simdjson::minify(res));
     }
-    auto page = [&](const std::vector<std::string>& list, std::size_t from, std::size_t to, const std::string& next) {
+    auto page = [&](const std::vector<std::string>& list, std::size_t from, std::size_t to, const std::string& next,
+                    const std::vector<std::string>& includes = {}) {
       std::string s = R"({"resourceType":"Bundle","type":"searchset","entry":[)";
       for (std::size_t i = from; i < to && i < list.size(); ++i) s += (i > from ? "," : "") + std::string(R"({"resource":)") + list[i] + "}";
+      for (std::size_t i = 0; i < includes.size(); ++i)
+        s += (i > 0 || from < std::min(to, list.size()) ? "," : "") + std::string(R"({"resource":)") + includes[i] +
+             R"(,"search":{"mode":"include"}})";
       s += "]";
       if (!next.empty()) s += fmt::format(R"(,"link":[{{"relation":"next","url":"{}"}}])", next);
       return s + "}";
@@ -147,7 +154,10 @@ struct FakeFhir {
       r.body = page(obs, obs.size() / 2, obs.size(), "");
     } else {
       const std::string type = rel.substr(0, rel.find('?'));
-      r.body = page(by_type[type], 0, 1000, "");
+      // _include=<type>:medication: the Medications with the matches (all of them, as a server
+      // may; the reader reads those the matches name).
+      const bool include = rel.find("&_include=" + type + ":medication") != std::string::npos;
+      r.body = page(by_type[type], 0, 1000, "", include && !by_type[type].empty() ? by_type["Medication"] : std::vector<std::string>{});
     }
     return r;
   }
@@ -188,8 +198,18 @@ TEST_F(CdsServiceTest, Discovery) {
     EXPECT_FALSE(s["description"].get_string().value().empty());
     const std::string patient(s["prefetch"]["patient"].get_string().value());
     EXPECT_EQ(patient, "Patient/{{context.patientId}}");
-    for (const char* key : {"observations", "conditions", "procedures", "medications"})
-      EXPECT_NE(std::string(s["prefetch"][key].get_string().value()).find("patient={{context.patientId}}&code="), std::string::npos);
+    // INTERFACES.md: Observations, Conditions, Procedures and MedicationStatements (extended by
+    // MedicationRequests and MedicationAdministrations, issue 14); docs/cds-hooks.md "Prefetch".
+    EXPECT_EQ(std::string(s["prefetch"]["observations"].get_string().value()).rfind("Observation?patient={{context.patientId}}&code=", 0), 0u);
+    EXPECT_EQ(std::string(s["prefetch"]["conditions"].get_string().value()), "Condition?patient={{context.patientId}}&_count=200");
+    EXPECT_EQ(std::string(s["prefetch"]["procedures"].get_string().value()), "Procedure?patient={{context.patientId}}&_count=200");
+    EXPECT_EQ(std::string(s["prefetch"]["medications"].get_string().value()),
+              "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication&_count=200");
+    EXPECT_EQ(std::string(s["prefetch"]["medicationRequests"].get_string().value()),
+              "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication&_count=200");
+    EXPECT_EQ(std::string(s["prefetch"]["medicationAdministrations"].get_string().value()),
+              "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication&_count=200");
+    EXPECT_EQ(s["prefetch"].get_object().value().size(), 7u);
   }
   EXPECT_EQ(hooks["switchpoint-patient-view"], "patient-view");
   EXPECT_EQ(hooks["switchpoint-tace-order"], "order-sign");
@@ -197,7 +217,9 @@ TEST_F(CdsServiceTest, Discovery) {
 
 // P-course-end: the Procedure prefetch asks for the course-ending procedures the FHIR reader reads
 // (docs/fhir.md "procedures"), not only TACE; a resection the EHR never sends would leave imaging
-// after it counted as TACE failure.
+// after it counted as TACE failure. It asks for every Procedure of the patient: the reader's TACE
+// and course-ending codes (SNOMED CT, CPT combinations) are more than a code list can say, and what
+// it does not read is skipped and counted. A fetch of it is answered with every procedure.
 TEST_F(CdsServiceTest, DiscoveryProcedurePrefetchAsksForCourseEndingProcedures) {
   const CdsResult r = service->discovery();
   ASSERT_EQ(r.http.status, 200);
@@ -205,25 +227,9 @@ TEST_F(CdsServiceTest, DiscoveryProcedurePrefetchAsksForCourseEndingProcedures) 
   element root = p.parse(r.http.body);
   for (element s : root["services"].get_array()) {
     const std::string q(s["prefetch"]["procedures"].get_string().value());
-    const std::string codes = q.substr(q.find("&code=") + 6);
-    std::vector<std::string> list;
-    for (std::size_t at = 0; at <= codes.size();) {
-      const std::size_t comma = std::min(codes.find(',', at), codes.size());
-      list.push_back(codes.substr(at, comma - at));
-      at = comma + 1;
-    }
-    for (const char* c : {"urn:switchpoint:hcc%7Ctace", "http://snomed.info/sct%7C441525007", "urn:switchpoint:hcc%7Cresection",
-                          "urn:switchpoint:hcc%7Cablation", "urn:switchpoint:hcc%7Cliver-transplantation",
-                          "http://snomed.info/sct%7C18027006", "http://snomed.info/sct%7C708625004",
-                          "http://snomed.info/sct%7C897703001",
-                          // CPT resection, ablation, transplantation (the reader's procedure table).
-                          "http://www.ama-assn.org/go/cpt%7C47120", "http://www.ama-assn.org/go/cpt%7C47380",
-                          "http://www.ama-assn.org/go/cpt%7C47135"})
-      EXPECT_NE(std::find(list.begin(), list.end(), c), list.end()) << c << " missing from " << q;
-    // Exactly the codes the reader reads: every entry of fhir::procedure_codes(), nothing else
-    // (CPT 37243 alone is never TACE, so it is not asked for).
-    EXPECT_EQ(list.size(), fhir::procedure_codes().size()) << q;
-    EXPECT_EQ(std::find(list.begin(), list.end(), "http://www.ama-assn.org/go/cpt%7C37243"), list.end()) << q;
+    EXPECT_EQ(q.find("code"), std::string::npos) << q;
+    EXPECT_EQ(q.find("category"), std::string::npos) << q;
+    EXPECT_EQ(q.find("_type"), std::string::npos) << q;
   }
 }
 
@@ -234,7 +240,8 @@ TEST_F(CdsServiceTest, DiscoveryObservationPrefetchAsksForEveryObservationCodeTh
   element root = p.parse(r.http.body);
   for (element s : root["services"].get_array()) {
     const std::string q(s["prefetch"]["observations"].get_string().value());
-    const std::string codes = q.substr(q.find("&code=") + 6);
+    std::string codes = q.substr(q.find("&code=") + 6);
+    codes = codes.substr(0, codes.find('&'));
     std::vector<std::string> list;
     for (std::size_t at = 0; at <= codes.size();) {
       const std::size_t comma = std::min(codes.find(',', at), codes.size());
@@ -250,7 +257,6 @@ TEST_F(CdsServiceTest, DiscoveryObservationPrefetchAsksForEveryObservationCodeTh
     for (const char* c : {"http://loinc.org%7C61151-7", "http://snomed.info/sct%7C389026000", "http://loinc.org%7C89243-0"})
       EXPECT_NE(std::find(list.begin(), list.end(), c), list.end()) << c << " missing from " << q;
     EXPECT_EQ(std::find(list.begin(), list.end(), "http://hl7.org/fhir/sid/icd-10-cm%7CR18.8"), list.end()) << q;
-    EXPECT_EQ(list.size(), fhir::observation_codes().size() + 3) << q;
   }
 }
 
@@ -372,8 +378,8 @@ TEST_F(CdsServiceTest, FetchesWhatThePrefetchLacksFromTheFhirServer) {
     EXPECT_EQ(a.s(i, "/detail"), b.s(i, "/detail"));
     EXPECT_EQ(a.s(i, "/uuid"), b.s(i, "/uuid"));
   }
-  // Five templates, the Observations in two pages; the token sent with each.
-  EXPECT_EQ(fhir.urls.size(), 6u);
+  // Seven templates, the Observations in two pages; the token sent with each.
+  EXPECT_EQ(fhir.urls.size(), 8u);
   EXPECT_EQ(fhir.urls[0], fhir.base + "/Patient/golden-jsh-1a-met");
   EXPECT_NE(fhir.urls[1].find("Observation?patient=golden-jsh-1a-met&code=http://loinc.org%7C1975-2"), std::string::npos);
   for (const auto& h : fhir.auth_headers) EXPECT_EQ(h, "Authorization: Bearer test-access-token");
@@ -392,6 +398,212 @@ TEST_F(CdsServiceTest, FetchesWhatThePrefetchLacksFromTheFhirServer) {
   fhir.urls.clear();
   o.fhir_server = "http://ehr.example.org/fhir";
   EXPECT_EQ(call(kPatientViewService, hook_request(fhir.bundle, o)).http.status, 412);
+  EXPECT_TRUE(fhir.urls.empty());
+}
+
+// ---- Prefetch templates generated from the reader's code tables (issue 14) --------------------
+
+// The codes of the Observation template, decoded ("http://loinc.org|1975-2").
+std::vector<std::string> observation_template_codes() {
+  const std::string q = [] {
+    for (const auto& t : prefetch_templates())
+      if (t.key == "observations") return t.query;
+    return std::string();
+  }();
+  const std::size_t from = q.find("&code=") + 6;
+  const std::string list = q.substr(from, q.find('&', from) - from);
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= list.size();) {
+    const std::size_t comma = std::min(list.find(',', at), list.size());
+    std::string c = list.substr(at, comma - at), decoded;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (c[i] == '%' && i + 2 < c.size()) {
+        decoded += static_cast<char>(std::stoi(c.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+      } else {
+        decoded += c[i];
+      }
+    }
+    out.push_back(decoded);
+    at = comma + 1;
+  }
+  return out;
+}
+
+// Every Observation code of the reader's tables is asked for: the labs, ECOG and the project codes
+// (fhir_codes.h), the ascites and encephalopathy findings an Observation may carry and Karnofsky
+// (terminology_obs.h), and the codes recognised but not read (so the cards can name them).
+TEST(CdsPrefetchTemplates, TheObservationTemplateAsksForEveryObservationCodeOfTheReader) {
+  const auto asked = observation_template_codes();
+  auto has = [&](std::string_view system, std::string_view code) {
+    return std::find(asked.begin(), asked.end(), std::string(system) + "|" + std::string(code)) != asked.end();
+  };
+  std::size_t expected = 0;
+  for (const auto& c : fhir::observation_codes()) {
+    EXPECT_TRUE(has(c.system, c.code)) << c.system << "|" << c.code;
+    ++expected;
+  }
+  for (const auto& c : fhir::terms::liver_finding_codes())
+    if (!c.condition_only) {
+      EXPECT_TRUE(has(c.system, c.code)) << c.system << "|" << c.code;
+    }
+  EXPECT_TRUE(has(fhir::kLoinc, fhir::terms::kKarnofskyLoinc));
+  EXPECT_TRUE(has("http://loinc.org", "89247-1"));  // ECOG
+  EXPECT_TRUE(has("http://loinc.org", "89243-0"));  // Karnofsky
+  for (const auto& c : fhir::not_read_codes())
+    if (c.resource.empty() || c.resource == "Observation") {
+      EXPECT_TRUE(has(c.system, c.code)) << c.system << "|" << c.code;
+    }
+  // An ICD-10-CM diagnosis code is a Condition's, never asked of Observations.
+  for (const auto& c : fhir::terms::liver_finding_codes())
+    if (c.condition_only) {
+      EXPECT_FALSE(has(c.system, c.code)) << c.system << "|" << c.code;
+    }
+  // No repeats.
+  auto sorted = asked;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end());
+  EXPECT_GE(asked.size(), expected + 3);
+}
+
+// The other way round: the reader reads (or recognises and names) every code asked for; a code
+// asked for and then skipped as unknown would be data taken from the EHR for nothing.
+TEST(CdsPrefetchTemplates, EveryObservationCodeAskedForIsReadOrNamed) {
+  for (const auto& sc : observation_template_codes()) {
+    const std::string system = sc.substr(0, sc.find('|')), code = sc.substr(sc.find('|') + 1);
+    const std::string json = R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":")" + system +
+                             R"(","code":")" + code + R"("}]},"subject":{"reference":"Patient/p1"}})";
+    simdjson::dom::parser p;
+    simdjson::dom::object o = p.parse(json).get_object();
+    const auto skipped = fhir_skipped_on_code(o, "Observation");
+    EXPECT_TRUE(!skipped || fhir::find_not_read("Observation", system, code) != nullptr) << sc << ": " << *skipped;
+  }
+}
+
+// An EHR may refuse a long query string (IIS: 2048 bytes of query by default; many proxies 4 or
+// 8 KiB for the request line). Every template, filled with the longest FHIR id (64), fits 2048
+// bytes of query; docs/cds-hooks.md "Prefetch" gives the measured lengths.
+TEST(CdsPrefetchTemplates, EveryTemplateFitsAConservativeQueryLengthLimit) {
+  const std::string id(64, 'a');
+  for (const auto& t : prefetch_templates()) {
+    std::string q = t.query;
+    const std::string token = "{{context.patientId}}";
+    for (auto at = q.find(token); at != std::string::npos; at = q.find(token)) q.replace(at, token.size(), id);
+    const auto query = q.find('?') == std::string::npos ? std::string() : q.substr(q.find('?') + 1);
+    EXPECT_LE(query.size(), 2048u) << t.key << ": " << query.size() << " bytes";
+    std::printf("[ measured ] prefetch %s: %zu bytes of query, %zu in all\n", t.key.c_str(), query.size(), q.size());
+  }
+}
+
+// A sorafenib order coded through a referenced Medication (the R4 `code` search would not find it):
+// sent in the medicationRequests prefetch with the Medication _include'd, it is read, and the
+// decision is that of the Bundle itself; omitted, it is fetched with its Medication.
+TEST_F(CdsServiceTest, AMedicationRequestPrefetchWithItsMedicationIsRead) {
+  std::string bundle = fixture("jsh-1a-met.bundle.json");
+  const auto end = bundle.rfind(']');
+  ASSERT_NE(end, std::string::npos);
+  bundle.insert(end, R"(,{"resource":{"resourceType":"MedicationRequest","id":"sor-1","status":"active","intent":"order",)"
+                     R"("subject":{"reference":"Patient/golden-jsh-1a-met"},"medicationReference":{"reference":"Medication/sor"},)"
+                     R"("authoredOn":"2024-04-20"}},)"
+                     R"({"resource":{"resourceType":"Medication","id":"sor","code":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EX02"}]}}})");
+  const ReadResult direct = read_fhir_bundle(bundle);
+  ASSERT_TRUE(direct.ok());
+  ASSERT_EQ(direct.record->systemic.size(), 1u);
+  ASSERT_EQ(direct.record->systemic[0].regimen, "sorafenib");
+  const Date as_of = *default_as_of(*direct.record);
+  const std::string expected =
+      decision_to_html(evaluate(*direct.record, as_of), direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped});
+
+  const std::string id = new_uuid();
+  HookRequestOptions o;
+  o.hook_instance = id;
+  const std::string body = hook_request(bundle, o);
+  ASSERT_NE(body.find(R"("medicationRequests":{"resourceType":"Bundle")"), std::string::npos);
+  ASSERT_NE(body.find(R"("mode":"include")"), std::string::npos);
+  const CdsResult r = call(kPatientViewService, body);
+  ASSERT_EQ(r.http.status, 200) << r.http.body;
+  Cards cards(r.http.body);
+  const std::string token = cards.s(0, "/links/0/url").substr(std::string(kBase).size() + 8);
+  EXPECT_EQ(service->report(token, unix_now()).http.body, expected);
+  EXPECT_TRUE(fhir.urls.empty());
+
+  // The key left out: fetched, with the referenced Medication included, for the same decision.
+  fhir.bundle = bundle;
+  HookRequestOptions fetch;
+  fetch.hook_instance = new_uuid();
+  fetch.omit = "medicationRequests";
+  fetch.fhir_server = fhir.base;
+  const CdsResult fetched = call(kPatientViewService, hook_request(bundle, fetch));
+  ASSERT_EQ(fetched.http.status, 200) << fetched.http.body;
+  ASSERT_EQ(fhir.urls.size(), 1u);
+  EXPECT_EQ(fhir.urls[0], fhir.base + "/MedicationRequest?patient=golden-jsh-1a-met&_include=MedicationRequest:medication&_count=200");
+  Cards b(fetched.http.body);
+  const std::string token_b = b.s(0, "/links/0/url").substr(std::string(kBase).size() + 8);
+  EXPECT_EQ(service->report(token_b, unix_now()).http.body, expected);
+  // Left out with no FHIR server: 412, never a decision without the orders.
+  HookRequestOptions refused;
+  refused.omit = "medicationAdministrations";
+  EXPECT_EQ(call(kPatientViewService, hook_request(bundle, refused)).http.status, 412);
+}
+
+// A prefetched searchset that is one page of several (it links a next page): the other pages are
+// fetched from the FHIR server, or the answer is 412; never a decision on the first page alone.
+TEST_F(CdsServiceTest, APrefetchedFirstPageIsCompletedOrRefused) {
+  fhir.bundle = fixture("jsh-1a-met.bundle.json");
+  // The prefetch holds the first half of the Observations (as the fake server's first page does)
+  // and links the second half.
+  simdjson::dom::parser p;
+  element root = p.parse(fhir.bundle);
+  std::vector<std::string> entries, obs;
+  for (element e : root["entry"].get_array()) {
+    const std::string text = simdjson::minify(e);
+    if (e["resource"]["resourceType"].get_string().value() == "Observation") obs.push_back(text);
+    else entries.push_back(text);
+  }
+  ASSERT_GE(obs.size(), 4u);
+  for (std::size_t i = 0; i < obs.size() / 2; ++i) entries.push_back(obs[i]);
+  std::string first_half = R"({"resourceType":"Bundle","type":"collection","entry":[)";
+  for (std::size_t i = 0; i < entries.size(); ++i) first_half += (i ? "," : "") + entries[i];
+  first_half += "]}";
+
+  const std::string id = new_uuid();
+  HookRequestOptions full;
+  full.hook_instance = id;
+  const CdsResult expected = call(kPatientViewService, hook_request(fhir.bundle, full));
+  ASSERT_EQ(expected.http.status, 200);
+
+  HookRequestOptions o;
+  o.hook_instance = id;
+  std::string body = hook_request(first_half, o);
+  const std::string marker = R"("observations":{"resourceType":"Bundle","type":"searchset",)";
+  const auto at = body.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  body.insert(at + marker.size(), R"("link":[{"relation":"next","url":")" + fhir.base + R"(/page2"}],)");
+  // No FHIR server to fetch the rest from: 412, naming the key.
+  const CdsResult refused = call(kPatientViewService, body);
+  EXPECT_EQ(refused.http.status, 412);
+  EXPECT_NE(refused.http.body.find("prefetch observations is the first page of several"), std::string::npos) << refused.http.body;
+  EXPECT_TRUE(fhir.urls.empty());
+
+  // With one: the second page is fetched, and the decision is that of all the data.
+  const std::string with_server = body.substr(0, body.size() - 1) +
+                                  R"(,"fhirServer":")" + fhir.base +
+                                  R"(","fhirAuthorization":{"access_token":"test-access-token","token_type":"Bearer","expires_in":300,"scope":"patient/*.read","subject":"switchpoint"}})";
+  const CdsResult completed = call(kPatientViewService, with_server);
+  ASSERT_EQ(completed.http.status, 200) << completed.http.body;
+  ASSERT_EQ(fhir.urls.size(), 1u);
+  EXPECT_EQ(fhir.urls[0], fhir.base + "/page2");
+  Cards a(expected.http.body), b(completed.http.body);
+  ASSERT_EQ(a.list.size(), b.list.size());
+  for (std::size_t i = 0; i < a.list.size(); ++i) {
+    EXPECT_EQ(a.s(i, "/summary"), b.s(i, "/summary"));
+    EXPECT_EQ(a.s(i, "/detail"), b.s(i, "/detail"));
+  }
+  // A next page on another server: 412.
+  fhir.urls.clear();
+  std::string foreign = with_server;
+  foreign.replace(foreign.find(fhir.base + "/page2"), fhir.base.size(), "https://elsewhere.example.org/fhir");
+  EXPECT_EQ(call(kPatientViewService, foreign).http.status, 412);
   EXPECT_TRUE(fhir.urls.empty());
 }
 

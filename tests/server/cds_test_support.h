@@ -180,7 +180,7 @@ inline std::string hook_request(const std::string& bundle_json, const HookReques
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(bundle_json);
   std::string patient = "null", pid;
-  std::vector<std::string> obs, cond, proc, meds;
+  std::vector<std::string> obs, cond, proc, meds, requests, administrations, medication_resources;
   for (simdjson::dom::element e : root["entry"].get_array()) {
     simdjson::dom::element r = e["resource"];
     const std::string_view type = r["resourceType"].get_string();
@@ -192,12 +192,20 @@ inline std::string hook_request(const std::string& bundle_json, const HookReques
     else if (type == "Condition") cond.push_back(text);
     else if (type == "Procedure") proc.push_back(text);
     else if (type == "MedicationStatement") meds.push_back(text);
+    else if (type == "MedicationRequest") requests.push_back(text);
+    else if (type == "MedicationAdministration") administrations.push_back(text);
+    else if (type == "Medication") medication_resources.push_back(text);
   }
   if (!o.patient_id.empty()) pid = o.patient_id;
-  auto searchset = [](const std::vector<std::string>& list) {
+  // The Medications go with the first medication search that has a match, as `_include`d entries.
+  const std::vector<std::string> no_includes;
+  const std::vector<std::string>* includes_of = !meds.empty() ? &meds : !requests.empty() ? &requests : &administrations;
+  auto searchset = [&](const std::vector<std::string>& list) {
     if (list.empty()) return std::string("null");
     std::string s = fmt::format(R"({{"resourceType":"Bundle","type":"searchset","total":{},"entry":[)", list.size());
     for (std::size_t i = 0; i < list.size(); ++i) s += fmt::format(R"({}{{"resource":{},"search":{{"mode":"match"}}}})", i ? "," : "", list[i]);
+    for (const auto& m : &list == includes_of ? medication_resources : no_includes)
+      s += fmt::format(R"(,{{"resource":{},"search":{{"mode":"include"}}}})", m);
     return s + "]}";
   };
   std::string prefetch;
@@ -205,7 +213,9 @@ inline std::string hook_request(const std::string& bundle_json, const HookReques
                                                       {"observations", searchset(obs)},
                                                       {"conditions", searchset(cond)},
                                                       {"procedures", searchset(proc)},
-                                                      {"medications", searchset(meds)}};
+                                                      {"medications", searchset(meds)},
+                                                      {"medicationRequests", searchset(requests)},
+                                                      {"medicationAdministrations", searchset(administrations)}};
   for (const auto& [k, v] : keys) {
     if (o.omit == k || o.omit == "*") continue;
     prefetch += fmt::format(R"({}"{}":{})", prefetch.empty() ? "" : ",", k, v);

@@ -58,27 +58,42 @@ export function fixture(name) {
 
 // A Bundle's resources as the services' prefetch: searchset Bundles by type, and the Patient.
 export function hookRequest(bundle, { hook = 'patient-view', hookInstance = randomUUID(), taceOrder = true, omit = [] } = {}) {
-  const byType = { Observation: [], Condition: [], Procedure: [], MedicationStatement: [] };
+  const byType = {
+    Observation: [],
+    Condition: [],
+    Procedure: [],
+    MedicationStatement: [],
+    MedicationRequest: [],
+    MedicationAdministration: [],
+    Medication: [],
+  };
   let patient = null;
   for (const { resource } of bundle.entry) {
     if (resource.resourceType === 'Patient') patient = resource;
     else if (byType[resource.resourceType]) byType[resource.resourceType].push(resource);
   }
-  const searchset = (list) =>
+  // The Medications go with the first medication search that has a match, as _include'd entries.
+  const withIncludes = ['MedicationStatement', 'MedicationRequest', 'MedicationAdministration'].find((t) => byType[t].length > 0);
+  const entryOf = (r, mode) => ({ fullUrl: `https://ehr.example.org/fhir/${r.resourceType}/${r.id}`, resource: r, search: { mode } });
+  const searchset = (list, type) =>
     list.length === 0
       ? null
       : {
           resourceType: 'Bundle',
           type: 'searchset',
           total: list.length,
-          entry: list.map((r) => ({ fullUrl: `https://ehr.example.org/fhir/${r.resourceType}/${r.id}`, resource: r, search: { mode: 'match' } })),
+          entry: list
+            .map((r) => entryOf(r, 'match'))
+            .concat(type === withIncludes ? byType.Medication.map((r) => entryOf(r, 'include')) : []),
         };
   const prefetch = {
     patient,
     observations: searchset(byType.Observation),
     conditions: searchset(byType.Condition),
     procedures: searchset(byType.Procedure),
-    medications: searchset(byType.MedicationStatement),
+    medications: searchset(byType.MedicationStatement, 'MedicationStatement'),
+    medicationRequests: searchset(byType.MedicationRequest, 'MedicationRequest'),
+    medicationAdministrations: searchset(byType.MedicationAdministration, 'MedicationAdministration'),
   };
   for (const k of omit) delete prefetch[k];
   const context = { userId: 'Practitioner/example', patientId: patient.id };

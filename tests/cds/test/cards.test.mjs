@@ -58,8 +58,17 @@ test('discovery lists both services with their hooks and prefetch templates', as
   assert.equal(byId['switchpoint-tace-order'].hook, 'order-sign');
   for (const s of body.services) {
     assert.equal(s.prefetch.patient, 'Patient/{{context.patientId}}');
-    for (const k of ['observations', 'conditions', 'procedures', 'medications'])
-      assert.match(s.prefetch[k], /^[A-Za-z]+\?patient=\{\{context\.patientId\}\}&code=/);
+    // Observations by code; the patient's Conditions, Procedures and medications whole (a code
+    // filter cannot express the families the reader reads, nor reach a referenced Medication).
+    assert.match(s.prefetch.observations, /^Observation\?patient=\{\{context\.patientId\}\}&code=/);
+    for (const k of ['conditions', 'procedures'])
+      assert.match(s.prefetch[k], /^[A-Za-z]+\?patient=\{\{context\.patientId\}\}&_count=200$/);
+    for (const [k, type] of [
+      ['medications', 'MedicationStatement'],
+      ['medicationRequests', 'MedicationRequest'],
+      ['medicationAdministrations', 'MedicationAdministration'],
+    ])
+      assert.equal(s.prefetch[k], `${type}?patient={{context.patientId}}&_include=${type}:medication&_count=200`);
   }
 });
 
