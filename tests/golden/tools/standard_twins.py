@@ -45,6 +45,7 @@ LOINC = "http://loinc.org"
 SCT = "http://snomed.info/sct"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+NCIT = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
 ATC = "http://www.whocc.no/atc"
 UCUM = "http://unitsofmeasure.org"
 DICOM = "http://dicom.nema.org/resources/ontology/DCM"
@@ -125,7 +126,10 @@ ENCEPHALOPATHY_VALUE = {"none": c(SCT, "2667000", "Absent")}  # West Haven grade
 # Observation-tumor-size-jenny-m in tests/foreign/ has exactly this shape).
 IMAGING = {
     "tumor_count": (project("intrahepatic-tumor-count", "Number of intrahepatic tumours"), "integer"),
-    "largest_diameter": (project("largest-tumor-diameter", "Largest tumour diameter"), "quantity"),
+    # mCODE TumorSize without focus: the study's reported size, read as the largest diameter
+    # (docs/terminology.md "Imaging").
+    "largest_diameter": (c(LOINC, "21889-1", "Size Tumor"),
+                         ("component", c(LOINC, "33728-7", "Size.maximum dimension in Tumor"))),
     "nontarget": (project("mrecist-nontarget", "mRECIST non-target lesions"), "concept"),
     "new_lesions": (project("new-intrahepatic-lesion", "New intrahepatic lesions"), "integer"),
     "mrecist": (project("mrecist-response", "mRECIST response as recorded"), "concept"),
@@ -139,7 +143,14 @@ IMAGING = {
     "bile_duct_invasion": (project("bile-duct-invasion", "Bile duct invasion"), "boolean"),
 }
 TARGET = project("target-lesion-viable-diameter", "mRECIST target lesion, viable diameter")
-IMAGING_VALUE = {}  # (field, project value) -> standard value coding, when the field's code is standard
+# (field, project value) -> standard value coding. The mRECIST category as NCIt, under the
+# project's mRECIST question (no standard question says "mRECIST": docs/terminology.md "Imaging").
+IMAGING_VALUE = {
+    ("mrecist", "CR"): c(NCIT, "C4870", "Complete Response"),
+    ("mrecist", "PR"): c(NCIT, "C18058", "Partial Response"),
+    ("mrecist", "SD"): c(NCIT, "C18213", "Stable Disease"),
+    ("mrecist", "PD"): c(NCIT, "C35571", "Progressive Disease"),
+}
 MODALITY = {"CT": c(DICOM, "CT", "Computed Tomography"), "MRI": c(DICOM, "MR", "Magnetic Resonance")}
 
 VARICES = project("varices", "Varices at upper GI endoscopy")  # the risk grade has no standard code
@@ -173,26 +184,34 @@ RX = {
     "bevacizumab": c(RXNORM, "253337", "bevacizumab"),
     "pembrolizumab": c(RXNORM, "1547545", "pembrolizumab"),
     "nivolumab": c(RXNORM, "1597876", "nivolumab"),
-    "sorafenib": c(ATC, "L01EX02", "sorafenib"),
-    "lenvatinib": c(ATC, "L01EX08", "lenvatinib"),
+    "sorafenib": c(RXNORM, "495881", "sorafenib"),
+    "lenvatinib": c(RXNORM, "1603296", "lenvatinib"),
+    "cabozantinib": c(RXNORM, "1363268", "cabozantinib"),
+    "ipilimumab": c(RXNORM, "1094833", "ipilimumab"),
+    "tremelimumab": c(ATC, "L01FX20", "tremelimumab"),
+    "tislelizumab": c(ATC, "L01FF09", "tislelizumab"),
     "regorafenib": c(ATC, "L01EX05", "regorafenib"),
     "ramucirumab": c(ATC, "L01FG02", "ramucirumab"),
-    "durvalumab": c(ATC, "L01FF03", "durvalumab"),
+    "durvalumab": c(RXNORM, "1919503", "durvalumab"),
 }
 REGIMEN = {
     "atezolizumab-bevacizumab": [RX["atezolizumab"], RX["bevacizumab"]],
-    "durvalumab-tremelimumab": [project("durvalumab-tremelimumab")],  # tremelimumab: no verified code
-    "nivolumab-ipilimumab": [project("nivolumab-ipilimumab")],  # ipilimumab: no verified code
+    "durvalumab-tremelimumab": [RX["durvalumab"], RX["tremelimumab"]],
+    "nivolumab-ipilimumab": [RX["nivolumab"], RX["ipilimumab"]],
     "lenvatinib": [RX["lenvatinib"]],
     "sorafenib": [RX["sorafenib"]],
     "durvalumab": [RX["durvalumab"]],
-    "tislelizumab": [project("tislelizumab")],  # no verified code
+    "tislelizumab": [RX["tislelizumab"]],
     "regorafenib": [RX["regorafenib"]],
-    "cabozantinib": [project("cabozantinib")],  # no verified code
+    "cabozantinib": [RX["cabozantinib"]],
     "ramucirumab": [RX["ramucirumab"]],
     "pembrolizumab": [RX["pembrolizumab"]],
 }
-STOP_REASON = {r: project(r) for r in ("progression", "intolerance", "completed", "other")}
+# SNOMED CT stop reasons of mCODE's treatment termination value set (docs/terminology.md);
+# progression and "other" have no standard code the reader reads.
+STOP_REASON = {"progression": project("progression"), "other": project("other"),
+               "intolerance": c(SCT, "407563006", "Treatment not tolerated"),
+               "completed": c(SCT, "182992009", "Treatment completed")}
 
 # Why a project code is kept (the twin's meta.tag display).
 NO_STANDARD = {
@@ -203,7 +222,7 @@ NO_STANDARD = {
     "tace-technique": "project extension (informational)",
     "tace-selective": "project extension",
     "days-at-dose-last-28": "project extension",
-    "stop-reason": "no standard stop-reason code verified (docs/terminology.md)",
+    "stop-reason": "progression and other stop reasons have no standard code the reader reads (docs/terminology.md)",
     "resection": "verified SNOMED CT codes are narrower (a laparoscopic extended right hemihepatectomy)",
     "ablation": "verified SNOMED CT code is narrower (open radiofrequency ablation)",
     "uncontrolled-hypertension": "no standard code says 'uncontrolled'",
