@@ -100,8 +100,12 @@ constexpr std::array kNotRead{
     NotReadCode{"Procedure", kSnomed, "233527006", "central venous cannula insertion, not TACE", kSrcRules},
     // Ascites (389026000) and hepatic encephalopathy (13920009) are read as findings
     // (terminology_obs.h); a grade that is not given is never guessed.
+    // 28670008 as an Observation valued absent (2667000, or false) is read as no varices
+    // (fhir_r4.cpp observation_no_varices); present, or graded, is skipped with this reason.
     NotReadCode{"", kSnomed, "28670008",
-                "oesophageal varices without a risk grade; send urn:switchpoint:hcc|varices", kSrcRules},
+                "oesophageal varices without a risk grade; an Observation valued absent is read as no varices; "
+                "send urn:switchpoint:hcc|varices with the risk grade",
+                kSrcRules},
     NotReadCode{"", kSnomed, "17920008",
                 "portal vein thrombosis: bland or tumour thrombus cannot be told; send "
                 "urn:switchpoint:hcc|macrovascular-invasion",

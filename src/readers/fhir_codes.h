@@ -21,6 +21,11 @@ inline constexpr std::string_view kHcc = "urn:switchpoint:hcc";
 inline constexpr std::string_view kIcd10 = "http://hl7.org/fhir/sid/icd-10";
 inline constexpr std::string_view kIcd10Cm = "http://hl7.org/fhir/sid/icd-10-cm";
 inline constexpr std::string_view kDicom = "http://dicom.nema.org/resources/ontology/DCM";
+
+// SNOMED CT 28670008 Esophageal varices (CLINICAL_RULES.md §10) and 2667000 Absent (the qualifier
+// value the ascites and encephalopathy findings use, terminology_obs.h): "no varices" is read.
+inline constexpr std::string_view kVaricesSnomed = "28670008";
+inline constexpr std::string_view kAbsentSnomed = "2667000";
 // CPT (AMA) and HCPCS Level II (CMS), the system URIs of terminology.hl7.org.
 inline constexpr std::string_view kCpt = "http://www.ama-assn.org/go/cpt";
 inline constexpr std::string_view kHcpcs = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";

@@ -686,6 +686,7 @@ struct FhirReader {
     if (!m) {
       if (observation_term(e, cods)) return;
       if (observation_imaging_term(e, cods)) return;
+      if (observation_no_varices(e, cods)) return;
       skip_code("Observation", cods);
       return;
     }
@@ -899,6 +900,50 @@ struct FhirReader {
 
   // An Observation coded with a standard code of terminology_obs (Karnofsky; SNOMED CT
   // ascites or hepatic encephalopathy). False when no coding is one of them.
+  // SNOMED CT 28670008 (oesophageal varices) valued *absent* (SNOMED CT 2667000, or valueBoolean
+  // false) is documented absence: the record's varices `none` on that date, as the project's
+  // `varices` = `none` (docs/terminology.md). Present, or any grade, is not read here: a risk grade
+  // (low risk, high risk untreated, treated) has no standard code, so it falls through and is
+  // skipped with the reason, and the therapy rules keep asking for the endoscopy's grade.
+  bool observation_no_varices(const Entry& e, const std::vector<Coding>& cods) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const bool varices = std::any_of(cods.begin(), cods.end(), [](const Coding& c) {
+      return c.system == fhir::kSnomed && c.code == fhir::kVaricesSnomed;
+    });
+    if (!varices) return false;
+    const std::string vk = value_key(res);
+    bool absent = false;
+    if (vk == "valueBoolean") {
+      bool b = true;
+      absent = res.at_key("valueBoolean").get(b) == simdjson::SUCCESS && !b;
+    } else if (vk == "valueCodeableConcept") {
+      const auto values = codings(res, ptr, vk, false);
+      absent = !values.empty() && std::all_of(values.begin(), values.end(), [](const Coding& c) {
+        return c.system == fhir::kSnomed && c.code == fhir::kAbsentSnomed;
+      });
+    }
+    if (!absent) return false;  // skipped with the not-read reason
+    const std::string what = "Observation http://snomed.info/sct|28670008 (Oesophageal varices)";
+    bool bad_status = false;
+    const auto status = status_of(res, ptr, "Observation",
+                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
+                                   "entered-in-error", "unknown"},
+                                  bad_status);
+    if (bad_status) return true;
+    if (status && (*status == "entered-in-error" || *status == "cancelled")) {
+      skip(fmt::format("Observation {}|{} (status {})", fhir::kSnomed, fhir::kVaricesSnomed, *status));
+      return true;
+    }
+    auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
+    if (!date) return true;
+    std::optional<Varices> slot;
+    if (auto it = endoscopy.find(*date); it != endoscopy.end()) slot = it->second;
+    set_once(slot, Varices::None, *date, "varices", child(ptr, vk));
+    endoscopy[*date] = *slot;
+    return true;
+  }
+
   bool observation_term(const Entry& e, const std::vector<Coding>& cods) {
     const object res = e.resource;
     const std::string& ptr = e.ptr;

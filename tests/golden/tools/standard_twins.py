@@ -154,6 +154,8 @@ IMAGING_VALUE = {
 MODALITY = {"CT": c(DICOM, "CT", "Computed Tomography"), "MRI": c(DICOM, "MR", "Magnetic Resonance")}
 
 VARICES = project("varices", "Varices at upper GI endoscopy")  # the risk grade has no standard code
+# "No varices" has one: SNOMED CT 28670008 valued 2667000 Absent (docs/terminology.md).
+NO_VARICES = (c(SCT, "28670008", "Esophageal varices"), c(SCT, "2667000", "Absent"))
 CURATIVE = project("curative-treatment-unsuitable", "Curative treatment judged unsuitable")
 
 TACE = c(SCT, "441525007", "Percutaneous transluminal chemoembolization of artery")
@@ -402,8 +404,12 @@ def twin_bundle(bundle_id, native, hcc_diagnosis=None, alt=False):
              "subject": subject, "performedDateTime": pr["date"]})
 
     for i, e in enumerate(native.get("endoscopy", [])):
-        obs(f"varices-{e['date'].replace('-', '')}-{i}", "procedure", VARICES, e["date"],
-            valueCodeableConcept=concept(project(e["varices"]), "varices"))
+        if e["varices"] == "none":
+            obs(f"varices-{e['date'].replace('-', '')}-{i}", "procedure", NO_VARICES[0], e["date"],
+                valueCodeableConcept={"coding": [NO_VARICES[1]]})
+        else:
+            obs(f"varices-{e['date'].replace('-', '')}-{i}", "procedure", VARICES, e["date"],
+                valueCodeableConcept=concept(project(e["varices"]), "varices"))
 
     for i, cd in enumerate(native.get("conditions", [])):
         res = {"resourceType": "Condition", "id": f"{cd['code']}-{i}",
