@@ -56,15 +56,17 @@ constexpr std::array kObservationCodes{
 constexpr std::array kNotRead{
     NotReadCode{"Observation", kLoinc, "5902-2",
                 "prothrombin time in seconds is not the prolongation over control; not read, "
-                "send INR or urn:switchpoint:hcc|pt-prolongation"},
+                "send INR or urn:switchpoint:hcc|pt-prolongation",
+                FactKind::Coagulation},
     NotReadCode{"Procedure", kSnomed, "233527006", "central venous cannula insertion, not TACE"},
     // Ascites (389026000) and hepatic encephalopathy (13920009) are read as findings
     // (terminology_obs.h); a grade that is not given is never guessed.
     NotReadCode{"", kSnomed, "28670008",
-                "oesophageal varices without a risk grade; send urn:switchpoint:hcc|varices"},
+                "oesophageal varices without a risk grade; send urn:switchpoint:hcc|varices", FactKind::Varices},
     NotReadCode{"", kSnomed, "17920008",
                 "portal vein thrombosis: bland or tumour thrombus cannot be told; send "
-                "urn:switchpoint:hcc|macrovascular-invasion"},
+                "urn:switchpoint:hcc|macrovascular-invasion",
+                FactKind::VascularInvasion},
 };
 
 }  // namespace

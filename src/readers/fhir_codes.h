@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/record.h"
 #include "core/units.h"
 
 namespace switchpoint::fhir {
@@ -74,6 +75,9 @@ struct NotReadCode {
   std::string_view system;
   std::string_view code;
   std::string_view reason;
+  // The fact the code concerns, when an obtain line asks for it (core/record.h FactKind): a
+  // resource with this code is then named beside that line.
+  std::optional<FactKind> fact = std::nullopt;
 };
 const NotReadCode* find_not_read(std::string_view resource, std::string_view system, std::string_view code);
 std::span<const NotReadCode> not_read_codes();
