@@ -6,6 +6,7 @@
 #include "core/knowledge/catalogue.h"
 #include "presenters/text_escape.h"
 #include "presenters/json_writer.h"
+#include "presenters/not_read_line.h"
 #include "server/crypto.h"
 
 namespace switchpoint {
@@ -375,6 +376,8 @@ void apply_warnings(Card& c, const Decision& d, const CardContext& ctx) {
   }
   std::string top;
   for (const auto& w : d.warnings) top += "**Warning:** " + markdown_escape(w) + "\n\n";
+  if (const std::string line = not_read_line(ctx.unread_resources, kCardNotReadEntries, markdown_escape); !line.empty())
+    top += line + "\n\n";
   if (!ctx.not_read.empty()) top += "Not read from the EHR's data: " + markdown_escape(ctx.not_read) + "\n\n";
   c.detail = top + c.detail;
 }

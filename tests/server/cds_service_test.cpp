@@ -2,6 +2,7 @@
 // merged into one Bundle (the same decision as reading the Bundle itself), fetching what the
 // prefetch lacks from the EHR's FHIR server, 412, refusals, the audit log, feedback, reports.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -264,7 +265,7 @@ TEST_F(CdsServiceTest, PrefetchGivesTheSameDecisionAsTheBundleItself) {
     ASSERT_TRUE(direct.ok());
     const Date as_of = *default_as_of(*direct.record);
     const Decision d = evaluate(*direct.record, as_of);
-    EXPECT_EQ(html.http.body, decision_to_html(d, direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped})) << name;
+    EXPECT_EQ(html.http.body, decision_to_html(d, direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped, direct.not_read})) << name;
     EXPECT_EQ(cards.list.size(), 3u + d.alerts.size()) << name;
   }
 }
@@ -497,5 +498,47 @@ TEST_F(CdsServiceTest, OldDataAreSaidFirstOnEveryCard) {
   }
 }
 
+// Issue 14, item 3: every card opens with "not read: N resources (…)" in the EHR's words — the
+// code, the display the resource sent (Markdown-escaped), the count and the reason — at most
+// kCardNotReadEntries of them, then "… and K more".
+TEST_F(CdsServiceTest, EveryCardListsWhatWasNotRead) {
+  std::string bundle = fixture("jsh-1a-met.bundle.json");
+  // The fixture's patient id, for the subject of the added resources.
+  std::string pid;
+  {
+    simdjson::dom::parser p;
+    element root = p.parse(bundle);
+    for (element e : root["entry"].get_array())
+      if (e["resource"]["resourceType"].get_string().value() == "Patient") pid = std::string(e["resource"]["id"].get_string().value());
+  }
+  ASSERT_FALSE(pid.empty());
+  // Seven unknown LOINC codes, the fourth sent twice (most frequent first).
+  std::string extra;
+  for (int i = 0; i < 7; ++i)
+    for (int k = 0; k < (i == 3 ? 2 : 1); ++k)
+      extra += fmt::format(
+          R"({{"resource":{{"resourceType":"Observation","status":"final","code":{{"coding":[{{"system":"http://loinc.org","code":"9000-{}","display":"Local *test* {}"}}]}},"subject":{{"reference":"Patient/{}"}},"effectiveDateTime":"2024-0{}-01","valueQuantity":{{"value":1,"unit":"x"}}}}}},)",
+          i, i, pid, k + 1);
+  const auto open = bundle.find('[', bundle.find("\"entry\""));
+  ASSERT_NE(open, std::string::npos);
+  bundle.insert(open + 1, extra);
+  const CdsResult r = call(kPatientViewService, hook_request(bundle));
+  ASSERT_EQ(r.http.status, 200) << r.http.body;
+  Cards cards(r.http.body);
+  ASSERT_GE(cards.list.size(), 3u);
+  for (std::size_t i = 0; i < cards.list.size(); ++i) {
+    expect_valid_card(cards.list[i]);
+    const std::string detail = cards.s(i, "/detail");
+    EXPECT_NE(detail.find("not read: 8 resources (2 × LOINC 9000-3 Local \\*test\\* 3 (Observation; code not read); "
+                          "LOINC 9000-0 Local \\*test\\* 0 (Observation; code not read); "),
+              std::string::npos)
+        << detail;
+    EXPECT_NE(detail.find("LOINC 9000-4 Local \\*test\\* 4 (Observation; code not read); … and 2 more)"), std::string::npos)
+        << detail;
+    EXPECT_EQ(detail.find("9000-5"), std::string::npos) << "the sixth kind is cut";
+  }
+}
+
 }  // namespace
 }  // namespace switchpoint
+
