@@ -1870,6 +1870,12 @@ struct FhirReader {
       presence = *found;
     }
     liver_finding(lf.finding, presence, *onset, onset_ptr);
+    const bool graded = lf.finding == fhir::terms::LiverFinding::Ascites &&
+                        (presence == P::Mild || presence == P::Moderate || presence == P::Severe);
+    if (!graded)
+      note_unread(lf.finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites : FactKind::Encephalopathy, *onset,
+                  coding_words(lf.system, lf.code, lf.display),
+                  fmt::format("Condition {} without a grade: a grade is never guessed", fhir::terms::to_string(presence)));
     if (abatement && *abatement != *onset) liver_finding(lf.finding, P::Absent, *abatement, child(ptr, "abatementDateTime"));
   }
 

@@ -175,6 +175,22 @@ TEST(UnreadFact, AnEnteredInErrorAscitesConditionIsAscites) {
   EXPECT_EQ(entry_of(rr, "389026000")->resource, "Condition");
 }
 
+TEST(UnreadFact, AnAscitesConditionWithoutSeverityIsNamedBesideTheGradeWithOneItIsNot) {
+  const auto ungraded = read({cond(kSct, "389026000", "Ascites")});
+  ASSERT_TRUE(ungraded.ok()) << first_problem(ungraded);
+  EXPECT_EQ(facts_of(ungraded), std::vector<FactKind>{FactKind::Ascites});
+  EXPECT_TRUE(ungraded.not_read.empty()) << "read as present, not graded: not counted as not read";
+  const auto graded = read({cond(kSct, "389026000", "Ascites",
+                                 R"("onsetDateTime":"2024-02-01","severity":{"coding":[{"system":"http://snomed.info/sct","code":"6736007"}]})")});
+  ASSERT_TRUE(graded.ok()) << first_problem(graded);
+  EXPECT_TRUE(graded.record->unread.empty());
+  // Encephalopathy has no SNOMED CT grade: any severity is still "present, not graded".
+  const auto he = read({cond(kSct, "13920009", "Hepatic encephalopathy",
+                             R"("onsetDateTime":"2024-02-01","severity":{"coding":[{"system":"http://snomed.info/sct","code":"24484000"}]})")});
+  ASSERT_TRUE(he.ok()) << first_problem(he);
+  EXPECT_EQ(facts_of(he), std::vector<FactKind>{FactKind::Encephalopathy});
+}
+
 TEST(UnreadFact, KarnofskyWithoutEcogIsNamedBesideEcogButIsRead) {
   const auto rr = read({obs(kLnc, "89243-0", "Karnofsky Performance Status score", R"("valueInteger":70)")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
