@@ -98,7 +98,12 @@ std::string checkpoint_detail(const Decision& d, std::string_view heading) {
   if (!d.obtain.empty()) {
     // P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
     md += "\n**Obtain before deciding** (most decisions first)\n\n";
-    for (const auto& o : d.obtain) md += "- " + markdown_escape(o.fact) + " — " + markdown_escape(would_settle(o)) + "\n";
+    for (const auto& o : d.obtain) {
+      // Issue 14: a fact whose resource was sent but not read names that resource.
+      const std::string note = not_read_note(o);
+      md += "- " + markdown_escape(o.fact) + (note.empty() ? "" : " — " + markdown_escape(note)) + " — " +
+            markdown_escape(would_settle(o)) + "\n";
+    }
   }
   md += "\n" + rule_line(rule("checkpoint/verdict")) + "\n\n" + as_of_line(d) + "\n";
   return md;

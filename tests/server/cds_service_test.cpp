@@ -539,6 +539,32 @@ TEST_F(CdsServiceTest, EveryCardListsWhatWasNotRead) {
   }
 }
 
+// The checkpoint card's obtain list names a resource of a missing fact that was sent but not read.
+TEST_F(CdsServiceTest, TheObtainListOfACardNamesTheResourceSentButNotRead) {
+  const std::string bundle =
+      R"({"resourceType":"Bundle","type":"collection","entry":[)"
+      R"({"resource":{"resourceType":"Patient","id":"p1","birthDate":"1950-01-01"}},)"
+      R"({"resource":{"resourceType":"Procedure","status":"completed","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"tace"}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-01-10"}},)"
+      R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"intrahepatic-tumor-count"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-05","valueInteger":2}},)"
+      R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"1975-2"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}}},)"
+      R"({"resource":{"resourceType":"Observation","status":"entered-in-error","code":{"coding":[{"system":"http://snomed.info/sct","code":"389026000","display":"Ascites"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-02-20","valueBoolean":true}}]})";
+  const CdsResult r = call(kPatientViewService, hook_request(bundle));
+  ASSERT_EQ(r.http.status, 200) << r.http.body;
+  Cards cards(r.http.body);
+  ASSERT_GE(cards.list.size(), 1u);
+  const std::string detail = cards.s(0, "/detail");
+  EXPECT_EQ(cards.s(0, "/source/topic/code"), "tace-checkpoint");
+  EXPECT_NE(detail.find("not read: 1 resource (SNOMED CT 389026000 Ascites (Observation; status entered-in-error))"),
+            std::string::npos)
+      << detail;
+  EXPECT_NE(detail.find("- ascites grade within 30 days before 2024-03-01 — sent as SNOMED CT 389026000 Ascites on "
+                        "2024-02-20 but not read (status entered-in-error): record the grade (none, slight or "
+                        "moderate-severe) — would settle: "),
+            std::string::npos)
+      << detail;
+}
+
 }  // namespace
 }  // namespace switchpoint
+
 
