@@ -15,6 +15,7 @@
 #include "presenters/decision_json.h"
 #include "readers/fhir_r4.h"
 #include "readers/native_json.h"
+#include "readers/not_read.h"
 
 namespace switchpoint {
 namespace {
@@ -466,6 +467,22 @@ TEST(UnreadObtain, MoreThanThreeAreCutWithTheCountOfTheRest) {
   item.sent_not_read = {"a", "b", "c", "d", "e"};
   item.instead = "record the grade";
   EXPECT_EQ(not_read_note(item), "sent as a; b; c; and 2 more: record the grade");
+  item.sent_not_read = {"a", "b", "c", "d"};
+  EXPECT_EQ(not_read_note(item), "sent as a; b; c; and 1 more: record the grade");
+  item.sent_not_read = {"a", "b", "c"};
+  EXPECT_EQ(not_read_note(item), "sent as a; b; c: record the grade");
+}
+
+TEST(UnreadFact, DisplaysAreKeptUpToEightyCharactersCountedAsCodePoints) {
+  EXPECT_EQ(clip_display(std::string(80, 'x')), std::string(80, 'x'));
+  EXPECT_EQ(clip_display(std::string(81, 'x')), std::string(80, 'x') + "…");
+  // "é" is two bytes, one character: 80 of them are kept whole.
+  std::string e80;
+  for (int i = 0; i < 80; ++i) e80 += "é";
+  EXPECT_EQ(clip_display(e80), e80);
+  EXPECT_EQ(clip_display(e80 + "é"), e80 + "…");
+  EXPECT_EQ(clip_display("  Heart\trate\n "), "Heart rate");
+  EXPECT_EQ(clip_display("\x01\x02"), "");
 }
 
 }  // namespace
