@@ -318,10 +318,11 @@ struct FhirReader {
   NotReadCounter not_read;
 
   // Skipped-count keys of resources that were read after all: a repeat read once or merged into
-  // the first, a dose read as its course, the HCC diagnosis. Counted in `skipped` only.
+  // the first, a dose read as its course, the HCC diagnosis, a Medication (read through the
+  // resources that refer to it). Counted in `skipped` only.
   static bool read_after_all(std::string_view key) {
     return key.starts_with("used:") || key.ends_with("read once)") || key.ends_with("merged)") ||
-           key.ends_with("read as that course)");
+           key.ends_with("read as that course)") || key == "Medication (read only through a medicationReference)";
   }
   // The structured entry of a key that says no more than its words: "<Type> <system>|<code>
   // (<reason>)", "<Type> (<reason>)", "<Type> <words> (<reason>)".

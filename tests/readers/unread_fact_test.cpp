@@ -287,10 +287,17 @@ TEST(UnreadFact, WhatWasReadAfterAllIsNotCountedAsNotRead) {
   const std::string lab = R"({"resourceType":"Observation","id":"l1","status":"final","code":{"coding":[)" +
                           coding(kLnc, "1975-2") +
                           R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}})";
-  const auto rr = read({lab, lab, cond(kSct, "109841003", "Liver cell carcinoma")});
+  // A Medication is read through the MedicationStatement that refers to it.
+  const std::string med = R"({"resourceType":"Medication","id":"m1","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"sorafenib"}]}})";
+  const std::string statement =
+      R"({"resourceType":"MedicationStatement","status":"active","subject":{"reference":"Patient/p1"},)"
+      R"("effectivePeriod":{"start":"2024-02-01"},"medicationReference":{"reference":"Medication/m1"}})";
+  const auto rr = read({lab, lab, cond(kSct, "109841003", "Liver cell carcinoma"), med, statement});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
+  ASSERT_EQ(rr.record->systemic.size(), 1u);
   EXPECT_EQ(rr.skipped.at("Observation (the same resource twice, read once)"), 1);
   EXPECT_EQ(rr.skipped.at("used: diagnosis"), 1);
+  EXPECT_EQ(rr.skipped.at("Medication (read only through a medicationReference)"), 1);
   EXPECT_TRUE(rr.not_read.empty());
   EXPECT_TRUE(rr.record->unread.empty());
 }
