@@ -2438,7 +2438,8 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
 
   for (const auto& e : entries) r.resource(e);
   r.finish();
-  merge_not_read(out.not_read, r.not_read.sorted());
+  if (out.not_read.empty()) out.not_read = r.not_read.sorted();
+  else merge_not_read(out.not_read, r.not_read.sorted());
   // The unread entries in a fixed order (the Bundle's order never shows), each once.
   auto& unread = r.rec.unread;
   auto unread_key = [](const UnreadEntry& u) { return std::tie(u.date, u.fact, u.what, u.reason); };

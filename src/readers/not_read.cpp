@@ -7,7 +7,9 @@
 namespace switchpoint {
 
 void NotReadCounter::add(NotRead e, int n) {
-  counts_[Key{e.system, e.code, e.display, e.reason, e.resource, e.key}] += n;
+  auto& [count, display] = counts_[Key{e.system, e.code, e.reason, e.resource, e.key}];
+  count += n;
+  if (!e.display.empty() && (display.empty() || e.display < display)) display = std::move(e.display);
 }
 
 namespace {
@@ -21,8 +23,8 @@ bool before(const NotRead& a, const NotRead& b) {
 std::vector<NotRead> NotReadCounter::sorted() const {
   std::vector<NotRead> out;
   out.reserve(counts_.size());
-  for (const auto& [k, n] : counts_)
-    out.push_back({std::get<4>(k), std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n, std::get<5>(k)});
+  for (const auto& [k, v] : counts_)
+    out.push_back({std::get<3>(k), std::get<0>(k), std::get<1>(k), v.second, std::get<2>(k), v.first, std::get<4>(k)});
   std::stable_sort(out.begin(), out.end(), before);
   return out;
 }

@@ -22,8 +22,10 @@ struct NotRead {
   std::string key = {};  // the ReadResult::skipped key it was counted under
 };
 
-// Entries being counted, by everything but the count. `add` is O(log n): a hostile input of a
-// million unknown codes stays a map lookup per resource.
+// Entries being counted, one per resource type, code, reason and skipped key (as many as the
+// skipped keys, however many displays the resources send: 100,000 heart rates each with its own
+// display are one entry). Of the displays sent for one entry the first in byte order that is not
+// empty is kept, so that the order of the input never shows. `add` is a map lookup.
 class NotReadCounter {
  public:
   void add(NotRead entry, int n = 1);
@@ -33,8 +35,8 @@ class NotReadCounter {
   bool empty() const { return counts_.empty(); }
 
  private:
-  using Key = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
-  std::map<Key, int> counts_;
+  using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  std::map<Key, std::pair<int, std::string>> counts_;  // → count, display
 };
 
 // Adds `more` to `into` (entries equal but for the count are merged) and sorts as above.

@@ -283,6 +283,19 @@ TEST(UnreadFact, TheDisplayIsTheCodingsElseTheConceptTextClippedAndWithoutContro
   EXPECT_EQ(uncoded->reason, "no code, text only");
 }
 
+TEST(UnreadFact, OneCodeIsOneEntryWhateverTheDisplaysTheFirstInByteOrderKept) {
+  const std::string hr = R"("valueQuantity":{"value":72,"unit":"/min"})";
+  const std::vector<std::string> sent = {obs(kLnc, "8867-4", "Heart rate", hr), obs(kLnc, "8867-4", "", hr, "2024-03-02"),
+                                         obs(kLnc, "8867-4", "HR", hr, "2024-03-03")};
+  for (const auto& order : {sent, std::vector<std::string>(sent.rbegin(), sent.rend())}) {
+    const auto rr = read(order);
+    ASSERT_TRUE(rr.ok()) << first_problem(rr);
+    ASSERT_EQ(rr.not_read.size(), 1u);
+    EXPECT_EQ(rr.not_read[0].count, 3);
+    EXPECT_EQ(rr.not_read[0].display, "HR");  // "HR" < "Heart rate" in byte order; the empty one is never kept
+  }
+}
+
 TEST(UnreadFact, WhatWasReadAfterAllIsNotCountedAsNotRead) {
   const std::string lab = R"({"resourceType":"Observation","id":"l1","status":"final","code":{"coding":[)" +
                           coding(kLnc, "1975-2") +
