@@ -68,7 +68,7 @@ std::string_view instead_of(FactKind k) {
     case FactKind::VascularInvasion: return "record whether the tumour invades the portal vein (macrovascular invasion)";
     case FactKind::Imaging: return "record the finding of the CT/MRI";
     case FactKind::SystemicTherapy:
-      return "record the therapy with a regimen or agent code the engine reads (docs/terminology.md)";
+      return "record the therapy by its RxNorm or ATC ingredient, or as the regimen given";
     default: return "send the value with its unit";
   }
 }

@@ -493,6 +493,32 @@ TEST(UnreadObtain, MoreThanThreeAreCutWithTheCountOfTheRest) {
   EXPECT_EQ(not_read_note(item), "sent as a; b; c: record the grade");
 }
 
+TEST(UnreadObtain, EveryKindSaysWhatToRecordInAClinicianWordsWithNoProjectDocumentOrFieldName) {
+  const Date d = *Date::parse("2024-04-15");
+  PatientRecord r;
+  using K = FactKind;
+  const std::vector<std::pair<std::string, K>> items = {
+      {facts::lab(Quantity::Bilirubin, d), K::Bilirubin}, {facts::lab(Quantity::Inr, d), K::Coagulation},
+      {facts::ascites(d), K::Ascites},                     {facts::encephalopathy(d), K::Encephalopathy},
+      {facts::ecog(r, d), K::Ecog},                        {facts::weight(r, d), K::Weight},
+      {facts::finding("vascular invasion", d), K::VascularInvasion},
+      {facts::tumour_count(d), K::Imaging},
+      {"upper GI endoscopy with treatment of varices before the first dose", K::Varices},
+      {"sorafenib tolerance: why sorafenib stopped", K::SystemicTherapy},
+  };
+  for (const auto& [fact, kind] : items) {
+    PatientRecord with;
+    with.unread.push_back({kind, d, "LOINC 0000-0 Something", "status cancelled"});
+    std::vector<ObtainItem> list{ObtainItem{fact, {"checkpoint verdict"}, {}}};
+    name_unread(list, with);
+    const std::string note = not_read_note(list[0]);
+    EXPECT_TRUE(note.starts_with("sent as LOINC 0000-0 Something on 2024-04-15 but not read (status cancelled): "))
+        << fact << ": " << note;
+    for (const char* internal : {".md", "docs/", "/entry", "_per_", "_cm", "FactKind"})
+      EXPECT_EQ(note.find(internal), std::string::npos) << fact << ": " << note;
+  }
+}
+
 TEST(UnreadFact, DisplaysAreKeptUpToEightyCharactersCountedAsCodePoints) {
   EXPECT_EQ(clip_display(std::string(80, 'x')), std::string(80, 'x'));
   EXPECT_EQ(clip_display(std::string(81, 'x')), std::string(80, 'x') + "…");
