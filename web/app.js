@@ -981,8 +981,9 @@
     // other skipped entries (repeats read once, entries after the as-of date, …) as counted.
     const notReadKeys = new Map();
     for (const e of d.input?.not_read || []) notReadKeys.set(e.key, (notReadKeys.get(e.key) || 0) + e.count);
+    // "used: diagnosis" says a resource was read (the HCC diagnosis): not listed as skipped.
     const skipped = Object.entries(d.input?.skipped || {})
-      .map(([k, n]) => [k, n - (notReadKeys.get(k) || 0)]).filter(([, n]) => n > 0);
+      .map(([k, n]) => [k, n - (notReadKeys.get(k) || 0)]).filter(([k, n]) => n > 0 && !k.startsWith('used:'));
     const notReadLine = d.input?.not_read_line || '';
     const meta = h('div', { class: 'meta' },
       h('p', { class: 'who' }, h('span', { class: 'meta-label' }, 'Patient '), h('strong', { id: 'result-patient' }, d.patient_id),

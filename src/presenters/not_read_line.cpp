@@ -21,7 +21,10 @@ std::string not_read_line(const std::vector<NotRead>& entries, std::size_t max_e
 
 std::vector<std::pair<std::string, int>> other_skipped(const std::map<std::string, int>& skipped,
                                                        const std::vector<NotRead>& entries) {
-  std::map<std::string, int> left = skipped;
+  std::map<std::string, int> left;
+  // "used: diagnosis" says a resource was read (the HCC diagnosis): not something left unread.
+  for (const auto& [k, n] : skipped)
+    if (!k.starts_with("used:")) left.emplace(k, n);
   for (const auto& e : entries)
     if (auto it = left.find(e.key); it != left.end()) {
       it->second -= e.count;

@@ -22,8 +22,9 @@ using Escaper = std::function<std::string(std::string_view)>;
 // "" when nothing was left unread.
 std::string not_read_line(const std::vector<NotRead>& entries, std::size_t max_entries, const Escaper& escape);
 
-// The skipped-count keys that are not resources left unread (a repeat read once, the HCC diagnosis,
-// entries dated after the as-of date), with their counts: `skipped` minus the keys of `entries`.
+// The skipped-count keys that are not resources left unread (a repeat read once, entries dated
+// after the as-of date), with their counts: `skipped` minus the keys of `entries`, and without
+// "used: …" (the HCC diagnosis, which was read).
 std::vector<std::pair<std::string, int>> other_skipped(const std::map<std::string, int>& skipped,
                                                        const std::vector<NotRead>& entries);
 

@@ -566,6 +566,8 @@ describe('switchpoint web page', () => {
     assert.equal(await page.locator('#not-read').textContent(),
       'not read: 3 resources (LOINC 2951-2 Sodium [Moles/volume] in Serum or Plasma (Observation; code not read); '
       + 'LOINC 8310-5 Body temperature (Observation; code not read); LOINC 8867-4 Heart rate (Observation; code not read))');
+    // The diagnosis was read ("used: diagnosis"): the page does not list it as skipped.
+    assert.equal(await page.locator('.skipped').count(), 0);
     await closePage(page, 'not-read');
   });
 

@@ -110,6 +110,16 @@ TEST(NotReadLine, WhatWasReadAfterAllStaysOnTheOtherLine) {
       << o.text;
 }
 
+TEST(NotReadLine, TheDiagnosisThatWasReadIsNotSaidToBeNotRead) {
+  const auto o = render(patient({
+      R"({"resourceType":"Condition","code":{"coding":[{"system":"http://snomed.info/sct","code":"109841003"}]},"subject":{"reference":"Patient/p1"},"onsetDateTime":"2023-12-01"})"}));
+  EXPECT_EQ(o.rr.skipped.at("used: diagnosis"), 1);  // still counted in input.skipped
+  EXPECT_FALSE(contains(o.text, "used: diagnosis")) << o.text;
+  EXPECT_FALSE(contains(o.text, "NOT READ")) << o.text;
+  EXPECT_FALSE(contains(o.html, "used: diagnosis"));
+  EXPECT_TRUE(contains(o.json, "\"used: diagnosis\": 1"));
+}
+
 TEST(NotReadLine, TheDisplayIsEscapedForEachOutput) {
   const auto o = render(patient({obs("http://loinc.org", "8867-4", "<b>Heart</b> *rate* \\u202e", kQty)}));
   // HTML: the markup of the display is text.
