@@ -977,7 +977,14 @@
     const v = VERDICTS[cp.verdict] || { word: String(cp.verdict).toUpperCase(), text: '' };
 
     // Who and when: the patient and the date first, where a tumour board looks for them.
-    const skipped = Object.entries(d.input?.skipped || {});
+    // Issue 14: the resources sent but not read, as one line (input.not_read_line, plain text); the
+    // other skipped entries (repeats read once, entries after the as-of date, …) as counted.
+    const notReadKeys = new Map();
+    for (const e of d.input?.not_read || []) notReadKeys.set(e.key, (notReadKeys.get(e.key) || 0) + e.count);
+    // "used: diagnosis" says a resource was read (the HCC diagnosis): not listed as skipped.
+    const skipped = Object.entries(d.input?.skipped || {})
+      .map(([k, n]) => [k, n - (notReadKeys.get(k) || 0)]).filter(([k, n]) => n > 0 && !k.startsWith('used:'));
+    const notReadLine = d.input?.not_read_line || '';
     const meta = h('div', { class: 'meta' },
       h('p', { class: 'who' }, h('span', { class: 'meta-label' }, 'Patient '), h('strong', { id: 'result-patient' }, d.patient_id),
         h('span', { class: 'meta-label' }, ' as of '), h('strong', { id: 'result-as-of' }, d.as_of)),
@@ -1000,6 +1007,7 @@
     const obtainList = (d.obtain || []).length
       ? h('div', { class: 'obtain', id: 'obtain' }, h('strong', {}, 'To obtain before deciding (most decisions first):'),
         h('ol', { class: 'obtain-list' }, d.obtain.map((o) => h('li', { class: 'obtain-item' }, o.fact,
+          o.not_read_note ? h('span', { class: 'not-read-note' }, ' — ' + o.not_read_note) : null,
           h('span', { class: 'settles' }, ' — would settle: ' + settles(o))))))
       : null;
     const warnings = (d.warnings || []).length
@@ -1135,6 +1143,7 @@
     if (skipped.length) {
       meta.after(h('p', { class: 'skipped' }, `FHIR resources skipped (not used by the engine): ${skipped.map(([k, n]) => `${n} × ${k}`).join('; ')}.`));
     }
+    if (notReadLine) meta.after(h('p', { class: 'not-read', id: 'not-read' }, notReadLine));
     $('#result-section').hidden = false;
   }
 

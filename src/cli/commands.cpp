@@ -20,6 +20,7 @@
 #include "presenters/decision_json.h"
 #include "presenters/decision_text.h"
 #include "presenters/html_report.h"
+#include "presenters/not_read_line.h"
 #include "readers/read_any.h"
 #include "server/server.h"
 #include "cohort/command.h"
@@ -130,6 +131,7 @@ int cmd_validate(const std::string& file, std::ostream& out, std::ostream& err) 
   out << fmt::format("{}: valid {} record for patient {}\n", escape_text(file), rr.format,
                      escape_text(rr.record->patient_id));
   for (const auto& [what, n] : rr.skipped) out << fmt::format("  skipped {} × {}\n", n, escape_text(what));
+  if (const std::string line = not_read_line(rr.not_read, 20, escape_text); !line.empty()) out << "  " << line << "\n";
   return 0;
 }
 

@@ -36,6 +36,8 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   d.alerts = evaluate_alerts(r, as_of);
   d.next_reassessment = next_reassessment(r, as_of);
   d.obtain = build_obtain_list(d);
+  // Resources of a missing fact that were sent but not read are named beside it (wording only).
+  name_unread(d.obtain, r);
   // P-recorded-vs-measured: recorded mRECIST categories the measurements contradict, at the top of every output.
   for (auto& w : response_contradictions(r, as_of)) d.warnings.push_back(std::move(w));
   return d;

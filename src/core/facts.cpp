@@ -98,4 +98,37 @@ std::string tumour_markers_around_tace() {
   return "AFP or DCP within 30 days before a TACE and again after it (within 90 days, before the next TACE)";
 }
 
+std::vector<FactKind> kinds_of(std::string_view fact) {
+  using K = FactKind;
+  struct Prefix {
+    std::string_view start;
+    std::vector<FactKind> kinds;
+  };
+  // The opening words of the phrases above (and of the therapy prerequisites that name a fact).
+  static const std::vector<Prefix> kPrefixes{
+      {"total bilirubin ", {K::Bilirubin}},
+      {"albumin ", {K::Albumin}},
+      {"INR ", {K::Coagulation}},
+      {"prothrombin time ", {K::Coagulation}},
+      {"AST ", {K::Ast}},
+      {"ALT ", {K::Alt}},
+      {"platelet count ", {K::Platelets}},
+      {"creatinine ", {K::Creatinine}},
+      {"AFP or DCP ", {K::Afp, K::Dcp}},
+      {"AFP ", {K::Afp}},
+      {"DCP ", {K::Dcp}},
+      {"ascites grade ", {K::Ascites}},
+      {"hepatic encephalopathy grade ", {K::Encephalopathy}},
+      {"ECOG performance status ", {K::Ecog}},
+      {"body weight ", {K::Weight}},
+      {"upper GI endoscopy ", {K::Varices}},
+      {"vascular invasion (present or absent) ", {K::VascularInvasion, K::Imaging}},
+      {"sorafenib tolerance", {K::SystemicTherapy}},
+  };
+  for (const auto& p : kPrefixes)
+    if (fact.starts_with(p.start)) return p.kinds;
+  if (fact.find("CT/MRI") != std::string_view::npos) return {K::Imaging};
+  return {};
+}
+
 }  // namespace switchpoint::facts

@@ -4,6 +4,7 @@
 // rules is one line of the "obtain" list, never one line per rule, and never an internal field name.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/date.h"
 #include "core/record.h"
@@ -51,5 +52,11 @@ std::string tumour_burden_on(Date study_date);
 std::string morphology(Date at);
 std::string bilobar(Date at);
 std::string tumour_markers_around_tace();
+
+// The kinds of fact (core/record.h FactKind) a phrase above asks for, read from its opening words:
+// "ascites grade within …" → Ascites; "AFP or DCP …" → Afp and Dcp; "vascular invasion (present
+// or absent) on the CT/MRI …" → VascularInvasion and Imaging. Empty for a phrase of no kind. The
+// obtain list uses it to name a resource of that kind that was sent but not read.
+std::vector<FactKind> kinds_of(std::string_view fact);
 
 }  // namespace switchpoint::facts

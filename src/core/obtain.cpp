@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "core/engine.h"
+#include "core/facts.h"
 
 namespace switchpoint {
 
@@ -48,6 +52,82 @@ std::vector<ObtainItem> build_obtain_list(const Decision& d) {
   std::stable_sort(items.begin(), items.end(),
                    [](const ObtainItem& a, const ObtainItem& b) { return a.decisions() > b.decisions(); });
   return items;
+}
+
+namespace {
+
+// What to record instead of the resource that was not read, in a clinician's words.
+std::string_view instead_of(FactKind k) {
+  switch (k) {
+    case FactKind::Ascites: return "record the grade (none, slight or moderate-severe)";
+    case FactKind::Encephalopathy: return "record the West Haven grade (none, grade 1-2 or grade 3-4)";
+    case FactKind::Ecog: return "record the ECOG grade (0-5)";
+    case FactKind::Coagulation: return "send the INR, or the prothrombin-time prolongation over control in seconds";
+    case FactKind::Weight: return "send the body weight with its unit";
+    case FactKind::Varices: return "record the endoscopy with the varices' risk grade (none, low risk, high risk untreated, treated)";
+    case FactKind::VascularInvasion: return "record whether the tumour invades the portal vein (macrovascular invasion)";
+    case FactKind::Imaging: return "record the finding of the CT/MRI";
+    case FactKind::SystemicTherapy:
+      return "record the therapy by its RxNorm or ATC ingredient, or as the regimen given";
+    default: return "send the value with its unit";
+  }
+}
+
+// The window a fact phrase states ("within 30 days before 2024-04-15", "within 30 days before the
+// first TACE (2024-01-10)"): [first, last]; nullopt when the phrase states none.
+std::optional<std::pair<Date, Date>> window_of(const std::string& fact) {
+  const auto at = fact.find("within ");
+  if (at == std::string::npos) return std::nullopt;
+  std::size_t i = at + 7;
+  int days = 0;
+  std::size_t digits = 0;
+  for (; i < fact.size() && fact[i] >= '0' && fact[i] <= '9' && digits < 5; ++i, ++digits) days = days * 10 + (fact[i] - '0');
+  if (digits == 0 || fact.compare(i, 13, " days before ") != 0) return std::nullopt;
+  for (std::size_t j = i; j + 10 <= fact.size(); ++j)
+    if (fact[j] >= '1' && fact[j] <= '2')
+      if (const auto d = Date::parse(std::string_view(fact).substr(j, 10))) return std::make_pair(d->plus_days(-days), *d);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void name_unread(std::vector<ObtainItem>& items, const PatientRecord& r) {
+  if (r.unread.empty()) return;
+  for (auto& item : items) {
+    const auto kinds = facts::kinds_of(item.fact);
+    if (kinds.empty()) continue;
+    const auto window = window_of(item.fact);
+    std::vector<const UnreadEntry*> found;
+    for (const auto& u : r.unread) {
+      if (std::find(kinds.begin(), kinds.end(), u.fact) == kinds.end()) continue;
+      if (window && u.date && (*u.date < window->first || *u.date > window->second)) continue;
+      found.push_back(&u);
+    }
+    if (found.empty()) continue;
+    // Most recent first; undated last; then by wording, so that the order of the input never shows.
+    std::stable_sort(found.begin(), found.end(), [](const UnreadEntry* a, const UnreadEntry* b) {
+      if (a->date != b->date) return !b->date || (a->date && *a->date > *b->date);
+      return std::tie(a->what, a->reason) < std::tie(b->what, b->reason);
+    });
+    for (const auto* u : found) {
+      std::string line = u->what + (u->date ? " on " + u->date->iso() : std::string()) + " but not read";
+      if (!u->reason.empty()) line += " (" + u->reason + ")";
+      if (std::find(item.sent_not_read.begin(), item.sent_not_read.end(), line) == item.sent_not_read.end())
+        item.sent_not_read.push_back(std::move(line));
+    }
+    item.instead = std::string(instead_of(found.front()->fact));
+  }
+}
+
+std::string not_read_note(const ObtainItem& item) {
+  if (item.sent_not_read.empty()) return "";
+  constexpr std::size_t kShown = 3;
+  std::string out = "sent as ";
+  for (std::size_t i = 0; i < item.sent_not_read.size() && i < kShown; ++i)
+    out += (i == 0 ? "" : "; ") + item.sent_not_read[i];
+  if (item.sent_not_read.size() > kShown) out += fmt::format("; and {} more", item.sent_not_read.size() - kShown);
+  if (!item.instead.empty()) out += ": " + item.instead;
+  return out;
 }
 
 std::string would_settle(const ObtainItem& item) {

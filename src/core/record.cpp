@@ -91,6 +91,48 @@ std::string_view to_string(StopReason v) { return name_of(kStopReason, v); }
 std::string_view to_string(Varices v) { return name_of(kVarices, v); }
 std::string_view to_string(ConditionKind v) { return name_of(kConditions, v); }
 
+FactKind fact_kind_of(Quantity q) {
+  switch (q) {
+    case Quantity::Bilirubin: return FactKind::Bilirubin;
+    case Quantity::Albumin: return FactKind::Albumin;
+    case Quantity::Inr:
+    case Quantity::PtProlongation: return FactKind::Coagulation;
+    case Quantity::Ast: return FactKind::Ast;
+    case Quantity::Alt: return FactKind::Alt;
+    case Quantity::Platelets: return FactKind::Platelets;
+    case Quantity::Creatinine: return FactKind::Creatinine;
+    case Quantity::Afp: return FactKind::Afp;
+    case Quantity::Dcp: return FactKind::Dcp;
+    case Quantity::Weight: return FactKind::Weight;
+    case Quantity::Diameter:
+    case Quantity::Percent: return FactKind::Imaging;
+  }
+  return FactKind::Imaging;
+}
+
+std::string_view to_string(FactKind k) {
+  switch (k) {
+    case FactKind::Bilirubin: return "bilirubin";
+    case FactKind::Albumin: return "albumin";
+    case FactKind::Coagulation: return "coagulation";
+    case FactKind::Ast: return "ast";
+    case FactKind::Alt: return "alt";
+    case FactKind::Platelets: return "platelets";
+    case FactKind::Creatinine: return "creatinine";
+    case FactKind::Afp: return "afp";
+    case FactKind::Dcp: return "dcp";
+    case FactKind::Ascites: return "ascites";
+    case FactKind::Encephalopathy: return "encephalopathy";
+    case FactKind::Ecog: return "ecog";
+    case FactKind::Weight: return "weight";
+    case FactKind::Varices: return "varices";
+    case FactKind::VascularInvasion: return "vascular-invasion";
+    case FactKind::Imaging: return "imaging";
+    case FactKind::SystemicTherapy: return "systemic-therapy";
+  }
+  return "?";
+}
+
 std::optional<Ascites> parse_ascites(std::string_view s) { return parse_from(kAscites, s); }
 std::optional<Encephalopathy> parse_encephalopathy(std::string_view s) { return parse_from(kEncephalopathy, s); }
 std::optional<MrecistCategory> parse_mrecist(std::string_view s) { return parse_from(kMrecist, s); }
@@ -199,6 +241,7 @@ PatientRecord PatientRecord::as_of(Date cut) const {
   for (auto& c : r.conditions)
     if (c.abatement && *c.abatement > cut) c.abatement.reset();
   if (r.hcc_diagnosis && *r.hcc_diagnosis > cut) r.hcc_diagnosis.reset();
+  std::erase_if(r.unread, [&](const UnreadEntry& u) { return u.date && *u.date > cut; });
   return r;
 }
 

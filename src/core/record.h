@@ -153,6 +153,43 @@ struct CourseEndingProcedure {
   CourseEndingKind kind = CourseEndingKind::Resection;
 };
 
+// What a resource that was sent but not read was about, when the reader knows it from the code
+// (FHIR reader only: a code of the not-read tables, a known code with a void status or no value).
+// An unknown code has no fact kind: it is only counted among what was not read. The obtain list
+// (core/obtain.h) names such a resource beside the fact it would have given; nothing else in the
+// engine reads these entries, so they never change a verdict or a status.
+enum class FactKind : std::uint8_t {
+  Bilirubin,
+  Albumin,
+  Coagulation,  // INR or the prothrombin-time prolongation
+  Ast,
+  Alt,
+  Platelets,
+  Creatinine,
+  Afp,
+  Dcp,
+  Ascites,
+  Encephalopathy,
+  Ecog,
+  Weight,
+  Varices,
+  VascularInvasion,
+  Imaging,          // a finding of a CT/MRI (tumour count, diameter, mRECIST, …)
+  SystemicTherapy,  // a medication resource
+};
+
+struct UnreadEntry {
+  FactKind fact = FactKind::Imaging;
+  std::optional<Date> date;  // the resource's date when it has a full one
+  std::string what;          // "SNOMED CT 389026000 Ascites", as the resource named it
+  std::string reason;        // "status entered-in-error", "no value: dataAbsentReason asked-unknown"
+};
+
+// The fact kind of a lab series (Inr and PtProlongation are both Coagulation; Weight is Weight;
+// the imaging quantities are Imaging).
+FactKind fact_kind_of(Quantity q);
+std::string_view to_string(FactKind);
+
 struct PatientRecord {
   std::string patient_id;
   std::optional<Date> birth_date;
@@ -195,6 +232,11 @@ struct PatientRecord {
   // SNOMED CT 109841003, ICD-10(-CM) C22.0 or ICD-O-3 8170/3: onset, else recordedDate; the
   // earliest when several).
   std::optional<Date> hcc_diagnosis = std::nullopt;
+  // Resources the FHIR reader was sent but did not read, with the fact each concerns (FactKind).
+  // Never part of the native record format (not written, not read); as_of() keeps the entries
+  // dated on or before the cut and the undated ones. No date here is an entry date: they do not
+  // move the default as-of date.
+  std::vector<UnreadEntry> unread = {};
 };
 
 inline constexpr int kMaxPlausibleAgeYears = 120;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/knowledge/catalogue.h"
+#include "presenters/not_read_line.h"
 
 namespace switchpoint {
 namespace {
@@ -219,7 +220,7 @@ void write_score(JsonWriter& w, const ScoreResult& s) {
 }
 
 InputSummary input_summary(const ReadResult& rr, Date as_of) {
-  InputSummary in{rr.format, rr.skipped};
+  InputSummary in{rr.format, rr.skipped, rr.not_read};
   if (rr.record)
     if (const std::size_t later = rr.record->entries_after(as_of); later > 0)
       in.skipped[kAfterAsOf] = static_cast<int>(std::min<std::size_t>(later, 2147483647));
@@ -241,6 +242,23 @@ std::string decision_to_json(const Decision& d, const InputSummary& input, bool 
   w.key("skipped").begin_object();
   for (const auto& [what, n] : input.skipped) w.field(what, n);
   w.end_object();
+  // Issue 14: the resources sent but not read, structured, most frequent first, and the same as
+  // one line in words (unescaped text: each output escapes it).
+  w.key("not_read").begin_array();
+  for (const auto& e : input.not_read) {
+    w.begin_object();
+    w.field("resource", e.resource);
+    w.field("system", e.system);
+    w.field("system_name", std::string(system_short_name(e.system)));
+    w.field("code", e.code);
+    w.field("display", e.display);
+    w.field("reason", e.reason);
+    w.field("count", static_cast<long>(e.count));
+    w.field("key", e.key);  // the input.skipped key it is counted under
+    w.end_object();
+  }
+  w.end_array();
+  w.field("not_read_line", not_read_line(input.not_read, 20, [](std::string_view t) { return std::string(t); }));
   w.end_object();
   w.key("scores").begin_object();
   for (const auto& s : d.scores) {
@@ -262,6 +280,9 @@ std::string decision_to_json(const Decision& d, const InputSummary& input, bool 
     write_strings(w, "would_settle", o.unlocks);
     write_strings(w, "regimens_waiting", o.regimens);
     w.field("decisions", static_cast<long>(o.decisions()));
+    // Resources of this fact that were sent but not read, and what to record instead (issue 14).
+    write_strings(w, "sent_not_read", o.sent_not_read);
+    w.field("not_read_note", not_read_note(o));
     w.end_object();
   }
   w.end_array();

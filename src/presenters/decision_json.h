@@ -13,6 +13,7 @@ inline constexpr const char* kDecisionSchema = "switchpoint.decision/1";
 struct InputSummary {
   std::string format;                 // which reader read it
   std::map<std::string, int> skipped; // what that reader did not use, counted
+  std::vector<NotRead> not_read = {};  // the resources sent but not read, structured (ReadResult::not_read)
 };
 
 // The skipped-count key of the entries dated after the as-of date: a replay (--as-of, as_of=)

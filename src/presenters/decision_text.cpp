@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/knowledge/catalogue.h"
+#include "presenters/not_read_line.h"
 #include "presenters/text_escape.h"
 
 namespace switchpoint {
@@ -62,7 +63,11 @@ std::string obtain_text(const Decision& d) {
   if (d.obtain.empty()) return "";
   std::string out = "OBTAIN, one line per missing fact (most decisions first)\n";
   for (std::size_t i = 0; i < d.obtain.size(); ++i)
-    out += fmt::format("  {:>2}. {} — {}\n", i + 1, escape_text(d.obtain[i].fact), would_settle(d.obtain[i]));
+  {
+    const std::string note = not_read_note(d.obtain[i]);
+    out += fmt::format("  {:>2}. {}{} — {}\n", i + 1, escape_text(d.obtain[i].fact),
+                       note.empty() ? std::string() : " — " + escape_text(note), would_settle(d.obtain[i]));
+  }
   return out;
 }
 
@@ -188,10 +193,13 @@ std::string decision_to_text(const Decision& d, const InputSummary& input) {
   std::string out;
   out += fmt::format("switchpoint — patient {} — as of {}\n", escape_text(d.patient_id), d.as_of.iso());
   out += fmt::format("{}\n\n", kDecisionSupportNotice);
-  if (!input.skipped.empty()) {
+  // Issue 14: what was sent but not read, in a clinician's words; then the other skipped entries
+  // (repeats read once, entries after the as-of date, …) as counted by the reader.
+  if (const std::string line = not_read_line(input.not_read, 20, escape_text); !line.empty()) out += line + "\n\n";
+  if (const auto others = other_skipped(input.skipped, input.not_read); !others.empty()) {
     int n = 0;
     std::string what;
-    for (const auto& [k, count] : input.skipped) {
+    for (const auto& [k, count] : others) {
       n += count;
       what += fmt::format("{}{} × {}", what.empty() ? "" : "; ", count, escape_text(k));
     }

@@ -10,6 +10,7 @@
 #include "core/knowledge/catalogue.h"
 #include "core/therapy/regimens.h"
 #include "presenters/html_escape.h"
+#include "presenters/not_read_line.h"
 #include "presenters/svg_timeline.h"
 
 namespace switchpoint {
@@ -263,7 +264,12 @@ std::string checkpoint_section(const Decision& d) {
     // P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
     out += "<div class=\"obtain\"><h3>To obtain before deciding</h3>\n<ol class=\"obtain-list\">\n";
     for (const auto& o : d.obtain)
-      out += fmt::format("<li>{} <span class=\"muted\">— {}</span></li>\n", escape(o.fact), escape(would_settle(o)));
+    {
+      const std::string note = not_read_note(o);
+      out += fmt::format("<li>{}{} <span class=\"muted\">— {}</span></li>\n", escape(o.fact),
+                         note.empty() ? std::string() : " <span class=\"not-read\">— " + escape(note) + "</span>",
+                         escape(would_settle(o)));
+    }
     out += "</ol></div>\n";
   }
   out += rule_line(rule("checkpoint/verdict"));
@@ -617,9 +623,12 @@ std::string decision_to_html(const Decision& d, const PatientRecord& record, con
       "<span class=\"nowrap\">knowledge {}</span>",
       escape(input.format.empty() ? "record" : input.format), escape(kEngineVersion), escape(kKnowledgeVersion));
   out += "<p class=\"meta\">" + meta + "</p>\n";
-  if (!input.skipped.empty()) {
+  if (const std::string line = not_read_line(input.not_read, 20, [](std::string_view t) { return escape(t); });
+      !line.empty())
+    out += "<p class=\"meta small not-read\" role=\"note\">" + line + "</p>\n";
+  if (const auto others = other_skipped(input.skipped, input.not_read); !others.empty()) {
     std::string s;
-    for (const auto& [what, n] : input.skipped) s += (s.empty() ? "" : "; ") + fmt::format("{} ({})", what, n);
+    for (const auto& [what, n] : others) s += (s.empty() ? "" : "; ") + fmt::format("{} ({})", what, n);
     out += "<p class=\"meta small\">Not used from the input: " + escape(s) + "</p>\n";
   }
   if (!d.warnings.empty()) {

@@ -96,7 +96,7 @@ constexpr std::array kNotRead{
     NotReadCode{"Observation", kLoinc, "5902-2",
                 "prothrombin time in seconds is not the prolongation over control; not read, "
                 "send INR or urn:switchpoint:hcc|pt-prolongation",
-                kSrcRules},
+                kSrcRules, false, FactKind::Coagulation},
     NotReadCode{"Procedure", kSnomed, "233527006", "central venous cannula insertion, not TACE", kSrcRules},
     // Ascites (389026000) and hepatic encephalopathy (13920009) are read as findings
     // (terminology_obs.h); a grade that is not given is never guessed.
@@ -105,15 +105,15 @@ constexpr std::array kNotRead{
     NotReadCode{"", kSnomed, "28670008",
                 "oesophageal varices without a risk grade; an Observation valued absent is read as no varices; "
                 "send urn:switchpoint:hcc|varices with the risk grade",
-                kSrcRules},
+                kSrcRules, false, FactKind::Varices},
     NotReadCode{"", kSnomed, "17920008",
                 "portal vein thrombosis: bland or tumour thrombus cannot be told; send "
                 "urn:switchpoint:hcc|macrovascular-invasion",
-                kSrcRules},
+                kSrcRules, false, FactKind::VascularInvasion},
     NotReadCode{"Observation", kLoinc, "2862-1",
                 "albumin by electrophoresis is a protein fraction, not the serum albumin Child-Pugh grades; send "
                 "1751-7, 61151-7 or 61152-5",
-                kSrcGecco},
+                kSrcGecco, false, FactKind::Albumin},
     // CPT codes of the TACE session and of related procedures: none is read as TACE
     // (docs/terminology.md "Procedures": no CPT code or combination says chemoembolisation of
     // the liver).

@@ -87,6 +87,9 @@ struct NotReadCode {
   // A Procedure code that may stand beside a TACE code in one Procedure.code (the embolisation or
   // the intra-arterial chemotherapy billed for the same session): it does not contradict TACE.
   bool part_of_tace = false;
+  // The fact the code concerns, when an obtain line asks for it (core/record.h FactKind): a
+  // resource with this code is then named beside that line.
+  std::optional<FactKind> fact = std::nullopt;
 };
 const NotReadCode* find_not_read(std::string_view resource, std::string_view system, std::string_view code);
 std::span<const NotReadCode> not_read_codes();

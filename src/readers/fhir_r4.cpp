@@ -16,6 +16,7 @@
 #include "readers/fhir_codes.h"
 #include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
+#include "readers/not_read.h"
 #include "readers/terminology_imaging.h"
 #include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
@@ -45,6 +46,7 @@ using simdjson::dom::object;
 struct Coding {
   std::string system;
   std::string code;
+  std::string display = {};  // coding.display, else the concept's text (for what was not read)
 };
 
 // A coding seen in place, for deciding quickly whether a resource is read at all.
@@ -59,6 +61,23 @@ struct CodingView {
 std::optional<CourseEndingKind> course_ending_kind(std::string_view system, std::string_view code) {
   const auto* p = fhir::find_procedure_code(system, code);
   return p != nullptr ? fhir::course_ending_of(p->kind) : std::nullopt;
+}
+
+// The fact an Observation code of the table gives (core/record.h FactKind), for naming a resource
+// of that code that is not read beside the fact; nullopt when no obtain line asks for it.
+std::optional<FactKind> fact_of(const fhir::ObservationCode& m) {
+  using F = fhir::Finding;
+  switch (m.finding) {
+    case F::Lab: return fact_kind_of(m.quantity);
+    case F::Weight: return FactKind::Weight;
+    case F::Ecog: return FactKind::Ecog;
+    case F::Ascites: return FactKind::Ascites;
+    case F::Encephalopathy: return FactKind::Encephalopathy;
+    case F::Varices: return FactKind::Varices;
+    case F::VascularInvasion: return FactKind::VascularInvasion;
+    case F::CurativeUnsuitable: return std::nullopt;
+    default: return FactKind::Imaging;
+  }
 }
 
 template <typename C>
@@ -296,7 +315,98 @@ struct FhirReader {
   };
   std::vector<Component> components;
 
-  void skip(std::string what) { ++skipped[std::move(what)]; }
+  // What was sent but not read, structured (ReadResult::not_read; readers/not_read.h).
+  NotReadCounter not_read;
+
+  // Skipped-count keys of resources that were read after all: a repeat read once or merged into
+  // the first, a dose read as its course, the HCC diagnosis, a Medication (read through the
+  // resources that refer to it). Counted in `skipped` only.
+  static bool read_after_all(std::string_view key) {
+    return key.starts_with("used:") || key.ends_with("read once)") || key.ends_with("merged)") ||
+           key.ends_with("read as that course)") || key == "Medication (read only through a medicationReference)";
+  }
+  // The structured entry of a key that says no more than its words: "<Type> <system>|<code>
+  // (<reason>)", "<Type> (<reason>)", "<Type> <words> (<reason>)".
+  static NotRead not_read_of_key(std::string_view key) {
+    NotRead e;
+    const auto sp = key.find(' ');
+    e.resource = std::string(key.substr(0, sp));
+    if (sp == std::string_view::npos) {
+      e.reason = "resource type not read";
+      return e;
+    }
+    std::string_view rest = key.substr(sp + 1);
+    const auto next = rest.find(' ');
+    const std::string_view token = rest.substr(0, next);
+    if (const auto bar = token.find('|'); bar != std::string_view::npos && !token.starts_with("(")) {
+      e.system = std::string(token.substr(0, bar));
+      e.code = std::string(token.substr(bar + 1));
+      rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    }
+    if (rest.starts_with("(") && rest.ends_with(")")) rest = rest.substr(1, rest.size() - 2);
+    e.reason = std::string(rest);
+    return e;
+  }
+  void skip(std::string what, int n = 1) {
+    if (!read_after_all(what)) {
+      NotRead e = not_read_of_key(what);
+      e.key = what;
+      not_read.add(std::move(e), n);
+    }
+    skipped[std::move(what)] += n;
+  }
+  void skip(std::string what, NotRead e) {
+    e.key = what;
+    not_read.add(std::move(e));
+    ++skipped[std::move(what)];
+  }
+  // "SNOMED CT 389026000 Ascites": a coding as a clinician reads it.
+  static std::string coding_words(std::string_view system, std::string_view code, std::string_view display) {
+    std::string out = std::string(system_short_name(system)) + " " + std::string(code);
+    if (const std::string d = clip_display(display); !d.empty()) out += " " + d;
+    return out;
+  }
+  static std::string display_of(const std::vector<Coding>& cods, std::string_view system, std::string_view code) {
+    for (const auto& c : cods)
+      if (c.system == system && c.code == code) return clip_display(c.display);
+    return "";
+  }
+  // The date of a resource that is not read, for naming it: its first full date, quietly (a
+  // skipped resource's dates are not checked, nor reported).
+  static std::optional<Date> quiet_date(object res) {
+    for (const char* key : {"effectiveDateTime", "effectiveInstant", "onsetDateTime", "performedDateTime",
+                            "authoredOn", "recordedDate", "issued"}) {
+      std::string_view v;
+      if (res[key].get(v) == simdjson::SUCCESS) return parse_fhir_datetime(v).date;
+    }
+    for (const char* period : {"effectivePeriod", "performedPeriod", "onsetPeriod"})
+      for (const char* end : {"start", "end"}) {
+        std::string_view v;
+        if (res[period][end].get(v) == simdjson::SUCCESS) return parse_fhir_datetime(v).date;
+      }
+    return std::nullopt;
+  }
+  // A resource of a known code that is not read (a void status, no value, a code of the not-read
+  // tables): counted under `key`, and — when the code says which fact it concerns — kept in the
+  // record's unread entries, so that the obtain line of that fact names it.
+  void skip_known(const Entry& e, std::string key, const std::vector<Coding>& cods, std::string_view system,
+                  std::string_view code, std::string reason, std::optional<FactKind> fact) {
+    const std::string display = display_of(cods, system, code);
+    if (fact) rec.unread.push_back({*fact, quiet_date(e.resource), coding_words(system, code, display), reason});
+    skip(std::move(key), NotRead{e.type, std::string(system), std::string(code), display, std::move(reason)});
+  }
+  // "no value: dataAbsentReason asked-unknown"
+  static std::string absent_reason(object res) {
+    std::string_view code;
+    if (res["dataAbsentReason"]["coding"].at(0)["code"].get(code) == simdjson::SUCCESS && !code.empty())
+      return "no value: dataAbsentReason " + std::string(code);
+    return "no value: dataAbsentReason";
+  }
+  // A fact a resource read for something else leaves missing (an ungraded ascites, a Karnofsky
+  // score where ECOG is asked): named beside that fact, never counted as not read.
+  void note_unread(FactKind fact, Date d, std::string what, std::string reason) {
+    rec.unread.push_back({fact, d, std::move(what), std::move(reason)});
+  }
 
   // ---- small readers ---------------------------------------------------------------------
 
@@ -315,8 +425,16 @@ struct FhirReader {
       }
       auto sys = w.string(c, p, "system", false);
       auto code = w.string(c, p, "code", false);
-      if (code && !code->empty()) out.push_back({sys.value_or(""), *code});
+      if (code && !code->empty()) {
+        std::string_view display;
+        if (c["display"].get(display) != simdjson::SUCCESS) display = {};
+        out.push_back({sys.value_or(""), *code, std::string(display)});
+      }
     }
+    std::string_view text;
+    if (cc["text"].get(text) == simdjson::SUCCESS && !text.empty())
+      for (auto& c : out)
+        if (c.display.empty()) c.display = std::string(text);
     return out;
   }
 
@@ -342,7 +460,31 @@ struct FhirReader {
         return fmt::format("{} {} ({})", type, key_of(c), nr->reason);
     return skip_key(type, cods);
   }
-  void skip_code(std::string_view type, const std::vector<Coding>& cods) { skip(skip_code_key(type, cods)); }
+  // A resource skipped on its code: with the display it sent, the reason of the not-read table when
+  // the code is in it, and (`e` given) the fact the table says it concerns.
+  void skip_code(std::string_view type, const std::vector<Coding>& cods, const Entry* e = nullptr) {
+    std::string key = skip_code_key(type, cods);
+    if (cods.empty()) {
+      std::string text;
+      if (e) {
+        std::string_view t;
+        if (e->resource["code"]["text"].get(t) == simdjson::SUCCESS) text = clip_display(t);
+      }
+      skip(std::move(key), NotRead{std::string(type), "", "", text, "no code, text only"});
+      return;
+    }
+    for (const auto& c : cods)
+      if (const auto* nr = fhir::find_not_read(type, c.system, c.code)) {
+        NotRead entry{std::string(type), c.system, c.code, clip_display(c.display), std::string(nr->reason)};
+        if (e && nr->fact)
+          rec.unread.push_back({*nr->fact, quiet_date(e->resource), coding_words(c.system, c.code, c.display),
+                                std::string(nr->reason)});
+        skip(std::move(key), std::move(entry));
+        return;
+      }
+    const Coding& c = cods.front();
+    skip(std::move(key), NotRead{std::string(type), c.system, c.code, clip_display(c.display), "code not read"});
+  }
 
   // A FHIR date or dateTime at o[key]; partial or invalid dates are problems. The dates read are
   // remembered with their locations, for the check against the date of death.
@@ -687,7 +829,7 @@ struct FhirReader {
       if (observation_term(e, cods)) return;
       if (observation_imaging_term(e, cods)) return;
       if (observation_no_varices(e, cods)) return;
-      skip_code("Observation", cods);
+      skip_code("Observation", cods, &e);
       return;
     }
     std::string what = "Observation ";  // built without a format string: this runs for every observation read
@@ -699,7 +841,8 @@ struct FhirReader {
                                   bad_status);
     if (bad_status) return;
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
-      skip(fmt::format("Observation {}|{} (status {})", m->system, m->code, *status));
+      skip_known(e, fmt::format("Observation {}|{} (status {})", m->system, m->code, *status), cods, m->system, m->code,
+                 "status " + *status, fact_of(*m));
       return;
     }
     auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
@@ -715,7 +858,8 @@ struct FhirReader {
     const std::string vk = value_key(res);
     if (vk.empty()) {
       if (has(res, "dataAbsentReason")) {
-        skip(fmt::format("Observation {}|{} (no value: dataAbsentReason)", m->system, m->code));
+        skip_known(e, fmt::format("Observation {}|{} (no value: dataAbsentReason)", m->system, m->code), cods,
+                   m->system, m->code, absent_reason(res), fact_of(*m));
         return;
       }
       w.problem(ptr, fmt::format("{} has no value; expected {}", what, expected));
@@ -979,8 +1123,13 @@ struct FhirReader {
                                    "entered-in-error", "unknown"},
                                   bad_status);
     if (bad_status) return true;
+    const std::optional<FactKind> term_fact =
+        !lf ? std::nullopt
+            : std::optional<FactKind>(lf->finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites
+                                                                                       : FactKind::Encephalopathy);
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
-      skip(fmt::format("Observation {}|{} (status {})", system, code, *status));
+      skip_known(e, fmt::format("Observation {}|{} (status {})", system, code, *status), cods, system, code,
+                 "status " + *status, term_fact);
       return true;
     }
     auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
@@ -990,7 +1139,8 @@ struct FhirReader {
     const std::string vk = value_key(res);
     if (vk.empty()) {
       if (has(res, "dataAbsentReason")) {
-        skip(fmt::format("Observation {}|{} (no value: dataAbsentReason)", system, code));
+        skip_known(e, fmt::format("Observation {}|{} (no value: dataAbsentReason)", system, code), cods, system, code,
+                   absent_reason(res), term_fact);
         return true;
       }
       w.problem(ptr, fmt::format("{} has no value; expected {}", what, expected));
@@ -1014,7 +1164,11 @@ struct FhirReader {
         w.problem(vp, fmt::format("{}: Karnofsky {} is not on the scale; expected 0..100 in steps of 10", what, *v));
         return true;
       }
-      if (v && date) set_once(at_clinical(*date).karnofsky, *v, *date, "Karnofsky", vp);
+      if (v && date) {
+        set_once(at_clinical(*date).karnofsky, *v, *date, "Karnofsky", vp);
+        note_unread(FactKind::Ecog, *date, coding_words(system, code, display_of(cods, system, code)),
+                    fmt::format("Karnofsky {}, not converted to ECOG: the scales do not map one to one", *v));
+      }
       return true;
     }
     std::optional<fhir::terms::Presence> presence;
@@ -1072,7 +1226,16 @@ struct FhirReader {
     if (!date) return true;
     if (ascites_grade) set_once(at_clinical(*date).ascites, *ascites_grade, *date, "ascites", vp);
     else if (he_grade) set_once(at_clinical(*date).encephalopathy, *he_grade, *date, "encephalopathy", vp);
-    else liver_finding(lf->finding, *presence, *date, vp);
+    else {
+      liver_finding(lf->finding, *presence, *date, vp);
+      using P = fhir::terms::Presence;
+      const bool graded = *presence == P::Absent || (lf->finding == fhir::terms::LiverFinding::Ascites &&
+                                                     (*presence == P::Mild || *presence == P::Moderate ||
+                                                      *presence == P::Severe));
+      if (!graded && term_fact)
+        note_unread(*term_fact, *date, coding_words(system, code, display_of(cods, system, code)),
+                    fmt::format("{} without a grade: a grade is never guessed", fhir::terms::to_string(*presence)));
+    }
     return true;
   }
 
@@ -1500,7 +1663,7 @@ struct FhirReader {
                    "the largest tumour; not read)"
                  : " (tumour size: fewer tumours measured, told apart by focus, than the intrahepatic tumour count of "
                    "that date: the largest size sent is not known to be the largest tumour; not read)";
-      for (const auto& [what, n] : tumor_size_resources[d]) skipped[what + why] += n;
+      for (const auto& [what, n] : tumor_size_resources[d]) skip(what + why, n);
     }
   }
 
@@ -1752,7 +1915,11 @@ struct FhirReader {
       return;
     }
     if (!regimen && !agent) {
-      skip_code(type, cods);
+      skip_code(type, cods, &e);
+      if (!cods.empty())
+        rec.unread.push_back({FactKind::SystemicTherapy, quiet_date(res),
+                              coding_words(cods.front().system, cods.front().code, cods.front().display),
+                              "not a regimen or agent code the engine reads"});
       return;
     }
     const std::string what = regimen ? regimen->code : std::string(agent->ingredient);
@@ -1783,14 +1950,18 @@ struct FhirReader {
     }
     if (bad_status) return;
     if (!status || std::find(taken.begin(), taken.end(), *status) == taken.end()) {
-      skip(fmt::format("{} {} (status {})", type, code_key, status.value_or("missing")));
+      const Coding& mc = regimen ? *regimen : *agent_coding;
+      skip_known(e, fmt::format("{} {} (status {})", type, code_key, status.value_or("missing")), cods, mc.system,
+                 mc.code, "status " + status.value_or("missing"), FactKind::SystemicTherapy);
       return;
     }
     if (type == "MedicationRequest") {
       // A proposal or a plan is not a prescription: nothing was given.
       auto intent = w.string(res, ptr, "intent", false);
       if (intent && (*intent == "proposal" || *intent == "plan" || *intent == "option")) {
-        skip(fmt::format("{} {} (intent {})", type, code_key, *intent));
+        const Coding& mc = regimen ? *regimen : *agent_coding;
+        skip_known(e, fmt::format("{} {} (intent {})", type, code_key, *intent), cods, mc.system, mc.code,
+                   "intent " + *intent, FactKind::SystemicTherapy);
         return;
       }
     }
@@ -2022,10 +2193,11 @@ struct FhirReader {
         }
       for (const auto& c : cods)
         if (const auto* nr = fhir::terms::find_not_read_condition(c.system, c.code)) {
-          skip(fmt::format("Condition {} ({})", key_of(c), nr->reason));
+          skip_known(e, fmt::format("Condition {} ({})", key_of(c), nr->reason), cods, c.system, c.code,
+                     std::string(nr->reason), nr->fact);
           return;
         }
-      skip_code("Condition", cods);
+      skip_code("Condition", cods, &e);
       return;
     }
     if (!kind) code_key = lf_key;
@@ -2040,7 +2212,12 @@ struct FhirReader {
     bool refuted = false;
     for (const auto& c : verification) {
       if (c.code == "entered-in-error" || (c.code == "refuted" && !lf)) {
-        skip(fmt::format("Condition {} (verificationStatus {})", code_key, c.code));
+        const std::string key = fmt::format("Condition {} (verificationStatus {})", code_key, c.code);
+        if (lf)
+          skip_known(e, key, cods, lf->system, lf->code, "verificationStatus " + c.code,
+                     lf->finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites : FactKind::Encephalopathy);
+        else
+          skip(key);
         return;
       }
       refuted = refuted || c.code == "refuted";
@@ -2154,6 +2331,12 @@ struct FhirReader {
       presence = *found;
     }
     liver_finding(lf.finding, presence, *onset, onset_ptr);
+    const bool graded = lf.finding == fhir::terms::LiverFinding::Ascites &&
+                        (presence == P::Mild || presence == P::Moderate || presence == P::Severe);
+    if (!graded)
+      note_unread(lf.finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites : FactKind::Encephalopathy, *onset,
+                  coding_words(lf.system, lf.code, lf.display),
+                  fmt::format("Condition {} without a grade: a grade is never guessed", fhir::terms::to_string(presence)));
     if (abatement && *abatement != *onset) liver_finding(lf.finding, P::Absent, *abatement, child(ptr, "abatementDateTime"));
   }
 
@@ -2486,9 +2669,17 @@ struct FhirReader {
                                      c.ingredient, partner, fhir::kHcc, combination));
         continue;
       }
-      ++skipped[fmt::format("{} {} ({} without {} within {} days: a lone component, not a regimen of the knowledge "
-                            "base; not read)",
-                            c.type, c.code_key, c.ingredient, partner, fhir::kCombinationWindowDays)];
+      skip(fmt::format("{} {} ({} without {} within {} days: a lone component, not a regimen of the knowledge "
+                       "base; not read)",
+                       c.type, c.code_key, c.ingredient, partner, fhir::kCombinationWindowDays));
+      const auto bar = c.code_key.find('|');
+      const std::string words = bar == std::string::npos
+                                    ? c.code_key
+                                    : coding_words(std::string_view(c.code_key).substr(0, bar),
+                                                   std::string_view(c.code_key).substr(bar + 1), c.ingredient);
+      rec.unread.push_back({FactKind::SystemicTherapy, c.s.start, words,
+                            fmt::format("{} without {} within {} days: a lone component, not a regimen", c.ingredient,
+                                        partner, fhir::kCombinationWindowDays)});
     }
   }
 
@@ -2588,7 +2779,7 @@ struct FhirReader {
     for (auto& [d, c] : clinical) rec.clinical.push_back(std::move(c));
     finish_tumor_sizes();
     for (const auto& [d, n] : imaging_study_resources)
-      if (!imaging.contains(d)) skipped["ImagingStudy (no imaging finding read on its date, not read)"] += n;
+      if (!imaging.contains(d)) skip("ImagingStudy (no imaging finding read on its date, not read)", n);
     for (auto& [d, s] : imaging) {
       if (auto it = targets.find(d); it != targets.end()) {
         std::vector<TargetLesion> lesions;
@@ -2718,6 +2909,15 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
 
   for (const auto& e : entries) r.resource(e);
   r.finish();
+  if (out.not_read.empty()) out.not_read = r.not_read.sorted();
+  else merge_not_read(out.not_read, r.not_read.sorted());
+  // The unread entries in a fixed order (the Bundle's order never shows), each once.
+  auto& unread = r.rec.unread;
+  auto unread_key = [](const UnreadEntry& u) { return std::tie(u.date, u.fact, u.what, u.reason); };
+  std::sort(unread.begin(), unread.end(), [&](const UnreadEntry& a, const UnreadEntry& b) { return unread_key(a) < unread_key(b); });
+  unread.erase(std::unique(unread.begin(), unread.end(),
+                           [&](const UnreadEntry& a, const UnreadEntry& b) { return unread_key(a) == unread_key(b); }),
+               unread.end());
   if (!out.problems.empty()) return;
   out.record = std::move(r.rec);
 }
@@ -2773,6 +2973,7 @@ ReadResult read_fhir_bundle(std::string_view bytes) {
       auto res = w.object(entry, ep, "resource", false);
       if (!res) {
         ++out.skipped["Bundle entry without resource"];
+        out.not_read.push_back({"Bundle entry", "", "", "", "entry without resource", 1, "Bundle entry without resource"});
         continue;
       }
       FhirResource fr{child(ep, "resource"), w.string(entry, ep, "fullUrl", false).value_or(""), "", *res};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "readers/not_read.h"
 
 namespace switchpoint {
 
@@ -42,6 +43,10 @@ struct ReadResult {
   std::vector<Problem> problems;
   // Resources or codes a reader did not use, counted by kind ("Observation code LOINC 2951-2").
   std::map<std::string, int> skipped;
+  // The same resources, structured (resource, system, code, the display sent, reason, count), most
+  // frequent first: what was sent but not read. Duplicates read once and the HCC diagnosis
+  // ("used: diagnosis") are counted in `skipped` only: they were read. Empty for the native record.
+  std::vector<NotRead> not_read;
   std::string format;  // "switchpoint.record/1" or "FHIR R4 Bundle"
 
   bool ok() const { return record.has_value() && problems.empty(); }

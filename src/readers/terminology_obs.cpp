@@ -123,17 +123,18 @@ constexpr std::array kNotRead{
                      kSrcIcd10Cm},
     NotReadCondition{kIcd10Cm, "I85.00", false,
                      "oesophageal varices without bleeding and without a risk grade; send urn:switchpoint:hcc|varices",
-                     kSrcIcd10Cm},
+                     kSrcIcd10Cm, FactKind::Varices},
     NotReadCondition{kIcd10Cm, "I85.10", false,
                      "secondary oesophageal varices without bleeding and without a risk grade; send "
                      "urn:switchpoint:hcc|varices",
-                     kSrcIcd10Cm},
+                     kSrcIcd10Cm, FactKind::Varices},
     NotReadCondition{kSnomed, "28670008", false,
-                     "oesophageal varices without a risk grade; send urn:switchpoint:hcc|varices", kSrcRules},
+                     "oesophageal varices without a risk grade; send urn:switchpoint:hcc|varices", kSrcRules,
+                     FactKind::Varices},
     NotReadCondition{kIcd10Cm, "I81", false,
                      "portal vein thrombosis: bland or tumour thrombus cannot be told; send "
                      "urn:switchpoint:hcc|macrovascular-invasion",
-                     kSrcIcd10Cm},
+                     kSrcIcd10Cm, FactKind::VascularInvasion},
     NotReadCondition{kSnomed, "38341003", false,
                      "hypertension, not said to be uncontrolled; send urn:switchpoint:hcc|uncontrolled-hypertension "
                      "when it is",

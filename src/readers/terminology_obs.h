@@ -90,6 +90,9 @@ struct NotReadCondition {
   bool family;
   std::string_view reason;
   std::string_view source;
+  // The fact the code concerns, when an obtain line asks for it (a resource with this code is then
+  // named beside that line; core/record.h FactKind).
+  std::optional<FactKind> fact = std::nullopt;
 };
 std::span<const NotReadCondition> not_read_conditions();
 const NotReadCondition* find_not_read_condition(std::string_view system, std::string_view code);

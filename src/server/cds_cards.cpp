@@ -6,6 +6,7 @@
 #include "core/knowledge/catalogue.h"
 #include "presenters/text_escape.h"
 #include "presenters/json_writer.h"
+#include "presenters/not_read_line.h"
 #include "server/crypto.h"
 
 namespace switchpoint {
@@ -97,7 +98,12 @@ std::string checkpoint_detail(const Decision& d, std::string_view heading) {
   if (!d.obtain.empty()) {
     // P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
     md += "\n**Obtain before deciding** (most decisions first)\n\n";
-    for (const auto& o : d.obtain) md += "- " + markdown_escape(o.fact) + " — " + markdown_escape(would_settle(o)) + "\n";
+    for (const auto& o : d.obtain) {
+      // Issue 14: a fact whose resource was sent but not read names that resource.
+      const std::string note = not_read_note(o);
+      md += "- " + markdown_escape(o.fact) + (note.empty() ? "" : " — " + markdown_escape(note)) + " — " +
+            markdown_escape(would_settle(o)) + "\n";
+    }
   }
   md += "\n" + rule_line(rule("checkpoint/verdict")) + "\n\n" + as_of_line(d) + "\n";
   return md;
@@ -375,6 +381,8 @@ void apply_warnings(Card& c, const Decision& d, const CardContext& ctx) {
   }
   std::string top;
   for (const auto& w : d.warnings) top += "**Warning:** " + markdown_escape(w) + "\n\n";
+  if (const std::string line = not_read_line(ctx.unread_resources, kCardNotReadEntries, markdown_escape); !line.empty())
+    top += line + "\n\n";
   if (!ctx.not_read.empty()) top += "Not read from the EHR's data: " + markdown_escape(ctx.not_read) + "\n\n";
   c.detail = top + c.detail;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "readers/not_read.h"
 
 namespace switchpoint {
 
@@ -57,6 +58,9 @@ struct Card {
   std::vector<CardLink> links;
 };
 
+// At most this many kinds of resource not read are named in a card, then "… and K more".
+inline constexpr std::size_t kCardNotReadEntries = 5;
+
 struct CardContext {
   std::string service;        // service id
   std::string hook_instance;
@@ -64,7 +68,10 @@ struct CardContext {
   std::string report_url;     // absolute; empty: no report link
   std::string smart_url;      // the web page as a SMART launch URL; empty: no smart link
   int data_age_days = 0;      // P-data-age: the latest entry's age on the day of the request, when > 30
-  std::string not_read;       // "3 entries (2 × Observation …; …)": what the reader skipped and counted
+  std::string not_read;       // "3 entries (2 × Observation …; …)": the other entries the reader skipped and counted
+  // The resources sent but not read (ReadResult::not_read): "not read: N resources (…)" opens every
+  // card, at most kCardNotReadEntries of them, "… and K more".
+  std::vector<NotRead> unread_resources = {};
 };
 
 // patient-view: the checkpoint, refractoriness, the treatment plan, and one card per alert.

@@ -14,6 +14,7 @@
 #include "presenters/html_report.h"
 #include "presenters/json_writer.h"
 #include "readers/fhir_codes.h"
+#include "presenters/not_read_line.h"
 #include "readers/fhir_r4.h"
 #include "readers/terminology_imaging.h"
 #include "readers/terminology_obs.h"
@@ -590,10 +591,11 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   if (!options_.public_base_url.empty()) ctx.report_url = options_.public_base_url + "/report/" + audit.report_token;
 
   Decision d = evaluate(record, *as_of);
-  if (!rr.skipped.empty()) {
+  ctx.unread_resources = rr.not_read;
+  if (const auto others = other_skipped(rr.skipped, rr.not_read); !others.empty()) {
     int n = 0;
     std::string what;
-    for (const auto& [k, count] : rr.skipped) {
+    for (const auto& [k, count] : others) {
       n += count;
       what += fmt::format("{}{} × {}", what.empty() ? "" : "; ", count, k);
     }
@@ -681,7 +683,7 @@ CdsResult CdsService::report(std::string_view token, std::int64_t now_unix) {
   const auto as_of = Date::parse(stored->as_of);
   if (!rr.ok() || !as_of) return fail(500, "the stored record could not be read", "internal");
   const Decision d = evaluate(*rr.record, *as_of);
-  return {{200, "text/html; charset=utf-8", decision_to_html(d, rr.record->as_of(*as_of), InputSummary{rr.format, rr.skipped})}, ""};
+  return {{200, "text/html; charset=utf-8", decision_to_html(d, rr.record->as_of(*as_of), InputSummary{rr.format, rr.skipped, rr.not_read})}, ""};
 }
 
 }  // namespace switchpoint

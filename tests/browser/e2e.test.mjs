@@ -553,6 +553,24 @@ describe('switchpoint web page', () => {
     await closePage(page, 'fhir');
   });
 
+  test('a FHIR Bundle with a resource the engine does not read shows the "not read" line', async () => {
+    // Issue 14, item 3: what was sent but not read is named in the EHR's words on the page.
+    const page = await newPage('not-read');
+    const b = JSON.parse(await readFile(path.join(SOURCE, 'examples', 'fhir', '01-responding-patient.bundle.json'), 'utf8'));
+    b.entry.push({ resource: { resourceType: 'Observation', status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
+      subject: { reference: 'Patient/demo-001' }, effectiveDateTime: '2024-02-28', valueQuantity: { value: 37, unit: 'Cel' } } });
+    await page.setInputFiles('#record-file', { name: 'not-read.bundle.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(b)) });
+    assert.equal(await waitForVerdict(page), 'proceed');
+    // The example already sends a heart rate and a sodium, which are not read either: one each, by code.
+    assert.equal(await page.locator('#not-read').textContent(),
+      'not read: 3 resources (LOINC 2951-2 Sodium [Moles/volume] in Serum or Plasma (Observation; code not read); '
+      + 'LOINC 8310-5 Body temperature (Observation; code not read); LOINC 8867-4 Heart rate (Observation; code not read))');
+    // The diagnosis was read ("used: diagnosis"): the page does not list it as skipped.
+    assert.equal(await page.locator('.skipped').count(), 0);
+    await closePage(page, 'not-read');
+  });
+
   test('every example opened in the form rebuilds the same record and the same verdict', async () => {
     const page = await newPage('round-trip');
     const expected = { '01-responding-patient.json': 'proceed', '02-refractory-patient.json': 'switch', '03-decompensating-patient.json': 'supportive-care' };

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -65,6 +66,23 @@ TEST(Cli, TextSaysWhatWasNotRead) {
   const CliRun whole = run({"evaluate", ex2});
   ASSERT_EQ(whole.code, 0) << whole.err;
   EXPECT_EQ(whole.out.find("NOT READ"), std::string::npos);
+}
+
+// `validate` says what was sent but not read in the same words as every other output.
+TEST(Cli, ValidateSaysWhatWasNotRead) {
+  const std::string path = ::testing::TempDir() + "/switchpoint-not-read.bundle.json";
+  {
+    std::ofstream f(path);
+    f << R"({"resourceType":"Bundle","type":"collection","entry":[)"
+         R"({"resource":{"resourceType":"Patient","id":"p1"}},)"
+         R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4","display":"Heart rate"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":72,"unit":"/min"}}},)"
+         R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"1975-2"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}}}]})";
+  }
+  const CliRun r = run({"validate", path});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("  skipped 1 × Observation http://loinc.org|8867-4\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  not read: 1 resource (LOINC 8867-4 Heart rate (Observation; code not read))\n"), std::string::npos)
+      << r.out;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // merged into one Bundle (the same decision as reading the Bundle itself), fetching what the
 // prefetch lacks from the EHR's FHIR server, 412, refusals, the audit log, feedback, reports.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -305,7 +306,7 @@ TEST_F(CdsServiceTest, PrefetchGivesTheSameDecisionAsTheBundleItself) {
     ASSERT_TRUE(direct.ok());
     const Date as_of = *default_as_of(*direct.record);
     const Decision d = evaluate(*direct.record, as_of);
-    EXPECT_EQ(html.http.body, decision_to_html(d, direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped})) << name;
+    EXPECT_EQ(html.http.body, decision_to_html(d, direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped, direct.not_read})) << name;
     EXPECT_EQ(cards.list.size(), 3u + d.alerts.size()) << name;
   }
 }
@@ -746,5 +747,73 @@ TEST_F(CdsServiceTest, OldDataAreSaidFirstOnEveryCard) {
   }
 }
 
+// Issue 14, item 3: every card opens with "not read: N resources (…)" in the EHR's words — the
+// code, the display the resource sent (Markdown-escaped), the count and the reason — at most
+// kCardNotReadEntries of them, then "… and K more".
+TEST_F(CdsServiceTest, EveryCardListsWhatWasNotRead) {
+  std::string bundle = fixture("jsh-1a-met.bundle.json");
+  // The fixture's patient id, for the subject of the added resources.
+  std::string pid;
+  {
+    simdjson::dom::parser p;
+    element root = p.parse(bundle);
+    for (element e : root["entry"].get_array())
+      if (e["resource"]["resourceType"].get_string().value() == "Patient") pid = std::string(e["resource"]["id"].get_string().value());
+  }
+  ASSERT_FALSE(pid.empty());
+  // Seven unknown LOINC codes, the fourth sent twice (most frequent first).
+  std::string extra;
+  for (int i = 0; i < 7; ++i)
+    for (int k = 0; k < (i == 3 ? 2 : 1); ++k)
+      extra += fmt::format(
+          R"({{"resource":{{"resourceType":"Observation","status":"final","code":{{"coding":[{{"system":"http://loinc.org","code":"9000-{}","display":"Local *test* {}"}}]}},"subject":{{"reference":"Patient/{}"}},"effectiveDateTime":"2024-0{}-01","valueQuantity":{{"value":1,"unit":"x"}}}}}},)",
+          i, i, pid, k + 1);
+  const auto open = bundle.find('[', bundle.find("\"entry\""));
+  ASSERT_NE(open, std::string::npos);
+  bundle.insert(open + 1, extra);
+  const CdsResult r = call(kPatientViewService, hook_request(bundle));
+  ASSERT_EQ(r.http.status, 200) << r.http.body;
+  Cards cards(r.http.body);
+  ASSERT_GE(cards.list.size(), 3u);
+  for (std::size_t i = 0; i < cards.list.size(); ++i) {
+    expect_valid_card(cards.list[i]);
+    const std::string detail = cards.s(i, "/detail");
+    EXPECT_NE(detail.find("not read: 8 resources (2 × LOINC 9000-3 Local \\*test\\* 3 (Observation; code not read); "
+                          "LOINC 9000-0 Local \\*test\\* 0 (Observation; code not read); "),
+              std::string::npos)
+        << detail;
+    EXPECT_NE(detail.find("LOINC 9000-4 Local \\*test\\* 4 (Observation; code not read); … and 2 more)"), std::string::npos)
+        << detail;
+    EXPECT_EQ(detail.find("9000-5"), std::string::npos) << "the sixth kind is cut";
+  }
+}
+
+// The checkpoint card's obtain list names a resource of a missing fact that was sent but not read.
+TEST_F(CdsServiceTest, TheObtainListOfACardNamesTheResourceSentButNotRead) {
+  const std::string bundle =
+      R"({"resourceType":"Bundle","type":"collection","entry":[)"
+      R"({"resource":{"resourceType":"Patient","id":"p1","birthDate":"1950-01-01"}},)"
+      R"({"resource":{"resourceType":"Procedure","status":"completed","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"tace"}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-01-10"}},)"
+      R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"intrahepatic-tumor-count"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-05","valueInteger":2}},)"
+      R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"1975-2"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}}},)"
+      R"({"resource":{"resourceType":"Observation","status":"entered-in-error","code":{"coding":[{"system":"http://snomed.info/sct","code":"389026000","display":"Ascites"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-02-20","valueBoolean":true}}]})";
+  const CdsResult r = call(kPatientViewService, hook_request(bundle));
+  ASSERT_EQ(r.http.status, 200) << r.http.body;
+  Cards cards(r.http.body);
+  ASSERT_GE(cards.list.size(), 1u);
+  const std::string detail = cards.s(0, "/detail");
+  EXPECT_EQ(cards.s(0, "/source/topic/code"), "tace-checkpoint");
+  EXPECT_NE(detail.find("not read: 1 resource (SNOMED CT 389026000 Ascites (Observation; status entered-in-error))"),
+            std::string::npos)
+      << detail;
+  EXPECT_NE(detail.find("- ascites grade within 30 days before 2024-03-01 — sent as SNOMED CT 389026000 Ascites on "
+                        "2024-02-20 but not read (status entered-in-error): record the grade (none, slight or "
+                        "moderate-severe) — would settle: "),
+            std::string::npos)
+      << detail;
+}
+
 }  // namespace
 }  // namespace switchpoint
+
+
