@@ -2065,7 +2065,7 @@ struct FhirReader {
     }
     for (const auto& [cc, rp] : concepts) {
       std::optional<StopReason> reason;
-      std::string not_read;  // a recognised standard code that is not read, with why
+      std::string unread_reason;  // a recognised standard code that is not read, with why
       bool disagree = false;
       for (const auto& c : codings_of(cc, rp)) {
         std::optional<StopReason> r;
@@ -2073,7 +2073,7 @@ struct FhirReader {
           r = parse_stop_reason(c.code);
         } else if (const auto* sr = fhir::find_stop_reason_code(c.system, c.code)) {
           if (sr->reason) r = sr->reason;
-          else not_read = fmt::format(" ({} {}: {})", key_of(c), sr->display, sr->note);
+          else unread_reason = fmt::format(" ({} {}: {})", key_of(c), sr->display, sr->note);
         }
         if (!r) continue;
         if (reason && *reason != *r) disagree = true;
@@ -2088,7 +2088,7 @@ struct FhirReader {
         w.problem(rp, fmt::format("statusReason: no code that the engine reads{}; expected {}|progression, "
                                   "intolerance, completed or other, or an mCODE treatment termination reason "
                                   "(SNOMED CT 182992009 treatment completed, 407563006 treatment not tolerated, …)",
-                                  not_read, fhir::kHcc));
+                                  unread_reason, fhir::kHcc));
         continue;
       }
       set_once(s.stop_reason, *reason, start.value_or(Date{}), "stop reason of " + what, rp);

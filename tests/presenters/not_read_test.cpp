@@ -133,8 +133,9 @@ TEST(NotReadLine, TheDisplayIsEscapedForEachOutput) {
 TEST(NotReadLine, HtmlSaysTheLineInTheHeader) {
   const auto o = render(patient({obs("http://snomed.info/sct", "28670008", "Esophageal varices", R"("valueBoolean":true)")}));
   const auto at = o.html.find("<p class=\"meta small not-read\" role=\"note\">not read: 1 resource (SNOMED CT 28670008 "
-                              "Esophageal varices (Observation; oesophageal varices without a risk grade; send "
-                              "urn:switchpoint:hcc|varices))</p>");
+                              "Esophageal varices (Observation; oesophageal varices without a risk grade; an Observation "
+                              "valued absent is read as no varices; send urn:switchpoint:hcc|varices with the risk "
+                              "grade))</p>");
   ASSERT_NE(at, std::string::npos) << o.html.substr(0, 4000);
   EXPECT_LT(at, o.html.find("</header>"));
 }
