@@ -300,6 +300,24 @@ TEST_F(CorsTest, ActualCallsStillNeedTheJwtAndCarryTheAllowedOrigin) {
   EXPECT_TRUE(has_item(other->get_header_value("Vary"), "origin"));
 }
 
+// A browser sends the preflight and then the actual request on one kept-alive connection: the
+// event-loop front frames OPTIONS like any method and keeps the connection.
+TEST_F(CorsTest, PreflightThenCallOnOneConnection) {
+  Running r(options, config, dir.file("audit.sqlite"));
+  auto cli = r.client();
+  cli.set_keep_alive(true);
+  for (int i = 0; i < 3; ++i) {
+    auto pre = cli.Options("/cds-services", preflight_headers(kSandbox, "GET"));
+    ASSERT_TRUE(pre) << i;
+    EXPECT_EQ(pre->status, 200);
+    EXPECT_NE(pre->get_header_value("Connection"), "close");
+    auto get = cli.Get("/cds-services", {{"Origin", kSandbox}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
+    ASSERT_TRUE(get) << i;
+    EXPECT_EQ(get->status, 200);
+    EXPECT_EQ(get->get_header_value("Access-Control-Allow-Origin"), kSandbox);
+  }
+}
+
 TEST_F(CorsTest, OnlyTheCdsEndpointsAreOpenToOtherOrigins) {
   Running r(options, config, dir.file("audit.sqlite"));
   for (const char* path : {"/api/evaluate", "/healthz", "/metrics", "/", "/openapi.json", "/fhir/vocabulary"}) {
