@@ -9,6 +9,8 @@
 #include <httplib.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <regex>
 #include <set>
