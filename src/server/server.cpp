@@ -553,8 +553,18 @@ struct RouteAdder {
 
 // The CDS Hooks endpoints: CORS applies to these only.
 bool is_cds_path(const std::string& path) { return path == "/cds-services" || path.rfind("/cds-services/", 0) == 0; }
-// The preflights answered before routing (Service::Impl::preflight), as a route table entry.
-constexpr const char* kCdsPreflightPattern = R"(/cds-services(/.*)?)";
+// The CDS endpoints a preflight is answered for (Service::Impl::preflight): discovery, a service,
+// its feedback — the paths of the CDS routes below. As a route table entry:
+constexpr const char* kCdsPreflightPattern = R"(/cds-services(/[A-Za-z0-9._-]+(/feedback)?)?)";
+bool is_cds_endpoint(std::string_view path) {
+  if (path == "/cds-services") return true;
+  if (!path.starts_with("/cds-services/")) return false;
+  path.remove_prefix(std::string_view("/cds-services/").size());
+  if (path.ends_with("/feedback")) path.remove_suffix(std::string_view("/feedback").size());
+  return !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
 
 // What the handlers of one request share with the worker (same thread).
 struct RequestState {
@@ -1215,7 +1225,11 @@ struct Service::Impl {
       // allowed origin is echoed on every CDS answer (a 401 too, so that the page can read it).
       if (!cors_origins.empty()) res.set_header("Vary", "Origin");
       const std::string origin = allowed_origin(req);
-      if (req.method == "OPTIONS") return preflight(req, res, origin);
+      if (req.method == "OPTIONS") {
+        if (is_cds_endpoint(req.path)) return preflight(req, res, origin);
+        send(res, api_error(404, "not found"));
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (!origin.empty()) res.set_header("Access-Control-Allow-Origin", origin);
       if (options.cds_dev_unsigned) {
         if (st) st->issuer = "dev-unsigned";
@@ -1251,7 +1265,7 @@ struct Service::Impl {
   // Content-Length: 0 with every bodiless answer, which RFC 9110 §8.6 forbids on a 204; Fetch
   // takes any 2xx as a preflight's ok status.
   httplib::Server::HandlerResponse preflight(const httplib::Request& req, httplib::Response& res, const std::string& origin) {
-    const char* methods = req.path == "/cds-services" || req.path == "/cds-services/" ? "GET" : "POST";
+    const char* methods = req.path == "/cds-services" ? "GET" : "POST";
     if (!req.has_header("Origin")) {
       res.status = 200;
       res.set_header("Allow", fmt::format("{}, OPTIONS", methods));

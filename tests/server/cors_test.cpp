@@ -322,6 +322,14 @@ TEST_F(CorsTest, PreflightThenCallOnOneConnection) {
 
 TEST_F(CorsTest, OnlyTheCdsEndpointsAreOpenToOtherOrigins) {
   Running r(options, config, dir.file("audit.sqlite"));
+  // Paths under /cds-services that are no endpoint: 404, without a JWT, without CORS headers.
+  for (const char* path : {"/cds-services/", "/cds-services/a/b", "/cds-services/a/feedback/x", "/cds-services/a%2Fb",
+                           "/cds-services//feedback", "/cds-servicesx"}) {
+    auto pre = r.client().Options(path, preflight_headers(kSandbox, "POST"));
+    ASSERT_TRUE(pre) << path;
+    EXPECT_EQ(pre->status, 404) << path;
+    EXPECT_FALSE(pre->has_header("Access-Control-Allow-Origin")) << path;
+  }
   for (const char* path : {"/api/evaluate", "/healthz", "/metrics", "/", "/openapi.json", "/fhir/vocabulary"}) {
     auto pre = r.client().Options(path, preflight_headers(kSandbox, "POST"));
     ASSERT_TRUE(pre) << path;
