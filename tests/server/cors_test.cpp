@@ -196,6 +196,16 @@ TEST_F(CorsTest, PreflightFromAnAllowedOriginIsAnsweredWithoutAJwt) {
     }
   }
   EXPECT_EQ(r.service->metrics().errors("auth_missing"), 0u);
+  // Counted as preflights, not as discovery or service calls (a request is counted just after its
+  // answer is written: the last one may take a moment).
+  const std::string eight = "switchpoint_http_requests_total{route=\"cors_preflight\",status=\"200\"} 8\n";
+  std::string m = r.service->metrics().render();
+  for (int i = 0; i < 200 && m.find(eight) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+    m = r.service->metrics().render();
+  }
+  EXPECT_NE(m.find(eight), std::string::npos) << m;
+  EXPECT_EQ(m.find("switchpoint_http_requests_total{route=\"cds_"), std::string::npos) << m;
 }
 
 TEST_F(CorsTest, PreflightFromAnyOtherOriginIs403WithoutAllowOrigin) {
