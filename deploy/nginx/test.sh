@@ -37,7 +37,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 
 # switchpoint serve on a free loopback port; the Host nginx passes ($host) is "localhost".
 "$bin" serve --host 127.0.0.1 --port 0 --cds-dev-unsigned --audit-db "$work/audit.sqlite" \
-  --allowed-host localhost >"$work/serve.log" 2>&1 &
+  --allowed-host localhost --cors-origin https://sandbox.cds-hooks.org >"$work/serve.log" 2>&1 &
 serve_pid=$!
 upstream=""
 for _ in $(seq 1 200); do
@@ -115,6 +115,15 @@ check "  ... nginx's own answer" yes "$(grep -q '413 Request Entity Too Large' "
 check "a record through the proxy: 200" 200 \
   "$(curl_tls -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
        --data-binary @"$here/../../examples/02-refractory-patient.json" "$base/api/evaluate")"
+
+# CORS preflights pass through nginx and are answered by serve alone (docs/deployment.md).
+preflight() {  # preflight ORIGIN: status and the number of Access-Control-Allow-Origin headers
+  curl_tls -D - -o /dev/null -X OPTIONS -H "Origin: $1" -H 'Access-Control-Request-Method: POST' \
+    -H 'Access-Control-Request-Headers: authorization, content-type' "$base/cds-services/switchpoint-patient-view" |
+    awk 'NR == 1 { s = $2 } tolower($1) == "access-control-allow-origin:" { n++ } END { print s " " n + 0 }'
+}
+check "CORS preflight of an allowed origin through the proxy: 200, one Allow-Origin" "200 1" "$(preflight https://sandbox.cds-hooks.org)"
+check "CORS preflight of another origin through the proxy: 403, no Allow-Origin" "403 0" "$(preflight https://evil.example)"
 
 # The Host check of serve holds behind the proxy.
 check "unknown Host: 421 from serve" 421 \

@@ -13,5 +13,7 @@ struct EmbeddedFile {
 std::span<const EmbeddedFile> embedded_examples();
 // The web page's files (web/*), compiled in for `switchpoint serve`.
 std::span<const EmbeddedFile> embedded_web_assets();
+// The OpenAPI description of the HTTP API (docs/openapi.json), served at GET /openapi.json.
+std::span<const EmbeddedFile> embedded_api_description();
 
 }  // namespace switchpoint

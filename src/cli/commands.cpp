@@ -288,6 +288,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   serve->add_option("--frame-ancestors", serve_options.frame_ancestors,
                     "who may embed the pages in a frame (CSP frame-ancestors): 'none' (default), 'self' or origins such as "
                     "https://ehr.example.org");
+  serve->add_option("--cors-origin", serve_options.cors_origins,
+                    "a browser origin (scheme://host[:port]) whose pages may call the CDS Hooks endpoints with fetch(), e.g. "
+                    "https://sandbox.cds-hooks.org; repeatable; none by default (docs/cds-hooks.md, CORS)");
 
   CohortCommands cohort_commands;
   add_cohort_commands(app, cohort_commands);

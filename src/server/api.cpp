@@ -60,6 +60,12 @@ ApiResponse api_health() {
   return {200, "application/json", w.take() + "\n"};
 }
 
+ApiResponse api_openapi() {
+  for (const auto& f : embedded_api_description())
+    if (f.name == "openapi.json") return {200, "application/json", std::string(f.content)};
+  return api_error(404, "not found");
+}
+
 ApiResponse api_examples_index() {
   JsonWriter w;
   w.begin_object().key("examples").begin_array();

@@ -27,6 +27,8 @@ std::optional<ApiResponse> static_asset(std::string_view path);
 // /fhir/ConceptMap/<id>: the published vocabulary (docs/terminology.md), application/fhir+json;
 // 404 with a FHIR OperationOutcome for any other path under /fhir/.
 ApiResponse api_fhir_vocabulary(std::string_view path);
+// GET /openapi.json: the OpenAPI 3.1 description of every route (docs/openapi.json, embedded).
+ApiResponse api_openapi();
 // A JSON error body {"error": …, "problems": []} for the status codes the server itself raises.
 ApiResponse api_error(int status, std::string_view message);
 

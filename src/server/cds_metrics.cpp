@@ -16,11 +16,13 @@ std::string_view to_string(Route r) {
     case Route::Metrics: return "metrics";
     case Route::Static: return "static";
     case Route::Other: return "other";
+    case Route::CorsPreflight: return "cors_preflight";
   }
   return "other";
 }
 
 Route route_of(std::string_view method, std::string_view path) {
+  if (method == "OPTIONS" && (path == "/cds-services" || path.starts_with("/cds-services/"))) return Route::CorsPreflight;
   if (path == "/cds-services" || path == "/cds-services/") return Route::Discovery;
   if (path.starts_with("/cds-services/")) {
     if (path.ends_with("/feedback")) return Route::Feedback;

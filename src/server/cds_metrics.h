@@ -27,8 +27,9 @@ enum class Route : unsigned char {
   Metrics,
   Static,
   Other,
+  CorsPreflight,  // OPTIONS on a CDS endpoint
 };
-inline constexpr std::size_t kRouteCount = 10;
+inline constexpr std::size_t kRouteCount = 11;
 std::string_view to_string(Route);
 Route route_of(std::string_view method, std::string_view path);
 

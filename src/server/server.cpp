@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -253,6 +254,35 @@ std::string check_allowed_host(const std::string& entry) {
     return fmt::format("--allowed-host {}: expected a host name or address with an optional :port (e.g. "
                        "cds.example.org or cds.example.org:8443, [::1]:8080)",
                        shown(entry));
+  return "";
+}
+
+std::string check_cors_origin(const std::string& origin, std::string* normalized) {
+  const std::string usage = fmt::format(
+      "--cors-origin {}: expected a browser origin, scheme://host[:port] with scheme http or https and no path (e.g. "
+      "https://sandbox.cds-hooks.org or http://localhost:8000)",
+      shown(origin));
+  if (origin == "*")
+    return fmt::format("--cors-origin '*': a wildcard would let every web page call the CDS service from a browser; name "
+                       "each origin (e.g. https://sandbox.cds-hooks.org)");
+  if (origin == "null")
+    return "--cors-origin 'null': the opaque origin of sandboxed frames and local files cannot be told apart; name an http or "
+           "https origin";
+  const auto sep = origin.find("://");
+  if (sep == std::string::npos) return usage;
+  const std::string scheme = lowercase(std::string_view(origin).substr(0, sep));
+  if (scheme != "http" && scheme != "https") return usage;
+  const std::string_view rest = std::string_view(origin).substr(sep + 3);
+  if (rest.find_first_of("/?#") != std::string_view::npos)
+    return fmt::format("--cors-origin {}: an origin has no path, query or trailing slash; give only scheme://host[:port]",
+                       shown(origin));
+  if (rest.find('@') != std::string_view::npos) return usage;
+  const auto hp = parse_host_port(rest);
+  if (!hp) return usage;
+  std::string out = scheme + "://" + hp->host;
+  if (hp->port != -1 && !(scheme == "http" && hp->port == 80) && !(scheme == "https" && hp->port == 443))
+    out += fmt::format(":{}", hp->port);
+  if (normalized) *normalized = std::move(out);
   return "";
 }
 
@@ -507,6 +537,35 @@ class ReplayStream final : public httplib::Stream {
   std::chrono::milliseconds write_timeout_;
 };
 
+// Registers routes on a server and, when a table is given, lists them there.
+struct RouteAdder {
+  httplib::Server& svr;
+  std::vector<RegisteredRoute>* table;
+  void get(const std::string& pattern, httplib::Server::Handler h) {
+    if (table) table->push_back({"GET", pattern});
+    svr.Get(pattern, std::move(h));
+  }
+  void post(const std::string& pattern, httplib::Server::Handler h) {
+    if (table) table->push_back({"POST", pattern});
+    svr.Post(pattern, std::move(h));
+  }
+};
+
+// The CDS Hooks endpoints: CORS applies to these only.
+bool is_cds_path(const std::string& path) { return path == "/cds-services" || path.rfind("/cds-services/", 0) == 0; }
+// The CDS endpoints a preflight is answered for (Service::Impl::preflight): discovery, a service,
+// its feedback — the paths of the CDS routes below. As a route table entry:
+constexpr const char* kCdsPreflightPattern = R"(/cds-services(/[A-Za-z0-9._-]+(/feedback)?)?)";
+bool is_cds_endpoint(std::string_view path) {
+  if (path == "/cds-services") return true;
+  if (!path.starts_with("/cds-services/")) return false;
+  path.remove_prefix(std::string_view("/cds-services/").size());
+  if (path.ends_with("/feedback")) path.remove_suffix(std::string_view("/feedback").size());
+  return !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
 // What the handlers of one request share with the worker (same thread).
 struct RequestState {
   Clock::time_point start;
@@ -544,23 +603,28 @@ bool is_loopback_host(const std::string& host) {
   return ::inet_pton(AF_INET, host.c_str(), &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
-void install_routes(httplib::Server& svr, const ServerOptions& opt, std::ostream* access_log) {
+void install_routes(httplib::Server& svr, const ServerOptions& opt, std::ostream* access_log,
+                    std::vector<RegisteredRoute>* table) {
   svr.set_payload_max_length(opt.max_body_bytes);
   svr.set_read_timeout(opt.read_timeout_s, 0);
   svr.set_write_timeout(opt.write_timeout_s, 0);
   svr.set_default_headers(security_headers(opt.frame_ancestors));
 
-  svr.Post("/api/evaluate", [](const httplib::Request& req, httplib::Response& res) {
+  // Every route goes through `routes`, so that the route table (and the drift test of
+  // docs/openapi.json) sees it.
+  RouteAdder routes{svr, table};
+  routes.post("/api/evaluate", [](const httplib::Request& req, httplib::Response& res) {
     send(res, api_evaluate(req.body, param(req, "as_of"), param(req, "format")));
   });
-  svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { send(res, api_health()); });
-  svr.Get("/api/examples", [](const httplib::Request&, httplib::Response& res) { send(res, api_examples_index()); });
-  svr.Get(R"(/api/examples/([A-Za-z0-9._-]+))", [](const httplib::Request& req, httplib::Response& res) {
+  routes.get("/healthz", [](const httplib::Request&, httplib::Response& res) { send(res, api_health()); });
+  routes.get("/openapi.json", [](const httplib::Request&, httplib::Response& res) { send(res, api_openapi()); });
+  routes.get("/api/examples", [](const httplib::Request&, httplib::Response& res) { send(res, api_examples_index()); });
+  routes.get(R"(/api/examples/([A-Za-z0-9._-]+))", [](const httplib::Request& req, httplib::Response& res) {
     if (auto a = api_example(req.matches[1].str())) send(res, *a);
     else send(res, api_error(404, "no such example"));
   });
-  svr.Get(R"(/fhir/.*)", [](const httplib::Request& req, httplib::Response& res) { send(res, api_fhir_vocabulary(req.path)); });
-  svr.Get(R"(/([A-Za-z0-9._-]*))", [](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/fhir/.*)", [](const httplib::Request& req, httplib::Response& res) { send(res, api_fhir_vocabulary(req.path)); });
+  routes.get(R"(/([A-Za-z0-9._-]*))", [](const httplib::Request& req, httplib::Response& res) {
     if (auto a = static_asset(req.path)) send(res, *a);
     else send(res, api_error(404, "not found"));
   });
@@ -640,6 +704,8 @@ struct Service::Impl {
   std::string report_secret;
   std::string base_url;
   std::vector<HostPort> allowed_hosts;  // port -1: any port
+  std::vector<std::string> cors_origins;  // serialized origins (check_cors_origin)
+  std::vector<RegisteredRoute> route_table;
   Server http{*this};
 
   // The event loop's state (its thread only), and what other threads hand it (under mu).
@@ -1154,7 +1220,17 @@ struct Service::Impl {
       if (st) st->holds_slot = true;
       else in_flight.fetch_sub(1);
     }
-    if (req.path == "/cds-services" || req.path.rfind("/cds-services/", 0) == 0) {
+    if (is_cds_path(req.path)) {
+      // CORS (Fetch standard §3.2): the answer depends on the Origin header, so says so; an
+      // allowed origin is echoed on every CDS answer (a 401 too, so that the page can read it).
+      if (!cors_origins.empty()) res.set_header("Vary", "Origin");
+      const std::string origin = allowed_origin(req);
+      if (req.method == "OPTIONS") {
+        if (is_cds_endpoint(req.path)) return preflight(req, res, origin);
+        send(res, api_error(404, "not found"));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (!origin.empty()) res.set_header("Access-Control-Allow-Origin", origin);
       if (options.cds_dev_unsigned) {
         if (st) st->issuer = "dev-unsigned";
       } else {
@@ -1175,27 +1251,66 @@ struct Service::Impl {
     return httplib::Server::HandlerResponse::Unhandled;
   }
 
+  // The Origin header when it names an allowed origin exactly (one Origin header only), else "".
+  std::string allowed_origin(const httplib::Request& req) const {
+    if (cors_origins.empty() || req.get_header_value_count("Origin") != 1) return "";
+    const std::string origin = req.get_header_value("Origin");
+    return std::find(cors_origins.begin(), cors_origins.end(), origin) != cors_origins.end() ? origin : "";
+  }
+
+  // OPTIONS on a CDS endpoint, answered without a JWT: a CORS preflight (Fetch standard §4.8)
+  // from an allowed origin gets 200 and what the actual request may use; from any other origin,
+  // 403 without Access-Control-Allow-Origin (the browser then never sends the actual request).
+  // Without an Origin it is not a preflight: 200 with Allow. 200, not 204: cpp-httplib 0.11 sends
+  // Content-Length: 0 with every bodiless answer, which RFC 9110 §8.6 forbids on a 204; Fetch
+  // takes any 2xx as a preflight's ok status.
+  httplib::Server::HandlerResponse preflight(const httplib::Request& req, httplib::Response& res, const std::string& origin) {
+    const char* methods = req.path == "/cds-services" ? "GET" : "POST";
+    if (!req.has_header("Origin")) {
+      res.status = 200;
+      res.set_header("Allow", fmt::format("{}, OPTIONS", methods));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (origin.empty()) {
+      metrics.error("cors_origin_refused");
+      send(res, api_error(403, fmt::format("the browser origin {} may not call the CDS service; an operator can allow it with "
+                                           "`switchpoint serve --cors-origin ORIGIN`",
+                                           req.get_header_value_count("Origin") > 1 ? std::string("(more than one Origin header)")
+                                                                                  : shown(req.get_header_value("Origin")))));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    res.status = 200;
+    res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Access-Control-Allow-Methods", methods);
+    // Listed by name: the wildcard "*" never covers Authorization (Fetch standard §3.2.3).
+    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    res.set_header("Access-Control-Max-Age", "600");
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
   void install() {
     http.new_task_queue = [] { return new InlineQueue; };
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
 
+    route_table.push_back({"OPTIONS", kCdsPreflightPattern});
+    RouteAdder routes{http, &route_table};
     // CDS Hooks first: the web page's catch-all route of install_routes would take /cds-services.
-    http.Get("/cds-services", [this](const httplib::Request&, httplib::Response& res) { reply(res, cds->discovery()); });
-    http.Post(R"(/cds-services/([A-Za-z0-9._-]+)/feedback)", [this](const httplib::Request& req, httplib::Response& res) {
+    routes.get("/cds-services", [this](const httplib::Request&, httplib::Response& res) { reply(res, cds->discovery()); });
+    routes.post(R"(/cds-services/([A-Za-z0-9._-]+)/feedback)", [this](const httplib::Request& req, httplib::Response& res) {
       reply(res, cds->feedback(req.matches[1].str(), req.body, t_request ? t_request->issuer : ""));
     });
-    http.Post(R"(/cds-services/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    routes.post(R"(/cds-services/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
       reply(res, cds->call(req.matches[1].str(), req.body, t_request ? t_request->issuer : "", clock()));
     });
-    http.Get(R"(/report/([A-Za-z0-9]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    routes.get(R"(/report/([A-Za-z0-9]+))", [this](const httplib::Request& req, httplib::Response& res) {
       reply(res, cds->report(req.matches[1].str(), clock()));
       // A capability link: no referrer leaks it, nothing caches it.
       res.set_header("Referrer-Policy", "no-referrer");
     });
-    http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    routes.get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
     });
-    install_routes(http, options, nullptr);
+    install_routes(http, options, nullptr, &route_table);
     set_json_error_handler(http);
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       RequestState* st = t_request;
@@ -1248,8 +1363,15 @@ std::unique_ptr<Service> Service::create(const ServerOptions& options, Parts par
   if (std::string why = check_frame_ancestors(options.frame_ancestors); !why.empty()) return fail(why);
   for (const std::string& h : options.allowed_hosts)
     if (std::string why = check_allowed_host(h); !why.empty()) return fail(why);
+  std::vector<std::string> cors_origins;
+  for (const std::string& o : options.cors_origins) {
+    std::string normalized;
+    if (std::string why = check_cors_origin(o, &normalized); !why.empty()) return fail(why);
+    if (std::find(cors_origins.begin(), cors_origins.end(), normalized) == cors_origins.end()) cors_origins.push_back(normalized);
+  }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->cors_origins = std::move(cors_origins);
   impl->config = parts.config;
   impl->audit = std::move(parts.audit);
   impl->http_get = parts.http_get ? parts.http_get : HttpGet(curl_get);
@@ -1293,6 +1415,7 @@ void Service::stop() {
 bool Service::is_running() const { return impl_->http.is_running(); }
 std::string Service::base_url() const { return impl_->base_url; }
 MetricsRegistry& Service::metrics() { return impl_->metrics; }
+const std::vector<RegisteredRoute>& Service::routes() const { return impl_->route_table; }
 
 int run_server(const ServerOptions& opt, std::ostream& log) {
   fetch_global_init();
@@ -1339,8 +1462,11 @@ int run_server(const ServerOptions& opt, std::ostream& log) {
   log << fmt::format("switchpoint serve: CDS Hooks discovery at {}/cds-services; {}; audit log {}\n", service->base_url(),
                      opt.cds_dev_unsigned ? "DEVELOPMENT MODE: unsigned CDS requests accepted (loopback only)"
                                           : "every CDS request needs a JWT from an allowlisted issuer",
-                     opt.audit_db)
-      << std::flush;
+                     opt.audit_db);
+  if (!opt.cors_origins.empty())
+    log << fmt::format("switchpoint serve: CDS Hooks endpoints callable from browser pages of {} (CORS; a JWT is still required)\n",
+                       fmt::join(opt.cors_origins, ", "));
+  log << std::flush;
   return service->listen() ? 0 : 1;
 }
 

@@ -47,22 +47,41 @@ struct ServerOptions {
   // Who may frame the pages (CSP frame-ancestors): 'none' by default; an EHR that embeds the
   // page is named here, e.g. "https://ehr.example.org".
   std::string frame_ancestors = "'none'";
+  // Browser origins (scheme://host[:port]) whose pages may call the CDS Hooks endpoints with
+  // fetch() (CORS, docs/cds-hooks.md): none by default. Exact match on the serialized origin; no
+  // wildcard. Preflights (OPTIONS) from these get the Access-Control-* answer without a JWT; the
+  // actual calls still need one.
+  std::vector<std::string> cors_origins;
   int max_in_flight = 8;         // evaluations at once (POST, reports); 503 with Retry-After beyond
   std::string cds_config;        // --cds-config FILE (docs/cds-hooks.md); empty: no issuer is trusted
   bool cds_dev_unsigned = false; // accept CDS requests without a JWT: loopback only
   std::string audit_db = "switchpoint-audit.sqlite";
 };
 
+// A route the server registers: the method and the path pattern (an ECMAScript regex matched
+// against the whole path, as cpp-httplib does). docs/openapi.json must describe every one, and
+// nothing else (tests/server/openapi_test.cpp).
+struct RegisteredRoute {
+  std::string method;
+  std::string pattern;
+};
+
 // Installs the REST and web routes on `server` (also used on their own by the API tests and the
 // hostile catalogue's http channel). On a plain httplib::Server they have httplib's framing and
 // limits only; `serve` runs them inside Service, whose event loop frames every request itself.
-void install_routes(httplib::Server& server, const ServerOptions& options, std::ostream* access_log);
+// Each route installed is appended to *table when given.
+void install_routes(httplib::Server& server, const ServerOptions& options, std::ostream* access_log,
+                    std::vector<RegisteredRoute>* table = nullptr);
 
 bool is_loopback_host(const std::string& host);
 
 // "" when `sources` is a usable CSP frame-ancestors list ('none', 'self', or scheme://host[:port]
 // sources separated by spaces), else what is wrong with it.
 std::string check_frame_ancestors(const std::string& sources);
+// "" and *normalized set (the origin as a browser serializes it: lower case, no default port)
+// when `origin` is a usable --cors-origin value (http or https, a host, an optional port, no
+// path), else what is wrong with it.
+std::string check_cors_origin(const std::string& origin, std::string* normalized);
 // "" when `entry` is a usable --allowed-host value (NAME, NAME:PORT, [IPv6]:PORT), else why not.
 std::string check_allowed_host(const std::string& entry);
 // The method or path as written to the access log: printable ASCII except backslash and space
@@ -95,6 +114,9 @@ class Service {
   bool is_running() const;
   std::string base_url() const;  // the public base URL used for aud and links
   MetricsRegistry& metrics();
+  // Every route `serve` answers (method, path pattern), in the order they are tried; the CORS
+  // preflights (OPTIONS) answered before routing are included.
+  const std::vector<RegisteredRoute>& routes() const;
 
  private:
   struct Impl;

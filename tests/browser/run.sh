@@ -19,4 +19,4 @@ if [ ! -f node_modules/playwright-core/package.json ]; then
 fi
 SWITCHPOINT_BIN=$bin SWITCHPOINT_ARTIFACTS=$artifacts CHROMIUM=$chromium \
   SWITCHPOINT_SOURCE_DIR=$(cd ../.. && pwd) \
-  exec timeout -k 5 170 node --test --test-timeout=90000 e2e.test.mjs
+  exec timeout -k 5 200 node --test --test-timeout=90000 e2e.test.mjs cors.test.mjs
