@@ -2004,6 +2004,18 @@ struct FhirReader {
       start = dated(res, ptr, {"effectiveDateTime"}, "effectivePeriod", type + " " + what);
     }
     stop_reasons(res, ptr, type, what, start, s);
+    // An ordered or administered dose is not the daily dose taken (what the dose rules of the plan
+    // read): it is not read, and said so rather than dropped silently.
+    if (type == "MedicationRequest") {
+      object i0;
+      if (res["dosageInstruction"].at(0).get(i0) == simdjson::SUCCESS && has(i0, "doseAndRate"))
+        ++skipped["MedicationRequest dosageInstruction dose (an ordered dose is not the daily dose taken; not read: "
+                  "send a MedicationStatement with its dosage)"];
+    } else if (type == "MedicationAdministration") {
+      if (has(res, "dosage"))
+        ++skipped["MedicationAdministration dosage (one administered dose is not the daily dose taken; not read: "
+                  "send a MedicationStatement with its dosage)"];
+    }
     if (type == "MedicationStatement") {
       if (auto dosage = w.array(res, ptr, "dosage", false); dosage && dosage->size() > 0) daily_dose(*dosage, ptr, s);
       if (auto ext = extension(res, ptr, fhir::kExtDaysAtDose)) {

@@ -605,3 +605,29 @@ TEST(TermsLabs, AlbuminByElectrophoresisIsSkippedWithTheReason) {
 
 }  // namespace
 }  // namespace switchpoint
+
+namespace switchpoint {
+namespace {
+
+// An ordered dose (MedicationRequest) or one administered dose is not the daily dose taken: the
+// therapy is read, the dose is not, and the skipped list says so (never dropped silently).
+TEST(TermsMedicationDose, AnOrderedDoseIsNamedAsNotReadNeverTakenAsTheDailyDose) {
+  std::string ordered = request(kRx, "1603296", "2024-03-01");  // lenvatinib
+  ordered.replace(ordered.find(R"("dosageInstruction":[{)"), 22,
+                  R"("dosageInstruction":[{"doseAndRate":[{"doseQuantity":{"value":12,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"}}],)");
+  const auto rr = read_fhir_bundle(bundle({ordered}));
+  ASSERT_TRUE(rr.ok());
+  ASSERT_EQ(rr.record->systemic.size(), 1u);
+  EXPECT_FALSE(rr.record->systemic[0].dose_mg_per_day.has_value());
+  int named = 0;
+  for (const auto& [k, n] : rr.skipped)
+    if (k.starts_with("MedicationRequest dosageInstruction dose (an ordered dose is not the daily dose taken")) named += n;
+  EXPECT_EQ(named, 1);
+  // Without a dose nothing is said.
+  const auto plain = read_fhir_bundle(bundle({request(kRx, "1603296", "2024-03-01")}));
+  ASSERT_TRUE(plain.ok());
+  for (const auto& [k, n] : plain.skipped) EXPECT_EQ(k.find("dosageInstruction dose"), std::string::npos) << k;
+}
+
+}  // namespace
+}  // namespace switchpoint
