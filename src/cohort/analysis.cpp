@@ -215,7 +215,8 @@ CoxFit cox_breslow(const CoxInput& in) {
   // Newton–Raphson from 0 with step halving; converged when the largest step is below 1e-10.
   for (f.iterations = 1; f.iterations <= 60; ++f.iterations) {
     const Eigen::LDLT<Eigen::MatrixXd> ldlt(e.i);
-    if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || ldlt.rcond() < 1e-12) {
+    const Eigen::VectorXd dvec = ldlt.vectorD();
+    if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || !(dvec.minCoeff() > 1e-10 * dvec.cwiseAbs().maxCoeff())) {
       f.problem = "the covariates are collinear among these patients (the model cannot separate them)";
       return f;
     }

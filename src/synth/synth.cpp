@@ -261,12 +261,12 @@ class Course {
 
   // The truth row (kTruthHeader).
   void truth() {
-    if (dry_) return;
     auto opt = [](const std::optional<Date>& d) { return d ? d->iso() : std::string(); };
-    fmt::format_to(std::back_inserter(out_.truth), "{},{},{},{},{},{},{},{},{},{},{}\n", pid_, opt(refractory_on_),
+    fmt::format_to(std::back_inserter(out_.truth), "{},{},{},{},{},{},{},{},{},{},{},{}\n", pid_, opt(refractory_on_),
                    refractory_on_ ? std::to_string(cp_at_refractory_) : "", refractory_on_ ? std::to_string(ecog_at_refractory_) : "",
                    refractory_on_ ? (vi_at_refractory_ ? "1" : "0") : "", refractory_on_ ? (ehs_at_refractory_ ? "1" : "0") : "",
                    systemic_start_ ? "1" : "0", opt(systemic_start_), opt(death_),
+                   death_ ? death_->iso() : last_visit_.iso(),
                    switch_hr_ ? (good_responder_ ? "good" : "poor") : "", switch_hr_ ? fmt::format("{}", *switch_hr_) : "");
   }
 
@@ -362,18 +362,28 @@ class Course {
 
   // Death in the interval (from, to]: per ~60 days, from the state; never from the treatment.
   bool dies_before(Date from, Date to) {
-    double p;
     if (switch_hr_ && refractory_on_) {
-      // The control model: a daily probability fixed at refractoriness, times H once switched.
+      // The control model: a daily probability fixed at refractoriness, times H once switched;
+      // one draw per day, so that the hazard is the same on every day of the interval.
       double q = control_daily_;
       if (systemic_start_ && from >= *systemic_start_) q *= *switch_hr_;
       if (q > 0.5) q = 0.5;
-      // 1 − (1 − q)^days by repeated squaring: the same bits on every platform.
-      double survive = 1, base = 1 - q;
-      for (int n = days_between(from, to); n > 0; n >>= 1, base *= base)
-        if (n & 1) survive *= base;
-      p = 1 - survive;
-    } else {
+      const int span = days_between(from, to);
+      for (int day = 1; day <= span; ++day) {
+        if (!rng_.bernoulli(q)) continue;
+        death_ = from.plus_days(day);
+        if (*death_ > kFollowUpEnd) {
+          death_.reset();
+          return false;
+        }
+        dead_ = true;
+        ++sum_.died;
+        return true;
+      }
+      return false;
+    }
+    double p;
+    {
       const int cp_above = last_cp_ > 5 ? last_cp_ - 5 : 0;
       double h = p_.death_base + p_.death_per_child_pugh_point_above_5 * cp_above +
                  (vi_ != Vi::Absent ? p_.death_vascular_invasion : 0) + (ehs_ ? p_.death_extrahepatic_spread : 0);
@@ -726,10 +736,11 @@ void generate_patient(const Options& options, int index, Ndjson& out, Summary& s
   Course(options, index, out, summary, false).run();
 }
 
-Summary summarize_cohort(const Options& options) {
+Summary summarize_cohort(const Options& options, std::string* truth) {
   Summary s;
   Ndjson unused;
   for (int i = 0; i < options.patients; ++i) Course(options, i, unused, s, true).run();
+  if (truth) *truth = std::move(unused.truth);
   return s;
 }
 

@@ -67,12 +67,12 @@ struct Options {
 // refractoriness date and what followed (docs/synth.md gives the columns).
 inline constexpr std::string_view kTruthHeader =
     "patient_id,refractory_on,child_pugh_points,ecog,vascular_invasion,extrahepatic_spread,switched,"
-    "systemic_start,died_on,responder,switch_hr\n";
+    "systemic_start,died_on,follow_up_end,responder,switch_hr\n";
 
 // The five files' contents.
 struct Ndjson {
   std::string patient, observation, procedure, medication, condition;
-  std::string truth;  // truth.csv rows, without the header
+  std::string truth;  // truth.csv rows, without the header (also filled by summarize_cohort)
 };
 
 // What was generated, from the model's own truth (not read back): for docs/synth.md and the
@@ -97,8 +97,9 @@ struct Summary {
 void generate_patient(const Options& options, int index, Ndjson& out, Summary& summary);
 
 // The model's summary without writing anything (the same draws, so the same figures as
-// generate_cohort): calibration checks on many patients.
-Summary summarize_cohort(const Options& options);
+// generate_cohort): calibration checks on many patients; `truth`, when given, receives the
+// truth.csv rows (without the header).
+Summary summarize_cohort(const Options& options, std::string* truth = nullptr);
 
 // The whole cohort in memory (tests and the benchmark).
 Summary generate_cohort(const Options& options, Ndjson& out);
