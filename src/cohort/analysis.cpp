@@ -252,14 +252,18 @@ CoxFit cox_breslow(const CoxInput& in) {
 
 namespace {
 
-bool complete(const Covariates& c) {
-  return std::all_of(c.begin(), c.end(), [](const auto& v) { return v.has_value(); });
+// Complete in the covariates the data have (`in_data`).
+bool complete(const Covariates& c, const std::vector<bool>& in_data) {
+  for (std::size_t j = 0; j < kCovariateCount; ++j)
+    if (in_data[j] && !c[j]) return false;
+  return true;
 }
 
-// The covariates that vary among the lines (the others cannot be estimated and are left out).
-std::vector<std::size_t> varying(const std::vector<AnalysisLine>& lines) {
+// The covariates the data have and that vary among the lines (the others cannot be estimated).
+std::vector<std::size_t> varying(const std::vector<AnalysisLine>& lines, const std::vector<bool>& in_data) {
   std::vector<std::size_t> out;
   for (std::size_t j = 0; j < kCovariateCount; ++j) {
+    if (!in_data[j]) continue;
     std::set<double> values;
     for (const auto& l : lines) {
       values.insert(*l.covariates[j]);
@@ -298,6 +302,15 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
     Comparison c;
     c.definition = std::string(kDefinitions[i]);
     c.landmark_days = landmark;
+    // A covariate is in the data when some refractory patient has it on the since date; one that
+    // no patient has (ECOG in DTSDHCC) cannot be adjusted for and is listed as not in the data.
+    std::vector<bool> in_data(kCovariateCount, false);
+    for (const auto& row : rows)
+      if (row.input == InputStatus::Ok && row.definitions[i].status == RefractorinessStatus::Refractory)
+        for (std::size_t j = 0; j < kCovariateCount; ++j)
+          if (row.covariates_at_since[i][j]) in_data[j] = true;
+    for (std::size_t j = 0; j < kCovariateCount; ++j)
+      if (!in_data[j]) c.not_in_data.emplace_back(kCovariateNames[j]);
     for (const auto& row : rows) {
       if (row.input != InputStatus::Ok) continue;
       const auto& d = row.definitions[i];
@@ -322,7 +335,7 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
       const bool died = *row.died;
       const int total = days_between(since, *row.follow_up_end);
       // Time-varying exposure from the since date.
-      if (total > 0 && complete(cov)) {
+      if (total > 0 && complete(cov, in_data)) {
         ++c.tv_patients;
         if (died) ++c.tv_events;
         const int s = first_sys ? days_between(since, *first_sys) : total;
@@ -339,7 +352,7 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
         ++c.ended_before_landmark;
         continue;
       }
-      if (!complete(cov)) {
+      if (!complete(cov, in_data)) {
         ++c.missing_covariates;
         continue;
       }
@@ -354,12 +367,14 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
     c.km_switch = kaplan_meier(std::move(sw));
     c.km_continue = kaplan_meier(std::move(co));
 
-    const auto cols = varying(c.landmark);
+    const auto cols = varying(c.landmark, in_data);
     c.adjusted_for = names(cols);
     for (std::size_t j = 0; j < kCovariateCount; ++j)
-      if (!c.landmark.empty() && std::find(cols.begin(), cols.end(), j) == cols.end())
+      if (in_data[j] && !c.landmark.empty() && std::find(cols.begin(), cols.end(), j) == cols.end())
         c.constant_dropped.emplace_back(kCovariateNames[j]);
-    if (c.n_switch == 0 || c.n_continue == 0) {
+    if (c.n_switch == 0 && c.n_continue == 0) {
+      c.problem = "no patient left to compare (see left_out)";
+    } else if (c.n_switch == 0 || c.n_continue == 0) {
       c.problem = fmt::format("no patient {} at the landmark", c.n_switch == 0 ? "had switched" : "had not switched");
     } else if (c.events_switch == 0 || c.events_continue == 0) {
       c.problem = fmt::format("no death after the landmark among those who {}",
@@ -383,9 +398,11 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
       }
     }
 
-    const auto tv_cols = varying(c.time_varying);
+    const auto tv_cols = varying(c.time_varying, in_data);
     c.tv_adjusted_for = names(tv_cols);
-    if (c.tv_switched == 0 || c.tv_switched == c.tv_patients) {
+    if (c.tv_patients == 0) {
+      c.tv_problem = "no patient left to compare";
+    } else if (c.tv_switched == 0 || c.tv_switched == c.tv_patients) {
       c.tv_problem = "everyone or no one switched";
     } else {
       const CoxFit fit = cox_breslow(cox_input(c.time_varying, tv_cols));
@@ -448,7 +465,8 @@ std::string analysis_json(const std::vector<Comparison>& comparisons) {
     o += fmt::format(
         "{}\n  {{\"definition\": {}, \"method\": \"landmark-cox\", \"landmark_days\": {}, \"hr\": {}, \"ci95\": {}, "
         "\"p\": {}, \"n_switch\": {}, \"n_continue\": {}, \"adjusted_for\": {},\n   \"ties\": \"breslow\", "
-        "\"events_switch\": {}, \"events_continue\": {}, \"problem\": {}, \"constant_not_adjusted_for\": {},\n"
+        "\"events_switch\": {}, \"events_continue\": {}, \"problem\": {}, \"constant_not_adjusted_for\": {}, "
+        "\"not_in_data\": {},\n"
         "   \"left_out\": {{\"refractory\": {}, \"no_outcome\": {}, \"systemic_before_refractoriness\": {}, "
         "\"died_or_censored_by_landmark\": {}, \"missing_covariates\": {}}},\n"
         "   \"proportional_hazards\": {{\"test\": \"switch x log(days since landmark), Wald\", \"coef\": {}, \"p\": {}}},\n"
@@ -457,7 +475,8 @@ std::string analysis_json(const std::vector<Comparison>& comparisons) {
         "   \"km_switch\": {},\n   \"km_continue\": {}}}",
         k ? "," : "", json_string(c.definition), c.landmark_days, num(c.hr), ci(c.ci_low, c.ci_high), num(c.p),
         c.n_switch, c.n_continue, string_list(c.adjusted_for), c.events_switch, c.events_continue,
-        c.problem.empty() ? "null" : json_string(c.problem), string_list(c.constant_dropped), c.refractory,
+        c.problem.empty() ? "null" : json_string(c.problem), string_list(c.constant_dropped),
+        string_list(c.not_in_data), c.refractory,
         c.no_outcome, c.systemic_before, c.ended_before_landmark, c.missing_covariates, num(c.ph_coef), num(c.ph_p),
         num(c.tv_hr), ci(c.tv_ci_low, c.tv_ci_high), num(c.tv_p), c.tv_patients, c.tv_switched, c.tv_events,
         string_list(c.tv_adjusted_for), c.tv_problem.empty() ? "null" : json_string(c.tv_problem),

@@ -71,10 +71,11 @@ struct Comparison {
   long no_outcome = 0;               // death and follow-up unknown
   long systemic_before = 0;          // systemic therapy before the since date
   long ended_before_landmark = 0;    // died or follow-up ended on or before since + L
-  long missing_covariates = 0;       // a covariate absent on the since date
+  long missing_covariates = 0;       // a covariate the data have is absent on the since date
   long n_switch = 0, n_continue = 0, events_switch = 0, events_continue = 0;
   std::vector<std::string> adjusted_for;      // covariates in the model
   std::vector<std::string> constant_dropped;  // covariates with one value only among the subjects
+  std::vector<std::string> not_in_data;       // covariates no refractory patient has (not adjusted for)
   std::vector<AnalysisLine> landmark;         // complete cases
   std::optional<double> hr, ci_low, ci_high, p;
   std::string problem;  // why there is no estimate

@@ -320,7 +320,7 @@ std::string agreement(const Ctx& c) {
     return x.k.first_only + x.k.second_only > y.k.first_only + y.k.second_only;
   });
   s += "<h3>Disagreements, most first</h3>\n<table class=\"num\"><tr><th>definitions A / B</th><th>n</th><th>both "
-       "refractory</th><th>A only</th><th>B only</th><th>neither</th><th>disagree</th><th>κ</th><th>examples, A "
+       "refractory</th><th>A only</th><th>B only</th><th>neither</th><th>disagree</th><th>κ (95% CI)</th><th>examples, A "
        "only</th><th>examples, B only</th></tr>\n";
   auto ids = [](const std::vector<std::string>& v) {
     std::string out;
@@ -332,7 +332,11 @@ std::string agreement(const Ctx& c) {
     s += fmt::format("<tr><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                      "<td class=\"small\">{}</td><td class=\"small\">{}</td></tr>\n",
                      kDefinitions[p.a], kDefinitions[p.b], p.k.n(), p.k.both_yes, p.k.first_only, p.k.second_only,
-                     p.k.both_no, pct(dis, p.k.n()), p.k.kappa ? fmt::format("{:.2f}", *p.k.kappa) : "–", ids(p.a_only),
+                     p.k.both_no, pct(dis, p.k.n()),
+                     p.k.kappa ? fmt::format("{:.2f} <span class=\"small\">({:.2f} to {:.2f})</span>", *p.k.kappa,
+                                             *p.k.ci_low, *p.k.ci_high)
+                               : "–",
+                     ids(p.a_only),
                      ids(p.b_only));
   }
   return s + "</table>\n";
@@ -477,6 +481,11 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
     };
     std::string adj;
     for (const auto& n : a.adjusted_for) adj += (adj.empty() ? "" : ", ") + n;
+    if (!a.not_in_data.empty()) {
+      std::string missing;
+      for (const auto& n : a.not_in_data) missing += (missing.empty() ? "" : ", ") + n;
+      adj += "; not in the data: " + missing;
+    }
     s += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                      "<td>{} / {} / {} / {}</td><td class=\"small\">{}</td></tr>\n",
                      a.definition, a.n_switch, a.events_switch, a.n_continue, a.events_continue,
