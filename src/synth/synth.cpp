@@ -217,7 +217,7 @@ class Course {
  public:
   Course(const Options& o, int index, Ndjson& out, Summary& s, bool dry)
       : p_(o.parameters), rng_(o.seed, static_cast<std::uint64_t>(index)), sum_(s),
-        pid_(fmt::format("p{:06d}", index + 1)), em_(out, s, pid_, dry), out_(out), dry_(dry),
+        pid_(fmt::format("p{:06d}", index + 1)), em_(out, s, pid_, dry), out_(out),
         switch_hr_(o.switch_hr) {
     // The control model's responder class comes from a stream of its own, so that the main
     // stream's draws keep their order.
@@ -249,8 +249,7 @@ class Course {
   Summary& sum_;
   std::string pid_;
   Emitter em_;
-  Ndjson& out_;
-  bool dry_;
+  Ndjson& out_;  // truth.csv rows go here even for a dry run (summarize_cohort)
   std::optional<double> switch_hr_;
   // Control model: responder class, and the state fixed at the refractoriness assessment.
   bool good_responder_ = false;
