@@ -30,6 +30,8 @@ packages=(
   libgtest-dev libgmock-dev                 # unit tests
   libbenchmark-dev                          # benchmarks in bench/
   wrk                                       # CDS Hooks load benchmark (bench/cds_load)
+  libeigen3-dev                             # linear algebra of the Cox models (switchpoint cohort --analysis)
+  r-base-core r-cran-survival               # the referee of the analysis: R's survival package (tests/cohort/referee)
   zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
   clang-14 libclang-rt-14-dev               # fuzzing: libFuzzer with AddressSanitizer + UBSan (fuzz/)
   nginx-light openssl curl python3          # deployment test (deploy/nginx/test.sh): TLS reverse proxy, its certificate, clients

@@ -187,6 +187,7 @@ struct CohortCommands {
   synth::Options synth_options;
   std::string synth_dir;
   bool synth_gzip = false;
+  double synth_switch_hr = 1;
   CLI::App* cohort = nullptr;
   cohort::CommandOptions cohort_options;
 };
@@ -197,6 +198,10 @@ void add_cohort_commands(CLI::App& app, CohortCommands& c) {
   c.synth->add_option("--seed", c.synth_options.seed, "random seed (default 1); the same seed gives the same files");
   c.synth->add_option("-o,--output", c.synth_dir, "folder to write Patient.ndjson, Observation.ndjson, … into")->required();
   c.synth->add_flag("--gzip", c.synth_gzip, "write .ndjson.gz files");
+  c.synth->add_option("--switch-hr", c.synth_switch_hr,
+                      "the control model (docs/synth.md): true hazard ratio of death after switching to systemic "
+                      "therapy versus continuing TACE (1 = no effect)")
+      ->check(CLI::Range(0.01, 100.0));
 
   auto& o = c.cohort_options;
   c.cohort = app.add_subcommand("cohort", "Evaluate many patients: FHIR Bulk NDJSON folders or a long CSV (docs/cohort.md)");
@@ -205,6 +210,10 @@ void add_cohort_commands(CLI::App& app, CohortCommands& c) {
   c.cohort->add_option("--report", o.report, "also write the cohort report (self-contained .html)");
   c.cohort->add_option("--threads", o.cohort.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
   c.cohort->add_option("--csv-profile", o.cohort.csv_profile, "column profile of a CSV input: dtsdhcc");
+  c.cohort->add_option("--analysis", o.analysis, "also write switch versus continue: landmark Cox models (.json; docs/cohort.md)");
+  c.cohort->add_option("--analysis-table", o.analysis_table, "also write the lines the analysis models saw (.csv)");
+  c.cohort->add_option("--landmark-days", o.landmark_days, "days from refractoriness to the landmark (default 90)")
+      ->check(CLI::Range(0, 3650));
 }
 
 int run_cohort_commands(CohortCommands& c, std::ostream& out, std::ostream& err) {
@@ -213,6 +222,7 @@ int run_cohort_commands(CohortCommands& c, std::ostream& out, std::ostream& err)
     std::filesystem::create_directories(c.synth_dir, ec);
     if (ec) throw UsageError{fmt::format("{}: cannot create the folder: {}", c.synth_dir, ec.message())};
     try {
+      if (c.synth->count("--switch-hr") > 0) c.synth_options.switch_hr = c.synth_switch_hr;
       out << synth::describe(synth::write_cohort(c.synth_options, c.synth_dir, c.synth_gzip));
     } catch (const std::runtime_error& e) {
       throw UsageError{e.what()};

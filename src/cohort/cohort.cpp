@@ -53,6 +53,18 @@ void evaluate_into(CohortRow& row, const PatientRecord& record) {
     return;
   }
   fill_from_decision(row, record, evaluate(record, *as_of));
+  // The analysis covariates on each definition's since date (definitions often share one).
+  for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
+    const auto& since = row.definitions[i].since;
+    if (!since) continue;
+    bool copied = false;
+    for (std::size_t j = 0; j < i && !copied; ++j)
+      if (row.definitions[j].since == since) {
+        row.covariates_at_since[i] = row.covariates_at_since[j];
+        copied = true;
+      }
+    if (!copied) row.covariates_at_since[i] = covariates_at(record, *since);
+  }
 }
 
 void withhold(CohortRow& row, const std::vector<Problem>& problems) {

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <unistd.h>
 
+#include "cohort/analysis.h"
 #include "cohort/report.h"
 #include "presenters/text_escape.h"
 
@@ -47,6 +48,14 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
     if (!o.report.empty() && !ends_with(o.report, ".html") && !ends_with(o.report, ".htm"))
       throw UsageError(fmt::format("--report {}: the report is an HTML file (.html)", o.report));
 
+    if (!o.analysis.empty() && !ends_with(o.analysis, ".json"))
+      throw UsageError(fmt::format("--analysis {}: the analysis is a JSON file (.json)", o.analysis));
+    if (!o.analysis_table.empty() && !ends_with(o.analysis_table, ".csv"))
+      throw UsageError(fmt::format("--analysis-table {}: the analysis table is a CSV file (.csv)", o.analysis_table));
+    if (o.landmark_days < 0 || o.landmark_days > 3650)
+      throw UsageError(fmt::format("--landmark-days {}: expected a number of days from 0 to 3650", o.landmark_days));
+    const AnalysisOptions analysis_options{o.landmark_days};
+
     const Result res = evaluate_cohort(o.cohort);
     const Stats& st = res.stats;
     for (const auto& p : st.invalid)
@@ -54,7 +63,12 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
                          : fmt::format("{}: {}\n", escape_text(p.file), escape_text(p.message)));
 
     write_file_atomically(o.output, csv ? rows_to_csv(res.rows) : rows_to_ndjson(res.rows));
-    if (!o.report.empty()) write_file_atomically(o.report, cohort_report_html(res));
+    if (!o.report.empty()) write_file_atomically(o.report, cohort_report_html(res, analysis_options));
+    if (!o.analysis.empty() || !o.analysis_table.empty()) {
+      const auto comparisons = compare_switch_continue(res.rows, analysis_options);
+      if (!o.analysis.empty()) write_file_atomically(o.analysis, analysis_json(comparisons));
+      if (!o.analysis_table.empty()) write_file_atomically(o.analysis_table, analysis_table_csv(comparisons));
+    }
 
     out << fmt::format("switchpoint cohort: {} patients from {} ({} lines, {:.1f} MB; {} thread{}): {} evaluated, {} "
                        "withheld for invalid input; {} invalid line{}{}.\n",
@@ -77,7 +91,9 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       }
       out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", kDefinitions[i], r, n, in, na);
     }
-    out << fmt::format("wrote {}{}\n", escape_text(o.output), o.report.empty() ? "" : " and " + escape_text(o.report));
+    out << fmt::format("wrote {}{}{}{}\n", escape_text(o.output), o.report.empty() ? "" : ", " + escape_text(o.report),
+                       o.analysis.empty() ? "" : ", " + escape_text(o.analysis),
+                       o.analysis_table.empty() ? "" : ", " + escape_text(o.analysis_table));
     return 0;
   } catch (const UsageError& e) {
     err << "switchpoint: " << escape_text(e.what()) << "\n";

@@ -117,6 +117,80 @@ std::string at_risk_table(const std::vector<Curve>& curves, double x_max) {
   return s + "</table>\n";
 }
 
+// Overall survival from a landmark (times in days, drawn in months): the step curve with its
+// Greenwood 95% band (shaded), censor ticks, each curve cut where fewer than 10 remain at risk,
+// the legend and the numbers at risk.
+std::string km_band_plot(const std::vector<Curve>& curves) {
+  constexpr double W = 680, H = 330, ml = 58, mr = 14, mt = 14, mb = 46;
+  constexpr long kMinAtRisk = 10;
+  const double pw = W - ml - mr, ph = H - mt - mb;
+  double m = 0;
+  for (const auto& c : curves)
+    if (const auto cut = c.km->cut_time(kMinAtRisk)) m = std::max(m, *cut / kDaysPerMonth);
+  const double step = tick_step(m), x_max = std::max(step, std::ceil(m / step) * step);
+  auto x = [&](double days) { return ml + std::min(days / kDaysPerMonth, x_max) / x_max * pw; };
+  auto y = [&](double v) { return mt + (1 - v) * ph; };
+  std::string s = fmt::format(
+      R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" width="{:.0f}" height="{:.0f}" role="img" aria-label="overall survival from the landmark">)"
+      "\n",
+      W, H, W, H);
+  s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#fff" stroke="#999"/>)" "\n", ml, mt, pw, ph);
+  for (int k = 0; k <= 4; ++k)
+    s += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#e5e5e5"/>)"
+                     R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" font-size="11">{:.0f}%</text>)" "\n",
+                     ml, y(k / 4.0), ml + pw, y(k / 4.0), ml - 6, y(k / 4.0) + 4, k * 25.0);
+  for (double t = 0; t <= x_max + 1e-9; t += step)
+    s += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#999"/>)"
+                     R"(<text x="{0:.1f}" y="{3:.1f}" text-anchor="middle" font-size="11">{4:.0f}</text>)" "\n",
+                     x(t * kDaysPerMonth), mt + ph, mt + ph + 5, mt + ph + 18, t);
+  s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12">months from the landmark</text>)" "\n",
+                   ml + pw / 2, H - 8);
+  for (const auto& c : curves) {
+    const auto cut = c.km->cut_time(kMinAtRisk);
+    if (!cut) continue;
+    // The band: upper edge forwards, lower edge backwards, as steps.
+    std::vector<std::pair<double, std::pair<double, double>>> edges{{0, {1, 1}}};
+    for (const auto& st : c.km->steps) {
+      if (st.time > *cut) break;
+      if (st.lower && st.upper) edges.push_back({st.time, {*st.lower, *st.upper}});
+    }
+    std::string up = fmt::format("M{:.1f},{:.1f}", x(0), y(1)), down;
+    for (std::size_t k = 1; k < edges.size(); ++k)
+      up += fmt::format(" H{:.1f} V{:.1f}", x(edges[k].first), y(edges[k].second.second));
+    up += fmt::format(" H{:.1f}", x(*cut));
+    down = fmt::format(" V{:.1f}", y(edges.back().second.first));
+    for (std::size_t k = edges.size() - 1; k > 0; --k)
+      down += fmt::format(" H{:.1f} V{:.1f}", x(edges[k].first), y(edges[k - 1].second.first));
+    s += fmt::format(R"(<path d="{}{} H{:.1f} Z" fill="{}" fill-opacity="0.15" stroke="none"/>)" "\n", up, down, x(0),
+                     c.color);
+    std::string d = fmt::format("M{:.1f},{:.1f}", x(0), y(1));
+    for (const auto& st : c.km->steps) {
+      if (st.time > *cut) break;
+      d += fmt::format(" H{:.1f} V{:.1f}", x(st.time), y(st.survival));
+    }
+    d += fmt::format(" H{:.1f}", x(*cut));
+    s += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="1.8"/>)" "\n", d, c.color);
+    for (double t : c.km->censored_times) {
+      if (t > *cut) break;
+      const double v = c.km->survival_at(t);
+      s += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="{3}"/>)", x(t), y(v) - 4,
+                       y(v) + 4, c.color);
+    }
+    s += "\n";
+  }
+  s += "</svg>\n" + legend(curves);
+  s += "<table class=\"num\"><tr><th>numbers at risk, months</th>";
+  for (double t = 0; t <= x_max + 1e-9; t += step) s += fmt::format("<th>{:.0f}</th>", t);
+  s += "</tr>\n";
+  for (const auto& c : curves) {
+    s += fmt::format(R"(<tr><td><i class="sw" style="background:{}"></i>{}</td>)", c.color, esc(c.label));
+    for (double t = 0; t <= x_max + 1e-9; t += step) s += fmt::format("<td>{}</td>", c.km->at_risk_at(t * kDaysPerMonth));
+    s += "</tr>\n";
+  }
+  return s + "</table>\n<p class=\"small\">Shaded: Greenwood 95% confidence band (log scale); ticks: censored; "
+             "each curve stops where fewer than 10 patients remain at risk.</p>\n";
+}
+
 constexpr std::string_view kStyle = R"(<style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#222}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:15px}
@@ -246,7 +320,7 @@ std::string agreement(const Ctx& c) {
     return x.k.first_only + x.k.second_only > y.k.first_only + y.k.second_only;
   });
   s += "<h3>Disagreements, most first</h3>\n<table class=\"num\"><tr><th>definitions A / B</th><th>n</th><th>both "
-       "refractory</th><th>A only</th><th>B only</th><th>neither</th><th>disagree</th><th>κ</th><th>examples, A "
+       "refractory</th><th>A only</th><th>B only</th><th>neither</th><th>disagree</th><th>κ (95% CI)</th><th>examples, A "
        "only</th><th>examples, B only</th></tr>\n";
   auto ids = [](const std::vector<std::string>& v) {
     std::string out;
@@ -258,7 +332,11 @@ std::string agreement(const Ctx& c) {
     s += fmt::format("<tr><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                      "<td class=\"small\">{}</td><td class=\"small\">{}</td></tr>\n",
                      kDefinitions[p.a], kDefinitions[p.b], p.k.n(), p.k.both_yes, p.k.first_only, p.k.second_only,
-                     p.k.both_no, pct(dis, p.k.n()), p.k.kappa ? fmt::format("{:.2f}", *p.k.kappa) : "–", ids(p.a_only),
+                     p.k.both_no, pct(dis, p.k.n()),
+                     p.k.kappa ? fmt::format("{:.2f} <span class=\"small\">({:.2f} to {:.2f})</span>", *p.k.kappa,
+                                             *p.k.ci_low, *p.k.ci_high)
+                               : "–",
+                     ids(p.a_only),
                      ids(p.b_only));
   }
   return s + "</table>\n";
@@ -376,6 +454,59 @@ std::string survival(const Ctx& c) {
   return s;
 }
 
+// The adjusted comparison (cohort/analysis.h): the numbers of --analysis, and the KM curves from
+// the landmark with Greenwood bands, censor ticks and numbers at risk, cut below 10 at risk.
+std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
+  const auto comparisons = compare_switch_continue(c.res.rows, options);
+  std::string s = fmt::format(
+      "<h2>Switch versus continue: landmark Cox analysis ({} days)</h2>\n"
+      "<p>Per definition: patients refractory under it, without systemic therapy before the since date, alive and "
+      "under follow-up {} days after it (the landmark). <em>Switched</em>: systemic therapy started by the landmark; "
+      "<em>continued</em>: not (whatever they had instead, and even if they switched later). Overall survival from the "
+      "landmark; Cox proportional-hazards model with Breslow ties, adjusted for the covariates on the since date "
+      "(complete cases; a covariate with one value only among the patients is left out). Hazard ratio switched versus "
+      "continued with its 95% confidence interval and Wald p. PH check: the coefficient of switched × log(days since the "
+      "landmark) and its p (a small p: the hazard ratio changes with time). Sensitivity: switching as a time-varying "
+      "exposure from the since date (no landmark; same covariates). The same numbers are written by "
+      "<code>--analysis</code>.</p>\n",
+      options.landmark_days, options.landmark_days);
+  s += "<table class=\"num\"><tr><th>definition</th><th>switched: n (deaths)</th><th>continued: n (deaths)</th>"
+       "<th>HR (95% CI)</th><th>p</th><th>PH check p</th><th>time-varying HR (95% CI)</th><th>left out: no outcome / "
+       "systemic before / ended by landmark / missing covariates</th><th>adjusted for</th></tr>\n";
+  std::string plots;
+  for (const auto& a : comparisons) {
+    const auto hr = [](const std::optional<double>& h, const std::optional<double>& lo, const std::optional<double>& hi,
+                       const std::string& problem) {
+      return h ? fmt::format("{:.2f} ({:.2f}–{:.2f})", *h, *lo, *hi) : esc(problem.empty() ? "–" : problem);
+    };
+    std::string adj;
+    for (const auto& n : a.adjusted_for) adj += (adj.empty() ? "" : ", ") + n;
+    if (!a.not_in_data.empty()) {
+      std::string missing;
+      for (const auto& n : a.not_in_data) missing += (missing.empty() ? "" : ", ") + n;
+      adj += "; not in the data: " + missing;
+    }
+    s += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                     "<td>{} / {} / {} / {}</td><td class=\"small\">{}</td></tr>\n",
+                     a.definition, a.n_switch, a.events_switch, a.n_continue, a.events_continue,
+                     hr(a.hr, a.ci_low, a.ci_high, a.problem), p_text(a.p), p_text(a.ph_p),
+                     hr(a.tv_hr, a.tv_ci_low, a.tv_ci_high, a.tv_problem), a.no_outcome, a.systemic_before,
+                     a.ended_before_landmark, a.missing_covariates, esc(adj));
+    if (a.km_switch.n + a.km_continue.n > 0) {
+      plots += fmt::format("<h3>{}: overall survival from the landmark</h3>\n", a.definition);
+      plots += km_band_plot({{"switched by the landmark", "#d62728", &a.km_switch},
+                             {"not switched by the landmark", "#1f77b4", &a.km_continue}});
+    }
+  }
+  s += "</table>\n" + plots;
+  s += "<p class=\"note\">What this cannot claim: the landmark groups are formed by what happened in the first "
+       "days after refractoriness, and only the covariates listed are adjusted for; reasons for switching that the "
+       "data do not hold (patient preference, access, a clinician's judgement of fitness beyond Child-Pugh and ECOG) "
+       "remain confounders. Patients who died or were lost before the landmark are not compared. Eight definitions "
+       "are compared: a p below 0.05 for one of them is expected by chance.</p>\n";
+  return s;
+}
+
 std::string method(const Ctx& c) {
   std::string s = R"(<h2>Method and biases</h2>
 <ul>
@@ -439,7 +570,7 @@ std::string problems(const Ctx& c) {
 
 }  // namespace
 
-std::string cohort_report_html(const Result& result) {
+std::string cohort_report_html(const Result& result, const AnalysisOptions& analysis) {
   Ctx c{result, {}, {}, result.stats.source.find("dtsdhcc") != std::string::npos};
   for (const auto& r : result.rows) {
     if (r.input != InputStatus::Ok) continue;
@@ -454,7 +585,7 @@ std::string cohort_report_html(const Result& result) {
   s += counts(c);
   s += agreement(c);
   s += time_to_refractoriness(c);
-  if (result.has_outcomes) s += survival(c);
+  if (result.has_outcomes) s += survival(c) + landmark_analysis(c, analysis);
   else s += "<h2>Overall survival</h2>\n<p>The input has no deaths and follow-up, so no survival analysis.</p>\n";
   s += method(c);
   s += problems(c);

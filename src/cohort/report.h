@@ -8,10 +8,13 @@
 // with the method and its biases stated. Byte-identical for the same result.
 #include <string>
 
+#include "cohort/analysis.h"
 #include "cohort/cohort.h"
 
 namespace switchpoint::cohort {
 
-std::string cohort_report_html(const Result& result);
+// With outcomes, the report also shows the switch-versus-continue analysis of cohort/analysis.h
+// (the same numbers as --analysis) with these options.
+std::string cohort_report_html(const Result& result, const AnalysisOptions& analysis = {});
 
 }  // namespace switchpoint::cohort

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cohort/covariates.h"
 #include "core/date.h"
 #include "core/engine.h"
 #include "core/refractoriness/result.h"
@@ -60,6 +61,9 @@ struct CohortRow {
   std::vector<Date> systemic_starts;  // systemic therapy episodes (known regimen or a CSV flag)
   std::optional<bool> died;
   std::optional<Date> follow_up_end;  // death or last follow-up
+  // Per definition: the analysis covariates on its since date (cohort/analysis.h); all absent
+  // when the definition gives no since date.
+  std::array<Covariates, kDefinitions.size()> covariates_at_since{};
 
   // Input-specific (CSV profiles): recorded values the engine cannot use, and caveats.
   std::optional<int> recorded_child_pugh_points;

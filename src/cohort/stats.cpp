@@ -17,7 +17,12 @@ Kappa cohen_kappa(long both_yes, long first_only, long second_only, long both_no
   const double first_yes = static_cast<double>(both_yes + first_only) / n;
   const double second_yes = static_cast<double>(both_yes + second_only) / n;
   k.expected = first_yes * second_yes + (1 - first_yes) * (1 - second_yes);
-  if (k.expected < 1) k.kappa = (k.observed - k.expected) / (1 - k.expected);
+  if (k.expected < 1) {
+    k.kappa = (k.observed - k.expected) / (1 - k.expected);
+    k.se = std::sqrt(k.observed * (1 - k.observed) / (n * (1 - k.expected) * (1 - k.expected)));
+    k.ci_low = std::max(-1.0, *k.kappa - kZ975 * *k.se);
+    k.ci_high = std::min(1.0, *k.kappa + kZ975 * *k.se);
+  }
   return k;
 }
 
@@ -40,6 +45,13 @@ std::optional<double> KaplanMeier::median() const {
   return std::nullopt;
 }
 
+std::optional<double> KaplanMeier::cut_time(long min_at_risk) const {
+  if (min_at_risk < 1 || static_cast<long>(times.size()) < min_at_risk) return std::nullopt;
+  // times is sorted: the subject at index size − min_at_risk has the latest time with at least
+  // min_at_risk subjects at or after it.
+  return times[times.size() - static_cast<std::size_t>(min_at_risk)];
+}
+
 KaplanMeier kaplan_meier(std::vector<Survival> subjects) {
   KaplanMeier km;
   std::sort(subjects.begin(), subjects.end(), [](const Survival& a, const Survival& b) {
@@ -47,7 +59,7 @@ KaplanMeier kaplan_meier(std::vector<Survival> subjects) {
   });
   km.n = static_cast<long>(subjects.size());
   for (const auto& s : subjects) km.times.push_back(s.time);
-  double surv = 1;
+  double surv = 1, greenwood = 0;
   std::size_t i = 0;
   while (i < subjects.size()) {
     const double t = subjects[i].time;
@@ -59,7 +71,15 @@ KaplanMeier kaplan_meier(std::vector<Survival> subjects) {
     }
     if (d > 0) {
       surv *= 1.0 - static_cast<double>(d) / static_cast<double>(at_risk);
-      km.steps.push_back({t, at_risk, d, surv});
+      KmStep st{t, at_risk, d, surv, std::nullopt, std::nullopt, std::nullopt};
+      if (d < at_risk) {
+        greenwood += static_cast<double>(d) / (static_cast<double>(at_risk) * static_cast<double>(at_risk - d));
+        const double se = std::sqrt(greenwood);
+        st.std_err_log = se;
+        st.lower = surv * std::exp(-kZ975 * se);
+        st.upper = std::min(1.0, surv * std::exp(kZ975 * se));
+      }
+      km.steps.push_back(st);
       km.events += d;
     }
     for (long k = 0; k < c; ++k) km.censored_times.push_back(t);

@@ -14,6 +14,10 @@ struct Kappa {
   double observed = 0;        // p_o: proportion of agreement
   double expected = 0;        // p_e: agreement expected by chance from the margins
   std::optional<double> kappa;  // (p_o − p_e) / (1 − p_e); absent when n = 0 or p_e = 1
+  // Large-sample standard error of kappa (Cohen 1960: √(p_o(1 − p_o) / (n(1 − p_e)²))) and the
+  // 95% confidence interval kappa ± 1.959964·SE, clipped to [−1, 1]; absent with kappa.
+  std::optional<double> se;
+  std::optional<double> ci_low, ci_high;
 };
 Kappa cohen_kappa(long both_yes, long first_only, long second_only, long both_no);
 
@@ -28,6 +32,11 @@ struct KmStep {
   long at_risk = 0;       // subjects with time ≥ this time
   long events = 0;
   double survival = 1;    // S(t) just after this time
+  // Greenwood: the standard error of log S(t), √Σ d/(n(n − d)) over event times ≤ t, and the 95%
+  // confidence band on the log scale, S·exp(∓1.959964·SE) with the upper end capped at 1 (R's
+  // survfit, conf.type = "log"). Absent once S(t) = 0.
+  std::optional<double> std_err_log;
+  std::optional<double> lower, upper;
 };
 
 struct KaplanMeier {
@@ -38,6 +47,9 @@ struct KaplanMeier {
   long at_risk_at(double t) const;     // subjects with time ≥ t
   std::optional<double> median() const;  // the first time S(t) ≤ 0.5
   std::vector<double> times;  // every subject's time, sorted (for at_risk_at)
+  // The last time the curve may be drawn: the curve is cut where fewer than `min_at_risk` subjects
+  // remain at risk (the latest time t with at_risk_at(t) ≥ min_at_risk; absent when n < min_at_risk).
+  std::optional<double> cut_time(long min_at_risk = 10) const;
 };
 // Censored subjects at an event time are counted at risk at that time (the usual convention).
 KaplanMeier kaplan_meier(std::vector<Survival> subjects);
@@ -50,6 +62,9 @@ struct LogRank {
   std::optional<double> p;
 };
 LogRank log_rank(const std::vector<Survival>& group1, const std::vector<Survival>& group2);
+
+// The two-sided 95% normal quantile, Φ⁻¹(0.975).
+inline constexpr double kZ975 = 1.959963984540054;
 
 // Upper tail of the chi-squared distribution with 1 degree of freedom: erfc(√(x/2)).
 double chi2_1df_upper(double x);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -216,13 +217,29 @@ class Course {
  public:
   Course(const Options& o, int index, Ndjson& out, Summary& s, bool dry)
       : p_(o.parameters), rng_(o.seed, static_cast<std::uint64_t>(index)), sum_(s),
-        pid_(fmt::format("p{:06d}", index + 1)), em_(out, s, pid_, dry) {}
+        pid_(fmt::format("p{:06d}", index + 1)), em_(out, s, pid_, dry), out_(out),
+        switch_hr_(o.switch_hr) {
+    // The control model's responder class comes from a stream of its own, so that the main
+    // stream's draws keep their order.
+    if (switch_hr_) good_responder_ = Rng(o.seed, 0x8000000000000000ULL | static_cast<std::uint64_t>(index))
+                                          .bernoulli(p_.good_responder_share);
+  }
 
   void run() {
     ++sum_.patients;
     baseline();
     tace_course(baseline_date_.plus_days(rng_.integer(7, 28)));
+    if (switch_hr_) {
+      // Contacts until death or the end of follow-up (Parameters::control_contact_*).
+      while (!dead_) {
+        const Date v = last_visit_.plus_days(rng_.integer(p_.control_contact_min_days, p_.control_contact_max_days));
+        if (!reaches(last_visit_, v)) break;
+        last_visit_ = v;
+        em_.quantity(v, kLoinc, "29463-7", weight_, 1, "kg");
+      }
+    }
     em_.patient(male_ ? "male" : "female", birth_, death_);
+    truth();
   }
 
  private:
@@ -232,6 +249,25 @@ class Course {
   Summary& sum_;
   std::string pid_;
   Emitter em_;
+  Ndjson& out_;  // truth.csv rows go here even for a dry run (summarize_cohort)
+  std::optional<double> switch_hr_;
+  // Control model: responder class, and the state fixed at the refractoriness assessment.
+  bool good_responder_ = false;
+  std::optional<Date> refractory_on_, systemic_start_;
+  int cp_at_refractory_ = 0, ecog_at_refractory_ = 0;
+  bool vi_at_refractory_ = false, ehs_at_refractory_ = false;
+  double control_daily_ = 0;  // daily death probability from the refractoriness assessment on
+
+  // The truth row (kTruthHeader).
+  void truth() {
+    auto opt = [](const std::optional<Date>& d) { return d ? d->iso() : std::string(); };
+    fmt::format_to(std::back_inserter(out_.truth), "{},{},{},{},{},{},{},{},{},{},{},{}\n", pid_, opt(refractory_on_),
+                   refractory_on_ ? std::to_string(cp_at_refractory_) : "", refractory_on_ ? std::to_string(ecog_at_refractory_) : "",
+                   refractory_on_ ? (vi_at_refractory_ ? "1" : "0") : "", refractory_on_ ? (ehs_at_refractory_ ? "1" : "0") : "",
+                   systemic_start_ ? "1" : "0", opt(systemic_start_), opt(death_),
+                   death_ ? death_->iso() : last_visit_.iso(),
+                   switch_hr_ ? (good_responder_ ? "good" : "poor") : "", switch_hr_ ? fmt::format("{}", *switch_hr_) : "");
+  }
 
   bool male_ = true;
   Date birth_, baseline_date_, next_, last_visit_;
@@ -325,11 +361,34 @@ class Course {
 
   // Death in the interval (from, to]: per ~60 days, from the state; never from the treatment.
   bool dies_before(Date from, Date to) {
-    const int cp_above = last_cp_ > 5 ? last_cp_ - 5 : 0;
-    double h = p_.death_base + p_.death_per_child_pugh_point_above_5 * cp_above +
-               (vi_ != Vi::Absent ? p_.death_vascular_invasion : 0) + (ehs_ ? p_.death_extrahepatic_spread : 0);
-    if (h > 0.6) h = 0.6;
-    const double p = h * days_between(from, to) / 60.0;
+    if (switch_hr_ && refractory_on_) {
+      // The control model: a daily probability fixed at refractoriness, times H once switched;
+      // one draw per day, so that the hazard is the same on every day of the interval.
+      double q = control_daily_;
+      if (systemic_start_ && from >= *systemic_start_) q *= *switch_hr_;
+      if (q > 0.5) q = 0.5;
+      const int span = days_between(from, to);
+      for (int day = 1; day <= span; ++day) {
+        if (!rng_.bernoulli(q)) continue;
+        death_ = from.plus_days(day);
+        if (*death_ > kFollowUpEnd) {
+          death_.reset();
+          return false;
+        }
+        dead_ = true;
+        ++sum_.died;
+        return true;
+      }
+      return false;
+    }
+    double p;
+    {
+      const int cp_above = last_cp_ > 5 ? last_cp_ - 5 : 0;
+      double h = p_.death_base + p_.death_per_child_pugh_point_above_5 * cp_above +
+                 (vi_ != Vi::Absent ? p_.death_vascular_invasion : 0) + (ehs_ ? p_.death_extrahepatic_spread : 0);
+      if (h > 0.6) h = 0.6;
+      p = h * days_between(from, to) / 60.0;
+    }
     if (!rng_.bernoulli(p)) return false;
     const int span = days_between(from, to);
     death_ = from.plus_days(span > 1 ? rng_.integer(1, span - 1) : 1);
@@ -398,7 +457,8 @@ class Course {
   }
 
   Category draw_response(int session) {
-    const double p_or = p_.objective_response[static_cast<std::size_t>(session <= 4 ? session - 1 : 3)];
+    double p_or = p_.objective_response[static_cast<std::size_t>(session <= 4 ? session - 1 : 3)];
+    if (switch_hr_) p_or = std::min(0.95, p_or * (good_responder_ ? p_.good_responder_factor : p_.poor_responder_factor));
     if (rng_.bernoulli(p_or)) return rng_.bernoulli(p_.complete_among_responses) ? Category::CR : Category::PR;
     return rng_.bernoulli(p_.pd_among_non_responses) ? Category::PD : Category::SD;
   }
@@ -493,12 +553,12 @@ class Course {
       // The clinicians' choice.
       const bool refractory_now = non_responses_in_a_row_ >= 2 || vi_ != Vi::Absent || ehs_;
       if (cp >= 10 || ecog_ >= 3) {
-        if (refractory_now && !refractory_) mark_refractory(cp);
+        if (refractory_now && !refractory_) mark_refractory(cp, assess);
         supportive(assess);
         return;
       }
       if (refractory_now && !refractory_) {
-        mark_refractory(cp);
+        mark_refractory(cp, assess);
         const bool fit = cp <= 6 && ecog_ <= 1;
         if (rng_.bernoulli(fit ? p_.switch_when_refractory_fit : p_.switch_when_refractory_unfit)) {
           systemic(assess);
@@ -510,7 +570,9 @@ class Course {
         }
         allowed_after_refractory = rng_.integer(1, 3);
       } else if (refractory_ && sessions_after_refractory >= allowed_after_refractory) {
-        if (rng_.bernoulli(0.3) && cp <= 7) systemic(assess);
+        // Under the control model nobody switches after the refractoriness assessment (the draw is
+        // kept so that the stream's order stays that of today's model).
+        if (rng_.bernoulli(0.3) && cp <= 7 && !switch_hr_) systemic(assess);
         else supportive(assess);
         return;
       } else if (!refractory_ && c == Category::CR && rng_.bernoulli(p_.stop_after_complete_response)) {
@@ -526,8 +588,19 @@ class Course {
     }
   }
 
-  void mark_refractory(int cp) {
+  void mark_refractory(int cp, Date on) {
     refractory_ = true;
+    refractory_on_ = on;
+    cp_at_refractory_ = cp;
+    ecog_at_refractory_ = ecog_;
+    vi_at_refractory_ = vi_ != Vi::Absent;
+    ehs_at_refractory_ = ehs_;
+    double q = p_.control_death_per_day;
+    for (int i = 5; i < cp; ++i) q *= p_.control_hr_per_child_pugh_point;
+    for (int i = 0; i < ecog_; ++i) q *= p_.control_hr_per_ecog_point;
+    if (vi_at_refractory_) q *= p_.control_hr_vascular_invasion;
+    if (ehs_at_refractory_) q *= p_.control_hr_extrahepatic_spread;
+    control_daily_ = q;
     ++sum_.refractory;
     if (cp >= 7) ++sum_.refractory_child_pugh_b_or_c;
   }
@@ -564,6 +637,7 @@ class Course {
     ++sum_.switched;
     Date start = from.plus_days(rng_.integer(7, 28));
     if (!reaches(from, start)) return;
+    if (!systemic_start_) systemic_start_ = start;
     const bool modern = start.year() >= 2020;
     std::string_view reg;
     double dose = 0;
@@ -661,10 +735,11 @@ void generate_patient(const Options& options, int index, Ndjson& out, Summary& s
   Course(options, index, out, summary, false).run();
 }
 
-Summary summarize_cohort(const Options& options) {
+Summary summarize_cohort(const Options& options, std::string* truth) {
   Summary s;
   Ndjson unused;
   for (int i = 0; i < options.patients; ++i) Course(options, i, unused, s, true).run();
+  if (truth) *truth = std::move(unused.truth);
   return s;
 }
 
@@ -723,12 +798,31 @@ class OutFile {
 
 }  // namespace
 
+namespace {
+
+void write_truth(const std::string& dir, const std::string& content) {
+  const std::string path = fmt::format("{}/truth.csv", dir);
+  const std::string tmp = fmt::format("{}/.truth.csv.tmp.{}", dir, static_cast<long>(::getpid()));
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw std::runtime_error(fmt::format("{}: cannot write the file", path));
+  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(fmt::format("{}: writing failed", path));
+  }
+}
+
+}  // namespace
+
 Summary write_cohort(const Options& options, const std::string& dir, bool gzip) {
   OutFile patient(dir, "Patient", gzip), observation(dir, "Observation", gzip), procedure(dir, "Procedure", gzip),
       medication(dir, "MedicationStatement", gzip), condition(dir, "Condition", gzip);
   Summary s;
   Ndjson buf;
+  std::string truth(kTruthHeader);
   auto flush = [&] {
+    truth += buf.truth;
+    buf.truth.clear();
     patient.write(buf.patient);
     observation.write(buf.observation);
     procedure.write(buf.procedure);
@@ -741,6 +835,7 @@ Summary write_cohort(const Options& options, const std::string& dir, bool gzip) 
   }
   flush();
   for (OutFile* f : {&patient, &observation, &procedure, &medication, &condition}) f->commit();
+  write_truth(dir, truth);
   return s;
 }
 

@@ -5,6 +5,7 @@
 // Deterministic: the same options give byte-identical files on every platform (synth/prng.h).
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace switchpoint::synth {
@@ -33,17 +34,45 @@ struct Parameters {
   // Death per ~2-month interval: base + per finding; does not depend on the treatment given.
   double death_base = 0.015, death_per_child_pugh_point_above_5 = 0.02, death_vascular_invasion = 0.05,
          death_extrahepatic_spread = 0.05;
+
+  // The control model (`--switch-hr`, Options::switch_hr; docs/synth.md "Controls"), unused without it.
+  // Response correlated within a patient: a good responder (this share) has the objective-response
+  // probability of each session times the first factor (at most 0.95), a poor one times the second;
+  // the mean over patients is the published figure (0.5 × 1.6 + 0.5 × 0.4 = 1).
+  double good_responder_share = 0.5, good_responder_factor = 1.6, poor_responder_factor = 0.4;
+  // From the refractoriness assessment on, death has a daily probability fixed there: the base
+  // times one factor per Child-Pugh point above 5 and per ECOG point, times the factor of
+  // macrovascular invasion and of extrahepatic spread when present, times switch_hr from the
+  // first day of systemic therapy. Nothing else after refractoriness changes it (continued TACE
+  // has no effect of its own), and nobody switches later than at that assessment.
+  double control_death_per_day = 0.0004;
+  double control_hr_per_child_pugh_point = 1.3, control_hr_per_ecog_point = 1.4, control_hr_vascular_invasion = 1.8,
+         control_hr_extrahepatic_spread = 1.8;
+  // Alive patients are seen (a weight) every 80–120 days until death or the end of follow-up, so
+  // that the last record is the end of follow-up and censoring does not depend on death.
+  int control_contact_min_days = 80, control_contact_max_days = 120;
 };
 
 struct Options {
   int patients = 100;
   std::uint64_t seed = 1;
   Parameters parameters;
+  // `--switch-hr H`: the control model with true hazard ratio H of death after switching to
+  // systemic therapy versus not switching (Parameters, docs/synth.md). Absent: today's model,
+  // whose patients stay byte-identical for a seed.
+  std::optional<double> switch_hr;
 };
+
+// truth.csv, written beside the NDJSON files: one row per patient with the model's own
+// refractoriness date and what followed (docs/synth.md gives the columns).
+inline constexpr std::string_view kTruthHeader =
+    "patient_id,refractory_on,child_pugh_points,ecog,vascular_invasion,extrahepatic_spread,switched,"
+    "systemic_start,died_on,follow_up_end,responder,switch_hr\n";
 
 // The five files' contents.
 struct Ndjson {
   std::string patient, observation, procedure, medication, condition;
+  std::string truth;  // truth.csv rows, without the header (also filled by summarize_cohort)
 };
 
 // What was generated, from the model's own truth (not read back): for docs/synth.md and the
@@ -68,13 +97,15 @@ struct Summary {
 void generate_patient(const Options& options, int index, Ndjson& out, Summary& summary);
 
 // The model's summary without writing anything (the same draws, so the same figures as
-// generate_cohort): calibration checks on many patients.
-Summary summarize_cohort(const Options& options);
+// generate_cohort): calibration checks on many patients; `truth`, when given, receives the
+// truth.csv rows (without the header).
+Summary summarize_cohort(const Options& options, std::string* truth = nullptr);
 
 // The whole cohort in memory (tests and the benchmark).
 Summary generate_cohort(const Options& options, Ndjson& out);
 
-// Writes DIR/{Patient,Observation,Procedure,MedicationStatement,Condition}.ndjson (or .ndjson.gz),
+// Writes DIR/{Patient,Observation,Procedure,MedicationStatement,Condition}.ndjson (or .ndjson.gz)
+// and DIR/truth.csv,
 // each written to a temporary file beside it and renamed when complete. Throws
 // std::runtime_error naming the file when writing fails.
 Summary write_cohort(const Options& options, const std::string& dir, bool gzip);
