@@ -15,7 +15,7 @@ using testing::kSource;
 using testing::spit;
 using testing::TempDir;
 
-const std::string kDtsdhcc = kSource + "/../shared/data/dtsdhcc/dtsdhcc.csv";
+const std::string kDtsdhcc = kSource + "/data/dtsdhcc/dtsdhcc.csv";
 
 std::size_t def(std::string_view id) {
   for (std::size_t i = 0; i < kDefinitions.size(); ++i)
