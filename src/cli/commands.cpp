@@ -23,6 +23,7 @@
 #include "readers/read_any.h"
 #include "server/server.h"
 #include "cohort/command.h"
+#include "synth/output_dir.h"
 #include "synth/synth.h"
 #include "terminology/vocabulary.h"
 
@@ -185,6 +186,7 @@ struct CohortCommands {
   synth::Options synth_options;
   std::string synth_dir;
   bool synth_gzip = false;
+  bool synth_force = false;
   CLI::App* cohort = nullptr;
   cohort::CommandOptions cohort_options;
 };
@@ -195,6 +197,7 @@ void add_cohort_commands(CLI::App& app, CohortCommands& c) {
   c.synth->add_option("--seed", c.synth_options.seed, "random seed (default 1); the same seed gives the same files");
   c.synth->add_option("-o,--output", c.synth_dir, "folder to write Patient.ndjson, Observation.ndjson, … into")->required();
   c.synth->add_flag("--gzip", c.synth_gzip, "write .ndjson.gz files");
+  c.synth->add_flag("--force", c.synth_force, "write into a non-empty folder, removing its .ndjson and .ndjson.gz files first");
 
   auto& o = c.cohort_options;
   c.cohort = app.add_subcommand("cohort", "Evaluate many patients: FHIR Bulk NDJSON folders or a long CSV (docs/cohort.md)");
@@ -203,14 +206,16 @@ void add_cohort_commands(CLI::App& app, CohortCommands& c) {
   c.cohort->add_option("--report", o.report, "also write the cohort report (self-contained .html)");
   c.cohort->add_option("--threads", o.cohort.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
   c.cohort->add_option("--csv-profile", o.cohort.csv_profile, "column profile of a CSV input: dtsdhcc");
+  c.cohort->add_option("--criteria", o.criteria, "also write one row per patient × definition × criterion (.csv)");
+  c.cohort->add_option("--episodes", o.episodes, "also write the dated treatment episodes (.csv)");
+  c.cohort->add_option("--dictionary", o.dictionary, "also write the tables' data dictionary (.json)");
 }
 
 int run_cohort_commands(CohortCommands& c, std::ostream& out, std::ostream& err) {
   if (*c.synth) {
-    std::error_code ec;
-    std::filesystem::create_directories(c.synth_dir, ec);
-    if (ec) throw UsageError{fmt::format("{}: cannot create the folder: {}", c.synth_dir, ec.message())};
     try {
+      for (const auto& removed : synth::prepare_output_dir(c.synth_dir, c.synth_force))
+        err << fmt::format("switchpoint synth: removed {} (--force)\n", escape_text(removed));
       out << synth::describe(synth::write_cohort(c.synth_options, c.synth_dir, c.synth_gzip));
     } catch (const std::runtime_error& e) {
       throw UsageError{e.what()};

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <thread>
@@ -21,6 +23,67 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 bool is_ndjson(std::string_view name) { return ends_with(name, ".ndjson") || ends_with(name, ".ndjson.gz"); }
 bool is_csv(std::string_view name) { return ends_with(name, ".csv") || ends_with(name, ".csv.gz"); }
+
+// The first bytes of a file (gzip or plain: zlib reads both), up to `n`.
+std::string head_of(const std::string& path, std::size_t n) {
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (gz == nullptr) return {};
+  std::string buf(n, '\0');
+  const int got = gzread(gz, buf.data(), static_cast<unsigned>(n));
+  gzclose(gz);
+  buf.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return buf;
+}
+
+bool space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+std::optional<std::string> not_ndjson_reason(const std::string& path) {
+  const std::string head = head_of(path, 64 * 1024);
+  std::size_t b = 0;
+  if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) b = 3;  // a UTF-8 byte order mark
+  while (b < head.size() && space(head[b])) ++b;
+  if (b == head.size()) return std::nullopt;  // empty or blank: nothing to refuse
+  std::size_t e = head.find('\n', b);
+  if (e == std::string::npos) e = head.size();
+  std::size_t last = e;
+  while (last > b && space(head[last - 1])) --last;
+  const std::string_view first(head.data() + b, last - b);
+  // "resourceType" : "Bundle" anywhere near the top: one FHIR Bundle, pretty-printed or not.
+  auto names_bundle = [](std::string_view s) {
+    for (std::size_t k = s.find("\"resourceType\""); k != std::string_view::npos; k = s.find("\"resourceType\"", k + 1)) {
+      std::size_t v = k + 14;
+      while (v < s.size() && (space(s[v]) || s[v] == ':')) ++v;
+      if (s.substr(v, 8) == "\"Bundle\"") return true;
+    }
+    return false;
+  };
+  const bool one_line_object = !first.empty() && first.front() == '{' && first.back() == '}';
+  if (one_line_object) {
+    // A one-line Bundle is one resource of the wrong kind for Bulk Data: each line is a patient's resource.
+    const std::size_t type_at = first.find("\"resourceType\"");
+    if (type_at != std::string_view::npos && type_at < 40 && names_bundle(first.substr(0, 80)))
+      return std::string("its first line is a FHIR Bundle; a Bundle holds one patient's record: evaluate it with "
+                         "`switchpoint evaluate FILE`, or export the patients as FHIR Bulk Data NDJSON (one "
+                         "resource per line)");
+    return std::nullopt;
+  }
+  if (first.empty() || (first.front() != '{' && first.front() != '[')) return std::nullopt;  // lines report themselves
+  // One JSON document spread over several lines (pretty-printed): not NDJSON, every line would be invalid.
+  // A first line that merely lacks its end (a truncated resource) is left to report itself.
+  const bool opens_document = first == "{" || first == "[";
+  if (names_bundle(std::string_view(head).substr(b, 4096)))
+    return std::string("this is one FHIR Bundle (a JSON document over several lines), not FHIR Bulk Data NDJSON; "
+                       "evaluate a patient's Bundle with `switchpoint evaluate FILE`, or export the patients as FHIR "
+                       "Bulk Data NDJSON (one resource per line)");
+  if (!opens_document) return std::nullopt;
+  return std::string("this is one JSON document over several lines (pretty-printed), not NDJSON; FHIR Bulk Data "
+                     "has one resource per line: export as NDJSON, or evaluate a single record with "
+                     "`switchpoint evaluate FILE`");
+}
+
+namespace {
 
 // Folders become their *.ndjson and *.ndjson.gz files, by name; files are taken as given.
 std::vector<std::string> ndjson_files(const std::vector<std::string>& inputs) {
@@ -100,6 +163,9 @@ Result evaluate_cohort(const Options& options) {
   } else {
     stats.source = "FHIR R4 Bulk NDJSON";
     stats.files = ndjson_files(options.inputs);
+    // The wrong kind of input is refused before anything is read (no rows, no output file).
+    for (const auto& f : stats.files)
+      if (auto why = not_ndjson_reason(f)) throw UsageError(fmt::format("{}: {}", f, *why));
     NdjsonPatients in;
     try {
       in = scan_ndjson(stats.files, options, threads, stats, progress);

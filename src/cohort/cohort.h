@@ -6,6 +6,7 @@
 // (cohort/report.h). Invalid lines are counted and reported with file and line, never fatal.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -54,6 +55,11 @@ struct Result {
   Stats stats;
   bool has_outcomes = false;    // death and follow-up known for some patients
 };
+
+// Why a file given as NDJSON is not NDJSON at all, judged from its first 64 KiB: a FHIR Bundle
+// (pretty-printed or on one line) or any JSON document over several lines. nullopt when it may be
+// NDJSON (its lines then report their own problems).
+std::optional<std::string> not_ndjson_reason(const std::string& path);
 
 // Reads and evaluates; writes nothing. Throws UsageError when an input cannot be opened or a
 // CSV lacks the profile's columns.

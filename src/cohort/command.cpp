@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <tuple>
 #include <ostream>
 #include <unistd.h>
 
@@ -47,6 +48,11 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
     if (!o.report.empty() && !ends_with(o.report, ".html") && !ends_with(o.report, ".htm"))
       throw UsageError(fmt::format("--report {}: the report is an HTML file (.html)", o.report));
 
+    for (const auto& [flag, path, ext] : {std::tuple{"--criteria", o.criteria, ".csv"}, {"--episodes", o.episodes, ".csv"},
+                                          {"--dictionary", o.dictionary, ".json"}})
+      if (!path.empty() && !ends_with(path, ext))
+        throw UsageError(fmt::format("{} {}: the file is {} ({})", flag, path, ext == std::string_view(".csv") ? "CSV" : "JSON", ext));
+
     const Result res = evaluate_cohort(o.cohort);
     const Stats& st = res.stats;
     for (const auto& p : st.invalid)
@@ -55,6 +61,9 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
 
     write_file_atomically(o.output, csv ? rows_to_csv(res.rows) : rows_to_ndjson(res.rows));
     if (!o.report.empty()) write_file_atomically(o.report, cohort_report_html(res));
+    if (!o.criteria.empty()) write_file_atomically(o.criteria, criteria_to_csv(res.rows));
+    if (!o.episodes.empty()) write_file_atomically(o.episodes, episodes_to_csv(res.rows));
+    if (!o.dictionary.empty()) write_file_atomically(o.dictionary, data_dictionary_json());
 
     out << fmt::format("switchpoint cohort: {} patients from {} ({} lines, {:.1f} MB; {} thread{}): {} evaluated, {} "
                        "withheld for invalid input; {} invalid line{}{}.\n",
@@ -77,7 +86,10 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       }
       out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", kDefinitions[i], r, n, in, na);
     }
-    out << fmt::format("wrote {}{}\n", escape_text(o.output), o.report.empty() ? "" : " and " + escape_text(o.report));
+    std::string wrote = escape_text(o.output);
+    for (const std::string* f : {&o.report, &o.criteria, &o.episodes, &o.dictionary})
+      if (!f->empty()) wrote += ", " + escape_text(*f);
+    out << fmt::format("wrote {}\n", wrote);
     return 0;
   } catch (const UsageError& e) {
     err << "switchpoint: " << escape_text(e.what()) << "\n";

@@ -13,6 +13,10 @@ struct CommandOptions {
   Options cohort;
   std::string output;  // .csv, .ndjson or .jsonl
   std::string report;  // .html, optional
+  // Analysis-ready tables (issue 15 item 4; docs/cohort.md "Outputs"), each optional.
+  std::string criteria;    // --criteria: patient × definition × criterion (.csv)
+  std::string episodes;    // --episodes: dated treatment episodes (.csv)
+  std::string dictionary;  // --dictionary: the tables' columns (.json)
 };
 
 // Exit codes: 0 done (invalid lines are reported, never fatal); 2 bad usage or unreadable input.
