@@ -209,6 +209,10 @@ void add_cohort_commands(CLI::App& app, CohortCommands& c) {
   c.cohort->add_option("--criteria", o.criteria, "also write one row per patient × definition × criterion (.csv)");
   c.cohort->add_option("--episodes", o.episodes, "also write the dated treatment episodes (.csv)");
   c.cohort->add_option("--dictionary", o.dictionary, "also write the tables' data dictionary (.json)");
+  c.cohort->add_option("--excluded", o.excluded, "also list the export's patients not in the cohort (.csv)");
+  c.cohort->add_flag("!--all-patients", o.cohort.select_cohort,
+                     "evaluate every patient of an NDJSON export, not only those with an HCC diagnosis, a TACE or an "
+                     "HCC systemic therapy");
 }
 
 int run_cohort_commands(CohortCommands& c, std::ostream& out, std::ostream& err) {

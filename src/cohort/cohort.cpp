@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <thread>
+#include <unordered_set>
 
 #include "cohort/csv_profile.h"
 #include "cohort/ndjson_input.h"
@@ -167,11 +168,16 @@ Result evaluate_cohort(const Options& options) {
     for (const auto& f : stats.files)
       if (auto why = not_ndjson_reason(f)) throw UsageError(fmt::format("{}: {}", f, *why));
     NdjsonPatients in;
+    CohortCandidates cand;
     try {
-      in = scan_ndjson(stats.files, options, threads, stats, progress);
+      // Pass 0 finds the cohort's candidates (patient ids only); pass 1 keeps their lines only.
+      if (options.select_cohort) cand = find_cohort_candidates(stats.files, options, threads, progress);
+      in = scan_ndjson(stats.files, options, threads, stats, progress,
+                       options.select_cohort ? &cand.candidates : nullptr);
     } catch (const std::runtime_error& e) {
       throw UsageError(e.what());
     }
+    std::vector<char> outside(in.patients.size(), 0);  // read, but no HCC diagnosis, TACE or systemic therapy
     res.rows.resize(in.patients.size());
     patient_problems.resize(in.patients.size());
     std::vector<simdjson::dom::parser> parsers(static_cast<std::size_t>(threads));
@@ -193,7 +199,10 @@ Result evaluate_cohort(const Options& options) {
                                                "first TACE is on {}; the dates contradict each other",
                                                p.deceased->iso(), first.iso())});
       }
-      if (p.rr.ok()) {
+      if (p.rr.ok() && options.select_cohort && !p.rr.record->hcc_diagnosis && p.rr.record->tace.empty() &&
+          p.rr.record->systemic.empty()) {
+        outside[i] = 1;  // never evaluated
+      } else if (p.rr.ok()) {
         evaluate_into(row, *p.rr.record);
         row.died = p.died;
         if (p.died && *p.died) row.follow_up_end = p.deceased;
@@ -207,6 +216,25 @@ Result evaluate_cohort(const Options& options) {
     progress.finish();
     for (const auto& m : skipped)
       for (const auto& [k, n] : m) stats.skipped[k] += n;
+    if (options.select_cohort) {
+      stats.selected = true;
+      for (const auto& [id, refs] : in.patients) cand.everyone.insert(id);
+      stats.export_patients = cand.everyone.size();
+      std::unordered_set<std::string> kept;
+      std::vector<CohortRow> rows;
+      std::vector<std::vector<InvalidLine>> problems;
+      for (std::size_t i = 0; i < res.rows.size(); ++i) {
+        if (outside[i]) continue;
+        kept.insert(res.rows[i].patient_id);
+        rows.push_back(std::move(res.rows[i]));
+        problems.push_back(std::move(patient_problems[i]));
+      }
+      res.rows = std::move(rows);
+      patient_problems = std::move(problems);
+      for (const auto& id : cand.everyone)
+        if (!kept.count(id)) stats.not_in_cohort.push_back(id);
+      std::sort(stats.not_in_cohort.begin(), stats.not_in_cohort.end());
+    }
   }
 
   for (auto& v : patient_problems)
@@ -228,6 +256,11 @@ Result evaluate_cohort(const Options& options) {
   for (const auto& r : res.rows) {
     if (r.input == InputStatus::Ok) ++stats.patients_evaluated;
     if (r.input == InputStatus::Invalid) ++stats.patients_withheld;
+    if (r.input == InputStatus::Ok) {
+      if (r.hcc_diagnosis) ++stats.with_hcc_diagnosis;
+      if (r.any_tace) ++stats.with_tace;
+      if (!r.systemic.empty()) ++stats.with_systemic;
+    }
     if (r.died && r.follow_up_end) res.has_outcomes = res.has_outcomes || *r.died;
   }
   return res;

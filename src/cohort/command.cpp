@@ -8,6 +8,7 @@
 #include <ostream>
 #include <unistd.h>
 
+#include "cohort/csv.h"
 #include "cohort/report.h"
 #include "presenters/text_escape.h"
 
@@ -49,7 +50,8 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       throw UsageError(fmt::format("--report {}: the report is an HTML file (.html)", o.report));
 
     for (const auto& [flag, path, ext] : {std::tuple{"--criteria", o.criteria, ".csv"}, {"--episodes", o.episodes, ".csv"},
-                                          {"--dictionary", o.dictionary, ".json"}})
+                                          {"--dictionary", o.dictionary, ".json"},
+                                          {"--excluded", o.excluded, ".csv"}})
       if (!path.empty() && !ends_with(path, ext))
         throw UsageError(fmt::format("{} {}: the file is {} ({})", flag, path, ext == std::string_view(".csv") ? "CSV" : "JSON", ext));
 
@@ -64,6 +66,13 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
     if (!o.criteria.empty()) write_file_atomically(o.criteria, criteria_to_csv(res.rows));
     if (!o.episodes.empty()) write_file_atomically(o.episodes, episodes_to_csv(res.rows));
     if (!o.dictionary.empty()) write_file_atomically(o.dictionary, data_dictionary_json());
+    if (!o.excluded.empty()) {
+      std::string list = "patient_id,reason\n";
+      for (const auto& id : st.not_in_cohort)
+        list += csv_text_cell(id) + "," +
+                csv_plain_cell("no HCC diagnosis, TACE or HCC systemic therapy in the export: not evaluated") + "\n";
+      write_file_atomically(o.excluded, list);
+    }
 
     out << fmt::format("switchpoint cohort: {} patients from {} ({} lines, {:.1f} MB; {} thread{}): {} evaluated, {} "
                        "withheld for invalid input; {} invalid line{}{}.\n",
@@ -71,6 +80,12 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
                        st.threads == 1 ? "" : "s", st.patients_evaluated, st.patients_withheld, st.invalid_line_count,
                        st.invalid_line_count == 1 ? "" : "s",
                        st.invalid_line_count ? " (listed on standard error)" : "");
+    if (st.selected)
+      out << fmt::format("cohort selection: {} patient{} in the export; {} in the cohort (an HCC diagnosis, a TACE or an HCC "
+                         "systemic therapy: {} with an HCC diagnosis, {} with TACE, {} with systemic therapy among those "
+                         "evaluated); {} not in the cohort, not evaluated{}.\n",
+                         st.export_patients, st.export_patients == 1 ? "" : "s", st.patients, st.with_hcc_diagnosis, st.with_tace, st.with_systemic,
+                         st.not_in_cohort.size(), o.excluded.empty() ? " (--excluded FILE.csv lists them)" : "");
     out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", "definition", "refractory", "not-refractory",
                        "insufficient-data", "not-applicable");
     for (std::size_t i = 0; i < kDefinitions.size(); ++i) {

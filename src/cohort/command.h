@@ -17,6 +17,7 @@ struct CommandOptions {
   std::string criteria;    // --criteria: patient × definition × criterion (.csv)
   std::string episodes;    // --episodes: dated treatment episodes (.csv)
   std::string dictionary;  // --dictionary: the tables' columns (.json)
+  std::string excluded;    // --excluded: patients of the export not in the cohort (.csv)
 };
 
 // Exit codes: 0 done (invalid lines are reported, never fatal); 2 bad usage or unreadable input.

@@ -85,6 +85,8 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 
 void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decision& d) {
   row.as_of = d.as_of;
+  row.hcc_diagnosis = record.hcc_diagnosis.has_value();
+  row.any_tace = !record.tace.empty();
   row.sessions = static_cast<int>(d.history.sessions.size());
   if (!d.history.sessions.empty()) row.first_tace = d.history.first_session();
   // Sessions, not procedures (P-session-merge), and only those of the course described (P-course-end):

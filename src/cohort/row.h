@@ -48,6 +48,8 @@ struct CohortRow {
   std::string first_problem;  // "Observation.ndjson:12#/valueQuantity: …"
 
   std::optional<Date> as_of;  // the last record
+  bool hcc_diagnosis = false;  // the record has an HCC diagnosis (cohort inclusion counts)
+  bool any_tace = false;       // the record has a TACE, in any course
   int sessions = 0;
   std::optional<Date> first_tace;
   std::array<DefinitionOutcome, kDefinitions.size()> definitions{};
