@@ -33,6 +33,7 @@ packages=(
   zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
   clang-14 libclang-rt-14-dev               # fuzzing: libFuzzer with AddressSanitizer + UBSan (fuzz/)
   nginx-light openssl curl python3          # deployment test (deploy/nginx/test.sh): TLS reverse proxy, its certificate, clients
+  r-base-core python3-pandas                # researcher scripts (scripts/research/headline.{R,py}) and their test (tests/research)
 )
 
 install_missing() {
