@@ -72,6 +72,25 @@ TEST(DtsdhccFull, FourOrMoreWithLargestOver3cmIsBeyondUpToSeven) {
   EXPECT_NE(of(r, "2").definitions[def("apasl-2017")].status, RefractorinessStatus::NotRefractory);
 }
 
+// JSH-LCSGJ 1b, two consecutive increases of the tumour number: "4 or more" after 3 is an increase;
+// 3 after "4 or more" is not; "4 or more" after "4 or more" cannot be told.
+std::string course(const std::string& id, int before, int after_s1, int before_s2, int after_s2) {
+  return row(id, "2020-01-01", before, 20, 6, 1) + row(id, "2020-02-15", after_s1, 20, 6, 0) +
+         row(id, "2020-04-01", before_s2, 20, 6, 1) + row(id, "2020-05-15", after_s2, 20, 6, 0);
+}
+
+TEST(DtsdhccFull, FourOrMoreIsAnIncreaseFromThreeAndNotComparableWithItself) {
+  TempDir d;
+  const Result r = run(d, course("up", 2, 3, 3, 4) + course("same", 2, 4, 4, 4) + course("down", 2, 4, 4, 3));
+  const auto* up = criterion(of(r, "up"), "jsh-lcsgj-2014", "1b");
+  const auto* same = criterion(of(r, "same"), "jsh-lcsgj-2014", "1b");
+  const auto* down = criterion(of(r, "down"), "jsh-lcsgj-2014", "1b");
+  ASSERT_TRUE(up && same && down);
+  EXPECT_EQ(up->state, CriterionState::Met);
+  EXPECT_EQ(same->state, CriterionState::NotJudgeable);
+  EXPECT_EQ(down->state, CriterionState::NotMet);
+}
+
 TEST(DtsdhccFull, RecordedChildPughTenAfterTheFirstTaceIsDecompensation) {
   TempDir d;
   const Result r = run(d, row("10", "2020-01-01", 2, 20, 6, 1) + row("10", "2020-03-01", 2, 20, 10, 0) +

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cohort/cohort.h"
+#include "cohort/report.h"
 #include "cohort/row.h"
 #include "cohort_test_util.h"
 #include "synth/synth.h"
@@ -76,6 +77,7 @@ TEST(CohortSelection, EachWayInAndEachWayOut) {
   // code, so out-hbv is not even a candidate; the skipped line is counted as skipped, as before).
   EXPECT_EQ(r.stats.lines_not_in_cohort, 5u);
   EXPECT_TRUE(r.stats.invalid.empty());
+  EXPECT_NE(cohort_report_html(r).find("5 patients in the export; 3 in the cohort"), std::string::npos);
 
   // --all-patients: everyone evaluated, as before.
   o.select_cohort = false;
