@@ -199,11 +199,15 @@ Result evaluate_cohort(const Options& options) {
                                                "first TACE is on {}; the dates contradict each other",
                                                p.deceased->iso(), first.iso())});
       }
-      if (p.rr.ok() && options.select_cohort && !p.rr.record->hcc_diagnosis && p.rr.record->tace.empty() &&
+      // An HCC diagnosis Condition that was read counts even without a usable onset date (the
+      // reader counts it as "used: diagnosis"; the record's hcc_diagnosis holds dated ones only).
+      const bool diagnosed = p.rr.ok() && (p.rr.record->hcc_diagnosis || p.rr.skipped.count("used: diagnosis") > 0);
+      if (p.rr.ok() && options.select_cohort && !diagnosed && p.rr.record->tace.empty() &&
           p.rr.record->systemic.empty()) {
         outside[i] = 1;  // never evaluated
       } else if (p.rr.ok()) {
         evaluate_into(row, *p.rr.record);
+        row.hcc_diagnosis = row.hcc_diagnosis || diagnosed;
         row.died = p.died;
         if (p.died && *p.died) row.follow_up_end = p.deceased;
         else if (p.died) row.follow_up_end = row.as_of;

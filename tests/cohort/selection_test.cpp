@@ -53,6 +53,10 @@ TEST(CohortSelection, EachWayInAndEachWayOut) {
   // In: an HCC diagnosis (ICD-10 C22.0) alone; a TACE alone; a systemic therapy alone.
   lines += patient("in-dx") + albumin("in-dx", "2024-01-02") + condition("in-dx", "http://hl7.org/fhir/sid/icd-10", "C22.0");
   lines += patient("in-tace") + albumin("in-tace", "2024-01-02") + tace("in-tace");
+  // An HCC diagnosis without an onset date (the record keeps dated diagnoses only) is still one.
+  std::string undated = condition("in-undated", "http://snomed.info/sct", "109841003");
+  undated.replace(undated.find(",\"onsetDateTime\":\"2023-01-01\""), 29, "");
+  lines += patient("in-undated") + albumin("in-undated", "2024-01-02") + undated;
   lines += patient("in-sys") + albumin("in-sys", "2024-01-02") + sorafenib("in-sys");
   // Out: labs only; a Condition that is not HCC (chronic hepatitis B, B18.1): a candidate of pass 0
   // that its record then leaves out.
@@ -65,24 +69,24 @@ TEST(CohortSelection, EachWayInAndEachWayOut) {
   const Result r = evaluate_cohort(o);
   std::vector<std::string> ids;
   for (const auto& row : r.rows) ids.push_back(row.patient_id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"in-dx", "in-sys", "in-tace"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"in-dx", "in-sys", "in-tace", "in-undated"}));
   EXPECT_EQ(r.stats.not_in_cohort, (std::vector<std::string>{"out-hbv", "out-labs"}));
   EXPECT_TRUE(r.stats.selected);
-  EXPECT_EQ(r.stats.export_patients, 5u);
-  EXPECT_EQ(r.stats.patients, 3u);
-  EXPECT_EQ(r.stats.with_hcc_diagnosis, 1u);
+  EXPECT_EQ(r.stats.export_patients, 6u);
+  EXPECT_EQ(r.stats.patients, 4u);
+  EXPECT_EQ(r.stats.with_hcc_diagnosis, 2u);
   EXPECT_EQ(r.stats.with_tace, 1u);
   EXPECT_EQ(r.stats.with_systemic, 1u);
   // Lines never kept: the labs-only person's 3, and out-hbv's Patient and albumin (B18.1 is skipped on its
   // code, so out-hbv is not even a candidate; the skipped line is counted as skipped, as before).
   EXPECT_EQ(r.stats.lines_not_in_cohort, 5u);
   EXPECT_TRUE(r.stats.invalid.empty());
-  EXPECT_NE(cohort_report_html(r).find("5 patients in the export; 3 in the cohort"), std::string::npos);
+  EXPECT_NE(cohort_report_html(r).find("6 patients in the export; 4 in the cohort"), std::string::npos);
 
   // --all-patients: everyone evaluated, as before.
   o.select_cohort = false;
   const Result all = evaluate_cohort(o);
-  EXPECT_EQ(all.rows.size(), 5u);
+  EXPECT_EQ(all.rows.size(), 6u);
   EXPECT_FALSE(all.stats.selected);
   EXPECT_TRUE(all.stats.not_in_cohort.empty());
 }
