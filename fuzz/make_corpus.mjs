@@ -1,6 +1,6 @@
 // Writes the seed corpora of the fuzz targets (fuzz/corpus/<target>/) from the project's own
 // fixtures: examples/, tests/golden/records/, tests/readers/malformed/, tests/cds/fixtures/, a few
-// rows of the DTSDHCC file (../shared/data/dtsdhcc, when present) and JWTs shaped like those of the
+// rows of the DTSDHCC file (data/dtsdhcc) and JWTs shaped like those of the
 // JWT tests. Deterministic: the same fixtures give the same files. At most 40 files per target.
 // Run through fuzz/make_corpus.sh.
 import fs from 'node:fs';
@@ -75,7 +75,7 @@ add('ndjson_line_fuzz', 'unknown-resources.ndjson',
 
 // ---- CSV, profile dtsdhcc -------------------------------------------------------------------------
 const header = '"ID","Date","Age","Amount.of.Hepatic.Lesions","Largest.Diameter.of.Hepatic.Lesions","New.Lesion","Vascular.Invasion","Local.Lymph.Node.Metastasis","Distant.Metastasis","Child_pugh_score","AFP","TargetedTherapy","Embolization","Resection","Status_of_death","OStime_day"';
-const dtsdhcc = path.join(root, '..', 'shared', 'data', 'dtsdhcc', 'dtsdhcc.csv');
+const dtsdhcc = path.join(root, 'data', 'dtsdhcc', 'dtsdhcc.csv');
 let rows = [];
 if (fs.existsSync(dtsdhcc)) rows = fs.readFileSync(dtsdhcc, 'utf8').split('\n').slice(1).filter((l) => l.trim());
 else if (fs.existsSync(path.join(out, 'csv_dtsdhcc_fuzz', 'dtsdhcc-rows-0.csv')))

@@ -35,6 +35,7 @@ packages=(
   zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
   clang-14 libclang-rt-14-dev               # fuzzing: libFuzzer with AddressSanitizer + UBSan (fuzz/)
   nginx-light openssl curl python3          # deployment test (deploy/nginx/test.sh): TLS reverse proxy, its certificate, clients
+  python3-pandas                            # researcher scripts scripts/research/headline.{R,py} (with r-base-core above) and tests/research
 )
 
 install_missing() {

@@ -24,6 +24,7 @@
 #include "readers/read_any.h"
 #include "server/server.h"
 #include "cohort/command.h"
+#include "synth/output_dir.h"
 #include "synth/synth.h"
 #include "terminology/vocabulary.h"
 
@@ -188,6 +189,7 @@ struct CohortCommands {
   std::string synth_dir;
   bool synth_gzip = false;
   double synth_switch_hr = 1;
+  bool synth_force = false;
   CLI::App* cohort = nullptr;
   cohort::CommandOptions cohort_options;
 };
@@ -202,6 +204,7 @@ void add_cohort_commands(CLI::App& app, CohortCommands& c) {
                       "the control model (docs/synth.md): true hazard ratio of death after switching to systemic "
                       "therapy versus continuing TACE (1 = no effect)")
       ->check(CLI::Range(0.01, 100.0));
+  c.synth->add_flag("--force", c.synth_force, "write into a non-empty folder, removing its .ndjson and .ndjson.gz files first");
 
   auto& o = c.cohort_options;
   c.cohort = app.add_subcommand("cohort", "Evaluate many patients: FHIR Bulk NDJSON folders or a long CSV (docs/cohort.md)");
@@ -214,14 +217,20 @@ void add_cohort_commands(CLI::App& app, CohortCommands& c) {
   c.cohort->add_option("--analysis-table", o.analysis_table, "also write the lines the analysis models saw (.csv)");
   c.cohort->add_option("--landmark-days", o.landmark_days, "days from refractoriness to the landmark (default 90)")
       ->check(CLI::Range(0, 3650));
+  c.cohort->add_option("--criteria", o.criteria, "also write one row per patient × definition × criterion (.csv)");
+  c.cohort->add_option("--episodes", o.episodes, "also write the dated treatment episodes (.csv)");
+  c.cohort->add_option("--dictionary", o.dictionary, "also write the tables' data dictionary (.json)");
+  c.cohort->add_option("--excluded", o.excluded, "also list the export's patients not in the cohort (.csv)");
+  c.cohort->add_flag("!--all-patients", o.cohort.select_cohort,
+                     "evaluate every patient of an NDJSON export, not only those with an HCC diagnosis, a TACE or an "
+                     "HCC systemic therapy");
 }
 
 int run_cohort_commands(CohortCommands& c, std::ostream& out, std::ostream& err) {
   if (*c.synth) {
-    std::error_code ec;
-    std::filesystem::create_directories(c.synth_dir, ec);
-    if (ec) throw UsageError{fmt::format("{}: cannot create the folder: {}", c.synth_dir, ec.message())};
     try {
+      for (const auto& removed : synth::prepare_output_dir(c.synth_dir, c.synth_force))
+        err << fmt::format("switchpoint synth: removed {} (--force)\n", escape_text(removed));
       if (c.synth->count("--switch-hr") > 0) c.synth_options.switch_hr = c.synth_switch_hr;
       out << synth::describe(synth::write_cohort(c.synth_options, c.synth_dir, c.synth_gzip));
     } catch (const std::runtime_error& e) {

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <thread>
+#include <unordered_set>
 
 #include "cohort/csv_profile.h"
 #include "cohort/ndjson_input.h"
@@ -21,6 +24,67 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 bool is_ndjson(std::string_view name) { return ends_with(name, ".ndjson") || ends_with(name, ".ndjson.gz"); }
 bool is_csv(std::string_view name) { return ends_with(name, ".csv") || ends_with(name, ".csv.gz"); }
+
+// The first bytes of a file (gzip or plain: zlib reads both), up to `n`.
+std::string head_of(const std::string& path, std::size_t n) {
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (gz == nullptr) return {};
+  std::string buf(n, '\0');
+  const int got = gzread(gz, buf.data(), static_cast<unsigned>(n));
+  gzclose(gz);
+  buf.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return buf;
+}
+
+bool space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+std::optional<std::string> not_ndjson_reason(const std::string& path) {
+  const std::string head = head_of(path, 64 * 1024);
+  std::size_t b = 0;
+  if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) b = 3;  // a UTF-8 byte order mark
+  while (b < head.size() && space(head[b])) ++b;
+  if (b == head.size()) return std::nullopt;  // empty or blank: nothing to refuse
+  std::size_t e = head.find('\n', b);
+  if (e == std::string::npos) e = head.size();
+  std::size_t last = e;
+  while (last > b && space(head[last - 1])) --last;
+  const std::string_view first(head.data() + b, last - b);
+  // "resourceType" : "Bundle" anywhere near the top: one FHIR Bundle, pretty-printed or not.
+  auto names_bundle = [](std::string_view s) {
+    for (std::size_t k = s.find("\"resourceType\""); k != std::string_view::npos; k = s.find("\"resourceType\"", k + 1)) {
+      std::size_t v = k + 14;
+      while (v < s.size() && (space(s[v]) || s[v] == ':')) ++v;
+      if (s.substr(v, 8) == "\"Bundle\"") return true;
+    }
+    return false;
+  };
+  const bool one_line_object = !first.empty() && first.front() == '{' && first.back() == '}';
+  if (one_line_object) {
+    // A one-line Bundle is one resource of the wrong kind for Bulk Data: each line is a patient's resource.
+    const std::size_t type_at = first.find("\"resourceType\"");
+    if (type_at != std::string_view::npos && type_at < 40 && names_bundle(first.substr(0, 80)))
+      return std::string("its first line is a FHIR Bundle; a Bundle holds one patient's record: evaluate it with "
+                         "`switchpoint evaluate FILE`, or export the patients as FHIR Bulk Data NDJSON (one "
+                         "resource per line)");
+    return std::nullopt;
+  }
+  if (first.empty() || (first.front() != '{' && first.front() != '[')) return std::nullopt;  // lines report themselves
+  // One JSON document spread over several lines (pretty-printed): not NDJSON, every line would be invalid.
+  // A first line that merely lacks its end (a truncated resource) is left to report itself.
+  const bool opens_document = first == "{" || first == "[";
+  if (names_bundle(std::string_view(head).substr(b, 4096)))
+    return std::string("this is one FHIR Bundle (a JSON document over several lines), not FHIR Bulk Data NDJSON; "
+                       "evaluate a patient's Bundle with `switchpoint evaluate FILE`, or export the patients as FHIR "
+                       "Bulk Data NDJSON (one resource per line)");
+  if (!opens_document) return std::nullopt;
+  return std::string("this is one JSON document over several lines (pretty-printed), not NDJSON; FHIR Bulk Data "
+                     "has one resource per line: export as NDJSON, or evaluate a single record with "
+                     "`switchpoint evaluate FILE`");
+}
+
+namespace {
 
 // Folders become their *.ndjson and *.ndjson.gz files, by name; files are taken as given.
 std::vector<std::string> ndjson_files(const std::vector<std::string>& inputs) {
@@ -112,12 +176,20 @@ Result evaluate_cohort(const Options& options) {
   } else {
     stats.source = "FHIR R4 Bulk NDJSON";
     stats.files = ndjson_files(options.inputs);
+    // The wrong kind of input is refused before anything is read (no rows, no output file).
+    for (const auto& f : stats.files)
+      if (auto why = not_ndjson_reason(f)) throw UsageError(fmt::format("{}: {}", f, *why));
     NdjsonPatients in;
+    CohortCandidates cand;
     try {
-      in = scan_ndjson(stats.files, options, threads, stats, progress);
+      // Pass 0 finds the cohort's candidates (patient ids only); pass 1 keeps their lines only.
+      if (options.select_cohort) cand = find_cohort_candidates(stats.files, options, threads, progress);
+      in = scan_ndjson(stats.files, options, threads, stats, progress,
+                       options.select_cohort ? &cand.candidates : nullptr);
     } catch (const std::runtime_error& e) {
       throw UsageError(e.what());
     }
+    std::vector<char> outside(in.patients.size(), 0);  // read, but no HCC diagnosis, TACE or systemic therapy
     res.rows.resize(in.patients.size());
     patient_problems.resize(in.patients.size());
     std::vector<simdjson::dom::parser> parsers(static_cast<std::size_t>(threads));
@@ -139,8 +211,15 @@ Result evaluate_cohort(const Options& options) {
                                                "first TACE is on {}; the dates contradict each other",
                                                p.deceased->iso(), first.iso())});
       }
-      if (p.rr.ok()) {
+      // An HCC diagnosis Condition that was read counts even without a usable onset date (the
+      // reader counts it as "used: diagnosis"; the record's hcc_diagnosis holds dated ones only).
+      const bool diagnosed = p.rr.ok() && (p.rr.record->hcc_diagnosis || p.rr.skipped.count("used: diagnosis") > 0);
+      if (p.rr.ok() && options.select_cohort && !diagnosed && p.rr.record->tace.empty() &&
+          p.rr.record->systemic.empty()) {
+        outside[i] = 1;  // never evaluated
+      } else if (p.rr.ok()) {
         evaluate_into(row, *p.rr.record);
+        row.hcc_diagnosis = row.hcc_diagnosis || diagnosed;
         row.died = p.died;
         if (p.died && *p.died) row.follow_up_end = p.deceased;
         else if (p.died) row.follow_up_end = row.as_of;
@@ -153,6 +232,25 @@ Result evaluate_cohort(const Options& options) {
     progress.finish();
     for (const auto& m : skipped)
       for (const auto& [k, n] : m) stats.skipped[k] += n;
+    if (options.select_cohort) {
+      stats.selected = true;
+      for (const auto& [id, refs] : in.patients) cand.everyone.insert(id);
+      stats.export_patients = cand.everyone.size();
+      std::unordered_set<std::string> kept;
+      std::vector<CohortRow> rows;
+      std::vector<std::vector<InvalidLine>> problems;
+      for (std::size_t i = 0; i < res.rows.size(); ++i) {
+        if (outside[i]) continue;
+        kept.insert(res.rows[i].patient_id);
+        rows.push_back(std::move(res.rows[i]));
+        problems.push_back(std::move(patient_problems[i]));
+      }
+      res.rows = std::move(rows);
+      patient_problems = std::move(problems);
+      for (const auto& id : cand.everyone)
+        if (!kept.count(id)) stats.not_in_cohort.push_back(id);
+      std::sort(stats.not_in_cohort.begin(), stats.not_in_cohort.end());
+    }
   }
 
   for (auto& v : patient_problems)
@@ -174,6 +272,11 @@ Result evaluate_cohort(const Options& options) {
   for (const auto& r : res.rows) {
     if (r.input == InputStatus::Ok) ++stats.patients_evaluated;
     if (r.input == InputStatus::Invalid) ++stats.patients_withheld;
+    if (r.input == InputStatus::Ok) {
+      if (r.hcc_diagnosis) ++stats.with_hcc_diagnosis;
+      if (r.any_tace) ++stats.with_tace;
+      if (!r.systemic.empty()) ++stats.with_systemic;
+    }
     if (r.died && r.follow_up_end) res.has_outcomes = res.has_outcomes || *r.died;
   }
   return res;

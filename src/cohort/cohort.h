@@ -6,6 +6,7 @@
 // (cohort/report.h). Invalid lines are counted and reported with file and line, never fatal.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct Options {
   int threads = 0;                  // 0: all cores (std::thread::hardware_concurrency)
   bool progress = false;            // a progress bar on standard error
   std::size_t block_bytes = 4u << 20;  // NDJSON is read in blocks of whole lines of about this size
+  // NDJSON: evaluate only the cohort (an HCC diagnosis, a TACE or an HCC systemic therapy; Stats
+  // "Cohort selection"); false (--all-patients) evaluates everyone, as before issue 15.
+  bool select_cohort = true;
 };
 
 // A line that could not be read, or a resource with a problem: file, line (1-based; 0 when the
@@ -46,6 +50,14 @@ struct Stats {
   std::vector<InvalidLine> invalid;      // every problem, by file and line
   std::map<std::string, std::uint64_t> skipped;  // not used, by kind (docs/fhir.md keys)
   std::uint64_t patients = 0, patients_evaluated = 0, patients_withheld = 0;
+  // Cohort selection (NDJSON; issue 15 item 7): in the cohort are patients with an HCC diagnosis,
+  // a TACE or an HCC systemic therapy, or whose record is withheld (it cannot be told). The rest
+  // of the export is never evaluated: listed in `not_in_cohort` (sorted) and counted.
+  bool selected = false;                 // selection applied (NDJSON input)
+  std::uint64_t export_patients = 0;     // everyone in the export
+  std::uint64_t with_hcc_diagnosis = 0, with_tace = 0, with_systemic = 0;  // of those evaluated (overlapping)
+  std::vector<std::string> not_in_cohort;
+  std::uint64_t lines_not_in_cohort = 0; // lines dropped unkept in pass 1
   int threads = 1;
 };
 
@@ -54,6 +66,11 @@ struct Result {
   Stats stats;
   bool has_outcomes = false;    // death and follow-up known for some patients
 };
+
+// Why a file given as NDJSON is not NDJSON at all, judged from its first 64 KiB: a FHIR Bundle
+// (pretty-printed or on one line) or any JSON document over several lines. nullopt when it may be
+// NDJSON (its lines then report their own problems).
+std::optional<std::string> not_ndjson_reason(const std::string& path);
 
 // Reads and evaluates; writes nothing. Throws UsageError when an input cannot be opened or a
 // CSV lacks the profile's columns.

@@ -4,10 +4,12 @@
 
 #include <cstdio>
 #include <fstream>
+#include <tuple>
 #include <ostream>
 #include <unistd.h>
 
 #include "cohort/analysis.h"
+#include "cohort/csv.h"
 #include "cohort/report.h"
 #include "presenters/text_escape.h"
 
@@ -55,6 +57,11 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
     if (o.landmark_days < 0 || o.landmark_days > 3650)
       throw UsageError(fmt::format("--landmark-days {}: expected a number of days from 0 to 3650", o.landmark_days));
     const AnalysisOptions analysis_options{o.landmark_days};
+    for (const auto& [flag, path, ext] : {std::tuple{"--criteria", o.criteria, ".csv"}, {"--episodes", o.episodes, ".csv"},
+                                          {"--dictionary", o.dictionary, ".json"},
+                                          {"--excluded", o.excluded, ".csv"}})
+      if (!path.empty() && !ends_with(path, ext))
+        throw UsageError(fmt::format("{} {}: the file is {} ({})", flag, path, ext == std::string_view(".csv") ? "CSV" : "JSON", ext));
 
     const Result res = evaluate_cohort(o.cohort);
     const Stats& st = res.stats;
@@ -69,6 +76,16 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       if (!o.analysis.empty()) write_file_atomically(o.analysis, analysis_json(comparisons));
       if (!o.analysis_table.empty()) write_file_atomically(o.analysis_table, analysis_table_csv(comparisons));
     }
+    if (!o.criteria.empty()) write_file_atomically(o.criteria, criteria_to_csv(res.rows));
+    if (!o.episodes.empty()) write_file_atomically(o.episodes, episodes_to_csv(res.rows));
+    if (!o.dictionary.empty()) write_file_atomically(o.dictionary, data_dictionary_json());
+    if (!o.excluded.empty()) {
+      std::string list = "patient_id,reason\n";
+      for (const auto& id : st.not_in_cohort)
+        list += csv_text_cell(id) + "," +
+                csv_plain_cell("no HCC diagnosis, TACE or HCC systemic therapy in the export: not evaluated") + "\n";
+      write_file_atomically(o.excluded, list);
+    }
 
     out << fmt::format("switchpoint cohort: {} patients from {} ({} lines, {:.1f} MB; {} thread{}): {} evaluated, {} "
                        "withheld for invalid input; {} invalid line{}{}.\n",
@@ -76,6 +93,12 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
                        st.threads == 1 ? "" : "s", st.patients_evaluated, st.patients_withheld, st.invalid_line_count,
                        st.invalid_line_count == 1 ? "" : "s",
                        st.invalid_line_count ? " (listed on standard error)" : "");
+    if (st.selected)
+      out << fmt::format("cohort selection: {} patient{} in the export; {} in the cohort (an HCC diagnosis, a TACE or an HCC "
+                         "systemic therapy: {} with an HCC diagnosis, {} with TACE, {} with systemic therapy among those "
+                         "evaluated); {} not in the cohort, not evaluated{}.\n",
+                         st.export_patients, st.export_patients == 1 ? "" : "s", st.patients, st.with_hcc_diagnosis, st.with_tace, st.with_systemic,
+                         st.not_in_cohort.size(), o.excluded.empty() ? " (--excluded FILE.csv lists them)" : "");
     out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", "definition", "refractory", "not-refractory",
                        "insufficient-data", "not-applicable");
     for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
@@ -91,9 +114,10 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       }
       out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", kDefinitions[i], r, n, in, na);
     }
-    out << fmt::format("wrote {}{}{}{}\n", escape_text(o.output), o.report.empty() ? "" : ", " + escape_text(o.report),
-                       o.analysis.empty() ? "" : ", " + escape_text(o.analysis),
-                       o.analysis_table.empty() ? "" : ", " + escape_text(o.analysis_table));
+    std::string wrote = escape_text(o.output);
+    for (const std::string* f : {&o.report, &o.analysis, &o.analysis_table, &o.criteria, &o.episodes, &o.dictionary, &o.excluded})
+      if (!f->empty()) wrote += ", " + escape_text(*f);
+    out << fmt::format("wrote {}\n", wrote);
     return 0;
   } catch (const UsageError& e) {
     err << "switchpoint: " << escape_text(e.what()) << "\n";

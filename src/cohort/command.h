@@ -16,6 +16,11 @@ struct CommandOptions {
   std::string analysis;        // --analysis FILE.json: switch versus continue (cohort/analysis.h), optional
   std::string analysis_table;  // --analysis-table FILE.csv: the lines the models saw, optional
   int landmark_days = 90;      // --landmark-days N
+  // Analysis-ready tables (issue 15 item 4; docs/cohort.md "Outputs"), each optional.
+  std::string criteria;    // --criteria: patient × definition × criterion (.csv)
+  std::string episodes;    // --episodes: dated treatment episodes (.csv)
+  std::string dictionary;  // --dictionary: the tables' columns (.json)
+  std::string excluded;    // --excluded: patients of the export not in the cohort (.csv)
 };
 
 // Exit codes: 0 done (invalid lines are reported, never fatal); 2 bad usage or unreadable input.

@@ -138,7 +138,10 @@ CsvPatient build(Group& g, Stats& stats) {
       s.date = r->date;
       ++studies;
       if (r->count && *r->count <= 3) s.intrahepatic_tumor_count = r->count;
-      if (r->count && *r->count == 4) ++four_or_more;
+      if (r->count && *r->count == 4) {
+        ++four_or_more;
+        s.intrahepatic_tumor_count_at_least = 4;  // "4" means 4 or more: a lower bound
+      }
       if (r->diameter_mm) s.largest_diameter_cm = *r->diameter_mm / 10.0;
       if (r->count && r->diameter_mm && (*r->count == 0) != (*r->diameter_mm == 0))
         p.problems.push_back(
@@ -158,8 +161,22 @@ CsvPatient build(Group& g, Stats& stats) {
       if (!p.row.systemic_unknown_regimen_from) p.row.systemic_unknown_regimen_from = r->date;
       p.row.systemic_starts.push_back(r->date);
     }
-    if (r->resection && *r->resection && !resection) resection = r->date;
-    if (r->child_pugh) p.recorded_child_pugh.emplace_back(r->date, *r->child_pugh);
+    if (r->resection && *r->resection) {
+      if (!resection) resection = r->date;
+      rec.procedures.push_back({r->date, CourseEndingKind::Resection});  // ends the TACE course (P-course-end)
+    }
+    if (r->child_pugh) {
+      p.recorded_child_pugh.emplace_back(r->date, *r->child_pugh);
+      ClinicalAssessment c;
+      c.date = r->date;
+      c.child_pugh_points_recorded = *r->child_pugh;
+      // 5 points is the minimum of every part: no ascites and no encephalopathy.
+      if (*r->child_pugh == 5) {
+        c.ascites = Ascites::None;
+        c.encephalopathy = Encephalopathy::None;
+      }
+      rec.clinical.push_back(c);
+    }
   }
   rec.sort_timelines();
   if (rec.tace.size() > kMaxTaceSessions) {
@@ -204,14 +221,15 @@ CsvPatient build(Group& g, Stats& stats) {
                                         spread));
   }
   if (four_or_more > 0)
-    p.row.notes.push_back(fmt::format("tumour count '4 or more' on {} of {} studies: not read as a count", four_or_more,
-                                      studies));
+    p.row.notes.push_back(fmt::format("tumour count '4 or more' on {} of {} studies: read as a lower bound (at least 4)",
+                                      four_or_more, studies));
   if (p.row.systemic_unknown_regimen_from)
     p.row.notes.push_back(fmt::format("targeted therapy (regimen not recorded) from {}: not in the record; therapy "
                                       "line and first choice not given",
                                       p.row.systemic_unknown_regimen_from->iso()));
   if (lymph_only) p.row.notes.push_back(fmt::format("regional lymph-node metastasis from {} read as extrahepatic spread", lymph_only->iso()));
-  if (resection) p.row.notes.push_back(fmt::format("resection on {}: not in the record", resection->iso()));
+  if (resection) p.row.notes.push_back(fmt::format("resection on {}: ends the TACE course", resection->iso()));
+  p.row.notes.push_back("DTSDHCC: missing values were imputed by the data set's authors (random-forest regression)");
   if (p.problems.empty()) p.record = std::move(rec);
   return p;
 }

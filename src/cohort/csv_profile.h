@@ -1,7 +1,7 @@
 #pragma once
 // A long CSV (one row per patient per observation date) read through a named column profile.
 // The one profile so far is `dtsdhcc`: the DTSDHCC data set of the R package SurvivalPath
-// (../shared/data/dtsdhcc/README.md). docs/cohort.md and the cohort report state what the
+// (data/dtsdhcc/README.md). docs/cohort.md and the cohort report state what the
 // profile maps and what it cannot; in short:
 //
 //  column                               → record / row

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "cohort/line_source.h"
 #include "readers/fhir_resources.h"
@@ -40,6 +41,7 @@ struct BlockResult {
   std::vector<std::pair<long, std::string>> invalid;  // line, message
   std::map<std::string, std::uint64_t> skipped;
   std::uint64_t lines = 0, bytes = 0;
+  std::uint64_t not_in_cohort = 0;  // lines of patients outside the cohort, dropped unkept
 };
 
 bool is_fhir_id(std::string_view id) {
@@ -56,7 +58,8 @@ bool blank(const char* s, std::size_t n) {
   return true;
 }
 
-void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser& parser, BlockResult& out) {
+void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser& parser, BlockResult& out,
+               const std::unordered_set<std::string>* only) {
   if (blank(s, len)) {
     ++out.skipped["(blank line)"];
     return;
@@ -125,12 +128,18 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
                                                patient.substr(0, 100)));
     return;
   }
+  // A whole-population export: lines of people outside the cohort are counted, never kept.
+  if (only != nullptr && only->count(patient) == 0) {
+    ++out.not_in_cohort;
+    return;
+  }
   const auto offset = static_cast<std::uint32_t>(out.arena.size());
   out.arena.append(s, len);
   out.kept.push_back({std::move(patient), offset, static_cast<std::uint32_t>(len), line, !ambiguous});
 }
 
-void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out) {
+void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out,
+                const std::unordered_set<std::string>* only) {
   out.file = b.file;
   out.bytes = b.size;
   const char* p = b.data();
@@ -150,7 +159,7 @@ void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out)
     std::size_t skip = 0;
     if (line == 1 && len >= 3 && std::memcmp(p + pos, "\xEF\xBB\xBF", 3) == 0) skip = 3;  // a UTF-8 byte order mark
     if (std::find(b.overlong.begin(), b.overlong.end(), line) == b.overlong.end())
-      scan_line(p + pos + skip, len - skip, line, parser, out);
+      scan_line(p + pos + skip, len - skip, line, parser, out, only);
     pos = end + 1;
     ++line;
   }
@@ -218,10 +227,82 @@ std::shared_ptr<const NdjsonMedications> index_medications(std::vector<BlockResu
   return meds;
 }
 
+// Pass 0 over a block: who is in the export, and who has a resource that may put them in the cohort.
+void candidates_of_block(const Block& b, simdjson::dom::parser& parser, CohortCandidates& out) {
+  const char* p = b.data();
+  std::size_t pos = 0;
+  while (pos < b.size) {
+    const void* nl = std::memchr(p + pos, '\n', b.size - pos);
+    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) : b.size;
+    std::size_t len = end - pos;
+    const char* s = p + pos;
+    pos = end + 1;
+    if (len >= 3 && std::memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3;
+    if (len == 0 || blank(s, len)) continue;
+    element doc;
+    object res;
+    std::string_view type;
+    // Unreadable lines are pass 1's to report.
+    if (parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc) != simdjson::SUCCESS ||
+        doc.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS)
+      continue;
+    std::string_view id;
+    if (type == "Patient") {
+      if (res["id"].get(id) == simdjson::SUCCESS && is_fhir_id(id)) out.everyone.emplace(id);
+      continue;
+    }
+    std::string_view ref;
+    if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) continue;
+    const std::string patient = fhir_patient_id(ref);
+    if (!is_fhir_id(patient)) continue;
+    out.everyone.insert(patient);
+    // A Condition, Procedure or medication resource the reader would read (an HCC diagnosis, a
+    // TACE, a systemic therapy, or another such entry): a candidate; the record decides.
+    const bool kind = type == "Condition" || type == "Procedure" || type == "MedicationStatement" ||
+                      type == "MedicationRequest" || type == "MedicationAdministration";
+    if (kind && !fhir_skipped_on_code(res, type)) out.candidates.insert(patient);
+  }
+}
+
 }  // namespace
 
+CohortCandidates find_cohort_candidates(const std::vector<std::string>& files, const Options& options, int threads,
+                                        Progress& progress) {
+  LineSource source(files, options.block_bytes);
+  progress.phase("selecting", source.total(), " MB", 1e6);
+  std::mutex source_mutex, merge_mutex;
+  CohortCandidates all;
+  bool done = false;
+  auto work = [&](std::size_t, int) {
+    simdjson::dom::parser parser;
+    Block block;
+    CohortCandidates mine;
+    for (;;) {
+      std::uint64_t before = 0, after = 0;
+      {
+        std::lock_guard lock(source_mutex);
+        if (done) break;
+        before = source.consumed();
+        if (!source.next(block)) {
+          done = true;
+          break;
+        }
+        after = source.consumed();
+      }
+      progress.advance(after - before);
+      candidates_of_block(block, parser, mine);
+    }
+    std::lock_guard lock(merge_mutex);
+    all.everyone.merge(mine.everyone);
+    all.candidates.merge(mine.candidates);
+  };
+  parallel_for(static_cast<std::size_t>(threads < 1 ? 1 : threads), threads, work);
+  progress.finish();
+  return all;
+}
+
 NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads, Stats& stats,
-                           Progress& progress) {
+                           Progress& progress, const std::unordered_set<std::string>* only) {
   LineSource source(files, options.block_bytes);
   progress.phase("reading", source.total(), " MB", 1e6);
   std::mutex source_mutex, results_mutex;
@@ -246,7 +327,7 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
       }
       progress.advance(after - before);
       BlockResult r;
-      scan_block(block, parser, r);
+      scan_block(block, parser, r, only);
       std::lock_guard lock(results_mutex);
       if (results.size() <= block.seq) results.resize(block.seq + 1);
       results[block.seq] = std::move(r);
@@ -261,6 +342,7 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   for (auto& r : results) {
     stats.lines += r.lines;
     stats.bytes += r.bytes;
+    stats.lines_not_in_cohort += r.not_in_cohort;
     for (const auto& [k, n] : r.skipped) stats.skipped[k] += n;
     for (auto& [line, msg] : r.invalid) stats.invalid.push_back({files[r.file], line, std::move(msg)});
     const auto arena = static_cast<std::uint32_t>(out.arenas.size());

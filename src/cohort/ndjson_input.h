@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cohort/cohort.h"
@@ -56,8 +57,21 @@ struct NdjsonPatients {
 // Medications (a Medication line is still counted as skipped: it is read only through a
 // medicationReference). A Medication id on two lines of different content is an invalid line
 // (the second), and a problem of every patient whose medicationReference names it.
+// With `only`, the lines of patients not in it are counted (stats.lines_not_in_cohort) and dropped:
+// memory grows with the cohort, not with the export.
 NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads,
-                           Stats& stats, Progress& progress);
+                           Stats& stats, Progress& progress, const std::unordered_set<std::string>* only = nullptr);
+
+// Pass 0 (issue 15 item 7, a whole-population export): every patient of the export, and the
+// candidates of the cohort: patients with a Condition, Procedure or Medication{Statement,Request,
+// Administration} that the reader does not skip on its code (an HCC diagnosis, a TACE, a systemic
+// therapy, among others). Keeps patient ids only; unreadable lines are left to pass 1.
+struct CohortCandidates {
+  std::unordered_set<std::string> everyone;
+  std::unordered_set<std::string> candidates;
+};
+CohortCandidates find_cohort_candidates(const std::vector<std::string>& files, const Options& options, int threads,
+                                        Progress& progress);
 
 // Pass 2 for patient i: reads the patient's record from its kept lines. Problems are reported in
 // `rr` with locations "file:line#/pointer". `died`/`deceased` give the Patient's deceased[x]

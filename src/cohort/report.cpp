@@ -231,6 +231,13 @@ std::string header(const Ctx& c) {
       "session {}</td></tr>\n",
       st.patients, st.patients_evaluated, st.patients_withheld,
       st.patients - st.patients_evaluated - st.patients_withheld, c.treated.size());
+  // Cohort selection of a whole-population export (issue 15 item 7; docs/cohort.md).
+  if (st.selected)
+    s += fmt::format(
+        "<tr><th>cohort selection</th><td>{} patients in the export; {} in the cohort (an HCC diagnosis, a TACE or an "
+        "HCC systemic therapy: {} with an HCC diagnosis, {} with TACE, {} with systemic therapy among those "
+        "evaluated); {} not in the cohort, never evaluated</td></tr>\n",
+        st.export_patients, st.patients, st.with_hcc_diagnosis, st.with_tace, st.with_systemic, st.not_in_cohort.size());
   s += "</table>\n";
   return s;
 }

@@ -10,6 +10,24 @@
 
 namespace switchpoint::cohort {
 
+std::string_view to_string(CriterionState s) {
+  switch (s) {
+    case CriterionState::Met: return "met";
+    case CriterionState::NotMet: return "not-met";
+    case CriterionState::NotJudgeable: return "not-judgeable";
+  }
+  return "?";
+}
+
+std::string_view status_detail(const CohortRow& row, std::size_t i) {
+  if (row.input != InputStatus::Ok) return "withheld";
+  const RefractorinessStatus s = row.definitions[i].status;
+  if (s == RefractorinessStatus::NotApplicable) return "not-applicable-no-tace";
+  if (row.sessions < 2 && (s == RefractorinessStatus::InsufficientData || s == RefractorinessStatus::NotRefractory))
+    return "not-evaluable-yet";
+  return to_string(s);
+}
+
 std::string_view to_string(InputStatus s) {
   switch (s) {
     case InputStatus::Ok: return "ok";
@@ -42,6 +60,14 @@ std::string field(const ScoreResult* s, std::string_view key) {
 
 std::string opt_date(const std::optional<Date>& d) { return d ? d->iso() : ""; }
 
+// "jsh-lcsgj-2014" → "jsh_lcsgj_2014": column names that R and pandas keep as they are.
+std::string snake(std::string_view id) {
+  std::string s(id);
+  for (char& c : s)
+    if (c == '-') c = '_';
+  return s;
+}
+
 // "resection 2024-03-01; ablation 2024-06-01".
 std::string course_ending_text(const std::vector<CourseEndingProcedure>& v) {
   std::string out;
@@ -59,6 +85,8 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 
 void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decision& d) {
   row.as_of = d.as_of;
+  row.hcc_diagnosis = record.hcc_diagnosis.has_value();
+  row.any_tace = !record.tace.empty();
   row.sessions = static_cast<int>(d.history.sessions.size());
   if (!d.history.sessions.empty()) row.first_tace = d.history.first_session();
   // Sessions, not procedures (P-session-merge), and only those of the course described (P-course-end):
@@ -69,7 +97,10 @@ void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decis
   std::stable_sort(row.course_ending.begin(), row.course_ending.end(),
                    [](const CourseEndingProcedure& a, const CourseEndingProcedure& b) { return a.date < b.date; });
   for (const auto& s : record.systemic)
-    if (s.start <= d.as_of) row.systemic_starts.push_back(s.start);
+    if (s.start <= d.as_of) {
+      row.systemic_starts.push_back(s.start);
+      row.systemic.push_back(s);
+    }
   std::vector<std::pair<Date, char>> cp_at;  // Child-Pugh class by since date (definitions share dates)
   for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
     for (const auto& r : d.refractoriness) {
@@ -77,6 +108,7 @@ void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decis
       auto& out = row.definitions[i];
       out.status = r.status;
       out.since = r.since;
+      for (const auto& c : r.criteria) out.criteria.push_back({c.id, c.state, c.on, c.missing});
       if (!r.since) continue;
       auto it = std::find_if(cp_at.begin(), cp_at.end(), [&](const auto& p) { return p.first == *r.since; });
       if (it == cp_at.end()) {
@@ -102,9 +134,14 @@ void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decis
 
 std::string rows_to_csv(const std::vector<CohortRow>& rows) {
   std::string out = "patient_id,input,problems,first_problem,as_of,tace_sessions,first_tace";
-  for (auto id : kDefinitions) out += fmt::format(",{0}_status,{0}_since", id);
+  for (auto id : kDefinitions) out += fmt::format(",{0}_status,{0}_since", snake(id));
   out += ",verdict,therapy_line,first_choice,child_pugh,malbi_grade,up_to_seven,bclc,art,hap,"
-         "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes,course_ending_procedures\n";
+         "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes,course_ending_procedures";
+  // Issue 15: one value per cell (child_pugh "6 A" and up_to_seven "8.5 beyond" stay for earlier
+  // readers; these split them) and each definition's status detail.
+  out += ",child_pugh_points,child_pugh_class,up_to_seven_value,up_to_seven_within";
+  for (auto id : kDefinitions) out += fmt::format(",{}_detail", snake(id));
+  out += "\n";
   for (const auto& r : rows) {
     // Text from the input (id, problem, notes) is formula-neutralised and escaped (cohort/csv.h);
     // what the program made (dates, counts, statuses, scores) is written as it is.
@@ -122,6 +159,15 @@ std::string rows_to_csv(const std::vector<CohortRow>& rows) {
                        r.recorded_child_pugh_points ? std::to_string(*r.recorded_child_pugh_points) : "",
                        r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end), csv_text_cell(join(r.notes, "; ")),
                        csv_plain_cell(course_ending_text(r.course_ending)));
+    out.pop_back();  // the newline: the split columns follow
+    const auto cp_space = r.child_pugh.find(' ');
+    const auto u7_space = r.up_to_seven.find(' ');
+    out += fmt::format(",{},{},{},{}", cp_space == std::string::npos ? "" : r.child_pugh.substr(0, cp_space),
+                       cp_space == std::string::npos ? "" : r.child_pugh.substr(cp_space + 1),
+                       u7_space == std::string::npos ? "" : r.up_to_seven.substr(0, u7_space),
+                       u7_space == std::string::npos ? "" : (r.up_to_seven.substr(u7_space + 1) == "within" ? "true" : "false"));
+    for (std::size_t i = 0; i < kDefinitions.size(); ++i) out += fmt::format(",{}", status_detail(r, i));
+    out += '\n';
   }
   return out;
 }
@@ -145,6 +191,7 @@ std::string rows_to_ndjson(const std::vector<CohortRow>& rows) {
       for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
         w.key(kDefinitions[i]).begin_object();
         w.field("status", to_string(r.definitions[i].status));
+        w.field("status_detail", status_detail(r, i));
         w.key("since");
         r.definitions[i].since ? w.value(r.definitions[i].since->iso()) : w.null();
         w.end_object();

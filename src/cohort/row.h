@@ -19,9 +19,18 @@ inline constexpr std::array<std::string_view, 8> kDefinitions{
     "raoul-2011",   "jsh-lcsgj-2014", "apasl-2017", "galle-2017",
     "aasld-2018",   "klca-ncc-2022",  "easl-2018",  "bclc-2022"};
 
+// One criterion of a definition, as the decision JSON lists it (for --criteria).
+struct CriterionOutcome {
+  std::string id;  // "1a", "pd-after-second", …
+  CriterionState state = CriterionState::NotJudgeable;
+  std::optional<Date> on;
+  std::vector<std::string> missing;
+};
+
 struct DefinitionOutcome {
   RefractorinessStatus status = RefractorinessStatus::InsufficientData;
   std::optional<Date> since;
+  std::vector<CriterionOutcome> criteria;
   // Child-Pugh class at the since date ('A', 'B', 'C'; '?' when not computable), for the report.
   char child_pugh_at_since = '?';
 };
@@ -40,6 +49,8 @@ struct CohortRow {
   std::string first_problem;  // "Observation.ndjson:12#/valueQuantity: …"
 
   std::optional<Date> as_of;  // the last record
+  bool hcc_diagnosis = false;  // the record has an HCC diagnosis (cohort inclusion counts)
+  bool any_tace = false;       // the record has a TACE, in any course
   int sessions = 0;
   std::optional<Date> first_tace;
   std::array<DefinitionOutcome, kDefinitions.size()> definitions{};
@@ -59,6 +70,7 @@ struct CohortRow {
   // P-course-end: resections, ablations and transplantations on or before as_of, by date.
   std::vector<CourseEndingProcedure> course_ending;
   std::vector<Date> systemic_starts;  // systemic therapy episodes (known regimen or a CSV flag)
+  std::vector<SystemicTherapy> systemic;  // the record's systemic therapies on or before as_of (--episodes)
   std::optional<bool> died;
   std::optional<Date> follow_up_end;  // death or last follow-up
   // Per definition: the analysis covariates on its since date (cohort/analysis.h); all absent
@@ -71,6 +83,14 @@ struct CohortRow {
   std::vector<std::string> notes;
 };
 
+// What a definition's status means for this row, one word more precise than the engine's status
+// (which it never contradicts): "not-applicable-no-tace" (no TACE session: TACE cannot have
+// failed), "not-evaluable-yet" (insufficient-data or not-refractory with a single TACE session:
+// no definition can judge response to TACE before a second session), "withheld" (invalid input,
+// nothing evaluated), else the status itself. Never "not-refractory" for either of the first two.
+std::string_view status_detail(const CohortRow& row, std::size_t definition);
+std::string_view to_string(CriterionState);  // met, not-met, not-judgeable
+
 // Fills the row's decision part from an evaluation.
 void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decision& d);
 
@@ -78,5 +98,21 @@ void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decis
 // NDJSON: one JSON object per line. Byte-identical for the same rows.
 std::string rows_to_csv(const std::vector<CohortRow>& rows);
 std::string rows_to_ndjson(const std::vector<CohortRow>& rows);
+
+// --criteria: one row per patient × definition × criterion (INTERFACES.md: patient_id,
+// definition, criterion, status, met_on, missing), then definition_status, status_detail and
+// since of the definition. A definition that lists no criterion (not applicable, withheld) has
+// one row with an empty criterion, so that every patient × definition appears.
+std::string criteria_to_csv(const std::vector<CohortRow>& rows);
+// --episodes: dated treatment episodes, one per row: TACE sessions, systemic therapies (with
+// their regimen and end when known), course-ending procedures.
+std::string episodes_to_csv(const std::vector<CohortRow>& rows);
+// --dictionary: the columns of the rows CSV, the criteria CSV and the episodes CSV with type,
+// unit, allowed values and meaning (JSON, schema switchpoint.cohort-dictionary/1).
+std::string data_dictionary_json();
+// The header line's columns of each CSV (for the dictionary's test).
+std::vector<std::string> rows_csv_columns();
+std::vector<std::string> criteria_csv_columns();
+std::vector<std::string> episodes_csv_columns();
 
 }  // namespace switchpoint::cohort

@@ -57,6 +57,10 @@ struct ClinicalAssessment {
   // is never guessed; Child-Pugh is then not computed and gives the range of points.
   bool ascites_present_ungraded = false;
   bool encephalopathy_present_ungraded = false;
+  // Child-Pugh points as recorded by the source (5–15) when its inputs are not given (a registry
+  // such as data/dtsdhcc). Never turned into labs; ≥ 10 (class C) after the first TACE session is
+  // decompensation (P-decompensation).
+  std::optional<int> child_pugh_points_recorded = std::nullopt;
 };
 
 enum class MrecistCategory : std::uint8_t { CR, PR, SD, PD };
@@ -83,6 +87,10 @@ struct ImagingStudy {
   Date date;
   std::string modality;  // "CT", "MRI", … (informational)
   std::optional<int> intrahepatic_tumor_count;
+  // A lower bound only: at least this many intrahepatic tumours (a registry's "4" meaning "4 or
+  // more", data/dtsdhcc). Set only when intrahepatic_tumor_count is absent; read by up-to-seven
+  // (beyond when the bound already exceeds 7) and by tumour-count increases (issue 15 item 5).
+  std::optional<int> intrahepatic_tumor_count_at_least = std::nullopt;
   std::optional<double> largest_diameter_cm;
   // mRECIST measurements: present only when targets were measured on this study.
   std::optional<std::vector<TargetLesion>> target_lesions;

@@ -15,7 +15,7 @@ using testing::kSource;
 using testing::spit;
 using testing::TempDir;
 
-const std::string kDtsdhcc = kSource + "/../shared/data/dtsdhcc/dtsdhcc.csv";
+const std::string kDtsdhcc = kSource + "/data/dtsdhcc/dtsdhcc.csv";
 
 std::size_t def(std::string_view id) {
   for (std::size_t i = 0; i < kDefinitions.size(); ++i)
@@ -97,7 +97,9 @@ TEST_F(Dtsdhcc, WhatTheDataCannotSayIsInsufficientData) {
   EXPECT_EQ(status(r, "jsh-lcsgj-2014"), "refractory");
   EXPECT_EQ(since(r, "jsh-lcsgj-2014"), "2008-09-23");
   EXPECT_EQ(status(r, "raoul-2011"), "not-refractory");  // PD after a second session: there was none
-  EXPECT_EQ(status(r, "apasl-2017"), "insufficient-data");  // mALBI needs labs the data set lacks
+  // "4" nodules is 4 or more (issue 15): with the largest > 3 cm that is beyond up-to-seven, APPLE
+  // TACE-unsuitability on 2008-08-18 (before, without the lower bound: insufficient-data, mALBI unknown).
+  EXPECT_EQ(status(r, "apasl-2017"), "refractory");
   EXPECT_EQ(r.child_pugh, "");                               // not computed: no raw labs
   EXPECT_EQ(r.recorded_child_pugh_points, 8);                 // carried as recorded
   EXPECT_EQ(r.definitions[def("aasld-2018")].child_pugh_at_since, 'A');  // 6 points on 2008-08-18

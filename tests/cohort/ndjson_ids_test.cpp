@@ -20,6 +20,7 @@ Result run(const TempDir& d, const std::string& id) {
   Options o;
   o.inputs = {f};
   o.threads = 1;
+  o.select_cohort = false;  // a Patient line alone: ids are the matter here, not cohort selection
   return evaluate_cohort(o);
 }
 

@@ -43,8 +43,8 @@ TEST(CohortRows, CsvHasOneRowPerPatientAndNdjsonParses) {
   const Result res = evaluate_cohort(o);
   const std::string csv = rows_to_csv(res.rows);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
-  EXPECT_EQ(csv.rfind("patient_id,input,problems,first_problem,as_of,tace_sessions,first_tace,raoul-2011_status,"
-                      "raoul-2011_since,",
+  EXPECT_EQ(csv.rfind("patient_id,input,problems,first_problem,as_of,tace_sessions,first_tace,raoul_2011_status,"
+                      "raoul_2011_since,",
                       0),
             0u);
   const std::string nd = rows_to_ndjson(res.rows);

@@ -31,6 +31,18 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     if (auto g = assessment_gate(h, a)) return *g;
     const ImagingStudy& s = r.imaging[*a.study_index];
     const ImagingStudy* pre = a.pre_study_index ? &r.imaging[*a.pre_study_index] : nullptr;
+    // A lower bound ("4 or more") against an exact count: more when the bound exceeds the count
+    // before; not more when an exact count is at most the bound before; else it cannot be told.
+    const auto now_min = s.intrahepatic_tumor_count_at_least;
+    const auto pre_min = pre ? pre->intrahepatic_tumor_count_at_least : std::nullopt;
+    if (now_min && pre && pre->intrahepatic_tumor_count && *now_min > *pre->intrahepatic_tumor_count)
+      return {SessionVerdict::Yes, fmt::format("S{} ({}): {} or more tumours on {} vs {} on {} before it",
+                                               a.session_index + 1, a.session_date.iso(), *now_min, s.date.iso(),
+                                               *pre->intrahepatic_tumor_count, pre->date.iso())};
+    if (s.intrahepatic_tumor_count && pre_min && *s.intrahepatic_tumor_count <= *pre_min)
+      return {SessionVerdict::No, fmt::format("S{} ({}): {} tumours on {} vs {} or more on {} before it",
+                                              a.session_index + 1, a.session_date.iso(), *s.intrahepatic_tumor_count,
+                                              s.date.iso(), *pre_min, pre->date.iso())};
     if (!s.intrahepatic_tumor_count)
       return {SessionVerdict::Unknown, facts::tumour_count(s.date)};
     if (!pre || !pre->intrahepatic_tumor_count)

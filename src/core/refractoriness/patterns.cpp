@@ -234,6 +234,9 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
     if (a.ascites == Ascites::ModerateSevere) consider(a.date, fmt::format("moderate-severe ascites on {}", a.date.iso()));
     if (a.encephalopathy && *a.encephalopathy != Encephalopathy::None)
       consider(a.date, fmt::format("hepatic encephalopathy {} on {}", to_string(*a.encephalopathy), a.date.iso()));
+    if (a.child_pugh_points_recorded && *a.child_pugh_points_recorded >= 10)
+      consider(a.date, fmt::format("Child-Pugh C ({} points, as recorded) on {}", *a.child_pugh_points_recorded,
+                                   a.date.iso()));
   }
   // Child-Pugh C on any date after S1 at which an input was observed.
   std::vector<Date> dates;
