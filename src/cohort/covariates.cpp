@@ -23,10 +23,25 @@ auto latest_imaging(const PatientRecord& r, Date at, Get get) -> decltype(get(r.
 
 }  // namespace
 
+constexpr int kRecordedChildPughWindowDays = 30;
+
 Covariates covariates_at(const PatientRecord& r, Date at) {
   Covariates c{};
   auto set = [&c](Covariate k, std::optional<double> v) { c[static_cast<std::size_t>(k)] = v; };
-  if (const auto cp = child_pugh_value(r, at)) set(Covariate::ChildPughPoints, cp->points);
+  if (const auto cp = child_pugh_value(r, at)) {
+    set(Covariate::ChildPughPoints, cp->points);
+  } else {
+    // No score from the inputs: the points a source recorded (DTSDHCC's Child_pugh_score), within
+    // the 30 days the engine's own Child-Pugh allows its inputs (P-input-currency).
+    for (auto it = r.clinical.rbegin(); it != r.clinical.rend(); ++it) {
+      if (it->date > at) continue;
+      if (!within(it->date, at, kRecordedChildPughWindowDays)) break;
+      if (it->child_pugh_points_recorded) {
+        set(Covariate::ChildPughPoints, *it->child_pugh_points_recorded);
+        break;
+      }
+    }
+  }
   for (auto it = r.clinical.rbegin(); it != r.clinical.rend(); ++it) {
     if (it->date > at) continue;
     if (!within(it->date, at, kCovariateLabWindowDays)) break;
