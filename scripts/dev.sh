@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # switchpoint developer entry point. On a fresh Debian 12 machine:
-#   bash scripts/dev.sh demo   installs what is missing, builds, runs `switchpoint demo`
+#   bash scripts/dev.sh demo   installs what the program needs, builds it, runs `switchpoint demo`
 #   bash scripts/dev.sh test   installs what is missing, builds, runs every test
 #                              (build/: every test; build-asan/: every test again under
 #                              AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzz targets
 #                              briefly; build-tsan/: the cohort, server and hostile tests under
 #                              ThreadSanitizer)
-#   bash scripts/dev.sh build  installs what is missing and builds build/switchpoint
+#   bash scripts/dev.sh build  installs what the program needs and builds build/switchpoint (no tests)
 #   bash scripts/dev.sh fuzz [SECONDS]
 #                              builds the libFuzzer targets of fuzz/ with clang-14 (build-asan) and
 #                              runs each for SECONDS (default 600), two at a time, over a writable
@@ -18,8 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# Debian 12 packages the build and tests need. Each is named for the job it does.
-packages=(
+# Debian 12 packages, each named for the job it does. `demo` and `build` install only what the
+# program needs (build_packages); `test`, `fuzz`, `tsan` and `proxy` also install what only the
+# tests need (test_packages, node and Chromium).
+build_packages=(
   cmake ninja-build g++ ccache pkg-config   # build
   libsimdjson-dev                           # JSON parsing (records, FHIR)
   libcli11-dev                              # command line
@@ -27,26 +29,32 @@ packages=(
   libcpp-httplib-dev libssl-dev             # HTTP service (switchpoint serve); OpenSSL verifies CDS Hooks JWTs
   libsqlite3-dev                            # CDS Hooks audit log
   libcurl4-openssl-dev                      # CDS Hooks: fetches from an EHR's FHIR server, jku JWK Sets
+  libeigen3-dev                             # linear algebra of the Cox models (switchpoint cohort --analysis)
+  zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
+)
+test_packages=(
   libgtest-dev libgmock-dev                 # unit tests
   libbenchmark-dev                          # benchmarks in bench/
   wrk                                       # CDS Hooks load benchmark (bench/cds_load)
-  libeigen3-dev                             # linear algebra of the Cox models (switchpoint cohort --analysis)
   r-base-core r-cran-survival               # the referee of the analysis: R's survival package (tests/cohort/referee)
-  zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
   clang-14 libclang-rt-14-dev               # fuzzing: libFuzzer with AddressSanitizer + UBSan (fuzz/)
   nginx-light openssl curl python3          # deployment test (deploy/nginx/test.sh): TLS reverse proxy, its certificate, clients
   python3-pandas                            # researcher scripts scripts/research/headline.{R,py} (with r-base-core above) and tests/research
 )
 
-install_missing() {
+install_missing() {  # $1: "build" (the program only) or "test" (the program and every test)
+  local wanted=("${build_packages[@]}")
+  [ "${1:-test}" = test ] && wanted+=("${test_packages[@]}")
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  # node + npm run the FHIR validator (tests/fhir-validate); a node already on PATH is kept.
-  command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
-  # Debian's chromium runs the browser tests (tests/browser); playwright-core downloads no browser.
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  if [ "${1:-test}" = test ]; then
+    # node + npm run the FHIR validator (tests/fhir-validate); a node already on PATH is kept.
+    command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+    # Debian's chromium runs the browser tests (tests/browser); playwright-core downloads no browser.
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fi
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "switchpoint: installing missing Debian packages: ${missing[*]}"
   local sudo=()
@@ -166,18 +174,18 @@ elapsed() { printf '%d:%02d' $((SECONDS / 60)) $((SECONDS % 60)); }
 cmd=${1:-}
 case "$cmd" in
   build)
-    install_missing
-    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    install_missing build
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_TESTS=OFF
     ;;
   demo)
-    install_missing
-    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    install_missing build
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_TESTS=OFF
     ./build/switchpoint demo
     ;;
   test)
     install_missing
     echo "switchpoint: [$(elapsed)] building build/ (g++) and running every test"
-    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_TESTS=ON
     (cd build && ctest --output-on-failure)
     echo "switchpoint: [$(elapsed)] the nginx deployment (deploy/nginx/test.sh: TLS, limits, slow clients)"
     bash deploy/nginx/test.sh build/switchpoint
@@ -203,7 +211,7 @@ case "$cmd" in
     ;;
   proxy)
     install_missing
-    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_TESTS=ON
     bash deploy/nginx/test.sh build/switchpoint
     ;;
   tsan)
