@@ -74,6 +74,10 @@ const request = {
     conditions: searchset(byType.Condition),
     procedures: searchset(byType.Procedure),
     medications: searchset(byType.MedicationStatement),
+    // The service asks for orders and administrations too (docs/cds-hooks.md "Prefetch"): this
+    // patient has none, an empty searchset says so (a missing key would be fetched, or refused).
+    medicationRequests: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] },
+    medicationAdministrations: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] },
   },
 };
 const resources = 1 + Object.values(byType).reduce((n, l) => n + l.length, 0);
