@@ -20,6 +20,7 @@
 #include "server/cds_service.h"
 #include "server/server.h"
 #include "cds_test_support.h"
+#include "running_service.h"
 
 namespace switchpoint {
 namespace {
@@ -27,38 +28,8 @@ namespace {
 using namespace switchpoint::testing;
 using namespace std::chrono_literals;
 
-// Runs a Service on 127.0.0.1 and a free port until destroyed.
-class Running {
- public:
-  Running(ServerOptions o, CdsConfig config, std::string audit_path, std::ostream* log = nullptr) {
-    o.host = "127.0.0.1";
-    o.port = 0;
-    Service::Parts parts;
-    parts.config = std::move(config);
-    std::string why;
-    parts.audit = AuditLog::open(audit_path, &why);
-    if (!parts.audit) throw std::runtime_error(why);
-    service = Service::create(o, std::move(parts), log, &why);
-    if (!service) throw std::runtime_error(why);
-    port = service->bind();
-    if (port <= 0) throw std::runtime_error("bind failed");
-    thread = std::thread([this] { service->listen(); });
-    for (int i = 0; i < 400 && !service->is_running(); ++i) std::this_thread::sleep_for(5ms);
-  }
-  ~Running() {
-    service->stop();
-    thread.join();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_connection_timeout(5, 0);
-    c.set_read_timeout(20, 0);
-    return c;
-  }
-  std::unique_ptr<Service> service;
-  int port = 0;
-  std::thread thread;
-};
+// Runs a Service on 127.0.0.1 and a free port until destroyed (tests/server/running_service.h).
+using Running = RunningService;
 
 // The access log, read by the test while the server's threads write it: std::ostringstream::str()
 // raced with the logger's writes (ThreadSanitizer, build-tsan). The service writes under its own

@@ -19,6 +19,7 @@
 #include "server/cds_metrics.h"
 #include "server/server.h"
 #include "cds_test_support.h"
+#include "running_service.h"
 
 namespace switchpoint {
 namespace {
@@ -89,39 +90,7 @@ TEST(CorsOrigin, RefusesWildcardsPathsAndWhatIsNotAnOrigin) {
 
 // The service over loopback ------------------------------------------------------------------
 
-class Running {
- public:
-  Running(ServerOptions o, CdsConfig config, const std::string& audit_path) {
-    o.host = "127.0.0.1";
-    o.port = 0;
-    Service::Parts parts;
-    parts.config = std::move(config);
-    std::string why;
-    parts.audit = AuditLog::open(audit_path, &why);
-    if (!parts.audit) throw std::runtime_error(why);
-    service = Service::create(o, std::move(parts), nullptr, &why);
-    if (!service) throw std::runtime_error(why);
-    port = service->bind();
-    if (port <= 0) throw std::runtime_error("bind failed");
-    thread = std::thread([this] { service->listen(); });
-    for (int i = 0; i < 400 && !service->is_running(); ++i) std::this_thread::sleep_for(5ms);
-  }
-  ~Running() {
-    service->stop();
-    thread.join();
-  }
-  Running(const Running&) = delete;
-  Running& operator=(const Running&) = delete;
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_connection_timeout(5, 0);
-    c.set_read_timeout(20, 0);
-    return c;
-  }
-  std::unique_ptr<Service> service;
-  int port = 0;
-  std::thread thread;
-};
+using Running = RunningService;  // tests/server/running_service.h
 
 class CorsTest : public ::testing::Test {
  protected:

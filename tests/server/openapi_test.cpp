@@ -21,6 +21,7 @@
 #include "server/cds_audit.h"
 #include "server/server.h"
 #include "cds_test_support.h"
+#include "running_service.h"
 
 namespace switchpoint {
 namespace {
@@ -89,33 +90,7 @@ std::vector<Operation> operations(const std::string& text) {
 
 std::string openapi_text() { return slurp(std::string(SWITCHPOINT_SOURCE_DIR) + "/docs/openapi.json"); }
 
-class Running {
- public:
-  explicit Running(const std::string& audit_path) {
-    ServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    Service::Parts parts;
-    std::string why;
-    parts.audit = AuditLog::open(audit_path, &why);
-    if (!parts.audit) throw std::runtime_error(why);
-    service = Service::create(o, std::move(parts), nullptr, &why);
-    if (!service) throw std::runtime_error(why);
-    port = service->bind();
-    if (port <= 0) throw std::runtime_error("bind failed");
-    thread = std::thread([this] { service->listen(); });
-    for (int i = 0; i < 400 && !service->is_running(); ++i) std::this_thread::sleep_for(5ms);
-  }
-  ~Running() {
-    service->stop();
-    thread.join();
-  }
-  Running(const Running&) = delete;
-  Running& operator=(const Running&) = delete;
-  std::unique_ptr<Service> service;
-  int port = 0;
-  std::thread thread;
-};
+using Running = RunningService;  // tests/server/running_service.h
 
 TEST(OpenApi, EveryOperationHasAConcreteExamplePath) {
   const auto ops = operations(openapi_text());
@@ -125,7 +100,7 @@ TEST(OpenApi, EveryOperationHasAConcreteExamplePath) {
 
 TEST(OpenApi, DescribesEveryRegisteredRouteAndNothingElse) {
   TempDir dir;
-  Running r(dir.file("audit.sqlite"));
+  Running r(ServerOptions{}, CdsConfig{}, dir.file("audit.sqlite"));
   const auto& routes = r.service->routes();
   const auto ops = operations(openapi_text());
   ASSERT_GE(routes.size(), 10u);
@@ -157,7 +132,7 @@ TEST(OpenApi, DescribesEveryRegisteredRouteAndNothingElse) {
 
 TEST(OpenApi, EveryDescribedOperationAnswersADescribedStatusAndType) {
   TempDir dir;
-  Running r(dir.file("audit.sqlite"));
+  Running r(ServerOptions{}, CdsConfig{}, dir.file("audit.sqlite"));
   httplib::Client cli("127.0.0.1", r.port);
   cli.set_read_timeout(20, 0);
   for (const auto& o : operations(openapi_text())) {
@@ -186,7 +161,7 @@ TEST(OpenApi, EveryDescribedOperationAnswersADescribedStatusAndType) {
 
 TEST(OpenApi, ServedAtOpenapiJsonAsInDocs) {
   TempDir dir;
-  Running r(dir.file("audit.sqlite"));
+  Running r(ServerOptions{}, CdsConfig{}, dir.file("audit.sqlite"));
   httplib::Client cli("127.0.0.1", r.port);
   auto res = cli.Get("/openapi.json");
   ASSERT_TRUE(res);
@@ -197,7 +172,7 @@ TEST(OpenApi, ServedAtOpenapiJsonAsInDocs) {
 
 TEST(OpenApi, PathsOutsideTheDocumentAreNotAnswered) {
   TempDir dir;
-  Running r(dir.file("audit.sqlite"));
+  Running r(ServerOptions{}, CdsConfig{}, dir.file("audit.sqlite"));
   httplib::Client cli("127.0.0.1", r.port);
   // Near misses of described paths: none is a route, so none may succeed.
   for (const char* path : {"/api", "/metadata", "/api/evaluate/x", "/fhir/Patient/1", "/fhir/CodeSystem/no-such-id",
