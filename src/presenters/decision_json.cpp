@@ -219,14 +219,6 @@ void write_score(JsonWriter& w, const ScoreResult& s) {
   w.end_object();
 }
 
-InputSummary input_summary(const ReadResult& rr, Date as_of) {
-  InputSummary in{rr.format, rr.skipped, rr.not_read};
-  if (rr.record)
-    if (const std::size_t later = rr.record->entries_after(as_of); later > 0)
-      in.skipped[kAfterAsOf] = static_cast<int>(std::min<std::size_t>(later, 2147483647));
-  return in;
-}
-
 std::string decision_to_json(const Decision& d, const InputSummary& input, bool pretty) {
   JsonWriter w(pretty);
   w.begin_object();

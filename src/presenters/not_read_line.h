@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "readers/not_read.h"
+#include "core/not_read.h"
 
 namespace switchpoint {
 

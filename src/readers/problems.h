@@ -52,4 +52,7 @@ struct ReadResult {
   bool ok() const { return record.has_value() && problems.empty(); }
 };
 
+// The reader's summary for the outputs, plus the count of entries after `as_of` when there are any.
+InputSummary input_summary(const ReadResult& rr, Date as_of);
+
 }  // namespace switchpoint
