@@ -20,6 +20,7 @@
 #include "readers/terminology_obs.h"
 #include "readers/json_walk.h"
 #include "server/cds_cards.h"
+#include "server/cds_merge.h"
 #include "server/crypto.h"
 
 namespace switchpoint {
@@ -78,106 +79,7 @@ std::optional<std::string_view> str(element e, std::string_view key) {
   return s;
 }
 
-// A prefetch value (or a fetched page): its DOM for the checks, and its exact text, inside a
-// buffer with simdjson's padding after it, for the merge.
-struct Source {
-  std::string key;
-  element value;
-  std::string_view raw;  // the value's JSON text; simdjson padding follows the buffer it is in
-  const char* buffer_end = nullptr;  // end of that buffer's data (its padding follows)
-};
-
-struct Merged {
-  std::string bundle;
-  std::vector<std::string> labels;
-  bool other_patient = false;  // a resource whose Patient or subject is not context.patientId
-};
-
-// "Patient/<id>", or an absolute URL ending in "/Patient/<id>".
-bool names_patient(std::string_view ref, std::string_view patient_id) {
-  const std::string tail = fmt::format("Patient/{}", patient_id);
-  if (ref == tail) return true;
-  return ref.size() > tail.size() && ref.ends_with(tail) && ref[ref.size() - tail.size() - 1] == '/';
-}
-
-// The label of one resource for problem messages; flags a resource of another patient. (One
-// call is one patient: such a resource must never reach the engine. The reader checks this too;
-// checking here does not depend on its messages.)
-bool check_resource(Merged& m, element resource, const std::string& key, std::string_view patient_id) {
-  const auto type = str(resource, "resourceType");
-  if (!type) return false;
-  const auto id = str(resource, "id");
-  if (*type == "Patient") {
-    if (id && *id != patient_id) m.other_patient = true;
-  } else {
-    element subject;
-    if (resource.at_key("subject").get(subject) == simdjson::SUCCESS) {
-      const auto ref = str(subject, "reference");
-      if (ref && ref->find("Patient/") != std::string_view::npos && !names_patient(*ref, patient_id)) m.other_patient = true;
-    }
-  }
-  m.labels.push_back(fmt::format("{}/{} ({})", *type, id ? *id : "(no id)", key));
-  return true;
-}
-
-void append_entry(Merged& m, std::string_view entry_json) {
-  if (m.labels.size() > 1) m.bundle += ',';
-  m.bundle += entry_json;
-}
-
-// Prefetch values and fetched pages → one Bundle for the FHIR reader: the entries of searchset
-// Bundles (not search.mode "outcome") and single resources, spliced as the EHR wrote them — no
-// value is re-serialised, so what is read is exactly what was sent.
-Merged merge(const std::vector<Source>& sources, std::string_view patient_id) {
-  Merged m;
-  m.bundle = R"({"resourceType":"Bundle","type":"collection","entry":[)";
-  simdjson::ondemand::parser od;
-  for (const auto& s : sources) {
-    const auto type = str(s.value, "resourceType");
-    if (!type || *type == "OperationOutcome") continue;
-    if (*type != "Bundle") {
-      if (check_resource(m, s.value, s.key, patient_id)) append_entry(m, "{\"resource\":" + std::string(s.raw) + "}");
-      continue;
-    }
-    array entries;
-    if (s.value.at_key("entry").get_array().get(entries) != simdjson::SUCCESS) continue;
-    // The raw text of each entry, in the same order as the DOM's.
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::array raw_entries;
-    const std::size_t capacity = static_cast<std::size_t>(s.buffer_end - s.raw.data()) + simdjson::SIMDJSON_PADDING;
-    if (od.iterate(s.raw.data(), s.raw.size(), capacity).get(doc) != simdjson::SUCCESS ||
-        doc.find_field_unordered("entry").get_array().get(raw_entries) != simdjson::SUCCESS)
-      continue;
-    auto raw_it = raw_entries.begin();
-    for (element e : entries) {
-      if (raw_it == raw_entries.end()) break;
-      simdjson::ondemand::object raw_obj;
-      std::string_view raw_text;
-      const bool have_raw = (*raw_it).get_object().get(raw_obj) == simdjson::SUCCESS && raw_obj.raw_json().get(raw_text) == simdjson::SUCCESS;
-      ++raw_it;
-      element search, r;
-      if (e.at_key("search").get(search) == simdjson::SUCCESS && str(search, "mode") == std::optional<std::string_view>("outcome"))
-        continue;
-      if (!have_raw || e.at_key("resource").get(r) != simdjson::SUCCESS) continue;
-      const auto rtype = str(r, "resourceType");
-      if (!rtype || *rtype == "OperationOutcome" || *rtype == "Bundle") continue;
-      if (check_resource(m, r, s.key, patient_id)) append_entry(m, raw_text);
-    }
-  }
-  m.bundle += "]}";
-  return m;
-}
-
-// "/entry/3/resource/valueQuantity" → "Observation/alb-1 (observations) /valueQuantity".
-std::string locate(const std::string& pointer, const std::vector<std::string>& labels) {
-  if (pointer.rfind("/entry/", 0) != 0) return pointer;
-  std::size_t i = 7, n = 0;
-  while (i < pointer.size() && pointer[i] >= '0' && pointer[i] <= '9') n = n * 10 + static_cast<std::size_t>(pointer[i++] - '0');
-  if (i == 7 || n >= labels.size()) return pointer;
-  std::string rest = pointer.substr(i);
-  if (rest.rfind("/resource", 0) == 0) rest = rest.substr(9);
-  return labels[n] + (rest.empty() ? "" : " " + rest);
-}
+using cds::PrefetchSource;
 
 struct TaceOrder {
   bool present = false;
@@ -269,7 +171,7 @@ struct Fetcher {
   }
 
   // A page parsed and kept (with its padded text) until the merge.
-  std::optional<Source> parse(const std::string& key, const std::string& body) {
+  std::optional<PrefetchSource> parse(const std::string& key, const std::string& body) {
     const auto& text = pages.emplace_back(body);
     auto& p = parsers.emplace_back();
     element e;
@@ -277,7 +179,7 @@ struct Fetcher {
       error = "FHIR server: a response is not a JSON object";
       return std::nullopt;
     }
-    return Source{key, e, std::string_view(text.data(), text.size()), text.data() + text.size()};
+    return PrefetchSource{key, e, std::string_view(text.data(), text.size()), text.data() + text.size()};
   }
 
   // Only pages of the same server: a partial result would be a confident answer on missing data.
@@ -287,13 +189,13 @@ struct Fetcher {
     return false;
   }
 
-  bool run(const PrefetchTemplate& t, std::string_view patient_id, std::vector<Source>& out) {
+  bool run(const PrefetchTemplate& t, std::string_view patient_id, std::vector<PrefetchSource>& out) {
     return follow(t.key, base + "/" + fill(t.query, patient_id), t.query.find('?') == std::string::npos, out);
   }
 
   // The pages of a search from `url` on (a template's query, or the next page of a prefetched
   // searchset), each kept for the merge; a read (`read`) is one resource.
-  bool follow(const std::string& key, std::string url, bool read, std::vector<Source>& out) {
+  bool follow(const std::string& key, std::string url, bool read, std::vector<PrefetchSource>& out) {
     for (int page = 0; page < 20; ++page) {
       auto r = fetch(url);
       if (!r) return false;
@@ -458,7 +360,7 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   }
 
   // Prefetch: every template key present (a null value means "no data"), or fetched.
-  std::vector<Source> sources;
+  std::vector<PrefetchSource> sources;
   std::vector<const PrefetchTemplate*> missing;
   element prefetch;
   const bool has_prefetch = root.at_key("prefetch").get(prefetch) == simdjson::SUCCESS;
@@ -548,7 +450,7 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     }
   }
 
-  const Merged merged = merge(sources, *patient_id);
+  const cds::MergedPrefetch merged = cds::merge_prefetch(sources, *patient_id);
   if (merged.other_patient)
     return answer(fail(400, "the prefetched data include another patient than context.patientId", "patient_mismatch"),
                   "bad-request");
@@ -568,10 +470,11 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     return answer({{200, "application/json", cards_to_json({c})}, ""}, "no-data");
   };
   if (merged.labels.empty()) return no_data();
-  const ReadResult rr = read_fhir_bundle(merged.bundle);
+  // Read from the parsed prefetch and pages (the spliced Bundle is for the audit and the report).
+  const ReadResult rr = cds::read_merged(merged);
   if (!rr.ok()) {
     std::vector<std::string> problems;
-    for (const auto& p : rr.problems) problems.push_back(fmt::format("{}: {}", locate(p.location, merged.labels), p.message));
+    for (const auto& p : rr.problems) problems.push_back(fmt::format("{}: {}", cds::locate(p.location, merged.labels), p.message));
     const Card c = record_problems_card(problems, ctx);
     audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
     return answer({{200, "application/json", cards_to_json({c})}, ""}, "invalid-record");

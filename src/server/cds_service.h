@@ -4,9 +4,10 @@
 // (hook order-sign), their feedback endpoints, and the report behind a card's link. The
 // server (server.cpp) authenticates first; these never see the JWT.
 //
-// The record is built from the prefetch: each prefetched searchset Bundle (and the Patient) is
-// merged into one Bundle, read by read_fhir_bundle — the same FHIR reader as everywhere else —
-// and evaluated as of its latest entry. Prefetch keys the EHR did not send are fetched from
+// The record is built from the prefetch: the resources of each prefetched searchset Bundle (and
+// the Patient) are read straight from the parsed request by the same FHIR resource reader as
+// everywhere else (cds_merge.h: one parse of each input), and evaluated as of the latest entry;
+// the same resources spliced into one Bundle are kept only for the audit log and the report link. Prefetch keys the EHR did not send are fetched from
 // `fhirServer` with `fhirAuthorization` when given; otherwise the answer is 412.
 #include <optional>
 #include <string>
