@@ -60,6 +60,8 @@
   // URLs
 
   // The loopback names the page's Content-Security-Policy lets it reach over http.
+  const cap = (t) => t.charAt(0).toUpperCase() + t.slice(1);
+
   function isLoopback(host) { return host === 'localhost' || host === '127.0.0.1'; }
 
   // An absolute https URL, or http on loopback (the page's Content-Security-Policy allows no other).
@@ -321,7 +323,16 @@
           }
           continue;
         }
-        if (e.search?.mode === 'match' || (e.search?.mode !== 'include' && r.resourceType === type)) matches++;
+        const match = e.search?.mode === 'match' || (e.search?.mode !== 'include' && r.resourceType === type);
+        if (match) {
+          matches++;
+          // A search by patient returns that patient's resources only; another's is never mixed in.
+          const ref = r.subject?.reference ?? r.patient?.reference;
+          if (typeof ref !== 'string' || !(ref === `Patient/${patient}` || ref.endsWith(`/Patient/${patient}`))) {
+            throw new LaunchError(`${cap(what)} returned ${r.resourceType} '${r.id ?? ''}' of ${typeof ref === 'string' ? ref : 'no patient'}, not Patient/${patient}.`,
+              'Nothing was evaluated: the data would mix patients. Report this to the EHR\'s administrators.');
+          }
+        }
         resources.push(r);
       }
       const next = nextLink(b);
@@ -374,6 +385,10 @@
     const saved = takeSaved(state);
     // The code and state leave the address bar (and the history) at once.
     history.replaceState(null, '', location.pathname);
+    if (saved) {
+      $('#smart-iss').value = saved.iss;
+      $('#smart-client').value = saved.clientId;
+    }
     if (!saved) {
       throw new LaunchError('This answer of an authorization server does not belong to a launch started in this tab (unknown or reused state).',
         'Nothing was read. Start the launch again from the EHR or with the form below.');

@@ -40,6 +40,7 @@ export function startServers({ patients, clients }) {
     missingPage: null, // { type, page }: that page answers 404
     totalLie: null, // { type, extra }: `total` claims `extra` more matches than exist
     standalonePatient: null, // the patient chosen on the consent page of a standalone launch
+    foreignEntry: null, // a type: its search also returns a resource of another patient
     splitInto: null, // { type, pages }: that search answered in exactly `pages` pages
     fhirClockAhead: 0, // ms the FHIR server's clock runs ahead when it checks a token's expiry
   };
@@ -187,6 +188,7 @@ export function startServers({ patients, clients }) {
       const wanted = url.searchParams.get('code').split(',').map((c) => c.split('|'));
       matches = matches.filter((r) => codingMatch(r, wanted));
     }
+    if (state.foreignEntry === type && matches.length) matches = [...matches, { ...matches[0], id: 'stray', subject: { reference: 'Patient/someone-else' } }];
     const include = url.searchParams.get('_include');
     const entries = matches.map((r) => ({ fullUrl: `${fhirBase}/${type}/${r.id}`, resource: r, search: { mode: 'match' } }));
     const size = Math.min(Number(url.searchParams.get('_count') || 50), state.pageSize);

@@ -64,7 +64,9 @@ before(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   serverDir = await mkdtemp(path.join(tmpdir(), 'switchpoint-smart-serve-'));
-  server = spawn(BIN, ['serve', '--host', '127.0.0.1', '--port', String(port)], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --cds-dev-unsigned (loopback only): so that the test can read CDS discovery without a JWT and
+  // compare its prefetch templates with GET /api/prefetch; the page never calls /cds-services.
+  server = spawn(BIN, ['serve', '--host', '127.0.0.1', '--port', String(port), '--cds-dev-unsigned'], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.on('data', (d) => { serverLog += d; });
   server.stderr.on('data', (d) => { serverLog += d; });
   process.once('exit', () => { if (server.exitCode === null) server.kill('SIGKILL'); });
@@ -99,7 +101,7 @@ after(async () => {
 // A fresh browser (no storage shared between tests) and the state of the EHR servers reset.
 async function session(name) {
   Object.assign(ehr.state, { smartConfig: null, tokenLifetime: 3600, grantScope: null, pageSize: 10, missingPage: null,
-    totalLie: null, standalonePatient: null, splitInto: null, fhirClockAhead: 0 });
+    totalLie: null, standalonePatient: null, splitInto: null, foreignEntry: null, fhirClockAhead: 0 });
   ehr.log.length = 0;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -127,7 +129,7 @@ async function done(s) {
     const csp = await s.page.evaluate(() => window.__csp || []);
     assert.deepEqual(csp, [], `${s.name}: CSP violations`);
   }
-  await s.page.screenshot({ path: path.join(ARTIFACTS, `${s.name}.png`), fullPage: true });
+  await s.page.screenshot({ path: path.join(ARTIFACTS, `${s.name}.png`) });
   await s.context.close();
   assert.deepEqual(s.problems, [], `${s.name}: page errors`);
 }
@@ -208,6 +210,7 @@ describe('SMART App Launch 2.0', () => {
       assert.equal(r.headers.authorization, undefined, r.url);
       assert.ok(!r.body.includes(token) && !r.url.includes(token), `the token went to switchpoint: ${r.url}`);
     }
+    assert.ok(!s.requests.some((r) => r.url.startsWith(`${baseUrl}/cds-services`)), 'the page reads /api/prefetch, not CDS discovery');
     const fhirGets = s.requests.filter((x) => x.url.startsWith(ehr.fhirBase) && !x.url.includes('.well-known') && x.method === 'GET');
     assert.ok(fhirGets.length > 0 && fhirGets.every((r) => r.headers.authorization === `Bearer ${token}`));
     await assertCleanUrl(s.page);
@@ -308,6 +311,16 @@ describe('SMART App Launch 2.0', () => {
     await done(s);
   });
 
+  test('a search that returns a resource of another patient: refused, nothing is evaluated', async () => {
+    const s = await session('other-patient');
+    ehr.state.foreignEntry = 'Procedure';
+    await s.page.goto(launchUrl('demo-002'));
+    await consent(s.page);
+    assert.match(await message(s.page), /^The Procedure search returned Procedure 'stray' of Patient\/someone-else, not Patient\/demo-002\./);
+    assert.ok(!s.requests.some((r) => r.url.includes('/api/evaluate')));
+    await done(s);
+  });
+
   test('the pages of one search are followed up to 20, the 21st is refused', async () => {
     for (const [pages, ok] of [[20, true], [21, false]]) {
       const s = await session(`page-limit-${pages}`);
@@ -371,6 +384,17 @@ describe('SMART App Launch 2.0', () => {
     assert.match(await message(s.page), /^The FHIR server URL 'http:\/\/fhir\.example\.org\/r4' is not an https URL\./);
     assert.ok(!s.requests.some((r) => r.url.includes('example.org')));
     await done(s);
+  });
+
+  test('GET /api/prefetch lists the same searches as CDS discovery, for both services', async () => {
+    const mine = await (await fetch(`${baseUrl}/api/prefetch`)).json();
+    const discovery = await (await fetch(`${baseUrl}/cds-services`)).json();
+    assert.equal(discovery.services.length, 2);
+    for (const svc of discovery.services) assert.deepEqual(mine.prefetch, svc.prefetch, svc.id);
+    // The resource types searched are exactly those the page asks scopes for (Medication by _include).
+    const types = new Set(Object.values(mine.prefetch).map((q) => q.split(/[/?]/)[0]));
+    assert.deepEqual([...types].sort(), V2_SCOPES.map((x) => x.slice(8).split('.')[0]).filter((t) => t !== 'Medication').sort());
+    assert.ok(Object.values(mine.prefetch).some((q) => q.includes(':medication')));
   });
 
   test('the launch page\'s policy lets it reach https and loopback servers only; the other pages keep connect-src self', async () => {
