@@ -41,6 +41,7 @@ export function startServers({ patients, clients }) {
     totalLie: null, // { type, extra }: `total` claims `extra` more matches than exist
     standalonePatient: null, // the patient chosen on the consent page of a standalone launch
     foreignEntry: null, // a type: its search also returns a resource of another patient
+    nextElsewhere: null, // a type: its next link names another server (same path, port + 1)
     splitInto: null, // { type, pages }: that search answered in exactly `pages` pages
     fhirClockAhead: 0, // ms the FHIR server's clock runs ahead when it checks a token's expiry
   };
@@ -215,7 +216,8 @@ export function startServers({ patients, clients }) {
     bundles.forEach((b, i) => {
       b.total = matches.length + lie;
       b.link.push({ relation: 'self', url: i === 0 ? url.href : `${fhirBase}/_page?id=${pageId}&n=${i + 1}` });
-      if (i + 1 < bundles.length) b.link.push({ relation: 'next', url: `${fhirBase}/_page?id=${pageId}&n=${i + 2}` });
+      const elsewhere = state.nextElsewhere === type ? fhirBase.replace(/:(\d+)\//, (m, p) => `:${Number(p) + 1}/`) : fhirBase;
+      if (i + 1 < bundles.length) b.link.push({ relation: 'next', url: `${elsewhere}/_page?id=${pageId}&n=${i + 2}` });
     });
     pages.set(pageId, { type, bundles });
     return out(200, bundles[0]);

@@ -101,7 +101,7 @@ after(async () => {
 // A fresh browser (no storage shared between tests) and the state of the EHR servers reset.
 async function session(name) {
   Object.assign(ehr.state, { smartConfig: null, tokenLifetime: 3600, grantScope: null, pageSize: 10, missingPage: null,
-    totalLie: null, standalonePatient: null, splitInto: null, foreignEntry: null, fhirClockAhead: 0 });
+    totalLie: null, standalonePatient: null, splitInto: null, foreignEntry: null, nextElsewhere: null, fhirClockAhead: 0 });
   ehr.log.length = 0;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -113,7 +113,7 @@ async function session(name) {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     // Statuses the EHR servers give on purpose in a scenario are logged by chromium; no others.
-    if (/^Failed to load resource: the server responded with a status of (401|404)/.test(m.text())) return;
+    if (/^Failed to load resource: the server responded with a status of (400|401|404)/.test(m.text())) return;
     problems.push(`console: ${m.text()}`);
   });
   page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), headers: r.headers(), body: r.postData() || '' }));
@@ -308,6 +308,41 @@ describe('SMART App Launch 2.0', () => {
     await consent(s.page);
     assert.match(await message(s.page), /^A page of the Procedure search is missing: the FHIR server counted 4 and sent 3\./);
     assert.ok(!s.requests.some((r) => r.url.includes('/api/evaluate')));
+    await done(s);
+  });
+
+  test('a next page on another server is not followed: refused, nothing is evaluated', async () => {
+    const s = await session('next-elsewhere');
+    ehr.state.nextElsewhere = 'Observation';
+    await s.page.goto(launchUrl('demo-002'));
+    await consent(s.page);
+    assert.match(await message(s.page), /^The next page of the Observation search is on another server \(http:\/\/127\.0\.0\.1:\d+\/fhir\/r4\/_page\?/);
+    const port = new URL(ehr.fhirBase).port;
+    assert.ok(!s.requests.some((r) => r.url.includes(`:${Number(port) + 1}/`)), 'the other server was not asked');
+    assert.ok(!s.requests.some((r) => r.url.includes('/api/evaluate')));
+    await done(s);
+  });
+
+  test('a token request refused by the authorization server (a verifier that does not match) is shown; nothing is read', async () => {
+    const s = await session('pkce-mismatch');
+    await s.page.goto(launchUrl('demo-002'));
+    await s.page.waitForURL((u) => u.href.startsWith(ehr.authBase));
+    // The verifier kept for the redirect is replaced, as a tampering script would: the token
+    // endpoint's PKCE check (RFC 7636 §4.6) must fail, and the page must say so.
+    await s.page.goto(`${baseUrl}/favicon-none`).catch(() => {});
+    await s.page.evaluate(() => {
+      for (const k of Object.keys(sessionStorage)) {
+        const v = JSON.parse(sessionStorage.getItem(k));
+        v.verifier = 'A'.repeat(43);
+        sessionStorage.setItem(k, JSON.stringify(v));
+      }
+    });
+    await s.page.goBack();
+    await consent(s.page);
+    const m = await message(s.page);
+    assert.match(m, /^The authorization server refused the token request \(HTTP 400: invalid_grant — PKCE verification failed\)\./);
+    assert.equal(ehr.log.filter((r) => r.server === 'fhir' && r.method === 'GET' && !r.url.includes('.well-known')).length, 0);
+    await assertNothingStored(s);
     await done(s);
   });
 
