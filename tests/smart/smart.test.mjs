@@ -410,6 +410,20 @@ describe('SMART App Launch 2.0', () => {
     await done(s);
   });
 
+  test('the launch page: the notice, every control labelled, only its own scripts, no request before Launch', async () => {
+    const s = await session('page');
+    await s.page.goto(`${baseUrl}/launch.html`);
+    assert.match(await s.page.locator('#notice').textContent(), /Decision support for clinicians, not a substitute for clinical judgement\./);
+    const unlabelled = await s.page.$$eval('input, select, textarea', (els) => els
+      .filter((e) => e.type !== 'hidden' && (!e.labels || !e.labels.length || !e.labels[0].textContent.trim())).map((e) => e.id));
+    assert.deepEqual(unlabelled, []);
+    assert.deepEqual(await s.page.$$eval('script', (x) => x.map((e) => e.getAttribute('src'))), ['app.js', 'smart.js']);
+    await s.page.waitForTimeout(300);
+    assert.deepEqual(s.requests.filter((r) => !r.url.startsWith(baseUrl)).map((r) => r.url), [], 'nothing off the server before a launch');
+    assert.ok(await s.page.locator('#smart-status').isHidden(), 'no message before a launch');
+    await done(s);
+  });
+
   test('an http FHIR server off loopback is refused before any request', async () => {
     const s = await session('http-off-loopback');
     await s.page.goto(`${baseUrl}/launch.html`);
