@@ -155,7 +155,9 @@
     return [mode === 'ehr' ? 'launch' : 'launch/patient', ...res].join(' ');
   }
 
-  async function startLaunch({ iss, clientId, launch }) {
+  // aud: the `iss` exactly as the EHR sent it (SMART 2.0: the app's audience is the EHR's FHIR
+  // server as the EHR names it); the typed URL without its trailing slash for a standalone launch.
+  async function startLaunch({ iss, clientId, launch, aud = iss }) {
     const mode = launch ? 'ehr' : 'standalone';
     show('', `Asking ${iss} for its SMART configuration…`);
     const config = await discover(iss);
@@ -168,7 +170,7 @@
     for (const k of Object.keys(sessionStorage)) if (k.startsWith(STORE_PREFIX)) sessionStorage.removeItem(k);
     sessionStorage.setItem(STORE_PREFIX + state, JSON.stringify({ verifier, iss, clientId, redirectUri, scope, mode, version,
       tokenEndpoint: config.token_endpoint }));
-    const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope, state, aud: iss,
+    const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope, state, aud,
       code_challenge: challenge, code_challenge_method: 'S256' });
     if (launch) q.set('launch', launch);
     const auth = new URL(config.authorization_endpoint);
@@ -435,7 +437,12 @@
       } catch (err) { fail(err); return; }
       const clientId = $('#smart-client').value.trim();
       if (!clientId) { fail(new LaunchError('The client id is empty.', 'Enter the client id this app is registered under at the authorization server.')); return; }
-      startLaunch({ iss, clientId, launch: params.get('launch') || '' }).catch(fail);
+      const launch = params.get('launch') || '';
+      // The EHR's own spelling of iss as aud when the form only completes its launch.
+      let sameIss = false;
+      try { sameIss = !!launch && fhirBase(params.get('iss') || '') === iss; } catch { sameIss = false; }
+      const aud = sameIss ? params.get('iss') : iss;
+      startLaunch({ iss, clientId, launch, aud }).catch(fail);
     });
     if (params.has('state') || params.has('code') || params.has('error')) {
       $('#smart-form-section').hidden = true;
@@ -448,7 +455,7 @@
         $('#smart-form-section').hidden = true;
         let iss;
         try { iss = fhirBase(params.get('iss')); } catch (err) { fail(err); return; }
-        startLaunch({ iss, clientId: params.get('client_id'), launch: params.get('launch') }).catch(fail);
+        startLaunch({ iss, clientId: params.get('client_id'), launch: params.get('launch'), aud: params.get('iss') }).catch(fail);
       } else {
         show('bad', 'The EHR launched this page without a client id.', 'Enter the client id this app is registered under, then Launch.');
       }

@@ -71,7 +71,7 @@ export function startServers({ patients, clients }) {
       if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.get('code_challenge') || '')) {
         return back({ error: 'invalid_request', error_description: 'PKCE S256 is required' });
       }
-      if (q.get('aud') !== fhirBase) return back({ error: 'invalid_request', error_description: 'aud is not this FHIR server' });
+      if (q.get('aud') !== fhirBase && q.get('aud') !== fhirBase + '/') return back({ error: 'invalid_request', error_description: 'aud is not this FHIR server' });
       const scopes = (q.get('scope') || '').split(' ');
       let patient;
       if (q.get('launch')) {

@@ -235,6 +235,17 @@ describe('SMART App Launch 2.0', () => {
     await done(s);
   });
 
+  test('an EHR launch whose iss ends with a slash: aud is the iss as the EHR sent it, discovery is under the base', async () => {
+    const s = await session('iss-slash');
+    await s.page.goto(launchUrl('demo-001', { iss: ehr.fhirBase + '/' }));
+    await consent(s.page);
+    assert.equal(await verdict(s.page), 'proceed');
+    const authReq = new URL(ehr.log.find((r) => r.server === 'auth' && r.url.startsWith('/authorize')).url, ehr.authBase).searchParams;
+    assert.equal(authReq.get('aud'), ehr.fhirBase + '/');
+    assert.ok(ehr.log.some((r) => r.server === 'fhir' && r.url === new URL(ehr.fhirBase).pathname + '/.well-known/smart-configuration'));
+    await done(s);
+  });
+
   test('a server that knows only SMART v1 scopes is asked with v1 scopes; SUPPORTIVE-CARE for the decompensating patient', async () => {
     const s = await session('v1-scopes');
     ehr.state.smartConfig = { capabilities: ['launch-ehr', 'client-public', 'context-ehr-patient', 'permission-patient', 'permission-v1'],
