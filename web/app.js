@@ -132,7 +132,7 @@
   // ---------------------------------------------------------------------------------------------
   // Tabs (WAI-ARIA tabs pattern: arrow keys move between tabs, Tab moves into the panel)
 
-  const tabs = [$('#tab-load'), $('#tab-form')];
+  const tabs = [$('#tab-load'), $('#tab-form')].filter(Boolean); // none on launch.html
   function activeMode() { return $('#tab-form').getAttribute('aria-selected') === 'true' ? 'form' : 'load'; }
   function selectTab(tab, focus) {
     for (const t of tabs) {
@@ -914,6 +914,26 @@
     }
   }
 
+  // The SMART launch page (launch.html, smart.js): a Bundle read from the EHR, evaluated and shown
+  // like any record. Returns null when the decision is shown, else what went wrong.
+  async function showEvaluation(text, origin) {
+    clearResults();
+    let res;
+    let body = null;
+    try { res = await post(text, 'json', ''); } catch (e) {
+      return e.name === 'AbortError' ? 'The switchpoint server did not answer within 30 seconds.' : 'The switchpoint server could not be reached.';
+    }
+    try { body = await res.json(); } catch { body = null; }
+    if (!res.ok || !body || body.schema !== 'switchpoint.decision/1') {
+      const problems = (body?.problems || []).slice(0, 5).map((p) => `${p.location || ''} ${p.message || ''}`.trim());
+      return `The switchpoint server did not evaluate the record (HTTP ${res.status}${body?.error ? ': ' + body.error : ''})${problems.length ? ': ' + problems.join('; ') : ''}.`;
+    }
+    current = { decision: body, html: null, recordText: text, mode: 'smart', origin };
+    renderDecision(body);
+    loadReport(text, '', current);
+    return null;
+  }
+
   async function loadReport(text, asOf, forResult) {
     const section = $('#report-section');
     const st = $('#report-status');
@@ -1277,6 +1297,11 @@
   // Wiring
 
   function init() {
+    // An EHR launch sent to the main page (a CDS card's smart link, smart_launch_url "/"): the
+    // launch page takes it.
+    const q = new URLSearchParams(location.search);
+    if (document.body.dataset.page !== 'smart' && q.get('iss') && q.get('launch')) { location.replace(`launch.html${location.search}`); return; }
+    if (document.body.dataset.page === 'smart') { initResults(); window.switchpointApp = { showEvaluation }; return; }
     buildSections();
     // A new form starts with one row of the sections every record needs.
     addRow(SECTION_BY_KEY.labs, $('[data-rows="labs"]'));
@@ -1301,6 +1326,12 @@
       download(`${safeName(id)}.record.json`, text, 'application/json');
       setStatus($('#eval-status'), `Record downloaded as ${safeName(id)}.record.json.`);
     });
+    loadExamples();
+    initResults();
+  }
+
+  // The result and report sections (index.html and launch.html).
+  function initResults() {
     $('#download-report').addEventListener('click', () => {
       if (!current?.html) return;
       download(`${safeName(current.decision.patient_id)}-${current.decision.as_of}.report.html`, current.html, 'text/html');
@@ -1310,8 +1341,6 @@
       if (w) { w.focus(); w.print(); }
     });
     window.addEventListener('resize', () => { if (current?.html) fitFrame($('#report-frame')); });
-
-    loadExamples();
     fetch('/healthz', { cache: 'no-store' }).then((r) => r.json()).then((b) => {
       $('#versions').textContent = `engine ${b.engine_version} · knowledge ${b.knowledge_version}`;
     }).catch(() => { $('#versions').textContent = 'server not reachable'; });

@@ -292,6 +292,14 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
   return kTemplates;
 }
 
+std::string prefetch_templates_json() {
+  JsonWriter w;
+  w.begin_object().key("prefetch").begin_object();
+  for (const auto& t : prefetch_templates()) w.field(t.key, t.query);
+  w.end_object().end_object();
+  return w.take() + "\n";
+}
+
 CdsService::CdsService(CdsServiceOptions options, AuditLog* audit, HttpGet http_get)
     : options_(std::move(options)), audit_(audit), http_get_(std::move(http_get)) {}
 

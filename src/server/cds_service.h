@@ -35,6 +35,9 @@ struct PrefetchTemplate {
 // MedicationAdministrations with the Medications they name (_include). Generated from the
 // reader's code tables; docs/cds-hooks.md "Prefetch" says why each query is as it is.
 const std::vector<PrefetchTemplate>& prefetch_templates();
+// The templates as served at GET /api/prefetch (without a JWT: they are the same for every caller
+// and hold no patient data): {"prefetch": {key: query, …}}, for the SMART launch page.
+std::string prefetch_templates_json();
 // The (system, code) pairs of the Observation template, in order, without repeats: every
 // Observation code of the reader's tables, and the codes it recognises but does not read.
 std::vector<std::pair<std::string_view, std::string_view>> prefetch_observation_codes();

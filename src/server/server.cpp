@@ -42,14 +42,24 @@ using Clock = std::chrono::steady_clock;
 // The security headers of every response (httplib's default headers, so the library's own error
 // answers carry them too): nothing is cached because results carry patient data; the page and
 // its API are same-origin; who may frame the page is the operator's choice (default: nobody).
+// connect_src: where the page's scripts may connect besides 'self' (the SMART launch page only).
+std::string content_security_policy(const std::string& frame_ancestors, std::string_view connect_src = {}) {
+  std::string csp = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:; ";
+  if (!connect_src.empty()) csp += fmt::format("connect-src 'self' {}; ", connect_src);
+  return csp + "object-src 'none'; base-uri 'none'; frame-ancestors " + frame_ancestors;
+}
+
+// The SMART launch page (web/launch.html, docs/smart-launch.md) talks to the EHR's FHIR and
+// authorization servers, which are known only at launch: any https origin, and plain http on
+// loopback only (a FHIR server on the clinician's own machine, the tests; a CSP source cannot
+// name the IPv6 loopback [::1]). Every other page keeps connect-src 'self'.
+constexpr std::string_view kSmartConnectSrc = "https: http://localhost:* http://127.0.0.1:*";
+
 httplib::Headers security_headers(const std::string& frame_ancestors) {
   httplib::Headers h;
   h.emplace("Cache-Control", "no-store");
   h.emplace("X-Content-Type-Options", "nosniff");
-  h.emplace("Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors " +
-                frame_ancestors);
+  h.emplace("Content-Security-Policy", content_security_policy(frame_ancestors));
   // For browsers without CSP level 2 (frame-ancestors takes precedence where both are known).
   if (frame_ancestors == "'none'") h.emplace("X-Frame-Options", "DENY");
   else if (frame_ancestors == "'self'") h.emplace("X-Frame-Options", "SAMEORIGIN");
@@ -618,15 +628,27 @@ void install_routes(httplib::Server& svr, const ServerOptions& opt, std::ostream
   });
   routes.get("/healthz", [](const httplib::Request&, httplib::Response& res) { send(res, api_health()); });
   routes.get("/openapi.json", [](const httplib::Request&, httplib::Response& res) { send(res, api_openapi()); });
+  routes.get("/api/prefetch", [](const httplib::Request&, httplib::Response& res) {
+    send(res, ApiResponse{200, "application/json", prefetch_templates_json()});
+  });
   routes.get("/api/examples", [](const httplib::Request&, httplib::Response& res) { send(res, api_examples_index()); });
   routes.get(R"(/api/examples/([A-Za-z0-9._-]+))", [](const httplib::Request& req, httplib::Response& res) {
     if (auto a = api_example(req.matches[1].str())) send(res, *a);
     else send(res, api_error(404, "no such example"));
   });
   routes.get(R"(/fhir/.*)", [](const httplib::Request& req, httplib::Response& res) { send(res, api_fhir_vocabulary(req.path)); });
-  routes.get(R"(/([A-Za-z0-9._-]*))", [](const httplib::Request& req, httplib::Response& res) {
-    if (auto a = static_asset(req.path)) send(res, *a);
-    else send(res, api_error(404, "not found"));
+  routes.get(R"(/([A-Za-z0-9._-]*))", [frame_ancestors = opt.frame_ancestors](const httplib::Request& req, httplib::Response& res) {
+    if (auto a = static_asset(req.path)) {
+      // In place of the default policy (already among the headers), never beside it: browsers
+      // enforce every policy they are given.
+      if (req.path == "/launch.html") {
+        res.headers.erase("Content-Security-Policy");
+        res.set_header("Content-Security-Policy", content_security_policy(frame_ancestors, kSmartConnectSrc));
+      }
+      send(res, *a);
+    } else {
+      send(res, api_error(404, "not found"));
+    }
   });
 
   set_json_error_handler(svr);

@@ -493,6 +493,7 @@ TEST(HttpHeaders, EveryResponseForbidsFramingUnlessConfigured) {
     const std::vector<std::string> requests = {
         "GET / HTTP/1.1\r\nHost: " + h + "\r\n\r\n",
         "GET /style.css HTTP/1.1\r\nHost: " + h + "\r\n\r\n",
+        "GET /launch.html HTTP/1.1\r\nHost: " + h + "\r\n\r\n",  // its own policy (connect-src), still once
         "GET /healthz HTTP/1.1\r\nHost: " + h + "\r\n\r\n",
         "GET /metrics HTTP/1.1\r\nHost: " + h + "\r\n\r\n",
         "GET /cds-services HTTP/1.1\r\nHost: " + h + "\r\n\r\n",
