@@ -80,6 +80,7 @@ struct Comparison {
   long missing_covariates = 0;       // a covariate the data have is absent on the since date
   long n_switch = 0, n_continue = 0, events_switch = 0, events_continue = 0;
   long censored_at_later_switch = 0;  // continued, censored when they switched after the landmark
+  bool censor_at_later_switch = true;  // AnalysisOptions::censor_at_later_switch, for the JSON
   std::vector<std::string> adjusted_for;      // covariates in the model
   std::vector<std::string> constant_dropped;  // covariates with one value only among the subjects
   std::vector<std::string> not_in_data;       // covariates no refractory patient has (not adjusted for)

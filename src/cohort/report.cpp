@@ -510,7 +510,10 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
   s += "<p class=\"note\">What this cannot claim: the landmark groups are formed by what happened in the first "
        "days after refractoriness, and only the covariates listed are adjusted for; reasons for switching that the "
        "data do not hold (patient preference, access, a clinician's judgement of fitness beyond Child-Pugh and ECOG) "
-       "remain confounders. Patients who died or were lost before the landmark are not compared. Eight definitions "
+       "remain confounders. A continued patient who switches later is censored at the switch, which assumes that the "
+       "later switch depends only on the covariates adjusted for (a switch prompted by a worsening would favour "
+       "continued TACE; the time-varying analysis is the check). Patients who died or were lost before the landmark "
+       "are not compared. Eight definitions "
        "are compared: a p below 0.05 for one of them is expected by chance.</p>\n";
   return s;
 }

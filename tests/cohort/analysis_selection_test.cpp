@@ -57,10 +57,14 @@ TEST(AnalysisSelection, ContinuedPatientIsCensoredAtALaterSwitch) {
   EXPECT_TRUE(by_id.at("switch-on-landmark").died);
   EXPECT_DOUBLE_EQ(by_id.at("never-switched").tstop, days_between(d("2020-03-31"), d("2021-01-01")));
   EXPECT_NE(analysis_json({c}).find("\"continued_censored_at_later_switch\": 2,"), std::string::npos);
+  EXPECT_NE(analysis_json({c}).find("\"later_switch\": \"a continued patient who switches after the landmark is "
+                                    "censored at the switch (per protocol"),
+            std::string::npos);
 
   const Comparison classical = compare_switch_continue(rows, {90, false})[0];
   EXPECT_EQ(classical.censored_at_later_switch, 0);
   EXPECT_EQ(classical.events_continue, 4);
+  EXPECT_NE(analysis_json({classical}).find("stays continued (as assigned)"), std::string::npos);
   for (const auto& l : classical.landmark)
     if (l.patient_id == "switch-day-200") {
       EXPECT_DOUBLE_EQ(l.tstop, days_between(d("2020-03-31"), d("2021-01-01")));
