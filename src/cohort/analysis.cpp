@@ -302,6 +302,7 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
     Comparison c;
     c.definition = std::string(kDefinitions[i]);
     c.landmark_days = landmark;
+    c.censor_at_later_switch = options.censor_at_later_switch;
     // A covariate is in the data when some refractory patient has it on the since date; one that
     // no patient has (ECOG in DTSDHCC) cannot be adjusted for and is listed as not in the data.
     std::vector<bool> in_data(kCovariateCount, false);
@@ -332,7 +333,7 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
         continue;
       }
       const Covariates& cov = row.covariates_at_since[i];
-      const bool died = *row.died;
+      bool died = *row.died;
       const int total = days_between(since, *row.follow_up_end);
       // Time-varying exposure from the since date.
       if (total > 0 && complete(cov, in_data)) {
@@ -357,7 +358,16 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
         continue;
       }
       const bool switched = first_sys && days_between(since, *first_sys) <= landmark;
-      c.landmark.push_back({row.patient_id, 0, static_cast<double>(total - landmark), died, switched, cov});
+      // Continued, then switched after the landmark: followed on continued TACE until the switch
+      // and censored there (per protocol; a death on the day of the switch still counts).
+      if (!switched && first_sys && options.censor_at_later_switch && *first_sys < *row.follow_up_end) {
+        ++c.censored_at_later_switch;
+        c.landmark.push_back({row.patient_id, 0, static_cast<double>(days_between(since, *first_sys) - landmark), false,
+                              false, cov});
+      } else {
+        c.landmark.push_back({row.patient_id, 0, static_cast<double>(total - landmark), died, switched, cov});
+      }
+      died = c.landmark.back().died;
       (switched ? c.n_switch : c.n_continue) += 1;
       if (died) (switched ? c.events_switch : c.events_continue) += 1;
     }
@@ -465,7 +475,9 @@ std::string analysis_json(const std::vector<Comparison>& comparisons) {
     o += fmt::format(
         "{}\n  {{\"definition\": {}, \"method\": \"landmark-cox\", \"landmark_days\": {}, \"hr\": {}, \"ci95\": {}, "
         "\"p\": {}, \"n_switch\": {}, \"n_continue\": {}, \"adjusted_for\": {},\n   \"ties\": \"breslow\", "
-        "\"events_switch\": {}, \"events_continue\": {}, \"problem\": {}, \"constant_not_adjusted_for\": {}, "
+        "\"events_switch\": {}, \"events_continue\": {}, \"later_switch\": {}, \"continued_censored_at_later_switch\": {}, "
+        "\"problem\": {}, "
+        "\"constant_not_adjusted_for\": {}, "
         "\"not_in_data\": {},\n"
         "   \"left_out\": {{\"refractory\": {}, \"no_outcome\": {}, \"systemic_before_refractoriness\": {}, "
         "\"died_or_censored_by_landmark\": {}, \"missing_covariates\": {}}},\n"
@@ -475,7 +487,11 @@ std::string analysis_json(const std::vector<Comparison>& comparisons) {
         "   \"km_switch\": {},\n   \"km_continue\": {}}}",
         k ? "," : "", json_string(c.definition), c.landmark_days, num(c.hr), ci(c.ci_low, c.ci_high), num(c.p),
         c.n_switch, c.n_continue, string_list(c.adjusted_for), c.events_switch, c.events_continue,
-        c.problem.empty() ? "null" : json_string(c.problem), string_list(c.constant_dropped),
+        json_string(c.censor_at_later_switch
+                        ? "a continued patient who switches after the landmark is censored at the switch (per protocol; "
+                          "assumes the later switch depends only on the adjusted covariates)"
+                        : "a continued patient who switches after the landmark stays continued (as assigned)"),
+        c.censored_at_later_switch, c.problem.empty() ? "null" : json_string(c.problem), string_list(c.constant_dropped),
         string_list(c.not_in_data), c.refractory,
         c.no_outcome, c.systemic_before, c.ended_before_landmark, c.missing_covariates, num(c.ph_coef), num(c.ph_p),
         num(c.tv_hr), ci(c.tv_ci_low, c.tv_ci_high), num(c.tv_p), c.tv_patients, c.tv_switched, c.tv_events,

@@ -10,9 +10,11 @@
 // The estimand of the landmark analysis: among patients refractory under the definition, without
 // systemic therapy before the refractoriness date, alive and under follow-up L days after it, the
 // hazard ratio of death from then on for those who had started systemic therapy by then versus
-// those who had not, adjusted for the covariates on the refractoriness date. It is not the effect
-// of a policy of switching (patients who switch after the landmark stay in the continue group,
-// and unmeasured reasons for switching are not adjusted for).
+// those who had not, adjusted for the covariates on the refractoriness date; a "continued"
+// patient who switches after the landmark is censored at that switch (per protocol:
+// AnalysisOptions::censor_at_later_switch), which assumes that the later switch depends only on
+// the adjusted covariates and on what does not itself change the hazard. It is not the effect of
+// a policy of switching, and unmeasured reasons for switching are not adjusted for.
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +53,10 @@ double wald_p(double z);
 
 struct AnalysisOptions {
   int landmark_days = 90;
+  // A continued patient who starts systemic therapy after the landmark is censored on that day
+  // (per protocol) rather than followed on as "continued" (as assigned at the landmark), which
+  // would dilute the HR towards 1 (docs/cohort.md "What the analysis can and cannot claim").
+  bool censor_at_later_switch = true;
 };
 
 // One subject of one analysis: days are counted from the landmark (landmark table) or from the
@@ -73,6 +79,8 @@ struct Comparison {
   long ended_before_landmark = 0;    // died or follow-up ended on or before since + L
   long missing_covariates = 0;       // a covariate the data have is absent on the since date
   long n_switch = 0, n_continue = 0, events_switch = 0, events_continue = 0;
+  long censored_at_later_switch = 0;  // continued, censored when they switched after the landmark
+  bool censor_at_later_switch = true;  // AnalysisOptions::censor_at_later_switch, for the JSON
   std::vector<std::string> adjusted_for;      // covariates in the model
   std::vector<std::string> constant_dropped;  // covariates with one value only among the subjects
   std::vector<std::string> not_in_data;       // covariates no refractory patient has (not adjusted for)

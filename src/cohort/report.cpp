@@ -469,7 +469,8 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
       "<h2>Switch versus continue: landmark Cox analysis ({} days)</h2>\n"
       "<p>Per definition: patients refractory under it, without systemic therapy before the since date, alive and "
       "under follow-up {} days after it (the landmark). <em>Switched</em>: systemic therapy started by the landmark; "
-      "<em>continued</em>: not (whatever they had instead, and even if they switched later). Overall survival from the "
+      "<em>continued</em>: not (whatever they had instead; one who switches later is followed until that switch and "
+      "censored there, per protocol: the column after the deaths counts them). Overall survival from the "
       "landmark; Cox proportional-hazards model with Breslow ties, adjusted for the covariates on the since date "
       "(complete cases; a covariate with one value only among the patients is left out). Hazard ratio switched versus "
       "continued with its 95% confidence interval and Wald p. PH check: the coefficient of switched × log(days since the "
@@ -478,7 +479,7 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
       "<code>--analysis</code>.</p>\n",
       options.landmark_days, options.landmark_days);
   s += "<table class=\"num\"><tr><th>definition</th><th>switched: n (deaths)</th><th>continued: n (deaths)</th>"
-       "<th>HR (95% CI)</th><th>p</th><th>PH check p</th><th>time-varying HR (95% CI)</th><th>left out: no outcome / "
+       "<th>continued: censored at a later switch</th><th>HR (95% CI)</th><th>p</th><th>PH check p</th><th>time-varying HR (95% CI)</th><th>left out: no outcome / "
        "systemic before / ended by landmark / missing covariates</th><th>adjusted for</th></tr>\n";
   std::string plots;
   for (const auto& a : comparisons) {
@@ -493,9 +494,9 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
       for (const auto& n : a.not_in_data) missing += (missing.empty() ? "" : ", ") + n;
       adj += "; not in the data: " + missing;
     }
-    s += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+    s += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                      "<td>{} / {} / {} / {}</td><td class=\"small\">{}</td></tr>\n",
-                     a.definition, a.n_switch, a.events_switch, a.n_continue, a.events_continue,
+                     a.definition, a.n_switch, a.events_switch, a.n_continue, a.events_continue, a.censored_at_later_switch,
                      hr(a.hr, a.ci_low, a.ci_high, a.problem), p_text(a.p), p_text(a.ph_p),
                      hr(a.tv_hr, a.tv_ci_low, a.tv_ci_high, a.tv_problem), a.no_outcome, a.systemic_before,
                      a.ended_before_landmark, a.missing_covariates, esc(adj));
@@ -509,7 +510,10 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
   s += "<p class=\"note\">What this cannot claim: the landmark groups are formed by what happened in the first "
        "days after refractoriness, and only the covariates listed are adjusted for; reasons for switching that the "
        "data do not hold (patient preference, access, a clinician's judgement of fitness beyond Child-Pugh and ECOG) "
-       "remain confounders. Patients who died or were lost before the landmark are not compared. Eight definitions "
+       "remain confounders. A continued patient who switches later is censored at the switch, which assumes that the "
+       "later switch depends only on the covariates adjusted for (a switch prompted by a worsening would favour "
+       "continued TACE; the time-varying analysis is the check). Patients who died or were lost before the landmark "
+       "are not compared. Eight definitions "
        "are compared: a p below 0.05 for one of them is expected by chance.</p>\n";
   return s;
 }

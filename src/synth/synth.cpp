@@ -221,8 +221,14 @@ class Course {
         switch_hr_(o.switch_hr) {
     // The control model's responder class comes from a stream of its own, so that the main
     // stream's draws keep their order.
-    if (switch_hr_) good_responder_ = Rng(o.seed, 0x8000000000000000ULL | static_cast<std::uint64_t>(index))
-                                          .bernoulli(p_.good_responder_share);
+    if (switch_hr_) {
+      Rng side(o.seed, 0x8000000000000000ULL | static_cast<std::uint64_t>(index));
+      good_responder_ = side.bernoulli(p_.good_responder_share);
+      const auto& w = p_.control_ecog_share;
+      control_ecog_ = side.pick({w[0], w[1], w[2]});
+      control_daily_ = p_.control_death_per_day;
+      for (int i = 0; i < control_ecog_; ++i) control_daily_ *= p_.control_hr_per_ecog_point;
+    }
   }
 
   void run() {
@@ -256,7 +262,8 @@ class Course {
   std::optional<Date> refractory_on_, systemic_start_;
   int cp_at_refractory_ = 0, ecog_at_refractory_ = 0;
   bool vi_at_refractory_ = false, ehs_at_refractory_ = false;
-  double control_daily_ = 0;  // daily death probability from the refractoriness assessment on
+  int control_ecog_ = 0;       // ECOG, constant over the course
+  double control_daily_ = 0;   // daily death probability over the whole course (before switching)
 
   // The truth row (kTruthHeader).
   void truth() {
@@ -361,15 +368,16 @@ class Course {
 
   // Death in the interval (from, to]: per ~60 days, from the state; never from the treatment.
   bool dies_before(Date from, Date to) {
-    if (switch_hr_ && refractory_on_) {
-      // The control model: a daily probability fixed at refractoriness, times H once switched;
-      // one draw per day, so that the hazard is the same on every day of the interval.
-      double q = control_daily_;
-      if (systemic_start_ && from >= *systemic_start_) q *= *switch_hr_;
-      if (q > 0.5) q = 0.5;
+    if (switch_hr_) {
+      // The control model: one daily probability for the whole course, set by ECOG (constant),
+      // times H on every day after the first day of systemic therapy; one draw per day, so that
+      // the hazard is the same on every day of the interval.
+      const double q0 = control_daily_ > 0.5 ? 0.5 : control_daily_;
+      const double q1 = control_daily_ * *switch_hr_ > 0.5 ? 0.5 : control_daily_ * *switch_hr_;
       const int span = days_between(from, to);
       for (int day = 1; day <= span; ++day) {
-        if (!rng_.bernoulli(q)) continue;
+        const bool switched = systemic_start_ && from.plus_days(day) > *systemic_start_;
+        if (!rng_.bernoulli(switched ? q1 : q0)) continue;
         death_ = from.plus_days(day);
         if (*death_ > kFollowUpEnd) {
           death_.reset();
@@ -431,6 +439,7 @@ class Course {
     damage_ = rng_.uniform(0, 0.6) * rng_.uniform(0, 1);
     weight_ = rng_.uniform(48, 95);
     ecog_ = rng_.bernoulli(0.35) ? 1 : 0;
+    if (switch_hr_) ecog_ = control_ecog_;  // (the draw above keeps the stream's order)
 
     const Date d = baseline_date_;
     em_.condition(fhir::kIcd10, "C22.0", d.plus_days(-rng_.integer(0, 60)), std::nullopt);
@@ -540,7 +549,7 @@ class Course {
         ++sum_.new_extrahepatic_spread;
         new_finding = true;
       }
-      if (rng_.bernoulli(0.05) || (new_finding && rng_.bernoulli(0.3))) ecog_ = ecog_ < 4 ? ecog_ + 1 : 4;
+      if ((rng_.bernoulli(0.05) || (new_finding && rng_.bernoulli(0.3))) && !switch_hr_) ecog_ = ecog_ < 4 ? ecog_ + 1 : 4;
 
       const int cp = labs_and_grades(assess);
       imaging(assess, c, new_lesions, viable, size_change);
@@ -595,12 +604,6 @@ class Course {
     ecog_at_refractory_ = ecog_;
     vi_at_refractory_ = vi_ != Vi::Absent;
     ehs_at_refractory_ = ehs_;
-    double q = p_.control_death_per_day;
-    for (int i = 5; i < cp; ++i) q *= p_.control_hr_per_child_pugh_point;
-    for (int i = 0; i < ecog_; ++i) q *= p_.control_hr_per_ecog_point;
-    if (vi_at_refractory_) q *= p_.control_hr_vascular_invasion;
-    if (ehs_at_refractory_) q *= p_.control_hr_extrahepatic_spread;
-    control_daily_ = q;
     ++sum_.refractory;
     if (cp >= 7) ++sum_.refractory_child_pugh_b_or_c;
   }

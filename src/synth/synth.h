@@ -40,14 +40,14 @@ struct Parameters {
   // probability of each session times the first factor (at most 0.95), a poor one times the second;
   // the mean over patients is the published figure (0.5 × 1.6 + 0.5 × 0.4 = 1).
   double good_responder_share = 0.5, good_responder_factor = 1.6, poor_responder_factor = 0.4;
-  // From the refractoriness assessment on, death has a daily probability fixed there: the base
-  // times one factor per Child-Pugh point above 5 and per ECOG point, times the factor of
-  // macrovascular invasion and of extrahepatic spread when present, times switch_hr from the
-  // first day of systemic therapy. Nothing else after refractoriness changes it (continued TACE
-  // has no effect of its own), and nobody switches later than at that assessment.
-  double control_death_per_day = 0.0004;
-  double control_hr_per_child_pugh_point = 1.3, control_hr_per_ecog_point = 1.4, control_hr_vascular_invasion = 1.8,
-         control_hr_extrahepatic_spread = 1.8;
+  // Death has one daily probability for the whole course: the base times one factor per ECOG
+  // point, times switch_hr on every day after the first day of systemic therapy. ECOG is drawn
+  // once (these shares of 0, 1, 2, from the responder stream) and stays constant, so that the
+  // analysis finds it on any date; nothing else (liver function, response, tumour, continued
+  // TACE) changes the hazard, and nobody switches later than at the refractoriness assessment.
+  // Switching depends on fitness (Child-Pugh ≤ 6 and ECOG ≤ 1), so ECOG confounds it.
+  double control_death_per_day = 0.0006, control_hr_per_ecog_point = 1.5;
+  std::array<double, 3> control_ecog_share{0.50, 0.35, 0.15};
   // Alive patients are seen (a weight) every 80–120 days until death or the end of follow-up, so
   // that the last record is the end of follow-up and censoring does not depend on death.
   int control_contact_min_days = 80, control_contact_max_days = 120;

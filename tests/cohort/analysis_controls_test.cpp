@@ -85,8 +85,8 @@ TEST(AnalysisControls, TruthRowsCarryTheModelsCovariates) {
 
 // With no effect of switching, a test at 5% rejects for about 5% of the seeds. X ~ Bin(200, 0.05):
 // P(X ≤ 2) = 0.0023 and P(X ≥ 20) = 0.0027, so a correct analysis fails this test rarely.
-// Switching goes with fitness (Child-Pugh, ECOG), which predicts survival: an analysis that did
-// not adjust for it would reject far more often.
+// Switching goes with fitness (Child-Pugh ≤ 6 and ECOG ≤ 1), and ECOG sets the hazard of death:
+// an analysis that did not adjust for it would reject far more often.
 TEST(AnalysisControls, NoEffectRejectsAtTheNominalRate) {
   const auto t0 = std::chrono::steady_clock::now();
   int rejected = 0, estimated = 0;

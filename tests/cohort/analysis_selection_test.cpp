@@ -27,6 +27,51 @@ CohortRow row(std::string id, const char* end, bool died, std::vector<Date> syst
   return r;
 }
 
+// A continued patient who switches after the landmark is followed until the switch and censored
+// there (per protocol, docs/cohort.md); a death on the day of the switch is still a death on
+// continued TACE; a switch on the landmark day makes the patient switched, not censored; with the
+// option off (classical landmark) the later switcher is followed to the end as continued.
+TEST(AnalysisSelection, ContinuedPatientIsCensoredAtALaterSwitch) {
+  std::vector<CohortRow> rows;
+  // The landmark is 2020-03-31 (since + 90 days).
+  rows.push_back(row("switch-day-91", "2021-01-01", true, {d("2020-04-01")}));     // censored on day 1
+  rows.push_back(row("switch-day-200", "2021-01-01", true, {d("2020-07-19")}));    // censored on day 110
+  rows.push_back(row("switch-on-death-day", "2020-07-19", true, {d("2020-07-19")}));  // death kept
+  rows.push_back(row("switch-on-landmark", "2021-01-01", true, {d("2020-03-31")}));   // switched
+  rows.push_back(row("never-switched", "2021-01-01", true));                           // continued to the end
+  const Comparison c = compare_switch_continue(rows, {90})[0];
+  EXPECT_EQ(c.censored_at_later_switch, 2);
+  EXPECT_EQ(c.n_switch, 1);
+  EXPECT_EQ(c.n_continue, 4);
+  EXPECT_EQ(c.events_continue, 2);  // switch-on-death-day and never-switched
+  std::map<std::string, AnalysisLine> by_id;
+  for (const auto& l : c.landmark) by_id[l.patient_id] = l;
+  EXPECT_DOUBLE_EQ(by_id.at("switch-day-91").tstop, 1);
+  EXPECT_FALSE(by_id.at("switch-day-91").died);
+  EXPECT_DOUBLE_EQ(by_id.at("switch-day-200").tstop, 110);
+  EXPECT_FALSE(by_id.at("switch-day-200").died);
+  EXPECT_FALSE(by_id.at("switch-day-200").switched);
+  EXPECT_DOUBLE_EQ(by_id.at("switch-on-death-day").tstop, 110);
+  EXPECT_TRUE(by_id.at("switch-on-death-day").died);
+  EXPECT_TRUE(by_id.at("switch-on-landmark").switched);
+  EXPECT_TRUE(by_id.at("switch-on-landmark").died);
+  EXPECT_DOUBLE_EQ(by_id.at("never-switched").tstop, days_between(d("2020-03-31"), d("2021-01-01")));
+  EXPECT_NE(analysis_json({c}).find("\"continued_censored_at_later_switch\": 2,"), std::string::npos);
+  EXPECT_NE(analysis_json({c}).find("\"later_switch\": \"a continued patient who switches after the landmark is "
+                                    "censored at the switch (per protocol"),
+            std::string::npos);
+
+  const Comparison classical = compare_switch_continue(rows, {90, false})[0];
+  EXPECT_EQ(classical.censored_at_later_switch, 0);
+  EXPECT_EQ(classical.events_continue, 4);
+  EXPECT_NE(analysis_json({classical}).find("stays continued (as assigned)"), std::string::npos);
+  for (const auto& l : classical.landmark)
+    if (l.patient_id == "switch-day-200") {
+      EXPECT_DOUBLE_EQ(l.tstop, days_between(d("2020-03-31"), d("2021-01-01")));
+      EXPECT_TRUE(l.died);
+    }
+}
+
 TEST(AnalysisSelection, LandmarkBoundariesAndExclusions) {
   std::vector<CohortRow> rows;
   // The landmark is 2020-03-31 (since + 90 days).
