@@ -6,23 +6,13 @@
 #include <fstream>
 #include <sstream>
 #include <vector>
+#include "support/cli_run.h"
 
 namespace switchpoint {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
-
-CliRun run(std::vector<std::string> args) {
-  args.insert(args.begin(), "switchpoint");
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+using testing_support::CliRun;
+CliRun run(std::vector<std::string> args) { return testing_support::run_switchpoint(std::move(args)); }
 
 const std::string kExample = std::string(SWITCHPOINT_SOURCE_DIR) + "/examples/01-responding-patient.json";
 

@@ -8,25 +8,15 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "support/cli_run.h"
 
 namespace switchpoint {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
-
-CliRun run(std::vector<std::string> args) {
-  args.insert(args.begin(), "switchpoint");
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+using testing_support::CliRun;
+CliRun run(std::vector<std::string> args) { return testing_support::run_switchpoint(std::move(args)); }
 
 const fs::path kSource(SWITCHPOINT_SOURCE_DIR);
 std::string example(const std::string& name) { return (kSource / "examples" / name).string(); }

@@ -9,30 +9,16 @@
 
 #include "cli/commands.h"
 #include "terminology/vocabulary.h"
+#include "support/files.h"
+#include "support/cli_run.h"
 
 namespace switchpoint {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing_support::CliRun;
+CliRun run(std::vector<std::string> args) { return testing_support::run_switchpoint(std::move(args)); }
 
-CliRun run(std::vector<std::string> args) {
-  args.insert(args.begin(), "switchpoint");
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 std::filesystem::path fresh_dir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/files.h"
+
 namespace switchpoint::cohort::testing {
 
 // A fresh folder under the system's temporary folder, removed at the end of the test.
@@ -34,12 +36,8 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+// Outputs of the cohort commands, which a refused run rightly does not write.
+inline std::string slurp(const std::string& path) { return testing_support::slurp_if_exists(path); }
 
 inline void spit(const std::string& path, const std::string& content) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cohort/cohort.h"
 #include "cohort_test_util.h"
+#include "support/cli_run.h"
 
 namespace switchpoint::cohort {
 namespace {
@@ -31,26 +32,17 @@ const std::string kPrettyBundle = R"({
 }
 )";
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing_support::CliRun;
+using testing_support::run_switchpoint;
 
 CliRun cohort_on(const std::string& in, const std::string& out_csv) {
-  const char* argv[] = {"switchpoint", "cohort", in.c_str(), "-o", out_csv.c_str(), "--threads", "1"};
-  std::ostringstream out, err;
-  const int code = run_cli(7, argv, out, err);
-  return {code, out.str(), err.str()};
+  return run_switchpoint({"cohort", in, "-o", out_csv, "--threads", "1"});
 }
 
 CliRun synth_into(const std::string& dir, std::vector<std::string> extra = {}, const std::string& seed = "5") {
-  std::vector<std::string> args = {"switchpoint", "synth", "--patients", "3", "--seed", seed, "-o", dir};
+  std::vector<std::string> args = {"synth", "--patients", "3", "--seed", seed, "-o", dir};
   args.insert(args.end(), extra.begin(), extra.end());
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
+  return run_switchpoint(std::move(args));
 }
 
 TEST(NotNdjson, PrettyPrintedBundleIsRefusedWithWhatToDoAndNoOutput) {

@@ -11,6 +11,7 @@
 #include "core/engine.h"
 #include "presenters/decision_json.h"
 #include "readers/read_any.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -22,12 +23,7 @@ using simdjson::dom::object;
 
 const fs::path kGolden = fs::path(SWITCHPOINT_SOURCE_DIR) / "tests" / "golden";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 std::string show(element e) { return simdjson::minify(e); }
 

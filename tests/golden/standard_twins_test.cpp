@@ -16,6 +16,7 @@
 #include "core/engine.h"
 #include "presenters/decision_json.h"
 #include "readers/read_any.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -28,12 +29,7 @@ using simdjson::dom::object;
 const fs::path kRoot = fs::path(SWITCHPOINT_SOURCE_DIR);
 const fs::path kGolden = kRoot / "tests" / "golden";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 std::string escape_pointer(std::string_view key) {
   std::string out;

@@ -12,6 +12,7 @@
 #include "fuzz/harness.h"
 #include "server/jwt.h"
 #include "server/crypto.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -19,12 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kSource = SWITCHPOINT_SOURCE_DIR;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 std::vector<fs::path> inputs(const std::string& dir) {
   std::vector<fs::path> out;

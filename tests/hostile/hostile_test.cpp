@@ -39,6 +39,7 @@
 #include "cli/commands.h"
 #include "server/cds_service.h"
 #include "server/server.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -55,13 +56,7 @@ constexpr double kSlowdown = 6;  // time budgets are for the optimised build (CM
 constexpr double kSlowdown = 1;
 #endif
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 void spit(const std::string& path, const std::string& content) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);

@@ -19,6 +19,7 @@
 #include "presenters/html_escape.h"
 #include "presenters/svg_timeline.h"
 #include "readers/read_any.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -26,12 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kExamples = fs::path(SWITCHPOINT_SOURCE_DIR) / "examples";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 Date d(std::string_view iso) { return *Date::parse(iso); }
 

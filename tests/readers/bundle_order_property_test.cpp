@@ -17,6 +17,7 @@
 #include "presenters/decision_json.h"
 #include "readers/read_any.h"
 #include "support/splitmix.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -24,12 +25,7 @@ namespace {
 const std::string kSource = SWITCHPOINT_SOURCE_DIR;
 constexpr int kShufflesPerBundle = 24;
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 using Rng = testing_support::SplitMix;
 

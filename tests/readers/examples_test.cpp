@@ -12,6 +12,7 @@
 
 #include "core/units.h"
 #include "readers/native_json.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -19,12 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kExamples = fs::path(SWITCHPOINT_SOURCE_DIR) / "examples";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 PatientRecord read_example(const std::string& name) {
   const ReadResult rr = read_native_json(slurp(kExamples / name));

@@ -14,16 +14,12 @@
 #include "readers/fhir_codes.h"
 #include "readers/native_json.h"
 #include "readers/read_any.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 const std::string kSource = SWITCHPOINT_SOURCE_DIR;
 

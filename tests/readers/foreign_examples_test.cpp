@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "readers/fhir_r4.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -24,12 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kForeign = fs::path(SWITCHPOINT_SOURCE_DIR) / "tests" / "foreign";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 // A `collection` Bundle of the resources of `files`, each file's text copied unchanged into its
 // entry; fullUrl https://example.org/fhir/<type>/<id> (the files' references are relative).

@@ -1,5 +1,6 @@
 // The native reader: examples read cleanly; problems are reported with their JSON pointers.
 #include "readers/native_json.h"
+#include "support/files.h"
 
 #include <gtest/gtest.h>
 
@@ -9,12 +10,7 @@
 namespace switchpoint {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 TEST(NativeJson, ExampleReads) {
   const auto rr = read_native_json(slurp(std::string(SWITCHPOINT_SOURCE_DIR) + "/examples/01-responding-patient.json"));

@@ -24,6 +24,7 @@
 #include "presenters/decision_json.h"
 #include "readers/fhir_r4.h"
 #include "readers/terminology_imaging.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
@@ -534,12 +535,7 @@ TEST(TermsImagingResponse, StandardResponseObservationsWithoutMrecistAreSkippedA
 
 // ---- Twins: every project-coded Bundle rewritten in standard codes -----------------------
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 std::string decision_of(const std::string& json) {
   const ReadResult rr = read_fhir_bundle(json);

@@ -9,16 +9,12 @@
 #include <thread>
 
 #include "server/server.h"
+#include "support/files.h"
 
 namespace switchpoint {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 const std::string kExample02 = std::string(SWITCHPOINT_SOURCE_DIR) + "/examples/02-refractory-patient.json";
 

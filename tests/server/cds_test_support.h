@@ -21,16 +21,11 @@
 
 #include "presenters/json_writer.h"
 #include "server/crypto.h"
+#include "support/files.h"
 
 namespace switchpoint::testing {
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using switchpoint::testing_support::slurp;
 
 inline std::string fixture(const std::string& name) {
   return slurp(std::string(SWITCHPOINT_SOURCE_DIR) + "/tests/cds/fixtures/" + name);

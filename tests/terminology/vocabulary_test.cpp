@@ -21,6 +21,7 @@
 #include "readers/terminology_imaging.h"
 #include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
+#include "support/files.h"
 
 namespace switchpoint::vocabulary {
 namespace {
@@ -395,12 +396,7 @@ TEST(Vocabulary, ResourcesAreValidJsonWithIdUrlVersionStatusAndNarrative) {
 
 // ---- docs/vocabulary/ is what the generator writes ---------------------------------------
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing_support::slurp;
 
 TEST(Vocabulary, DocsVocabularyIsUpToDate) {
   const std::filesystem::path dir = std::filesystem::path(SWITCHPOINT_SOURCE_DIR) / "docs" / "vocabulary";
