@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "cohort/csv.h"
-#include "core/scores/child_pugh.h"
 #include "presenters/json_writer.h"
 
 namespace switchpoint::cohort {
@@ -46,15 +45,10 @@ std::string render(const FieldValue& v) {
   return std::get<std::string>(v);
 }
 
-const ScoreResult* score(const Decision& d, std::string_view key) {
-  for (const auto& s : d.scores)
-    if (s.key == key) return s.computed ? &s : nullptr;
-  return nullptr;
-}
-
-std::string field(const ScoreResult* s, std::string_view key) {
-  if (!s) return "";
-  const FieldValue* v = s->field(key);
+// A report's display field ("" when the score was not computed): the precision the outputs show.
+std::string field(const ScoreResult& s, std::string_view key) {
+  if (!s.computed) return "";
+  const FieldValue* v = s.field(key);
   return v ? render(*v) : "";
 }
 
@@ -101,35 +95,32 @@ void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decis
       row.systemic_starts.push_back(s.start);
       row.systemic.push_back(s);
     }
-  std::vector<std::pair<Date, char>> cp_at;  // Child-Pugh class by since date (definitions share dates)
   for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
-    for (const auto& r : d.refractoriness) {
+    for (std::size_t k = 0; k < d.refractoriness.size(); ++k) {
+      const auto& r = d.refractoriness[k];
       if (r.id != kDefinitions[i]) continue;
       auto& out = row.definitions[i];
       out.status = r.status;
       out.since = r.since;
       for (const auto& c : r.criteria) out.criteria.push_back({c.id, c.state, c.on, c.missing});
       if (!r.since) continue;
-      auto it = std::find_if(cp_at.begin(), cp_at.end(), [&](const auto& p) { return p.first == *r.since; });
-      if (it == cp_at.end()) {
-        const ChildPughResult cp = child_pugh(record, *r.since);
-        cp_at.emplace_back(*r.since, cp.value ? cp.value->cls : '?');
-        it = cp_at.end() - 1;
-      }
-      out.child_pugh_at_since = it->second;
+      // Child-Pugh on the since date, computed once by the engine.
+      const auto& cp = d.child_pugh_at_since[k];
+      out.child_pugh_at_since = cp ? cp->cls : '?';
     }
   }
   row.verdict = std::string(to_string(d.checkpoint.verdict));
   if (!d.therapy.supportive_care_only) row.therapy_line = d.therapy.line;
   for (const auto& o : d.therapy.options)
     if (o.status == OptionStatus::Recommended && o.regimen) row.first_choice = std::string(o.regimen->id);
-  if (const auto* cp = score(d, "child_pugh")) row.child_pugh = field(cp, "points") + " " + field(cp, "class");
-  row.albi_grade = field(score(d, "albi"), "mgrade");
-  if (const auto* u = score(d, "up_to_seven"))
-    row.up_to_seven = field(u, "value") + (field(u, "within") == "true" ? " within" : " beyond");
-  row.bclc = field(score(d, "bclc"), "stage");
-  row.art = field(score(d, "art"), "points");
-  row.hap = field(score(d, "hap"), "class");
+  const Scores& sc = d.scores;
+  if (sc.child_pugh) row.child_pugh = fmt::format("{} {}", sc.child_pugh->points, sc.child_pugh->cls);
+  if (sc.albi) row.albi_grade = std::string(sc.albi->mgrade);
+  if (sc.up_to_seven)
+    row.up_to_seven = field(sc.report(ScoreKey::UpToSeven), "value") + (sc.up_to_seven->within ? " within" : " beyond");
+  if (sc.bclc) row.bclc = std::string(to_string(sc.bclc->stage));
+  if (sc.art) row.art = field(sc.report(ScoreKey::Art), "points");
+  if (sc.hap) row.hap = std::string(1, sc.hap->cls);
 }
 
 std::string rows_to_csv(const std::vector<CohortRow>& rows) {

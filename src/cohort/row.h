@@ -10,14 +10,13 @@
 #include "cohort/covariates.h"
 #include "core/date.h"
 #include "core/engine.h"
+#include "core/refractoriness/registry.h"
 #include "core/refractoriness/result.h"
 
 namespace switchpoint::cohort {
 
-// The definitions in the engine's order (docs/refractoriness.md); the output's columns.
-inline constexpr std::array<std::string_view, 8> kDefinitions{
-    "raoul-2011",   "jsh-lcsgj-2014", "apasl-2017", "galle-2017",
-    "aasld-2018",   "klca-ncc-2022",  "easl-2018",  "bclc-2022"};
+// The definitions in the engine's order (core/refractoriness/registry.h); the output's columns.
+inline constexpr auto kDefinitions = kRefractorinessDefinitionIds;
 
 // One criterion of a definition, as the decision JSON lists it (for --criteria).
 struct CriterionOutcome {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "core/refractoriness/apple.h"
-#include "core/scores/lookup.h"
 #include "core/scores/tumor_burden.h"
 #include "core/timeline.h"
 
@@ -45,7 +44,7 @@ struct Findings {
   std::optional<bool> ehs;
   std::optional<Morphology> morphology;
   std::optional<bool> bilobar;
-  std::optional<std::string> bclc;
+  std::optional<BclcStage> bclc;
   std::optional<char> cp_class;
   std::optional<int> cp_points;
   std::optional<int> ecog;
@@ -62,7 +61,7 @@ std::optional<T> from_study(const PatientRecord& r, Date at, std::optional<T> Im
   return s ? (*s).*field : std::nullopt;
 }
 
-Findings gather(const PatientRecord& r, Date at, const std::vector<ScoreResult>& scores) {
+Findings gather(const PatientRecord& r, Date at, const Scores& scores) {
   Findings f;
   f.count = from_study(r, at, &ImagingStudy::intrahepatic_tumor_count);
   f.largest_cm = from_study(r, at, &ImagingStudy::largest_diameter_cm);
@@ -70,9 +69,11 @@ Findings gather(const PatientRecord& r, Date at, const std::vector<ScoreResult>&
   f.ehs = from_study(r, at, &ImagingStudy::extrahepatic_spread);
   f.morphology = from_study(r, at, &ImagingStudy::morphology);
   f.bilobar = from_study(r, at, &ImagingStudy::bilobar);
-  f.bclc = score_text(scores, "bclc", "stage");
-  if (auto c = score_text(scores, "child_pugh", "class")) f.cp_class = c->at(0);
-  if (auto p = score_number(scores, "child_pugh", "points")) f.cp_points = static_cast<int>(*p);
+  if (scores.bclc) f.bclc = scores.bclc->stage;
+  if (scores.child_pugh) {
+    f.cp_class = scores.child_pugh->cls;
+    f.cp_points = scores.child_pugh->points;
+  }
   if (const auto* e = latest_ecog(r, at)) f.ecog = e->ecog;
   if (const auto* v = latest_lab(r.labs.creatinine_umol_per_l, at)) f.creatinine = v->value;
   if (const auto* a = latest_ascites(r, at)) f.ascites = a->ascites;
@@ -83,6 +84,8 @@ Findings gather(const PatientRecord& r, Date at, const std::vector<ScoreResult>&
   f.curative_unsuitable = r.curative_treatment_unsuitable;
   return f;
 }
+
+std::string_view stage_text(std::optional<BclcStage> s) { return s ? to_string(*s) : "?"; }
 
 template <typename T, typename F>
 std::optional<bool> test(const std::optional<T>& v, F f) {
@@ -124,8 +127,8 @@ CandidacyResult apasl(const Findings& f) {
 
 CandidacyResult easl(const Findings& f) {
   Conditions c;
-  c.require(test(f.bclc, [](const std::string& s) { return s == "B"; }), "BCLC B",
-            fmt::format("BCLC {} (TACE is the BCLC B treatment)", f.bclc.value_or("?")), "BCLC stage");
+  c.require(test(f.bclc, [](BclcStage s) { return s == BclcStage::B; }), "BCLC B",
+            fmt::format("BCLC {} (TACE is the BCLC B treatment)", stage_text(f.bclc)), "BCLC stage");
   std::optional<bool> compensated;
   if ((f.cp_points && *f.cp_points >= 8) || f.ascites == Ascites::ModerateSevere ||
       (f.encephalopathy && *f.encephalopathy != Encephalopathy::None) || f.recent_variceal_bleeding)
@@ -170,8 +173,8 @@ CandidacyResult jsh(const Findings& f) {
 
 CandidacyResult bclc(const Findings& f) {
   Conditions c;
-  c.require(test(f.bclc, [](const std::string& s) { return s == "B"; }), "BCLC B",
-            fmt::format("BCLC {}", f.bclc.value_or("?")), "BCLC stage");
+  c.require(test(f.bclc, [](BclcStage s) { return s == BclcStage::B; }), "BCLC B",
+            fmt::format("BCLC {}", stage_text(f.bclc)), "BCLC stage");
   c.require(test(f.morphology, [](Morphology m) {
               return m != Morphology::MassiveInfiltrative && m != Morphology::MultipleDisseminated;
             }),
@@ -189,7 +192,7 @@ CandidacyResult bclc(const Findings& f) {
 
 }  // namespace
 
-std::vector<CandidacyResult> evaluate_candidacy(const PatientRecord& r, Date at, const std::vector<ScoreResult>& scores) {
+std::vector<CandidacyResult> evaluate_candidacy(const PatientRecord& r, Date at, const Scores& scores) {
   const Findings f = gather(r, at, scores);
   return {apasl(f), easl(f), klca(f), jsh(f), bclc(f)};
 }

@@ -7,7 +7,7 @@
 
 #include "core/knowledge/catalogue.h"
 #include "core/record.h"
-#include "core/scores/score.h"
+#include "core/scores/all_scores.h"
 
 namespace switchpoint {
 
@@ -19,6 +19,6 @@ struct CandidacyResult {
   std::vector<std::string> missing;
 };
 
-std::vector<CandidacyResult> evaluate_candidacy(const PatientRecord& r, Date at, const std::vector<ScoreResult>& scores);
+std::vector<CandidacyResult> evaluate_candidacy(const PatientRecord& r, Date at, const Scores& scores);
 
 }  // namespace switchpoint

@@ -8,7 +8,6 @@
 #include "core/scores/albi.h"
 #include "core/scores/art.h"
 #include "core/scores/child_pugh.h"
-#include "core/scores/lookup.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -91,7 +90,7 @@ std::vector<std::string> art_missing_facts(const PatientRecord& r, const TaceHis
   return out;
 }
 
-CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
+CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory& h, const Scores& scores,
                                       const std::vector<DefinitionResult>& defs) {
   Question q;
   // One line for all refractory definitions, earliest first: the clinician needs the count
@@ -111,9 +110,9 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
   }
   if (!q.no && !q.unknown) q.pass("not refractory under any of the eight definitions");
 
-  if (auto within = score_flag(scores, "up_to_seven", "within")) {
-    const double v = score_number(scores, "up_to_seven", "value").value_or(0);
-    if (!*within) q.fail(fmt::format("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)", v));
+  if (scores.up_to_seven) {
+    const double v = scores.up_to_seven->value;
+    if (!scores.up_to_seven->within) q.fail(fmt::format("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)", v));
     else q.pass(fmt::format("within up-to-seven ({:.1f})", v));
   } else {
     q.need(facts::tumour_burden(h.as_of));
@@ -130,13 +129,19 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
   if (h.any_session()) {
     // ART (Sieghart 2013) before a repeat session. Its group can be known before every
     // component is: ≥ 2.5 from the known points alone decides "no".
-    const ArtResult a = art(r, h.as_of);
-    if (a.value) {
-      if (at_least(a.value->points, 2.5)) q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", a.value->points));
-      else q.pass(fmt::format("ART score {:.1f} < 2.5", a.value->points));
-    } else if (a.group == ArtGroup::PoorPrognosis) {
-      q.fail(fmt::format("ART ≥ 2.5 from the known components alone ({})", a.report.summary));
-    } else if (a.report.applicable) {
+    // The engine's scores are at the decision's as-of date; the history's as-of is earlier when
+    // a resection or ablation ended the course, and ART is then computed at that date.
+    std::optional<ArtResult> earlier;
+    if (h.as_of != scores.at) earlier = art(r, h.as_of);
+    const std::optional<Art>& value = earlier ? earlier->value : scores.art.value;
+    const std::optional<ArtGroup>& group = earlier ? earlier->group : scores.art_group;
+    const ScoreResult& report = earlier ? earlier->report : scores.report(ScoreKey::Art);
+    if (value) {
+      if (at_least(value->points, 2.5)) q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", value->points));
+      else q.pass(fmt::format("ART score {:.1f} < 2.5", value->points));
+    } else if (group == ArtGroup::PoorPrognosis) {
+      q.fail(fmt::format("ART ≥ 2.5 from the known components alone ({})", report.summary));
+    } else if (report.applicable) {
       const auto facts_needed = art_missing_facts(r, h);
       for (const auto& f : facts_needed) q.need(f);
       // ART unknown must never pass for "yes", even if no single input can be named.
@@ -146,21 +151,20 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
   return q.done();
 }
 
-CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores) {
+CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, const Scores& scores) {
   Question q;
-  const auto grade = score_text(scores, "albi", "grade");
-  const auto mgrade = score_text(scores, "albi", "mgrade");
-  if (grade && mgrade) {
-    if (*grade == "3" || *mgrade == "2b") q.fail(fmt::format("ALBI grade {} (mALBI {}): liver function at risk", *grade, *mgrade));
-    else q.pass(fmt::format("mALBI {}", *mgrade));
+  if (const auto& a = scores.albi) {
+    if (a->grade == 3 || a->mgrade == "2b") q.fail(fmt::format("ALBI grade {} (mALBI {}): liver function at risk", a->grade, a->mgrade));
+    else q.pass(fmt::format("mALBI {}", a->mgrade));
   } else {
     for (const auto& m : albi(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
   }
 
-  const auto cp = score_number(scores, "child_pugh", "points");
+  std::optional<int> cp;
+  if (scores.child_pugh) cp = scores.child_pugh->points;
   if (cp) {
-    if (*cp >= 8) q.fail(fmt::format("Child-Pugh {:.0f} points (≥ 8)", *cp));
-    else q.pass(fmt::format("Child-Pugh {:.0f} points", *cp));
+    if (*cp >= 8) q.fail(fmt::format("Child-Pugh {} points (≥ 8)", *cp));
+    else q.pass(fmt::format("Child-Pugh {} points", *cp));
   } else {
     for (const auto& m : child_pugh(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
   }
@@ -170,7 +174,8 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   if (enc && *enc->encephalopathy != Encephalopathy::None)
     q.fail(fmt::format("hepatic encephalopathy {} ({})", to_string(*enc->encephalopathy), enc->date.iso()));
 
-  const auto within = score_flag(scores, "up_to_seven", "within");
+  std::optional<bool> within;
+  if (scores.up_to_seven) within = scores.up_to_seven->within;
   const ImagingStudy* b = latest_imaging_with(r, h.as_of, &ImagingStudy::bilobar);
   if (within && !*within) {
     if (b && *b->bilobar) q.fail("beyond up-to-seven with bilobar disease: likely to fall to Child-Pugh B (APPLE)");
@@ -180,13 +185,13 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   }
 
   if (h.any_session()) {
-    const auto before = child_pugh(r, h.first_session());
-    if (before.value && cp) {
-      const int rise = static_cast<int>(*cp) - before.value->points;
-      if (rise >= 2) q.fail(fmt::format("Child-Pugh rose {} points since before S1 ({} → {:.0f})", rise, before.value->points, *cp));
+    const std::optional<ChildPugh> before = child_pugh_value(r, h.first_session());
+    if (before && cp) {
+      const int rise = *cp - before->points;
+      if (rise >= 2) q.fail(fmt::format("Child-Pugh rose {} points since before S1 ({} → {})", rise, before->points, *cp));
       else q.pass(fmt::format("Child-Pugh change since before S1: {:+d}", rise));
-    } else if (!before.value) {
-      for (const auto& m : before.report.missing) q.need(facts::child_pugh_input(m, h.first_session()));
+    } else if (!before) {
+      for (const auto& m : child_pugh(r, h.first_session()).report.missing) q.need(facts::child_pugh_input(m, h.first_session()));
     }
   }
   return q.done();
@@ -194,7 +199,7 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
 
 }  // namespace
 
-Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
+Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const Scores& scores,
                                const std::vector<DefinitionResult>& defs) {
   Checkpoint c;
   if (!has_hcc_data(r)) {
@@ -221,9 +226,9 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
       e && *e->extrahepatic_spread)
     not_candidate.push_back(fmt::format("not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)", e->date.iso()));
 
-  const auto cp_class = score_text(scores, "child_pugh", "class");
+  const std::optional<char> cp_class = scores.child_pugh ? std::optional<char>(scores.child_pugh->cls) : std::nullopt;
   const auto* ecog = latest_ecog(r, h.as_of);
-  if (cp_class == "C") {
+  if (cp_class == 'C') {
     c.verdict = Verdict::SupportiveCare;
     c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (BCLC 2022 stage D)");
   } else if (ecog && *ecog->ecog > 2) {

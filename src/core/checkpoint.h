@@ -8,7 +8,7 @@
 #include "core/record.h"
 #include "core/refractoriness/result.h"
 #include "core/refractoriness/tace_history.h"
-#include "core/scores/score.h"
+#include "core/scores/all_scores.h"
 
 namespace switchpoint {
 
@@ -41,7 +41,7 @@ struct Checkpoint {
 // (P-not-applicable). A diagnosis alone is HCC data: the checkpoint then asks for imaging.
 bool has_hcc_data(const PatientRecord& r);
 
-Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const std::vector<ScoreResult>& scores,
+Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const Scores& scores,
                                const std::vector<DefinitionResult>& refractoriness);
 
 }  // namespace switchpoint

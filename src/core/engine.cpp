@@ -4,7 +4,6 @@
 #include "core/refractoriness/definitions.h"
 #include "core/response/assessment.h"
 #include "core/response/mrecist.h"
-#include "core/scores/all_scores.h"
 
 namespace switchpoint {
 
@@ -25,6 +24,14 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   d.tace_candidacy = evaluate_candidacy(r, as_of, d.scores);
   d.history = build_tace_history(r, as_of);
   d.refractoriness = evaluate_refractoriness(r, d.history);
+  std::vector<Date> since;
+  for (const auto& def : d.refractoriness)
+    if (def.since) since.push_back(*def.since);
+  const auto cp_since = child_pugh_on(r, since);
+  d.child_pugh_at_since.reserve(d.refractoriness.size());
+  for (std::size_t i = 0, k = 0; i < d.refractoriness.size(); ++i)
+    d.child_pugh_at_since.push_back(d.refractoriness[i].since ? cp_since[k++] : std::nullopt);
+  d.series = score_series(r);
   d.checkpoint = evaluate_checkpoint(r, d.history, d.scores, d.refractoriness);
   d.therapy = plan_therapy(r, as_of, d.scores);
   if (d.checkpoint.verdict == Verdict::NotApplicable) {

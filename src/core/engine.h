@@ -11,7 +11,8 @@
 #include "core/record.h"
 #include "core/refractoriness/result.h"
 #include "core/refractoriness/tace_history.h"
-#include "core/scores/score.h"
+#include "core/scores/all_scores.h"
+#include "core/scores/series.h"
 #include "core/therapy/alerts.h"
 #include "core/therapy/followup.h"
 #include "core/therapy/plan.h"
@@ -24,10 +25,16 @@ inline constexpr const char* kDecisionSupportNotice =
 struct Decision {
   std::string patient_id;
   Date as_of;
-  std::vector<ScoreResult> scores;
+  // Every score at the as-of date: typed values and the reports the outputs show.
+  Scores scores;
+  // Child-Pugh and ALBI on each date an input of theirs is dated (the timeline draws them).
+  ScoreSeries series;
   std::vector<CandidacyResult> tace_candidacy;
   TaceHistory history;
   std::vector<DefinitionResult> refractoriness;
+  // Per refractoriness entry (same order): Child-Pugh on its since date; nullopt when the
+  // definition gives no since date or Child-Pugh is not computable on it.
+  std::vector<std::optional<ChildPugh>> child_pugh_at_since;
   Checkpoint checkpoint;
   TherapyPlan therapy;
   std::vector<Alert> alerts;

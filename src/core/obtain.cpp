@@ -1,7 +1,6 @@
 #include "core/obtain.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -10,17 +9,14 @@
 
 #include "core/engine.h"
 #include "core/facts.h"
+#include "core/refractoriness/registry.h"
 
 namespace switchpoint {
 
 std::string definition_display_name(const std::string& id) {
-  static const std::map<std::string, std::string, std::less<>> kNames{
-      {"raoul-2011", "Raoul 2011"},       {"jsh-lcsgj-2014", "JSH-LCSGJ 2014"}, {"apasl-2017", "APASL 2017"},
-      {"galle-2017", "Galle 2017"},       {"aasld-2018", "AASLD 2018"},         {"klca-ncc-2022", "KLCA-NCC 2022"},
-      {"easl-2018", "EASL 2018"},         {"bclc-2022", "BCLC 2022"},
-  };
-  const auto it = kNames.find(id);
-  return it == kNames.end() ? id : it->second;
+  for (const auto& def : kRefractorinessDefinitions)
+    if (def.id == id) return std::string(def.display_name);
+  return id;
 }
 
 std::vector<ObtainItem> build_obtain_list(const Decision& d) {

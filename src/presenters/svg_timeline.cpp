@@ -9,7 +9,6 @@
 
 #include "core/response/assessment.h"
 #include "core/scores/albi.h"
-#include "core/scores/child_pugh.h"
 #include "core/therapy/regimens.h"
 #include "core/timeline.h"
 #include "presenters/html_escape.h"
@@ -280,16 +279,6 @@ std::vector<Point> lab_points(const LabSeries& s, Quantity q, std::string_view n
   return out;
 }
 
-std::vector<Date> union_dates(std::initializer_list<const LabSeries*> series, const PatientRecord& r, bool clinical) {
-  std::set<Date> dates;
-  for (const auto* s : series)
-    for (const auto& v : *s) dates.insert(v.date);
-  if (clinical)
-    for (const auto& c : r.clinical)
-      if (c.ascites || c.encephalopathy) dates.insert(c.date);
-  return {dates.begin(), dates.end()};
-}
-
 std::string regimen_name(std::string_view id) {
   if (const Regimen* r = find_regimen(id)) return std::string(r->name);
   return std::string(id);
@@ -419,24 +408,91 @@ TimeScale time_scale_for(const PatientRecord& r, const Decision& d, double x0, d
 
 // ---- the chart ---------------------------------------------------------------------------------
 
-std::string timeline_svg(const Decision& d, const PatientRecord& r) {
-  const TimeScale ts = time_scale_for(r, d, kPlotX0 + 4, kPlotX1 - 4);
-  Svg body;  // lanes and their data; the bands, grid and vertical lines are spliced in beneath the data
-  double y = 0;
+namespace {
 
   // -- Refractoriness labels and the as-of label, staggered in rows at the top. The definitions
   // that became refractory on one date share a line of text ("2024-08-19: raoul-2011, …"),
   // wrapped when long; each definition keeps its own vertical line and its own label.
-  struct TopLabel {
-    Date date;
-    std::vector<const DefinitionResult*> defs;  // empty: the as-of label
-    bool with_date = true;                      // the first line of a date's group
-    std::string text;
-    bool anchor_end = false;
-    Span span;
-  };
+struct TopLabel {
+  Date date;
+  std::vector<const DefinitionResult*> defs;  // empty: the as-of label
+  bool with_date = true;                      // the first line of a date's group
+  std::string text;
+  bool anchor_end = false;
+  Span span;
+};
+constexpr double kTopRow = 13;
+
+// mRECIST per assessment: a box per session.
+struct Box {
+  const SessionAssessment* a;
+  double x;
+  double half_width;
+};
+
+// Systemic therapy: a bar per episode.
+struct Bar {
+  const SystemicTherapy* s;
+  double x0, x1;
+  std::string label;
+  std::string tip;
+  bool label_end = false;  // the label ends at the bar's end (it would leave the chart otherwise)
+};
+
+// The chart's layout and layers, drawn part by part (each a member below) in the order of the
+// layers: labels at the top, the lanes, then their data, the axis, the vertical lines, the legend.
+class Chart {
+ public:
+  Chart(const Decision& decision, const PatientRecord& record)
+      : d(decision), r(record), ts(time_scale_for(record, decision, kPlotX0 + 4, kPlotX1 - 4)) {}
+  std::string render();
+
+ private:
+  void layout_top_labels();
+  Lane& add_lane(std::string title, std::string subtitle, double h);
+  void layout_lanes();
+  void draw_frames_and_grid();
+  void draw_sessions();
+  void draw_responses();
+  void draw_tumours();
+  void draw_markers();
+  void draw_albi();
+  void draw_child_pugh();
+  void draw_systemic();
+  void draw_axis();
+  void draw_refractory_lines();
+  void draw_legend();
+  std::string assemble();
+
+  const Decision& d;
+  const PatientRecord& r;
+  const TimeScale ts;
+  Svg body;  // lanes and their data; the bands, grid and vertical lines are spliced in beneath the data
+  // Layers, bottom to top: lane frames, grade bands, date grid, vertical lines, data, labels.
+  Svg bands, grid, vlines, over, legend;
+  double y = 0;
+  const double band_top = 4;
+
   std::vector<TopLabel> top;
   std::vector<const DefinitionResult*> refractory;
+  std::vector<int> rows;  // of `top`
+
+  std::vector<Lane> lanes;
+  Lane tace_lane, resp_lane, count_lane, diam_lane, marker_lane, albi_lane, cp_lane, sys_lane;
+  std::vector<int> s_rows;  // of the session labels
+  std::vector<Box> boxes;
+  std::vector<int> b_rows;  // of the response boxes
+  std::vector<Bar> bars;
+  std::vector<int> bar_rows;
+  double lanes_bottom = 0;
+  double axis_y = 0;
+  std::size_t bands_at = 0;  // where the bands, grid and vertical lines go into `body`
+  std::vector<Tick> ticks;
+  std::vector<TaceSession> merged;  // the record's procedures merged into sessions
+  double height = 0;
+};
+
+void Chart::layout_top_labels() {
   {
     for (const auto& def : d.refractoriness)
       if (def.status == RefractorinessStatus::Refractory && def.since) refractory.push_back(&def);
@@ -468,21 +524,19 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     l.span = l.anchor_end ? Span{x - 4 - w, x} : Span{x, x + 4 + w};
     spans.push_back(l.span);
   }
-  const std::vector<int> rows = stagger(spans, 4);
+  rows = stagger(spans, 4);
   const int top_rows = rows.empty() ? 1 : *std::max_element(rows.begin(), rows.end()) + 1;
-  constexpr double kTopRow = 13;
-  const double band_top = 4;
   const double band_height = top_rows * kTopRow + 6;
   y = band_top + band_height + 4;
+}
 
-  // -- Lanes.
-  std::vector<Lane> lanes;
-  auto add_lane = [&](std::string title, std::string subtitle, double h) -> Lane& {
-    lanes.push_back({std::move(title), std::move(subtitle), y, h});
-    y += h + kLaneGap;
-    return lanes.back();
-  };
+Lane& Chart::add_lane(std::string title, std::string subtitle, double h) {
+  lanes.push_back({std::move(title), std::move(subtitle), y, h});
+  y += h + kLaneGap;
+  return lanes.back();
+}
 
+void Chart::layout_lanes() {
   // TACE sessions: labels S1…Sn staggered.
   std::vector<Span> s_spans;
   for (const auto& s : d.history.sessions) {
@@ -490,18 +544,12 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     const double w = text_width(fmt::format("S{}", s.session_index + 1), kSmall) * 1.15;  // bold
     s_spans.push_back({x - w / 2, x + w / 2});
   }
-  const std::vector<int> s_rows = stagger(s_spans, 3);
+  s_rows = stagger(s_spans, 3);
   const int s_row_count = s_rows.empty() ? 1 : *std::max_element(s_rows.begin(), s_rows.end()) + 1;
-  const Lane tace_lane = add_lane("TACE", "sessions", std::max(34.0, 22 + s_row_count * 11.0));
+  tace_lane = add_lane("TACE", "sessions", std::max(34.0, 22 + s_row_count * 11.0));
 
   // mRECIST per assessment: boxes staggered.
   // A session whose assessment is pending or missing gets a hollow box under the session.
-  struct Box {
-    const SessionAssessment* a;
-    double x;
-    double half_width;
-  };
-  std::vector<Box> boxes;
   std::vector<Span> b_spans;
   for (const auto& a : d.history.sessions) {
     const bool assessed = a.state == AssessmentState::Assessed && a.study_date;
@@ -510,25 +558,17 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     boxes.push_back({&a, x, hw});
     b_spans.push_back({x - hw, x + hw});
   }
-  const std::vector<int> b_rows = stagger(b_spans, 2);
+  b_rows = stagger(b_spans, 2);
   const int b_row_count = b_rows.empty() ? 1 : *std::max_element(b_rows.begin(), b_rows.end()) + 1;
-  const Lane resp_lane = add_lane("mRECIST", "per assessment", std::max(32.0, 10 + b_row_count * 19.0));
+  resp_lane = add_lane("mRECIST", "per assessment", std::max(32.0, 10 + b_row_count * 19.0));
 
-  const Lane count_lane = add_lane("Tumours", "intrahepatic, n", 76);
-  const Lane diam_lane = add_lane("Largest nodule", "diameter, cm", 62);
-  const Lane marker_lane = add_lane("AFP · DCP", "log scale", 124);
-  const Lane albi_lane = add_lane("ALBI", "grade bands", 104);
-  const Lane cp_lane = add_lane("Child-Pugh", "points, class", 70);
+  count_lane = add_lane("Tumours", "intrahepatic, n", 76);
+  diam_lane = add_lane("Largest nodule", "diameter, cm", 62);
+  marker_lane = add_lane("AFP · DCP", "log scale", 124);
+  albi_lane = add_lane("ALBI", "grade bands", 104);
+  cp_lane = add_lane("Child-Pugh", "points, class", 70);
 
   // Systemic therapy: bars staggered by their extent including the label.
-  struct Bar {
-    const SystemicTherapy* s;
-    double x0, x1;
-    std::string label;
-    std::string tip;
-    bool label_end = false;  // the label ends at the bar's end (it would leave the chart otherwise)
-  };
-  std::vector<Bar> bars;
   std::vector<Span> bar_spans;
   for (const auto& s : r.systemic) {
     if (s.start > d.as_of) continue;
@@ -549,28 +589,31 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     bars.push_back({&s, bx0, bx1, label, tip, label_end});
     bar_spans.push_back(label_end ? Span{std::min(bx0, bx1 + 6 - lw), bx1 + 6} : Span{bx0, std::max(bx1, bx0 + lw)});
   }
-  const std::vector<int> bar_rows = stagger(bar_spans, 6);
+  bar_rows = stagger(bar_spans, 6);
   const int bar_row_count = bar_rows.empty() ? 1 : *std::max_element(bar_rows.begin(), bar_rows.end()) + 1;
-  const Lane sys_lane = add_lane("Systemic", "therapy", std::max(30.0, 8 + bar_row_count * 20.0));
+  sys_lane = add_lane("Systemic", "therapy", std::max(30.0, 8 + bar_row_count * 20.0));
 
-  const double lanes_bottom = lanes.back().bottom();
-  const double axis_y = lanes_bottom;
+  lanes_bottom = lanes.back().bottom();
+  axis_y = lanes_bottom;
+}
 
+void Chart::draw_frames_and_grid() {
   // -- Lane frames, then the date grid through all lanes.
   // Layers, bottom to top: lane frames, grade bands, date grid, vertical lines, data, labels.
-  Svg bands, grid;
   for (std::size_t i = 0; i < lanes.size(); ++i) lane_frame(body, lanes[i], i % 2 == 1);
-  const std::size_t bands_at = body.size();
-  const std::vector<Tick> ticks = date_ticks(ts);
+  bands_at = body.size();
+  ticks = date_ticks(ts);
   for (const auto& t : ticks) {
     const double x = ts(t.date);
     for (const auto& l : lanes) grid.line(x, l.top, x, l.bottom(), "stroke=\"#dde2e8\" stroke-width=\"0.6\"");
   }
+}
 
+void Chart::draw_sessions() {
   // -- TACE sessions. The record holds procedures: the sessions drawn are merged as the decision
   // merges them (P-session-merge), those of the course described from the history (S1…Sn), those
   // of an earlier course (before a resection, ablation or transplantation: P-course-end) muted.
-  const std::vector<TaceSession> merged = merge_tace_procedures(r.tace, r.imaging);
+  merged = merge_tace_procedures(r.tace, r.imaging);
   auto merged_at = [&](Date day) -> const TaceSession* {
     for (const auto& m : merged)
       if (m.date == day) return &m;
@@ -626,7 +669,9 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
         fmt::format("font-size=\"{}\" font-weight=\"700\" fill=\"{}\" text-anchor=\"middle\" class=\"session-label\"",
                     kSmall, kInk));
   }
+}
 
+void Chart::draw_responses() {
   // -- mRECIST boxes, each joined to its session by a thin line.
   if (boxes.empty()) lane_empty(body, resp_lane, "no TACE session");
   for (std::size_t i = 0; i < boxes.size(); ++i) {
@@ -661,230 +706,221 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     body.text(x, by + 11, cat, "font-size=\"10\" font-weight=\"700\" fill=\"#ffffff\" text-anchor=\"middle\"");
     body.close_group();
   }
+}
 
+void Chart::draw_tumours() {
   // -- Tumour count and largest diameter, with vascular invasion / extrahepatic spread flags.
-  {
-    std::vector<Point> count, diam;
-    for (const auto& s : r.imaging) {
-      if (s.intrahepatic_tumor_count)
-        count.push_back(
-            {s.date, static_cast<double>(*s.intrahepatic_tumor_count),
-             fmt::format("{} {}: {} intrahepatic tumour(s)", s.modality, s.date.iso(), *s.intrahepatic_tumor_count),
-             std::to_string(*s.intrahepatic_tumor_count)});
-      if (s.largest_diameter_cm)
-        diam.push_back(
-            {s.date, *s.largest_diameter_cm,
-             fmt::format("{} {}: largest nodule {:.1f} cm", s.modality, s.date.iso(), *s.largest_diameter_cm),
-             fmt::format("{:.1f}", *s.largest_diameter_cm)});
-    }
-    auto linear_lane = [&](const Lane& lane, const std::vector<Point>& pts, double min_hi, std::string_view empty) {
-      if (pts.empty()) {
-        lane_empty(body, lane, empty);
-        return;
-      }
-      double hi = min_hi;
-      for (const auto& p : pts) hi = std::max(hi, p.value);
-      const double step = nice_step(hi, 3);
-      hi = std::ceil(hi / step) * step;
-      const LinearScale sc{0, hi, lane.top + (&lane == &count_lane ? 28 : 12), lane.bottom() - 6};
-      for (double v = 0; v <= hi + 1e-9; v += step) y_tick(body, sc(v), short_value(v));
-      draw_series(body, pts, ts, sc, SeriesStyle{Shape::Circle, kInk, "", true, 22, false}, "imaging", lane.top,
-                  lane.bottom());
-    };
-    linear_lane(count_lane, count, 3, "no imaging with a tumour count");
-    linear_lane(diam_lane, diam, 3, "no imaging with a largest diameter");
-    // Findings along the count lane's top edge: consecutive studies with the same finding form
-    // one run, labelled once and underlined from its first to its last study.
-    struct Run {
-      std::string flag;
-      std::vector<const ImagingStudy*> studies;
-    };
-    std::vector<Run> runs;
-    for (const auto& s : r.imaging) {
-      const bool vi = s.vascular_invasion && *s.vascular_invasion != VascularInvasion::Absent;
-      const bool ehs = s.extrahepatic_spread && *s.extrahepatic_spread;
-      std::string flag = vi ? "VI" : "";
-      if (ehs) flag += vi ? "+EHS" : "EHS";
-      if (flag.empty()) {
-        if (!runs.empty() && !runs.back().flag.empty()) runs.push_back({"", {}});
-        continue;
-      }
-      if (runs.empty() || runs.back().flag != flag) runs.push_back({flag, {}});
-      runs.back().studies.push_back(&s);
-    }
-    double last_right = -1e9;
-    for (const auto& run : runs) {
-      if (run.flag.empty()) continue;
-      std::string tip;
-      for (const auto* s : run.studies) {
-        tip += fmt::format("{}{} {}:", tip.empty() ? "" : "; ", s->modality, s->date.iso());
-        if (s->vascular_invasion && *s->vascular_invasion != VascularInvasion::Absent)
-          tip += fmt::format(" vascular invasion ({})", to_string(*s->vascular_invasion));
-        if (s->extrahepatic_spread && *s->extrahepatic_spread) tip += " extrahepatic spread";
-      }
-      const double x0 = ts(run.studies.front()->date), x1 = ts(run.studies.back()->date);
-      const double w = text_width(run.flag, kSmall) * 1.1;
-      const bool single = run.studies.size() == 1;
-      const double left = single ? x0 - w / 2 : x0 - 3;
-      body.open_group("finding", tip);
-      if (!single)
-        body.line(x0, count_lane.top + 12, x1, count_lane.top + 12,
-                  fmt::format("stroke=\"{}\" stroke-width=\"1.6\"", kRefractoryColour));
-      if (left > last_right + 3) {
-        body.text(single ? x0 : x0 - 3, count_lane.top + 9.5, run.flag,
-                  fmt::format("font-size=\"{}\" font-weight=\"700\" fill=\"{}\" text-anchor=\"{}\"", kSmall,
-                              kRefractoryColour, single ? "middle" : "start"));
-        last_right = left + w;
-      }
-      body.close_group();
-    }
+  std::vector<Point> count, diam;
+  for (const auto& s : r.imaging) {
+    if (s.intrahepatic_tumor_count)
+      count.push_back(
+          {s.date, static_cast<double>(*s.intrahepatic_tumor_count),
+           fmt::format("{} {}: {} intrahepatic tumour(s)", s.modality, s.date.iso(), *s.intrahepatic_tumor_count),
+           std::to_string(*s.intrahepatic_tumor_count)});
+    if (s.largest_diameter_cm)
+      diam.push_back(
+          {s.date, *s.largest_diameter_cm,
+           fmt::format("{} {}: largest nodule {:.1f} cm", s.modality, s.date.iso(), *s.largest_diameter_cm),
+           fmt::format("{:.1f}", *s.largest_diameter_cm)});
   }
+  auto linear_lane = [&](const Lane& lane, const std::vector<Point>& pts, double min_hi, std::string_view empty) {
+    if (pts.empty()) {
+      lane_empty(body, lane, empty);
+      return;
+    }
+    double hi = min_hi;
+    for (const auto& p : pts) hi = std::max(hi, p.value);
+    const double step = nice_step(hi, 3);
+    hi = std::ceil(hi / step) * step;
+    const LinearScale sc{0, hi, lane.top + (&lane == &count_lane ? 28 : 12), lane.bottom() - 6};
+    for (double v = 0; v <= hi + 1e-9; v += step) y_tick(body, sc(v), short_value(v));
+    draw_series(body, pts, ts, sc, SeriesStyle{Shape::Circle, kInk, "", true, 22, false}, "imaging", lane.top,
+                lane.bottom());
+  };
+  linear_lane(count_lane, count, 3, "no imaging with a tumour count");
+  linear_lane(diam_lane, diam, 3, "no imaging with a largest diameter");
+  // Findings along the count lane's top edge: consecutive studies with the same finding form
+  // one run, labelled once and underlined from its first to its last study.
+  struct Run {
+    std::string flag;
+    std::vector<const ImagingStudy*> studies;
+  };
+  std::vector<Run> runs;
+  for (const auto& s : r.imaging) {
+    const bool vi = s.vascular_invasion && *s.vascular_invasion != VascularInvasion::Absent;
+    const bool ehs = s.extrahepatic_spread && *s.extrahepatic_spread;
+    std::string flag = vi ? "VI" : "";
+    if (ehs) flag += vi ? "+EHS" : "EHS";
+    if (flag.empty()) {
+      if (!runs.empty() && !runs.back().flag.empty()) runs.push_back({"", {}});
+      continue;
+    }
+    if (runs.empty() || runs.back().flag != flag) runs.push_back({flag, {}});
+    runs.back().studies.push_back(&s);
+  }
+  double last_right = -1e9;
+  for (const auto& run : runs) {
+    if (run.flag.empty()) continue;
+    std::string tip;
+    for (const auto* s : run.studies) {
+      tip += fmt::format("{}{} {}:", tip.empty() ? "" : "; ", s->modality, s->date.iso());
+      if (s->vascular_invasion && *s->vascular_invasion != VascularInvasion::Absent)
+        tip += fmt::format(" vascular invasion ({})", to_string(*s->vascular_invasion));
+      if (s->extrahepatic_spread && *s->extrahepatic_spread) tip += " extrahepatic spread";
+    }
+    const double x0 = ts(run.studies.front()->date), x1 = ts(run.studies.back()->date);
+    const double w = text_width(run.flag, kSmall) * 1.1;
+    const bool single = run.studies.size() == 1;
+    const double left = single ? x0 - w / 2 : x0 - 3;
+    body.open_group("finding", tip);
+    if (!single)
+      body.line(x0, count_lane.top + 12, x1, count_lane.top + 12,
+                fmt::format("stroke=\"{}\" stroke-width=\"1.6\"", kRefractoryColour));
+    if (left > last_right + 3) {
+      body.text(single ? x0 : x0 - 3, count_lane.top + 9.5, run.flag,
+                fmt::format("font-size=\"{}\" font-weight=\"700\" fill=\"{}\" text-anchor=\"{}\"", kSmall,
+                            kRefractoryColour, single ? "middle" : "start"));
+      last_right = left + w;
+    }
+    body.close_group();
+  }
+}
 
+void Chart::draw_markers() {
   // -- AFP and DCP on one log axis, with the upper limits of normal (JSH criterion 2).
-  {
-    std::vector<Point> afp = lab_points(r.labs.afp_ng_per_ml, Quantity::Afp, "AFP");
-    std::vector<Point> dcp = lab_points(r.labs.dcp_mau_per_ml, Quantity::Dcp, "DCP");
-    // Where both were measured on one date, the higher value is labelled above, the lower below.
-    for (auto& a : afp)
-      for (auto& c : dcp)
-        if (a.date == c.date) {
-          a.label_above = a.value >= c.value;
-          c.label_above = !*a.label_above;
-        }
-    const Lane& lane = marker_lane;
-    body.raw(fmt::format("<g class=\"legend-inline\">"));
-    mark(body, Shape::Circle, 12, lane.top + 40, kAfpColour, kAfpColour);
-    body.text(20, lane.top + 43, "AFP ng/mL", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kAfpColour));
-    mark(body, Shape::Square, 12, lane.top + 55, kDcpColour, kDcpColour);
-    body.text(20, lane.top + 58, "DCP mAU/mL", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kDcpColour));
-    body.raw("</g>\n");
-    if (afp.empty() && dcp.empty()) {
-      lane_empty(body, lane, "no AFP or DCP recorded");
-    } else {
-      std::vector<double> values{10.0, 40.0};  // keep the upper limits of normal on the axis
-      for (const auto& p : afp) values.push_back(p.value);
-      for (const auto& p : dcp) values.push_back(p.value);
-      const LogScale ls = log_scale_for(values, lane.top + 8, lane.bottom() - 8);
-      const int every = ls.decade_px() < 13 ? 2 : 1;
-      for (int e = ls.lo_exp; e <= ls.hi_exp; ++e) {
-        static constexpr std::array<const char*, 3> kUnit{"", "k", "M"};
-        std::string label;
-        if (e < 0)
-          label = fmt::format("{:g}", std::pow(10.0, e));
-        else if (e < 3)
-          label = fmt::format("{:.0f}", std::pow(10.0, e));
-        else if (e < 9)
-          label = fmt::format("{:.0f}{}", std::pow(10.0, e % 3), kUnit[static_cast<std::size_t>(e / 3)]);
-        else
-          label = fmt::format("1e{}", e);
-        const bool show = (e - ls.lo_exp) % every == 0;
-        y_tick(body, ls(std::pow(10.0, e)), show ? label : "", true);
+  std::vector<Point> afp = lab_points(r.labs.afp_ng_per_ml, Quantity::Afp, "AFP");
+  std::vector<Point> dcp = lab_points(r.labs.dcp_mau_per_ml, Quantity::Dcp, "DCP");
+  // Where both were measured on one date, the higher value is labelled above, the lower below.
+  for (auto& a : afp)
+    for (auto& c : dcp)
+      if (a.date == c.date) {
+        a.label_above = a.value >= c.value;
+        c.label_above = !*a.label_above;
       }
-      // Upper limits of normal: dotted lines, labelled in the right margin.
-      double afp_y = ls(10.0), dcp_y = ls(40.0);
-      body.line(kPlotX0, afp_y, kPlotX1, afp_y,
-                fmt::format("stroke=\"{}\" stroke-width=\"0.9\" stroke-dasharray=\"1.5 2.5\"", kAfpColour));
-      body.line(kPlotX0, dcp_y, kPlotX1, dcp_y,
-                fmt::format("stroke=\"{}\" stroke-width=\"0.9\" stroke-dasharray=\"1.5 2.5\"", kDcpColour));
-      double afp_ly = afp_y + 3.5, dcp_ly = dcp_y + 3.5;
-      if (afp_ly - dcp_ly < 11) {  // AFP ULN is below DCP ULN on the page: push them apart
-        const double mid = (afp_ly + dcp_ly) / 2;
-        afp_ly = mid + 5.5;
-        dcp_ly = mid - 5.5;
-      }
-      body.text(kPlotX1 + 4, afp_ly, "ULN 10", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kAfpColour));
-      body.text(kPlotX1 + 4, dcp_ly, "ULN 40", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kDcpColour));
-      draw_series(body, afp, ts, ls, SeriesStyle{Shape::Circle, kAfpColour, "", true, 30, true}, "afp", lane.top,
-                  lane.bottom());
-      draw_series(body, dcp, ts, ls, SeriesStyle{Shape::Square, kDcpColour, "5 3", false, 30, true}, "dcp", lane.top,
-                  lane.bottom());
+  const Lane& lane = marker_lane;
+  body.raw(fmt::format("<g class=\"legend-inline\">"));
+  mark(body, Shape::Circle, 12, lane.top + 40, kAfpColour, kAfpColour);
+  body.text(20, lane.top + 43, "AFP ng/mL", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kAfpColour));
+  mark(body, Shape::Square, 12, lane.top + 55, kDcpColour, kDcpColour);
+  body.text(20, lane.top + 58, "DCP mAU/mL", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kDcpColour));
+  body.raw("</g>\n");
+  if (afp.empty() && dcp.empty()) {
+    lane_empty(body, lane, "no AFP or DCP recorded");
+  } else {
+    std::vector<double> values{10.0, 40.0};  // keep the upper limits of normal on the axis
+    for (const auto& p : afp) values.push_back(p.value);
+    for (const auto& p : dcp) values.push_back(p.value);
+    const LogScale ls = log_scale_for(values, lane.top + 8, lane.bottom() - 8);
+    const int every = ls.decade_px() < 13 ? 2 : 1;
+    for (int e = ls.lo_exp; e <= ls.hi_exp; ++e) {
+      static constexpr std::array<const char*, 3> kUnit{"", "k", "M"};
+      std::string label;
+      if (e < 0)
+        label = fmt::format("{:g}", std::pow(10.0, e));
+      else if (e < 3)
+        label = fmt::format("{:.0f}", std::pow(10.0, e));
+      else if (e < 9)
+        label = fmt::format("{:.0f}{}", std::pow(10.0, e % 3), kUnit[static_cast<std::size_t>(e / 3)]);
+      else
+        label = fmt::format("1e{}", e);
+      const bool show = (e - ls.lo_exp) % every == 0;
+      y_tick(body, ls(std::pow(10.0, e)), show ? label : "", true);
     }
+    // Upper limits of normal: dotted lines, labelled in the right margin.
+    double afp_y = ls(10.0), dcp_y = ls(40.0);
+    body.line(kPlotX0, afp_y, kPlotX1, afp_y,
+              fmt::format("stroke=\"{}\" stroke-width=\"0.9\" stroke-dasharray=\"1.5 2.5\"", kAfpColour));
+    body.line(kPlotX0, dcp_y, kPlotX1, dcp_y,
+              fmt::format("stroke=\"{}\" stroke-width=\"0.9\" stroke-dasharray=\"1.5 2.5\"", kDcpColour));
+    double afp_ly = afp_y + 3.5, dcp_ly = dcp_y + 3.5;
+    if (afp_ly - dcp_ly < 11) {  // AFP ULN is below DCP ULN on the page: push them apart
+      const double mid = (afp_ly + dcp_ly) / 2;
+      afp_ly = mid + 5.5;
+      dcp_ly = mid - 5.5;
+    }
+    body.text(kPlotX1 + 4, afp_ly, "ULN 10", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kAfpColour));
+    body.text(kPlotX1 + 4, dcp_ly, "ULN 40", fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kDcpColour));
+    draw_series(body, afp, ts, ls, SeriesStyle{Shape::Circle, kAfpColour, "", true, 30, true}, "afp", lane.top,
+                lane.bottom());
+    draw_series(body, dcp, ts, ls, SeriesStyle{Shape::Square, kDcpColour, "5 3", false, 30, true}, "dcp", lane.top,
+                lane.bottom());
   }
+}
 
+void Chart::draw_albi() {
   // -- ALBI with its grade bands and the mALBI 2a/2b line.
-  {
-    const Lane& lane = albi_lane;
-    std::vector<Point> pts;
-    for (const Date at : union_dates({&r.labs.bilirubin_umol_per_l, &r.labs.albumin_g_per_l}, r, false)) {
-      const AlbiResult a = albi(r, at);
-      if (!a.value) continue;
-      pts.push_back({at, a.value->value,
-                     fmt::format("ALBI {} on {}: grade {} (mALBI {})", albi_display(a.value->value), at.iso(), a.value->grade,
-                                 a.value->mgrade),
-                     fmt::format("{:.3f}", a.value->value)});
-    }
-    double lo = -3.4, hi = -1.0;
-    for (const auto& p : pts) {
-      lo = std::min(lo, p.value - 0.15);
-      hi = std::max(hi, p.value + 0.15);
-    }
-    const LinearScale sc{lo, hi, lane.top + 2, lane.bottom() - 2};
-    struct Band {
-      double from, to;
-      const char* fill;
-      const char* label;
-    };
-    const std::array<Band, 4> albi_bands{Band{lo, -2.60, "#e3f1e6", "grade 1"}, Band{-2.60, -2.270, "#fbf3d5", "2a"},
-                                         Band{-2.270, -1.39, "#fbe6d0", "2b"}, Band{-1.39, hi, "#f8dcdc", "grade 3"}};
-    for (const auto& b : albi_bands) {
-      const double y_top = sc(b.to), y_bottom = sc(b.from);
-      bands.rect(kPlotX0, y_top, kPlotX1 - kPlotX0, y_bottom - y_top,
-                 fmt::format("fill=\"{}\" class=\"albi-band\"", b.fill));
-      body.text(kPlotX1 + 4, (y_top + y_bottom) / 2 + 3.5, b.label,
-                fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kInk));
-    }
-    body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height,
-              "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
-    y_tick(body, sc(-2.60), "-2.60", false);
-    y_tick(body, sc(-1.39), "-1.39", false);
-    body.line(kPlotX0, sc(-2.60), kPlotX1, sc(-2.60), "stroke=\"#6b7785\" stroke-width=\"0.7\"");
-    body.line(kPlotX0, sc(-1.39), kPlotX1, sc(-1.39), "stroke=\"#6b7785\" stroke-width=\"0.7\"");
-    body.line(kPlotX0, sc(-2.270), kPlotX1, sc(-2.270),
-              "stroke=\"#6b7785\" stroke-width=\"0.9\" stroke-dasharray=\"6 3\" class=\"malbi-line\"");
-    y_tick(body, sc(-2.270), "-2.27", false);
-    if (pts.empty()) lane_empty(body, lane, "ALBI not computable (bilirubin and albumin within 30 days needed)");
-    draw_series(body, pts, ts, sc, SeriesStyle{Shape::Circle, kInk, "", true, 40, false}, "albi", lane.top,
-                lane.bottom());
+  const Lane& lane = albi_lane;
+  std::vector<Point> pts;
+  for (const auto& [at, a] : d.series.albi)
+    pts.push_back({at, a.value, fmt::format("ALBI {} on {}: grade {} (mALBI {})", albi_display(a.value), at.iso(), a.grade, a.mgrade),
+                   fmt::format("{:.3f}", a.value)});
+  double lo = -3.4, hi = -1.0;
+  for (const auto& p : pts) {
+    lo = std::min(lo, p.value - 0.15);
+    hi = std::max(hi, p.value + 0.15);
   }
+  const LinearScale sc{lo, hi, lane.top + 2, lane.bottom() - 2};
+  struct Band {
+    double from, to;
+    const char* fill;
+    const char* label;
+  };
+  const std::array<Band, 4> albi_bands{Band{lo, -2.60, "#e3f1e6", "grade 1"}, Band{-2.60, -2.270, "#fbf3d5", "2a"},
+                                       Band{-2.270, -1.39, "#fbe6d0", "2b"}, Band{-1.39, hi, "#f8dcdc", "grade 3"}};
+  for (const auto& b : albi_bands) {
+    const double y_top = sc(b.to), y_bottom = sc(b.from);
+    bands.rect(kPlotX0, y_top, kPlotX1 - kPlotX0, y_bottom - y_top,
+               fmt::format("fill=\"{}\" class=\"albi-band\"", b.fill));
+    body.text(kPlotX1 + 4, (y_top + y_bottom) / 2 + 3.5, b.label,
+              fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kInk));
+  }
+  body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height,
+            "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
+  y_tick(body, sc(-2.60), "-2.60", false);
+  y_tick(body, sc(-1.39), "-1.39", false);
+  body.line(kPlotX0, sc(-2.60), kPlotX1, sc(-2.60), "stroke=\"#6b7785\" stroke-width=\"0.7\"");
+  body.line(kPlotX0, sc(-1.39), kPlotX1, sc(-1.39), "stroke=\"#6b7785\" stroke-width=\"0.7\"");
+  body.line(kPlotX0, sc(-2.270), kPlotX1, sc(-2.270),
+            "stroke=\"#6b7785\" stroke-width=\"0.9\" stroke-dasharray=\"6 3\" class=\"malbi-line\"");
+  y_tick(body, sc(-2.270), "-2.27", false);
+  if (pts.empty()) lane_empty(body, lane, "ALBI not computable (bilirubin and albumin within 30 days needed)");
+  draw_series(body, pts, ts, sc, SeriesStyle{Shape::Circle, kInk, "", true, 40, false}, "albi", lane.top,
+              lane.bottom());
+}
 
+void Chart::draw_child_pugh() {
   // -- Child-Pugh points per date where computable.
-  {
-    const Lane& lane = cp_lane;
-    std::vector<Point> pts;
-    const auto dates = union_dates(
-        {&r.labs.bilirubin_umol_per_l, &r.labs.albumin_g_per_l, &r.labs.inr, &r.labs.pt_prolongation_s}, r, true);
-    for (const Date at : dates) {
-      const ChildPughResult c = child_pugh(r, at);
-      if (!c.value) continue;
-      pts.push_back(
-          {at, static_cast<double>(c.value->points),
-           fmt::format("Child-Pugh {}{} on {} ({} points)", c.value->cls, c.value->points, at.iso(), c.value->points),
-           fmt::format("{}{}", c.value->cls, c.value->points)});
-    }
-    double hi = 12.5;
-    for (const auto& p : pts) hi = std::max(hi, p.value + 0.5);
-    const LinearScale sc{4.5, hi, lane.top + 3, lane.bottom() - 3};
-    struct Band {
-      double from, to;
-      const char* fill;
-      const char* label;
-    };
-    const std::array<Band, 3> cp_bands{Band{4.5, 6.5, "#e3f1e6", "A"}, Band{6.5, 9.5, "#fbeed5", "B"},
-                                       Band{9.5, hi, "#f8dcdc", "C"}};
-    for (const auto& b : cp_bands) {
-      bands.rect(kPlotX0, sc(b.to), kPlotX1 - kPlotX0, sc(b.from) - sc(b.to),
-                 fmt::format("fill=\"{}\" class=\"cp-band\"", b.fill));
-      body.text(kPlotX1 + 4, (sc(b.to) + sc(b.from)) / 2 + 3.5, fmt::format("class {}", b.label),
-                fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kInk));
-    }
-    body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height,
-              "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
-    for (const int v : {5, 7, 10}) y_tick(body, sc(v), std::to_string(v), false);
-    if (pts.empty()) lane_empty(body, lane, "Child-Pugh not computable on any date");
-    draw_series(body, pts, ts, sc, SeriesStyle{Shape::Diamond, "#3e4c59", "", true, 24, false}, "child-pugh", lane.top,
-                lane.bottom());
+  const Lane& lane = cp_lane;
+  std::vector<Point> pts;
+  for (const auto& [at, c] : d.series.child_pugh)
+    pts.push_back({at, static_cast<double>(c.points),
+                   fmt::format("Child-Pugh {}{} on {} ({} points)", c.cls, c.points, at.iso(), c.points),
+                   fmt::format("{}{}", c.cls, c.points)});
+  double hi = 12.5;
+  for (const auto& p : pts) hi = std::max(hi, p.value + 0.5);
+  const LinearScale sc{4.5, hi, lane.top + 3, lane.bottom() - 3};
+  struct Band {
+    double from, to;
+    const char* fill;
+    const char* label;
+  };
+  const std::array<Band, 3> cp_bands{Band{4.5, 6.5, "#e3f1e6", "A"}, Band{6.5, 9.5, "#fbeed5", "B"},
+                                     Band{9.5, hi, "#f8dcdc", "C"}};
+  for (const auto& b : cp_bands) {
+    bands.rect(kPlotX0, sc(b.to), kPlotX1 - kPlotX0, sc(b.from) - sc(b.to),
+               fmt::format("fill=\"{}\" class=\"cp-band\"", b.fill));
+    body.text(kPlotX1 + 4, (sc(b.to) + sc(b.from)) / 2 + 3.5, fmt::format("class {}", b.label),
+              fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kInk));
   }
+  body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height,
+            "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
+  for (const int v : {5, 7, 10}) y_tick(body, sc(v), std::to_string(v), false);
+  if (pts.empty()) lane_empty(body, lane, "Child-Pugh not computable on any date");
+  draw_series(body, pts, ts, sc, SeriesStyle{Shape::Diamond, "#3e4c59", "", true, 24, false}, "child-pugh", lane.top,
+              lane.bottom());
+}
 
+void Chart::draw_systemic() {
   // -- Systemic therapy bars.
   if (bars.empty()) lane_empty(body, sys_lane, "no systemic therapy recorded");
   for (std::size_t i = 0; i < bars.size(); ++i) {
@@ -899,7 +935,9 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
         b.label_end ? b.x1 + 6 : b.x0, by + 17, b.label,
         fmt::format("font-size=\"{}\" fill=\"{}\"{}", kSmall, "#3b2a5c", b.label_end ? " text-anchor=\"end\"" : ""));
   }
+}
 
+void Chart::draw_axis() {
   // -- Date axis.
   body.line(kPlotX0, axis_y, kPlotX1, axis_y, "stroke=\"#52606d\" stroke-width=\"1\"");
   for (const auto& t : ticks) {
@@ -912,9 +950,10 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
                 fmt::format("font-size=\"{}\" font-weight=\"700\" fill=\"{}\" text-anchor=\"middle\"", kSmall, kInk));
   }
   body.text(6, axis_y + 15, "Date", fmt::format("font-size=\"{}\" font-weight=\"700\" fill=\"{}\"", 11.5, kInk));
+}
 
+void Chart::draw_refractory_lines() {
   // -- Vertical lines: as of, then one per refractory definition; then their labels.
-  Svg vlines, over;
   over.text(6, band_top + 11, "Refractory since",
             fmt::format("font-size=\"{}\" font-weight=\"700\" fill=\"{}\"", 11.5, kRefractoryColour));
   if (refractory.empty())
@@ -964,10 +1003,11 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
                          f1(l.anchor_end ? x - 4 : x + 4), f1(ly), kSmall, colour, l.anchor_end ? "end" : "start",
                          content));
   }
+}
 
+void Chart::draw_legend() {
   // -- Legend, laid out in rows.
   y = axis_y + 38;
-  Svg legend;
   double lx = kPlotX0;
   double ly = y + 8;
   auto item = [&](std::string_view text, auto&& draw_symbol) {
@@ -1041,8 +1081,10 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
     legend.line(x + 9, yy - 7, x + 9, yy + 7, fmt::format("stroke=\"{}\" stroke-width=\"1.2\"", kMuted));
   });
   item("systemic therapy", [&](double x, double yy) { legend.rect(x, yy - 3.5, 18, 7, "rx=\"2\" fill=\"#5b3f8c\""); });
-  const double height = ly + 14;
+  height = ly + 14;
+}
 
+std::string Chart::assemble() {
   // -- Assemble, with a text alternative.
 
   const std::string summary = fmt::format(
@@ -1067,5 +1109,27 @@ std::string timeline_svg(const Decision& d, const PatientRecord& r) {
   out += "</svg>\n";
   return out;
 }
+
+std::string Chart::render() {
+  layout_top_labels();
+  layout_lanes();
+  draw_frames_and_grid();
+  draw_sessions();
+  draw_responses();
+  draw_tumours();
+  draw_markers();
+  draw_albi();
+  draw_child_pugh();
+  draw_systemic();
+  draw_axis();
+  draw_refractory_lines();
+  draw_legend();
+  return assemble();
+}
+
+}  // namespace
+
+std::string timeline_svg(const Decision& d, const PatientRecord& r) { return Chart(d, r).render(); }
+
 
 }  // namespace switchpoint::chart

@@ -3,6 +3,7 @@
 #include <array>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace switchpoint {
@@ -24,9 +25,15 @@ std::span<const RuleInfo> rule_catalogue() {
 }
 
 const RuleInfo& rule(std::string_view id) {
-  for (const auto& r : rule_catalogue())
-    if (r.id == id) return r;
-  throw std::logic_error("unknown rule id: " + std::string(id));
+  // Every score, criterion and candidacy result cites its rule: an index, not a scan.
+  static const std::unordered_map<std::string_view, const RuleInfo*> index = [] {
+    std::unordered_map<std::string_view, const RuleInfo*> m;
+    for (const auto& r : rule_catalogue()) m.emplace(r.id, &r);  // the first of a duplicated id, as the scan found
+    return m;
+  }();
+  const auto it = index.find(id);
+  if (it == index.end()) throw std::logic_error("unknown rule id: " + std::string(id));
+  return *it->second;
 }
 
 std::string_view to_string(Grade g) {

@@ -1,8 +1,10 @@
 // Catalogue entries for TACE candidacy (§4), refractoriness definitions and criteria (§5) and
 // the checkpoint (§6). Criterion ids are "<definition>/<criterion>".
 #include <array>
+#include <vector>
 
 #include "core/knowledge/catalogue.h"
+#include "core/refractoriness/registry.h"
 
 namespace switchpoint {
 namespace {
@@ -12,7 +14,7 @@ using G = Grade;
 constexpr const char* kSeed000 = "Clin Mol Hepatol 2020;26:155–162 (review of the TACE refractoriness definitions), Table 2";
 constexpr const char* kSeed004 = "KLCA-NCC 2022 practice guidelines (Clin Mol Hepatol 2022;28:583), as summarised in a 2026 clinical review; primary text not verified";
 
-constexpr std::array kRefractorinessRules{
+constexpr std::array kProjectChoices{
     // ---- project operationalizations -------------------------------------------------------
     RuleInfo{"P-assessment-window", K::ProjectChoice, "Response assessment of a session", G::P, "",
              "switchpoint project choice (JSH '1–3 months')",
@@ -36,13 +38,16 @@ constexpr std::array kRefractorinessRules{
              "After S1: new macrovascular invasion, new extrahepatic spread, decompensation (Child-Pugh C, "
              "moderate-severe ascites, encephalopathy), ECOG rising above baseline to ≥ 1, or PD with massive-"
              "infiltrative / multiple-disseminated morphology or bilobar disease."},
+};
 
-    // ---- definitions ----------------------------------------------------------------------------
+// ---- definitions: each one's entry, then its criteria (listed in refractoriness/registry.h) ----
+constexpr std::array kRaoul2011{
     RuleInfo{"raoul-2011", K::Definition, "Raoul 2011: progression after two cycles of TACE", G::V, "", kSeed000,
              "Refractory when mRECIST overall PD on the response assessment of the 2nd or a later session."},
     RuleInfo{"raoul-2011/pd-after-second", K::Criterion, "PD after the 2nd or a later session", G::V, "", kSeed000,
              "Overall mRECIST PD on the response assessment of S2 or later."},
-
+};
+constexpr std::array kJshLcsgj2014{
     RuleInfo{"jsh-lcsgj-2014", K::Definition, "JSH-LCSGJ 2014 TACE failure/refractoriness", G::V, "",
              "Kudo M et al., Oncology 2014;87 Suppl 1:22; Liver Cancer 2014;3:458",
              "Refractory when any of criteria 1a, 1b, 2, 3, 4 is met."},
@@ -63,7 +68,8 @@ constexpr std::array kRefractorinessRules{
     RuleInfo{"jsh-lcsgj-2014/4", K::Criterion, "Appearance of extrahepatic spread", G::V, "new-finding pattern P",
              "Kudo M et al., Oncology 2014;87 Suppl 1:22",
              "Extrahepatic spread on imaging after S1, absent at baseline (see P-new-finding)."},
-
+};
+constexpr std::array kApasl2017{
     RuleInfo{"apasl-2017", K::Definition, "APASL 2017: TACE expected to be insufficient", G::V, "mapping P", kSeed000,
              "Convert when TACE is expected to be insufficient: the APPLE TACE-unsuitable criteria hold at an "
              "imaging study after the first session."},
@@ -71,7 +77,8 @@ constexpr std::array kRefractorinessRules{
              "Kudo M et al., Liver Cancer 2020;9:245 (APPLE); JSH consensus 2021 Table 10",
              "Beyond up-to-seven, or mALBI 2b (or grade 3), or a morphology other than simple nodular at a study "
              "after S1."},
-
+};
+constexpr std::array kGalle2017{
     RuleInfo{"galle-2017", K::Definition, "Galle 2017: never or no longer responding", G::V, "mapping P", kSeed000,
              "Refractory when the patient never responds, no longer responds, or shows untreatable progression."},
     RuleInfo{"galle-2017/never-responded", K::Criterion, "Never responded after two sessions", G::V, "mapping P",
@@ -80,7 +87,8 @@ constexpr std::array kRefractorinessRules{
              "After an assessment with CR/PR, two consecutive sessions' assessments without CR/PR; met on the second."},
     RuleInfo{"galle-2017/untreatable-progression", K::Criterion, "Untreatable progression", G::V, "list P",
              kSeed000, "As bclc-2022 untreatable progression (P-untreatable-progression)."},
-
+};
+constexpr std::array kAasld2018{
     RuleInfo{"aasld-2018", K::Definition, "AASLD 2018: ineligible for or progressing after TACE", G::V, "mapping P",
              kSeed000,
              "Refractory on mRECIST PD on any response assessment, or a contraindication to TACE appearing after "
@@ -94,7 +102,8 @@ constexpr std::array kRefractorinessRules{
     RuleInfo{"aasld-2018/decompensation", K::Criterion, "Decompensation after TACE", G::V, "mapping P", kSeed000,
              "After S1: Child-Pugh C, moderate-severe ascites or any hepatic encephalopathy. Not met when, on the "
              "as-of date, Child-Pugh is computable and not C and ascites and encephalopathy are known and absent."},
-
+};
+constexpr std::array kKlcaNcc2022{
     RuleInfo{"klca-ncc-2022", K::Definition, "KLCA-NCC 2022 TACE refractoriness", G::S, "primary text not verified",
              kSeed004, "Refractory when any of (a), (b), (c) is met."},
     RuleInfo{"klca-ncc-2022/a", K::Criterion, "No objective response after ≥ 2 sessions within 6 months", G::S, "",
@@ -104,7 +113,8 @@ constexpr std::array kRefractorinessRules{
     RuleInfo{"klca-ncc-2022/b", K::Criterion, "New vascular invasion", G::S, "", kSeed004, "See P-new-finding."},
     RuleInfo{"klca-ncc-2022/c", K::Criterion, "New extrahepatic metastasis", G::S, "", kSeed004,
              "See P-new-finding."},
-
+};
+constexpr std::array kEasl2018{
     RuleInfo{"easl-2018", K::Definition, "EASL 2018: no marked response or untreatable progression", G::S,
              "S/M", "EASL Clinical Practice Guidelines, J Hepatol 2018;69:182 (as tabulated in Clin Mol Hepatol 2020;26:155–162)",
              "Refractory when two consecutive sessions bring no CR/PR, or on untreatable progression."},
@@ -113,13 +123,16 @@ constexpr std::array kRefractorinessRules{
              "The response assessments of two consecutive sessions both without CR/PR; met on the later."},
     RuleInfo{"easl-2018/untreatable-progression", K::Criterion, "Untreatable progression", G::S, "list P",
              "EASL 2018 (as tabulated in Clin Mol Hepatol 2020;26:155–162)", "See P-untreatable-progression."},
-
+};
+constexpr std::array kBclc2022{
     RuleInfo{"bclc-2022", K::Definition, "BCLC 2022: untreatable progression / stage migration", G::S,
              "concept S, list P", "Reig M et al., J Hepatol 2022;76:681",
              "Refractory on untreatable progression after the first session (P-untreatable-progression)."},
     RuleInfo{"bclc-2022/untreatable-progression", K::Criterion, "Untreatable progression", G::S, "list P",
              "Reig M et al., J Hepatol 2022;76:681", "See P-untreatable-progression."},
+};
 
+constexpr std::array kOtherRules{
     // ---- TACE candidacy (§4) -------------------------------------------------------------------
     RuleInfo{"candidacy/apasl-2017", K::Candidacy, "APASL 2017 TACE candidacy", G::V, "large > 5 cm is P",
              "Clin Mol Hepatol 2020;26:155–162, Table 1",
@@ -170,8 +183,32 @@ constexpr std::array kRefractorinessRules{
              "with no TACE after the procedure is judged on the findings up to the procedure's date: later imaging, "
              "labs and events are not failure of that course."},
 };
+
+// Project choices, then each definition of the registry with its criteria, then the rest.
+std::vector<RuleInfo> build() {
+  std::vector<RuleInfo> all(kProjectChoices.begin(), kProjectChoices.end());
+  for (const auto& d : kRefractorinessDefinitions) {
+    const auto part = d.catalogue();
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  all.insert(all.end(), kOtherRules.begin(), kOtherRules.end());
+  return all;
+}
+
 }  // namespace
 
-std::span<const RuleInfo> refractoriness_rules() { return kRefractorinessRules; }
+std::span<const RuleInfo> raoul_2011_rules() { return kRaoul2011; }
+std::span<const RuleInfo> jsh_lcsgj_2014_rules() { return kJshLcsgj2014; }
+std::span<const RuleInfo> apasl_2017_rules() { return kApasl2017; }
+std::span<const RuleInfo> galle_2017_rules() { return kGalle2017; }
+std::span<const RuleInfo> aasld_2018_rules() { return kAasld2018; }
+std::span<const RuleInfo> klca_ncc_2022_rules() { return kKlcaNcc2022; }
+std::span<const RuleInfo> easl_2018_rules() { return kEasl2018; }
+std::span<const RuleInfo> bclc_2022_rules() { return kBclc2022; }
+
+std::span<const RuleInfo> refractoriness_rules() {
+  static const std::vector<RuleInfo> all = build();
+  return all;
+}
 
 }  // namespace switchpoint

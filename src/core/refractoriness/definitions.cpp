@@ -11,9 +11,9 @@ std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& recor
   // dated after the course ended (the same record build_tace_history read).
   const PatientRecord r = course_record(record);
   std::vector<DefinitionResult> out;
-  for (auto* evaluate : {evaluate_raoul_2011, evaluate_jsh_lcsgj_2014, evaluate_apasl_2017, evaluate_galle_2017,
-                         evaluate_aasld_2018, evaluate_klca_ncc_2022, evaluate_easl_2018, evaluate_bclc_2022}) {
-    DefinitionResult d = evaluate(r, h);
+  out.reserve(kRefractorinessDefinitions.size());
+  for (const auto& def : kRefractorinessDefinitions) {
+    DefinitionResult d = def.evaluate(r, h);
     if (h.course_ended_by)
       d.notes.push_back(fmt::format("TACE course ended by {}: judged on the findings up to that date; later findings "
                                     "are not failure of this course (P-course-end)",

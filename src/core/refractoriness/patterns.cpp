@@ -260,11 +260,12 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
     return;
   }
   // Not met only when the current state is known and compensated.
-  const auto cp = child_pugh(r, h.as_of);
+  // The value alone (no report text) unless an input is missing and must be named.
+  const std::optional<ChildPugh> cp = child_pugh_value(r, h.as_of);
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
-  if (!cp.value)
-    for (const auto& m : cp.report.missing) add_unique(c.missing, facts::child_pugh_input(m, h.as_of));
+  if (!cp)
+    for (const auto& m : child_pugh(r, h.as_of).report.missing) add_unique(c.missing, facts::child_pugh_input(m, h.as_of));
   if (!asc) add_unique(c.missing, facts::ascites(h.as_of));
   if (!enc) add_unique(c.missing, facts::encephalopathy(h.as_of));
   if (!c.missing.empty()) {
@@ -273,7 +274,7 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   }
   c.state = CriterionState::NotMet;
   c.evidence.push_back(fmt::format("on {}: Child-Pugh {}{} ({} points), ascites {}, encephalopathy {}", h.as_of.iso(),
-                                   cp.value->cls, cp.value->points, cp.value->points, to_string(*asc->ascites),
+                                   cp->cls, cp->points, cp->points, to_string(*asc->ascites),
                                    to_string(*enc->encephalopathy)));
 }
 

@@ -1,42 +1,55 @@
 #include "core/scores/all_scores.h"
 
-#include "core/response/jsh_te.h"
-#include "core/response/mrecist.h"
-#include "core/scores/abcr.h"
-#include "core/scores/albi.h"
-#include "core/scores/art.h"
-#include "core/scores/bclc.h"
-#include "core/scores/bolondi.h"
-#include "core/scores/child_pugh.h"
-#include "core/scores/hap.h"
-#include "core/scores/kinki.h"
-#include "core/scores/moral.h"
-#include "core/scores/tumor_burden.h"
+#include <utility>
 
 namespace switchpoint {
+namespace {
+
+ScoreState state_of(const ScoreResult& rep) {
+  if (!rep.applicable) return ScoreState::NotApplicable;
+  return rep.computed ? ScoreState::Computed : ScoreState::InsufficientData;
+}
+
+// Moves one score function's result into its typed field and appends its report.
+template <typename T, typename Result>
+void take(Scores& s, Scored<T>& field, Result&& result) {
+  field.state = state_of(result.report);
+  if (field.state == ScoreState::Computed) field.value = std::move(result.value);
+  s.reports.push_back(std::move(result.report));
+}
+
+}  // namespace
 
 // Clinical reading order: liver function, stage and its B subclasses, tumour burden,
 // prognostic scores, scores of the TACE course, tumour markers, then tumour response.
-std::vector<ScoreResult> compute_scores(const PatientRecord& r, Date at) {
-  std::vector<ScoreResult> out;
-  out.push_back(child_pugh(r, at).report);
-  out.push_back(albi(r, at).report);
-  const BclcResult stage = bclc(r, at);
-  out.push_back(stage.report);
-  out.push_back(kinki_from(stage, at).report);
-  out.push_back(bolondi_from(stage, at).report);
-  out.push_back(up_to_seven(r, at).report);
-  out.push_back(six_and_twelve(r, at).report);
-  out.push_back(tumor_burden_score(r, at).report);
-  out.push_back(hap(r, at).report);
-  out.push_back(mhap_ii(r, at).report);
-  out.push_back(art(r, at).report);
-  out.push_back(abcr(r, at).report);
-  out.push_back(moral(r, at).report);
-  out.push_back(moral_tace(r, at).report);
-  out.push_back(mrecist(r, at).report);
-  out.push_back(jsh_te(r, at).report);
-  return out;
+Scores compute_scores(const PatientRecord& r, Date at) {
+  Scores s;
+  s.at = at;
+  s.reports.reserve(kScoreCount);
+  ChildPughResult cp = child_pugh(r, at);
+  const TumorBurdenLookup burden = latest_tumor_burden(r, at);
+  BclcResult stage = bclc(r, at, cp, burden);
+  take(s, s.child_pugh, std::move(cp));
+  take(s, s.albi, albi(r, at));
+  KinkiResult kinki = kinki_from(stage, at);
+  BolondiResult bolondi = bolondi_from(stage, at);
+  take(s, s.bclc, std::move(stage));
+  take(s, s.kinki, std::move(kinki));
+  take(s, s.bolondi, std::move(bolondi));
+  take(s, s.up_to_seven, up_to_seven(burden, at));
+  take(s, s.six_and_twelve, six_and_twelve(burden, at));
+  take(s, s.tumor_burden_score, tumor_burden_score(burden, at));
+  take(s, s.hap, hap(r, at));
+  take(s, s.mhap_ii, mhap_ii(r, at));
+  ArtResult a = art(r, at);
+  s.art_group = a.group;
+  take(s, s.art, std::move(a));
+  take(s, s.abcr, abcr(r, at));
+  take(s, s.moral, moral(r, at));
+  take(s, s.moral_tace, moral_tace(r, at));
+  take(s, s.mrecist, mrecist(r, at));
+  take(s, s.jsh_te, jsh_te(r, at));
+  return s;
 }
 
 }  // namespace switchpoint

@@ -77,12 +77,13 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   return d;
 }
 
-BclcResult bclc(const PatientRecord& r, Date at) {
+BclcResult bclc(const PatientRecord& r, Date at) { return bclc(r, at, child_pugh(r, at), latest_tumor_burden(r, at)); }
+
+BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, const TumorBurdenLookup& tb) {
   BclcResult out{std::nullopt, start_score("bclc", "bclc-2022-stage", at)};
   ScoreResult& rep = out.report;
   BclcInputs in;
 
-  const ChildPughResult cp = child_pugh(r, at);
   if (cp.value) {
     in.child_pugh_class = cp.value->cls;
     Date latest = cp.report.used.front().date;
@@ -101,7 +102,6 @@ BclcResult bclc(const PatientRecord& r, Date at) {
     in.extrahepatic_spread = *s->extrahepatic_spread;
     rep.used.push_back({"extrahepatic_spread", s->date, *s->extrahepatic_spread ? "present" : "absent"});
   }
-  const TumorBurdenLookup tb = latest_tumor_burden(r, at);
   if (tb.value) {
     in.tumor_count = tb.value->tumor_count;
     in.largest_diameter_cm = tb.value->largest_diameter_cm;

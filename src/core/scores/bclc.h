@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "core/record.h"
+#include "core/scores/child_pugh.h"
 #include "core/scores/score.h"
+#include "core/scores/tumor_burden.h"
 
 namespace switchpoint {
 
@@ -62,6 +64,9 @@ struct BclcResult {
 // Child-Pugh via child_pugh(r, at); ECOG via latest_ecog; imaging via latest_imaging_with and
 // latest_tumor_burden (P-input-currency windows).
 BclcResult bclc(const PatientRecord& r, Date at);
+// The same from Child-Pugh and the tumour burden already computed at `at` (the engine computes
+// each once for every score).
+BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, const TumorBurdenLookup& tb);
 
 // For the subclassifications of stage B (Kinki, Bolondi): fills `rep` when `stage` is not B —
 // not computed with BCLC's missing inputs, or not applicable with the stage in the summary —

@@ -92,10 +92,11 @@ double up_to_seven_value(double largest_diameter_cm, int tumor_count) { return l
 
 bool within_up_to_seven(double value) { return at_most(value, 7.0); }
 
-UpToSevenResult up_to_seven(const PatientRecord& r, Date at) {
+UpToSevenResult up_to_seven(const PatientRecord& r, Date at) { return up_to_seven(latest_tumor_burden(r, at), at); }
+
+UpToSevenResult up_to_seven(const TumorBurdenLookup& tb, Date at) {
   UpToSevenResult out{std::nullopt, start_score("up_to_seven", "up-to-seven", at)};
   ScoreResult& rep = out.report;
-  const TumorBurdenLookup tb = latest_tumor_burden(r, at);
   add_burden_inputs(rep, tb);
   if (!tb.value) return out;
   const double v = up_to_seven_value(tb.value->largest_diameter_cm, tb.value->tumor_count);
@@ -129,10 +130,11 @@ std::string_view to_string(SixAndTwelveStratum s) {
   return "?";
 }
 
-SixAndTwelveResult six_and_twelve(const PatientRecord& r, Date at) {
+SixAndTwelveResult six_and_twelve(const PatientRecord& r, Date at) { return six_and_twelve(latest_tumor_burden(r, at), at); }
+
+SixAndTwelveResult six_and_twelve(const TumorBurdenLookup& tb, Date at) {
   SixAndTwelveResult out{std::nullopt, start_score("six_and_twelve", "six-and-twelve", at)};
   ScoreResult& rep = out.report;
-  const TumorBurdenLookup tb = latest_tumor_burden(r, at);
   add_burden_inputs(rep, tb);
   if (!tb.value) return out;
   const double v = up_to_seven_value(tb.value->largest_diameter_cm, tb.value->tumor_count);
@@ -156,10 +158,11 @@ double tumor_burden_score_value(double largest_diameter_cm, int tumor_count) {
   return std::hypot(largest_diameter_cm, static_cast<double>(tumor_count));
 }
 
-TumorBurdenScoreResult tumor_burden_score(const PatientRecord& r, Date at) {
+TumorBurdenScoreResult tumor_burden_score(const PatientRecord& r, Date at) { return tumor_burden_score(latest_tumor_burden(r, at), at); }
+
+TumorBurdenScoreResult tumor_burden_score(const TumorBurdenLookup& tb, Date at) {
   TumorBurdenScoreResult out{std::nullopt, start_score("tumor_burden_score", "tumor-burden-score", at)};
   ScoreResult& rep = out.report;
-  const TumorBurdenLookup tb = latest_tumor_burden(r, at);
   add_burden_inputs(rep, tb);
   if (!tb.value) return out;
   const double v = tumor_burden_score_value(tb.value->largest_diameter_cm, tb.value->tumor_count);

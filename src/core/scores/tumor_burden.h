@@ -51,6 +51,8 @@ struct UpToSevenResult {
   ScoreResult report;  // key "up_to_seven": value (1 decimal), within
 };
 UpToSevenResult up_to_seven(const PatientRecord& r, Date at);
+// The same from an already looked-up burden (the engine looks it up once for every score).
+UpToSevenResult up_to_seven(const TumorBurdenLookup& tb, Date at);
 
 // ---- six-and-twelve ------------------------------------------------------------------------
 enum class SixAndTwelveStratum : unsigned char { Low, Intermediate, High };  // ≤ 6 / > 6 and ≤ 12 / > 12
@@ -66,6 +68,7 @@ struct SixAndTwelveResult {
   ScoreResult report;  // key "six_and_twelve": value (1 decimal), stratum
 };
 SixAndTwelveResult six_and_twelve(const PatientRecord& r, Date at);
+SixAndTwelveResult six_and_twelve(const TumorBurdenLookup& tb, Date at);
 
 // ---- tumour burden score -------------------------------------------------------------------
 double tumor_burden_score_value(double largest_diameter_cm, int tumor_count);  // √(largest² + number²)
@@ -75,5 +78,6 @@ struct TumorBurdenScoreResult {
   ScoreResult report;  // key "tumor_burden_score": value (2 decimals)
 };
 TumorBurdenScoreResult tumor_burden_score(const PatientRecord& r, Date at);
+TumorBurdenScoreResult tumor_burden_score(const TumorBurdenLookup& tb, Date at);
 
 }  // namespace switchpoint

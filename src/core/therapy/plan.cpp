@@ -5,7 +5,6 @@
 
 #include "core/facts.h"
 #include "core/scores/child_pugh.h"
-#include "core/scores/lookup.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -425,7 +424,7 @@ const ImagingStudy* latest(const PatientRecord& r, Date at, std::optional<T> Ima
 
 }  // namespace
 
-TherapyPlan plan_therapy(const PatientRecord& r, Date at, const std::vector<ScoreResult>& scores) {
+TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) {
   TherapyPlan plan;
   // Lines from the systemic-therapy history: each change of regimen is a new line; consecutive
   // episodes of one regimen are one line.
@@ -480,8 +479,10 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const std::vector<Scor
             latest_lab(r.labs.afp_ng_per_ml, at),
             latest(r, at, &ImagingStudy::vascular_invasion), latest(r, at, &ImagingStudy::liver_occupation_percent),
             latest(r, at, &ImagingStudy::bile_duct_invasion), std::move(history)};
-  if (auto k = score_text(scores, "child_pugh", "class")) c.cp_class = k->at(0);
-  if (auto p = score_number(scores, "child_pugh", "points")) c.cp_points = static_cast<int>(*p);
+  if (scores.child_pugh) {
+    c.cp_class = scores.child_pugh->cls;
+    c.cp_points = scores.child_pugh->points;
+  }
   if (const auto* w = latest_weight(r, at)) c.weight = &*w->weight_kg;
 
   plan.supportive_care_only = (c.cp_class == 'C') || (c.ecog && *c.ecog->ecog > 2);

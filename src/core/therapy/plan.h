@@ -10,7 +10,7 @@
 
 #include "core/checkpoint.h"
 #include "core/record.h"
-#include "core/scores/score.h"
+#include "core/scores/all_scores.h"
 #include "core/therapy/regimens.h"
 
 namespace switchpoint {
@@ -46,7 +46,7 @@ struct TherapyPlan {
   std::vector<std::string> trial_information;  // TACE + systemic trials: information only
 };
 
-TherapyPlan plan_therapy(const PatientRecord& r, Date as_of, const std::vector<ScoreResult>& scores);
+TherapyPlan plan_therapy(const PatientRecord& r, Date as_of, const Scores& scores);
 
 // Shared with the alerts: conditions active on a date, the qualifying endoscopy window.
 // recent_months ≥ 0: an event counts when its onset is within that many calendar months.
