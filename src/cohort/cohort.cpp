@@ -198,6 +198,8 @@ Result evaluate_cohort(const Options& options) {
     } catch (const std::runtime_error& e) {
       throw UsageError(e.what());
     }
+    // A mapped file that changed during the scan is refused before its lines are read again.
+    if (auto changed = in.changed_file()) throw UsageError(*changed);
     std::vector<char> outside(in.patients.size(), 0);  // read, but no HCC diagnosis, TACE or systemic therapy
     res.rows.resize(in.patients.size());
     patient_problems.resize(in.patients.size());
