@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
-#include <functional>
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -17,6 +17,7 @@
 #include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
 #include "readers/not_read.h"
+#include "readers/read_document.h"
 #include "readers/terminology_imaging.h"
 #include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
@@ -2978,15 +2979,21 @@ std::string fhir_patient_id(std::string_view reference) { return id_from_referen
 
 ReadResult read_fhir_bundle(std::string_view bytes) {
   bytes = json::without_bom(bytes);
-  ReadResult out;
-  out.format = "FHIR R4 Bundle";
   simdjson::dom::parser parser;
   simdjson::padded_string padded(bytes);
   element doc;
   if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+    ReadResult out;
+    out.format = "FHIR R4 Bundle";
     out.problems.push_back({"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
     return out;
   }
+  return read_fhir_bundle_document(doc);
+}
+
+ReadResult read_fhir_bundle_document(element doc) {
+  ReadResult out;
+  out.format = "FHIR R4 Bundle";
   object root;
   if (doc.get(root) != simdjson::SUCCESS) {
     out.problems.push_back({"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});
