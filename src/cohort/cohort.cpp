@@ -183,12 +183,23 @@ Result evaluate_cohort(const Options& options) {
     CohortCandidates cand;
     try {
       // Pass 0 finds the cohort's candidates (patient ids only); pass 1 keeps their lines only.
-      if (options.select_cohort) cand = find_cohort_candidates(stats.files, options, threads, progress);
-      in = scan_ndjson(stats.files, options, threads, stats, progress,
-                       options.select_cohort ? &cand.candidates : nullptr);
+      // With plain files only, one parse of each line does both: the kept lines are offsets into
+      // the mapped files, so keeping every patient's lines until the selection costs no copy. A
+      // gzip file's kept lines are copied: pass 0 first, so that only the cohort's are.
+      const bool gzip = std::any_of(stats.files.begin(), stats.files.end(),
+                                    [](const std::string& f) { return ends_with(f, ".gz"); });
+      if (options.select_cohort && gzip) {
+        cand = find_cohort_candidates(stats.files, options, threads, progress);
+        in = scan_ndjson(stats.files, options, threads, stats, progress, &cand.candidates);
+      } else {
+        in = scan_ndjson(stats.files, options, threads, stats, progress, nullptr,
+                         options.select_cohort ? &cand : nullptr);
+      }
     } catch (const std::runtime_error& e) {
       throw UsageError(e.what());
     }
+    // A mapped file that changed during the scan is refused before its lines are read again.
+    if (auto changed = in.changed_file()) throw UsageError(*changed);
     std::vector<char> outside(in.patients.size(), 0);  // read, but no HCC diagnosis, TACE or systemic therapy
     res.rows.resize(in.patients.size());
     patient_problems.resize(in.patients.size());
@@ -230,6 +241,7 @@ Result evaluate_cohort(const Options& options) {
       progress.advance(1);
     });
     progress.finish();
+    if (auto changed = in.changed_file()) throw UsageError(*changed);
     for (const auto& m : skipped)
       for (const auto& [k, n] : m) stats.skipped[k] += n;
     if (options.select_cohort) {
@@ -239,6 +251,8 @@ Result evaluate_cohort(const Options& options) {
       std::unordered_set<std::string> kept;
       std::vector<CohortRow> rows;
       std::vector<std::vector<InvalidLine>> problems;
+      rows.reserve(res.rows.size());  // moved once each, never again by a growing vector
+      problems.reserve(res.rows.size());
       for (std::size_t i = 0; i < res.rows.size(); ++i) {
         if (outside[i]) continue;
         kept.insert(res.rows[i].patient_id);

@@ -57,6 +57,7 @@ bool LineSource::open_next() {
     if (!gz_ && !f_) throw std::runtime_error(fmt::format("{}: cannot open the file", path));
     open_ = true;
     next_line_ = 1;
+    file_read_ = 0;
     carry_.clear();
     file_start_consumed_ = consumed_;
   }
@@ -67,6 +68,7 @@ long LineSource::read_some(char* buf, std::size_t n) {
   if (gz_) {
     const int got = gzread(gz_, buf, static_cast<unsigned>(n));
     if (got < 0) return -1;
+    file_read_ += static_cast<std::uint64_t>(got);
     const z_off_t raw = gzoffset(gz_);
     if (raw >= 0) consumed_ = file_start_consumed_ + static_cast<std::uint64_t>(raw);
     return got;
@@ -74,6 +76,7 @@ long LineSource::read_some(char* buf, std::size_t n) {
   const std::size_t got = std::fread(buf, 1, n, f_);
   if (got < n && std::ferror(f_)) return -1;
   consumed_ += got;
+  file_read_ += got;
   return static_cast<long>(got);
 }
 
@@ -97,6 +100,8 @@ bool LineSource::next(Block& out) {
   while (open_next()) {
     // The partial line carried over, then reads until the block holds a newline or the file ends.
     std::size_t size = carry_.size();
+    out.file_offset = file_read_ - size;
+    out.contiguous = true;
     reserve(out, size + block_, 0);
     if (size) std::memcpy(out.buffer.get(), carry_.data(), size);
     carry_.clear();
@@ -127,6 +132,7 @@ bool LineSource::next(Block& out) {
         const auto first = static_cast<std::size_t>(static_cast<const char*>(nl) - out.buffer.get());
         if (first > max_line_) {
           out.overlong.push_back(next_line_);
+          out.file_offset += first;  // the block now starts at the long line's line break
           std::memmove(out.buffer.get(), out.buffer.get() + first, size - first);
           size -= first;
         }
@@ -136,6 +142,7 @@ bool LineSource::next(Block& out) {
       // the next line break as they are read; an empty line stands in for it.
       if (size > max_line_) {
         out.overlong.push_back(next_line_);
+        out.contiguous = false;  // the stand-in line break is not the file's bytes
         size = 0;
         bool found = false;
         while (!found) {

@@ -26,6 +26,11 @@ struct Block {
   // Lines longer than kMaxLineBytes: their bytes were skipped as they were read (never held
   // whole), and each stands in the block as an empty line with this number.
   std::vector<long> overlong;
+  // Where data()[0] lies in the file's (uncompressed) bytes, and whether the block is that file's
+  // bytes unchanged (false when an overlong line's bytes were dropped): a plain file's contiguous
+  // block lets its lines be named by offset, so the scan keeps no copy of them (ndjson_input.h).
+  std::uint64_t file_offset = 0;
+  bool contiguous = true;
   const char* data() const { return buffer.get(); }
 };
 
@@ -64,6 +69,7 @@ class LineSource {
   gzFile gz_ = nullptr;
   std::string carry_;   // a partial line from the previous read
   long next_line_ = 1;
+  std::uint64_t file_read_ = 0;  // uncompressed bytes read from the current file
   std::size_t seq_ = 0;
   std::uint64_t consumed_ = 0, total_ = 0, uncompressed_ = 0, file_start_consumed_ = 0;
 };

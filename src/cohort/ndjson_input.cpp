@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -21,10 +26,14 @@ using simdjson::dom::object;
 // What one block of lines gave.
 struct BlockResult {
   std::size_t file = 0;
+  // The kept lines' bytes (a gzip or unmappable file), or empty with in_file: the kept lines are
+  // named by their offset in the mapped file, with the hash of their bytes.
   std::string arena;
+  bool in_file = false;
   struct Kept {
     std::string patient;
-    std::uint32_t offset, length;
+    std::uint64_t offset;  // in the block while scanning; then in the arena or the file
+    std::uint32_t length;
     long line;
     bool keys_unique;
   };
@@ -58,8 +67,56 @@ bool blank(const char* s, std::size_t n) {
   return true;
 }
 
-void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser& parser, BlockResult& out,
-               const std::unordered_set<std::string>* only) {
+// Pass 0 for one parsed resource: who is in the export, and who has a resource that may put them
+// in the cohort. `last` is the patient last added to everyone (consecutive lines are mostly one
+// patient's: the set is not asked again).
+void note_candidate(object res, std::string_view type, CohortCandidates& out, std::string& last) {
+  std::string_view id;
+  if (type == "Patient") {
+    if (res["id"].get(id) == simdjson::SUCCESS && is_fhir_id(id) && id != last) {
+      out.everyone.emplace(id);
+      last.assign(id);
+    }
+    return;
+  }
+  std::string_view ref;
+  if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) return;
+  const std::string patient = fhir_patient_id(ref);
+  if (!is_fhir_id(patient)) return;
+  if (patient != last) {
+    out.everyone.insert(patient);
+    last = patient;
+  }
+  // A Condition, Procedure or medication resource the reader would read (an HCC diagnosis, a
+  // TACE, a systemic therapy, or another such entry): a candidate; the record decides.
+  const bool kind = type == "Condition" || type == "Procedure" || type == "MedicationStatement" ||
+                    type == "MedicationRequest" || type == "MedicationAdministration";
+  if (kind && !fhir_skipped_on_code(res, type)) out.candidates.insert(patient);
+}
+
+// Pass 0 for one line (a UTF-8 byte order mark already stripped); unreadable lines are pass 1's
+// to report.
+void candidate_of_line(const char* s, std::size_t len, simdjson::dom::parser& parser, CohortCandidates& out,
+                       std::string& last) {
+  if (len == 0 || blank(s, len)) return;
+  element doc;
+  object res;
+  std::string_view type;
+  if (parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc) != simdjson::SUCCESS ||
+      doc.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS)
+    return;
+  note_candidate(res, type, out, last);
+}
+
+// Pass 0 done by pass 1's parse: the candidates found, and the patient last noted.
+struct Selecting {
+  CohortCandidates found;
+  std::string last;
+};
+
+// Pass 1 for one line at `s` - `base` in its block. With `select`, pass 0 too, from the same parse.
+void scan_line(const char* s, std::size_t len, long line, const char* base, simdjson::dom::parser& parser,
+               BlockResult& out, const std::unordered_set<std::string>* only, Selecting* select) {
   if (blank(s, len)) {
     ++out.skipped["(blank line)"];
     return;
@@ -83,7 +140,9 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
   duplicates.clear();
   const bool ambiguous = json::duplicate_keys(doc, "", duplicates) > 0;
   std::string_view type;
-  if (res["resourceType"].get(type) != simdjson::SUCCESS || type.empty()) {
+  const bool typed = res["resourceType"].get(type) == simdjson::SUCCESS;
+  if (select != nullptr && typed) note_candidate(res, type, select->found, select->last);
+  if (!typed || type.empty()) {
     out.invalid.emplace_back(line, "no resourceType: a line of FHIR Bulk NDJSON must be one FHIR resource");
     return;
   }
@@ -133,13 +192,15 @@ void scan_line(const char* s, std::size_t len, long line, simdjson::dom::parser&
     ++out.not_in_cohort;
     return;
   }
-  const auto offset = static_cast<std::uint32_t>(out.arena.size());
-  out.arena.append(s, len);
-  out.kept.push_back({std::move(patient), offset, static_cast<std::uint32_t>(len), line, !ambiguous});
+  // Kept by its place in the block: scan_block copies the kept lines once, or names them in the file.
+  out.kept.push_back({std::move(patient), static_cast<std::uint64_t>(s - base), static_cast<std::uint32_t>(len), line,
+                      !ambiguous});
 }
 
-void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out,
-                const std::unordered_set<std::string>* only) {
+// `mapped`: the block's file is mapped (NdjsonPatients::maps), so that a contiguous block's kept
+// lines are named by offset instead of copied.
+void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, BlockResult& out,
+                const std::unordered_set<std::string>* only, Selecting* select) {
   out.file = b.file;
   out.bytes = b.size;
   const char* p = b.data();
@@ -158,12 +219,33 @@ void scan_block(const Block& b, simdjson::dom::parser& parser, BlockResult& out,
     if (len > 0 && p[pos + len - 1] == '\r') --len;
     std::size_t skip = 0;
     if (line == 1 && len >= 3 && std::memcmp(p + pos, "\xEF\xBB\xBF", 3) == 0) skip = 3;  // a UTF-8 byte order mark
+    // Pass 0 strips a byte order mark at the start of any line, pass 1 on the first line only:
+    // where their bytes differ, pass 0 parses its own.
+    Selecting* same = select;
+    if (select != nullptr && skip == 0 && len >= 3 && std::memcmp(p + pos, "\xEF\xBB\xBF", 3) == 0) {
+      candidate_of_line(p + pos + 3, len - 3, parser, select->found, select->last);
+      same = nullptr;
+    }
     if (std::find(b.overlong.begin(), b.overlong.end(), line) == b.overlong.end())
-      scan_line(p + pos + skip, len - skip, line, parser, out, only);
+      scan_line(p + pos + skip, len - skip, line, p, parser, out, only, same);
     pos = end + 1;
     ++line;
   }
   if (!b.error.empty()) out.invalid.emplace_back(line, b.error);
+  if (mapped && b.contiguous) {
+    out.in_file = true;
+    for (auto& k : out.kept) k.offset += b.file_offset;
+    return;
+  }
+  // One copy of the kept lines, into an arena of their exact size.
+  std::size_t total = 0;
+  for (const auto& k : out.kept) total += k.length;
+  out.arena.reserve(total);
+  for (auto& k : out.kept) {
+    const std::uint64_t at = out.arena.size();
+    out.arena.append(p + k.offset, k.length);
+    k.offset = at;
+  }
 }
 
 // The Medication lines of all blocks (in file and line order) as one parsed array, by reference.
@@ -228,7 +310,7 @@ std::shared_ptr<const NdjsonMedications> index_medications(std::vector<BlockResu
 }
 
 // Pass 0 over a block: who is in the export, and who has a resource that may put them in the cohort.
-void candidates_of_block(const Block& b, simdjson::dom::parser& parser, CohortCandidates& out) {
+void candidates_of_block(const Block& b, simdjson::dom::parser& parser, CohortCandidates& out, std::string& last) {
   const char* p = b.data();
   std::size_t pos = 0;
   while (pos < b.size) {
@@ -238,29 +320,7 @@ void candidates_of_block(const Block& b, simdjson::dom::parser& parser, CohortCa
     const char* s = p + pos;
     pos = end + 1;
     if (len >= 3 && std::memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3;
-    if (len == 0 || blank(s, len)) continue;
-    element doc;
-    object res;
-    std::string_view type;
-    // Unreadable lines are pass 1's to report.
-    if (parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc) != simdjson::SUCCESS ||
-        doc.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS)
-      continue;
-    std::string_view id;
-    if (type == "Patient") {
-      if (res["id"].get(id) == simdjson::SUCCESS && is_fhir_id(id)) out.everyone.emplace(id);
-      continue;
-    }
-    std::string_view ref;
-    if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) continue;
-    const std::string patient = fhir_patient_id(ref);
-    if (!is_fhir_id(patient)) continue;
-    out.everyone.insert(patient);
-    // A Condition, Procedure or medication resource the reader would read (an HCC diagnosis, a
-    // TACE, a systemic therapy, or another such entry): a candidate; the record decides.
-    const bool kind = type == "Condition" || type == "Procedure" || type == "MedicationStatement" ||
-                      type == "MedicationRequest" || type == "MedicationAdministration";
-    if (kind && !fhir_skipped_on_code(res, type)) out.candidates.insert(patient);
+    candidate_of_line(s, len, parser, out, last);
   }
 }
 
@@ -277,6 +337,7 @@ CohortCandidates find_cohort_candidates(const std::vector<std::string>& files, c
     simdjson::dom::parser parser;
     Block block;
     CohortCandidates mine;
+    std::string last;
     for (;;) {
       std::uint64_t before = 0, after = 0;
       {
@@ -290,7 +351,7 @@ CohortCandidates find_cohort_candidates(const std::vector<std::string>& files, c
         after = source.consumed();
       }
       progress.advance(after - before);
-      candidates_of_block(block, parser, mine);
+      candidates_of_block(block, parser, mine, last);
     }
     std::lock_guard lock(merge_mutex);
     all.everyone.merge(mine.everyone);
@@ -302,10 +363,17 @@ CohortCandidates find_cohort_candidates(const std::vector<std::string>& files, c
 }
 
 NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads, Stats& stats,
-                           Progress& progress, const std::unordered_set<std::string>* only) {
+                           Progress& progress, const std::unordered_set<std::string>* only, CohortCandidates* select) {
+  if (only != nullptr) select = nullptr;
+  NdjsonPatients out;
+  out.files = files;
+  // Plain files are mapped first, so that their kept lines need no copy.
+  out.maps.resize(files.size());
+  for (std::size_t f = 0; f < files.size(); ++f)
+    if (files[f].size() < 3 || files[f].compare(files[f].size() - 3, 3, ".gz") != 0) out.maps[f] = MappedFile::map(files[f]);
   LineSource source(files, options.block_bytes);
   progress.phase("reading", source.total(), " MB", 1e6);
-  std::mutex source_mutex, results_mutex;
+  std::mutex source_mutex, results_mutex, select_mutex;
   std::vector<BlockResult> results;
   bool done = false;
   // Each worker takes the next block (reading is serial), scans it and stores its result by
@@ -313,31 +381,34 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   auto work = [&](std::size_t, int) {
     simdjson::dom::parser parser;
     Block block;
+    Selecting mine;
     for (;;) {
       std::uint64_t before = 0, after = 0;
       {
         std::lock_guard lock(source_mutex);
-        if (done) return;
+        if (done) break;
         before = source.consumed();
         if (!source.next(block)) {
           done = true;
-          return;
+          break;
         }
         after = source.consumed();
       }
       progress.advance(after - before);
       BlockResult r;
-      scan_block(block, parser, r, only);
+      scan_block(block, out.maps[block.file] != nullptr, parser, r, only, select ? &mine : nullptr);
       std::lock_guard lock(results_mutex);
       if (results.size() <= block.seq) results.resize(block.seq + 1);
       results[block.seq] = std::move(r);
     }
+    if (select == nullptr) return;
+    std::lock_guard lock(select_mutex);
+    select->everyone.merge(mine.found.everyone);
+    select->candidates.merge(mine.found.candidates);
   };
   parallel_for(static_cast<std::size_t>(threads < 1 ? 1 : threads), threads, work);
   progress.finish();
 
-  NdjsonPatients out;
-  out.files = files;
   std::unordered_map<std::string, std::size_t> index;
   for (auto& r : results) {
     stats.lines += r.lines;
@@ -345,17 +416,29 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
     stats.lines_not_in_cohort += r.not_in_cohort;
     for (const auto& [k, n] : r.skipped) stats.skipped[k] += n;
     for (auto& [line, msg] : r.invalid) stats.invalid.push_back({files[r.file], line, std::move(msg)});
-    const auto arena = static_cast<std::uint32_t>(out.arenas.size());
+    std::uint32_t arena = NdjsonPatients::kInFile;
+    if (!r.in_file) {
+      arena = static_cast<std::uint32_t>(out.arenas.size());
+      out.arenas.push_back(std::move(r.arena));
+    }
     for (auto& k : r.kept) {
       auto [it, fresh] = index.try_emplace(k.patient, out.patients.size());
       if (fresh) out.patients.emplace_back(std::move(k.patient), std::vector<NdjsonPatients::LineRef>{});
       out.patients[it->second].second.push_back(
-          {arena, k.offset, k.length, static_cast<std::uint32_t>(r.file), k.line, k.keys_unique});
-      ++stats.lines_kept;
-      stats.bytes_kept += k.length;
+          {arena, k.length, k.offset, static_cast<std::uint32_t>(r.file), k.keys_unique, k.line});
     }
-    out.arenas.push_back(std::move(r.arena));
     r.kept = {};
+  }
+  // Selection in the same pass: the lines of patients who are not candidates are dropped, counted.
+  if (select != nullptr)
+    std::erase_if(out.patients, [&](const auto& p) {
+      if (select->candidates.count(p.first)) return false;
+      stats.lines_not_in_cohort += p.second.size();
+      return true;
+    });
+  for (const auto& p : out.patients) {
+    stats.lines_kept += p.second.size();
+    for (const auto& ref : p.second) stats.bytes_kept += ref.length;
   }
   std::sort(out.patients.begin(), out.patients.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -363,17 +446,78 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   return out;
 }
 
+namespace {
+struct FileId {
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  std::int64_t mtime_ns;
+};
+FileId file_id(const struct stat& st) {
+  return {st.st_dev, st.st_ino, st.st_size,
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
+}
+}  // namespace
+
+std::string changed_message(const std::string& path) {
+  return fmt::format("{}: the file changed while it was read (its size, time or identity is not what it was when "
+                     "reading began); evaluate it again once it is complete",
+                     path);
+}
+
+std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  void* p = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) return nullptr;
+  const FileId id = file_id(st);
+  return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size),
+                                                          static_cast<std::uint64_t>(id.dev), static_cast<std::uint64_t>(id.ino),
+                                                          id.mtime_ns));
+}
+
+bool MappedFile::unchanged(const std::string& path) const {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  const FileId id = file_id(st);
+  return static_cast<std::uint64_t>(id.dev) == dev_ && static_cast<std::uint64_t>(id.ino) == ino_ &&
+         static_cast<std::size_t>(id.size) == size_ && id.mtime_ns == mtime_ns_;
+}
+
+std::optional<std::string> NdjsonPatients::changed_file() const {
+  for (std::size_t f = 0; f < maps.size(); ++f)
+    if (maps[f] && !maps[f]->unchanged(files[f])) return changed_message(files[f]);
+  return std::nullopt;
+}
+
+MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
+
 NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser) {
   const auto& refs = in.patients[i].second;
   // The patient's lines as one JSON array, parsed at once so that every resource stays alive.
-  std::string buf;
+  // The buffer is the thread's, reused from patient to patient.
+  thread_local std::string buf;
+  buf.clear();
   std::size_t total = 2;
   for (const auto& r : refs) total += r.length + 1;
   buf.reserve(total + simdjson::SIMDJSON_PADDING);
   buf += '[';
   for (std::size_t k = 0; k < refs.size(); ++k) {
     if (k) buf += ',';
-    buf.append(in.arenas[refs[k].arena], refs[k].offset, refs[k].length);
+    const auto& r = refs[k];
+    if (r.arena != NdjsonPatients::kInFile) {
+      buf.append(in.arenas[r.arena], r.offset, r.length);
+      continue;
+    }
+    // A line named in its mapped file (whether the file changed meanwhile is asked at the end:
+    // NdjsonPatients::changed_file).
+    const MappedFile* f = in.maps[r.file].get();
+    if (f == nullptr || r.offset + r.length > f->size()) throw UsageError(changed_message(in.files[r.file]));
+    buf.append(f->data() + r.offset, r.length);
   }
   buf += ']';
   const std::size_t n = buf.size();
@@ -383,8 +527,10 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
   out.rr.format = "FHIR R4 Bulk NDJSON";
   simdjson::dom::array arr;
   if (auto err = parser.parse(reinterpret_cast<const std::uint8_t*>(buf.data()), n, false).get(arr);
-      err != simdjson::SUCCESS)
+      err != simdjson::SUCCESS) {
+    if (auto changed = in.changed_file()) throw UsageError(*changed);
     throw std::logic_error(fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
+  }
   std::vector<FhirResource> resources;
   resources.reserve(refs.size());
   std::size_t k = 0;

@@ -1,10 +1,15 @@
 #pragma once
 // FHIR R4 Bulk Data NDJSON (one resource per line, usually one file per resource type) for many
 // patients, in two passes:
-//  1. scan (parallel over blocks of lines): each line is parsed; a resource skipped on its type
-//     or code (a heart rate, a Practitioner) is counted and forgotten; an unreadable line is
-//     reported with file and line; every other line is kept, by patient. Memory grows with the
-//     kept lines only: irrelevant lines cost parse time, not memory.
+//  1. scan (parallel over blocks of lines): each line is parsed once; a resource skipped on its
+//     type or code (a heart rate, a Practitioner) is counted and forgotten; an unreadable line is
+//     reported with file and line; every other line is kept, by patient. A plain file is mapped
+//     into memory and its kept lines are kept as offsets into it (the bytes stay in the page
+//     cache, never copied); a gzip file's kept lines are copied into arenas. Either way memory
+//     grows with the kept lines only: irrelevant lines cost parse time, not memory. With cohort
+//     selection the same parse also finds the cohort's candidates (pass 0 below), when every file
+//     is plain; with a gzip file, pass 0 reads the files first so that only the cohort's lines are
+//     copied.
 //  2. read (parallel over patients): a patient's kept lines are parsed again and read by the same
 //     resource-level reader as a Bundle's entries (readers/fhir_resources.h).
 #include <simdjson.h>
@@ -12,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -37,20 +43,53 @@ struct NdjsonMedications {
   std::unordered_map<std::string, Found> by_reference;
 };
 
+// A plain file mapped read-only into memory (unmapped when the last user goes).
+class MappedFile {
+ public:
+  // nullptr when the file cannot be mapped (not a regular file, or mmap fails).
+  static std::shared_ptr<const MappedFile> map(const std::string& path);
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  // False when the file at `path` is no longer the one mapped, as it was: another file, another
+  // size or another modification time.
+  bool unchanged(const std::string& path) const;
+
+ private:
+  MappedFile(const char* data, std::size_t size, std::uint64_t dev, std::uint64_t ino, std::int64_t mtime_ns)
+      : data_(data), size_(size), dev_(dev), ino_(ino), mtime_ns_(mtime_ns) {}
+  const char* data_;
+  std::size_t size_;
+  std::uint64_t dev_, ino_;
+  std::int64_t mtime_ns_;
+};
+// "FILE: the file changed while it was read …"
+std::string changed_message(const std::string& path);
+
 struct NdjsonPatients {
+  static constexpr std::uint32_t kInFile = 0xFFFFFFFFu;  // LineRef::arena of a line read from its mapped file
   struct LineRef {
-    std::uint32_t arena = 0;   // index into arenas
-    std::uint32_t offset = 0;  // of the line in its arena
+    std::uint32_t arena = 0;   // index into arenas, or kInFile: the line is in maps[file]
     std::uint32_t length = 0;
+    std::uint64_t offset = 0;  // of the line in its arena or file
     std::uint32_t file = 0;    // index into files
-    long line = 0;
     bool keys_unique = true;   // false: an object of the line names a member twice (the reader says so)
+    long line = 0;
   };
   std::vector<std::string> files;
-  std::vector<std::string> arenas;  // the kept lines' bytes, one arena per block
+  std::vector<std::shared_ptr<const MappedFile>> maps;  // by file; null for a gzip or unmappable file
+  std::vector<std::string> arenas;  // the kept lines' bytes of gzip and unmappable files, one arena per block
+  // The message naming a mapped file that changed since it was mapped (the scan read what it
+  // held then, the patients' lines are read from it later): asked once every patient is read,
+  // whose results are then not to be used.
+  std::optional<std::string> changed_file() const;
   std::vector<std::pair<std::string, std::vector<LineRef>>> patients;  // by patient id
   std::shared_ptr<const NdjsonMedications> medications;  // never null after scan_ndjson
 };
+
+struct CohortCandidates;
 
 // Pass 1 over the files (paths as they will be shown). Fills stats (lines, bytes, skipped,
 // invalid lines) and returns the kept lines by patient, sorted by patient id, and the
@@ -59,8 +98,12 @@ struct NdjsonPatients {
 // (the second), and a problem of every patient whose medicationReference names it.
 // With `only`, the lines of patients not in it are counted (stats.lines_not_in_cohort) and dropped:
 // memory grows with the cohort, not with the export.
+// With `select` (and no `only`), pass 0 is done by the same parse: `select` receives what
+// find_cohort_candidates would return for these files, and only the candidates' lines are kept
+// (the others counted in stats.lines_not_in_cohort), as with `only` = select->candidates.
 NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads,
-                           Stats& stats, Progress& progress, const std::unordered_set<std::string>* only = nullptr);
+                           Stats& stats, Progress& progress, const std::unordered_set<std::string>* only = nullptr,
+                           CohortCandidates* select = nullptr);
 
 // Pass 0 (issue 15 item 7, a whole-population export): every patient of the export, and the
 // candidates of the cohort: patients with a Condition, Procedure or Medication{Statement,Request,

@@ -35,8 +35,23 @@ std::optional<Date> Date::parse(std::string_view iso) {
 
 std::string Date::iso() const {
   const chr::year_month_day ymd{chr::sys_days{chr::days{days_}}};
-  return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  const int y = static_cast<int>(ymd.year());
+  const auto m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
+  // Written by hand: iso() runs for every date of every row and message of a cohort, and
+  // fmt::format's parsing of the format string cost more than the rest of the function (issue 16).
+  // Years 0..9999 (every date the readers accept, 1900..2200, and far around them) take the fast
+  // path; any other year keeps fmt's rendering, so the text is the same for every date.
+  if (y < 0 || y > 9999) return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
+  std::string out(10, '-');
+  out[0] = static_cast<char>('0' + y / 1000);
+  out[1] = static_cast<char>('0' + y / 100 % 10);
+  out[2] = static_cast<char>('0' + y / 10 % 10);
+  out[3] = static_cast<char>('0' + y % 10);
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[8] = static_cast<char>('0' + d / 10);
+  out[9] = static_cast<char>('0' + d % 10);
+  return out;
 }
 
 int Date::year() const {

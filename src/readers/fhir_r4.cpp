@@ -17,6 +17,7 @@
 #include "readers/fhir_resources.h"
 #include "readers/json_walk.h"
 #include "readers/not_read.h"
+#include "readers/read_document.h"
 #include "readers/terminology_imaging.h"
 #include "readers/terminology_meds.h"
 #include "readers/terminology_obs.h"
@@ -809,22 +810,13 @@ struct FhirReader {
 
   // ---- Observation -----------------------------------------------------------------------
 
+  // An Observation: its code (observation_code), then the status, date and value checked
+  // (observation_value_key), then the value read into the finding (observation_value).
   void observation(const Entry& e) {
-    const object res = e.resource;
-    const std::string& ptr = e.ptr;
-    const auto cods = codings(res, ptr, "code", true);
-    const fhir::ObservationCode* m = nullptr;
-    for (const auto& c : cods) {
-      const auto* found = fhir::find_observation_code(c.system, c.code);
-      if (!found) continue;
-      if (m && (m->finding != found->finding || m->quantity != found->quantity)) {
-        w.problem(child(ptr, "code"), fmt::format("the codings name two different findings, {}|{} and {}|{}; "
-                                                  "which one is meant cannot be told",
-                                                  m->system, m->code, found->system, found->code));
-        return;
-      }
-      if (!m) m = found;
-    }
+    const auto cods = codings(e.resource, e.ptr, "code", true);
+    bool ambiguous = false;
+    const fhir::ObservationCode* m = observation_code(e.ptr, cods, ambiguous);
+    if (ambiguous) return;
     if (!m) {
       if (observation_term(e, cods)) return;
       if (observation_imaging_term(e, cods)) return;
@@ -834,18 +826,52 @@ struct FhirReader {
     }
     std::string what = "Observation ";  // built without a format string: this runs for every observation read
     what.append(m->system).append("|").append(m->code).append(" (").append(m->display).append(")");
+    std::optional<Date> date;
+    std::string vk;
+    if (!observation_value_key(e, *m, cods, what, date, vk)) return;
+    observation_value(e, *m, what, date, vk);
+  }
+
+  // The project's code among the codings (nullptr: none); `ambiguous` (a problem) when two
+  // codings name different findings.
+  const fhir::ObservationCode* observation_code(const std::string& ptr, const std::vector<Coding>& cods,
+                                                bool& ambiguous) {
+    const fhir::ObservationCode* m = nullptr;
+    for (const auto& c : cods) {
+      const auto* found = fhir::find_observation_code(c.system, c.code);
+      if (!found) continue;
+      if (m && (m->finding != found->finding || m->quantity != found->quantity)) {
+        w.problem(child(ptr, "code"), fmt::format("the codings name two different findings, {}|{} and {}|{}; "
+                                                  "which one is meant cannot be told",
+                                                  m->system, m->code, found->system, found->code));
+        ambiguous = true;
+        return nullptr;
+      }
+      if (!m) m = found;
+    }
+    return m;
+  }
+
+  // The status, the date and the value's key of an Observation of code `m`: false when the
+  // Observation is not read (skipped, or a problem reported), else `date` and `vk` (the value[x]
+  // key, of the type expected, or an ECOG answer code) are set.
+  bool observation_value_key(const Entry& e, const fhir::ObservationCode& code, const std::vector<Coding>& cods,
+                             const std::string& what, std::optional<Date>& date, std::string& vk) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const fhir::ObservationCode* m = &code;
     bool bad_status = false;
     const auto status = status_of(res, ptr, "Observation",
                                   {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
                                    "entered-in-error", "unknown"},
                                   bad_status);
-    if (bad_status) return;
+    if (bad_status) return false;
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip_known(e, fmt::format("Observation {}|{} (status {})", m->system, m->code, *status), cods, m->system, m->code,
                  "status " + *status, fact_of(*m));
-      return;
+      return false;
     }
-    auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
+    date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
 
     // The value: present, of the expected type.
     std::string_view expected;
@@ -855,31 +881,42 @@ struct FhirReader {
       case fhir::ValueType::Boolean: expected = "valueBoolean"; break;
       case fhir::ValueType::Code: expected = "valueCodeableConcept"; break;
     }
-    const std::string vk = value_key(res);
+    vk = value_key(res);
     if (vk.empty()) {
       if (has(res, "dataAbsentReason")) {
         skip_known(e, fmt::format("Observation {}|{} (no value: dataAbsentReason)", m->system, m->code), cods,
                    m->system, m->code, absent_reason(res), fact_of(*m));
-        return;
+        return false;
       }
       w.problem(ptr, fmt::format("{} has no value; expected {}", what, expected));
-      return;
+      return false;
     }
     if (has(res, "dataAbsentReason")) {
       w.problem(child(ptr, "dataAbsentReason"),
                 fmt::format("{} has both a value ({}) and a dataAbsentReason; FHIR allows a reason for a missing "
                             "value only when there is no value (obs-6): whether the value holds cannot be told",
                             what, vk));
-      return;
+      return false;
     }
+    if (m->finding == fhir::Finding::Ecog && vk == "valueCodeableConcept") return true;  // an ECOG answer code
+    if (vk != expected) {
+      w.problem(child(ptr, vk), fmt::format("{}: expected {}, found {}", what, expected, vk));
+      return false;
+    }
+    return true;
+  }
+
+  // The value `vk` of an Observation of code `m`, checked by observation_value_key, read into its
+  // finding on its date (a value without a usable date is checked, not kept).
+  void observation_value(const Entry& e, const fhir::ObservationCode& code, const std::string& what,
+                         const std::optional<Date>& date, const std::string& vk) {
+    const object res = e.resource;
+    const std::string& ptr = e.ptr;
+    const fhir::ObservationCode* m = &code;
     if (m->finding == fhir::Finding::Ecog && vk == "valueCodeableConcept") {
       // ECOG as a LOINC answer code (LL529-9), as mCODE sends it.
       if (auto v = ecog_answer(res, ptr, vk, what); v && date)
         set_once(at_clinical(*date).ecog, *v, *date, "ECOG", child(ptr, vk));
-      return;
-    }
-    if (vk != expected) {
-      w.problem(child(ptr, vk), fmt::format("{}: expected {}, found {}", what, expected, vk));
       return;
     }
     const Date d = date.value_or(Date{});
@@ -2942,15 +2979,21 @@ std::string fhir_patient_id(std::string_view reference) { return id_from_referen
 
 ReadResult read_fhir_bundle(std::string_view bytes) {
   bytes = json::without_bom(bytes);
-  ReadResult out;
-  out.format = "FHIR R4 Bundle";
   simdjson::dom::parser parser;
   simdjson::padded_string padded(bytes);
   element doc;
   if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+    ReadResult out;
+    out.format = "FHIR R4 Bundle";
     out.problems.push_back({"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
     return out;
   }
+  return read_fhir_bundle_document(doc);
+}
+
+ReadResult read_fhir_bundle_document(element doc) {
+  ReadResult out;
+  out.format = "FHIR R4 Bundle";
   object root;
   if (doc.get(root) != simdjson::SUCCESS) {
     out.problems.push_back({"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});

@@ -55,17 +55,31 @@ std::string render(simdjson::dom::element e) {
 namespace {
 
 // The walk of duplicate_keys: the path is kept as segments and spelled out only for a problem.
+struct DuplicateSegment {
+  std::string_view key;
+  std::size_t index;
+  bool is_key;
+};
+// The scan's working lists, kept by each thread from call to call: the scan runs for every line of
+// a cohort, and would otherwise allocate them anew each time.
+struct DuplicateScratch {
+  std::vector<DuplicateSegment> path;
+  std::vector<std::string_view> names, sorted;
+};
+DuplicateScratch& duplicate_scratch() {
+  thread_local DuplicateScratch scratch;
+  scratch.path.clear();
+  scratch.names.clear();
+  scratch.sorted.clear();
+  return scratch;
+}
+
 struct DuplicateScan {
   std::vector<Problem>& problems;
   const std::string& base;
-  struct Segment {
-    std::string_view key;
-    std::size_t index;
-    bool is_key;
-  };
-  std::vector<Segment> path;
-  std::vector<std::string_view> names;  // the member names of the objects being walked, innermost last
-  std::vector<std::string_view> sorted;
+  std::vector<DuplicateSegment>& path;
+  std::vector<std::string_view>& names;  // the member names of the objects being walked, innermost last
+  std::vector<std::string_view>& sorted;
   std::string_view skip;
   std::size_t found = 0;
 
@@ -134,13 +148,15 @@ struct DuplicateScan {
 
 std::size_t duplicate_keys(simdjson::dom::element root, const std::string& base, std::vector<Problem>& problems,
                            std::string_view skip_member) {
-  DuplicateScan scan{problems, base, {}, {}, {}, skip_member};
+  DuplicateScratch& w = duplicate_scratch();
+  DuplicateScan scan{problems, base, w.path, w.names, w.sorted, skip_member};
   scan.walk(root);
   return scan.found;
 }
 
 std::size_t duplicate_keys(simdjson::dom::object root, const std::string& base, std::vector<Problem>& problems) {
-  DuplicateScan scan{problems, base, {}, {}, {}, {}};
+  DuplicateScratch& w = duplicate_scratch();
+  DuplicateScan scan{problems, base, w.path, w.names, w.sorted, {}};
   scan.walk_object(root);
   return scan.found;
 }

@@ -14,6 +14,7 @@
 #include "core/therapy/regimens.h"
 #include "readers/consistency.h"
 #include "readers/json_walk.h"
+#include "readers/read_document.h"
 
 namespace switchpoint {
 namespace {
@@ -594,17 +595,25 @@ struct NativeReader {
 
 }  // namespace
 
-ReadResult read_native_json(std::string_view bytes) {
-  bytes = json::without_bom(bytes);
+ReadResult native_json_not_valid(simdjson::error_code err) {
   ReadResult out;
   out.format = std::string(kNativeSchema);
+  out.problems.push_back({"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
+  return out;
+}
+
+ReadResult read_native_json(std::string_view bytes) {
+  bytes = json::without_bom(bytes);
   simdjson::dom::parser parser;
   simdjson::padded_string padded(bytes);
   simdjson::dom::element doc;
-  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
-    out.problems.push_back({"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
-    return out;
-  }
+  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) return native_json_not_valid(err);
+  return read_native_json_document(doc);
+}
+
+ReadResult read_native_json_document(simdjson::dom::element doc) {
+  ReadResult out;
+  out.format = std::string(kNativeSchema);
   object root;
   if (doc.get(root) != simdjson::SUCCESS) {
     out.problems.push_back({"", fmt::format("the record must be a JSON object, found {}", json::type_name(doc.type()))});

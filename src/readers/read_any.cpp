@@ -7,6 +7,7 @@
 #include "readers/fhir_r4.h"
 #include "readers/json_walk.h"
 #include "readers/native_json.h"
+#include "readers/read_document.h"
 
 namespace switchpoint {
 
@@ -46,14 +47,15 @@ ReadResult read_record(std::string_view bytes) {
   if (looks_like_xml(json::without_bom(bytes)))
     return refused("not valid JSON: the input looks like XML; switchpoint reads a FHIR R4 Bundle in JSON or a "
                    "switchpoint.record/1 record (XML is never parsed)");
+  // One parse: the document goes to the reader its resourceType names (issue 16).
   simdjson::dom::parser parser;
-  simdjson::padded_string padded(json::without_bom(bytes));  // the readers skip it themselves
+  simdjson::padded_string padded(json::without_bom(bytes));
   simdjson::dom::element doc;
+  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) return native_json_not_valid(err);
   std::string_view resource_type;
-  if (parser.parse(padded).get(doc) == simdjson::SUCCESS && doc.is_object() &&
-      doc["resourceType"].get(resource_type) == simdjson::SUCCESS)
-    return read_fhir_bundle(bytes);
-  return read_native_json(bytes);
+  if (doc.is_object() && doc["resourceType"].get(resource_type) == simdjson::SUCCESS)
+    return read_fhir_bundle_document(doc);
+  return read_native_json_document(doc);
 }
 
 }  // namespace switchpoint

@@ -31,6 +31,23 @@ TEST(Date, EpochAndDayCounts) {
   EXPECT_EQ(Date{}.iso(), "1970-01-01");
 }
 
+// iso() is written by hand for years 0..9999 (issue 16) and keeps the four-digit, zero-padded
+// form on both sides of each edge; years beyond that range keep their sign and every digit.
+TEST(Date, IsoAtTheEdgesOfFourDigitYears) {
+  // 0000-01-01 is 719,528 days before 1970-01-01 in the proleptic Gregorian calendar: the
+  // 1969 × 365 + 477 leap days from 0001-01-01, plus the 366 days of year 0 (a leap year).
+  EXPECT_EQ(Date::from_days(-719528).iso(), "0000-01-01");
+  EXPECT_EQ(Date::from_days(-719529).iso(), "-001-12-31");
+  EXPECT_EQ(Date::from_days(-719528 + 31 + 28).iso(), "0000-02-29");  // year 0 is a leap year
+  EXPECT_EQ(Date::from_days(-718798).iso(), "0001-12-31");
+  // 9999-12-31 is 2,932,896 days after 1970-01-01; the next day is in year 10000.
+  EXPECT_EQ(Date::from_days(2932896).iso(), "9999-12-31");
+  EXPECT_EQ(Date::from_days(2932897).iso(), "10000-01-01");
+  EXPECT_EQ(Date::from_days(-1).iso(), "1969-12-31");
+  EXPECT_EQ(Date::from_days(10957 + 59).iso(), "2000-02-29");
+  EXPECT_EQ(Date::from_days(10957 + 60).iso(), "2000-03-01");
+}
+
 TEST(Date, YearAccessor) {
   EXPECT_EQ(d("2024-02-29").year(), 2024);
   EXPECT_EQ(d("1900-01-01").year(), 1900);
