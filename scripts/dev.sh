@@ -12,6 +12,9 @@
 #                              runs each for SECONDS (default 600), two at a time, over a writable
 #                              copy of its seed corpus; prints the execs of each (docs/hardening.md)
 #   bash scripts/dev.sh tsan   the cohort, server and hostile tests under ThreadSanitizer (build-tsan)
+#   bash scripts/dev.sh lint   clang-format (.clang-format) and clang-tidy (.clang-tidy) over the C++ of
+#                              the project; the format check also runs in `test`, clang-tidy in CI
+#   bash scripts/dev.sh format rewrites every C++ file with clang-format
 #   bash scripts/dev.sh proxy  the recommended deployment (deploy/nginx): nginx on loopback with TLS
 #                              and limits in front of build/switchpoint serve (part of `test`)
 set -euo pipefail
@@ -37,6 +40,7 @@ test_packages=(
   libbenchmark-dev                          # benchmarks in bench/
   wrk                                       # CDS Hooks load benchmark (bench/cds_load)
   r-base-core r-cran-survival               # the referee of the analysis: R's survival package (tests/cohort/referee)
+  clang-format clang-tidy                   # format and lint gates (.clang-format, .clang-tidy; dev.sh lint)
   clang-14 libclang-rt-14-dev               # fuzzing: libFuzzer with AddressSanitizer + UBSan (fuzz/)
   nginx-light openssl curl python3          # deployment test (deploy/nginx/test.sh): TLS reverse proxy, its certificate, clients
   python3-pandas                            # researcher scripts scripts/research/headline.{R,py} (with r-base-core above) and tests/research
@@ -168,6 +172,23 @@ configure_and_build_targets() {  # $1 build dir, $2 targets (space separated), r
   cmake --build "$dir" --target $targets
 }
 
+# The C++ files of the project (not the npm trees of the node-driven tests).
+cxx_files() {
+  find src tests bench fuzz \( -name node_modules -prune \) -o \( -name '*.cpp' -o -name '*.h' \) -print | LC_ALL=C sort
+}
+format_check() {
+  # --dry-run -Werror: a file that clang-format would change fails, with the lines it would change.
+  cxx_files | xargs clang-format --dry-run -Werror
+  echo "switchpoint: every C++ file is formatted (.clang-format)"
+}
+tidy_check() {
+  # clang-tidy over every translation unit of src/ with the build's compile commands (build/).
+  configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_TESTS=ON
+  run-clang-tidy -p build -quiet -j "$(nproc)" "$root/src/" > build/clang-tidy.log 2>&1 || {
+    grep -E "(warning|error):" build/clang-tidy.log | sort -u; echo "switchpoint: clang-tidy found the above (.clang-tidy)"; return 1; }
+  echo "switchpoint: clang-tidy found nothing (.clang-tidy)"
+}
+
 # Minutes and seconds since the script started (progress lines of the test command only).
 elapsed() { printf '%d:%02d' $((SECONDS / 60)) $((SECONDS % 60)); }
 
@@ -184,6 +205,8 @@ case "$cmd" in
     ;;
   test)
     install_missing
+    echo "switchpoint: [$(elapsed)] the format gate (clang-format --dry-run over every C++ file)"
+    format_check
     echo "switchpoint: [$(elapsed)] building build/ (g++) and running every test"
     configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWITCHPOINT_TESTS=ON
     (cd build && ctest --output-on-failure)
@@ -218,8 +241,17 @@ case "$cmd" in
     install_missing
     run_tsan
     ;;
+  lint)
+    install_missing
+    format_check
+    tidy_check
+    ;;
+  format)
+    install_missing
+    cxx_files | xargs clang-format -i
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh demo|test|build|fuzz [SECONDS]|tsan|proxy" >&2
+    echo "usage: bash scripts/dev.sh demo|test|build|fuzz [SECONDS]|tsan|proxy|lint|format" >&2
     exit 2
     ;;
 esac

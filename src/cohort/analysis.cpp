@@ -289,6 +289,7 @@ CoxInput cox_input(const std::vector<AnalysisLine>& lines, const std::vector<std
 
 std::vector<std::string> names(const std::vector<std::size_t>& cols) {
   std::vector<std::string> out;
+  out.reserve(cols.size());
   for (std::size_t j : cols) out.emplace_back(kCovariateNames[j]);
   return out;
 }

@@ -64,7 +64,7 @@ std::optional<std::string> not_ndjson_reason(const std::string& path) {
   if (one_line_object) {
     // A one-line Bundle is one resource of the wrong kind for Bulk Data: each line is a patient's resource.
     const std::size_t type_at = first.find("\"resourceType\"");
-    if (type_at != std::string_view::npos && type_at < 40 && names_bundle(first.substr(0, 80)))
+    if (type_at < 40 && names_bundle(first.substr(0, 80)))  // (npos is not < 40)
       return std::string("its first line is a FHIR Bundle; a Bundle holds one patient's record: evaluate it with "
                          "`switchpoint evaluate FILE`, or export the patients as FHIR Bulk Data NDJSON (one "
                          "resource per line)");

@@ -18,7 +18,7 @@ void Progress::phase(std::string label, std::uint64_t total, std::string unit, d
     total_ = total;
     done_ = 0;
   }
-  ticker_ = std::jthread([this](std::stop_token stop) {
+  ticker_ = std::jthread([this](const std::stop_token& stop) {
     while (!stop.stop_requested()) {
       draw(false);
       for (int i = 0; i < 20 && !stop.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

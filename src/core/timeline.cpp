@@ -57,7 +57,7 @@ std::string confirm_today_note(Date recorded, Date at) {
 
 std::string describe(const LabValue& v, Quantity q) {
   const QuantitySpec& s = spec_of(q);
-  const std::string canonical = fmt::format("{:g} {}", v.value, s.canonical_unit);
+  std::string canonical = fmt::format("{:g} {}", v.value, s.canonical_unit);
   if (v.entered_unit.empty() || v.entered_value == v.value) return canonical;
   return fmt::format("{:g} {} = {}", v.entered_value, v.entered_unit, canonical);
 }

@@ -491,7 +491,7 @@ std::string scores_section(const Decision& d) {
     std::string inputs;
     for (const auto& u : s.used)
       inputs += fmt::format("<li>{} {}: {}</li>", u.date.iso(), escape(u.name), escape(u.value));
-    if (!inputs.empty()) inputs = "<ul class=\"small\">" + inputs + "</ul>";
+    if (!inputs.empty()) inputs = fmt::format("<ul class=\"small\">{}</ul>", inputs);
     out += fmt::format(
         "<tr id=\"score-{}\"{}><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td class=\"small\"><code>{}</code> · "
         "grade {}{}{}<br>{}</td></tr>\n",

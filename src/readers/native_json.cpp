@@ -20,7 +20,6 @@ namespace switchpoint {
 namespace {
 
 using json::child;
-using simdjson::dom::array;
 using simdjson::dom::object;
 
 constexpr std::string_view kLabTests =
@@ -507,6 +506,7 @@ struct NativeReader {
                                      e.v.regimen, e.v.start.iso(), describe(first.v), first.ptr, describe(e.v), e.ptr));
     }
     std::vector<const Located<SystemicTherapy>*> kept;
+    kept.reserve(courses.size());
     for (const auto& [k, e] : courses) kept.push_back(e);
     std::sort(kept.begin(), kept.end(), [](const auto* a, const auto* b) { return full_key(a->v) < full_key(b->v); });
     const Located<SystemicTherapy>* ongoing = nullptr;

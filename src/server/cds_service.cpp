@@ -28,7 +28,6 @@ namespace {
 
 using simdjson::dom::array;
 using simdjson::dom::element;
-using simdjson::dom::object;
 
 struct ServiceInfo {
   const char* id;

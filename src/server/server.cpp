@@ -68,7 +68,7 @@ httplib::Headers security_headers(const std::string& frame_ancestors) {
 
 void send(httplib::Response& res, const ApiResponse& a) {
   res.status = a.status;
-  res.set_content(a.body, a.content_type.c_str());
+  res.set_content(a.body, a.content_type);
 }
 
 std::string param(const httplib::Request& req, const char* key) {
@@ -96,7 +96,7 @@ void set_json_error_handler(httplib::Server& svr) {
     if (res.status == 413) res.set_header("Connection", "close");
     if (!res.body.empty()) return;
     ApiResponse a = api_error(res.status, error_text(res.status));
-    res.set_content(a.body, a.content_type.c_str());
+    res.set_content(a.body, a.content_type);
   });
 }
 
@@ -268,7 +268,7 @@ std::string check_allowed_host(const std::string& entry) {
 }
 
 std::string check_cors_origin(const std::string& origin, std::string* normalized) {
-  const std::string usage = fmt::format(
+  std::string usage = fmt::format(
       "--cors-origin {}: expected a browser origin, scheme://host[:port] with scheme http or https and no path (e.g. "
       "https://sandbox.cds-hooks.org or http://localhost:8000)",
       shown(origin));
@@ -873,7 +873,7 @@ struct Service::Impl {
     std::string out = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n", r.status,
                                   reason_phrase(r.status), a.content_type, a.body.size());
     if (r.status == 503) out += "Retry-After: 1\r\n";
-    for (const auto& [k, v] : security_headers(options.frame_ancestors)) out += k + ": " + v + "\r\n";
+    for (const auto& [k, v] : security_headers(options.frame_ancestors)) out += fmt::format("{}: {}\r\n", k, v);
     out += "\r\n" + a.body;
     // Best effort: a small answer fits the socket buffer of a fresh connection.
     [[maybe_unused]] const ssize_t n = ::send(c.fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
