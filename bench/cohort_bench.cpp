@@ -110,9 +110,8 @@ cohort::Result full(int threads) {
 void report(benchmark::State& state, const std::string& name, double seconds) {
   g_seconds[name] = seconds;
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(g_bytes));
-  state.counters["patients/s"] =
-      benchmark::Counter(static_cast<double>(g_patients) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate);
+  state.counters["patients/s"] = benchmark::Counter(
+      static_cast<double>(g_patients) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void BM_ParseOnly(benchmark::State& state) {
@@ -184,7 +183,10 @@ int main(int argc, char** argv) {
   const double peak_parse = peak_mib("parse"), peak_full1 = peak_mib("full1"), peak_full_n = peak_mib("fullN");
   int n = static_cast<int>(rest.size());
   benchmark::Initialize(&n, rest.data());
-  benchmark::RegisterBenchmark("parse_only_simdjson", BM_ParseOnly)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+  benchmark::RegisterBenchmark("parse_only_simdjson", BM_ParseOnly)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->Iterations(3);
   benchmark::RegisterBenchmark("cohort_full", BM_Cohort)
       ->Arg(1)
       ->Arg(all_threads())
@@ -211,9 +213,10 @@ int main(int argc, char** argv) {
   const std::string all = fmt::format("cohort/{}", all_threads());
   if (g_seconds.count("parse") && g_seconds.count(all))
     std::printf("ratio b/a, %d threads: %.3f\n", all_threads(), g_seconds["parse"] / g_seconds[all]);
-  std::printf("peak memory (getrusage of a child process each; the parent's own peak was %.0f MiB): parse only %.0f "
-              "MiB; full, 1 thread %.0f MiB; full, %d threads %.0f MiB\n",
-              floor_mib, peak_parse, peak_full1, all_threads(), peak_full_n);
+  std::printf(
+      "peak memory (getrusage of a child process each; the parent's own peak was %.0f MiB): parse only %.0f "
+      "MiB; full, 1 thread %.0f MiB; full, %d threads %.0f MiB\n",
+      floor_mib, peak_parse, peak_full1, all_threads(), peak_full_n);
   benchmark::Shutdown();
   return 0;
 }

@@ -9,11 +9,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -149,10 +149,18 @@ void part(benchmark::State& state, int which) {
   for (auto _ : state) {
     for (const auto& x : p) {
       switch (which) {
-        case 0: benchmark::DoNotOptimize(compute_scores(x.r, x.as_of)); break;
-        case 1: benchmark::DoNotOptimize(evaluate_refractoriness(x.r, x.h)); break;
-        case 2: benchmark::DoNotOptimize(plan_therapy(x.r, x.as_of, x.scores)); break;
-        default: benchmark::DoNotOptimize(build_tace_history(x.r, x.as_of)); break;
+        case 0:
+          benchmark::DoNotOptimize(compute_scores(x.r, x.as_of));
+          break;
+        case 1:
+          benchmark::DoNotOptimize(evaluate_refractoriness(x.r, x.h));
+          break;
+        case 2:
+          benchmark::DoNotOptimize(plan_therapy(x.r, x.as_of, x.scores));
+          break;
+        default:
+          benchmark::DoNotOptimize(build_tace_history(x.r, x.as_of));
+          break;
       }
     }
     n += p.size();
@@ -184,8 +192,8 @@ int main(int argc, char** argv) {
   }
   load_golden();
   load_synth();
-  std::fprintf(stderr, "records: %zu golden fixtures and examples, %zu synthetic patients (seed %llu)\n", g_golden.size(),
-               g_synth.size(), static_cast<unsigned long long>(g_seed));
+  std::fprintf(stderr, "records: %zu golden fixtures and examples, %zu synthetic patients (seed %llu)\n",
+               g_golden.size(), g_synth.size(), static_cast<unsigned long long>(g_seed));
   benchmark::RegisterBenchmark("evaluate/golden", evaluate_all, &g_golden)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("evaluate/synth", evaluate_all, &g_synth)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("part/compute_scores", part, 0)->Unit(benchmark::kMillisecond);
@@ -197,8 +205,9 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   const double golden = microseconds_per_patient(g_golden), synth = microseconds_per_patient(g_synth);
-  std::printf("engine (record read → Decision, one thread, CPU time): %.1f µs per patient on the golden fixtures (%zu), "
-              "%.1f µs on the synthetic cohort (%zu); goal ≤ 20 µs: %s\n",
-              golden, g_golden.size(), synth, g_synth.size(), golden <= 20 && synth <= 20 ? "met" : "not met");
+  std::printf(
+      "engine (record read → Decision, one thread, CPU time): %.1f µs per patient on the golden fixtures (%zu), "
+      "%.1f µs on the synthetic cohort (%zu); goal ≤ 20 µs: %s\n",
+      golden, g_golden.size(), synth, g_synth.size(), golden <= 20 && synth <= 20 ? "met" : "not met");
   return 0;
 }

@@ -42,9 +42,15 @@ int cds_request(const std::uint8_t* data, std::size_t size) {
   CdsService service(options, nullptr, stub);
   CdsResult r;
   switch (selector % 3) {
-    case 0: r = service.call(kPatientViewService, body, "https://ehr.example.org"); break;
-    case 1: r = service.call(kTaceOrderService, body, "https://ehr.example.org"); break;
-    default: r = service.feedback(kPatientViewService, body, "https://ehr.example.org"); break;
+    case 0:
+      r = service.call(kPatientViewService, body, "https://ehr.example.org");
+      break;
+    case 1:
+      r = service.call(kTaceOrderService, body, "https://ehr.example.org");
+      break;
+    default:
+      r = service.feedback(kPatientViewService, body, "https://ehr.example.org");
+      break;
   }
   const int s = r.http.status;
   SWITCHPOINT_FUZZ_CHECK(s == 200 || s == 400 || s == 412);

@@ -14,21 +14,25 @@
 
 namespace switchpoint::fuzz {
 
-int native_json(const std::uint8_t* data, std::size_t size);   // readers/native_json
-int fhir_bundle(const std::uint8_t* data, std::size_t size);   // readers/fhir_r4
-int evaluate(const std::uint8_t* data, std::size_t size);      // read_any + engine + presenters
-int ndjson_line(const std::uint8_t* data, std::size_t size);   // cohort: FHIR Bulk NDJSON
-int csv_dtsdhcc(const std::uint8_t* data, std::size_t size);   // cohort: CSV, profile dtsdhcc
-int cds_request(const std::uint8_t* data, std::size_t size);   // server: CdsService after authentication
-int jwt(const std::uint8_t* data, std::size_t size);           // server: JWT parse/verify/policy, JWK Sets
+int native_json(const std::uint8_t* data, std::size_t size);  // readers/native_json
+int fhir_bundle(const std::uint8_t* data, std::size_t size);  // readers/fhir_r4
+int evaluate(const std::uint8_t* data, std::size_t size);     // read_any + engine + presenters
+int ndjson_line(const std::uint8_t* data, std::size_t size);  // cohort: FHIR Bulk NDJSON
+int csv_dtsdhcc(const std::uint8_t* data, std::size_t size);  // cohort: CSV, profile dtsdhcc
+int cds_request(const std::uint8_t* data, std::size_t size);  // server: CdsService after authentication
+int jwt(const std::uint8_t* data, std::size_t size);          // server: JWT parse/verify/policy, JWK Sets
 
 struct Target {
   std::string_view name;  // the fuzz target's name: <name>_fuzz, corpus fuzz/corpus/<name>_fuzz/
   int (*run)(const std::uint8_t*, std::size_t);
 };
 inline constexpr Target kTargets[] = {
-    {"native_json_fuzz", native_json}, {"fhir_bundle_fuzz", fhir_bundle}, {"evaluate_fuzz", evaluate},
-    {"ndjson_line_fuzz", ndjson_line}, {"csv_dtsdhcc_fuzz", csv_dtsdhcc}, {"cds_request_fuzz", cds_request},
+    {"native_json_fuzz", native_json},
+    {"fhir_bundle_fuzz", fhir_bundle},
+    {"evaluate_fuzz", evaluate},
+    {"ndjson_line_fuzz", ndjson_line},
+    {"csv_dtsdhcc_fuzz", csv_dtsdhcc},
+    {"cds_request_fuzz", cds_request},
     {"jwt_fuzz", jwt},
 };
 
@@ -46,9 +50,9 @@ inline constexpr Target kTargets[] = {
 #ifdef SWITCHPOINT_FUZZ_NO_MAIN
 #define SWITCHPOINT_FUZZ_ENTRY(fn)
 #else
-#define SWITCHPOINT_FUZZ_ENTRY(fn)                                                          \
-  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {      \
-    return ::switchpoint::fuzz::fn(data, size);                                            \
+#define SWITCHPOINT_FUZZ_ENTRY(fn)                                                    \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
+    return ::switchpoint::fuzz::fn(data, size);                                       \
   }
 #endif
 

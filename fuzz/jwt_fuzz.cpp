@@ -53,8 +53,8 @@ std::string sign(EVP_PKEY* key, bool ec, const std::string& input) {
   EVP_DigestSignInit(md, nullptr, EVP_sha384(), nullptr, key);
   EVP_DigestSign(md, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size());
   std::string sig(len, '\0');
-  EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len, reinterpret_cast<const unsigned char*>(input.data()),
-                 input.size());
+  EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                 reinterpret_cast<const unsigned char*>(input.data()), input.size());
   sig.resize(len);
   EVP_MD_CTX_free(md);
   if (!ec) return sig;
@@ -81,7 +81,8 @@ struct Fixture {
     EVP_PKEY_get_octet_string_param(ec.get(), OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub), &len);
     const std::string point(reinterpret_cast<const char*>(pub), len);  // 0x04 || x || y
     jwks = R"({"keys":[{"kty":"EC","crv":"P-384","use":"sig","alg":"ES384","kid":"ec-1","x":")" +
-           crypto::base64url_encode(point.substr(1, 48)) + R"(","y":")" + crypto::base64url_encode(point.substr(49, 48)) +
+           crypto::base64url_encode(point.substr(1, 48)) + R"(","y":")" +
+           crypto::base64url_encode(point.substr(49, 48)) +
            R"("},{"kty":"RSA","use":"sig","alg":"RS384","kid":"rsa-1","n":")" +
            crypto::base64url_encode(bn_param(rsa.get(), OSSL_PKEY_PARAM_RSA_N)) + R"(","e":")" +
            crypto::base64url_encode(bn_param(rsa.get(), OSSL_PKEY_PARAM_RSA_E)) + R"("}]})";
@@ -123,7 +124,8 @@ int jwt(const std::uint8_t* data, std::size_t size) {
   if (mode != 0) {
     const auto nl = rest.find('\n');
     if (nl == std::string::npos) return 0;
-    const std::string input = crypto::base64url_encode(rest.substr(0, nl)) + "." + crypto::base64url_encode(rest.substr(nl + 1));
+    const std::string input =
+        crypto::base64url_encode(rest.substr(0, nl)) + "." + crypto::base64url_encode(rest.substr(nl + 1));
     token = input + "." + crypto::base64url_encode(sign(mode == 1 ? f.ec.get() : f.rsa.get(), mode == 1, input));
   }
   HttpGet get = [](const std::string& url, const std::vector<std::string>&, const FetchLimits&) {

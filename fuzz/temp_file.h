@@ -16,7 +16,8 @@ namespace switchpoint::fuzz {
 class TempFile {
  public:
   explicit TempFile(std::string_view suffix) {
-    const char* dir = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
+    const char* dir =
+        ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
     std::string tmpl = std::string(dir) + "/switchpoint-fuzz-XXXXXX" + std::string(suffix);
     const int fd = ::mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
     if (fd < 0) throw std::runtime_error("fuzz: cannot create a temporary file in " + std::string(dir));

@@ -1,8 +1,9 @@
 #include "cli/commands.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -10,20 +11,19 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
-#include <unistd.h>
 
-#include "assets/embedded.h"
 #include <switchpoint/version.h>
+#include "assets/embedded.h"
+#include "cohort/command.h"
 #include "core/engine.h"
-#include "presenters/text_escape.h"
 #include "presenters/catalogue_presenter.h"
 #include "presenters/decision_json.h"
 #include "presenters/decision_text.h"
 #include "presenters/html_report.h"
 #include "presenters/not_read_line.h"
+#include "presenters/text_escape.h"
 #include "readers/read_any.h"
 #include "server/server.h"
-#include "cohort/command.h"
 #include "synth/output_dir.h"
 #include "synth/synth.h"
 #include "terminology/vocabulary.h"
@@ -47,9 +47,10 @@ std::string read_bounded(std::istream& in, const std::string& path) {
     in.read(buf, sizeof buf);
     data.append(buf, static_cast<std::size_t>(in.gcount()));
     if (data.size() > kMaxRecordBytes)
-      throw UsageError{fmt::format("{}: larger than {} MiB; a patient record is far smaller (many patients: "
-                                   "switchpoint cohort)",
-                                   path, kMaxRecordBytes >> 20)};
+      throw UsageError{
+          fmt::format("{}: larger than {} MiB; a patient record is far smaller (many patients: "
+                      "switchpoint cohort)",
+                      path, kMaxRecordBytes >> 20)};
   }
   if (in.bad()) throw UsageError{fmt::format("{}: cannot read the file", path)};
   return data;
@@ -84,8 +85,8 @@ void write_atomically(const std::string& path, const std::string& content) {
 
 void print_problems(std::ostream& err, const std::string& file, const ReadResult& rr) {
   // The format is unknown when the input was refused before any reader (XML, UTF-16).
-  err << fmt::format("{}: invalid {}record, {} problem{}:\n", escape_text(file), rr.format.empty() ? "" : rr.format + " ", rr.problems.size(),
-                     rr.problems.size() == 1 ? "" : "s");
+  err << fmt::format("{}: invalid {}record, {} problem{}:\n", escape_text(file),
+                     rr.format.empty() ? "" : rr.format + " ", rr.problems.size(), rr.problems.size() == 1 ? "" : "s");
   for (const auto& p : rr.problems)
     err << fmt::format("  {}{}: {}\n", escape_text(file), p.location.empty() ? "" : " at " + escape_text(p.location),
                        escape_text(p.message));
@@ -98,7 +99,8 @@ Date resolve_as_of(const PatientRecord& r, const std::string& as_of_text, const 
     return *d;
   }
   auto d = default_as_of(r);
-  if (!d) throw UsageError{fmt::format("{}: the record has no dated entry, so there is no as-of date; give --as-of", file)};
+  if (!d)
+    throw UsageError{fmt::format("{}: the record has no dated entry, so there is no as-of date; give --as-of", file)};
   return *d;
 }
 
@@ -153,9 +155,10 @@ int cmd_vocabulary(const std::string& out_dir, std::ostream& out) {
   const auto resources = vocabulary::vocabulary_resources(v);
   for (const auto& entry : fs::directory_iterator(out_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    const bool ours = name.ends_with(".json") &&
-                      (name.starts_with("CodeSystem-") || name.starts_with("ValueSet-") || name.starts_with("ConceptMap-"));
-    const bool current = std::any_of(resources.begin(), resources.end(), [&](const auto& r) { return r.file_name == name; });
+    const bool ours = name.ends_with(".json") && (name.starts_with("CodeSystem-") || name.starts_with("ValueSet-") ||
+                                                  name.starts_with("ConceptMap-"));
+    const bool current =
+        std::any_of(resources.begin(), resources.end(), [&](const auto& r) { return r.file_name == name; });
     if (ours && !current && entry.is_regular_file()) fs::remove(entry.path(), ec);
   }
   for (const auto& r : resources) write_atomically((fs::path(out_dir) / r.file_name).string(), r.json);
@@ -196,24 +199,34 @@ struct CohortCommands {
 
 void add_cohort_commands(CLI::App& app, CohortCommands& c) {
   c.synth = app.add_subcommand("synth", "Write a synthetic cohort as FHIR Bulk Data NDJSON (docs/synth.md)");
-  c.synth->add_option("--patients", c.synth_options.patients, "number of patients")->required()->check(CLI::Range(1, 10000000));
+  c.synth->add_option("--patients", c.synth_options.patients, "number of patients")
+      ->required()
+      ->check(CLI::Range(1, 10000000));
   c.synth->add_option("--seed", c.synth_options.seed, "random seed (default 1); the same seed gives the same files");
-  c.synth->add_option("-o,--output", c.synth_dir, "folder to write Patient.ndjson, Observation.ndjson, … into")->required();
+  c.synth->add_option("-o,--output", c.synth_dir, "folder to write Patient.ndjson, Observation.ndjson, … into")
+      ->required();
   c.synth->add_flag("--gzip", c.synth_gzip, "write .ndjson.gz files");
-  c.synth->add_option("--switch-hr", c.synth_switch_hr,
-                      "the control model (docs/synth.md): true hazard ratio of death after switching to systemic "
-                      "therapy versus continuing TACE (1 = no effect)")
+  c.synth
+      ->add_option("--switch-hr", c.synth_switch_hr,
+                   "the control model (docs/synth.md): true hazard ratio of death after switching to systemic "
+                   "therapy versus continuing TACE (1 = no effect)")
       ->check(CLI::Range(0.01, 100.0));
-  c.synth->add_flag("--force", c.synth_force, "write into a non-empty folder, removing its .ndjson and .ndjson.gz files first");
+  c.synth->add_flag("--force", c.synth_force,
+                    "write into a non-empty folder, removing its .ndjson and .ndjson.gz files first");
 
   auto& o = c.cohort_options;
-  c.cohort = app.add_subcommand("cohort", "Evaluate many patients: FHIR Bulk NDJSON folders or a long CSV (docs/cohort.md)");
-  c.cohort->add_option("INPUT", o.cohort.inputs, "NDJSON folders or files (.ndjson, .ndjson.gz), or one CSV file")->required();
-  c.cohort->add_option("-o,--output", o.output, "one row per patient: .csv or .ndjson (written atomically)")->required();
+  c.cohort =
+      app.add_subcommand("cohort", "Evaluate many patients: FHIR Bulk NDJSON folders or a long CSV (docs/cohort.md)");
+  c.cohort->add_option("INPUT", o.cohort.inputs, "NDJSON folders or files (.ndjson, .ndjson.gz), or one CSV file")
+      ->required();
+  c.cohort->add_option("-o,--output", o.output, "one row per patient: .csv or .ndjson (written atomically)")
+      ->required();
   c.cohort->add_option("--report", o.report, "also write the cohort report (self-contained .html)");
-  c.cohort->add_option("--threads", o.cohort.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  c.cohort->add_option("--threads", o.cohort.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
   c.cohort->add_option("--csv-profile", o.cohort.csv_profile, "column profile of a CSV input: dtsdhcc");
-  c.cohort->add_option("--analysis", o.analysis, "also write switch versus continue: landmark Cox models (.json; docs/cohort.md)");
+  c.cohort->add_option("--analysis", o.analysis,
+                       "also write switch versus continue: landmark Cox models (.json; docs/cohort.md)");
   c.cohort->add_option("--analysis-table", o.analysis_table, "also write the lines the analysis models saw (.csv)");
   c.cohort->add_option("--landmark-days", o.landmark_days, "days from refractoriness to the landmark (default 90)")
       ->check(CLI::Range(0, 3650));
@@ -270,46 +283,65 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   std::string vocabulary_out;
   auto* vocabulary_cmd = app.add_subcommand(
-      "vocabulary", "Print the published vocabulary (FHIR CodeSystem, ValueSets, ConceptMaps) as a Bundle, or write its files");
-  vocabulary_cmd->add_option("--out", vocabulary_out, "write one file per resource into this folder (e.g. docs/vocabulary)");
+      "vocabulary",
+      "Print the published vocabulary (FHIR CodeSystem, ValueSets, ConceptMaps) as a Bundle, or write its files");
+  vocabulary_cmd->add_option("--out", vocabulary_out,
+                             "write one file per resource into this folder (e.g. docs/vocabulary)");
 
   ServerOptions serve_options;
-  auto* serve = app.add_subcommand("serve", "Run the HTTP service: CDS Hooks, REST API and web page (loopback by default)");
+  auto* serve =
+      app.add_subcommand("serve", "Run the HTTP service: CDS Hooks, REST API and web page (loopback by default)");
   serve->add_option("--host", serve_options.host, "address to listen on (default 127.0.0.1)");
-  serve->add_option("--port", serve_options.port, "port (default 8080; 0: any free port, printed)")->check(CLI::Range(0, 65535));
-  serve->add_option("--max-body", serve_options.max_body_bytes, "largest request body in bytes (default 8 MiB; 413 beyond)");
-  serve->add_option("--cds-config", serve_options.cds_config,
-                    "CDS Hooks configuration (JSON: public base URL, trusted issuers and their JWK Sets; docs/cds-hooks.md)");
+  serve->add_option("--port", serve_options.port, "port (default 8080; 0: any free port, printed)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--max-body", serve_options.max_body_bytes,
+                    "largest request body in bytes (default 8 MiB; 413 beyond)");
+  serve->add_option(
+      "--cds-config", serve_options.cds_config,
+      "CDS Hooks configuration (JSON: public base URL, trusted issuers and their JWK Sets; docs/cds-hooks.md)");
   serve->add_flag("--cds-dev-unsigned", serve_options.cds_dev_unsigned,
                   "development only: accept CDS requests without a JWT (refused unless --host is a loopback address)");
   serve->add_option("--audit-db", serve_options.audit_db, "the SQLite audit log (default switchpoint-audit.sqlite)");
-  serve->add_option("--threads", serve_options.threads, "connections served at once (default 16)")->check(CLI::Range(1, 1024));
-  serve->add_option("--max-in-flight", serve_options.max_in_flight, "evaluations at once; 503 with Retry-After beyond (default 8)")
+  serve->add_option("--threads", serve_options.threads, "connections served at once (default 16)")
       ->check(CLI::Range(1, 1024));
-  serve->add_option("--read-timeout", serve_options.read_timeout_s, "seconds one read may wait (default 10)")->check(CLI::Range(1, 300));
-  serve->add_option("--write-timeout", serve_options.write_timeout_s, "seconds one write may wait (default 10)")->check(CLI::Range(1, 300));
-  serve->add_option("--request-deadline", serve_options.request_deadline_s,
-                    "seconds for a whole request to arrive (default 15; slow clients are cut off)")
+  serve
+      ->add_option("--max-in-flight", serve_options.max_in_flight,
+                   "evaluations at once; 503 with Retry-After beyond (default 8)")
+      ->check(CLI::Range(1, 1024));
+  serve->add_option("--read-timeout", serve_options.read_timeout_s, "seconds one read may wait (default 10)")
+      ->check(CLI::Range(1, 300));
+  serve->add_option("--write-timeout", serve_options.write_timeout_s, "seconds one write may wait (default 10)")
+      ->check(CLI::Range(1, 300));
+  serve
+      ->add_option("--request-deadline", serve_options.request_deadline_s,
+                   "seconds for a whole request to arrive (default 15; slow clients are cut off)")
       ->check(CLI::Range(1, 600));
   serve->add_option("--max-buffered", serve_options.max_buffered_bytes,
                     "request bytes held at once over all connections (default 64 MiB; 503 beyond)");
-  serve->add_option("--header-deadline", serve_options.header_deadline_s,
-                    "seconds for the request line and headers to arrive (default 5; 408 and close beyond)")
+  serve
+      ->add_option("--header-deadline", serve_options.header_deadline_s,
+                   "seconds for the request line and headers to arrive (default 5; 408 and close beyond)")
       ->check(CLI::Range(1, 600));
-  serve->add_option("--max-connections", serve_options.max_connections, "open connections at once (default 512; 503 beyond)")
+  serve
+      ->add_option("--max-connections", serve_options.max_connections,
+                   "open connections at once (default 512; 503 beyond)")
       ->check(CLI::Range(1, 800));
-  serve->add_option("--max-connections-per-ip", serve_options.max_connections_per_ip,
-                    "open connections from one address (default 128; 503 beyond)")
+  serve
+      ->add_option("--max-connections-per-ip", serve_options.max_connections_per_ip,
+                   "open connections from one address (default 128; 503 beyond)")
       ->check(CLI::Range(1, 800));
-  serve->add_option("--allowed-host", serve_options.allowed_hosts,
-                    "a Host header value to accept besides localhost/127.0.0.1/[::1] and the bound address with the bound port: "
-                    "NAME (any port) or NAME:PORT; repeatable (others get 421)");
-  serve->add_option("--frame-ancestors", serve_options.frame_ancestors,
-                    "who may embed the pages in a frame (CSP frame-ancestors): 'none' (default), 'self' or origins such as "
-                    "https://ehr.example.org");
-  serve->add_option("--cors-origin", serve_options.cors_origins,
-                    "a browser origin (scheme://host[:port]) whose pages may call the CDS Hooks endpoints with fetch(), e.g. "
-                    "https://sandbox.cds-hooks.org; repeatable; none by default (docs/cds-hooks.md, CORS)");
+  serve->add_option(
+      "--allowed-host", serve_options.allowed_hosts,
+      "a Host header value to accept besides localhost/127.0.0.1/[::1] and the bound address with the bound port: "
+      "NAME (any port) or NAME:PORT; repeatable (others get 421)");
+  serve->add_option(
+      "--frame-ancestors", serve_options.frame_ancestors,
+      "who may embed the pages in a frame (CSP frame-ancestors): 'none' (default), 'self' or origins such as "
+      "https://ehr.example.org");
+  serve->add_option(
+      "--cors-origin", serve_options.cors_origins,
+      "a browser origin (scheme://host[:port]) whose pages may call the CDS Hooks endpoints with fetch(), e.g. "
+      "https://sandbox.cds-hooks.org; repeatable; none by default (docs/cds-hooks.md, CORS)");
 
   CohortCommands cohort_commands;
   add_cohort_commands(app, cohort_commands);

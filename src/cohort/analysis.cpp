@@ -38,20 +38,21 @@ class CoxModel {
     deaths_at_.resize(times_.size());
     for (std::size_t k = 0; k < n_; ++k)
       if (in.event[k])
-        deaths_at_[static_cast<std::size_t>(std::lower_bound(times_.begin(), times_.end(), in.stop[k]) - times_.begin())]
+        deaths_at_[static_cast<std::size_t>(std::lower_bound(times_.begin(), times_.end(), in.stop[k]) -
+                                            times_.begin())]
             .push_back(k);
     by_stop_.resize(n_);
     for (std::size_t k = 0; k < n_; ++k) by_stop_[k] = k;
     by_start_ = by_stop_;
-    std::stable_sort(by_stop_.begin(), by_stop_.end(), [&in](std::size_t a, std::size_t b) { return in.stop[a] > in.stop[b]; });
-    std::stable_sort(by_start_.begin(), by_start_.end(), [&in](std::size_t a, std::size_t b) { return in.start[a] > in.start[b]; });
+    std::stable_sort(by_stop_.begin(), by_stop_.end(),
+                     [&in](std::size_t a, std::size_t b) { return in.stop[a] > in.stop[b]; });
+    std::stable_sort(by_start_.begin(), by_start_.end(),
+                     [&in](std::size_t a, std::size_t b) { return in.start[a] > in.start[b]; });
   }
   std::size_t p() const { return p_; }
   bool has_deaths() const { return !times_.empty(); }
 
-  CoxEval eval(const Eigen::VectorXd& beta) const {
-    return in_.tt_column >= 0 ? eval_tt(beta) : eval_cumulative(beta);
-  }
+  CoxEval eval(const Eigen::VectorXd& beta) const { return in_.tt_column >= 0 ? eval_tt(beta) : eval_cumulative(beta); }
 
  private:
   CoxEval zero() const {
@@ -123,7 +124,8 @@ class CoxModel {
     const std::size_t ng = groups.size();
     std::vector<std::size_t> group_of(n_);
     for (std::size_t k = 0; k < n_; ++k)
-      group_of[k] = static_cast<std::size_t>(std::lower_bound(groups.begin(), groups.end(), values[k]) - groups.begin());
+      group_of[k] =
+          static_cast<std::size_t>(std::lower_bound(groups.begin(), groups.end(), values[k]) - groups.begin());
     std::vector<Eigen::VectorXd> z(n_, Eigen::VectorXd(p0));
     std::vector<double> w(n_);
     Eigen::VectorXd full(p0 + 1);
@@ -192,7 +194,7 @@ class CoxModel {
   std::vector<double> mean_;
   std::vector<double> times_;
   std::vector<std::vector<std::size_t>> deaths_at_;  // per death time, the subjects who died then
-  std::vector<std::size_t> by_stop_, by_start_;       // subjects by stop / start, latest first
+  std::vector<std::size_t> by_stop_, by_start_;      // subjects by stop / start, latest first
 };
 
 }  // namespace
@@ -216,7 +218,8 @@ CoxFit cox_breslow(const CoxInput& in) {
   for (f.iterations = 1; f.iterations <= 60; ++f.iterations) {
     const Eigen::LDLT<Eigen::MatrixXd> ldlt(e.i);
     const Eigen::VectorXd dvec = ldlt.vectorD();
-    if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || !(dvec.minCoeff() > 1e-10 * dvec.cwiseAbs().maxCoeff())) {
+    if (ldlt.info() != Eigen::Success || !ldlt.isPositive() ||
+        !(dvec.minCoeff() > 1e-10 * dvec.cwiseAbs().maxCoeff())) {
       f.problem = "the covariates are collinear among these patients (the model cannot separate them)";
       return f;
     }
@@ -344,7 +347,8 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
         if (first_sys && s < total) {
           ++c.tv_switched;
           if (s > 0) c.time_varying.push_back({row.patient_id, 0, static_cast<double>(s), false, false, cov});
-          c.time_varying.push_back({row.patient_id, static_cast<double>(s), static_cast<double>(total), died, true, cov});
+          c.time_varying.push_back(
+              {row.patient_id, static_cast<double>(s), static_cast<double>(total), died, true, cov});
         } else {
           c.time_varying.push_back({row.patient_id, 0, static_cast<double>(total), died, false, cov});
         }
@@ -363,8 +367,8 @@ std::vector<Comparison> compare_switch_continue(const std::vector<CohortRow>& ro
       // and censored there (per protocol; a death on the day of the switch still counts).
       if (!switched && first_sys && options.censor_at_later_switch && *first_sys < *row.follow_up_end) {
         ++c.censored_at_later_switch;
-        c.landmark.push_back({row.patient_id, 0, static_cast<double>(days_between(since, *first_sys) - landmark), false,
-                              false, cov});
+        c.landmark.push_back(
+            {row.patient_id, 0, static_cast<double>(days_between(since, *first_sys) - landmark), false, false, cov});
       } else {
         c.landmark.push_back({row.patient_id, 0, static_cast<double>(total - landmark), died, switched, cov});
       }
@@ -458,8 +462,9 @@ std::string km_json(const KaplanMeier& km) {
   std::string o = "[";
   for (std::size_t k = 0; k < km.steps.size(); ++k) {
     const auto& s = km.steps[k];
-    o += fmt::format("{}{{\"day\": {}, \"n_risk\": {}, \"deaths\": {}, \"survival\": {}, \"lower95\": {}, \"upper95\": {}}}",
-                     k ? ", " : "", num(s.time), s.at_risk, s.events, num(s.survival), num(s.lower), num(s.upper));
+    o += fmt::format(
+        "{}{{\"day\": {}, \"n_risk\": {}, \"deaths\": {}, \"survival\": {}, \"lower95\": {}, \"upper95\": {}}}",
+        k ? ", " : "", num(s.time), s.at_risk, s.events, num(s.survival), num(s.lower), num(s.upper));
   }
   return o + "]";
 }
@@ -476,28 +481,32 @@ std::string analysis_json(const std::vector<Comparison>& comparisons) {
     o += fmt::format(
         "{}\n  {{\"definition\": {}, \"method\": \"landmark-cox\", \"landmark_days\": {}, \"hr\": {}, \"ci95\": {}, "
         "\"p\": {}, \"n_switch\": {}, \"n_continue\": {}, \"adjusted_for\": {},\n   \"ties\": \"breslow\", "
-        "\"events_switch\": {}, \"events_continue\": {}, \"later_switch\": {}, \"continued_censored_at_later_switch\": {}, "
+        "\"events_switch\": {}, \"events_continue\": {}, \"later_switch\": {}, \"continued_censored_at_later_switch\": "
+        "{}, "
         "\"problem\": {}, "
         "\"constant_not_adjusted_for\": {}, "
         "\"not_in_data\": {},\n"
         "   \"left_out\": {{\"refractory\": {}, \"no_outcome\": {}, \"systemic_before_refractoriness\": {}, "
         "\"died_or_censored_by_landmark\": {}, \"missing_covariates\": {}}},\n"
-        "   \"proportional_hazards\": {{\"test\": \"switch x log(days since landmark), Wald\", \"coef\": {}, \"p\": {}}},\n"
-        "   \"time_varying\": {{\"method\": \"cox-time-varying\", \"hr\": {}, \"ci95\": {}, \"p\": {}, \"patients\": {}, "
+        "   \"proportional_hazards\": {{\"test\": \"switch x log(days since landmark), Wald\", \"coef\": {}, \"p\": "
+        "{}}},\n"
+        "   \"time_varying\": {{\"method\": \"cox-time-varying\", \"hr\": {}, \"ci95\": {}, \"p\": {}, \"patients\": "
+        "{}, "
         "\"switched\": {}, \"events\": {}, \"adjusted_for\": {}, \"problem\": {}}},\n"
         "   \"km_switch\": {},\n   \"km_continue\": {}}}",
         k ? "," : "", json_string(c.definition), c.landmark_days, num(c.hr), ci(c.ci_low, c.ci_high), num(c.p),
         c.n_switch, c.n_continue, string_list(c.adjusted_for), c.events_switch, c.events_continue,
-        json_string(c.censor_at_later_switch
-                        ? "a continued patient who switches after the landmark is censored at the switch (per protocol; "
-                          "assumes the later switch depends only on the adjusted covariates)"
-                        : "a continued patient who switches after the landmark stays continued (as assigned)"),
-        c.censored_at_later_switch, c.problem.empty() ? "null" : json_string(c.problem), string_list(c.constant_dropped),
-        string_list(c.not_in_data), c.refractory,
-        c.no_outcome, c.systemic_before, c.ended_before_landmark, c.missing_covariates, num(c.ph_coef), num(c.ph_p),
-        num(c.tv_hr), ci(c.tv_ci_low, c.tv_ci_high), num(c.tv_p), c.tv_patients, c.tv_switched, c.tv_events,
-        string_list(c.tv_adjusted_for), c.tv_problem.empty() ? "null" : json_string(c.tv_problem),
-        km_json(c.km_switch), km_json(c.km_continue));
+        json_string(
+            c.censor_at_later_switch
+                ? "a continued patient who switches after the landmark is censored at the switch (per protocol; "
+                  "assumes the later switch depends only on the adjusted covariates)"
+                : "a continued patient who switches after the landmark stays continued (as assigned)"),
+        c.censored_at_later_switch, c.problem.empty() ? "null" : json_string(c.problem),
+        string_list(c.constant_dropped), string_list(c.not_in_data), c.refractory, c.no_outcome, c.systemic_before,
+        c.ended_before_landmark, c.missing_covariates, num(c.ph_coef), num(c.ph_p), num(c.tv_hr),
+        ci(c.tv_ci_low, c.tv_ci_high), num(c.tv_p), c.tv_patients, c.tv_switched, c.tv_events,
+        string_list(c.tv_adjusted_for), c.tv_problem.empty() ? "null" : json_string(c.tv_problem), km_json(c.km_switch),
+        km_json(c.km_continue));
   }
   return o + "\n ]}\n";
 }

@@ -73,14 +73,14 @@ struct Comparison {
   std::string definition;
   int landmark_days = 90;
   // Who is in it and who is left out, in that order of checks.
-  long refractory = 0;               // refractory with a since date
-  long no_outcome = 0;               // death and follow-up unknown
-  long systemic_before = 0;          // systemic therapy before the since date
-  long ended_before_landmark = 0;    // died or follow-up ended on or before since + L
-  long missing_covariates = 0;       // a covariate the data have is absent on the since date
+  long refractory = 0;             // refractory with a since date
+  long no_outcome = 0;             // death and follow-up unknown
+  long systemic_before = 0;        // systemic therapy before the since date
+  long ended_before_landmark = 0;  // died or follow-up ended on or before since + L
+  long missing_covariates = 0;     // a covariate the data have is absent on the since date
   long n_switch = 0, n_continue = 0, events_switch = 0, events_continue = 0;
-  long censored_at_later_switch = 0;  // continued, censored when they switched after the landmark
-  bool censor_at_later_switch = true;  // AnalysisOptions::censor_at_later_switch, for the JSON
+  long censored_at_later_switch = 0;          // continued, censored when they switched after the landmark
+  bool censor_at_later_switch = true;         // AnalysisOptions::censor_at_later_switch, for the JSON
   std::vector<std::string> adjusted_for;      // covariates in the model
   std::vector<std::string> constant_dropped;  // covariates with one value only among the subjects
   std::vector<std::string> not_in_data;       // covariates no refractory patient has (not adjusted for)

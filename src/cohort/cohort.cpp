@@ -53,7 +53,8 @@ std::optional<std::string> not_ndjson_reason(const std::string& path) {
   const std::string_view first(head.data() + b, last - b);
   // "resourceType" : "Bundle" anywhere near the top: one FHIR Bundle, pretty-printed or not.
   auto names_bundle = [](std::string_view s) {
-    for (std::size_t k = s.find("\"resourceType\""); k != std::string_view::npos; k = s.find("\"resourceType\"", k + 1)) {
+    for (std::size_t k = s.find("\"resourceType\""); k != std::string_view::npos;
+         k = s.find("\"resourceType\"", k + 1)) {
       std::size_t v = k + 14;
       while (v < s.size() && (space(s[v]) || s[v] == ':')) ++v;
       if (s.substr(v, 8) == "\"Bundle\"") return true;
@@ -65,9 +66,10 @@ std::optional<std::string> not_ndjson_reason(const std::string& path) {
     // A one-line Bundle is one resource of the wrong kind for Bulk Data: each line is a patient's resource.
     const std::size_t type_at = first.find("\"resourceType\"");
     if (type_at < 40 && names_bundle(first.substr(0, 80)))  // (npos is not < 40)
-      return std::string("its first line is a FHIR Bundle; a Bundle holds one patient's record: evaluate it with "
-                         "`switchpoint evaluate FILE`, or export the patients as FHIR Bulk Data NDJSON (one "
-                         "resource per line)");
+      return std::string(
+          "its first line is a FHIR Bundle; a Bundle holds one patient's record: evaluate it with "
+          "`switchpoint evaluate FILE`, or export the patients as FHIR Bulk Data NDJSON (one "
+          "resource per line)");
     return std::nullopt;
   }
   if (first.empty() || (first.front() != '{' && first.front() != '[')) return std::nullopt;  // lines report themselves
@@ -75,13 +77,15 @@ std::optional<std::string> not_ndjson_reason(const std::string& path) {
   // A first line that merely lacks its end (a truncated resource) is left to report itself.
   const bool opens_document = first == "{" || first == "[";
   if (names_bundle(std::string_view(head).substr(b, 4096)))
-    return std::string("this is one FHIR Bundle (a JSON document over several lines), not FHIR Bulk Data NDJSON; "
-                       "evaluate a patient's Bundle with `switchpoint evaluate FILE`, or export the patients as FHIR "
-                       "Bulk Data NDJSON (one resource per line)");
+    return std::string(
+        "this is one FHIR Bundle (a JSON document over several lines), not FHIR Bulk Data NDJSON; "
+        "evaluate a patient's Bundle with `switchpoint evaluate FILE`, or export the patients as FHIR "
+        "Bulk Data NDJSON (one resource per line)");
   if (!opens_document) return std::nullopt;
-  return std::string("this is one JSON document over several lines (pretty-printed), not NDJSON; FHIR Bulk Data "
-                     "has one resource per line: export as NDJSON, or evaluate a single record with "
-                     "`switchpoint evaluate FILE`");
+  return std::string(
+      "this is one JSON document over several lines (pretty-printed), not NDJSON; FHIR Bulk Data "
+      "has one resource per line: export as NDJSON, or evaluate a single record with "
+      "`switchpoint evaluate FILE`");
 }
 
 namespace {
@@ -166,7 +170,8 @@ Result evaluate_cohort(const Options& options) {
       else withhold(p.row, p.problems);
       for (const auto& pr : p.problems) {
         const auto colon = pr.location.rfind(':');
-        patient_problems[i].push_back({pr.location.substr(0, colon), std::stol(pr.location.substr(colon + 1)), pr.message});
+        patient_problems[i].push_back(
+            {pr.location.substr(0, colon), std::stol(pr.location.substr(colon + 1)), pr.message});
       }
       finish_csv_row(p);
       res.rows[i] = std::move(p.row);
@@ -186,8 +191,8 @@ Result evaluate_cohort(const Options& options) {
       // With plain files only, one parse of each line does both: the kept lines are offsets into
       // the mapped files, so keeping every patient's lines until the selection costs no copy. A
       // gzip file's kept lines are copied: pass 0 first, so that only the cohort's are.
-      const bool gzip = std::any_of(stats.files.begin(), stats.files.end(),
-                                    [](const std::string& f) { return ends_with(f, ".gz"); });
+      const bool gzip =
+          std::any_of(stats.files.begin(), stats.files.end(), [](const std::string& f) { return ends_with(f, ".gz"); });
       if (options.select_cohort && gzip) {
         cand = find_cohort_candidates(stats.files, options, threads, progress);
         in = scan_ndjson(stats.files, options, threads, stats, progress, &cand.candidates);
@@ -210,12 +215,15 @@ Result evaluate_cohort(const Options& options) {
       NdjsonPatient p = read_ndjson_patient(in, i, parsers[static_cast<std::size_t>(worker)]);
       CohortRow& row = res.rows[i];
       row.patient_id = in.patients[i].first;
-      for (const auto& [k, n] : p.rr.skipped) skipped[static_cast<std::size_t>(worker)][k] += static_cast<std::uint64_t>(n);
+      for (const auto& [k, n] : p.rr.skipped)
+        skipped[static_cast<std::size_t>(worker)][k] += static_cast<std::uint64_t>(n);
       // Death before the first TACE contradicts the TACE dates: which is wrong cannot be told,
       // so the patient is withheld, never evaluated as ok.
       if (p.rr.ok() && p.died && *p.died && p.deceased && !p.rr.record->tace.empty()) {
-        const Date first = std::min_element(p.rr.record->tace.begin(), p.rr.record->tace.end(),
-                                            [](const auto& a, const auto& b) { return a.date < b.date; })->date;
+        const Date first =
+            std::min_element(p.rr.record->tace.begin(), p.rr.record->tace.end(), [](const auto& a, const auto& b) {
+              return a.date < b.date;
+            })->date;
         if (*p.deceased < first)
           p.rr.problems.push_back({p.patient_location + "/deceasedDateTime",
                                    fmt::format("follow-up ends before the first TACE: the Patient died on {}, but the "
@@ -278,8 +286,8 @@ Result evaluate_cohort(const Options& options) {
     return fa != fb ? fa < fb : a.line < b.line;
   });
   for (std::size_t i = 0; i < stats.invalid.size(); ++i)
-    if (i == 0 || stats.invalid[i].file != stats.invalid[i - 1].file || stats.invalid[i].line != stats.invalid[i - 1].line ||
-        stats.invalid[i].line == 0)
+    if (i == 0 || stats.invalid[i].file != stats.invalid[i - 1].file ||
+        stats.invalid[i].line != stats.invalid[i - 1].line || stats.invalid[i].line == 0)
       ++stats.invalid_line_count;
 
   stats.patients = res.rows.size();

@@ -21,10 +21,10 @@ struct UsageError : std::runtime_error {
 };
 
 struct Options {
-  std::vector<std::string> inputs;  // NDJSON folders or files (.ndjson, .ndjson.gz), or CSV files
-  std::string csv_profile;          // "dtsdhcc" for CSV input
-  int threads = 0;                  // 0: all cores (std::thread::hardware_concurrency)
-  bool progress = false;            // a progress bar on standard error
+  std::vector<std::string> inputs;     // NDJSON folders or files (.ndjson, .ndjson.gz), or CSV files
+  std::string csv_profile;             // "dtsdhcc" for CSV input
+  int threads = 0;                     // 0: all cores (std::thread::hardware_concurrency)
+  bool progress = false;               // a progress bar on standard error
   std::size_t block_bytes = 4u << 20;  // NDJSON is read in blocks of whole lines of about this size
   // NDJSON: evaluate only the cohort (an HCC diagnosis, a TACE or an HCC systemic therapy; Stats
   // "Cohort selection"); false (--all-patients) evaluates everyone, as before issue 15.
@@ -40,31 +40,31 @@ struct InvalidLine {
 };
 
 struct Stats {
-  std::string source;          // "FHIR R4 Bulk NDJSON" or "CSV (profile dtsdhcc)"
+  std::string source;  // "FHIR R4 Bulk NDJSON" or "CSV (profile dtsdhcc)"
   std::vector<std::string> files;
-  std::uint64_t bytes = 0;     // input bytes (uncompressed)
-  std::uint64_t lines = 0;     // non-blank lines (CSV: data rows)
-  std::uint64_t lines_kept = 0;   // lines kept for a patient's record
-  std::uint64_t bytes_kept = 0;   // their bytes: what memory grows with
-  std::uint64_t invalid_line_count = 0;  // distinct lines with a problem
-  std::vector<InvalidLine> invalid;      // every problem, by file and line
+  std::uint64_t bytes = 0;                       // input bytes (uncompressed)
+  std::uint64_t lines = 0;                       // non-blank lines (CSV: data rows)
+  std::uint64_t lines_kept = 0;                  // lines kept for a patient's record
+  std::uint64_t bytes_kept = 0;                  // their bytes: what memory grows with
+  std::uint64_t invalid_line_count = 0;          // distinct lines with a problem
+  std::vector<InvalidLine> invalid;              // every problem, by file and line
   std::map<std::string, std::uint64_t> skipped;  // not used, by kind (docs/fhir.md keys)
   std::uint64_t patients = 0, patients_evaluated = 0, patients_withheld = 0;
   // Cohort selection (NDJSON; issue 15 item 7): in the cohort are patients with an HCC diagnosis,
   // a TACE or an HCC systemic therapy, or whose record is withheld (it cannot be told). The rest
   // of the export is never evaluated: listed in `not_in_cohort` (sorted) and counted.
-  bool selected = false;                 // selection applied (NDJSON input)
-  std::uint64_t export_patients = 0;     // everyone in the export
+  bool selected = false;                                                   // selection applied (NDJSON input)
+  std::uint64_t export_patients = 0;                                       // everyone in the export
   std::uint64_t with_hcc_diagnosis = 0, with_tace = 0, with_systemic = 0;  // of those evaluated (overlapping)
   std::vector<std::string> not_in_cohort;
-  std::uint64_t lines_not_in_cohort = 0; // lines dropped unkept in pass 1
+  std::uint64_t lines_not_in_cohort = 0;  // lines dropped unkept in pass 1
   int threads = 1;
 };
 
 struct Result {
   std::vector<CohortRow> rows;  // sorted by patient id
   Stats stats;
-  bool has_outcomes = false;    // death and follow-up known for some patients
+  bool has_outcomes = false;  // death and follow-up known for some patients
 };
 
 // Why a file given as NDJSON is not NDJSON at all, judged from its first 64 KiB: a FHIR Bundle

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
-#include <tuple>
 #include <ostream>
-#include <unistd.h>
+#include <tuple>
 
 #include "cohort/analysis.h"
 #include "cohort/csv.h"
@@ -45,8 +45,8 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
   try {
     const bool csv = ends_with(o.output, ".csv");
     if (!csv && !ends_with(o.output, ".ndjson") && !ends_with(o.output, ".jsonl"))
-      throw UsageError(fmt::format("-o {}: the output is CSV (.csv) or NDJSON (.ndjson, .jsonl), by its extension",
-                                   o.output));
+      throw UsageError(
+          fmt::format("-o {}: the output is CSV (.csv) or NDJSON (.ndjson, .jsonl), by its extension", o.output));
     if (!o.report.empty() && !ends_with(o.report, ".html") && !ends_with(o.report, ".htm"))
       throw UsageError(fmt::format("--report {}: the report is an HTML file (.html)", o.report));
 
@@ -57,11 +57,13 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
     if (o.landmark_days < 0 || o.landmark_days > 3650)
       throw UsageError(fmt::format("--landmark-days {}: expected a number of days from 0 to 3650", o.landmark_days));
     const AnalysisOptions analysis_options{o.landmark_days};
-    for (const auto& [flag, path, ext] : {std::tuple{"--criteria", o.criteria, ".csv"}, {"--episodes", o.episodes, ".csv"},
+    for (const auto& [flag, path, ext] : {std::tuple{"--criteria", o.criteria, ".csv"},
+                                          {"--episodes", o.episodes, ".csv"},
                                           {"--dictionary", o.dictionary, ".json"},
                                           {"--excluded", o.excluded, ".csv"}})
       if (!path.empty() && !ends_with(path, ext))
-        throw UsageError(fmt::format("{} {}: the file is {} ({})", flag, path, ext == std::string_view(".csv") ? "CSV" : "JSON", ext));
+        throw UsageError(fmt::format("{} {}: the file is {} ({})", flag, path,
+                                     ext == std::string_view(".csv") ? "CSV" : "JSON", ext));
 
     const Result res = evaluate_cohort(o.cohort);
     const Stats& st = res.stats;
@@ -87,18 +89,19 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       write_file_atomically(o.excluded, list);
     }
 
-    out << fmt::format("switchpoint cohort: {} patients from {} ({} lines, {:.1f} MB; {} thread{}): {} evaluated, {} "
-                       "withheld for invalid input; {} invalid line{}{}.\n",
-                       st.patients, st.source, st.lines, static_cast<double>(st.bytes) / 1e6, st.threads,
-                       st.threads == 1 ? "" : "s", st.patients_evaluated, st.patients_withheld, st.invalid_line_count,
-                       st.invalid_line_count == 1 ? "" : "s",
-                       st.invalid_line_count ? " (listed on standard error)" : "");
+    out << fmt::format(
+        "switchpoint cohort: {} patients from {} ({} lines, {:.1f} MB; {} thread{}): {} evaluated, {} "
+        "withheld for invalid input; {} invalid line{}{}.\n",
+        st.patients, st.source, st.lines, static_cast<double>(st.bytes) / 1e6, st.threads, st.threads == 1 ? "" : "s",
+        st.patients_evaluated, st.patients_withheld, st.invalid_line_count, st.invalid_line_count == 1 ? "" : "s",
+        st.invalid_line_count ? " (listed on standard error)" : "");
     if (st.selected)
-      out << fmt::format("cohort selection: {} patient{} in the export; {} in the cohort (an HCC diagnosis, a TACE or an HCC "
-                         "systemic therapy: {} with an HCC diagnosis, {} with TACE, {} with systemic therapy among those "
-                         "evaluated); {} not in the cohort, not evaluated{}.\n",
-                         st.export_patients, st.export_patients == 1 ? "" : "s", st.patients, st.with_hcc_diagnosis, st.with_tace, st.with_systemic,
-                         st.not_in_cohort.size(), o.excluded.empty() ? " (--excluded FILE.csv lists them)" : "");
+      out << fmt::format(
+          "cohort selection: {} patient{} in the export; {} in the cohort (an HCC diagnosis, a TACE or an HCC "
+          "systemic therapy: {} with an HCC diagnosis, {} with TACE, {} with systemic therapy among those "
+          "evaluated); {} not in the cohort, not evaluated{}.\n",
+          st.export_patients, st.export_patients == 1 ? "" : "s", st.patients, st.with_hcc_diagnosis, st.with_tace,
+          st.with_systemic, st.not_in_cohort.size(), o.excluded.empty() ? " (--excluded FILE.csv lists them)" : "");
     out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", "definition", "refractory", "not-refractory",
                        "insufficient-data", "not-applicable");
     for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
@@ -106,16 +109,25 @@ int run_cohort_command(const CommandOptions& o, std::ostream& out, std::ostream&
       for (const auto& row : res.rows) {
         if (row.input != InputStatus::Ok) continue;
         switch (row.definitions[i].status) {
-          case RefractorinessStatus::Refractory: ++r; break;
-          case RefractorinessStatus::NotRefractory: ++n; break;
-          case RefractorinessStatus::InsufficientData: ++in; break;
-          case RefractorinessStatus::NotApplicable: ++na; break;
+          case RefractorinessStatus::Refractory:
+            ++r;
+            break;
+          case RefractorinessStatus::NotRefractory:
+            ++n;
+            break;
+          case RefractorinessStatus::InsufficientData:
+            ++in;
+            break;
+          case RefractorinessStatus::NotApplicable:
+            ++na;
+            break;
         }
       }
       out << fmt::format("  {:<16} {:>10} {:>15} {:>18} {:>15}\n", kDefinitions[i], r, n, in, na);
     }
     std::string wrote = escape_text(o.output);
-    for (const std::string* f : {&o.report, &o.analysis, &o.analysis_table, &o.criteria, &o.episodes, &o.dictionary, &o.excluded})
+    for (const std::string* f :
+         {&o.report, &o.analysis, &o.analysis_table, &o.criteria, &o.episodes, &o.dictionary, &o.excluded})
       if (!f->empty()) wrote += ", " + escape_text(*f);
     out << fmt::format("wrote {}\n", wrote);
     return 0;

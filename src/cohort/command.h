@@ -11,8 +11,8 @@ namespace switchpoint::cohort {
 
 struct CommandOptions {
   Options cohort;
-  std::string output;  // .csv, .ndjson or .jsonl
-  std::string report;  // .html, optional
+  std::string output;          // .csv, .ndjson or .jsonl
+  std::string report;          // .html, optional
   std::string analysis;        // --analysis FILE.json: switch versus continue (cohort/analysis.h), optional
   std::string analysis_table;  // --analysis-table FILE.csv: the lines the models saw, optional
   int landmark_days = 90;      // --landmark-days N

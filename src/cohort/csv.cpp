@@ -79,10 +79,10 @@ bool CsvReader::next(CsvRecord& out) {
         cell.clear();
         unclosed_ = line_ + static_cast<long>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(start),
                                                          text_.begin() + static_cast<std::ptrdiff_t>(open), '\n'));
-        fail_to_line_end(fmt::format("a quoted cell (cell {}) opened on line {} is never closed{}; where it ends cannot "
-                                     "be told, so the rows after it are withheld",
-                                     out.cells.size() + 1, unclosed_,
-                                     too_long ? fmt::format(" within {} MiB", kMaxCsvRecordBytes >> 20) : ""));
+        fail_to_line_end(fmt::format(
+            "a quoted cell (cell {}) opened on line {} is never closed{}; where it ends cannot "
+            "be told, so the rows after it are withheld",
+            out.cells.size() + 1, unclosed_, too_long ? fmt::format(" within {} MiB", kMaxCsvRecordBytes >> 20) : ""));
         break;
       }
       // After the closing quote (and any spaces, padding like those before it): a comma, a line
@@ -103,9 +103,10 @@ bool CsvReader::next(CsvRecord& out) {
         break;
       }
       end_cell();
-      fail_to_line_end(fmt::format("text after the closing quote of cell {}; a quoted cell ends with a quote followed "
-                                   "by a comma or the end of the line",
-                                   out.cells.size()));
+      fail_to_line_end(
+          fmt::format("text after the closing quote of cell {}; a quoted cell ends with a quote followed "
+                      "by a comma or the end of the line",
+                      out.cells.size()));
       break;
     }
     cell_start = false;
@@ -127,9 +128,10 @@ bool CsvReader::next(CsvRecord& out) {
       break;
     } else if (c == '"') {
       end_cell();
-      fail_to_line_end(fmt::format("a quote inside cell {}, which does not begin with one; RFC 4180 quotes a whole "
-                                   "cell (\"P1\"), and a space before the quote is part of the cell",
-                                   out.cells.size()));
+      fail_to_line_end(
+          fmt::format("a quote inside cell {}, which does not begin with one; RFC 4180 quotes a whole "
+                      "cell (\"P1\"), and a space before the quote is part of the cell",
+                      out.cells.size()));
       break;
     } else {
       // A run of ordinary bytes at once (at most the longest record: a longer one is an error).

@@ -41,14 +41,14 @@ namespace switchpoint::cohort {
 inline constexpr std::size_t kMaxCsvRecordBytes = std::size_t{16} << 20;
 
 struct CsvRecord {
-  long line = 0;       // the line on which the record begins (1-based)
-  long last_line = 0;  // the line on which it ends
+  long line = 0;                   // the line on which the record begins (1-based)
+  long last_line = 0;              // the line on which it ends
   std::vector<std::string> cells;  // on error: the cells completed before it
   std::string error;               // empty when the record is well-formed
   long after_unclosed_quote = 0;   // > 0: the line of an earlier unclosed quote this record follows
   std::size_t bytes = 0;           // the record's bytes in the file, line break included
   bool blank() const { return error.empty() && cells.size() == 1 && cells[0].empty() && !quoted_first; }
-  bool quoted_first = false;       // the first cell was quoted ("" is then an empty cell, not a blank line)
+  bool quoted_first = false;  // the first cell was quoted ("" is then an empty cell, not a blank line)
 };
 
 class CsvReader {

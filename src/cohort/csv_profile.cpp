@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include <unordered_map>
 
@@ -40,13 +40,38 @@ std::optional<double> number(std::string_view s) {
 
 // The dtsdhcc profile's columns.
 enum Col : std::size_t {
-  kId, kDate, kCount, kDiameter, kNew, kVi, kLymph, kDistant, kChildPugh, kAfp, kTargeted, kTace, kResection,
-  kDeath, kOsDays, kColumns
+  kId,
+  kDate,
+  kCount,
+  kDiameter,
+  kNew,
+  kVi,
+  kLymph,
+  kDistant,
+  kChildPugh,
+  kAfp,
+  kTargeted,
+  kTace,
+  kResection,
+  kDeath,
+  kOsDays,
+  kColumns
 };
-constexpr std::string_view kNames[kColumns] = {
-    "ID", "Date", "Amount.of.Hepatic.Lesions", "Largest.Diameter.of.Hepatic.Lesions", "New.Lesion",
-    "Vascular.Invasion", "Local.Lymph.Node.Metastasis", "Distant.Metastasis", "Child_pugh_score", "AFP",
-    "TargetedTherapy", "Embolization", "Resection", "Status_of_death", "OStime_day"};
+constexpr std::string_view kNames[kColumns] = {"ID",
+                                               "Date",
+                                               "Amount.of.Hepatic.Lesions",
+                                               "Largest.Diameter.of.Hepatic.Lesions",
+                                               "New.Lesion",
+                                               "Vascular.Invasion",
+                                               "Local.Lymph.Node.Metastasis",
+                                               "Distant.Metastasis",
+                                               "Child_pugh_score",
+                                               "AFP",
+                                               "TargetedTherapy",
+                                               "Embolization",
+                                               "Resection",
+                                               "Status_of_death",
+                                               "OStime_day"};
 
 struct Row {
   long line = 0;
@@ -64,8 +89,8 @@ class RowParser {
       : file_(file), line_(line), problems_(problems) {}
 
   void problem(std::string_view column, std::string_view value, std::string_view expected) {
-    problems_.push_back({fmt::format("{}:{}", file_, line_),
-                         fmt::format("column {} is '{}'; expected {}", column, value, expected)});
+    problems_.push_back(
+        {fmt::format("{}:{}", file_, line_), fmt::format("column {} is '{}'; expected {}", column, value, expected)});
   }
   std::optional<int> integer(const std::vector<std::string>& c, Col col, int lo, int hi, std::string_view expected) {
     if (missing(c[col])) return std::nullopt;
@@ -76,7 +101,8 @@ class RowParser {
     }
     return static_cast<int>(*v);
   }
-  std::optional<double> real(const std::vector<std::string>& c, Col col, double lo, double hi, std::string_view expected) {
+  std::optional<double> real(const std::vector<std::string>& c, Col col, double lo, double hi,
+                             std::string_view expected) {
     if (missing(c[col])) return std::nullopt;
     auto v = number(c[col]);
     if (!v || *v < lo || *v > hi) {
@@ -198,8 +224,9 @@ CsvPatient build(Group& g, Stats& stats) {
     int spread = 0;
     for (const Row* r : kept)
       if (r->os_days && p.row.follow_up_end)
-        spread = std::max(spread, std::abs(days_between(*p.row.follow_up_end,
-                                                        r->date.plus_days(static_cast<int>(std::lround(*r->os_days))))));
+        spread =
+            std::max(spread, std::abs(days_between(*p.row.follow_up_end,
+                                                   r->date.plus_days(static_cast<int>(std::lround(*r->os_days))))));
     // Follow-up (death or last contact) that ends before the first TACE contradicts the TACE
     // dates: which is wrong cannot be told, so the patient is withheld, never evaluated as ok.
     if (!rec.tace.empty())
@@ -217,17 +244,20 @@ CsvPatient build(Group& g, Stats& stats) {
         }
       }
     if (spread > 31)
-      p.row.notes.push_back(fmt::format("rows disagree on the end of follow-up by up to {} days; the last row's is used",
-                                        spread));
+      p.row.notes.push_back(
+          fmt::format("rows disagree on the end of follow-up by up to {} days; the last row's is used", spread));
   }
   if (four_or_more > 0)
-    p.row.notes.push_back(fmt::format("tumour count '4 or more' on {} of {} studies: read as a lower bound (at least 4)",
-                                      four_or_more, studies));
+    p.row.notes.push_back(fmt::format(
+        "tumour count '4 or more' on {} of {} studies: read as a lower bound (at least 4)", four_or_more, studies));
   if (p.row.systemic_unknown_regimen_from)
-    p.row.notes.push_back(fmt::format("targeted therapy (regimen not recorded) from {}: not in the record; therapy "
-                                      "line and first choice not given",
-                                      p.row.systemic_unknown_regimen_from->iso()));
-  if (lymph_only) p.row.notes.push_back(fmt::format("regional lymph-node metastasis from {} read as extrahepatic spread", lymph_only->iso()));
+    p.row.notes.push_back(
+        fmt::format("targeted therapy (regimen not recorded) from {}: not in the record; therapy "
+                    "line and first choice not given",
+                    p.row.systemic_unknown_regimen_from->iso()));
+  if (lymph_only)
+    p.row.notes.push_back(
+        fmt::format("regional lymph-node metastasis from {} read as extrahepatic spread", lymph_only->iso()));
   if (resection) p.row.notes.push_back(fmt::format("resection on {}: ends the TACE course", resection->iso()));
   p.row.notes.push_back("DTSDHCC: missing values were imputed by the data set's authors (random-forest regression)");
   if (p.problems.empty()) p.record = std::move(rec);
@@ -235,7 +265,6 @@ CsvPatient build(Group& g, Stats& stats) {
 }
 
 }  // namespace
-
 
 namespace {
 
@@ -300,8 +329,8 @@ std::vector<CsvPatient> read_csv(const std::string& path, std::string_view profi
     offset += rec.bytes;
     if (rec.blank()) continue;
     if (!rec.error.empty())
-      throw UsageError(fmt::format("{}:{}: the header cannot be read: {}", escape_text(path), rec.line,
-                                   escape_text(rec.error)));
+      throw UsageError(
+          fmt::format("{}:{}: the header cannot be read: {}", escape_text(path), rec.line, escape_text(rec.error)));
     auto& cells = rec.cells;
     for (auto& c : cells) c = std::string(trim(c));
     width = cells.size();
@@ -315,9 +344,10 @@ std::vector<CsvPatient> read_csv(const std::string& path, std::string_view profi
         twice += (twice.empty() ? "" : ", ") + std::string(kNames[c]);
     }
     if (!twice.empty())
-      throw UsageError(fmt::format("{}:{}: the header names these columns more than once: {}; which one is meant "
-                                   "cannot be told",
-                                   escape_text(path), rec.line, twice));
+      throw UsageError(
+          fmt::format("{}:{}: the header names these columns more than once: {}; which one is meant "
+                      "cannot be told",
+                      escape_text(path), rec.line, twice));
     if (!absent.empty())
       throw UsageError(fmt::format("{}:{}: the header lacks the columns of profile {}: {}", escape_text(path), rec.line,
                                    profile, absent));
@@ -424,8 +454,9 @@ void finish_csv_row(CsvPatient& p) {
     row.first_choice.clear();
   } else if (p.vascular_invasion_at_end && !row.first_choice.empty()) {
     row.first_choice.clear();
-    row.notes.push_back("macrovascular invasion of unrecorded level (read as branch): first choice not given, as "
-                        "main portal vein invasion would change it");
+    row.notes.push_back(
+        "macrovascular invasion of unrecorded level (read as branch): first choice not given, as "
+        "main portal vein invasion would change it");
   }
   for (auto& d : row.definitions) {
     d.child_pugh_at_since = '?';

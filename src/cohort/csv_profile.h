@@ -40,7 +40,7 @@ namespace switchpoint::cohort {
 inline constexpr std::string_view kCsvProfiles = "dtsdhcc";
 
 struct CsvPatient {
-  CohortRow row;  // id, outcome, recorded values and notes; the decision part is filled later
+  CohortRow row;                        // id, outcome, recorded values and notes; the decision part is filled later
   std::optional<PatientRecord> record;  // absent when the patient's rows had problems
   std::vector<Problem> problems;        // locations "file:line"
   std::vector<std::pair<Date, int>> recorded_child_pugh;  // by date

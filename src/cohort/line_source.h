@@ -16,13 +16,13 @@ namespace switchpoint::cohort {
 // A block of whole lines. The buffer is reused from block to block (a worker keeps its Block),
 // so that reading does not allocate, zero or fault in fresh memory for every block.
 struct Block {
-  std::size_t seq = 0;         // 0, 1, 2, … across all files
-  std::size_t file = 0;        // index into the source's files
-  long first_line = 1;         // line number of the first line
+  std::size_t seq = 0;             // 0, 1, 2, … across all files
+  std::size_t file = 0;            // index into the source's files
+  long first_line = 1;             // line number of the first line
   std::unique_ptr<char[]> buffer;  // `size` bytes of lines, then SIMDJSON_PADDING readable bytes
   std::size_t capacity = 0;
   std::size_t size = 0;
-  std::string error;           // a read error after these lines (e.g. corrupt gzip data)
+  std::string error;  // a read error after these lines (e.g. corrupt gzip data)
   // Lines longer than kMaxLineBytes: their bytes were skipped as they were read (never held
   // whole), and each stands in the block as an empty line with this number.
   std::vector<long> overlong;
@@ -67,7 +67,7 @@ class LineSource {
   bool open_ = false;
   std::FILE* f_ = nullptr;
   gzFile gz_ = nullptr;
-  std::string carry_;   // a partial line from the previous read
+  std::string carry_;  // a partial line from the previous read
   long next_line_ = 1;
   std::uint64_t file_read_ = 0;  // uncompressed bytes read from the current file
   std::size_t seq_ = 0;

@@ -123,7 +123,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
   }
   ++out.lines;
   element doc;
-  if (auto err = parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc); err != simdjson::SUCCESS) {
+  if (auto err = parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc);
+      err != simdjson::SUCCESS) {
     out.invalid.emplace_back(line, fmt::format("not valid JSON: {}; each line of FHIR Bulk NDJSON is one resource",
                                                simdjson::error_message(err)));
     return;
@@ -169,11 +170,11 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
       return;
     }
     if (!has_subject) {
-      out.invalid.emplace_back(line, fmt::format("{} without subject.reference: whose resource it is cannot be told "
-                                                 "(in Bulk Data each resource names its patient){}",
-                                                 type, ambiguous ? "; " + duplicates.front().location + ": " +
-                                                                       duplicates.front().message
-                                                                 : ""));
+      out.invalid.emplace_back(
+          line,
+          fmt::format("{} without subject.reference: whose resource it is cannot be told "
+                      "(in Bulk Data each resource names its patient){}",
+                      type, ambiguous ? "; " + duplicates.front().location + ": " + duplicates.front().message : ""));
       return;
     }
     patient = fhir_patient_id(ref);
@@ -181,10 +182,11 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
   // FHIR R4 ids are 1–64 of [A-Za-z0-9-.]: anything else (" p1", "p1\n…", "=cmd") would make a
   // phantom patient or reach the output rows, so the line cannot be linked to a patient.
   if (!is_fhir_id(patient)) {
-    out.invalid.emplace_back(line, fmt::format("{} '{}' is not a FHIR id (1 to 64 letters, digits, '-' or '.'): the "
-                                               "line cannot be linked to a patient",
-                                               type == "Patient" ? "the Patient's id" : "the patient of subject.reference",
-                                               patient.substr(0, 100)));
+    out.invalid.emplace_back(line,
+                             fmt::format("{} '{}' is not a FHIR id (1 to 64 letters, digits, '-' or '.'): the "
+                                         "line cannot be linked to a patient",
+                                         type == "Patient" ? "the Patient's id" : "the patient of subject.reference",
+                                         patient.substr(0, 100)));
     return;
   }
   // A whole-population export: lines of people outside the cohort are counted, never kept.
@@ -193,8 +195,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
     return;
   }
   // Kept by its place in the block: scan_block copies the kept lines once, or names them in the file.
-  out.kept.push_back({std::move(patient), static_cast<std::uint64_t>(s - base), static_cast<std::uint32_t>(len), line,
-                      !ambiguous});
+  out.kept.push_back(
+      {std::move(patient), static_cast<std::uint64_t>(s - base), static_cast<std::uint32_t>(len), line, !ambiguous});
 }
 
 // `mapped`: the block's file is mapped (NdjsonPatients::maps), so that a contiguous block's kept
@@ -250,7 +252,7 @@ void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, Bloc
 
 // The Medication lines of all blocks (in file and line order) as one parsed array, by reference.
 std::shared_ptr<const NdjsonMedications> index_medications(std::vector<BlockResult>& results,
-                                                            const std::vector<std::string>& files, Stats& stats) {
+                                                           const std::vector<std::string>& files, Stats& stats) {
   auto meds = std::make_shared<NdjsonMedications>();
   struct Where {
     const BlockResult::Medication* m;
@@ -273,21 +275,21 @@ std::shared_ptr<const NdjsonMedications> index_medications(std::vector<BlockResu
   simdjson::dom::array arr;
   if (auto err = meds->parser.parse(reinterpret_cast<const std::uint8_t*>(meds->text.data()), n, false).get(arr);
       err != simdjson::SUCCESS)
-    throw std::logic_error(fmt::format("Medication lines kept by the scan do not parse again: {}",
-                                       simdjson::error_message(err)));
+    throw std::logic_error(
+        fmt::format("Medication lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
   std::size_t k = 0;
   for (element el : arr) {
     const Where& at = where[k++];
     object res;
     if (el.get(res) != simdjson::SUCCESS) continue;
-    std::string location = fmt::format("{}:{}#", files[at.file], at.m->line);  // a pointer's prefix
-    const std::string line = fmt::format("{}:{}", files[at.file], at.m->line);    // for messages
+    std::string location = fmt::format("{}:{}#", files[at.file], at.m->line);   // a pointer's prefix
+    const std::string line = fmt::format("{}:{}", files[at.file], at.m->line);  // for messages
     std::string conflict;
     if (!at.m->keys_unique)
-      conflict = fmt::format("the Medication at {} names a member more than once; which value is meant cannot be told",
-                             line);
-    auto [it, fresh] = meds->by_reference.try_emplace("Medication/" + at.m->id,
-                                                      NdjsonMedications::Found{res, location, conflict});
+      conflict =
+          fmt::format("the Medication at {} names a member more than once; which value is meant cannot be told", line);
+    auto [it, fresh] =
+        meds->by_reference.try_emplace("Medication/" + at.m->id, NdjsonMedications::Found{res, location, conflict});
     if (fresh) continue;
     // The same Medication again (an export of several files may repeat one): read once.
     NdjsonMedications::Found& first = it->second;
@@ -298,9 +300,10 @@ std::shared_ptr<const NdjsonMedications> index_medications(std::vector<BlockResu
                                          "one is meant cannot be told, so no patient whose medicationReference names "
                                          "it is evaluated",
                                          at.m->id, first_line)});
-    first.conflict = fmt::format("Medication/{} appears twice in the export with different content (at {} and at {}); "
-                                 "which one is meant cannot be told",
-                                 at.m->id, first_line, line);
+    first.conflict = fmt::format(
+        "Medication/{} appears twice in the export with different content (at {} and at {}); "
+        "which one is meant cannot be told",
+        at.m->id, first_line, line);
   }
   for (auto& r : results) {
     r.medication_text = {};
@@ -370,7 +373,8 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   // Plain files are mapped first, so that their kept lines need no copy.
   out.maps.resize(files.size());
   for (std::size_t f = 0; f < files.size(); ++f)
-    if (files[f].size() < 3 || files[f].compare(files[f].size() - 3, 3, ".gz") != 0) out.maps[f] = MappedFile::map(files[f]);
+    if (files[f].size() < 3 || files[f].compare(files[f].size() - 3, 3, ".gz") != 0)
+      out.maps[f] = MappedFile::map(files[f]);
   LineSource source(files, options.block_bytes);
   progress.phase("reading", source.total(), " MB", 1e6);
   std::mutex source_mutex, results_mutex, select_mutex;
@@ -440,8 +444,7 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
     stats.lines_kept += p.second.size();
     for (const auto& ref : p.second) stats.bytes_kept += ref.length;
   }
-  std::sort(out.patients.begin(), out.patients.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(out.patients.begin(), out.patients.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   out.medications = index_medications(results, files, stats);
   return out;
 }
@@ -460,9 +463,10 @@ FileId file_id(const struct stat& st) {
 }  // namespace
 
 std::string changed_message(const std::string& path) {
-  return fmt::format("{}: the file changed while it was read (its size, time or identity is not what it was when "
-                     "reading began); evaluate it again once it is complete",
-                     path);
+  return fmt::format(
+      "{}: the file changed while it was read (its size, time or identity is not what it was when "
+      "reading began); evaluate it again once it is complete",
+      path);
 }
 
 std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
@@ -475,9 +479,9 @@ std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
   ::close(fd);
   if (p == MAP_FAILED) return nullptr;
   const FileId id = file_id(st);
-  return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size),
-                                                          static_cast<std::uint64_t>(id.dev), static_cast<std::uint64_t>(id.ino),
-                                                          id.mtime_ns));
+  return std::shared_ptr<const MappedFile>(
+      new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size),
+                     static_cast<std::uint64_t>(id.dev), static_cast<std::uint64_t>(id.ino), id.mtime_ns));
 }
 
 bool MappedFile::unchanged(const std::string& path) const {

@@ -71,7 +71,7 @@ std::string changed_message(const std::string& path);
 struct NdjsonPatients {
   static constexpr std::uint32_t kInFile = 0xFFFFFFFFu;  // LineRef::arena of a line read from its mapped file
   struct LineRef {
-    std::uint32_t arena = 0;   // index into arenas, or kInFile: the line is in maps[file]
+    std::uint32_t arena = 0;  // index into arenas, or kInFile: the line is in maps[file]
     std::uint32_t length = 0;
     std::uint64_t offset = 0;  // of the line in its arena or file
     std::uint32_t file = 0;    // index into files
@@ -86,7 +86,7 @@ struct NdjsonPatients {
   // whose results are then not to be used.
   std::optional<std::string> changed_file() const;
   std::vector<std::pair<std::string, std::vector<LineRef>>> patients;  // by patient id
-  std::shared_ptr<const NdjsonMedications> medications;  // never null after scan_ndjson
+  std::shared_ptr<const NdjsonMedications> medications;                // never null after scan_ndjson
 };
 
 struct CohortCandidates;
@@ -101,8 +101,8 @@ struct CohortCandidates;
 // With `select` (and no `only`), pass 0 is done by the same parse: `select` receives what
 // find_cohort_candidates would return for these files, and only the candidates' lines are kept
 // (the others counted in stats.lines_not_in_cohort), as with `only` = select->candidates.
-NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads,
-                           Stats& stats, Progress& progress, const std::unordered_set<std::string>* only = nullptr,
+NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options& options, int threads, Stats& stats,
+                           Progress& progress, const std::unordered_set<std::string>* only = nullptr,
                            CohortCandidates* select = nullptr);
 
 // Pass 0 (issue 15 item 7, a whole-population export): every patient of the export, and the

@@ -39,7 +39,8 @@ void Progress::draw(bool last) {
   const double f = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(f * kWidth);
-  const std::string bar = std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(kWidth - filled), ' ');
+  const std::string bar =
+      std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(kWidth - filled), ' ');
   std::string line = fmt::format("\r[{}] {:3.0f}%  {} {:.0f}/{:.0f}{}", bar, 100 * f, label_,
                                  static_cast<double>(done) / scale_, static_cast<double>(total_) / scale_, unit_);
   if (last) line += "\n";

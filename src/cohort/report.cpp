@@ -24,7 +24,9 @@ constexpr std::size_t kDefs = kDefinitions.size();
 // (presenters/text_escape.h), then & < > " ' as character references.
 std::string esc(std::string_view s) { return html::escape(escape_text(s)); }
 
-std::string pct(long a, long b) { return b > 0 ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(a) / static_cast<double>(b)) : "–"; }
+std::string pct(long a, long b) {
+  return b > 0 ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(a) / static_cast<double>(b)) : "–";
+}
 std::string p_text(std::optional<double> p) {
   if (!p) return "–";
   return *p < 0.001 ? "&lt; 0.001" : fmt::format("{:.3f}", *p);
@@ -67,21 +69,29 @@ std::string km_svg(const std::vector<Curve>& curves, double x_max, bool rising, 
       R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" width="{:.0f}" height="{:.0f}" role="img" aria-label="{}">)"
       "\n",
       W, H, W, H, esc(title));
-  s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#fff" stroke="#999"/>)" "\n", ml, mt, pw, ph);
+  s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#fff" stroke="#999"/>)"
+                   "\n",
+                   ml, mt, pw, ph);
   for (int k = 0; k <= 4; ++k) {
     const double v = k / 4.0;
     s += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#e5e5e5"/>)"
-                     R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" font-size="11">{:.0f}%</text>)" "\n",
+                     R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" font-size="11">{:.0f}%</text>)"
+                     "\n",
                      ml, y(v), ml + pw, y(v), ml - 6, y(v) + 4, v * 100);
   }
   const double step = tick_step(x_max);
   for (double t = 0; t <= x_max + 1e-9; t += step)
     s += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#999"/>)"
-                     R"(<text x="{0:.1f}" y="{3:.1f}" text-anchor="middle" font-size="11">{4:.0f}</text>)" "\n",
+                     R"(<text x="{0:.1f}" y="{3:.1f}" text-anchor="middle" font-size="11">{4:.0f}</text>)"
+                     "\n",
                      x(t), mt + ph, mt + ph + 5, mt + ph + 18, t);
-  s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12">months</text>)" "\n", ml + pw / 2, H - 8);
-  s += fmt::format(R"svg(<text x="14" y="{:.1f}" text-anchor="middle" font-size="12" transform="rotate(-90 14 {:.1f})">{}</text>)svg" "\n",
-                   mt + ph / 2, mt + ph / 2, esc(y_label));
+  s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12">months</text>)"
+                   "\n",
+                   ml + pw / 2, H - 8);
+  s += fmt::format(
+      R"svg(<text x="14" y="{:.1f}" text-anchor="middle" font-size="12" transform="rotate(-90 14 {:.1f})">{}</text>)svg"
+      "\n",
+      mt + ph / 2, mt + ph / 2, esc(y_label));
   for (const auto& c : curves) {
     if (c.km->n == 0) continue;
     auto val = [&](double surv) { return rising ? 1 - surv : surv; };
@@ -91,7 +101,9 @@ std::string km_svg(const std::vector<Curve>& curves, double x_max, bool rising, 
       d += fmt::format(" H{:.1f} V{:.1f}", x(st.time), y(val(st.survival)));
     }
     d += fmt::format(" H{:.1f}", x(c.km->times.back()));
-    s += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="1.8"/>)" "\n", d, c.color);
+    s += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="1.8"/>)"
+                     "\n",
+                     d, c.color);
   }
   s += "</svg>\n";
   return s;
@@ -134,16 +146,21 @@ std::string km_band_plot(const std::vector<Curve>& curves) {
       R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" width="{:.0f}" height="{:.0f}" role="img" aria-label="overall survival from the landmark">)"
       "\n",
       W, H, W, H);
-  s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#fff" stroke="#999"/>)" "\n", ml, mt, pw, ph);
+  s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#fff" stroke="#999"/>)"
+                   "\n",
+                   ml, mt, pw, ph);
   for (int k = 0; k <= 4; ++k)
     s += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#e5e5e5"/>)"
-                     R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" font-size="11">{:.0f}%</text>)" "\n",
+                     R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" font-size="11">{:.0f}%</text>)"
+                     "\n",
                      ml, y(k / 4.0), ml + pw, y(k / 4.0), ml - 6, y(k / 4.0) + 4, k * 25.0);
   for (double t = 0; t <= x_max + 1e-9; t += step)
     s += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#999"/>)"
-                     R"(<text x="{0:.1f}" y="{3:.1f}" text-anchor="middle" font-size="11">{4:.0f}</text>)" "\n",
+                     R"(<text x="{0:.1f}" y="{3:.1f}" text-anchor="middle" font-size="11">{4:.0f}</text>)"
+                     "\n",
                      x(t * kDaysPerMonth), mt + ph, mt + ph + 5, mt + ph + 18, t);
-  s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12">months from the landmark</text>)" "\n",
+  s += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12">months from the landmark</text>)"
+                   "\n",
                    ml + pw / 2, H - 8);
   for (const auto& c : curves) {
     const auto cut = c.km->cut_time(kMinAtRisk);
@@ -161,15 +178,18 @@ std::string km_band_plot(const std::vector<Curve>& curves) {
     down = fmt::format(" V{:.1f}", y(edges.back().second.first));
     for (std::size_t k = edges.size() - 1; k > 0; --k)
       down += fmt::format(" H{:.1f} V{:.1f}", x(edges[k].first), y(edges[k - 1].second.first));
-    s += fmt::format(R"(<path d="{}{} H{:.1f} Z" fill="{}" fill-opacity="0.15" stroke="none"/>)" "\n", up, down, x(0),
-                     c.color);
+    s += fmt::format(R"(<path d="{}{} H{:.1f} Z" fill="{}" fill-opacity="0.15" stroke="none"/>)"
+                     "\n",
+                     up, down, x(0), c.color);
     std::string d = fmt::format("M{:.1f},{:.1f}", x(0), y(1));
     for (const auto& st : c.km->steps) {
       if (st.time > *cut) break;
       d += fmt::format(" H{:.1f} V{:.1f}", x(st.time), y(st.survival));
     }
     d += fmt::format(" H{:.1f}", x(*cut));
-    s += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="1.8"/>)" "\n", d, c.color);
+    s += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="1.8"/>)"
+                     "\n",
+                     d, c.color);
     for (double t : c.km->censored_times) {
       if (t > *cut) break;
       const double v = c.km->survival_at(t);
@@ -184,11 +204,13 @@ std::string km_band_plot(const std::vector<Curve>& curves) {
   s += "</tr>\n";
   for (const auto& c : curves) {
     s += fmt::format(R"(<tr><td><i class="sw" style="background:{}"></i>{}</td>)", c.color, esc(c.label));
-    for (double t = 0; t <= x_max + 1e-9; t += step) s += fmt::format("<td>{}</td>", c.km->at_risk_at(t * kDaysPerMonth));
+    for (double t = 0; t <= x_max + 1e-9; t += step)
+      s += fmt::format("<td>{}</td>", c.km->at_risk_at(t * kDaysPerMonth));
     s += "</tr>\n";
   }
-  return s + "</table>\n<p class=\"small\">Shaded: Greenwood 95% confidence band (log scale); ticks: censored; "
-             "each curve stops where fewer than 10 patients remain at risk.</p>\n";
+  return s +
+         "</table>\n<p class=\"small\">Shaded: Greenwood 95% confidence band (log scale); ticks: censored; "
+         "each curve stops where fewer than 10 patients remain at risk.</p>\n";
 }
 
 constexpr std::string_view kStyle = R"(<style>
@@ -237,7 +259,8 @@ std::string header(const Ctx& c) {
         "<tr><th>cohort selection</th><td>{} patients in the export; {} in the cohort (an HCC diagnosis, a TACE or an "
         "HCC systemic therapy: {} with an HCC diagnosis, {} with TACE, {} with systemic therapy among those "
         "evaluated); {} not in the cohort, never evaluated</td></tr>\n",
-        st.export_patients, st.patients, st.with_hcc_diagnosis, st.with_tace, st.with_systemic, st.not_in_cohort.size());
+        st.export_patients, st.patients, st.with_hcc_diagnosis, st.with_tace, st.with_systemic,
+        st.not_in_cohort.size());
   s += "</table>\n";
   return s;
 }
@@ -327,7 +350,8 @@ std::string agreement(const Ctx& c) {
     return x.k.first_only + x.k.second_only > y.k.first_only + y.k.second_only;
   });
   s += "<h3>Disagreements, most first</h3>\n<table class=\"num\"><tr><th>definitions A / B</th><th>n</th><th>both "
-       "refractory</th><th>A only</th><th>B only</th><th>neither</th><th>disagree</th><th>κ (95% CI)</th><th>examples, A "
+       "refractory</th><th>A only</th><th>B only</th><th>neither</th><th>disagree</th><th>κ (95% CI)</th><th>examples, "
+       "A "
        "only</th><th>examples, B only</th></tr>\n";
   auto ids = [](const std::vector<std::string>& v) {
     std::string out;
@@ -336,15 +360,15 @@ std::string agreement(const Ctx& c) {
   };
   for (const auto& p : pairs) {
     const long dis = p.k.first_only + p.k.second_only;
-    s += fmt::format("<tr><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                     "<td class=\"small\">{}</td><td class=\"small\">{}</td></tr>\n",
-                     kDefinitions[p.a], kDefinitions[p.b], p.k.n(), p.k.both_yes, p.k.first_only, p.k.second_only,
-                     p.k.both_no, pct(dis, p.k.n()),
-                     p.k.kappa ? fmt::format("{:.2f} <span class=\"small\">({:.2f} to {:.2f})</span>", *p.k.kappa,
-                                             *p.k.ci_low, *p.k.ci_high)
-                               : "–",
-                     ids(p.a_only),
-                     ids(p.b_only));
+    s += fmt::format(
+        "<tr><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"small\">{}</td><td class=\"small\">{}</td></tr>\n",
+        kDefinitions[p.a], kDefinitions[p.b], p.k.n(), p.k.both_yes, p.k.first_only, p.k.second_only, p.k.both_no,
+        pct(dis, p.k.n()),
+        p.k.kappa ? fmt::format("{:.2f} <span class=\"small\">({:.2f} to {:.2f})</span>", *p.k.kappa, *p.k.ci_low,
+                                *p.k.ci_high)
+                  : "–",
+        ids(p.a_only), ids(p.b_only));
   }
   return s + "</table>\n";
 }
@@ -380,11 +404,12 @@ std::string time_to_refractoriness(const Ctx& c) {
   for (std::size_t i = 0; i < kDefs; ++i) {
     const bool none_censored = kms[i].n > 0 && kms[i].events == kms[i].n && excluded[i] > 0;
     only_events = only_events || none_censored;
-    s += fmt::format("<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{:.1f}%</td>"
-                     "<td>{:.1f}%</td></tr>\n",
-                     kDefinitions[i], none_censored ? " *" : "", kms[i].n, kms[i].events, kms[i].n - kms[i].events,
-                     excluded[i], months(kms[i].median()), 100 * (1 - kms[i].survival_at(6)),
-                     100 * (1 - kms[i].survival_at(12)), 100 * (1 - kms[i].survival_at(24)));
+    s += fmt::format(
+        "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{:.1f}%</td>"
+        "<td>{:.1f}%</td></tr>\n",
+        kDefinitions[i], none_censored ? " *" : "", kms[i].n, kms[i].events, kms[i].n - kms[i].events, excluded[i],
+        months(kms[i].median()), 100 * (1 - kms[i].survival_at(6)), 100 * (1 - kms[i].survival_at(12)),
+        100 * (1 - kms[i].survival_at(24)));
   }
   s += "</table>\n";
   if (only_events)
@@ -438,12 +463,12 @@ std::string survival(const Ctx& c) {
     }
     const KaplanMeier km_sw = kaplan_meier(sw), km_tc = kaplan_meier(tc);
     const LogRank lr = log_rank(sw, tc);
-    s += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td>"
-                     "<td>{} / {} / {}</td></tr>\n",
-                     kDefinitions[i], km_sw.n, km_sw.events, km_sw.n ? months(km_sw.median()) : "–", km_tc.n,
-                     km_tc.events, km_tc.n ? months(km_tc.median()) : "–",
-                     lr.chi2 ? fmt::format("{:.2f}", *lr.chi2) : "–", p_text(lr.p),
-                     before, none, unknown);
+    s += fmt::format(
+        "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{} / {} / {}</td></tr>\n",
+        kDefinitions[i], km_sw.n, km_sw.events, km_sw.n ? months(km_sw.median()) : "–", km_tc.n, km_tc.events,
+        km_tc.n ? months(km_tc.median()) : "–", lr.chi2 ? fmt::format("{:.2f}", *lr.chi2) : "–", p_text(lr.p), before,
+        none, unknown);
     if (km_sw.n >= 5 && km_tc.n >= 5) {
       const std::vector<Curve> curves{{"switched to systemic therapy", "#d62728", &km_sw},
                                       {"continued TACE", "#1f77b4", &km_tc}};
@@ -452,9 +477,10 @@ std::string survival(const Ctx& c) {
       plots += km_svg(curves, x_max, false, "overall survival", fmt::format("Overall survival, {}", kDefinitions[i]));
       plots += legend(curves);
       plots += at_risk_table(curves, x_max);
-      plots += fmt::format("<p class=\"small\">O/E switched {:.0f}/{:.1f}, continued TACE {:.0f}/{:.1f}; χ² {}, p {}.</p>\n",
-                           lr.observed1, lr.expected1, lr.observed2, lr.expected2,
-                           lr.chi2 ? fmt::format("{:.2f}", *lr.chi2) : "–", p_text(lr.p));
+      plots +=
+          fmt::format("<p class=\"small\">O/E switched {:.0f}/{:.1f}, continued TACE {:.0f}/{:.1f}; χ² {}, p {}.</p>\n",
+                      lr.observed1, lr.expected1, lr.observed2, lr.expected2,
+                      lr.chi2 ? fmt::format("{:.2f}", *lr.chi2) : "–", p_text(lr.p));
     }
   }
   s += "</table>\n" + plots;
@@ -473,13 +499,15 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
       "censored there, per protocol: the column after the deaths counts them). Overall survival from the "
       "landmark; Cox proportional-hazards model with Breslow ties, adjusted for the covariates on the since date "
       "(complete cases; a covariate with one value only among the patients is left out). Hazard ratio switched versus "
-      "continued with its 95% confidence interval and Wald p. PH check: the coefficient of switched × log(days since the "
+      "continued with its 95% confidence interval and Wald p. PH check: the coefficient of switched × log(days since "
+      "the "
       "landmark) and its p (a small p: the hazard ratio changes with time). Sensitivity: switching as a time-varying "
       "exposure from the since date (no landmark; same covariates). The same numbers are written by "
       "<code>--analysis</code>.</p>\n",
       options.landmark_days, options.landmark_days);
   s += "<table class=\"num\"><tr><th>definition</th><th>switched: n (deaths)</th><th>continued: n (deaths)</th>"
-       "<th>continued: censored at a later switch</th><th>HR (95% CI)</th><th>p</th><th>PH check p</th><th>time-varying HR (95% CI)</th><th>left out: no outcome / "
+       "<th>continued: censored at a later switch</th><th>HR (95% CI)</th><th>p</th><th>PH check "
+       "p</th><th>time-varying HR (95% CI)</th><th>left out: no outcome / "
        "systemic before / ended by landmark / missing covariates</th><th>adjusted for</th></tr>\n";
   std::string plots;
   for (const auto& a : comparisons) {
@@ -494,12 +522,13 @@ std::string landmark_analysis(const Ctx& c, const AnalysisOptions& options) {
       for (const auto& n : a.not_in_data) missing += (missing.empty() ? "" : ", ") + n;
       adj += "; not in the data: " + missing;
     }
-    s += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                     "<td>{} / {} / {} / {}</td><td class=\"small\">{}</td></tr>\n",
-                     a.definition, a.n_switch, a.events_switch, a.n_continue, a.events_continue, a.censored_at_later_switch,
-                     hr(a.hr, a.ci_low, a.ci_high, a.problem), p_text(a.p), p_text(a.ph_p),
-                     hr(a.tv_hr, a.tv_ci_low, a.tv_ci_high, a.tv_problem), a.no_outcome, a.systemic_before,
-                     a.ended_before_landmark, a.missing_covariates, esc(adj));
+    s += fmt::format(
+        "<tr><td>{}</td><td>{} ({})</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{} / {} / {} / {}</td><td class=\"small\">{}</td></tr>\n",
+        a.definition, a.n_switch, a.events_switch, a.n_continue, a.events_continue, a.censored_at_later_switch,
+        hr(a.hr, a.ci_low, a.ci_high, a.problem), p_text(a.p), p_text(a.ph_p),
+        hr(a.tv_hr, a.tv_ci_low, a.tv_ci_high, a.tv_problem), a.no_outcome, a.systemic_before, a.ended_before_landmark,
+        a.missing_covariates, esc(adj));
     if (a.km_switch.n + a.km_continue.n > 0) {
       plots += fmt::format("<h3>{}: overall survival from the landmark</h3>\n", a.definition);
       plots += km_band_plot({{"switched by the landmark", "#d62728", &a.km_switch},
@@ -588,8 +617,9 @@ std::string cohort_report_html(const Result& result, const AnalysisOptions& anal
     c.evaluated.push_back(&r);
     if (evaluated_with_tace(r)) c.treated.push_back(&r);
   }
-  std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<title>switchpoint cohort report</title>\n";
+  std::string s =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<title>switchpoint cohort report</title>\n";
   s += kStyle;
   s += "</head>\n<body>\n";
   s += header(c);

@@ -11,9 +11,12 @@ namespace switchpoint::cohort {
 
 std::string_view to_string(CriterionState s) {
   switch (s) {
-    case CriterionState::Met: return "met";
-    case CriterionState::NotMet: return "not-met";
-    case CriterionState::NotJudgeable: return "not-judgeable";
+    case CriterionState::Met:
+      return "met";
+    case CriterionState::NotMet:
+      return "not-met";
+    case CriterionState::NotJudgeable:
+      return "not-judgeable";
   }
   return "?";
 }
@@ -29,9 +32,12 @@ std::string_view status_detail(const CohortRow& row, std::size_t i) {
 
 std::string_view to_string(InputStatus s) {
   switch (s) {
-    case InputStatus::Ok: return "ok";
-    case InputStatus::Invalid: return "invalid";
-    case InputStatus::NoDatedEntry: return "no-dated-entry";
+    case InputStatus::Ok:
+      return "ok";
+    case InputStatus::Invalid:
+      return "invalid";
+    case InputStatus::NoDatedEntry:
+      return "no-dated-entry";
   }
   return "?";
 }
@@ -126,8 +132,9 @@ void fill_from_decision(CohortRow& row, const PatientRecord& record, const Decis
 std::string rows_to_csv(const std::vector<CohortRow>& rows) {
   std::string out = "patient_id,input,problems,first_problem,as_of,tace_sessions,first_tace";
   for (auto id : kDefinitions) out += fmt::format(",{0}_status,{0}_since", snake(id));
-  out += ",verdict,therapy_line,first_choice,child_pugh,malbi_grade,up_to_seven,bclc,art,hap,"
-         "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes,course_ending_procedures";
+  out +=
+      ",verdict,therapy_line,first_choice,child_pugh,malbi_grade,up_to_seven,bclc,art,hap,"
+      "systemic_unknown_regimen_from,recorded_child_pugh_points,died,follow_up_end,notes,course_ending_procedures";
   // Issue 15: one value per cell (child_pugh "6 A" and up_to_seven "8.5 beyond" stay for earlier
   // readers; these split them) and each definition's status detail.
   out += ",child_pugh_points,child_pugh_class,up_to_seven_value,up_to_seven_within";
@@ -148,15 +155,16 @@ std::string rows_to_csv(const std::vector<CohortRow>& rows) {
                        csv_plain_cell(r.bclc), csv_plain_cell(r.art), csv_plain_cell(r.hap),
                        opt_date(r.systemic_unknown_regimen_from),
                        r.recorded_child_pugh_points ? std::to_string(*r.recorded_child_pugh_points) : "",
-                       r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end), csv_text_cell(join(r.notes, "; ")),
-                       csv_plain_cell(course_ending_text(r.course_ending)));
+                       r.died ? (*r.died ? "1" : "0") : "", opt_date(r.follow_up_end),
+                       csv_text_cell(join(r.notes, "; ")), csv_plain_cell(course_ending_text(r.course_ending)));
     out.pop_back();  // the newline: the split columns follow
     const auto cp_space = r.child_pugh.find(' ');
     const auto u7_space = r.up_to_seven.find(' ');
-    out += fmt::format(",{},{},{},{}", cp_space == std::string::npos ? "" : r.child_pugh.substr(0, cp_space),
-                       cp_space == std::string::npos ? "" : r.child_pugh.substr(cp_space + 1),
-                       u7_space == std::string::npos ? "" : r.up_to_seven.substr(0, u7_space),
-                       u7_space == std::string::npos ? "" : (r.up_to_seven.substr(u7_space + 1) == "within" ? "true" : "false"));
+    out += fmt::format(
+        ",{},{},{},{}", cp_space == std::string::npos ? "" : r.child_pugh.substr(0, cp_space),
+        cp_space == std::string::npos ? "" : r.child_pugh.substr(cp_space + 1),
+        u7_space == std::string::npos ? "" : r.up_to_seven.substr(0, u7_space),
+        u7_space == std::string::npos ? "" : (r.up_to_seven.substr(u7_space + 1) == "within" ? "true" : "false"));
     for (std::size_t i = 0; i < kDefinitions.size(); ++i) out += fmt::format(",{}", status_detail(r, i));
     out += '\n';
   }
@@ -206,7 +214,8 @@ std::string rows_to_ndjson(const std::vector<CohortRow>& rows) {
       opt("hap", r.hap);
       w.end_object();
     }
-    if (r.systemic_unknown_regimen_from) w.field("systemic_unknown_regimen_from", r.systemic_unknown_regimen_from->iso());
+    if (r.systemic_unknown_regimen_from)
+      w.field("systemic_unknown_regimen_from", r.systemic_unknown_regimen_from->iso());
     if (r.recorded_child_pugh_points) w.field("recorded_child_pugh_points", *r.recorded_child_pugh_points);
     if (r.died) w.field("died", *r.died);
     if (r.follow_up_end) w.field("follow_up_end", r.follow_up_end->iso());

@@ -47,7 +47,7 @@ struct CohortRow {
   int problems = 0;
   std::string first_problem;  // "Observation.ndjson:12#/valueQuantity: …"
 
-  std::optional<Date> as_of;  // the last record
+  std::optional<Date> as_of;   // the last record
   bool hcc_diagnosis = false;  // the record has an HCC diagnosis (cohort inclusion counts)
   bool any_tace = false;       // the record has a TACE, in any course
   int sessions = 0;
@@ -68,7 +68,7 @@ struct CohortRow {
   std::vector<Date> tace_dates;  // sessions (P-session-merge) of the course the decision describes
   // P-course-end: resections, ablations and transplantations on or before as_of, by date.
   std::vector<CourseEndingProcedure> course_ending;
-  std::vector<Date> systemic_starts;  // systemic therapy episodes (known regimen or a CSV flag)
+  std::vector<Date> systemic_starts;      // systemic therapy episodes (known regimen or a CSV flag)
   std::vector<SystemicTherapy> systemic;  // the record's systemic therapies on or before as_of (--episodes)
   std::optional<bool> died;
   std::optional<Date> follow_up_end;  // death or last follow-up

@@ -24,7 +24,7 @@ std::vector<std::string> header_of(const std::string& csv) {
   std::vector<std::string> cols;
   const std::string line = csv.substr(0, csv.find('\n'));
   std::size_t b = 0;
-  for (std::size_t e = line.find(','); ; e = line.find(',', b)) {
+  for (std::size_t e = line.find(',');; e = line.find(',', b)) {
     cols.push_back(line.substr(b, e == std::string::npos ? std::string::npos : e - b));
     if (e == std::string::npos) break;
     b = e + 1;
@@ -59,7 +59,8 @@ Column rows_column(const std::string& c) {
               fmt::format("status of the {} definition as of as_of, as in the decision JSON; empty when the patient "
                           "was withheld",
                           def)};
-    if (what == "since") return {c, "date", "", "", fmt::format("date {} refractoriness was first met; empty otherwise", def)};
+    if (what == "since")
+      return {c, "date", "", "", fmt::format("date {} refractoriness was first met; empty otherwise", def)};
     return {c, "enum", "", std::string(kDetails),
             fmt::format("{} status, one word more precise: not-applicable-no-tace (no TACE session: TACE cannot have "
                         "failed), not-evaluable-yet (one TACE session only: too early to judge), withheld (invalid "
@@ -74,21 +75,28 @@ Column rows_column(const std::string& c) {
       {"as_of", "date", "", "", "the patient's last record date: the evaluation date"},
       {"tace_sessions", "integer", "count", "", "TACE sessions of the course evaluated (same-day procedures merged)"},
       {"first_tace", "date", "", "", "the first TACE session of that course"},
-      {"verdict", "enum", "", "proceed|reconsider|switch|supportive-care|not-applicable", "checkpoint verdict before the next TACE"},
+      {"verdict", "enum", "", "proceed|reconsider|switch|supportive-care|not-applicable",
+       "checkpoint verdict before the next TACE"},
       {"therapy_line", "integer", "", "", "systemic therapy line the plan is for; empty for supportive care only"},
       {"first_choice", "string", "", "", "regimen id of the recommended option; empty when none is recommended"},
-      {"child_pugh", "string", "", "", "Child-Pugh points and class as one text (\"6 A\"); kept for earlier readers: use child_pugh_points and child_pugh_class"},
+      {"child_pugh", "string", "", "",
+       "Child-Pugh points and class as one text (\"6 A\"); kept for earlier readers: use child_pugh_points and "
+       "child_pugh_class"},
       {"malbi_grade", "enum", "", "1|2a|2b|3", "modified ALBI grade at as_of"},
-      {"up_to_seven", "string", "", "", "up-to-seven value and verdict as one text (\"8.5 beyond\"); kept for earlier readers: use up_to_seven_value and up_to_seven_within"},
+      {"up_to_seven", "string", "", "",
+       "up-to-seven value and verdict as one text (\"8.5 beyond\"); kept for earlier readers: use up_to_seven_value "
+       "and up_to_seven_within"},
       {"bclc", "enum", "", "0|A|B|C|D", "BCLC stage at as_of"},
       {"art", "number", "points", "", "ART score points"},
       {"hap", "enum", "", "A|B|C|D", "HAP class"},
       {"systemic_unknown_regimen_from", "date", "", "", "first systemic therapy of unrecorded regimen (CSV flag)"},
-      {"recorded_child_pugh_points", "integer", "points", "5-15", "Child-Pugh points as recorded in the input (CSV), latest"},
+      {"recorded_child_pugh_points", "integer", "points", "5-15",
+       "Child-Pugh points as recorded in the input (CSV), latest"},
       {"died", "integer", "", "0|1", "1: the patient died (input outcome); empty when not known"},
       {"follow_up_end", "date", "", "", "death or last follow-up"},
       {"notes", "string", "", "", "caveats of the input profile, separated by '; '"},
-      {"course_ending_procedures", "string", "", "", "resections, ablations, transplantations with dates (see the episodes table for one per row)"},
+      {"course_ending_procedures", "string", "", "",
+       "resections, ablations, transplantations with dates (see the episodes table for one per row)"},
       {"child_pugh_points", "integer", "points", "5-15", "Child-Pugh points at as_of, computed by the engine"},
       {"child_pugh_class", "enum", "", "A|B|C", "Child-Pugh class at as_of"},
       {"up_to_seven_value", "number", "cm + count", "", "largest diameter (cm) plus number of nodules"},
@@ -102,13 +110,20 @@ Column rows_column(const std::string& c) {
 Column criteria_column(const std::string& c) {
   static const std::vector<Column> cols = {
       {"patient_id", "string", "", "", "the patient's id in the input"},
-      {"definition", "enum", "", "raoul-2011|jsh-lcsgj-2014|apasl-2017|galle-2017|aasld-2018|klca-ncc-2022|easl-2018|bclc-2022", "refractoriness definition id (docs/clinical-rules.md §5)"},
-      {"criterion", "string", "", "", "criterion id within the definition, as in the decision JSON; empty on the one row of a definition that lists none"},
-      {"status", "enum", "", "met|not-met|not-judgeable", "the criterion as of as_of (decision JSON met: true / false / null); empty on a row without criterion"},
+      {"definition", "enum", "",
+       "raoul-2011|jsh-lcsgj-2014|apasl-2017|galle-2017|aasld-2018|klca-ncc-2022|easl-2018|bclc-2022",
+       "refractoriness definition id (docs/clinical-rules.md §5)"},
+      {"criterion", "string", "", "",
+       "criterion id within the definition, as in the decision JSON; empty on the one row of a definition that lists "
+       "none"},
+      {"status", "enum", "", "met|not-met|not-judgeable",
+       "the criterion as of as_of (decision JSON met: true / false / null); empty on a row without criterion"},
       {"met_on", "date", "", "", "date the criterion was met"},
       {"missing", "string", "", "", "what would make the criterion judgeable, separated by '; '"},
-      {"definition_status", "enum", "", std::string(kStatuses), "the definition's status (decision JSON); empty when withheld"},
-      {"status_detail", "enum", "", std::string(kDetails), "the definition's status, one word more precise (see the rows table)"},
+      {"definition_status", "enum", "", std::string(kStatuses),
+       "the definition's status (decision JSON); empty when withheld"},
+      {"status_detail", "enum", "", std::string(kDetails),
+       "the definition's status, one word more precise (see the rows table)"},
       {"since", "date", "", "", "date the definition was first met"},
   };
   for (const auto& f : cols)
@@ -122,7 +137,8 @@ Column episodes_column(const std::string& c) {
       {"episode", "integer", "", "", "1, 2, … per patient, by start date then kind"},
       {"kind", "enum", "", "tace|systemic|resection|ablation|liver-transplantation", "the treatment"},
       {"start", "date", "", "", "date of the session or procedure; start of a systemic therapy"},
-      {"end", "date", "", "", "end of a systemic therapy; empty when ongoing or not recorded, and for one-day treatments"},
+      {"end", "date", "", "",
+       "end of a systemic therapy; empty when ongoing or not recorded, and for one-day treatments"},
       {"regimen", "string", "", "", "regimen id of a systemic therapy; 'unrecorded' when the input does not name it"},
       {"tace_session", "integer", "", "", "the TACE session's number in the course evaluated"},
   };
@@ -161,7 +177,8 @@ std::string episodes_to_csv(const std::vector<CohortRow>& rows) {
   };
   for (const auto& r : rows) {
     std::vector<Episode> e;
-    for (std::size_t k = 0; k < r.tace_dates.size(); ++k) e.push_back({r.tace_dates[k], 0, "tace", "", "", std::to_string(k + 1)});
+    for (std::size_t k = 0; k < r.tace_dates.size(); ++k)
+      e.push_back({r.tace_dates[k], 0, "tace", "", "", std::to_string(k + 1)});
     for (const auto& s : r.systemic) e.push_back({s.start, 1, "systemic", opt_date(s.end), s.regimen, ""});
     // A CSV flag of systemic therapy without its regimen (not in the record).
     if (r.systemic_unknown_regimen_from)

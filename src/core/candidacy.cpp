@@ -102,7 +102,8 @@ std::optional<bool> no_ehs(const Findings& f) {
 
 void common_tumour_exclusions(Conditions& c, const Findings& f) {
   c.require(no_vascular_invasion(f), "no vascular invasion",
-            fmt::format("vascular invasion ({})", f.vascular ? to_string(*f.vascular) : ""), "vascular invasion status");
+            fmt::format("vascular invasion ({})", f.vascular ? to_string(*f.vascular) : ""),
+            "vascular invasion status");
   c.require(no_ehs(f), "no extrahepatic spread", "extrahepatic spread", "extrahepatic spread status");
 }
 
@@ -133,11 +134,13 @@ CandidacyResult easl(const Findings& f) {
   if ((f.cp_points && *f.cp_points >= 8) || f.ascites == Ascites::ModerateSevere ||
       (f.encephalopathy && *f.encephalopathy != Encephalopathy::None) || f.recent_variceal_bleeding)
     compensated = false;
-  else if (f.cp_points && f.ascites && f.encephalopathy)
-    compensated = true;
-  c.require(compensated, "no decompensation (Child-Pugh < 8, no moderate-severe ascites, no encephalopathy, no recent variceal bleeding)",
-            "decompensated liver disease (Child-Pugh ≥ B8, moderate-severe ascites, encephalopathy or variceal bleeding within 6 months)",
-            "Child-Pugh, ascites and encephalopathy");
+  else if (f.cp_points && f.ascites && f.encephalopathy) compensated = true;
+  c.require(
+      compensated,
+      "no decompensation (Child-Pugh < 8, no moderate-severe ascites, no encephalopathy, no recent variceal bleeding)",
+      "decompensated liver disease (Child-Pugh ≥ B8, moderate-severe ascites, encephalopathy or variceal bleeding "
+      "within 6 months)",
+      "Child-Pugh, ascites and encephalopathy");
   c.require(test(f.creatinine, [](double v) { return at_most(v, 2.0 * 88.4); }), "creatinine ≤ 2 mg/dL",
             fmt::format("creatinine {:g} µmol/L > 2 mg/dL (advanced kidney dysfunction)", f.creatinine.value_or(0)),
             "creatinine");
@@ -166,7 +169,8 @@ CandidacyResult jsh(const Findings& f) {
   else if (f.count && *f.count >= 1 && f.largest_cm) burden = at_least(*f.largest_cm, 3.0);
   else if (f.count && *f.count == 0) burden = false;
   c.require(burden, "1–3 nodules with the largest ≥ 3 cm, or ≥ 4 nodules",
-            "1–3 nodules all < 3 cm (ablation or resection territory) or no nodule", "tumour count and largest diameter");
+            "1–3 nodules all < 3 cm (ablation or resection territory) or no nodule",
+            "tumour count and largest diameter");
   common_tumour_exclusions(c, f);
   return c.result("jsh-2019");
 }
@@ -175,10 +179,10 @@ CandidacyResult bclc(const Findings& f) {
   Conditions c;
   c.require(test(f.bclc, [](BclcStage s) { return s == BclcStage::B; }), "BCLC B",
             fmt::format("BCLC {}", stage_text(f.bclc)), "BCLC stage");
-  c.require(test(f.morphology, [](Morphology m) {
-              return m != Morphology::MassiveInfiltrative && m != Morphology::MultipleDisseminated;
-            }),
-            "well-defined nodules", "diffuse or infiltrative disease: systemic therapy instead", "tumour morphology");
+  c.require(
+      test(f.morphology,
+           [](Morphology m) { return m != Morphology::MassiveInfiltrative && m != Morphology::MultipleDisseminated; }),
+      "well-defined nodules", "diffuse or infiltrative disease: systemic therapy instead", "tumour morphology");
   std::optional<bool> not_extensive;
   std::optional<double> sum;
   if (f.count && f.largest_cm) sum = up_to_seven_value(*f.largest_cm, *f.count);

@@ -1,7 +1,7 @@
 #include "core/checkpoint.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/facts.h"
 #include "core/refractoriness/apple.h"
@@ -19,20 +19,28 @@ bool has_hcc_data(const PatientRecord& r) {
 
 std::string_view to_string(Answer a) {
   switch (a) {
-    case Answer::Yes: return "yes";
-    case Answer::No: return "no";
-    case Answer::Unknown: return "unknown";
+    case Answer::Yes:
+      return "yes";
+    case Answer::No:
+      return "no";
+    case Answer::Unknown:
+      return "unknown";
   }
   return "?";
 }
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::Proceed: return "proceed";
-    case Verdict::Reconsider: return "reconsider";
-    case Verdict::Switch: return "switch";
-    case Verdict::SupportiveCare: return "supportive-care";
-    case Verdict::NotApplicable: return "not-applicable";
+    case Verdict::Proceed:
+      return "proceed";
+    case Verdict::Reconsider:
+      return "reconsider";
+    case Verdict::Switch:
+      return "switch";
+    case Verdict::SupportiveCare:
+      return "supportive-care";
+    case Verdict::NotApplicable:
+      return "not-applicable";
   }
   return "?";
 }
@@ -112,7 +120,8 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
 
   if (scores.up_to_seven) {
     const double v = scores.up_to_seven->value;
-    if (!scores.up_to_seven->within) q.fail(fmt::format("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)", v));
+    if (!scores.up_to_seven->within)
+      q.fail(fmt::format("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)", v));
     else q.pass(fmt::format("within up-to-seven ({:.1f})", v));
   } else {
     q.need(facts::tumour_burden(h.as_of));
@@ -137,7 +146,8 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     const std::optional<ArtGroup>& group = earlier ? earlier->group : scores.art_group;
     const ScoreResult& report = earlier ? earlier->report : scores.report(ScoreKey::Art);
     if (value) {
-      if (at_least(value->points, 2.5)) q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", value->points));
+      if (at_least(value->points, 2.5))
+        q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", value->points));
       else q.pass(fmt::format("ART score {:.1f} < 2.5", value->points));
     } else if (group == ArtGroup::PoorPrognosis) {
       q.fail(fmt::format("ART ≥ 2.5 from the known components alone ({})", report.summary));
@@ -145,7 +155,8 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
       const auto facts_needed = art_missing_facts(r, h);
       for (const auto& f : facts_needed) q.need(f);
       // ART unknown must never pass for "yes", even if no single input can be named.
-      if (facts_needed.empty()) q.need("AST, Child-Pugh and the response after the last TACE, before and after the first TACE (ART score)");
+      if (facts_needed.empty())
+        q.need("AST, Child-Pugh and the response after the last TACE, before and after the first TACE (ART score)");
     }
   }
   return q.done();
@@ -154,7 +165,8 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
 CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, const Scores& scores) {
   Question q;
   if (const auto& a = scores.albi) {
-    if (a->grade == 3 || a->mgrade == "2b") q.fail(fmt::format("ALBI grade {} (mALBI {}): liver function at risk", a->grade, a->mgrade));
+    if (a->grade == 3 || a->mgrade == "2b")
+      q.fail(fmt::format("ALBI grade {} (mALBI {}): liver function at risk", a->grade, a->mgrade));
     else q.pass(fmt::format("mALBI {}", a->mgrade));
   } else {
     for (const auto& m : albi(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
@@ -170,7 +182,8 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   }
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
-  if (asc && *asc->ascites == Ascites::ModerateSevere) q.fail(fmt::format("moderate-severe ascites ({})", asc->date.iso()));
+  if (asc && *asc->ascites == Ascites::ModerateSevere)
+    q.fail(fmt::format("moderate-severe ascites ({})", asc->date.iso()));
   if (enc && *enc->encephalopathy != Encephalopathy::None)
     q.fail(fmt::format("hepatic encephalopathy {} ({})", to_string(*enc->encephalopathy), enc->date.iso()));
 
@@ -188,10 +201,12 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
     const std::optional<ChildPugh> before = child_pugh_value(r, h.first_session());
     if (before && cp) {
       const int rise = *cp - before->points;
-      if (rise >= 2) q.fail(fmt::format("Child-Pugh rose {} points since before S1 ({} → {})", rise, before->points, *cp));
+      if (rise >= 2)
+        q.fail(fmt::format("Child-Pugh rose {} points since before S1 ({} → {})", rise, before->points, *cp));
       else q.pass(fmt::format("Child-Pugh change since before S1: {:+d}", rise));
     } else if (!before) {
-      for (const auto& m : child_pugh(r, h.first_session()).report.missing) q.need(facts::child_pugh_input(m, h.first_session()));
+      for (const auto& m : child_pugh(r, h.first_session()).report.missing)
+        q.need(facts::child_pugh_input(m, h.first_session()));
     }
   }
   return q.done();
@@ -220,11 +235,13 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
   std::vector<std::string> not_candidate;
   if (const ImagingStudy* v = latest_imaging_with(r, h.as_of, &ImagingStudy::vascular_invasion);
       v && *v->vascular_invasion != VascularInvasion::Absent)
-    not_candidate.push_back(fmt::format("not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)",
-                                        to_string(*v->vascular_invasion), v->date.iso()));
+    not_candidate.push_back(fmt::format(
+        "not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)",
+        to_string(*v->vascular_invasion), v->date.iso()));
   if (const ImagingStudy* e = latest_imaging_with(r, h.as_of, &ImagingStudy::extrahepatic_spread);
       e && *e->extrahepatic_spread)
-    not_candidate.push_back(fmt::format("not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)", e->date.iso()));
+    not_candidate.push_back(fmt::format(
+        "not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)", e->date.iso()));
 
   const std::optional<char> cp_class = scores.child_pugh ? std::optional<char>(scores.child_pugh->cls) : std::nullopt;
   const auto* ecog = latest_ecog(r, h.as_of);
@@ -245,7 +262,8 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
       c.reasons.push_back("liver function may not be maintained after TACE: " + join(c.liver_function.failures));
     c.reasons.push_back("stop TACE and convert to systemic therapy");
     if (!cp_class)
-      for (const auto& m : child_pugh(r, h.as_of).report.missing) add_unique(c.obtain, facts::child_pugh_input(m, h.as_of));
+      for (const auto& m : child_pugh(r, h.as_of).report.missing)
+        add_unique(c.obtain, facts::child_pugh_input(m, h.as_of));
     if (!ecog) add_unique(c.obtain, facts::ecog(r, h.as_of));
   } else {
     // ECOG is an input of the verdict itself (ECOG > 2 → supportive care), not of the questions.

@@ -24,15 +24,15 @@ struct CheckpointQuestion {
   Answer answer = Answer::Unknown;
   std::vector<std::string> reasons;   // why no / why yes
   std::vector<std::string> failures;  // the reasons that answer no
-  std::vector<std::string> obtain;   // what would turn unknown into an answer
+  std::vector<std::string> obtain;    // what would turn unknown into an answer
 };
 
 struct Checkpoint {
   Verdict verdict = Verdict::Reconsider;
   CheckpointQuestion sustained_response;
   CheckpointQuestion liver_function;
-  std::vector<std::string> reasons;  // the verdict's own reasons, first the decisive one
-  std::vector<std::string> obtain;   // for reconsider: everything to obtain (facts, core/facts.h)
+  std::vector<std::string> reasons;         // the verdict's own reasons, first the decisive one
+  std::vector<std::string> obtain;          // for reconsider: everything to obtain (facts, core/facts.h)
   std::vector<std::string> verdict_obtain;  // facts the verdict itself needs (ECOG > 2 excludes TACE)
 };
 

@@ -1,7 +1,7 @@
 #include "core/date.h"
 
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 
 namespace switchpoint {
 namespace {
@@ -54,9 +54,7 @@ std::string Date::iso() const {
   return out;
 }
 
-int Date::year() const {
-  return static_cast<int>(chr::year_month_day{chr::sys_days{chr::days{days_}}}.year());
-}
+int Date::year() const { return static_cast<int>(chr::year_month_day{chr::sys_days{chr::days{days_}}}.year()); }
 
 Date Date::plus_months(int months) const {
   const chr::year_month_day ymd{chr::sys_days{chr::days{days_}}};

@@ -9,17 +9,28 @@ namespace {
 
 std::string_view lab_name(Quantity q) {
   switch (q) {
-    case Quantity::Bilirubin: return "total bilirubin";
-    case Quantity::Albumin: return "albumin";
-    case Quantity::Inr: return "INR";
-    case Quantity::PtProlongation: return "prothrombin time";
-    case Quantity::Ast: return "AST";
-    case Quantity::Alt: return "ALT";
-    case Quantity::Platelets: return "platelet count";
-    case Quantity::Creatinine: return "creatinine";
-    case Quantity::Afp: return "AFP";
-    case Quantity::Dcp: return "DCP (PIVKA-II)";
-    default: return spec_of(q).label;
+    case Quantity::Bilirubin:
+      return "total bilirubin";
+    case Quantity::Albumin:
+      return "albumin";
+    case Quantity::Inr:
+      return "INR";
+    case Quantity::PtProlongation:
+      return "prothrombin time";
+    case Quantity::Ast:
+      return "AST";
+    case Quantity::Alt:
+      return "ALT";
+    case Quantity::Platelets:
+      return "platelet count";
+    case Quantity::Creatinine:
+      return "creatinine";
+    case Quantity::Afp:
+      return "AFP";
+    case Quantity::Dcp:
+      return "DCP (PIVKA-II)";
+    default:
+      return spec_of(q).label;
   }
 }
 
@@ -31,7 +42,9 @@ std::string lab(Quantity q, Date at) {
 std::string lab_before_first_tace(Quantity q, Date s1) {
   return fmt::format("{} within {} days before the first TACE ({})", lab_name(q), kLabWindowDays, s1.iso());
 }
-std::string ascites(Date at) { return fmt::format("ascites grade within {} days before {}", kClinicalWindowDays, at.iso()); }
+std::string ascites(Date at) {
+  return fmt::format("ascites grade within {} days before {}", kClinicalWindowDays, at.iso());
+}
 std::string encephalopathy(Date at) {
   return fmt::format("hepatic encephalopathy grade within {} days before {}", kClinicalWindowDays, at.iso());
 }
@@ -45,15 +58,16 @@ std::string ecog(const PatientRecord& r, Date at) {
                           : std::string(" (none recorded)"));
 }
 std::string ecog_before_first_tace(Date s1) {
-  return fmt::format("ECOG performance status within {} days before the first TACE ({})", kEcogWeightWindowDays, s1.iso());
+  return fmt::format("ECOG performance status within {} days before the first TACE ({})", kEcogWeightWindowDays,
+                     s1.iso());
 }
 std::string weight(const PatientRecord& r, Date at) {
   const ClinicalAssessment* last = nullptr;
   for (const auto& c : r.clinical)
     if (c.weight_kg && c.date <= at) last = &c;
   return fmt::format("body weight within {} days before {}{}", kEcogWeightWindowDays, at.iso(),
-                     last ? fmt::format(" (last: {:.1f} kg on {}, {} days before)", last->weight_kg->value, last->date.iso(),
-                                        days_between(last->date, at))
+                     last ? fmt::format(" (last: {:.1f} kg on {}, {} days before)", last->weight_kg->value,
+                                        last->date.iso(), days_between(last->date, at))
                           : std::string(" (none recorded)"));
 }
 
@@ -61,7 +75,8 @@ std::string child_pugh_input(std::string_view name, Date at) {
   if (name == "bilirubin") return lab(Quantity::Bilirubin, at);
   if (name == "albumin") return lab(Quantity::Albumin, at);
   if (name == "pt_prolongation") return lab(Quantity::PtProlongation, at);
-  if (name.starts_with("inr")) return fmt::format("INR (or prothrombin time) within {} days before {}", kLabWindowDays, at.iso());
+  if (name.starts_with("inr"))
+    return fmt::format("INR (or prothrombin time) within {} days before {}", kLabWindowDays, at.iso());
   if (name == "ascites") return ascites(at);
   if (name == "encephalopathy") return encephalopathy(at);
   return fmt::format("{} on {}", name, at.iso());
@@ -72,20 +87,24 @@ std::string mrecist(Date study_date, Date session) {
   return fmt::format("mRECIST response on {} (after the TACE of {})", study(study_date), session.iso());
 }
 std::string response_imaging(Date session) {
-  return fmt::format("a response CT/MRI after the TACE of {} (14–120 days after it, before the next TACE)", session.iso());
+  return fmt::format("a response CT/MRI after the TACE of {} (14–120 days after it, before the next TACE)",
+                     session.iso());
 }
 std::string viable_percent(Date d) { return fmt::format("viable tumour % of the treated nodules on {}", study(d)); }
 std::string tumour_count(Date d) { return fmt::format("number of intrahepatic tumours on {}", study(d)); }
 std::string tumour_count_before(Date session) {
   return fmt::format("number of intrahepatic tumours on the CT/MRI before the TACE of {}", session.iso());
 }
-std::string finding(std::string_view what, Date d) { return fmt::format("{} (present or absent) on {}", what, study(d)); }
+std::string finding(std::string_view what, Date d) {
+  return fmt::format("{} (present or absent) on {}", what, study(d));
+}
 std::string finding_at_baseline(std::string_view what, Date s1) {
   return fmt::format("{} (present or absent) on the baseline CT/MRI before the first TACE ({})", what, s1.iso());
 }
 std::string imaging_after_first_tace(Date s1) { return fmt::format("a CT/MRI after the first TACE ({})", s1.iso()); }
 std::string tumour_burden(Date at) {
-  return fmt::format("number of tumours and largest diameter on a CT/MRI within {} days before {}", kImagingWindowDays, at.iso());
+  return fmt::format("number of tumours and largest diameter on a CT/MRI within {} days before {}", kImagingWindowDays,
+                     at.iso());
 }
 std::string tumour_burden_on(Date d) { return fmt::format("number of tumours and largest diameter on {}", study(d)); }
 std::string morphology(Date at) {

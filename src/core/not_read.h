@@ -16,8 +16,8 @@ struct NotRead {
   std::string resource;  // "Observation", "Encounter", "Bundle entry"
   std::string system;    // the coding's system; "" when the resource was not read on its type alone
   std::string code;
-  std::string display;   // coding.display, else code.text, as the resource sent it ("" when none)
-  std::string reason;    // "status entered-in-error", "code not read", …
+  std::string display;  // coding.display, else code.text, as the resource sent it ("" when none)
+  std::string reason;   // "status entered-in-error", "code not read", …
   int count = 0;
   std::string key = {};  // the skipped-count key it was counted under
 };

@@ -55,17 +55,26 @@ namespace {
 // What to record instead of the resource that was not read, in a clinician's words.
 std::string_view instead_of(FactKind k) {
   switch (k) {
-    case FactKind::Ascites: return "record the grade (none, slight or moderate-severe)";
-    case FactKind::Encephalopathy: return "record the West Haven grade (none, grade 1-2 or grade 3-4)";
-    case FactKind::Ecog: return "record the ECOG grade (0-5)";
-    case FactKind::Coagulation: return "send the INR, or the prothrombin-time prolongation over control in seconds";
-    case FactKind::Weight: return "send the body weight with its unit";
-    case FactKind::Varices: return "record the endoscopy with the varices' risk grade (none, low risk, high risk untreated, treated)";
-    case FactKind::VascularInvasion: return "record whether the tumour invades the portal vein (macrovascular invasion)";
-    case FactKind::Imaging: return "record the finding of the CT/MRI";
+    case FactKind::Ascites:
+      return "record the grade (none, slight or moderate-severe)";
+    case FactKind::Encephalopathy:
+      return "record the West Haven grade (none, grade 1-2 or grade 3-4)";
+    case FactKind::Ecog:
+      return "record the ECOG grade (0-5)";
+    case FactKind::Coagulation:
+      return "send the INR, or the prothrombin-time prolongation over control in seconds";
+    case FactKind::Weight:
+      return "send the body weight with its unit";
+    case FactKind::Varices:
+      return "record the endoscopy with the varices' risk grade (none, low risk, high risk untreated, treated)";
+    case FactKind::VascularInvasion:
+      return "record whether the tumour invades the portal vein (macrovascular invasion)";
+    case FactKind::Imaging:
+      return "record the finding of the CT/MRI";
     case FactKind::SystemicTherapy:
       return "record the therapy by its RxNorm or ATC ingredient, or as the regimen given";
-    default: return "send the value with its unit";
+    default:
+      return "send the value with its unit";
   }
 }
 
@@ -77,11 +86,13 @@ std::optional<std::pair<Date, Date>> window_of(const std::string& fact) {
   std::size_t i = at + 7;
   int days = 0;
   std::size_t digits = 0;
-  for (; i < fact.size() && fact[i] >= '0' && fact[i] <= '9' && digits < 5; ++i, ++digits) days = days * 10 + (fact[i] - '0');
+  for (; i < fact.size() && fact[i] >= '0' && fact[i] <= '9' && digits < 5; ++i, ++digits)
+    days = days * 10 + (fact[i] - '0');
   if (digits == 0 || fact.compare(i, 13, " days before ") != 0) return std::nullopt;
   for (std::size_t j = i; j + 10 <= fact.size(); ++j)
     if (fact[j] >= '1' && fact[j] <= '2')
-      if (const auto d = Date::parse(std::string_view(fact).substr(j, 10))) return std::make_pair(d->plus_days(-days), *d);
+      if (const auto d = Date::parse(std::string_view(fact).substr(j, 10)))
+        return std::make_pair(d->plus_days(-days), *d);
   return std::nullopt;
 }
 

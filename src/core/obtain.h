@@ -12,7 +12,7 @@ struct Decision;
 struct PatientRecord;
 
 struct ObtainItem {
-  std::string fact;                  // "ascites grade within 30 days before 2024-04-15"
+  std::string fact;                   // "ascites grade within 30 days before 2024-04-15"
   std::vector<std::string> unlocks;   // "checkpoint verdict", "JSH-LCSGJ 2014", "checkpoint: liver function", …
   std::vector<std::string> regimens;  // systemic regimens waiting for it ("Lenvatinib", …)
   // Resources of this fact that were sent but not read (PatientRecord::unread), most recent first:

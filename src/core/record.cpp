@@ -13,9 +13,8 @@ namespace {
 template <typename E, std::size_t N>
 using Names = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr Names<Ascites, 3> kAscites{{{Ascites::None, "none"},
-                                      {Ascites::Slight, "slight"},
-                                      {Ascites::ModerateSevere, "moderate-severe"}}};
+constexpr Names<Ascites, 3> kAscites{
+    {{Ascites::None, "none"}, {Ascites::Slight, "slight"}, {Ascites::ModerateSevere, "moderate-severe"}}};
 constexpr Names<Encephalopathy, 3> kEncephalopathy{{{Encephalopathy::None, "none"},
                                                     {Encephalopathy::Grade1to2, "grade-1-2"},
                                                     {Encephalopathy::Grade3to4, "grade-3-4"}}};
@@ -23,22 +22,20 @@ constexpr Names<MrecistCategory, 4> kMrecist{{{MrecistCategory::CR, "CR"},
                                               {MrecistCategory::PR, "PR"},
                                               {MrecistCategory::SD, "SD"},
                                               {MrecistCategory::PD, "PD"}}};
-constexpr Names<VascularInvasion, 3> kVascular{
-    {{VascularInvasion::Absent, "absent"},
-     {VascularInvasion::Branch, "branch"},
-     {VascularInvasion::MainPortalVein, "main-portal-vein"}}};
+constexpr Names<VascularInvasion, 3> kVascular{{{VascularInvasion::Absent, "absent"},
+                                                {VascularInvasion::Branch, "branch"},
+                                                {VascularInvasion::MainPortalVein, "main-portal-vein"}}};
 constexpr Names<NonTargetStatus, 4> kNonTarget{{{NonTargetStatus::Absent, "absent"},
                                                 {NonTargetStatus::CR, "CR"},
                                                 {NonTargetStatus::NonCRNonPD, "non-CR-non-PD"},
                                                 {NonTargetStatus::PD, "PD"}}};
-constexpr Names<Morphology, 7> kMorphology{
-    {{Morphology::SimpleNodular, "simple-nodular"},
-     {Morphology::ConfluentMultinodular, "confluent-multinodular"},
-     {Morphology::MassiveInfiltrative, "massive-infiltrative"},
-     {Morphology::ExtranodularGrowth, "extranodular-growth"},
-     {Morphology::PoorlyDifferentiated, "poorly-differentiated"},
-     {Morphology::MultipleDisseminated, "multiple-disseminated"},
-     {Morphology::SarcomatousChange, "sarcomatous-change"}}};
+constexpr Names<Morphology, 7> kMorphology{{{Morphology::SimpleNodular, "simple-nodular"},
+                                            {Morphology::ConfluentMultinodular, "confluent-multinodular"},
+                                            {Morphology::MassiveInfiltrative, "massive-infiltrative"},
+                                            {Morphology::ExtranodularGrowth, "extranodular-growth"},
+                                            {Morphology::PoorlyDifferentiated, "poorly-differentiated"},
+                                            {Morphology::MultipleDisseminated, "multiple-disseminated"},
+                                            {Morphology::SarcomatousChange, "sarcomatous-change"}}};
 constexpr Names<StopReason, 4> kStopReason{{{StopReason::Progression, "progression"},
                                             {StopReason::Intolerance, "intolerance"},
                                             {StopReason::Completed, "completed"},
@@ -47,13 +44,12 @@ constexpr Names<Varices, 4> kVarices{{{Varices::None, "none"},
                                       {Varices::LowRisk, "low-risk"},
                                       {Varices::HighRiskUntreated, "high-risk-untreated"},
                                       {Varices::Treated, "treated"}}};
-constexpr Names<ConditionKind, 6> kConditions{
-    {{ConditionKind::ActiveAutoimmuneDisease, "active-autoimmune-disease"},
-     {ConditionKind::SolidOrganTransplant, "solid-organ-transplant"},
-     {ConditionKind::VaricealBleeding, "variceal-bleeding"},
-     {ConditionKind::UncontrolledHypertension, "uncontrolled-hypertension"},
-     {ConditionKind::MajorBleeding, "major-bleeding"},
-     {ConditionKind::ArterialThrombosis, "arterial-thrombosis"}}};
+constexpr Names<ConditionKind, 6> kConditions{{{ConditionKind::ActiveAutoimmuneDisease, "active-autoimmune-disease"},
+                                               {ConditionKind::SolidOrganTransplant, "solid-organ-transplant"},
+                                               {ConditionKind::VaricealBleeding, "variceal-bleeding"},
+                                               {ConditionKind::UncontrolledHypertension, "uncontrolled-hypertension"},
+                                               {ConditionKind::MajorBleeding, "major-bleeding"},
+                                               {ConditionKind::ArterialThrombosis, "arterial-thrombosis"}}};
 
 template <typename E, std::size_t N>
 std::string_view name_of(const Names<E, N>& table, E value) {
@@ -93,42 +89,70 @@ std::string_view to_string(ConditionKind v) { return name_of(kConditions, v); }
 
 FactKind fact_kind_of(Quantity q) {
   switch (q) {
-    case Quantity::Bilirubin: return FactKind::Bilirubin;
-    case Quantity::Albumin: return FactKind::Albumin;
+    case Quantity::Bilirubin:
+      return FactKind::Bilirubin;
+    case Quantity::Albumin:
+      return FactKind::Albumin;
     case Quantity::Inr:
-    case Quantity::PtProlongation: return FactKind::Coagulation;
-    case Quantity::Ast: return FactKind::Ast;
-    case Quantity::Alt: return FactKind::Alt;
-    case Quantity::Platelets: return FactKind::Platelets;
-    case Quantity::Creatinine: return FactKind::Creatinine;
-    case Quantity::Afp: return FactKind::Afp;
-    case Quantity::Dcp: return FactKind::Dcp;
-    case Quantity::Weight: return FactKind::Weight;
+    case Quantity::PtProlongation:
+      return FactKind::Coagulation;
+    case Quantity::Ast:
+      return FactKind::Ast;
+    case Quantity::Alt:
+      return FactKind::Alt;
+    case Quantity::Platelets:
+      return FactKind::Platelets;
+    case Quantity::Creatinine:
+      return FactKind::Creatinine;
+    case Quantity::Afp:
+      return FactKind::Afp;
+    case Quantity::Dcp:
+      return FactKind::Dcp;
+    case Quantity::Weight:
+      return FactKind::Weight;
     case Quantity::Diameter:
-    case Quantity::Percent: return FactKind::Imaging;
+    case Quantity::Percent:
+      return FactKind::Imaging;
   }
   return FactKind::Imaging;
 }
 
 std::string_view to_string(FactKind k) {
   switch (k) {
-    case FactKind::Bilirubin: return "bilirubin";
-    case FactKind::Albumin: return "albumin";
-    case FactKind::Coagulation: return "coagulation";
-    case FactKind::Ast: return "ast";
-    case FactKind::Alt: return "alt";
-    case FactKind::Platelets: return "platelets";
-    case FactKind::Creatinine: return "creatinine";
-    case FactKind::Afp: return "afp";
-    case FactKind::Dcp: return "dcp";
-    case FactKind::Ascites: return "ascites";
-    case FactKind::Encephalopathy: return "encephalopathy";
-    case FactKind::Ecog: return "ecog";
-    case FactKind::Weight: return "weight";
-    case FactKind::Varices: return "varices";
-    case FactKind::VascularInvasion: return "vascular-invasion";
-    case FactKind::Imaging: return "imaging";
-    case FactKind::SystemicTherapy: return "systemic-therapy";
+    case FactKind::Bilirubin:
+      return "bilirubin";
+    case FactKind::Albumin:
+      return "albumin";
+    case FactKind::Coagulation:
+      return "coagulation";
+    case FactKind::Ast:
+      return "ast";
+    case FactKind::Alt:
+      return "alt";
+    case FactKind::Platelets:
+      return "platelets";
+    case FactKind::Creatinine:
+      return "creatinine";
+    case FactKind::Afp:
+      return "afp";
+    case FactKind::Dcp:
+      return "dcp";
+    case FactKind::Ascites:
+      return "ascites";
+    case FactKind::Encephalopathy:
+      return "encephalopathy";
+    case FactKind::Ecog:
+      return "ecog";
+    case FactKind::Weight:
+      return "weight";
+    case FactKind::Varices:
+      return "varices";
+    case FactKind::VascularInvasion:
+      return "vascular-invasion";
+    case FactKind::Imaging:
+      return "imaging";
+    case FactKind::SystemicTherapy:
+      return "systemic-therapy";
   }
   return "?";
 }
@@ -147,29 +171,40 @@ const LabSeries& Labs::of(Quantity q) const { return const_cast<Labs*>(this)->of
 
 LabSeries& Labs::of(Quantity q) {
   switch (q) {
-    case Quantity::Bilirubin: return bilirubin_umol_per_l;
-    case Quantity::Albumin: return albumin_g_per_l;
-    case Quantity::Inr: return inr;
-    case Quantity::PtProlongation: return pt_prolongation_s;
-    case Quantity::Ast: return ast_u_per_l;
-    case Quantity::Alt: return alt_u_per_l;
-    case Quantity::Platelets: return platelets_1e9_per_l;
-    case Quantity::Creatinine: return creatinine_umol_per_l;
-    case Quantity::Afp: return afp_ng_per_ml;
-    case Quantity::Dcp: return dcp_mau_per_ml;
+    case Quantity::Bilirubin:
+      return bilirubin_umol_per_l;
+    case Quantity::Albumin:
+      return albumin_g_per_l;
+    case Quantity::Inr:
+      return inr;
+    case Quantity::PtProlongation:
+      return pt_prolongation_s;
+    case Quantity::Ast:
+      return ast_u_per_l;
+    case Quantity::Alt:
+      return alt_u_per_l;
+    case Quantity::Platelets:
+      return platelets_1e9_per_l;
+    case Quantity::Creatinine:
+      return creatinine_umol_per_l;
+    case Quantity::Afp:
+      return afp_ng_per_ml;
+    case Quantity::Dcp:
+      return dcp_mau_per_ml;
     case Quantity::Weight:
     case Quantity::Diameter:
-    case Quantity::Percent: break;
+    case Quantity::Percent:
+      break;
   }
   // Readers route only lab quantities here; anything else is a programming error.
   throw std::logic_error("Labs::of: not a lab quantity");
 }
 
 namespace {
-constexpr Quantity kLabQuantities[] = {Quantity::Bilirubin, Quantity::Albumin, Quantity::Inr,
-                                       Quantity::PtProlongation, Quantity::Ast, Quantity::Alt,
-                                       Quantity::Platelets, Quantity::Creatinine, Quantity::Afp,
-                                       Quantity::Dcp};
+constexpr Quantity kLabQuantities[] = {
+    Quantity::Bilirubin, Quantity::Albumin, Quantity::Inr,       Quantity::PtProlongation,
+    Quantity::Ast,       Quantity::Alt,     Quantity::Platelets, Quantity::Creatinine,
+    Quantity::Afp,       Quantity::Dcp};
 }
 
 std::optional<Date> PatientRecord::entry_beyond_plausible_age() const {

@@ -16,9 +16,9 @@ namespace switchpoint {
 // for the evidence shown to clinicians ("3.0 mg/dL = 51.3 µmol/L").
 struct LabValue {
   Date date;
-  double value = 0;           // canonical unit
-  double entered_value = 0;   // as given
-  std::string entered_unit;   // as given
+  double value = 0;          // canonical unit
+  double entered_value = 0;  // as given
+  std::string entered_unit;  // as given
 };
 
 using LabSeries = std::vector<LabValue>;  // sorted by date, ascending
@@ -109,7 +109,7 @@ struct ImagingStudy {
 
 struct TaceSession {
   Date date;
-  std::string technique;       // "cTACE", "DEB-TACE" (informational)
+  std::string technique;  // "cTACE", "DEB-TACE" (informational)
   std::optional<bool> selective;
   // P-session-merge: when procedures 14 days or less apart with no imaging between them were
   // merged into this session (a staged treatment), the dates of all of them, the first = date.

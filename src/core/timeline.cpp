@@ -16,7 +16,8 @@ const LabValue* latest_lab(const LabSeries& series, Date at, int window_days) {
 
 namespace {
 template <typename Pred>
-const ClinicalAssessment* latest_clinical(const PatientRecord& r, Date at, Pred has, int window_days = kClinicalWindowDays) {
+const ClinicalAssessment* latest_clinical(const PatientRecord& r, Date at, Pred has,
+                                          int window_days = kClinicalWindowDays) {
   for (auto it = r.clinical.rbegin(); it != r.clinical.rend(); ++it) {
     if (it->date > at) continue;
     if (days_between(it->date, at) > window_days) return nullptr;
@@ -27,8 +28,8 @@ const ClinicalAssessment* latest_clinical(const PatientRecord& r, Date at, Pred 
 }  // namespace
 
 const ClinicalAssessment* latest_ascites_any(const PatientRecord& r, Date at) {
-  return latest_clinical(r, at,
-                         [](const ClinicalAssessment& c) { return c.ascites.has_value() || c.ascites_present_ungraded; });
+  return latest_clinical(
+      r, at, [](const ClinicalAssessment& c) { return c.ascites.has_value() || c.ascites_present_ungraded; });
 }
 const ClinicalAssessment* latest_encephalopathy_any(const PatientRecord& r, Date at) {
   return latest_clinical(r, at, [](const ClinicalAssessment& c) {
@@ -44,10 +45,12 @@ const ClinicalAssessment* latest_encephalopathy(const PatientRecord& r, Date at)
   return c && c->encephalopathy ? c : nullptr;
 }
 const ClinicalAssessment* latest_ecog(const PatientRecord& r, Date at) {
-  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.ecog.has_value(); }, kEcogWeightWindowDays);
+  return latest_clinical(
+      r, at, [](const ClinicalAssessment& c) { return c.ecog.has_value(); }, kEcogWeightWindowDays);
 }
 const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at) {
-  return latest_clinical(r, at, [](const ClinicalAssessment& c) { return c.weight_kg.has_value(); }, kEcogWeightWindowDays);
+  return latest_clinical(
+      r, at, [](const ClinicalAssessment& c) { return c.weight_kg.has_value(); }, kEcogWeightWindowDays);
 }
 
 std::string confirm_today_note(Date recorded, Date at) {

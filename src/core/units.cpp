@@ -1,34 +1,29 @@
 #include "core/units.h"
 
-#include <array>
 #include <fmt/format.h>
+#include <array>
 
 namespace switchpoint {
 namespace {
 
-constexpr std::array kBilirubin{UnitAlias{"umol/L", 1.0}, UnitAlias{"µmol/L", 1.0},
-                                UnitAlias{"μmol/L", 1.0}, UnitAlias{"mg/dL", 17.1}};
+constexpr std::array kBilirubin{UnitAlias{"umol/L", 1.0}, UnitAlias{"µmol/L", 1.0}, UnitAlias{"μmol/L", 1.0},
+                                UnitAlias{"mg/dL", 17.1}};
 constexpr std::array kAlbumin{UnitAlias{"g/L", 1.0}, UnitAlias{"g/dL", 10.0}};
-constexpr std::array kInr{UnitAlias{"{INR}", 1.0}, UnitAlias{"INR", 1.0}, UnitAlias{"ratio", 1.0},
-                          UnitAlias{"1", 1.0}};
+constexpr std::array kInr{UnitAlias{"{INR}", 1.0}, UnitAlias{"INR", 1.0}, UnitAlias{"ratio", 1.0}, UnitAlias{"1", 1.0}};
 constexpr std::array kSeconds{UnitAlias{"s", 1.0}, UnitAlias{"sec", 1.0}};
-constexpr std::array kEnzyme{UnitAlias{"U/L", 1.0}, UnitAlias{"IU/L", 1.0},
-                             UnitAlias{"[IU]/L", 1.0}};
+constexpr std::array kEnzyme{UnitAlias{"U/L", 1.0}, UnitAlias{"IU/L", 1.0}, UnitAlias{"[IU]/L", 1.0}};
 // "µ" is accepted both as the micro sign (U+00B5) and the Greek mu (U+03BC) wherever it occurs.
-constexpr std::array kPlatelets{UnitAlias{"10*9/L", 1.0}, UnitAlias{"10^9/L", 1.0},
-                                UnitAlias{"10*3/uL", 1.0}, UnitAlias{"10^3/uL", 1.0},
-                                UnitAlias{"10^3/µL", 1.0}, UnitAlias{"10*3/µL", 1.0},
-                                UnitAlias{"10^3/μL", 1.0}, UnitAlias{"10*3/μL", 1.0},
-                                UnitAlias{"/uL", 0.001}, UnitAlias{"/µL", 0.001}, UnitAlias{"/μL", 0.001}};
-constexpr std::array kCreatinine{UnitAlias{"umol/L", 1.0}, UnitAlias{"µmol/L", 1.0},
-                                 UnitAlias{"μmol/L", 1.0}, UnitAlias{"mg/dL", 88.4}};
+constexpr std::array kPlatelets{UnitAlias{"10*9/L", 1.0},  UnitAlias{"10^9/L", 1.0},  UnitAlias{"10*3/uL", 1.0},
+                                UnitAlias{"10^3/uL", 1.0}, UnitAlias{"10^3/µL", 1.0}, UnitAlias{"10*3/µL", 1.0},
+                                UnitAlias{"10^3/μL", 1.0}, UnitAlias{"10*3/μL", 1.0}, UnitAlias{"/uL", 0.001},
+                                UnitAlias{"/µL", 0.001},   UnitAlias{"/μL", 0.001}};
+constexpr std::array kCreatinine{UnitAlias{"umol/L", 1.0}, UnitAlias{"µmol/L", 1.0}, UnitAlias{"μmol/L", 1.0},
+                                 UnitAlias{"mg/dL", 88.4}};
 // IU/mL × 1.21: the WHO AFP standard (1 IU = 1.21 ng).
-constexpr std::array kAfp{UnitAlias{"ng/mL", 1.0}, UnitAlias{"ug/L", 1.0}, UnitAlias{"µg/L", 1.0},
-                          UnitAlias{"μg/L", 1.0}, UnitAlias{"[IU]/mL", 1.21}, UnitAlias{"IU/mL", 1.21}};
-constexpr std::array kDcp{UnitAlias{"mAU/mL", 1.0}, UnitAlias{"m[arb'U]/mL", 1.0},
-                          UnitAlias{"{mAU}/mL", 1.0}};
-constexpr std::array kWeight{UnitAlias{"kg", 1.0}, UnitAlias{"lb", 0.4536},
-                             UnitAlias{"[lb_av]", 0.4536}};
+constexpr std::array kAfp{UnitAlias{"ng/mL", 1.0}, UnitAlias{"ug/L", 1.0},     UnitAlias{"µg/L", 1.0},
+                          UnitAlias{"μg/L", 1.0},  UnitAlias{"[IU]/mL", 1.21}, UnitAlias{"IU/mL", 1.21}};
+constexpr std::array kDcp{UnitAlias{"mAU/mL", 1.0}, UnitAlias{"m[arb'U]/mL", 1.0}, UnitAlias{"{mAU}/mL", 1.0}};
+constexpr std::array kWeight{UnitAlias{"kg", 1.0}, UnitAlias{"lb", 0.4536}, UnitAlias{"[lb_av]", 0.4536}};
 constexpr std::array kDiameter{UnitAlias{"cm", 1.0}, UnitAlias{"mm", 0.1}};
 constexpr std::array kPercent{UnitAlias{"%", 1.0}};
 
@@ -39,8 +34,8 @@ constexpr std::array kSpecs{
     QuantitySpec{Quantity::Bilirubin, "bilirubin", "total bilirubin", "µmol/L", kBilirubin, 3.0, 1000.0, ""},
     QuantitySpec{Quantity::Albumin, "albumin", "albumin", "g/L", kAlbumin, 10.0, 60.0, ""},
     QuantitySpec{Quantity::Inr, "inr", "INR", "ratio", kInr, 0.7, 10.0, ""},
-    QuantitySpec{Quantity::PtProlongation, "pt_prolongation", "prothrombin time prolongation",
-                 "s", kSeconds, 0.0, 60.0, ""},
+    QuantitySpec{Quantity::PtProlongation, "pt_prolongation", "prothrombin time prolongation", "s", kSeconds, 0.0, 60.0,
+                 ""},
     QuantitySpec{Quantity::Ast, "ast", "AST", "U/L", kEnzyme, 1.0, 10000.0, ""},
     QuantitySpec{Quantity::Alt, "alt", "ALT", "U/L", kEnzyme, 1.0, 10000.0, ""},
     QuantitySpec{Quantity::Platelets, "platelets", "platelets", "10^9/L", kPlatelets, 5.0, 1500.0, ""},
@@ -97,8 +92,7 @@ std::optional<Quantity> lab_quantity_from_key(std::string_view key) {
 Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
   const QuantitySpec& s = spec_of(q);
   const std::string_view unit = trim(raw_unit);
-  if (!std::isfinite(value))
-    return {std::nullopt, fmt::format("{}: value is not a finite number", s.label)};
+  if (!std::isfinite(value)) return {std::nullopt, fmt::format("{}: value is not a finite number", s.label)};
   if (unit.empty())
     return {std::nullopt, fmt::format("{} {}: the unit is missing; a value is never read without "
                                       "its unit (accepted: {})",
@@ -107,10 +101,9 @@ Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
   for (const auto& u : s.units)
     if (same_unit(u.spelling, unit)) alias = &u;
   if (alias == nullptr) {
-    std::string extra = s.refused_units_note.empty() ? std::string()
-                                                     : fmt::format(" ({})", s.refused_units_note);
-    return {std::nullopt, fmt::format("{} {} {}: unknown unit '{}'{}; accepted: {}", s.label, value,
-                                      unit, unit, extra, accepted_list(s))};
+    std::string extra = s.refused_units_note.empty() ? std::string() : fmt::format(" ({})", s.refused_units_note);
+    return {std::nullopt, fmt::format("{} {} {}: unknown unit '{}'{}; accepted: {}", s.label, value, unit, unit, extra,
+                                      accepted_list(s))};
   }
   const double canonical = value * alias->factor;
   if (plausible(s, canonical)) return {canonical, {}};
@@ -124,11 +117,10 @@ Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
       break;
     }
   }
-  std::string range = fmt::format("plausible range {}–{} {}", s.plausible_min, s.plausible_max,
-                                  s.canonical_unit);
+  std::string range = fmt::format("plausible range {}–{} {}", s.plausible_min, s.plausible_max, s.canonical_unit);
   if (!likely.empty())
-    return {std::nullopt, fmt::format("{} {} {} is implausible ({}); did you mean {}?", s.label,
-                                      value, unit, range, likely)};
+    return {std::nullopt,
+            fmt::format("{} {} {} is implausible ({}); did you mean {}?", s.label, value, unit, range, likely)};
   return {std::nullopt, fmt::format("{} {} {} is implausible ({}); no accepted unit makes it "
                                     "plausible, check the value",
                                     s.label, value, unit, range)};

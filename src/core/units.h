@@ -34,12 +34,12 @@ struct UnitAlias {
 
 struct QuantitySpec {
   Quantity quantity;
-  std::string_view key;             // name in the native record ("bilirubin")
-  std::string_view label;           // for messages ("total bilirubin")
-  std::string_view canonical_unit;  // display spelling of the canonical unit
-  std::span<const UnitAlias> units; // the first alias is the canonical one
-  double plausible_min;             // canonical unit, inclusive
-  double plausible_max;             // canonical unit, inclusive
+  std::string_view key;                 // name in the native record ("bilirubin")
+  std::string_view label;               // for messages ("total bilirubin")
+  std::string_view canonical_unit;      // display spelling of the canonical unit
+  std::span<const UnitAlias> units;     // the first alias is the canonical one
+  double plausible_min;                 // canonical unit, inclusive
+  double plausible_max;                 // canonical unit, inclusive
   std::string_view refused_units_note;  // units that look right but must not be converted
 };
 

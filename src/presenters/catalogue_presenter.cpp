@@ -9,10 +9,11 @@
 namespace switchpoint {
 
 std::string catalogue_to_markdown() {
-  std::string out = fmt::format("# switchpoint rule catalogue\n\nengine {} · knowledge {}\n\n", kEngineVersion,
-                                kKnowledgeVersion);
-  out += "Grades: V verified in the primary text; S confirmed in a reliable secondary source; P project "
-         "operationalization (no number in the source); U unverified, informational only.\n";
+  std::string out =
+      fmt::format("# switchpoint rule catalogue\n\nengine {} · knowledge {}\n\n", kEngineVersion, kKnowledgeVersion);
+  out +=
+      "Grades: V verified in the primary text; S confirmed in a reliable secondary source; P project "
+      "operationalization (no number in the source); U unverified, informational only.\n";
   RuleKind current{};
   bool first = true;
   for (const auto& r : rule_catalogue()) {

@@ -121,8 +121,9 @@ void write_sessions(JsonWriter& w, const TaceHistory& h) {
     w.field("session", static_cast<int>(a.session_index + 1));
     w.field("date", a.session_date.iso());
     w.key("response_assessment").begin_object();
-    w.field("state", a.state == AssessmentState::Assessed ? "assessed"
-                     : a.state == AssessmentState::Pending ? "pending" : "missing");
+    w.field("state", a.state == AssessmentState::Assessed  ? "assessed"
+                     : a.state == AssessmentState::Pending ? "pending"
+                                                           : "missing");
     if (a.study_date) {
       w.field("imaging_date", a.study_date->iso());
       w.field("days_after_session", a.days_after_session);
@@ -131,7 +132,8 @@ void write_sessions(JsonWriter& w, const TaceHistory& h) {
       if (a.response.category) w.value(to_string(*a.response.category));
       else w.null();
       if (a.response.disagreement) w.field("mrecist_disagreement", true);
-      if (a.response.contradicted && a.response.recorded) w.field("mrecist_recorded_contradicted", to_string(*a.response.recorded));
+      if (a.response.contradicted && a.response.recorded)
+        w.field("mrecist_recorded_contradicted", to_string(*a.response.recorded));
       w.key("jsh_te");
       if (a.te) w.value(to_string(*a.te));
       else w.null();

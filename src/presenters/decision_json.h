@@ -3,8 +3,8 @@
 #include <string>
 
 #include "core/engine.h"
-#include "presenters/json_writer.h"
 #include "core/not_read.h"
+#include "presenters/json_writer.h"
 
 namespace switchpoint {
 

@@ -24,7 +24,8 @@ std::string scores_to_text(const Decision& d) {
       for (const auto& x : s.missing) m += (m.empty() ? "" : ", ") + escape_text(x);
       out += fmt::format("      missing: {}\n", m);
     }
-    for (const auto& u : s.used) out += fmt::format("      {} {}: {}\n", u.date.iso(), escape_text(u.name), escape_text(u.value));
+    for (const auto& u : s.used)
+      out += fmt::format("      {} {}: {}\n", u.date.iso(), escape_text(u.name), escape_text(u.value));
     for (const auto& n : s.notes) out += fmt::format("      note: {}\n", escape_text(n));
     out += fmt::format("      [{}; grade {}{}{}; {}]\n", r.id, to_string(r.grade), r.grade_note.empty() ? "" : ", ",
                        r.grade_note, r.source);
@@ -62,8 +63,7 @@ std::string question_line(std::string_view label, const CheckpointQuestion& q) {
 std::string obtain_text(const Decision& d) {
   if (d.obtain.empty()) return "";
   std::string out = "OBTAIN, one line per missing fact (most decisions first)\n";
-  for (std::size_t i = 0; i < d.obtain.size(); ++i)
-  {
+  for (std::size_t i = 0; i < d.obtain.size(); ++i) {
     const std::string note = not_read_note(d.obtain[i]);
     out += fmt::format("  {:>2}. {}{} — {}\n", i + 1, escape_text(d.obtain[i].fact),
                        note.empty() ? std::string() : " — " + escape_text(note), would_settle(d.obtain[i]));
@@ -83,9 +83,12 @@ std::string checkpoint_text(const Checkpoint& c) {
 
 std::string_view state_label(CriterionState s) {
   switch (s) {
-    case CriterionState::Met: return "met";
-    case CriterionState::NotMet: return "not met";
-    case CriterionState::NotJudgeable: return "not judgeable";
+    case CriterionState::Met:
+      return "met";
+    case CriterionState::NotMet:
+      return "not met";
+    case CriterionState::NotJudgeable:
+      return "not judgeable";
   }
   return "?";
 }
@@ -126,16 +129,16 @@ std::string sessions_text(const TaceHistory& h) {
   for (const auto& a : h.sessions) {
     out += fmt::format("  S{} {}  ", a.session_index + 1, a.session_date.iso());
     if (a.state == AssessmentState::Pending) out += "assessment pending\n";
-    else if (a.state == AssessmentState::Missing) out += "no response assessment (none within 120 days, before the next session)\n";
+    else if (a.state == AssessmentState::Missing)
+      out += "no response assessment (none within 120 days, before the next session)\n";
     else
-      out += fmt::format("→ imaging {} ({} days{}): mRECIST {}{}, JSH {}\n", a.study_date->iso(), a.days_after_session,
-                         a.outside_window ? ", outside 28–92" : "",
-                         a.response.category ? to_string(*a.response.category) : "unknown",
-                         a.response.contradicted
-                             ? fmt::format(" (measured; recorded {} contradicted)",
-                                           a.response.recorded ? to_string(*a.response.recorded) : "?")
-                             : "",
-                         a.te ? to_string(*a.te) : "TE unknown");
+      out += fmt::format(
+          "→ imaging {} ({} days{}): mRECIST {}{}, JSH {}\n", a.study_date->iso(), a.days_after_session,
+          a.outside_window ? ", outside 28–92" : "", a.response.category ? to_string(*a.response.category) : "unknown",
+          a.response.contradicted ? fmt::format(" (measured; recorded {} contradicted)",
+                                                a.response.recorded ? to_string(*a.response.recorded) : "?")
+                                  : "",
+          a.te ? to_string(*a.te) : "TE unknown");
   }
   return out;
 }
@@ -165,7 +168,8 @@ std::string therapy_text(const Decision& d) {
   for (const auto& o : t.options) {
     out += fmt::format("  {:<19} {} — {}\n", to_string(o.status), o.regimen->name, o.dose);
     for (const auto& p : o.prerequisites) out += fmt::format("      first: {}\n", escape_text(p));
-    if (!o.confirmations.empty()) out += fmt::format("      confirm before prescribing: {}\n", join(o.confirmations, "; "));
+    if (!o.confirmations.empty())
+      out += fmt::format("      confirm before prescribing: {}\n", join(o.confirmations, "; "));
     for (const auto& r : o.reasons)
       if (r.rfind("prerequisite: ", 0) != 0) out += fmt::format("      {}\n", escape_text(r));
   }
@@ -177,7 +181,8 @@ std::string therapy_text(const Decision& d) {
 std::string alerts_text(const Decision& d) {
   std::string out = "ALERTS\n";
   if (d.alerts.empty()) out += "  none\n";
-  for (const auto& a : d.alerts) out += fmt::format("  [{}] {} ({})\n", upper(to_string(a.severity)), escape_text(a.message), a.id);
+  for (const auto& a : d.alerts)
+    out += fmt::format("  [{}] {} ({})\n", upper(to_string(a.severity)), escape_text(a.message), a.id);
   if (d.next_reassessment)
     out += fmt::format("  Next imaging reassessment for conversion: between {} and {} (last imaging {})\n",
                        d.next_reassessment->window_opens.iso(), d.next_reassessment->due.iso(),

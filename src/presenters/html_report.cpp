@@ -233,8 +233,8 @@ footer { margin-top: 1.4rem; padding-top: .4rem; border-top: 2px solid #d5dbe2; 
 std::string question_row(std::string_view label, const CheckpointQuestion& q) {
   std::string cell;
   if (q.answer == Answer::Unknown) {
-    cell = fmt::format("<span class=\"muted\">{} missing fact{}: see “To obtain before deciding”</span>", q.obtain.size(),
-                       q.obtain.size() == 1 ? "" : "s");
+    cell = fmt::format("<span class=\"muted\">{} missing fact{}: see “To obtain before deciding”</span>",
+                       q.obtain.size(), q.obtain.size() == 1 ? "" : "s");
   } else {
     const auto& why = q.answer == Answer::No ? q.failures : q.reasons;
     cell = why.size() == 1 ? escape(why.front()) : ul(why);
@@ -263,8 +263,7 @@ std::string checkpoint_section(const Decision& d) {
   if (!d.obtain.empty()) {
     // P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
     out += "<div class=\"obtain\"><h3>To obtain before deciding</h3>\n<ol class=\"obtain-list\">\n";
-    for (const auto& o : d.obtain)
-    {
+    for (const auto& o : d.obtain) {
       const std::string note = not_read_note(o);
       out += fmt::format("<li>{}{} <span class=\"muted\">— {}</span></li>\n", escape(o.fact),
                          note.empty() ? std::string() : " <span class=\"not-read\">— " + escape(note) + "</span>",
@@ -328,7 +327,8 @@ std::string option_reasons(const TherapyOption& o) {
   std::string out;
   for (const auto& p : o.prerequisites) out += "<li class=\"prereq\"><strong>first:</strong> " + escape(p) + "</li>";
   if (!o.confirmations.empty())
-    out += "<li class=\"confirm\"><strong>confirm before prescribing:</strong> " + escape(join(o.confirmations, "; ")) + "</li>";
+    out += "<li class=\"confirm\"><strong>confirm before prescribing:</strong> " + escape(join(o.confirmations, "; ")) +
+           "</li>";
   for (const auto& r : o.reasons)
     if (r.rfind("prerequisite: ", 0) != 0) out += "<li>" + escape(r) + "</li>";
   return out.empty() ? "" : "<ul>" + out + "</ul>";
@@ -361,8 +361,8 @@ std::string therapy_section(const Decision& d) {
     if (!rec->prerequisites.empty())
       out += "<div class=\"prereq\"><strong>Before starting:</strong>" + ul(rec->prerequisites) + "</div>\n";
     if (!rec->confirmations.empty())
-      out += "<p class=\"confirm\"><strong>confirm before prescribing:</strong> " + escape(join(rec->confirmations, "; ")) +
-             "</p>\n";
+      out += "<p class=\"confirm\"><strong>confirm before prescribing:</strong> " +
+             escape(join(rec->confirmations, "; ")) + "</p>\n";
     std::vector<std::string> reasons;
     for (const auto& r : rec->reasons)
       if (r.rfind("prerequisite: ", 0) != 0) reasons.push_back(r);
@@ -396,8 +396,7 @@ std::string therapy_section(const Decision& d) {
 
 std::string alerts_section(const Decision& d) {
   std::string out = "<section id=\"alerts\" aria-labelledby=\"h-alerts\">\n<h2 id=\"h-alerts\">Alerts</h2>\n";
-  if (d.alerts.empty())
-    out += "<p>None.</p>\n";
+  if (d.alerts.empty()) out += "<p>None.</p>\n";
   else {
     out += "<ul class=\"alerts\">";
     for (const auto& a : d.alerts) {
@@ -449,8 +448,7 @@ std::string sessions_section(const Decision& d) {
       "<th scope=\"col\">mRECIST</th><th scope=\"col\">JSH TE</th></tr></thead><tbody>\n";
   for (const auto& a : h.sessions) {
     std::string assessment, cat = "—", te = "—";
-    if (a.state == AssessmentState::Pending)
-      assessment = "pending";
+    if (a.state == AssessmentState::Pending) assessment = "pending";
     else if (a.state == AssessmentState::Missing)
       assessment = "none (no imaging within 120 days, before the next session)";
     else {
@@ -458,7 +456,8 @@ std::string sessions_section(const Decision& d) {
                                a.outside_window ? "; outside the 28–92-day window" : "");
       cat = a.response.category ? std::string(to_string(*a.response.category)) : "unknown";
       if (a.response.contradicted)
-        cat += fmt::format(" (measured; recorded {} contradicted)", a.response.recorded ? to_string(*a.response.recorded) : "?");
+        cat += fmt::format(" (measured; recorded {} contradicted)",
+                           a.response.recorded ? to_string(*a.response.recorded) : "?");
       te = a.te ? std::string(to_string(*a.te)) : "unknown";
     }
     out += fmt::format(
@@ -479,12 +478,9 @@ std::string scores_section(const Decision& d) {
   for (const auto& s : d.scores) {
     const RuleInfo& r = *s.rule;
     std::string result;
-    if (!s.applicable)
-      result = "not applicable" + (s.summary.empty() ? "" : ": " + escape(s.summary));
-    else if (s.computed)
-      result = "<strong>" + escape(s.summary) + "</strong>";
-    else
-      result = "not computed: insufficient data";
+    if (!s.applicable) result = "not applicable" + (s.summary.empty() ? "" : ": " + escape(s.summary));
+    else if (s.computed) result = "<strong>" + escape(s.summary) + "</strong>";
+    else result = "not computed: insufficient data";
     if (s.informational_only()) result += "<br>" + badge("informational", "informational only (grade U)");
     if (!s.missing.empty()) result += "<br><span class=\"muted\">missing:</span> " + escape(join(s.missing, ", "));
     for (const auto& n : s.notes) result += "<br><span class=\"small muted\">note: " + escape(n) + "</span>";

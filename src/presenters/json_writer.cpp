@@ -1,7 +1,7 @@
 #include "presenters/json_writer.h"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 namespace switchpoint {
 
@@ -31,11 +31,21 @@ std::string json_escape(std::string_view s) {
       }
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
         else out += static_cast<char>(c);

@@ -8,9 +8,9 @@
 #include <cstddef>
 #include <functional>
 #include <map>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/not_read.h"

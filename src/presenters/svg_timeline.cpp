@@ -60,10 +60,8 @@ std::vector<int> stagger(const std::vector<Span>& spans, double gap) {
   for (const Span& s : spans) {
     std::size_t r = 0;
     while (r < row_end.size() && s.left < row_end[r] + gap) ++r;
-    if (r == row_end.size())
-      row_end.push_back(s.right);
-    else
-      row_end[r] = s.right;
+    if (r == row_end.size()) row_end.push_back(s.right);
+    else row_end[r] = s.right;
     rows.push_back(static_cast<int>(r));
   }
   return rows;
@@ -410,9 +408,9 @@ TimeScale time_scale_for(const PatientRecord& r, const Decision& d, double x0, d
 
 namespace {
 
-  // -- Refractoriness labels and the as-of label, staggered in rows at the top. The definitions
-  // that became refractory on one date share a line of text ("2024-08-19: raoul-2011, …"),
-  // wrapped when long; each definition keeps its own vertical line and its own label.
+// -- Refractoriness labels and the as-of label, staggered in rows at the top. The definitions
+// that became refractory on one date share a line of text ("2024-08-19: raoul-2011, …"),
+// wrapped when long; each definition keeps its own vertical line and its own label.
 struct TopLabel {
   Date date;
   std::vector<const DefinitionResult*> defs;  // empty: the as-of label
@@ -575,10 +573,8 @@ void Chart::layout_lanes() {
     const Date end = s.end && *s.end <= d.as_of ? *s.end : d.as_of;
     const bool ongoing = !s.end || *s.end > d.as_of;
     std::string label = regimen_name(s.regimen);
-    if (ongoing)
-      label += " (ongoing)";
-    else if (s.stop_reason)
-      label += fmt::format(" (stopped: {})", to_string(*s.stop_reason));
+    if (ongoing) label += " (ongoing)";
+    else if (s.stop_reason) label += fmt::format(" (stopped: {})", to_string(*s.stop_reason));
     std::string tip =
         fmt::format("{}: {} to {}", regimen_name(s.regimen), s.start.iso(), ongoing ? "ongoing" : end.iso());
     if (s.stop_reason) tip += fmt::format(", stopped: {}", to_string(*s.stop_reason));
@@ -643,8 +639,8 @@ void Chart::draw_sessions() {
   for (const auto& p : r.procedures) {
     const double x = ts(p.date);
     const std::string_view kind = p.kind == CourseEndingKind::LiverTransplantation ? "transplant" : to_string(p.kind);
-    body.open_group("course-end", fmt::format("{}: ends the TACE course (sessions after it start a new course)",
-                                              course_end_text(p)));
+    body.open_group("course-end",
+                    fmt::format("{}: ends the TACE course (sessions after it start a new course)", course_end_text(p)));
     body.rect(x - 3.5, my - 7.5, 7, 7, fmt::format("fill=\"{}\"", kRefractoryColour));
     body.close_group();
     body.text(x + 5, tace_lane.top + 9, kind,
@@ -718,10 +714,9 @@ void Chart::draw_tumours() {
            fmt::format("{} {}: {} intrahepatic tumour(s)", s.modality, s.date.iso(), *s.intrahepatic_tumor_count),
            std::to_string(*s.intrahepatic_tumor_count)});
     if (s.largest_diameter_cm)
-      diam.push_back(
-          {s.date, *s.largest_diameter_cm,
-           fmt::format("{} {}: largest nodule {:.1f} cm", s.modality, s.date.iso(), *s.largest_diameter_cm),
-           fmt::format("{:.1f}", *s.largest_diameter_cm)});
+      diam.push_back({s.date, *s.largest_diameter_cm,
+                      fmt::format("{} {}: largest nodule {:.1f} cm", s.modality, s.date.iso(), *s.largest_diameter_cm),
+                      fmt::format("{:.1f}", *s.largest_diameter_cm)});
   }
   auto linear_lane = [&](const Lane& lane, const std::vector<Point>& pts, double min_hi, std::string_view empty) {
     if (pts.empty()) {
@@ -815,14 +810,10 @@ void Chart::draw_markers() {
     for (int e = ls.lo_exp; e <= ls.hi_exp; ++e) {
       static constexpr std::array<const char*, 3> kUnit{"", "k", "M"};
       std::string label;
-      if (e < 0)
-        label = fmt::format("{:g}", std::pow(10.0, e));
-      else if (e < 3)
-        label = fmt::format("{:.0f}", std::pow(10.0, e));
-      else if (e < 9)
-        label = fmt::format("{:.0f}{}", std::pow(10.0, e % 3), kUnit[static_cast<std::size_t>(e / 3)]);
-      else
-        label = fmt::format("1e{}", e);
+      if (e < 0) label = fmt::format("{:g}", std::pow(10.0, e));
+      else if (e < 3) label = fmt::format("{:.0f}", std::pow(10.0, e));
+      else if (e < 9) label = fmt::format("{:.0f}{}", std::pow(10.0, e % 3), kUnit[static_cast<std::size_t>(e / 3)]);
+      else label = fmt::format("1e{}", e);
       const bool show = (e - ls.lo_exp) % every == 0;
       y_tick(body, ls(std::pow(10.0, e)), show ? label : "", true);
     }
@@ -852,8 +843,10 @@ void Chart::draw_albi() {
   const Lane& lane = albi_lane;
   std::vector<Point> pts;
   for (const auto& [at, a] : d.series.albi)
-    pts.push_back({at, a.value, fmt::format("ALBI {} on {}: grade {} (mALBI {})", albi_display(a.value), at.iso(), a.grade, a.mgrade),
-                   fmt::format("{:.3f}", a.value)});
+    pts.push_back(
+        {at, a.value,
+         fmt::format("ALBI {} on {}: grade {} (mALBI {})", albi_display(a.value), at.iso(), a.grade, a.mgrade),
+         fmt::format("{:.3f}", a.value)});
   double lo = -3.4, hi = -1.0;
   for (const auto& p : pts) {
     lo = std::min(lo, p.value - 0.15);
@@ -874,8 +867,7 @@ void Chart::draw_albi() {
     body.text(kPlotX1 + 4, (y_top + y_bottom) / 2 + 3.5, b.label,
               fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kInk));
   }
-  body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height,
-            "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
+  body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height, "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
   y_tick(body, sc(-2.60), "-2.60", false);
   y_tick(body, sc(-1.39), "-1.39", false);
   body.line(kPlotX0, sc(-2.60), kPlotX1, sc(-2.60), "stroke=\"#6b7785\" stroke-width=\"0.7\"");
@@ -912,8 +904,7 @@ void Chart::draw_child_pugh() {
     body.text(kPlotX1 + 4, (sc(b.to) + sc(b.from)) / 2 + 3.5, fmt::format("class {}", b.label),
               fmt::format("font-size=\"{}\" fill=\"{}\"", kSmall, kInk));
   }
-  body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height,
-            "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
+  body.rect(kPlotX0, lane.top, kPlotX1 - kPlotX0, lane.height, "fill=\"none\" stroke=\"#c3cad3\" stroke-width=\"0.8\"");
   for (const int v : {5, 7, 10}) y_tick(body, sc(v), std::to_string(v), false);
   if (pts.empty()) lane_empty(body, lane, "Child-Pugh not computable on any date");
   draw_series(body, pts, ts, sc, SeriesStyle{Shape::Diamond, "#3e4c59", "", true, 24, false}, "child-pugh", lane.top,
@@ -1130,6 +1121,5 @@ std::string Chart::render() {
 }  // namespace
 
 std::string timeline_svg(const Decision& d, const PatientRecord& r) { return Chart(d, r).render(); }
-
 
 }  // namespace switchpoint::chart

@@ -38,10 +38,11 @@ std::vector<ImpossibleFinding> impossible_findings(const ImagingStudy& s) {
                                    "contradictory findings",
                                    shown(*s.liver_occupation_percent), on)});
       if (s.viable_tumor_percent && *s.viable_tumor_percent > 0)
-        out.push_back({F::ViablePercent, F::TumorCount, "",
-                       fmt::format("viable tumour is {} % of the treated nodules but the intrahepatic tumour count is 0 "
-                                   "on {}: contradictory findings",
-                                   shown(*s.viable_tumor_percent), on)});
+        out.push_back(
+            {F::ViablePercent, F::TumorCount, "",
+             fmt::format("viable tumour is {} % of the treated nodules but the intrahepatic tumour count is 0 "
+                         "on {}: contradictory findings",
+                         shown(*s.viable_tumor_percent), on)});
       if (s.bilobar && *s.bilobar)
         out.push_back({F::Bilobar, F::TumorCount, "",
                        fmt::format("bilobar disease is reported but the intrahepatic tumour count is 0 on {}: "

@@ -43,9 +43,6 @@ std::string shown(double v);
 std::string shown(bool v);
 std::string shown(const LabValue& v);
 template <typename E>
-  requires std::is_enum_v<E>
-std::string shown(E e) {
-  return std::string(to_string(e));
-}
+requires std::is_enum_v<E> std::string shown(E e) { return std::string(to_string(e)); }
 
 }  // namespace switchpoint

@@ -31,65 +31,98 @@ using Q = Quantity;
 
 constexpr std::array kObservationCodes{
     // LOINC labs (CLINICAL_RULES.md §10). Units are converted by core/units (to_canonical).
-    ObservationCode{kLoinc, "1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Bilirubin},
-    ObservationCode{kLoinc, "14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Bilirubin},
+    ObservationCode{kLoinc, "1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity,
+                    Q::Bilirubin},
+    ObservationCode{kLoinc, "14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma", F::Lab, V::Quantity,
+                    Q::Bilirubin},
     ObservationCode{kLoinc, "1751-7", "Albumin [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Albumin},
     ObservationCode{kLoinc, "6301-6", "INR in Platelet poor plasma by Coagulation assay", F::Lab, V::Quantity, Q::Inr},
     ObservationCode{kLoinc, "34714-6", "INR in Blood by Coagulation assay", F::Lab, V::Quantity, Q::Inr},
-    ObservationCode{kLoinc, "1920-8", "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Ast},
-    ObservationCode{kLoinc, "1742-6", "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Alt},
-    ObservationCode{kLoinc, "777-3", "Platelets [#/volume] in Blood by Automated count", F::Lab, V::Quantity, Q::Platelets},
-    ObservationCode{kLoinc, "2160-0", "Creatinine [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Creatinine},
-    ObservationCode{kLoinc, "14682-9", "Creatinine [Moles/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Creatinine},
-    ObservationCode{kLoinc, "1834-1", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Afp},
-    ObservationCode{kLoinc, "19176-7", "Alpha-1-Fetoprotein [Units/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Afp},
-    ObservationCode{kLoinc, "34444-0", "Des-gamma-carboxyprothrombin (DCP, PIVKA-II) in Serum or Plasma", F::Lab, V::Quantity, Q::Dcp},
+    ObservationCode{kLoinc, "1920-8", "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+                    F::Lab, V::Quantity, Q::Ast},
+    ObservationCode{kLoinc, "1742-6", "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma", F::Lab,
+                    V::Quantity, Q::Alt},
+    ObservationCode{kLoinc, "777-3", "Platelets [#/volume] in Blood by Automated count", F::Lab, V::Quantity,
+                    Q::Platelets},
+    ObservationCode{kLoinc, "2160-0", "Creatinine [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity,
+                    Q::Creatinine},
+    ObservationCode{kLoinc, "14682-9", "Creatinine [Moles/volume] in Serum or Plasma", F::Lab, V::Quantity,
+                    Q::Creatinine},
+    ObservationCode{kLoinc, "1834-1", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity,
+                    Q::Afp},
+    ObservationCode{kLoinc, "19176-7", "Alpha-1-Fetoprotein [Units/volume] in Serum or Plasma", F::Lab, V::Quantity,
+                    Q::Afp},
+    ObservationCode{kLoinc, "34444-0", "Des-gamma-carboxyprothrombin (DCP, PIVKA-II) in Serum or Plasma", F::Lab,
+                    V::Quantity, Q::Dcp},
     // Further LOINC codes of the same analytes (issue 14), each the same component with a unit
     // core/units converts; sources in docs/terminology.md "Laboratory codes". Albumin by
     // electrophoresis is deliberately not here (kNotRead below).
     // Bilirubin in whole blood: GECCO (German COVID-19 IG) lab codes; LOINC table extracts.
     ObservationCode{kLoinc, "42719-5", "Bilirubin.total [Mass/volume] in Blood", F::Lab, V::Quantity, Q::Bilirubin},
     // Albumin by dye binding (BCG, BCP): GECCO lab codes; ART-DECOR LOINC enumeration.
-    ObservationCode{kLoinc, "61151-7", "Albumin [Mass/volume] in Serum or Plasma by Bromocresol green (BCG) dye binding method", F::Lab, V::Quantity, Q::Albumin},
-    ObservationCode{kLoinc, "61152-5", "Albumin [Mass/volume] in Serum or Plasma by Bromocresol purple (BCP) dye binding method", F::Lab, V::Quantity, Q::Albumin},
+    ObservationCode{kLoinc, "61151-7",
+                    "Albumin [Mass/volume] in Serum or Plasma by Bromocresol green (BCG) dye binding method", F::Lab,
+                    V::Quantity, Q::Albumin},
+    ObservationCode{kLoinc, "61152-5",
+                    "Albumin [Mass/volume] in Serum or Plasma by Bromocresol purple (BCP) dye binding method", F::Lab,
+                    V::Quantity, Q::Albumin},
     // INR: GECCO lab codes; eCQM INR value set (2025).
     ObservationCode{kLoinc, "46418-0", "INR in Capillary blood by Coagulation assay", F::Lab, V::Quantity, Q::Inr},
-    ObservationCode{kLoinc, "38875-1", "INR in Platelet poor plasma or blood by Coagulation assay", F::Lab, V::Quantity, Q::Inr},
+    ObservationCode{kLoinc, "38875-1", "INR in Platelet poor plasma or blood by Coagulation assay", F::Lab, V::Quantity,
+                    Q::Inr},
     // Platelets: Swiss CH ORF IG (Platelets Observation profile); a LOINC ValueSet expansion.
     ObservationCode{kLoinc, "26515-7", "Platelets [#/volume] in Blood", F::Lab, V::Quantity, Q::Platelets},
     // Creatinine in whole blood: LOINC table extracts (OHDSI concept 3051825 / 38483-4); MII lab example (59826-8).
     ObservationCode{kLoinc, "38483-4", "Creatinine [Mass/volume] in Blood", F::Lab, V::Quantity, Q::Creatinine},
     ObservationCode{kLoinc, "59826-8", "Creatinine [Moles/volume] in Blood", F::Lab, V::Quantity, Q::Creatinine},
     // AFP: HL7 mCODE TumorMarkerTestVS (LOINC codes with their displays).
-    ObservationCode{kLoinc, "83073-7", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma by Immunoassay", F::Lab, V::Quantity, Q::Afp},
-    ObservationCode{kLoinc, "83072-9", "Alpha-1-Fetoprotein [Units/volume] in Serum or Plasma by Immunoassay", F::Lab, V::Quantity, Q::Afp},
-    ObservationCode{kLoinc, "53962-7", "Alpha-1-fetoprotein.tumor marker [Mass/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Afp},
-    ObservationCode{kLoinc, "53961-9", "Alpha-1-fetoprotein.tumor marker [Units/volume] in Serum or Plasma", F::Lab, V::Quantity, Q::Afp},
+    ObservationCode{kLoinc, "83073-7", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma by Immunoassay", F::Lab,
+                    V::Quantity, Q::Afp},
+    ObservationCode{kLoinc, "83072-9", "Alpha-1-Fetoprotein [Units/volume] in Serum or Plasma by Immunoassay", F::Lab,
+                    V::Quantity, Q::Afp},
+    ObservationCode{kLoinc, "53962-7", "Alpha-1-fetoprotein.tumor marker [Mass/volume] in Serum or Plasma", F::Lab,
+                    V::Quantity, Q::Afp},
+    ObservationCode{kLoinc, "53961-9", "Alpha-1-fetoprotein.tumor marker [Units/volume] in Serum or Plasma", F::Lab,
+                    V::Quantity, Q::Afp},
     ObservationCode{kLoinc, "29463-7", "Body weight", F::Weight, V::Quantity, Q::Weight},
     ObservationCode{kLoinc, "89247-1", "ECOG Performance Status score", F::Ecog, V::Integer, Q::Percent, "0..5"},
     // The project CodeSystem (INTERFACES.md; docs/fhir.md).
-    ObservationCode{kHcc, "pt-prolongation", "Prothrombin time prolongation over control", F::Lab, V::Quantity, Q::PtProlongation},
-    ObservationCode{kHcc, "ascites", "Ascites (Child-Pugh grade)", F::Ascites, V::Code, Q::Percent, "none, slight, moderate-severe"},
-    ObservationCode{kHcc, "encephalopathy", "Hepatic encephalopathy (West Haven)", F::Encephalopathy, V::Code, Q::Percent, "none, grade-1-2, grade-3-4"},
-    ObservationCode{kHcc, "intrahepatic-tumor-count", "Number of intrahepatic tumours", F::TumorCount, V::Integer, Q::Percent, "0..1000"},
-    ObservationCode{kHcc, "largest-tumor-diameter", "Largest tumour diameter", F::LargestDiameter, V::Quantity, Q::Diameter},
-    ObservationCode{kHcc, "target-lesion-viable-diameter", "mRECIST target lesion: longest viable diameter", F::TargetLesion, V::Quantity, Q::Diameter},
-    ObservationCode{kHcc, "mrecist-nontarget", "mRECIST non-target lesions", F::NonTarget, V::Code, Q::Percent, "absent, CR, non-CR-non-PD, PD"},
-    ObservationCode{kHcc, "new-intrahepatic-lesion", "New intrahepatic lesions (count)", F::NewLesions, V::Integer, Q::Percent, "0..1000"},
-    ObservationCode{kHcc, "mrecist-response", "mRECIST response as recorded", F::Mrecist, V::Code, Q::Percent, "CR, PR, SD, PD"},
-    ObservationCode{kHcc, "viable-tumor-percent", "Viable part of the treated nodules", F::ViablePercent, V::Quantity, Q::Percent},
-    ObservationCode{kHcc, "treated-size-change-percent", "Size change of the treated nodules", F::TreatedSizeChange, V::Quantity, Q::Percent, "-100..1000 %"},
-    ObservationCode{kHcc, "macrovascular-invasion", "Macrovascular invasion", F::VascularInvasion, V::Code, Q::Percent, "absent, branch, main-portal-vein"},
+    ObservationCode{kHcc, "pt-prolongation", "Prothrombin time prolongation over control", F::Lab, V::Quantity,
+                    Q::PtProlongation},
+    ObservationCode{kHcc, "ascites", "Ascites (Child-Pugh grade)", F::Ascites, V::Code, Q::Percent,
+                    "none, slight, moderate-severe"},
+    ObservationCode{kHcc, "encephalopathy", "Hepatic encephalopathy (West Haven)", F::Encephalopathy, V::Code,
+                    Q::Percent, "none, grade-1-2, grade-3-4"},
+    ObservationCode{kHcc, "intrahepatic-tumor-count", "Number of intrahepatic tumours", F::TumorCount, V::Integer,
+                    Q::Percent, "0..1000"},
+    ObservationCode{kHcc, "largest-tumor-diameter", "Largest tumour diameter", F::LargestDiameter, V::Quantity,
+                    Q::Diameter},
+    ObservationCode{kHcc, "target-lesion-viable-diameter", "mRECIST target lesion: longest viable diameter",
+                    F::TargetLesion, V::Quantity, Q::Diameter},
+    ObservationCode{kHcc, "mrecist-nontarget", "mRECIST non-target lesions", F::NonTarget, V::Code, Q::Percent,
+                    "absent, CR, non-CR-non-PD, PD"},
+    ObservationCode{kHcc, "new-intrahepatic-lesion", "New intrahepatic lesions (count)", F::NewLesions, V::Integer,
+                    Q::Percent, "0..1000"},
+    ObservationCode{kHcc, "mrecist-response", "mRECIST response as recorded", F::Mrecist, V::Code, Q::Percent,
+                    "CR, PR, SD, PD"},
+    ObservationCode{kHcc, "viable-tumor-percent", "Viable part of the treated nodules", F::ViablePercent, V::Quantity,
+                    Q::Percent},
+    ObservationCode{kHcc, "treated-size-change-percent", "Size change of the treated nodules", F::TreatedSizeChange,
+                    V::Quantity, Q::Percent, "-100..1000 %"},
+    ObservationCode{kHcc, "macrovascular-invasion", "Macrovascular invasion", F::VascularInvasion, V::Code, Q::Percent,
+                    "absent, branch, main-portal-vein"},
     ObservationCode{kHcc, "extrahepatic-spread", "Extrahepatic spread", F::ExtrahepaticSpread, V::Boolean},
     ObservationCode{kHcc, "tumor-morphology", "Tumour morphology", F::Morphology, V::Code, Q::Percent,
                     "simple-nodular, confluent-multinodular, massive-infiltrative, extranodular-growth, "
                     "poorly-differentiated, multiple-disseminated, sarcomatous-change"},
     ObservationCode{kHcc, "bilobar-disease", "Bilobar disease", F::Bilobar, V::Boolean},
-    ObservationCode{kHcc, "liver-occupation-percent", "Liver occupied by tumour", F::LiverOccupation, V::Quantity, Q::Percent},
+    ObservationCode{kHcc, "liver-occupation-percent", "Liver occupied by tumour", F::LiverOccupation, V::Quantity,
+                    Q::Percent},
     ObservationCode{kHcc, "bile-duct-invasion", "Bile duct invasion", F::BileDuctInvasion, V::Boolean},
     ObservationCode{kHcc, "varices", "Varices at upper GI endoscopy", F::Varices, V::Code, Q::Percent,
                     "none, low-risk, high-risk-untreated, treated"},
-    ObservationCode{kHcc, "curative-treatment-unsuitable", "Curative treatment judged unsuitable", F::CurativeUnsuitable, V::Boolean},
+    ObservationCode{kHcc, "curative-treatment-unsuitable", "Curative treatment judged unsuitable",
+                    F::CurativeUnsuitable, V::Boolean},
 };
 
 constexpr std::array kNotRead{
@@ -158,19 +191,27 @@ constexpr std::array kProcedures{
     ProcedureCode{kSnomed, "107963000", "Liver excision (hepatectomy)", PK::Resection, kSrcMcodeSurgery},
     ProcedureCode{kSnomed, "174431000", "Wedge resection of liver", PK::Resection, kSrcMcodeSurgery},
     ProcedureCode{kSnomed, "85946004", "Lobectomy of liver", PK::Resection, kSrcMcodeSurgery},
-    ProcedureCode{kSnomed, "15257006", "Lobectomy of liver with partial excision of adjacent lobes", PK::Resection, kSrcMcodeSurgery},
+    ProcedureCode{kSnomed, "15257006", "Lobectomy of liver with partial excision of adjacent lobes", PK::Resection,
+                  kSrcMcodeSurgery},
     ProcedureCode{kSnomed, "5415002", "Destruction of lesion of liver", PK::Ablation, kSrcMcodeSurgery},
-    ProcedureCode{kSnomed, "27280000", "Liver transplant with recipient hepatectomy", PK::LiverTransplantation, kSrcMcodeSurgery},
+    ProcedureCode{kSnomed, "27280000", "Liver transplant with recipient hepatectomy", PK::LiverTransplantation,
+                  kSrcMcodeSurgery},
     // CPT (public descriptors).
     ProcedureCode{kCpt, "47120", "Hepatectomy, resection of liver; partial lobectomy", PK::Resection, kSrcCptLiver},
     ProcedureCode{kCpt, "47122", "Hepatectomy, resection of liver; trisegmentectomy", PK::Resection, kSrcCptLiver},
     ProcedureCode{kCpt, "47125", "Hepatectomy, resection of liver; total left lobectomy", PK::Resection, kSrcCptLiver},
     ProcedureCode{kCpt, "47130", "Hepatectomy, resection of liver; total right lobectomy", PK::Resection, kSrcCptLiver},
-    ProcedureCode{kCpt, "47135", "Liver allotransplantation, orthotopic, partial or whole, from cadaver or living donor, any age", PK::LiverTransplantation, kSrcCptTransplant},
-    ProcedureCode{kCpt, "47370", "Laparoscopy, surgical, ablation of 1 or more liver tumor(s); radiofrequency", PK::Ablation, kSrcCptAblation},
-    ProcedureCode{kCpt, "47371", "Laparoscopy, surgical, ablation of 1 or more liver tumor(s); cryosurgical", PK::Ablation, kSrcCptAblation},
-    ProcedureCode{kCpt, "47380", "Ablation, open, of 1 or more liver tumor(s); radiofrequency", PK::Ablation, kSrcCptAblation},
-    ProcedureCode{kCpt, "47381", "Ablation, open, of 1 or more liver tumor(s); cryosurgical", PK::Ablation, kSrcCptAblation},
+    ProcedureCode{kCpt, "47135",
+                  "Liver allotransplantation, orthotopic, partial or whole, from cadaver or living donor, any age",
+                  PK::LiverTransplantation, kSrcCptTransplant},
+    ProcedureCode{kCpt, "47370", "Laparoscopy, surgical, ablation of 1 or more liver tumor(s); radiofrequency",
+                  PK::Ablation, kSrcCptAblation},
+    ProcedureCode{kCpt, "47371", "Laparoscopy, surgical, ablation of 1 or more liver tumor(s); cryosurgical",
+                  PK::Ablation, kSrcCptAblation},
+    ProcedureCode{kCpt, "47380", "Ablation, open, of 1 or more liver tumor(s); radiofrequency", PK::Ablation,
+                  kSrcCptAblation},
+    ProcedureCode{kCpt, "47381", "Ablation, open, of 1 or more liver tumor(s); cryosurgical", PK::Ablation,
+                  kSrcCptAblation},
 };
 
 }  // namespace
@@ -201,20 +242,28 @@ const ProcedureCode* find_procedure_code(std::string_view system, std::string_vi
 
 std::optional<CourseEndingKind> course_ending_of(ProcedureKind k) {
   switch (k) {
-    case PK::Tace: return std::nullopt;
-    case PK::Resection: return CourseEndingKind::Resection;
-    case PK::Ablation: return CourseEndingKind::Ablation;
-    case PK::LiverTransplantation: return CourseEndingKind::LiverTransplantation;
+    case PK::Tace:
+      return std::nullopt;
+    case PK::Resection:
+      return CourseEndingKind::Resection;
+    case PK::Ablation:
+      return CourseEndingKind::Ablation;
+    case PK::LiverTransplantation:
+      return CourseEndingKind::LiverTransplantation;
   }
   return std::nullopt;
 }
 
 std::string_view to_string(ProcedureKind k) {
   switch (k) {
-    case PK::Tace: return "TACE";
-    case PK::Resection: return "resection";
-    case PK::Ablation: return "ablation";
-    case PK::LiverTransplantation: return "liver transplantation";
+    case PK::Tace:
+      return "TACE";
+    case PK::Resection:
+      return "resection";
+    case PK::Ablation:
+      return "ablation";
+    case PK::LiverTransplantation:
+      return "liver transplantation";
   }
   return "?";
 }
@@ -225,8 +274,7 @@ bool is_tace_code(std::string_view system, std::string_view code) {
 }
 
 bool is_hcc_diagnosis(std::string_view system, std::string_view code) {
-  return (system == kSnomed && code == "109841003") ||
-         ((system == kIcd10 || system == kIcd10Cm) && code == "C22.0");
+  return (system == kSnomed && code == "109841003") || ((system == kIcd10 || system == kIcd10Cm) && code == "C22.0");
 }
 
 // The regimen ids are those of the knowledge base (core/therapy/regimens.cpp): one list.

@@ -37,27 +37,27 @@ inline constexpr std::string_view kExtDaysAtDose = "urn:switchpoint:hcc:days-at-
 
 // What an Observation code is read into.
 enum class Finding : std::uint8_t {
-  Lab,                   // Labs series of `quantity`
-  Weight,                // ClinicalAssessment.weight_kg
-  Ecog,                  // ClinicalAssessment.ecog
-  Ascites,               // ClinicalAssessment.ascites
-  Encephalopathy,        // ClinicalAssessment.encephalopathy
-  TumorCount,            // ImagingStudy.intrahepatic_tumor_count
-  LargestDiameter,       // ImagingStudy.largest_diameter_cm
-  TargetLesion,          // ImagingStudy.target_lesions (one Observation per lesion)
-  NonTarget,             // ImagingStudy.nontarget
-  NewLesions,            // ImagingStudy.new_lesions
-  Mrecist,               // ImagingStudy.mrecist_recorded
-  ViablePercent,         // ImagingStudy.viable_tumor_percent
-  TreatedSizeChange,     // ImagingStudy.treated_size_change_percent
-  VascularInvasion,      // ImagingStudy.vascular_invasion
-  ExtrahepaticSpread,    // ImagingStudy.extrahepatic_spread
-  Morphology,            // ImagingStudy.morphology
-  Bilobar,               // ImagingStudy.bilobar
-  LiverOccupation,       // ImagingStudy.liver_occupation_percent
-  BileDuctInvasion,      // ImagingStudy.bile_duct_invasion
-  Varices,               // Endoscopy
-  CurativeUnsuitable,    // PatientRecord.curative_treatment_unsuitable
+  Lab,                 // Labs series of `quantity`
+  Weight,              // ClinicalAssessment.weight_kg
+  Ecog,                // ClinicalAssessment.ecog
+  Ascites,             // ClinicalAssessment.ascites
+  Encephalopathy,      // ClinicalAssessment.encephalopathy
+  TumorCount,          // ImagingStudy.intrahepatic_tumor_count
+  LargestDiameter,     // ImagingStudy.largest_diameter_cm
+  TargetLesion,        // ImagingStudy.target_lesions (one Observation per lesion)
+  NonTarget,           // ImagingStudy.nontarget
+  NewLesions,          // ImagingStudy.new_lesions
+  Mrecist,             // ImagingStudy.mrecist_recorded
+  ViablePercent,       // ImagingStudy.viable_tumor_percent
+  TreatedSizeChange,   // ImagingStudy.treated_size_change_percent
+  VascularInvasion,    // ImagingStudy.vascular_invasion
+  ExtrahepaticSpread,  // ImagingStudy.extrahepatic_spread
+  Morphology,          // ImagingStudy.morphology
+  Bilobar,             // ImagingStudy.bilobar
+  LiverOccupation,     // ImagingStudy.liver_occupation_percent
+  BileDuctInvasion,    // ImagingStudy.bile_duct_invasion
+  Varices,             // Endoscopy
+  CurativeUnsuitable,  // PatientRecord.curative_treatment_unsuitable
 };
 
 enum class ValueType : std::uint8_t { Quantity, Integer, Boolean, Code };

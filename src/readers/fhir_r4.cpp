@@ -69,15 +69,24 @@ std::optional<CourseEndingKind> course_ending_kind(std::string_view system, std:
 std::optional<FactKind> fact_of(const fhir::ObservationCode& m) {
   using F = fhir::Finding;
   switch (m.finding) {
-    case F::Lab: return fact_kind_of(m.quantity);
-    case F::Weight: return FactKind::Weight;
-    case F::Ecog: return FactKind::Ecog;
-    case F::Ascites: return FactKind::Ascites;
-    case F::Encephalopathy: return FactKind::Encephalopathy;
-    case F::Varices: return FactKind::Varices;
-    case F::VascularInvasion: return FactKind::VascularInvasion;
-    case F::CurativeUnsuitable: return std::nullopt;
-    default: return FactKind::Imaging;
+    case F::Lab:
+      return fact_kind_of(m.quantity);
+    case F::Weight:
+      return FactKind::Weight;
+    case F::Ecog:
+      return FactKind::Ecog;
+    case F::Ascites:
+      return FactKind::Ascites;
+    case F::Encephalopathy:
+      return FactKind::Encephalopathy;
+    case F::Varices:
+      return FactKind::Varices;
+    case F::VascularInvasion:
+      return FactKind::VascularInvasion;
+    case F::CurativeUnsuitable:
+      return std::nullopt;
+    default:
+      return FactKind::Imaging;
   }
 }
 
@@ -119,10 +128,10 @@ enum class DateForm : std::uint8_t { Full, Partial, Invalid };
 // time zone (Z or ±hh:mm, at most +14:00), which FHIR requires whenever a time is given.
 struct DateTime {
   DateForm form = DateForm::Invalid;
-  std::optional<Date> date;              // Full: the date as written, whatever its time zone
-  std::optional<Date> last_day;          // Partial: the last day the year or month allows
+  std::optional<Date> date;               // Full: the date as written, whatever its time zone
+  std::optional<Date> last_day;           // Partial: the last day the year or month allows
   std::optional<std::int64_t> utc_nanos;  // with a time: the instant, for ordering a period's ends
-  std::string why;                       // Invalid: what is wrong, in words
+  std::string why;                        // Invalid: what is wrong, in words
 };
 
 int two_digits(std::string_view s, std::size_t at) {
@@ -174,8 +183,8 @@ DateTime parse_fhir_datetime(std::string_view s) {
   const int hh = two_digits(s, 11), mm = two_digits(s, 14), ss = two_digits(s, 17);
   if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) {
     out.date.reset();
-    out.why = fmt::format("the time {} is not a time of day (hours 00-23, minutes 00-59, seconds 00-60)",
-                          s.substr(11, 8));
+    out.why =
+        fmt::format("the time {} is not a time of day (hours 00-23, minutes 00-59, seconds 00-60)", s.substr(11, 8));
     return out;
   }
   std::size_t at = 19;
@@ -211,8 +220,8 @@ DateTime parse_fhir_datetime(std::string_view s) {
     offset_minutes = (zone[0] == '-' ? -1 : 1) * (zh * 60 + zm);
   }
   out.form = DateForm::Full;
-  const std::int64_t seconds = static_cast<std::int64_t>(out.date->days()) * 86400 + hh * 3600 + mm * 60 + ss -
-                               offset_minutes * 60;
+  const std::int64_t seconds =
+      static_cast<std::int64_t>(out.date->days()) * 86400 + hh * 3600 + mm * 60 + ss - offset_minutes * 60;
   out.utc_nanos = seconds * 1000000000 + nanos;
   return out;
 }
@@ -274,7 +283,7 @@ struct FhirReader {
   bool have_patient = false;
   std::string patient_id;
   std::string patient_full_url;
-  std::string patient_ptr;  // the Patient resource's location, for problems with its birthDate
+  std::string patient_ptr;       // the Patient resource's location, for problems with its birthDate
   std::string anchor_reference;  // without a Patient resource: the first subject reference
 
   // Findings grouped by date before they become timeline entries.
@@ -375,8 +384,8 @@ struct FhirReader {
   // The date of a resource that is not read, for naming it: its first full date, quietly (a
   // skipped resource's dates are not checked, nor reported).
   static std::optional<Date> quiet_date(object res) {
-    for (const char* key : {"effectiveDateTime", "effectiveInstant", "onsetDateTime", "performedDateTime",
-                            "authoredOn", "recordedDate", "issued"}) {
+    for (const char* key : {"effectiveDateTime", "effectiveInstant", "onsetDateTime", "performedDateTime", "authoredOn",
+                            "recordedDate", "issued"}) {
       std::string_view v;
       if (res[key].get(v) == simdjson::SUCCESS) return parse_fhir_datetime(v).date;
     }
@@ -478,8 +487,8 @@ struct FhirReader {
       if (const auto* nr = fhir::find_not_read(type, c.system, c.code)) {
         NotRead entry{std::string(type), c.system, c.code, clip_display(c.display), std::string(nr->reason)};
         if (e && nr->fact)
-          rec.unread.push_back({*nr->fact, quiet_date(e->resource), coding_words(c.system, c.code, c.display),
-                                std::string(nr->reason)});
+          rec.unread.push_back(
+              {*nr->fact, quiet_date(e->resource), coding_words(c.system, c.code, c.display), std::string(nr->reason)});
         skip(std::move(key), std::move(entry));
         return;
       }
@@ -498,13 +507,16 @@ struct FhirReader {
     if (!s) return std::nullopt;
     dt = parse_fhir_datetime(*s);
     switch (dt.form) {
-      case DateForm::Full: entry_dates.emplace_back(*dt.date, child(ptr, key)); return dt.date;
+      case DateForm::Full:
+        entry_dates.emplace_back(*dt.date, child(ptr, key));
+        return dt.date;
       case DateForm::Partial:
         w.problem(child(ptr, key), fmt::format("'{}' is '{}': the day is missing; the engine needs a full "
                                                "date YYYY-MM-DD",
                                                key, *s));
         return std::nullopt;
-      case DateForm::Invalid: break;
+      case DateForm::Invalid:
+        break;
     }
     w.problem(child(ptr, key), fmt::format("'{}' is '{}'; expected a FHIR date or dateTime (YYYY-MM-DD or "
                                            "YYYY-MM-DDThh:mm:ss+zz:zz) with a real calendar date between "
@@ -528,7 +540,8 @@ struct FhirReader {
     if (start.form != DateForm::Invalid && ends_before_start(start, end)) {
       std::string_view st;
       if (period["start"].get(st) != simdjson::SUCCESS) st = "";
-      w.problem(child(pp, "end"), fmt::format("the period ends ({}) before it starts ({}): contradictory dates", *e, st));
+      w.problem(child(pp, "end"),
+                fmt::format("the period ends ({}) before it starts ({}): contradictory dates", *e, st));
     }
   }
 
@@ -563,10 +576,9 @@ struct FhirReader {
         }
       }
     if (required)
-      w.problem(ptr, period_key.empty()
-                         ? fmt::format("{} has no date: {} is required", what, *datetime_keys.begin())
-                         : fmt::format("{} has no date: {} (or {}.start) is required", what,
-                                       *datetime_keys.begin(), period_key));
+      w.problem(ptr, period_key.empty() ? fmt::format("{} has no date: {} is required", what, *datetime_keys.begin())
+                                        : fmt::format("{} has no date: {} (or {}.start) is required", what,
+                                                      *datetime_keys.begin(), period_key));
     return std::nullopt;
   }
 
@@ -639,8 +651,8 @@ struct FhirReader {
     for (const auto& c : cods)
       if (c.system == fhir::kHcc) {
         if (auto e = parse(c.code)) return e;
-        w.problem(child(ptr, key), fmt::format("{}: '{}' is not a known code; expected one of ({}): {}", what,
-                                               c.code, fhir::kHcc, allowed));
+        w.problem(child(ptr, key), fmt::format("{}: '{}' is not a known code; expected one of ({}): {}", what, c.code,
+                                               fhir::kHcc, allowed));
         return std::nullopt;
       }
     std::string found;
@@ -737,10 +749,11 @@ struct FhirReader {
       switch (fhir_date(*s, d)) {
         case DateForm::Full:
           if (s->size() == 10) rec.birth_date = d;
-          else
-            w.problem(child(e.ptr, "birthDate"), fmt::format("'birthDate' is '{}'; expected a date YYYY-MM-DD", *s));
+          else w.problem(child(e.ptr, "birthDate"), fmt::format("'birthDate' is '{}'; expected a date YYYY-MM-DD", *s));
           break;
-        case DateForm::Partial: skip("Patient birthDate (partial date, not read)"); break;
+        case DateForm::Partial:
+          skip("Patient birthDate (partial date, not read)");
+          break;
         case DateForm::Invalid:
           w.problem(child(e.ptr, "birthDate"),
                     fmt::format("'birthDate' is '{}'; expected a real calendar date YYYY-MM-DD between 1900 and "
@@ -773,8 +786,7 @@ struct FhirReader {
       return ref.find("Patient/") != std::string::npos && id_from_reference(ref) == patient_id;
     }
     if (ref == anchor_reference) return true;
-    return ref.find("Patient/") != std::string::npos &&
-           anchor_reference.find("Patient/") != std::string::npos &&
+    return ref.find("Patient/") != std::string::npos && anchor_reference.find("Patient/") != std::string::npos &&
            id_from_reference(ref) == id_from_reference(anchor_reference);
   }
 
@@ -861,10 +873,10 @@ struct FhirReader {
     const std::string& ptr = e.ptr;
     const fhir::ObservationCode* m = &code;
     bool bad_status = false;
-    const auto status = status_of(res, ptr, "Observation",
-                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
-                                   "entered-in-error", "unknown"},
-                                  bad_status);
+    const auto status = status_of(
+        res, ptr, "Observation",
+        {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"},
+        bad_status);
     if (bad_status) return false;
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip_known(e, fmt::format("Observation {}|{} (status {})", m->system, m->code, *status), cods, m->system, m->code,
@@ -876,10 +888,18 @@ struct FhirReader {
     // The value: present, of the expected type.
     std::string_view expected;
     switch (m->value_type) {
-      case fhir::ValueType::Quantity: expected = "valueQuantity"; break;
-      case fhir::ValueType::Integer: expected = "valueInteger"; break;
-      case fhir::ValueType::Boolean: expected = "valueBoolean"; break;
-      case fhir::ValueType::Code: expected = "valueCodeableConcept"; break;
+      case fhir::ValueType::Quantity:
+        expected = "valueQuantity";
+        break;
+      case fhir::ValueType::Integer:
+        expected = "valueInteger";
+        break;
+      case fhir::ValueType::Boolean:
+        expected = "valueBoolean";
+        break;
+      case fhir::ValueType::Code:
+        expected = "valueCodeableConcept";
+        break;
     }
     vk = value_key(res);
     if (vk.empty()) {
@@ -966,7 +986,9 @@ struct FhirReader {
         if (auto v = percent_change(res, ptr, vk); v && date)
           set_once(at_imaging(d).treated_size_change_percent, *v, d, "treated size change percent", vp);
         return;
-      case F::TargetLesion: target_lesion(res, ptr, vk, date); return;
+      case F::TargetLesion:
+        target_lesion(res, ptr, vk, date);
+        return;
       case F::NonTarget:
         if (auto v = code_value<NonTargetStatus>(res, ptr, vk, parse_nontarget, what, m->allowed); v && date)
           set_once(at_imaging(d).nontarget, *v, d, "mRECIST non-target status", vp);
@@ -988,7 +1010,8 @@ struct FhirReader {
           set_once(at_imaging(d).extrahepatic_spread, *v, d, "extrahepatic spread", vp);
         return;
       case F::Bilobar:
-        if (auto v = w.boolean(res, ptr, vk, true); v && date) set_once(at_imaging(d).bilobar, *v, d, "bilobar disease", vp);
+        if (auto v = w.boolean(res, ptr, vk, true); v && date)
+          set_once(at_imaging(d).bilobar, *v, d, "bilobar disease", vp);
         return;
       case F::BileDuctInvasion:
         if (auto v = w.boolean(res, ptr, vk, true); v && date)
@@ -1042,8 +1065,8 @@ struct FhirReader {
     if (!grade) {
       std::string found;
       for (const auto& c : cods) found += (found.empty() ? "" : ", ") + key_of(c);
-      w.problem(vp, fmt::format("{}: no LOINC ECOG answer ({}); expected one of ({}): {}, or valueInteger 0..5",
-                                what, found.empty() ? "no coding at all" : "found " + found, fhir::kLoinc,
+      w.problem(vp, fmt::format("{}: no LOINC ECOG answer ({}); expected one of ({}): {}, or valueInteger 0..5", what,
+                                found.empty() ? "no coding at all" : "found " + found, fhir::kLoinc,
                                 fhir::terms::ecog_answer_list()));
     }
     return grade;
@@ -1107,10 +1130,10 @@ struct FhirReader {
     if (!absent) return false;  // skipped with the not-read reason
     const std::string what = "Observation http://snomed.info/sct|28670008 (Oesophageal varices)";
     bool bad_status = false;
-    const auto status = status_of(res, ptr, "Observation",
-                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
-                                   "entered-in-error", "unknown"},
-                                  bad_status);
+    const auto status = status_of(
+        res, ptr, "Observation",
+        {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"},
+        bad_status);
     if (bad_status) return true;
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip(fmt::format("Observation {}|{} (status {})", fhir::kSnomed, fhir::kVaricesSnomed, *status));
@@ -1155,15 +1178,15 @@ struct FhirReader {
     const std::string what = fmt::format("Observation {}|{} ({})", system, code,
                                          lf ? lf->display : std::string_view("Karnofsky Performance Status score"));
     bool bad_status = false;
-    const auto status = status_of(res, ptr, "Observation",
-                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
-                                   "entered-in-error", "unknown"},
-                                  bad_status);
+    const auto status = status_of(
+        res, ptr, "Observation",
+        {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"},
+        bad_status);
     if (bad_status) return true;
     const std::optional<FactKind> term_fact =
         !lf ? std::nullopt
             : std::optional<FactKind>(lf->finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites
-                                                                                       : FactKind::Encephalopathy);
+                                                                                        : FactKind::Encephalopathy);
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip_known(e, fmt::format("Observation {}|{} (status {})", system, code, *status), cods, system, code,
                  "status " + *status, term_fact);
@@ -1171,8 +1194,9 @@ struct FhirReader {
     }
     auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
     const std::string_view expected =
-        karnofsky ? "valueInteger" : "valueCodeableConcept (SNOMED CT absent, present, mild, moderate, severe) or "
-                                     "valueBoolean";
+        karnofsky ? "valueInteger"
+                  : "valueCodeableConcept (SNOMED CT absent, present, mild, moderate, severe) or "
+                    "valueBoolean";
     const std::string vk = value_key(res);
     if (vk.empty()) {
       if (has(res, "dataAbsentReason")) {
@@ -1214,8 +1238,7 @@ struct FhirReader {
     if (vk == "valueBoolean") {
       if (auto b = w.boolean(res, ptr, vk, true))
         presence = *b ? fhir::terms::Presence::Present : fhir::terms::Presence::Absent;
-      else
-        return true;
+      else return true;
     } else if (vk == "valueCodeableConcept") {
       std::string found;
       std::string seen;  // the first reading, to refuse a second different one
@@ -1266,9 +1289,9 @@ struct FhirReader {
     else {
       liver_finding(lf->finding, *presence, *date, vp);
       using P = fhir::terms::Presence;
-      const bool graded = *presence == P::Absent || (lf->finding == fhir::terms::LiverFinding::Ascites &&
-                                                     (*presence == P::Mild || *presence == P::Moderate ||
-                                                      *presence == P::Severe));
+      const bool graded =
+          *presence == P::Absent || (lf->finding == fhir::terms::LiverFinding::Ascites &&
+                                     (*presence == P::Mild || *presence == P::Moderate || *presence == P::Severe));
       if (!graded && term_fact)
         note_unread(*term_fact, *date, coding_words(system, code, display_of(cods, system, code)),
                     fmt::format("{} without a grade: a grade is never guessed", fhir::terms::to_string(*presence)));
@@ -1291,7 +1314,8 @@ struct FhirReader {
       return;
     }
     if (p == P::Absent) set_once(c.encephalopathy, Encephalopathy::None, d, "encephalopathy", vp);
-    else if (!std::exchange(c.encephalopathy_present_ungraded, true)) first_ptr["encephalopathy present@" + d.iso()] = vp;
+    else if (!std::exchange(c.encephalopathy_present_ungraded, true))
+      first_ptr["encephalopathy present@" + d.iso()] = vp;
   }
 
   // One date: "present, not graded" beside a grade is refined by it; beside "none" it is a
@@ -1360,12 +1384,14 @@ struct FhirReader {
     if (auto focus = w.array(res, ptr, "focus", false)) {
       object f;
       if (focus->at(0).get(f) == simdjson::SUCCESS)
-        if (auto ident = w.object(f, fp, "identifier", false)) id = w.string(*ident, child(fp, "identifier"), "value", false);
+        if (auto ident = w.object(f, fp, "identifier", false))
+          id = w.string(*ident, child(fp, "identifier"), "value", false);
     }
     auto v = quantity(res, ptr, key, Quantity::Diameter, date.value_or(Date{}));
     if (!id || id->empty()) {
-      w.problem(ptr, "an mRECIST target lesion needs the lesion's id in focus[0].identifier.value, so that it "
-                     "can be followed from study to study");
+      w.problem(ptr,
+                "an mRECIST target lesion needs the lesion's id in focus[0].identifier.value, so that it "
+                "can be followed from study to study");
       return;
     }
     if (!v || !date) return;
@@ -1417,8 +1443,8 @@ struct FhirReader {
       std::string_view system, code;
       if (c["system"].get(system) != simdjson::SUCCESS || c["code"].get(code) != simdjson::SUCCESS) continue;
       if (const auto* oc = fhir::terms::other_response_criteria(system, code)) {
-        skip(fmt::format("Observation {} (a response by {}, not mRECIST; not read)", key_of(cods.front()),
-                         oc->display));
+        skip(
+            fmt::format("Observation {} (a response by {}, not mRECIST; not read)", key_of(cods.front()), oc->display));
         return true;
       }
     }
@@ -1553,10 +1579,10 @@ struct FhirReader {
                                         direct ? fhir::terms::kLongestDimensionLoinc : fhir::terms::kTumorSizeLoinc);
     const std::string what = key + (direct ? " (Size.maximum dimension in Tumor)" : " (Size Tumor)");
     bool bad_status = false;
-    const auto status = status_of(res, ptr, "Observation",
-                                  {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
-                                   "entered-in-error", "unknown"},
-                                  bad_status);
+    const auto status = status_of(
+        res, ptr, "Observation",
+        {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"},
+        bad_status);
     if (bad_status) return;
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip(fmt::format("{} (status {})", key, *status));
@@ -1590,8 +1616,8 @@ struct FhirReader {
     std::string tumour = "#" + ptr;
     if (auto focus = w.array(res, ptr, "focus", false)) {
       if (focus->size() > 1) {
-        w.problem(child(ptr, "focus"), fmt::format("{} names {} tumours in focus; one size measures one tumour",
-                                                   what, focus->size()));
+        w.problem(child(ptr, "focus"),
+                  fmt::format("{} names {} tumours in focus; one size measures one tumour", what, focus->size()));
         return;
       }
       object f;
@@ -1696,10 +1722,11 @@ struct FhirReader {
         continue;
       }
       const std::string why =
-          !has_count ? " (tumour size on a date with no intrahepatic tumour count: the largest size sent is not known to be "
-                   "the largest tumour; not read)"
-                 : " (tumour size: fewer tumours measured, told apart by focus, than the intrahepatic tumour count of "
-                   "that date: the largest size sent is not known to be the largest tumour; not read)";
+          !has_count
+              ? " (tumour size on a date with no intrahepatic tumour count: the largest size sent is not known to be "
+                "the largest tumour; not read)"
+              : " (tumour size: fewer tumours measured, told apart by focus, than the intrahepatic tumour count of "
+                "that date: the largest size sent is not known to be the largest tumour; not read)";
       for (const auto& [what, n] : tumor_size_resources[d]) skip(what + why, n);
     }
   }
@@ -1784,10 +1811,10 @@ struct FhirReader {
       return;
     }
     bool bad_status = false;
-    auto status = status_of(res, ptr, "Procedure",
-                            {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
-                             "entered-in-error", "unknown"},
-                            bad_status);
+    auto status = status_of(
+        res, ptr, "Procedure",
+        {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"},
+        bad_status);
     if (bad_status) return;
     if (!status || *status != "completed") {
       skip(fmt::format("Procedure {} (status {})", key_of(*tace_coding), status.value_or("missing")));
@@ -1847,8 +1874,8 @@ struct FhirReader {
       skip(fmt::format("Procedure {} (status {})", key_of(*found), status.value_or("missing")));
       return true;
     }
-    auto date = dated(res, ptr, {"performedDateTime"}, "performedPeriod",
-                      fmt::format("Procedure {}", to_string(*kind)));
+    auto date =
+        dated(res, ptr, {"performedDateTime"}, "performedPeriod", fmt::format("Procedure {}", to_string(*kind)));
     if (!date) return true;
     for (const auto& p : rec.procedures) {
       if (p.date == *date && p.kind == *kind) {
@@ -1968,16 +1995,16 @@ struct FhirReader {
     static constexpr std::string_view kRequestTaken[] = {"active", "completed", "stopped", "on-hold"};
     static constexpr std::string_view kAdministrationTaken[] = {"completed", "in-progress", "stopped"};
     if (type == "MedicationStatement") {
-      status = status_of(res, ptr, type,
-                         {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown",
-                          "not-taken"},
-                         bad_status);
+      status = status_of(
+          res, ptr, type,
+          {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"},
+          bad_status);
       taken = kStatementTaken;
     } else if (type == "MedicationRequest") {
-      status = status_of(res, ptr, type,
-                         {"active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft",
-                          "unknown"},
-                         bad_status);
+      status =
+          status_of(res, ptr, type,
+                    {"active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"},
+                    bad_status);
       taken = kRequestTaken;
     } else {
       status = status_of(res, ptr, type,
@@ -2015,10 +2042,11 @@ struct FhirReader {
       // The period of treatment: dosageInstruction[0].timing.repeat.boundsPeriod, else authoredOn.
       std::optional<std::pair<object, std::string>> bounds;
       object d0, timing, repeat, bp;
-      if (res["dosageInstruction"].at(0).get(d0) == simdjson::SUCCESS && d0["timing"].get(timing) == simdjson::SUCCESS &&
-          timing["repeat"].get(repeat) == simdjson::SUCCESS && repeat["boundsPeriod"].get(bp) == simdjson::SUCCESS)
-        bounds = std::make_pair(bp, child(child(child(child(child(ptr, "dosageInstruction"), 0), "timing"), "repeat"),
-                                          "boundsPeriod"));
+      if (res["dosageInstruction"].at(0).get(d0) == simdjson::SUCCESS &&
+          d0["timing"].get(timing) == simdjson::SUCCESS && timing["repeat"].get(repeat) == simdjson::SUCCESS &&
+          repeat["boundsPeriod"].get(bp) == simdjson::SUCCESS)
+        bounds = std::make_pair(
+            bp, child(child(child(child(child(ptr, "dosageInstruction"), 0), "timing"), "repeat"), "boundsPeriod"));
       if (bounds && has(bounds->first, "start")) {
         start = date_at(bounds->first, bounds->second, "start");
       } else {
@@ -2046,12 +2074,14 @@ struct FhirReader {
     if (type == "MedicationRequest") {
       object i0;
       if (res["dosageInstruction"].at(0).get(i0) == simdjson::SUCCESS && has(i0, "doseAndRate"))
-        ++skipped["MedicationRequest dosageInstruction dose (an ordered dose is not the daily dose taken; not read: "
-                  "send a MedicationStatement with its dosage)"];
+        ++skipped
+            ["MedicationRequest dosageInstruction dose (an ordered dose is not the daily dose taken; not read: "
+             "send a MedicationStatement with its dosage)"];
     } else if (type == "MedicationAdministration") {
       if (has(res, "dosage"))
-        ++skipped["MedicationAdministration dosage (one administered dose is not the daily dose taken; not read: "
-                  "send a MedicationStatement with its dosage)"];
+        ++skipped
+            ["MedicationAdministration dosage (one administered dose is not the daily dose taken; not read: "
+             "send a MedicationStatement with its dosage)"];
     }
     if (type == "MedicationStatement") {
       if (auto dosage = w.array(res, ptr, "dosage", false); dosage && dosage->size() > 0) daily_dose(*dosage, ptr, s);
@@ -2129,8 +2159,9 @@ struct FhirReader {
         reason = r;
       }
       if (disagree) {
-        w.problem(rp, "statusReason: the codings give different stop reasons; which one ended the therapy cannot "
-                      "be told");
+        w.problem(rp,
+                  "statusReason: the codings give different stop reasons; which one ended the therapy cannot "
+                  "be told");
         continue;
       }
       if (!reason) {
@@ -2252,9 +2283,9 @@ struct FhirReader {
     if (!kind) code_key = lf_key;
     const auto verification = codings(res, ptr, "verificationStatus", false);
     const auto clinical_cods = codings(res, ptr, "clinicalStatus", false);
-    if (!condition_status_ok(verification, ptr, "verificationStatus",
-                             {"unconfirmed", "provisional", "differential", "confirmed", "refuted",
-                              "entered-in-error"}) ||
+    if (!condition_status_ok(
+            verification, ptr, "verificationStatus",
+            {"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"}) ||
         !condition_status_ok(clinical_cods, ptr, "clinicalStatus",
                              {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}))
       return;
@@ -2265,8 +2296,7 @@ struct FhirReader {
         if (lf)
           skip_known(e, key, cods, lf->system, lf->code, "verificationStatus " + c.code,
                      lf->finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites : FactKind::Encephalopathy);
-        else
-          skip(key);
+        else skip(key);
         return;
       }
       refuted = refuted || c.code == "refuted";
@@ -2313,7 +2343,8 @@ struct FhirReader {
     const std::string what = fmt::format("Condition {} ({})", code_key, lf.display);
     const std::size_t at_start = problem_count();
     std::optional<Date> onset = dated(res, ptr, {"onsetDateTime"}, "onsetPeriod", what, false);
-    std::string onset_ptr = has(res, "onsetDateTime") ? child(ptr, "onsetDateTime") : child(child(ptr, "onsetPeriod"), "start");
+    std::string onset_ptr =
+        has(res, "onsetDateTime") ? child(ptr, "onsetDateTime") : child(child(ptr, "onsetPeriod"), "start");
     if (!onset && !has(res, "onsetDateTime") && !has(res, "onsetPeriod") && has(res, "recordedDate")) {
       onset = date_at(res, ptr, "recordedDate");
       onset_ptr = child(ptr, "recordedDate");
@@ -2383,10 +2414,12 @@ struct FhirReader {
     const bool graded = lf.finding == fhir::terms::LiverFinding::Ascites &&
                         (presence == P::Mild || presence == P::Moderate || presence == P::Severe);
     if (!graded)
-      note_unread(lf.finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites : FactKind::Encephalopathy, *onset,
-                  coding_words(lf.system, lf.code, lf.display),
-                  fmt::format("Condition {} without a grade: a grade is never guessed", fhir::terms::to_string(presence)));
-    if (abatement && *abatement != *onset) liver_finding(lf.finding, P::Absent, *abatement, child(ptr, "abatementDateTime"));
+      note_unread(
+          lf.finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites : FactKind::Encephalopathy, *onset,
+          coding_words(lf.system, lf.code, lf.display),
+          fmt::format("Condition {} without a grade: a grade is never guessed", fhir::terms::to_string(presence)));
+    if (abatement && *abatement != *onset)
+      liver_finding(lf.finding, P::Absent, *abatement, child(ptr, "abatementDateTime"));
   }
 
   // The HCC diagnosis: recognised (counted as "used: diagnosis"); its onset (else recordedDate)
@@ -2397,9 +2430,9 @@ struct FhirReader {
     const std::string& ptr = e.ptr;
     const auto verification = codings(res, ptr, "verificationStatus", false);
     const auto clinical_cods = codings(res, ptr, "clinicalStatus", false);
-    if (!condition_status_ok(verification, ptr, "verificationStatus",
-                             {"unconfirmed", "provisional", "differential", "confirmed", "refuted",
-                              "entered-in-error"}) ||
+    if (!condition_status_ok(
+            verification, ptr, "verificationStatus",
+            {"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"}) ||
         !condition_status_ok(clinical_cods, ptr, "clinicalStatus",
                              {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}))
       return;
@@ -2469,10 +2502,9 @@ struct FhirReader {
   // ---- one resource ----------------------------------------------------------------------
 
   static bool is_read_type(std::string_view type) {
-    static constexpr std::string_view kRead[] = {"Observation",       "Procedure",
-                                                 "MedicationStatement", "MedicationRequest",
-                                                 "MedicationAdministration", "Condition",
-                                                 "ImagingStudy"};
+    static constexpr std::string_view kRead[] = {
+        "Observation", "Procedure",   "MedicationStatement", "MedicationRequest", "MedicationAdministration",
+        "Condition",   "ImagingStudy"};
     return std::find(std::begin(kRead), std::end(kRead), type) != std::end(kRead);
   }
 
@@ -2493,8 +2525,10 @@ struct FhirReader {
       if (el.get(c) != simdjson::SUCCESS) return false;
       std::string_view sys, code;
       element v;
-      if (c.at_key("system").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(sys) != simdjson::SUCCESS) return false;
-      if (c.at_key("code").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(code) != simdjson::SUCCESS) return false;
+      if (c.at_key("system").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(sys) != simdjson::SUCCESS)
+        return false;
+      if (c.at_key("code").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(code) != simdjson::SUCCESS)
+        return false;
       if (!code.empty()) out.push_back({sys, code});
     }
     return true;
@@ -2538,7 +2572,8 @@ struct FhirReader {
     // Condition
     if (!coding_views(res, "code", false, cods)) return std::nullopt;
     for (const auto& c : cods)
-      if ((c.system == fhir::kHcc && parse_condition_kind(c.code)) || fhir::terms::find_condition_code(c.system, c.code) ||
+      if ((c.system == fhir::kHcc && parse_condition_kind(c.code)) ||
+          fhir::terms::find_condition_code(c.system, c.code) ||
           fhir::terms::find_liver_finding(c.system, c.code, true) || fhir::terms::is_hcc_diagnosis(c.system, c.code))
         return std::nullopt;  // read (the HCC diagnosis: its date)
     for (const auto& c : cods)
@@ -2557,8 +2592,7 @@ struct FhirReader {
     if (problem_count() != before) return;
     if (e.type == "Observation") observation(e);
     else if (e.type == "Procedure") procedure(e);
-    else if (e.type == "MedicationStatement" || e.type == "MedicationRequest" ||
-             e.type == "MedicationAdministration")
+    else if (e.type == "MedicationStatement" || e.type == "MedicationRequest" || e.type == "MedicationAdministration")
       medication(e);
     else if (e.type == "Medication") skip("Medication (read only through a medicationReference)");
     else if (e.type == "Condition") condition(e);
@@ -2569,13 +2603,20 @@ struct FhirReader {
   // The names set_once() files imaging findings under (first_ptr keys).
   static std::string_view finding_name(ImagingField f) {
     switch (f) {
-      case ImagingField::TumorCount: return "intrahepatic tumour count";
-      case ImagingField::LargestDiameter: return "largest tumour diameter";
-      case ImagingField::TargetLesion: return "target lesion";
-      case ImagingField::NewLesions: return "new intrahepatic lesions";
-      case ImagingField::ViablePercent: return "viable tumour percent";
-      case ImagingField::LiverOccupation: return "liver occupation percent";
-      case ImagingField::Bilobar: return "bilobar disease";
+      case ImagingField::TumorCount:
+        return "intrahepatic tumour count";
+      case ImagingField::LargestDiameter:
+        return "largest tumour diameter";
+      case ImagingField::TargetLesion:
+        return "target lesion";
+      case ImagingField::NewLesions:
+        return "new intrahepatic lesions";
+      case ImagingField::ViablePercent:
+        return "viable tumour percent";
+      case ImagingField::LiverOccupation:
+        return "liver occupation percent";
+      case ImagingField::Bilobar:
+        return "bilobar disease";
     }
     return "";
   }
@@ -2718,9 +2759,10 @@ struct FhirReader {
                                      c.ingredient, partner, fhir::kHcc, combination));
         continue;
       }
-      skip(fmt::format("{} {} ({} without {} within {} days: a lone component, not a regimen of the knowledge "
-                       "base; not read)",
-                       c.type, c.code_key, c.ingredient, partner, fhir::kCombinationWindowDays));
+      skip(
+          fmt::format("{} {} ({} without {} within {} days: a lone component, not a regimen of the knowledge "
+                      "base; not read)",
+                      c.type, c.code_key, c.ingredient, partner, fhir::kCombinationWindowDays));
       const auto bar = c.code_key.find('|');
       const std::string words = bar == std::string::npos
                                     ? c.code_key
@@ -2765,9 +2807,8 @@ struct FhirReader {
       if (!e.first.end && (ongoing.empty() || ongoing.back()->first.regimen != e.first.regimen ||
                            ongoing.back()->first.start != e.first.start))
         ongoing.push_back(&e);
-    std::sort(ongoing.begin(), ongoing.end(), [&](const auto* a, const auto* b) {
-      return systemic_key(a->first) < systemic_key(b->first);
-    });
+    std::sort(ongoing.begin(), ongoing.end(),
+              [&](const auto* a, const auto* b) { return systemic_key(a->first) < systemic_key(b->first); });
     for (std::size_t i = 1; i < ongoing.size(); ++i)
       w.problem(ongoing[i]->second,
                 fmt::format("two regimens are ongoing at once (no effectivePeriod.end): {} since {} at {} and {} since "
@@ -2787,7 +2828,9 @@ struct FhirReader {
       return key(a.first) < key(b.first) || (key(a.first) == key(b.first) && a.second < b.second);
     });
     const std::pair<Condition, std::string>* kept = nullptr;
-    auto abated = [](const Condition& c) { return c.abatement ? c.abatement->iso() : std::string("none (still active)"); };
+    auto abated = [](const Condition& c) {
+      return c.abatement ? c.abatement->iso() : std::string("none (still active)");
+    };
     for (const auto& e : condition_entries) {
       if (kept && kept->first.kind == e.first.kind && kept->first.onset == e.first.onset) {
         if (kept->first.abatement != e.first.abatement)
@@ -2881,10 +2924,11 @@ struct FhirReader {
                   fmt::format("birthDate {} is after the record's first entry ({}): contradictory dates",
                               rec.birth_date->iso(), first->iso()));
     if (const auto late = rec.entry_beyond_plausible_age())
-      w.problem(child(patient_ptr, "birthDate"),
-                fmt::format("the latest entry ({}) is more than {} years after birthDate {}: not plausible for a living "
-                            "patient; check the year of that entry or of the birth date",
-                            late->iso(), kMaxPlausibleAgeYears, rec.birth_date->iso()));
+      w.problem(
+          child(patient_ptr, "birthDate"),
+          fmt::format("the latest entry ({}) is more than {} years after birthDate {}: not plausible for a living "
+                      "patient; check the year of that entry or of the birth date",
+                      late->iso(), kMaxPlausibleAgeYears, rec.birth_date->iso()));
   }
 };
 
@@ -2953,8 +2997,9 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
       }
     }
   if (r.patient_id.empty())
-    r.w.problem("", "the bundle does not say whose record it is: no Patient resource with an id, and no resource "
-                    "with a subject reference");
+    r.w.problem("",
+                "the bundle does not say whose record it is: no Patient resource with an id, and no resource "
+                "with a subject reference");
 
   for (const auto& e : entries) r.resource(e);
   r.finish();
@@ -2963,7 +3008,8 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
   // The unread entries in a fixed order (the Bundle's order never shows), each once.
   auto& unread = r.rec.unread;
   auto unread_key = [](const UnreadEntry& u) { return std::tie(u.date, u.fact, u.what, u.reason); };
-  std::sort(unread.begin(), unread.end(), [&](const UnreadEntry& a, const UnreadEntry& b) { return unread_key(a) < unread_key(b); });
+  std::sort(unread.begin(), unread.end(),
+            [&](const UnreadEntry& a, const UnreadEntry& b) { return unread_key(a) < unread_key(b); });
   unread.erase(std::unique(unread.begin(), unread.end(),
                            [&](const UnreadEntry& a, const UnreadEntry& b) { return unread_key(a) == unread_key(b); }),
                unread.end());
@@ -2996,7 +3042,8 @@ ReadResult read_fhir_bundle_document(element doc) {
   out.format = "FHIR R4 Bundle";
   object root;
   if (doc.get(root) != simdjson::SUCCESS) {
-    out.problems.push_back({"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});
+    out.problems.push_back(
+        {"", fmt::format("a FHIR Bundle must be a JSON object, found {}", json::type_name(doc.type()))});
     return out;
   }
   // A member name twice in one object is ambiguous (which "value" counts?): refused, named — here
@@ -3021,14 +3068,15 @@ ReadResult read_fhir_bundle_document(element doc) {
       const std::string ep = child(std::string("/entry"), i++);
       object entry;
       if (el.get(entry) != simdjson::SUCCESS) {
-        w.problem(ep, fmt::format("each entry must be an object, found {} {}", json::type_name(el.type()),
-                                  json::render(el)));
+        w.problem(
+            ep, fmt::format("each entry must be an object, found {} {}", json::type_name(el.type()), json::render(el)));
         continue;
       }
       auto res = w.object(entry, ep, "resource", false);
       if (!res) {
         ++out.skipped["Bundle entry without resource"];
-        out.not_read.push_back({"Bundle entry", "", "", "", "entry without resource", 1, "Bundle entry without resource"});
+        out.not_read.push_back(
+            {"Bundle entry", "", "", "", "entry without resource", 1, "Bundle entry without resource"});
         continue;
       }
       FhirResource fr{child(ep, "resource"), w.string(entry, ep, "fullUrl", false).value_or(""), "", *res};

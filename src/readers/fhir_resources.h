@@ -20,8 +20,8 @@ struct FhirResource {
   // Where problems point, as the prefix of a JSON pointer into the resource: "/entry/3/resource"
   // in a Bundle, "Observation.ndjson:12#" for an NDJSON line ("Observation.ndjson:12#/valueQuantity").
   std::string location;
-  std::string full_url;  // the Bundle entry's fullUrl; "" for NDJSON
-  std::string type;      // resourceType
+  std::string full_url;            // the Bundle entry's fullUrl; "" for NDJSON
+  std::string type;                // resourceType
   simdjson::dom::object resource;  // owned by the caller's parser; alive during the call
   // True when the caller has already checked that no object of the resource names a member twice
   // (the NDJSON scan does, for every line); otherwise read_fhir_resources checks.

@@ -1,8 +1,8 @@
 #include "readers/json_walk.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace switchpoint::json {
 
@@ -28,14 +28,20 @@ std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" 
 
 std::string type_name(element_type t) {
   switch (t) {
-    case element_type::ARRAY: return "array";
-    case element_type::OBJECT: return "object";
+    case element_type::ARRAY:
+      return "array";
+    case element_type::OBJECT:
+      return "object";
     case element_type::INT64:
     case element_type::UINT64:
-    case element_type::DOUBLE: return "number";
-    case element_type::STRING: return "string";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::DOUBLE:
+      return "number";
+    case element_type::STRING:
+      return "string";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "value";
 }
@@ -111,8 +117,11 @@ struct DuplicateScan {
         }
         return;
       }
-      case element_type::OBJECT: walk_object(simdjson::dom::object(e)); return;
-      default: return;
+      case element_type::OBJECT:
+        walk_object(simdjson::dom::object(e));
+        return;
+      default:
+        return;
     }
   }
 
@@ -183,8 +192,8 @@ std::optional<simdjson::dom::object> Walker::object(simdjson::dom::object o, con
   return out;
 }
 
-std::optional<simdjson::dom::array> Walker::array(simdjson::dom::object o, const std::string& ptr,
-                                                  std::string_view key, bool required) {
+std::optional<simdjson::dom::array> Walker::array(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                                  bool required) {
   auto e = field(o, ptr, key, required);
   if (!e) return std::nullopt;
   simdjson::dom::array out;
@@ -207,8 +216,7 @@ std::optional<std::string> Walker::string(simdjson::dom::object o, const std::st
   return std::string(out);
 }
 
-std::optional<Date> Walker::date(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                                 bool required) {
+std::optional<Date> Walker::date(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required) {
   auto s = string(o, ptr, key, required);
   if (!s) return std::nullopt;
   if (auto d = Date::parse(*s)) return d;
@@ -234,8 +242,8 @@ std::optional<double> Walker::number(simdjson::dom::object o, const std::string&
   return out;
 }
 
-std::optional<int> Walker::integer(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                                   bool required, long min, long max) {
+std::optional<int> Walker::integer(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
+                                   long min, long max) {
   auto e = field(o, ptr, key, required);
   if (!e) return std::nullopt;
   int64_t out = 0;
@@ -248,11 +256,12 @@ std::optional<int> Walker::integer(simdjson::dom::object o, const std::string& p
     } else if (e->get(big) == simdjson::SUCCESS ||
                (e->get(d) == simdjson::SUCCESS && std::isfinite(d) && d == std::trunc(d))) {
       // A whole number, but far out of range (2^64 − 1, 1e300): say so, not "not a whole number".
-      problem(child(ptr, key), fmt::format("'{}' is {}; expected a whole number from {} to {}", key, render(*e), min, max));
+      problem(child(ptr, key),
+              fmt::format("'{}' is {}; expected a whole number from {} to {}", key, render(*e), min, max));
       return std::nullopt;
     } else {
-      problem(child(ptr, key), fmt::format("'{}' must be a whole number, found {} {}", key, type_name(e->type()),
-                                           render(*e)));
+      problem(child(ptr, key),
+              fmt::format("'{}' must be a whole number, found {} {}", key, type_name(e->type()), render(*e)));
       return std::nullopt;
     }
   }
@@ -269,8 +278,8 @@ std::optional<bool> Walker::boolean(simdjson::dom::object o, const std::string& 
   if (!e) return std::nullopt;
   bool out = false;
   if (e->get(out) != simdjson::SUCCESS) {
-    problem(child(ptr, key), fmt::format("'{}' must be true or false, found {} {}", key, type_name(e->type()),
-                                         render(*e)));
+    problem(child(ptr, key),
+            fmt::format("'{}' must be true or false, found {} {}", key, type_name(e->type()), render(*e)));
     return std::nullopt;
   }
   return out;
@@ -306,8 +315,7 @@ std::optional<LabValue> Walker::quantity(simdjson::dom::object o, const std::str
   return LabValue{date, *c.canonical, *value, unit.value_or("")};
 }
 
-void Walker::only_keys(simdjson::dom::object o, const std::string& ptr,
-                       std::initializer_list<std::string_view> known) {
+void Walker::only_keys(simdjson::dom::object o, const std::string& ptr, std::initializer_list<std::string_view> known) {
   for (auto [k, v] : o) {
     bool ok = false;
     for (auto n : known) ok = ok || n == k;

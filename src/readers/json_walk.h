@@ -42,36 +42,34 @@ class Walker {
 
   // Field accessors: `required` missing fields are problems; present fields of the wrong
   // type are always problems.
-  std::optional<simdjson::dom::element> field(simdjson::dom::object o, const std::string& ptr,
-                                              std::string_view key, bool required);
-  std::optional<simdjson::dom::object> object(simdjson::dom::object o, const std::string& ptr,
-                                              std::string_view key, bool required);
-  std::optional<simdjson::dom::array> array(simdjson::dom::object o, const std::string& ptr,
-                                            std::string_view key, bool required);
+  std::optional<simdjson::dom::element> field(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                              bool required);
+  std::optional<simdjson::dom::object> object(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                              bool required);
+  std::optional<simdjson::dom::array> array(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                            bool required);
   std::optional<std::string> string(simdjson::dom::object o, const std::string& ptr, std::string_view key,
                                     bool required);
   std::optional<Date> date(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required);
-  std::optional<double> number(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                               bool required);
-  std::optional<int> integer(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                             bool required, long min, long max);
-  std::optional<bool> boolean(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                              bool required);
+  std::optional<double> number(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required);
+  std::optional<int> integer(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
+                             long min, long max);
+  std::optional<bool> boolean(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required);
   // A number within [min, max] (inclusive), e.g. a percentage.
-  std::optional<double> bounded(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                                bool required, double min, double max, std::string_view what);
+  std::optional<double> bounded(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
+                                double min, double max, std::string_view what);
   // {"value": n, "unit": "…"} converted to the canonical unit of q.
-  std::optional<LabValue> quantity(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                                   bool required, Quantity q, Date date);
+  std::optional<LabValue> quantity(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
+                                   Quantity q, Date date);
   // A string mapped through `parse`; an unknown spelling lists the accepted ones.
   template <typename E, typename Parse>
-  std::optional<E> enumeration(simdjson::dom::object o, const std::string& ptr, std::string_view key,
-                               bool required, Parse parse, std::string_view accepted) {
+  std::optional<E> enumeration(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
+                               Parse parse, std::string_view accepted) {
     auto s = string(o, ptr, key, required);
     if (!s) return std::nullopt;
     if (auto e = parse(*s)) return e;
-    problem(child(ptr, key), "'" + *s + "' is not a known " + std::string(key) + "; expected one of: " +
-                                 std::string(accepted));
+    problem(child(ptr, key),
+            "'" + *s + "' is not a known " + std::string(key) + "; expected one of: " + std::string(accepted));
     return std::nullopt;
   }
   // Every key of `o` must be one of `known`; others are reported (they are usually typos).

@@ -90,8 +90,8 @@ struct NativeReader {
       const std::string ptr = child("/" + std::string(key), i++);
       object o;
       if (el.get(o) != simdjson::SUCCESS) {
-        w.problem(ptr, fmt::format("each entry of '{}' must be an object, found {} {}", key,
-                                   json::type_name(el.type()), json::render(el)));
+        w.problem(ptr, fmt::format("each entry of '{}' must be an object, found {} {}", key, json::type_name(el.type()),
+                                   json::render(el)));
         continue;
       }
       each(o, ptr);
@@ -125,7 +125,8 @@ struct NativeReader {
       if (!test) return;
       auto q = lab_quantity_from_key(*test);
       if (!q) {
-        w.problem(child(ptr, "test"), fmt::format("'{}' is not a known lab test; expected one of: {}", *test, kLabTests));
+        w.problem(child(ptr, "test"),
+                  fmt::format("'{}' is not a known lab test; expected one of: {}", *test, kLabTests));
         return;
       }
       // A unit of the wrong type was reported by string(); do not report it again as missing.
@@ -172,10 +173,10 @@ struct NativeReader {
 
   void imaging(object root) {
     each_object(root, "imaging", [&](object o, const std::string& ptr) {
-      w.only_keys(o, ptr, {"date", "modality", "tumor_count", "largest_diameter", "target_lesions", "nontarget",
-                           "new_lesions", "mrecist", "viable_tumor_percent", "treated_size_change_percent",
-                           "vascular_invasion", "extrahepatic_spread", "morphology", "bilobar",
-                           "liver_occupation_percent", "bile_duct_invasion"});
+      w.only_keys(o, ptr,
+                  {"date", "modality", "tumor_count", "largest_diameter", "target_lesions", "nontarget", "new_lesions",
+                   "mrecist", "viable_tumor_percent", "treated_size_change_percent", "vascular_invasion",
+                   "extrahepatic_spread", "morphology", "bilobar", "liver_occupation_percent", "bile_duct_invasion"});
       // Without a date the study is not kept, but its other fields are still checked so that
       // every problem is reported at once.
       auto date = entry_date(o, ptr, "date", true);
@@ -203,8 +204,8 @@ struct NativeReader {
           auto d = w.quantity(t, lp, "viable_diameter", true, Quantity::Diameter, s.date);
           if (!id || !d) continue;
           // One lesion listed twice in one study: read once when the diameters agree.
-          const auto same_id = std::find_if(lesions.begin(), lesions.end(),
-                                            [&](const TargetLesion& l) { return l.id == *id; });
+          const auto same_id =
+              std::find_if(lesions.begin(), lesions.end(), [&](const TargetLesion& l) { return l.id == *id; });
           if (same_id == lesions.end()) {
             lesions.push_back({*id, d->value});
             lesion_ptr[*id] = lp;
@@ -219,15 +220,15 @@ struct NativeReader {
         s.target_lesions = std::move(lesions);
         lesions_ptr = std::move(lesion_ptr);
       }
-      s.nontarget = w.enumeration<NonTargetStatus>(o, ptr, "nontarget", false, parse_nontarget,
-                                                   "absent, CR, non-CR-non-PD, PD");
+      s.nontarget =
+          w.enumeration<NonTargetStatus>(o, ptr, "nontarget", false, parse_nontarget, "absent, CR, non-CR-non-PD, PD");
       s.new_lesions = w.integer(o, ptr, "new_lesions", false, 0, 1000);
       s.mrecist_recorded = w.enumeration<MrecistCategory>(o, ptr, "mrecist", false, parse_mrecist, "CR, PR, SD, PD");
       s.viable_tumor_percent = w.bounded(o, ptr, "viable_tumor_percent", false, 0, 100, "a percentage");
       s.treated_size_change_percent =
           w.bounded(o, ptr, "treated_size_change_percent", false, -100, 1000, "a percentage change");
-      s.vascular_invasion = w.enumeration<VascularInvasion>(o, ptr, "vascular_invasion", false,
-                                                            parse_vascular_invasion, "absent, branch, main-portal-vein");
+      s.vascular_invasion = w.enumeration<VascularInvasion>(o, ptr, "vascular_invasion", false, parse_vascular_invasion,
+                                                            "absent, branch, main-portal-vein");
       s.extrahepatic_spread = w.boolean(o, ptr, "extrahepatic_spread", false);
       s.morphology = w.enumeration<Morphology>(
           o, ptr, "morphology", false, parse_morphology,
@@ -265,13 +266,12 @@ struct NativeReader {
       s.dose_mg_per_day = w.bounded(o, ptr, "dose_mg_per_day", false, 0, 5000, "a daily dose in mg");
       s.days_at_dose_last_28 = w.integer(o, ptr, "days_at_dose_last_28", false, 0, 28);
       if (regimen && !find_regimen(*regimen))
-        w.problem(child(ptr, "regimen"), fmt::format("'{}' is not a known regimen id; expected one of: {}", *regimen,
-                                                     known_regimens()));
+        w.problem(child(ptr, "regimen"),
+                  fmt::format("'{}' is not a known regimen id; expected one of: {}", *regimen, known_regimens()));
       if (!regimen || !start) return;
       if (s.end && *s.end < *start)
         w.problem(child(ptr, "end"), fmt::format("end {} is before start {}", s.end->iso(), start->iso()));
-      if (s.stop_reason && !s.end)
-        w.problem(child(ptr, "stop_reason"), "a stop_reason is given but no end date");
+      if (s.stop_reason && !s.end) w.problem(child(ptr, "stop_reason"), "a stop_reason is given but no end date");
       s.regimen = *regimen;
       s.start = *start;
       systemic_entries.push_back({std::move(s), ptr});
@@ -350,13 +350,20 @@ struct NativeReader {
 
   static std::string_view key_of(ImagingField f) {
     switch (f) {
-      case ImagingField::TumorCount: return "tumor_count";
-      case ImagingField::LargestDiameter: return "largest_diameter";
-      case ImagingField::TargetLesion: return "target_lesions";
-      case ImagingField::NewLesions: return "new_lesions";
-      case ImagingField::ViablePercent: return "viable_tumor_percent";
-      case ImagingField::LiverOccupation: return "liver_occupation_percent";
-      case ImagingField::Bilobar: return "bilobar";
+      case ImagingField::TumorCount:
+        return "tumor_count";
+      case ImagingField::LargestDiameter:
+        return "largest_diameter";
+      case ImagingField::TargetLesion:
+        return "target_lesions";
+      case ImagingField::NewLesions:
+        return "new_lesions";
+      case ImagingField::ViablePercent:
+        return "viable_tumor_percent";
+      case ImagingField::LiverOccupation:
+        return "liver_occupation_percent";
+      case ImagingField::Bilobar:
+        return "bilobar";
     }
     return "";
   }
@@ -384,14 +391,13 @@ struct NativeReader {
       merge(s.new_lesions, m.src, e.s.new_lesions, e.ptr, "new_lesions", s.date);
       merge(s.mrecist_recorded, m.src, e.s.mrecist_recorded, e.ptr, "mrecist", s.date);
       merge(s.viable_tumor_percent, m.src, e.s.viable_tumor_percent, e.ptr, "viable_tumor_percent", s.date);
-      merge(s.treated_size_change_percent, m.src, e.s.treated_size_change_percent, e.ptr,
-            "treated_size_change_percent", s.date);
+      merge(s.treated_size_change_percent, m.src, e.s.treated_size_change_percent, e.ptr, "treated_size_change_percent",
+            s.date);
       merge(s.vascular_invasion, m.src, e.s.vascular_invasion, e.ptr, "vascular_invasion", s.date);
       merge(s.extrahepatic_spread, m.src, e.s.extrahepatic_spread, e.ptr, "extrahepatic_spread", s.date);
       merge(s.morphology, m.src, e.s.morphology, e.ptr, "morphology", s.date);
       merge(s.bilobar, m.src, e.s.bilobar, e.ptr, "bilobar", s.date);
-      merge(s.liver_occupation_percent, m.src, e.s.liver_occupation_percent, e.ptr, "liver_occupation_percent",
-            s.date);
+      merge(s.liver_occupation_percent, m.src, e.s.liver_occupation_percent, e.ptr, "liver_occupation_percent", s.date);
       merge(s.bile_duct_invasion, m.src, e.s.bile_duct_invasion, e.ptr, "bile_duct_invasion", s.date);
       if (e.s.target_lesions) {
         if (!s.target_lesions) {
@@ -538,7 +544,9 @@ struct NativeReader {
   // (one ended, one still active) it is refused.
   void finish_conditions() {
     std::map<std::pair<ConditionKind, std::optional<Date>>, const Located<Condition>*> by_key;
-    auto abated = [](const Condition& c) { return c.abatement ? c.abatement->iso() : std::string("none (still active)"); };
+    auto abated = [](const Condition& c) {
+      return c.abatement ? c.abatement->iso() : std::string("none (still active)");
+    };
     for (const auto& e : condition_entries) {
       auto [it, fresh] = by_key.try_emplace({e.v.kind, e.v.onset}, &e);
       if (fresh) continue;
@@ -547,8 +555,8 @@ struct NativeReader {
       else
         w.problem(e.ptr, fmt::format("{} with onset {} is given twice with different abatement: {} at {} and {} at "
                                      "{}; the order of the entries must not decide whether it has ended",
-                                     to_string(e.v.kind), e.v.onset ? e.v.onset->iso() : "not stated",
-                                     abated(first.v), first.ptr, abated(e.v), e.ptr));
+                                     to_string(e.v.kind), e.v.onset ? e.v.onset->iso() : "not stated", abated(first.v),
+                                     first.ptr, abated(e.v), e.ptr));
     }
     for (const auto& [k, e] : by_key) rec.conditions.push_back(e->v);
   }
@@ -616,14 +624,16 @@ ReadResult read_native_json_document(simdjson::dom::element doc) {
   out.format = std::string(kNativeSchema);
   object root;
   if (doc.get(root) != simdjson::SUCCESS) {
-    out.problems.push_back({"", fmt::format("the record must be a JSON object, found {}", json::type_name(doc.type()))});
+    out.problems.push_back(
+        {"", fmt::format("the record must be a JSON object, found {}", json::type_name(doc.type()))});
     return out;
   }
   // A member name twice in one object is ambiguous (which "value" counts?): refused, named.
   json::duplicate_keys(doc, "", out.problems);
   NativeReader r(out.problems, out.skipped);
-  r.w.only_keys(root, "", {"schema", "patient", "labs", "clinical", "imaging", "tace", "systemic_therapy",
-                           "endoscopy", "conditions", "procedures"});
+  r.w.only_keys(root, "",
+                {"schema", "patient", "labs", "clinical", "imaging", "tace", "systemic_therapy", "endoscopy",
+                 "conditions", "procedures"});
   if (auto schema = r.w.string(root, "", "schema", true); schema && *schema != kNativeSchema)
     r.w.problem("/schema", fmt::format("schema is '{}'; this reader reads '{}'", *schema, kNativeSchema));
   r.patient(root);
@@ -645,10 +655,11 @@ ReadResult read_native_json_document(simdjson::dom::element doc) {
                   fmt::format("birth_date {} is after the record's first entry ({}): contradictory dates",
                               r.rec.birth_date->iso(), first->iso()));
   if (const auto late = r.rec.entry_beyond_plausible_age())
-    add_problem(out.problems, "/patient/birth_date",
-                fmt::format("the latest entry ({}) is more than {} years after birth_date {}: not plausible for a living "
-                            "patient; check the year of that entry or of the birth date",
-                            late->iso(), kMaxPlausibleAgeYears, r.rec.birth_date->iso()));
+    add_problem(
+        out.problems, "/patient/birth_date",
+        fmt::format("the latest entry ({}) is more than {} years after birth_date {}: not plausible for a living "
+                    "patient; check the year of that entry or of the birth date",
+                    late->iso(), kMaxPlausibleAgeYears, r.rec.birth_date->iso()));
   if (!out.problems.empty()) return out;
   r.rec.sort_timelines();
   out.record = std::move(r.rec);

@@ -42,11 +42,13 @@ ReadResult refused(std::string message) {
 
 ReadResult read_record(std::string_view bytes) {
   if (looks_like_wide_text(bytes))
-    return refused("not valid JSON: the input is UTF-16 or UTF-32 text (a byte order mark or NUL bytes at its start); "
-                   "switchpoint reads UTF-8: save the file as UTF-8");
+    return refused(
+        "not valid JSON: the input is UTF-16 or UTF-32 text (a byte order mark or NUL bytes at its start); "
+        "switchpoint reads UTF-8: save the file as UTF-8");
   if (looks_like_xml(json::without_bom(bytes)))
-    return refused("not valid JSON: the input looks like XML; switchpoint reads a FHIR R4 Bundle in JSON or a "
-                   "switchpoint.record/1 record (XML is never parsed)");
+    return refused(
+        "not valid JSON: the input looks like XML; switchpoint reads a FHIR R4 Bundle in JSON or a "
+        "switchpoint.record/1 record (XML is never parsed)");
   // One parse: the document goes to the reader its resourceType names (issue 16).
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json::without_bom(bytes));

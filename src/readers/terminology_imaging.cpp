@@ -39,7 +39,8 @@ constexpr std::string_view kCid6147 = "DICOM PS3.16 CID 6147 Response Criteria (
 constexpr std::string_view kSizeRecord =
     "imaging[].largest_diameter_cm of that date, only when every tumour counted on that date is measured";
 constexpr std::string_view kNotImaging = "not an imaging measurement: the size is not read";
-constexpr std::string_view kResponseRecord = "imaging[].mrecist_recorded, as the value of urn:switchpoint:hcc|mrecist-response";
+constexpr std::string_view kResponseRecord =
+    "imaging[].mrecist_recorded, as the value of urn:switchpoint:hcc|mrecist-response";
 constexpr std::string_view kNotMrecist = "response criteria other than mRECIST: the category is not read as mRECIST";
 
 constexpr std::array kCodes{

@@ -19,15 +19,15 @@ namespace switchpoint::fhir::terms {
 inline constexpr std::string_view kNcit = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl";
 
 enum class ImagingRole : std::uint8_t {
-  TumorSize,          // Observation.code of the mCODE TumorSize profile
-  LongestDimension,   // its required component: the tumour's longest dimension
-  OtherDimension,     // its optional components: a 2nd or 3rd dimension
-  ImagingMethod,      // Observation.method: an imaging procedure (the size is an imaging finding)
-  NonImagingMethod,   // Observation.method: pathology or physical examination (not imaging)
-  LiverLocation,      // Observation.bodySite or the Tumor's BodyStructure.location: the liver
-  ResponseCategory,   // a response category read as the value of urn:switchpoint:hcc|mrecist-response
-  OtherCriteria,      // Observation.method naming response criteria that are not mRECIST
-  NotRead,            // an Observation.code recognised and skipped with the reason in `record`
+  TumorSize,         // Observation.code of the mCODE TumorSize profile
+  LongestDimension,  // its required component: the tumour's longest dimension
+  OtherDimension,    // its optional components: a 2nd or 3rd dimension
+  ImagingMethod,     // Observation.method: an imaging procedure (the size is an imaging finding)
+  NonImagingMethod,  // Observation.method: pathology or physical examination (not imaging)
+  LiverLocation,     // Observation.bodySite or the Tumor's BodyStructure.location: the liver
+  ResponseCategory,  // a response category read as the value of urn:switchpoint:hcc|mrecist-response
+  OtherCriteria,     // Observation.method naming response criteria that are not mRECIST
+  NotRead,           // an Observation.code recognised and skipped with the reason in `record`
 };
 
 struct ImagingCode {
@@ -36,7 +36,7 @@ struct ImagingCode {
   std::string_view display;
   ImagingRole role;
   std::optional<MrecistCategory> category;  // ResponseCategory only
-  std::string_view record;  // what the record gets (the field), or why it is not read
+  std::string_view record;                  // what the record gets (the field), or why it is not read
   std::string_view source;
 };
 

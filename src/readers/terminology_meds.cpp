@@ -23,8 +23,10 @@ constexpr std::string_view kSrcOpenFdaLenvatinib =
     "openFDA NDC directory, openfda.rxcui of Lenvima (lenvatinib) capsules (NDC 62856-710)";
 constexpr std::string_view kSrcNhi =
     "Taiwan NHI CQL IG tw.gov.mohw.nhi.cql, Library-HCCCodeConcept / CRCCodeConcept (ATC of the HCC drug rules)";
-constexpr std::string_view kSrcAtcMap = "German oncology ATC version-transition ConceptMap (L01XC/L01XE → L01F/L01E, 2022)";
-constexpr std::string_view kSrcAtcInn = "public INN → ATC maps (EMA medicines list; ATC value sets listing L01FF01 Nivolumab)";
+constexpr std::string_view kSrcAtcMap =
+    "German oncology ATC version-transition ConceptMap (L01XC/L01XE → L01F/L01E, 2022)";
+constexpr std::string_view kSrcAtcInn =
+    "public INN → ATC maps (EMA medicines list; ATC value sets listing L01FF01 Nivolumab)";
 // Added in the part that finished the codes of issue 14 (docs/terminology.md "Agent codes").
 constexpr std::string_view kSrcRxSorafenibIn =
     "NMDP CIBMTR reporting IG, RxNorm ValueSet med-post-hct-disease-therapy-planned ('495881 sorafenib'); a RxNav-"
@@ -147,8 +149,8 @@ constexpr std::array kStopReasons{
                    "the patient's decision: not progression, not intolerance", kSrcMcodeTermination},
     StopReasonCode{kSnomed, "184081006", "Patient has moved away", StopReason::Other, "a reason that is not clinical",
                    kSrcMcodeTermination},
-    StopReasonCode{kSnomed, "309846006", "Treatment not available", StopReason::Other,
-                   "a reason that is not clinical", kSrcMcodeTermination},
+    StopReasonCode{kSnomed, "309846006", "Treatment not available", StopReason::Other, "a reason that is not clinical",
+                   kSrcMcodeTermination},
     StopReasonCode{kSnomed, "399307001", "Lost to follow-up", StopReason::Other, "a reason that is not clinical",
                    kSrcMcodeTermination},
     StopReasonCode{kSnomed, "7058009", "Noncompliance with treatment", StopReason::Other,

@@ -33,9 +33,12 @@ constexpr std::string_view kSrcImbrave =
 
 constexpr std::array kEcog{
     EcogAnswer{"LA9622-7", 0, "Fully active, able to carry on all pre-disease performance without restriction"},
-    EcogAnswer{"LA9623-5", 1, "Restricted in physically strenuous activity but ambulatory and able to carry out work of a light or sedentary nature"},
+    EcogAnswer{"LA9623-5", 1,
+               "Restricted in physically strenuous activity but ambulatory and able to carry out work of a light or "
+               "sedentary nature"},
     EcogAnswer{"LA9624-3", 2, "Ambulatory and capable of all selfcare but unable to carry out any work activities"},
-    EcogAnswer{"LA9625-0", 3, "Capable of only limited selfcare, confined to bed or chair more than 50% of waking hours"},
+    EcogAnswer{"LA9625-0", 3,
+               "Capable of only limited selfcare, confined to bed or chair more than 50% of waking hours"},
     EcogAnswer{"LA9626-8", 4, "Completely disabled. Cannot carry on any selfcare. Totally confined to bed or chair"},
     EcogAnswer{"LA9627-6", 5, "Dead"},
 };
@@ -71,7 +74,8 @@ constexpr std::array kConditions{
     ConditionCode{kSnomed, "34000006", false, K::ActiveAutoimmuneDisease, "Crohn's disease", "SNOMED CT"},
     ConditionCode{kSnomed, "64766004", false, K::ActiveAutoimmuneDisease, "Ulcerative colitis", "SNOMED CT"},
     ConditionCode{kSnomed, "408335007", false, K::ActiveAutoimmuneDisease, "Autoimmune hepatitis", "SNOMED CT"},
-    ConditionCode{kIcd10Cm, "M05", true, K::ActiveAutoimmuneDisease, "Rheumatoid arthritis with rheumatoid factor", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "M05", true, K::ActiveAutoimmuneDisease, "Rheumatoid arthritis with rheumatoid factor",
+                  kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "M06", true, K::ActiveAutoimmuneDisease, "Other rheumatoid arthritis", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "M32", true, K::ActiveAutoimmuneDisease, "Systemic lupus erythematosus", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "G35", true, K::ActiveAutoimmuneDisease, "Multiple sclerosis", kSrcIcd10Cm},
@@ -83,9 +87,11 @@ constexpr std::array kConditions{
     ConditionCode{kSnomed, "89155008", false, K::ActiveAutoimmuneDisease, "Systemic sclerosis", kSrcSctSsc},
     ConditionCode{kSnomed, "353295004", false, K::ActiveAutoimmuneDisease, "Graves' disease", kSrcSctGraves},
     ConditionCode{kIcd10Cm, "G70.0", true, K::ActiveAutoimmuneDisease, "Myasthenia gravis", kSrcIcd10Cm},
-    ConditionCode{kIcd10Cm, "M35.0", true, K::ActiveAutoimmuneDisease, "Sjögren syndrome (sicca syndrome)", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "M35.0", true, K::ActiveAutoimmuneDisease, "Sjögren syndrome (sicca syndrome)",
+                  kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "M34", true, K::ActiveAutoimmuneDisease, "Systemic sclerosis [scleroderma]", kSrcIcd10Cm},
-    ConditionCode{kIcd10Cm, "E05.0", true, K::ActiveAutoimmuneDisease, "Thyrotoxicosis with diffuse goiter (Graves' disease)", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "E05.0", true, K::ActiveAutoimmuneDisease,
+                  "Thyrotoxicosis with diffuse goiter (Graves' disease)", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "L40.5", true, K::ActiveAutoimmuneDisease, "Arthropathic psoriasis", kSrcIcd10Cm},
     // Solid-organ transplant status (Z94.*: the solid organs, and the unspecified ones).
     ConditionCode{kIcd10Cm, "Z94.0", true, K::SolidOrganTransplant, "Kidney transplant status", kSrcIcd10Cm},
@@ -95,12 +101,16 @@ constexpr std::array kConditions{
     ConditionCode{kIcd10Cm, "Z94.4", true, K::SolidOrganTransplant, "Liver transplant status", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "Z94.82", true, K::SolidOrganTransplant, "Intestine transplant status", kSrcIcd10Cm},
     ConditionCode{kIcd10Cm, "Z94.83", true, K::SolidOrganTransplant, "Pancreas transplant status", kSrcIcd10Cm},
-    ConditionCode{kIcd10Cm, "Z94.89", true, K::SolidOrganTransplant, "Other transplanted organ and tissue status", kSrcIcd10Cm},
-    ConditionCode{kIcd10Cm, "Z94.9", true, K::SolidOrganTransplant, "Transplanted organ and tissue status, unspecified", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "Z94.89", true, K::SolidOrganTransplant, "Other transplanted organ and tissue status",
+                  kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "Z94.9", true, K::SolidOrganTransplant, "Transplanted organ and tissue status, unspecified",
+                  kSrcIcd10Cm},
     // Variceal bleeding.
-    ConditionCode{kSnomed, "17709002", false, K::VaricealBleeding, "Bleeding esophageal varices", "SNOMED CT; OHDSI concept 28779"},
+    ConditionCode{kSnomed, "17709002", false, K::VaricealBleeding, "Bleeding esophageal varices",
+                  "SNOMED CT; OHDSI concept 28779"},
     ConditionCode{kIcd10Cm, "I85.01", false, K::VaricealBleeding, "Esophageal varices with bleeding", kSrcIcd10Cm},
-    ConditionCode{kIcd10Cm, "I85.11", false, K::VaricealBleeding, "Secondary esophageal varices with bleeding", kSrcIcd10Cm},
+    ConditionCode{kIcd10Cm, "I85.11", false, K::VaricealBleeding, "Secondary esophageal varices with bleeding",
+                  kSrcIcd10Cm},
     // Arterial thrombosis (needs its onset: the therapy rules look 6 months back).
     ConditionCode{kIcd10Cm, "I74", true, K::ArterialThrombosis, "Arterial embolism and thrombosis", kSrcIcd10Cm},
     // The concept itself only (not its descendants, e.g. coronary artery thrombosis).
@@ -145,10 +155,11 @@ constexpr std::array kNotRead{
                      kSrcIcd10Cm},
     // Autoimmune conditions that the ICI trials did not exclude as such (CLINICAL_RULES §7 "active
     // autoimmune disease"): the team judges; the skipped list names them.
-    NotReadCondition{kIcd10Cm, "E10", true,
-                     "type 1 diabetes: IMbrave150 allowed controlled type 1 diabetes on insulin; not read as active "
-                     "autoimmune disease, send urn:switchpoint:hcc|active-autoimmune-disease when the team judges it one",
-                     kSrcImbrave},
+    NotReadCondition{
+        kIcd10Cm, "E10", true,
+        "type 1 diabetes: IMbrave150 allowed controlled type 1 diabetes on insulin; not read as active "
+        "autoimmune disease, send urn:switchpoint:hcc|active-autoimmune-disease when the team judges it one",
+        kSrcImbrave},
     NotReadCondition{kIcd10Cm, "E06.3", false,
                      "autoimmune thyroiditis: IMbrave150 allowed autoimmune hypothyroidism on stable replacement; not "
                      "read as active autoimmune disease, send urn:switchpoint:hcc|active-autoimmune-disease when the "
@@ -176,7 +187,7 @@ bool in_family(std::string_view code, std::string_view family) {
   // "M05" covers "M05.x"; "Z94.8" would cover "Z94.8x": after a dotted stem a digit or a capital
   // letter (ICD-10-CM subcodes are alphanumeric: M35.0A "Sjögren syndrome with glomerular disease").
   return family.find('.') == std::string_view::npos ? next == '.'
-                                                     : ((next >= '0' && next <= '9') || (next >= 'A' && next <= 'Z'));
+                                                    : ((next >= '0' && next <= '9') || (next >= 'A' && next <= 'Z'));
 }
 
 }  // namespace
@@ -226,19 +237,26 @@ std::optional<Presence> severity_of(std::string_view system, std::string_view co
 
 std::string_view to_string(Presence p) {
   switch (p) {
-    case P::Absent: return "absent";
-    case P::Present: return "present";
-    case P::Mild: return "mild";
-    case P::Moderate: return "moderate";
-    case P::Severe: return "severe";
+    case P::Absent:
+      return "absent";
+    case P::Present:
+      return "present";
+    case P::Mild:
+      return "mild";
+    case P::Moderate:
+      return "moderate";
+    case P::Severe:
+      return "severe";
   }
   return "?";
 }
 
 std::string_view to_string(LiverFinding f) {
   switch (f) {
-    case LF::Ascites: return "ascites";
-    case LF::Encephalopathy: return "hepatic encephalopathy";
+    case LF::Ascites:
+      return "ascites";
+    case LF::Encephalopathy:
+      return "hepatic encephalopathy";
   }
   return "?";
 }

@@ -29,10 +29,11 @@ ApiResponse api_evaluate(std::string_view body, std::string_view as_of_text, std
   if (!rr.ok()) {
     JsonWriter w;
     w.begin_object();
-    w.field("error", fmt::format("invalid {}record: {} problem{}", rr.format.empty() ? "" : rr.format + " ", rr.problems.size(),
-                                 rr.problems.size() == 1 ? "" : "s"));
+    w.field("error", fmt::format("invalid {}record: {} problem{}", rr.format.empty() ? "" : rr.format + " ",
+                                 rr.problems.size(), rr.problems.size() == 1 ? "" : "s"));
     w.key("problems").begin_array();
-    for (const auto& p : rr.problems) w.begin_object().field("location", p.location).field("message", p.message).end_object();
+    for (const auto& p : rr.problems)
+      w.begin_object().field("location", p.location).field("message", p.message).end_object();
     w.end_array();
     w.field("notice", kDecisionSupportNotice);
     w.end_object();
@@ -97,7 +98,8 @@ ApiResponse api_fhir_vocabulary(std::string_view path) {
   w.key("issue").begin_array().begin_object();
   w.field("severity", "error").field("code", "not-found");
   w.field("diagnostics",
-          "no such vocabulary resource; GET /fhir/vocabulary lists them all (CodeSystem/<id>, ValueSet/<id>, ConceptMap/<id>)");
+          "no such vocabulary resource; GET /fhir/vocabulary lists them all (CodeSystem/<id>, ValueSet/<id>, "
+          "ConceptMap/<id>)");
   w.end_object().end_array().end_object();
   return {404, std::string(kFhirJson), w.take() + "\n"};
 }
@@ -116,7 +118,8 @@ std::optional<ApiResponse> static_asset(std::string_view path) {
   if (!path.starts_with("/")) return std::nullopt;
   path.remove_prefix(1);
   for (const auto& f : embedded_web_assets())
-    if (!f.name.empty() && f.name == path) return ApiResponse{200, std::string(content_type_of(f.name)), std::string(f.content)};
+    if (!f.name.empty() && f.name == path)
+      return ApiResponse{200, std::string(content_type_of(f.name)), std::string(f.content)};
   return std::nullopt;
 }
 

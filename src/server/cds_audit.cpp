@@ -105,8 +105,8 @@ std::string utc_timestamp_now() {
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
 }
 
 std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, std::string* error) {
@@ -229,7 +229,10 @@ bool AuditLog::record(const AuditEvaluation& e) {
     if (!s.ok()) return false;
     s.text(1, when).integer(2, when_unix).text(3, e.service).text(4, e.hook_instance).text(5, e.input_sha256);
     s.text(6, kEngineVersion).text(7, kKnowledgeVersion).text(8, e.issuer).integer(9, e.status).text(10, e.outcome);
-    s.text(11, e.as_of, true).text(12, e.cards_json, true).text(13, e.record_sha256, true).text(14, e.report_token, true);
+    s.text(11, e.as_of, true)
+        .text(12, e.cards_json, true)
+        .text(13, e.record_sha256, true)
+        .text(14, e.report_token, true);
     if (!s.run()) return false;
     const std::int64_t id = sqlite3_last_insert_rowid(db);
     for (const auto& c : e.cards) {
@@ -257,7 +260,10 @@ bool AuditLog::record_feedback(const std::vector<AuditFeedback>& list) {
       if (!s.ok()) return false;
       s.text(1, when).text(2, f.service).text(3, f.card_uuid).integer(4, known).text(5, f.outcome);
       s.text(6, f.accepted_suggestions_json, true).text(7, f.override_system, true).text(8, f.override_code, true);
-      s.text(9, f.override_display, true).text(10, f.user_comment, true).text(11, f.outcome_timestamp).text(12, f.issuer);
+      s.text(9, f.override_display, true)
+          .text(10, f.user_comment, true)
+          .text(11, f.outcome_timestamp)
+          .text(12, f.issuer);
       if (!s.run()) return false;
     }
     return true;

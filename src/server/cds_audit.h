@@ -33,12 +33,12 @@ struct AuditCard {
 struct AuditEvaluation {
   std::string service;
   std::string hook_instance;
-  std::string input_sha256;   // of the request body, exactly as received
-  std::string issuer;         // JWT iss, or "dev-unsigned"
-  int status = 200;           // HTTP status answered
-  std::string outcome;        // cards | no-cards | invalid-record | bad-request | precondition-failed | …
+  std::string input_sha256;  // of the request body, exactly as received
+  std::string issuer;        // JWT iss, or "dev-unsigned"
+  int status = 200;          // HTTP status answered
+  std::string outcome;       // cards | no-cards | invalid-record | bad-request | precondition-failed | …
   std::string as_of;
-  std::string cards_json;     // the response body sent
+  std::string cards_json;  // the response body sent
   std::vector<AuditCard> cards;
   std::string record_sha256;  // of the FHIR Bundle evaluated (prefetch merged)
   std::string record_bundle;  // that Bundle, kept (once per digest) so that the report link can be drawn
@@ -51,7 +51,7 @@ struct AuditFeedback {
   std::string outcome;                    // accepted | overridden
   std::string accepted_suggestions_json;  // [{"id": …}] as received, or empty
   std::string override_system, override_code, override_display, user_comment;
-  std::string outcome_timestamp;          // as sent by the EHR
+  std::string outcome_timestamp;  // as sent by the EHR
   std::string issuer;
 };
 

@@ -41,8 +41,8 @@ std::optional<CdsConfig> parse_cds_config(std::string_view json, const std::stri
   if (root.get_object().get(o) != simdjson::SUCCESS) return fail("not a JSON object");
   CdsConfig c;
   static const std::set<std::string_view> kKnown = {
-      "public_base_url", "smart_launch_url", "issuers", "clock_skew_seconds", "max_token_lifetime_seconds",
-      "jwks_cache_seconds", "replay_capacity", "fhir_timeout_ms", "report_ttl_seconds", "report_secret_file"};
+      "public_base_url",    "smart_launch_url", "issuers",         "clock_skew_seconds", "max_token_lifetime_seconds",
+      "jwks_cache_seconds", "replay_capacity",  "fhir_timeout_ms", "report_ttl_seconds", "report_secret_file"};
   for (auto field : o)
     if (!kKnown.count(field.key)) return fail("unknown member \"" + std::string(field.key) + "\"");
 
@@ -73,7 +73,8 @@ std::optional<CdsConfig> parse_cds_config(std::string_view json, const std::stri
   if (!num("jwks_cache_seconds", 0, 86400, c.jwks_cache_s)) return fail("jwks_cache_seconds must be 0–86400");
   if (!num("replay_capacity", 1000, 100'000'000, c.replay_capacity)) return fail("replay_capacity must be 1000–1e8");
   if (!num("fhir_timeout_ms", 100, 60'000, c.fhir_timeout_ms)) return fail("fhir_timeout_ms must be 100–60000");
-  if (!num("report_ttl_seconds", 60, 30L * 86400, c.report_ttl_s)) return fail("report_ttl_seconds must be 60 s–30 days");
+  if (!num("report_ttl_seconds", 60, 30L * 86400, c.report_ttl_s))
+    return fail("report_ttl_seconds must be 60 s–30 days");
   std::string secret_file;
   if (!str(o, "report_secret_file", secret_file)) return fail("report_secret_file must be a non-empty string");
   if (!secret_file.empty()) {
@@ -243,7 +244,8 @@ AuthResult CdsAuthenticator::authenticate(std::string_view header, const std::st
   } else {
     auto it = file_keys_.find(issuer->iss);
     if (it != file_keys_.end()) keys = it->second;
-    else if (issuer->jku.size() == 1) keys = jku_keys(issuer->jku.front(), t.header.kid);  // the issuer's one JWK Set URL
+    else if (issuer->jku.size() == 1)
+      keys = jku_keys(issuer->jku.front(), t.header.kid);  // the issuer's one JWK Set URL
   }
   if (!keys) {
     out.failure = jwt::Failure::Jwks;
@@ -279,7 +281,8 @@ AuthResult CdsAuthenticator::authenticate(std::string_view header, const std::st
     out.failure = jwt::Failure::NotYetValid;
     return out;
   }
-  if (t.claims.exp - t.claims.iat > config_.max_token_lifetime_s || t.claims.exp > now + config_.max_token_lifetime_s + skew) {
+  if (t.claims.exp - t.claims.iat > config_.max_token_lifetime_s ||
+      t.claims.exp > now + config_.max_token_lifetime_s + skew) {
     out.failure = jwt::Failure::Lifetime;
     return out;
   }
@@ -293,9 +296,14 @@ AuthResult CdsAuthenticator::authenticate(std::string_view header, const std::st
   }
   // Remembered until the token could no longer be accepted anyway (≤ one hour + skew).
   switch (replay_.insert(t.claims.iss + '\x1f' + t.claims.jti, t.claims.exp + skew, now)) {
-    case ReplayStore::Insert::Replay: out.failure = jwt::Failure::Replay; return out;
-    case ReplayStore::Insert::Full: out.failure = jwt::Failure::ReplayStoreFull; return out;
-    case ReplayStore::Insert::New: break;
+    case ReplayStore::Insert::Replay:
+      out.failure = jwt::Failure::Replay;
+      return out;
+    case ReplayStore::Insert::Full:
+      out.failure = jwt::Failure::ReplayStoreFull;
+      return out;
+    case ReplayStore::Insert::New:
+      break;
   }
   out.ok = true;
   out.issuer = t.claims.iss;

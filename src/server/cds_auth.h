@@ -36,9 +36,9 @@ struct CdsConfig {
   int max_token_lifetime_s = 3600;  // exp − iat and exp − now beyond this: refused (replay window)
   int jwks_cache_s = 300;
   std::size_t replay_capacity = 1'000'000;
-  int fhir_timeout_ms = 5000;       // whole budget for fetching from an EHR's FHIR server
-  int report_ttl_s = 86400;         // how long a card's report link works
-  std::string report_secret;        // HMAC key of report links (raw bytes); random when empty
+  int fhir_timeout_ms = 5000;  // whole budget for fetching from an EHR's FHIR server
+  int report_ttl_s = 86400;    // how long a card's report link works
+  std::string report_secret;   // HMAC key of report links (raw bytes); random when empty
 };
 
 // Parses the --cds-config JSON (docs/cds-hooks.md). Relative jwks_file paths are taken from

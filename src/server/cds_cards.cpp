@@ -4,9 +4,9 @@
 #include <switchpoint/version.h>
 
 #include "core/knowledge/catalogue.h"
-#include "presenters/text_escape.h"
 #include "presenters/json_writer.h"
 #include "presenters/not_read_line.h"
+#include "presenters/text_escape.h"
 #include "server/crypto.h"
 
 namespace switchpoint {
@@ -21,7 +21,8 @@ std::string card_uuid(const CardContext& ctx, std::string_view kind) {
   return crypto::uuid_v5(kUuidNamespace, fmt::format("{}|{}|card|{}", ctx.service, ctx.hook_instance, kind));
 }
 std::string suggestion_uuid(const CardContext& ctx, std::string_view kind, std::string_view what) {
-  return crypto::uuid_v5(kUuidNamespace, fmt::format("{}|{}|suggestion|{}|{}", ctx.service, ctx.hook_instance, kind, what));
+  return crypto::uuid_v5(kUuidNamespace,
+                         fmt::format("{}|{}|suggestion|{}|{}", ctx.service, ctx.hook_instance, kind, what));
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep = "; ") {
@@ -56,7 +57,8 @@ std::string as_of_line(const Decision& d) {
 }
 
 void add_links(Card& c, const CardContext& ctx) {
-  if (!ctx.report_url.empty()) c.links.push_back({"Full switchpoint report (evidence, timeline, sources)", ctx.report_url, "absolute"});
+  if (!ctx.report_url.empty())
+    c.links.push_back({"Full switchpoint report (evidence, timeline, sources)", ctx.report_url, "absolute"});
   if (!ctx.smart_url.empty()) c.links.push_back({"Open switchpoint", ctx.smart_url, "smart"});
 }
 
@@ -71,11 +73,16 @@ Card base_card(const CardContext& ctx, std::string kind, std::string topic_code,
 
 std::string_view verdict_phrase(Verdict v) {
   switch (v) {
-    case Verdict::Proceed: return "proceed (sustained response expected, liver function maintained)";
-    case Verdict::Reconsider: return "reconsider (an answer is unknown: obtain what is listed)";
-    case Verdict::Switch: return "switch to systemic therapy";
-    case Verdict::SupportiveCare: return "best supportive care (neither TACE nor systemic therapy)";
-    case Verdict::NotApplicable: return "no verdict (no tumour imaging, TACE or HCC treatment in the record)";
+    case Verdict::Proceed:
+      return "proceed (sustained response expected, liver function maintained)";
+    case Verdict::Reconsider:
+      return "reconsider (an answer is unknown: obtain what is listed)";
+    case Verdict::Switch:
+      return "switch to systemic therapy";
+    case Verdict::SupportiveCare:
+      return "best supportive care (neither TACE nor systemic therapy)";
+    case Verdict::NotApplicable:
+      return "no verdict (no tumour imaging, TACE or HCC treatment in the record)";
   }
   return "";
 }
@@ -111,12 +118,13 @@ std::string checkpoint_detail(const Decision& d, std::string_view heading) {
 
 Card checkpoint_card(const Decision& d, const CardContext& ctx) {
   Card c = base_card(ctx, "checkpoint", "tace-checkpoint", "TACE checkpoint (stop and think before each TACE)");
-  c.summary = clip_summary(fmt::format("TACE checkpoint: {} (as of {})", verdict_phrase(d.checkpoint.verdict), d.as_of.iso()));
+  c.summary =
+      clip_summary(fmt::format("TACE checkpoint: {} (as of {})", verdict_phrase(d.checkpoint.verdict), d.as_of.iso()));
   c.indicator = d.checkpoint.verdict == Verdict::Proceed ? "info" : "warning";
   std::string md = checkpoint_detail(d, "Stop and think before the next TACE");
   if (d.next_reassessment)
-    md += fmt::format("\nNext imaging reassessment for conversion: between {} and {}.\n", d.next_reassessment->window_opens.iso(),
-                      d.next_reassessment->due.iso());
+    md += fmt::format("\nNext imaging reassessment for conversion: between {} and {}.\n",
+                      d.next_reassessment->window_opens.iso(), d.next_reassessment->due.iso());
   c.detail = md + notice();
   return c;
 }
@@ -148,20 +156,18 @@ Card refractoriness_card(const Decision& d, const CardContext& ctx) {
   if (refractory > 0 && earliest)
     c.summary = fmt::format("TACE-refractory under {} of {} definitions, earliest since {} ({})", refractory, total,
                             earliest->since->iso(), earliest->id);
-  else if (refractory > 0)
-    c.summary = fmt::format("TACE-refractory under {} of {} definitions", refractory, total);
-  else if (insufficient == 0)
-    c.summary = fmt::format("Not TACE-refractory under any of the {} definitions", total);
+  else if (refractory > 0) c.summary = fmt::format("TACE-refractory under {} of {} definitions", refractory, total);
+  else if (insufficient == 0) c.summary = fmt::format("Not TACE-refractory under any of the {} definitions", total);
   else
-    c.summary = fmt::format("Not TACE-refractory under {} of {} definitions; insufficient data for {}", not_refractory, total,
-                            insufficient);
+    c.summary = fmt::format("Not TACE-refractory under {} of {} definitions; insufficient data for {}", not_refractory,
+                            total, insufficient);
   c.summary = clip_summary(c.summary);
   c.indicator = refractory > 0 ? "warning" : "info";
   std::string md = "**TACE refractoriness under each published definition, side by side**\n\n";
   md += "| definition | grade | status | since | key evidence |\n|---|---|---|---|---|\n";
   for (const auto& def : d.refractoriness)
-    md += fmt::format("| {} | {} | {} | {} | {} |\n", cell(def.rule->title), to_string(def.rule->grade), to_string(def.status),
-                      def.since ? def.since->iso() : "—", cell(key_evidence(def)));
+    md += fmt::format("| {} | {} | {} | {} | {} |\n", cell(def.rule->title), to_string(def.rule->grade),
+                      to_string(def.status), def.since ? def.since->iso() : "—", cell(key_evidence(def)));
   md += "\nGrade U definitions are informational only and never drive the checkpoint.\n\n" + as_of_line(d) + "\n";
   c.detail = md + notice();
   return c;
@@ -191,9 +197,10 @@ void add_endoscopy_suggestion(Card& c, const Decision& d, const CardContext& ctx
   s.uuid = suggestion_uuid(ctx, c.kind, "order-upper-gi-endoscopy");
   CardAction a;
   a.type = "create";
-  a.description = fmt::format("Create a draft order for an upper GI endoscopy: {} needs one within 6 months, with varices treated, "
-                              "before the first dose",
-                              o->regimen->name);
+  a.description = fmt::format(
+      "Create a draft order for an upper GI endoscopy: {} needs one within 6 months, with varices treated, "
+      "before the first dose",
+      o->regimen->name);
   a.endoscopy_order = true;
   a.patient_id = ctx.patient_id;
   for (const auto& p : o->prerequisites)
@@ -232,8 +239,10 @@ Card therapy_card(const Decision& d, const CardContext& ctx) {
   if (!t.reasons.empty()) md += bullets(t.reasons) + "\n";
   md += "| regimen | status | dose | note |\n|---|---|---|---|\n";
   for (const auto& o : t.options)
-    md += fmt::format("| {} | {} | {} | {} |\n", cell(o.regimen->name), to_string(o.status), cell(o.dose), cell(option_note(o)));
-  if (!t.trial_information.empty()) md += "\nInformation only, not a recommendation:\n\n" + bullets(t.trial_information);
+    md += fmt::format("| {} | {} | {} | {} |\n", cell(o.regimen->name), to_string(o.status), cell(o.dose),
+                      cell(option_note(o)));
+  if (!t.trial_information.empty())
+    md += "\nInformation only, not a recommendation:\n\n" + bullets(t.trial_information);
   md += "\n" + rule_line(rule("therapy/general-eligibility")) + "\n\n" + as_of_line(d) + "\n";
   c.detail = md + notice();
   add_endoscopy_suggestion(c, d, ctx);
@@ -265,7 +274,8 @@ void write_endoscopy_order(JsonWriter& w, const CardAction& a) {
   write_coding(w, {"urn:switchpoint:hcc", "upper-gi-endoscopy", "Upper GI endoscopy (varices screening)"});
   w.end_array().field("text", "Upper GI endoscopy (varices screening and treatment before bevacizumab)").end_object();
   w.key("subject").begin_object().field("reference", "Patient/" + a.patient_id).end_object();
-  if (!a.reason.empty()) w.key("reasonCode").begin_array().begin_object().field("text", a.reason).end_object().end_array();
+  if (!a.reason.empty())
+    w.key("reasonCode").begin_array().begin_object().field("text", a.reason).end_object().end_array();
   w.end_object();
 }
 
@@ -310,7 +320,8 @@ void write_card(JsonWriter& w, const Card& c) {
   }
   if (!c.links.empty()) {
     w.key("links").begin_array();
-    for (const auto& l : c.links) w.begin_object().field("label", l.label).field("url", l.url).field("type", l.type).end_object();
+    for (const auto& l : c.links)
+      w.begin_object().field("label", l.label).field("url", l.url).field("type", l.type).end_object();
     w.end_array();
   }
   w.end_object();
@@ -342,7 +353,8 @@ std::string clip_summary(std::string_view text) {
   }
   std::string head = s.substr(0, cut);
   if (const auto sp = head.rfind(' '); sp != std::string::npos && sp > 80) head.resize(sp);
-  while (!head.empty() && (head.back() == ' ' || head.back() == ',' || head.back() == ';' || head.back() == ':')) head.pop_back();
+  while (!head.empty() && (head.back() == ' ' || head.back() == ',' || head.back() == ';' || head.back() == ':'))
+    head.pop_back();
   return head + "…";
 }
 
@@ -360,12 +372,27 @@ std::string markdown_escape(std::string_view raw) {
     switch (c) {
       // Emphasis, code, links (no '[' means no link, so '(' and '!' may stay), raw HTML and
       // entities, table cells, strike-through. The text never starts a line: '#', '-', '+' are safe.
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '|': case '~': case '&':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '~':
+      case '&':
         out += '\\';
         out += c;
         break;
-      case '\n': case '\r': case '\t': out += ' '; break;
-      default: out += c;
+      case '\n':
+      case '\r':
+      case '\t':
+        out += ' ';
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -431,8 +458,8 @@ Card tace_order_card(const Decision& d, const CardContext& ctx, const std::optio
   md += fmt::format("\nTACE-refractory under {} of {} published definitions.\n", refractory, d.refractoriness.size());
   if (v == Verdict::Switch)
     if (const TherapyOption* r = recommended_option(d.therapy))
-      md += fmt::format("\nRecommended systemic therapy, line {}: **{}** ({}).\n", d.therapy.line, markdown_escape(r->regimen->name),
-                        markdown_escape(r->dose));
+      md += fmt::format("\nRecommended systemic therapy, line {}: **{}** ({}).\n", d.therapy.line,
+                        markdown_escape(r->regimen->name), markdown_escape(r->dose));
   c.detail = md + notice();
   if ((v == Verdict::Switch || v == Verdict::SupportiveCare) && draft_order_ref) {
     CardSuggestion s;
@@ -461,11 +488,12 @@ Card tace_order_card(const Decision& d, const CardContext& ctx, const std::optio
 Card record_problems_card(const std::vector<std::string>& problems, const CardContext& ctx) {
   Card c = base_card(ctx, "record-problems", "record-problems", "The record could not be read");
   c.links.clear();  // nothing was evaluated: no report
-  c.summary = clip_summary(fmt::format("switchpoint could not evaluate this patient: {} problem{} in the FHIR data", problems.size(),
-                                       problems.size() == 1 ? "" : "s"));
+  c.summary = clip_summary(fmt::format("switchpoint could not evaluate this patient: {} problem{} in the FHIR data",
+                                       problems.size(), problems.size() == 1 ? "" : "s"));
   c.indicator = "warning";
-  std::string md = "**The prefetched FHIR data could not be read; nothing was evaluated.** A missing input is never turned into "
-                   "a confident answer. Problems:\n\n";
+  std::string md =
+      "**The prefetched FHIR data could not be read; nothing was evaluated.** A missing input is never turned into "
+      "a confident answer. Problems:\n\n";
   const std::size_t shown = std::min<std::size_t>(problems.size(), 20);
   md += bullets(std::vector<std::string>(problems.begin(), problems.begin() + static_cast<std::ptrdiff_t>(shown)));
   if (shown < problems.size()) md += fmt::format("- … and {} more\n", problems.size() - shown);

@@ -30,7 +30,7 @@ struct CardLink {
 };
 
 struct CardAction {
-  std::string type;         // create | delete
+  std::string type;  // create | delete
   std::string description;
   std::string resource_id;  // delete: "ServiceRequest/abc"
   // create: the ServiceRequest for an upper GI endoscopy (the only resource suggested today)
@@ -62,13 +62,13 @@ struct Card {
 inline constexpr std::size_t kCardNotReadEntries = 5;
 
 struct CardContext {
-  std::string service;        // service id
+  std::string service;  // service id
   std::string hook_instance;
-  std::string patient_id;     // context.patientId (FHIR id), for suggested resources
-  std::string report_url;     // absolute; empty: no report link
-  std::string smart_url;      // the web page as a SMART launch URL; empty: no smart link
-  int data_age_days = 0;      // P-data-age: the latest entry's age on the day of the request, when > 30
-  std::string not_read;       // "3 entries (2 × Observation …; …)": the other entries the reader skipped and counted
+  std::string patient_id;  // context.patientId (FHIR id), for suggested resources
+  std::string report_url;  // absolute; empty: no report link
+  std::string smart_url;   // the web page as a SMART launch URL; empty: no smart link
+  int data_age_days = 0;   // P-data-age: the latest entry's age on the day of the request, when > 30
+  std::string not_read;    // "3 entries (2 × Observation …; …)": the other entries the reader skipped and counted
   // The resources sent but not read (ReadResult::not_read): "not read: N resources (…)" opens every
   // card, at most kCardNotReadEntries of them, "… and K more".
   std::vector<NotRead> unread_resources = {};

@@ -17,10 +17,10 @@ struct FetchLimits {
 };
 
 struct FetchResult {
-  bool ok = false;          // a complete HTTP response arrived (any status)
+  bool ok = false;  // a complete HTTP response arrived (any status)
   long status = 0;
   std::string body;
-  std::string error;        // for metrics and operators; never contains the URL's query or a token
+  std::string error;  // for metrics and operators; never contains the URL's query or a token
 };
 
 // https://…, or http:// to 127.0.0.0/8, [::1] or localhost.

@@ -21,9 +21,9 @@ namespace switchpoint::cds {
 // A prefetch value (or a fetched page): its DOM, and its exact text inside a buffer with
 // simdjson's padding after it. The DOM and the buffer must outlive the merge and the reading.
 struct PrefetchSource {
-  std::string key;               // the prefetch key ("observations")
-  simdjson::dom::element value;  // a resource, or a searchset Bundle
-  std::string_view raw;          // the value's JSON text
+  std::string key;                   // the prefetch key ("observations")
+  simdjson::dom::element value;      // a resource, or a searchset Bundle
+  std::string_view raw;              // the value's JSON text
   const char* buffer_end = nullptr;  // end of the buffer `raw` is in (its padding follows)
 };
 

@@ -6,23 +6,35 @@ namespace switchpoint {
 
 std::string_view to_string(Route r) {
   switch (r) {
-    case Route::Discovery: return "cds_discovery";
-    case Route::PatientView: return "cds_patient_view";
-    case Route::TaceOrder: return "cds_tace_order";
-    case Route::Feedback: return "cds_feedback";
-    case Route::Report: return "report";
-    case Route::ApiEvaluate: return "api_evaluate";
-    case Route::Health: return "healthz";
-    case Route::Metrics: return "metrics";
-    case Route::Static: return "static";
-    case Route::Other: return "other";
-    case Route::CorsPreflight: return "cors_preflight";
+    case Route::Discovery:
+      return "cds_discovery";
+    case Route::PatientView:
+      return "cds_patient_view";
+    case Route::TaceOrder:
+      return "cds_tace_order";
+    case Route::Feedback:
+      return "cds_feedback";
+    case Route::Report:
+      return "report";
+    case Route::ApiEvaluate:
+      return "api_evaluate";
+    case Route::Health:
+      return "healthz";
+    case Route::Metrics:
+      return "metrics";
+    case Route::Static:
+      return "static";
+    case Route::Other:
+      return "other";
+    case Route::CorsPreflight:
+      return "cors_preflight";
   }
   return "other";
 }
 
 Route route_of(std::string_view method, std::string_view path) {
-  if (method == "OPTIONS" && (path == "/cds-services" || path.starts_with("/cds-services/"))) return Route::CorsPreflight;
+  if (method == "OPTIONS" && (path == "/cds-services" || path.starts_with("/cds-services/")))
+    return Route::CorsPreflight;
   if (path == "/cds-services" || path == "/cds-services/") return Route::Discovery;
   if (path.starts_with("/cds-services/")) {
     if (path.ends_with("/feedback")) return Route::Feedback;
@@ -75,17 +87,21 @@ std::string MetricsRegistry::render() const {
     out += "# HELP switchpoint_http_requests_total HTTP requests answered, by route and status.\n";
     out += "# TYPE switchpoint_http_requests_total counter\n";
     for (const auto& [key, n] : requests_)
-      out += fmt::format("switchpoint_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", to_string(key.first), key.second, n);
-    out += "# HELP switchpoint_http_request_duration_seconds Time from the first byte of a request to its response written.\n";
+      out += fmt::format("switchpoint_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", to_string(key.first),
+                         key.second, n);
+    out +=
+        "# HELP switchpoint_http_request_duration_seconds Time from the first byte of a request to its response "
+        "written.\n";
     out += "# TYPE switchpoint_http_request_duration_seconds histogram\n";
     for (std::size_t r = 0; r < kRouteCount; ++r) {
       const Histogram& h = latency_[r];
       if (h.count == 0) continue;
       const auto name = to_string(static_cast<Route>(r));
       for (std::size_t i = 0; i < kBuckets.size(); ++i)
-        out += fmt::format("switchpoint_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", name, kBuckets[i],
-                           h.buckets[i]);
-      out += fmt::format("switchpoint_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", name, h.count);
+        out += fmt::format("switchpoint_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", name,
+                           kBuckets[i], h.buckets[i]);
+      out += fmt::format("switchpoint_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", name,
+                         h.count);
       out += fmt::format("switchpoint_http_request_duration_seconds_sum{{route=\"{}\"}} {:.6f}\n", name, h.sum);
       out += fmt::format("switchpoint_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", name, h.count);
     }

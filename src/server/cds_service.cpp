@@ -13,12 +13,12 @@
 #include "core/knowledge/catalogue.h"
 #include "presenters/html_report.h"
 #include "presenters/json_writer.h"
-#include "readers/fhir_codes.h"
 #include "presenters/not_read_line.h"
+#include "readers/fhir_codes.h"
 #include "readers/fhir_r4.h"
+#include "readers/json_walk.h"
 #include "readers/terminology_imaging.h"
 #include "readers/terminology_obs.h"
-#include "readers/json_walk.h"
 #include "server/cds_cards.h"
 #include "server/cds_merge.h"
 #include "server/crypto.h"
@@ -39,8 +39,10 @@ struct ServiceInfo {
 constexpr ServiceInfo kServices[] = {
     {kPatientViewService, "patient-view", "switchpoint: TACE refractoriness, checkpoint and treatment plan",
      "For a patient with hepatocellular carcinoma treated with TACE: whether TACE has become refractory under each "
-     "published definition, the stop-and-think checkpoint before the next TACE (proceed, reconsider, switch or supportive "
-     "care) and the systemic treatment plan. Decision support for clinicians, not a substitute for clinical judgement."},
+     "published definition, the stop-and-think checkpoint before the next TACE (proceed, reconsider, switch or "
+     "supportive "
+     "care) and the systemic treatment plan. Decision support for clinicians, not a substitute for clinical "
+     "judgement."},
     {kTaceOrderService, "order-sign", "switchpoint: stop and think before each TACE",
      "When a TACE order (ServiceRequest coded urn:switchpoint:hcc|tace or SNOMED CT 441525007) is signed: the "
      "stop-and-think checkpoint, critical when it says switch to systemic therapy or best supportive care. Decision "
@@ -62,13 +64,16 @@ std::optional<std::string> duplicate_member(element root) {
                      twice.front().location);
 }
 
-CdsResult fail(int status, std::string_view message, std::string kind) { return {api_error(status, message), std::move(kind)}; }
+CdsResult fail(int status, std::string_view message, std::string kind) {
+  return {api_error(status, message), std::move(kind)};
+}
 
 // FHIR id: [A-Za-z0-9\-\.]{1,64}. Anything else could not be put safely into a query URL.
 bool fhir_id(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+      return false;
   return true;
 }
 
@@ -91,15 +96,19 @@ TaceOrder find_tace_order(element draft_orders) {
   if (draft_orders.at_key("entry").get_array().get(entries) != simdjson::SUCCESS) return t;
   for (element e : entries) {
     element r;
-    if (e.at_key("resource").get(r) != simdjson::SUCCESS || str(r, "resourceType") != std::optional<std::string_view>("ServiceRequest"))
+    if (e.at_key("resource").get(r) != simdjson::SUCCESS ||
+        str(r, "resourceType") != std::optional<std::string_view>("ServiceRequest"))
       continue;
     array codings;
     if (r.at_key("code").at_key("coding").get_array().get(codings) != simdjson::SUCCESS) continue;
     bool tace = false;
     for (element c : codings) {
       const auto system = str(c, "system"), code = str(c, "code");
-      tace = tace || (system == std::optional<std::string_view>("urn:switchpoint:hcc") && code == std::optional<std::string_view>("tace")) ||
-             (system == std::optional<std::string_view>("http://snomed.info/sct") && code == std::optional<std::string_view>("441525007"));
+      tace = tace ||
+             (system == std::optional<std::string_view>("urn:switchpoint:hcc") &&
+              code == std::optional<std::string_view>("tace")) ||
+             (system == std::optional<std::string_view>("http://snomed.info/sct") &&
+              code == std::optional<std::string_view>("441525007"));
     }
     if (!tace) continue;
     if (!t.present) {
@@ -113,10 +122,10 @@ TaceOrder find_tace_order(element draft_orders) {
 std::string url_encode(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~')
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~')
       out += static_cast<char>(c);
-    else
-      out += fmt::format("%{:02X}", c);
+    else out += fmt::format("%{:02X}", c);
   }
   return out;
 }
@@ -152,7 +161,8 @@ struct Fetcher {
   std::string error;
 
   std::optional<FetchResult> fetch(const std::string& url) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       error = "FHIR server: time budget exhausted";
       return std::nullopt;
@@ -282,8 +292,10 @@ const std::vector<PrefetchTemplate>& prefetch_templates() {
         // medicationCodeableConcept (clinical-code: "(MedicationRequest.medication as
         // CodeableConcept)"), never the code of a referenced Medication: a code filter would
         // leave out every therapy coded through a Medication, silently.
-        {"medications", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication" + page},
-        {"medicationRequests", "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication" + page},
+        {"medications",
+         "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication" + page},
+        {"medicationRequests",
+         "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication" + page},
         {"medicationAdministrations",
          "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication" + page},
     };
@@ -320,7 +332,7 @@ CdsResult CdsService::discovery() const {
 }
 
 CdsResult CdsService::call(std::string_view service_id, std::string_view body, const std::string& issuer,
-                          std::int64_t now_unix) {
+                           std::int64_t now_unix) {
   const ServiceInfo* svc = find_service(service_id);
   if (!svc) return fail(404, "no such CDS service", "not_found");
   AuditEvaluation audit;
@@ -332,7 +344,8 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     audit.status = r.http.status;
     audit.outcome = std::move(outcome);
     if (r.http.status == 200) audit.cards_json = r.http.body;
-    if (audit_ && !audit_->record(audit)) return fail(503, "the audit log could not be written; try again", "audit_failed");
+    if (audit_ && !audit_->record(audit))
+      return fail(503, "the audit log could not be written; try again", "audit_failed");
     return r;
   };
 
@@ -341,8 +354,7 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   element root;
   if (parser.parse(padded).get(root) != simdjson::SUCCESS || !root.is_object())
     return answer(fail(400, "the request body is not a JSON object", "malformed_json"), "bad-request");
-  if (const auto twice = duplicate_member(root))
-    return answer(fail(400, *twice, "malformed_json"), "bad-request");
+  if (const auto twice = duplicate_member(root)) return answer(fail(400, *twice, "malformed_json"), "bad-request");
   const auto hook = str(root, "hook");
   const auto hook_instance = str(root, "hookInstance");
   if (hook_instance && crypto::is_uuid(*hook_instance)) audit.hook_instance = std::string(*hook_instance);
@@ -360,7 +372,8 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   TaceOrder order;
   if (svc->id == std::string_view(kTaceOrderService)) {
     element draft;
-    if (context.at_key("draftOrders").get(draft) != simdjson::SUCCESS || str(draft, "resourceType") != std::optional<std::string_view>("Bundle"))
+    if (context.at_key("draftOrders").get(draft) != simdjson::SUCCESS ||
+        str(draft, "resourceType") != std::optional<std::string_view>("Bundle"))
       return answer(fail(400, "context.draftOrders must be a FHIR Bundle", "bad_request"), "bad-request");
     order = find_tace_order(draft);
     if (!order.present) return answer({{200, "application/json", cards_to_json({})}, ""}, "no-tace-order");
@@ -380,7 +393,9 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
       continue;
     }
     if (v.is_null()) continue;
-    if (!v.is_object()) return answer(fail(400, fmt::format("prefetch {} must be a FHIR resource or null", t.key), "bad_request"), "bad-request");
+    if (!v.is_object())
+      return answer(fail(400, fmt::format("prefetch {} must be a FHIR resource or null", t.key), "bad_request"),
+                    "bad-request");
     // An OperationOutcome in place of the data: the EHR could not prefetch it (CDS Hooks 2.0,
     // "Prefetch"). Fetched like a missing key — never read as "no data", which would be a
     // confident answer on missing inputs.
@@ -395,7 +410,8 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     simdjson::ondemand::parser od;
     simdjson::ondemand::document doc;
     simdjson::ondemand::object pre;
-    if (od.iterate(padded).get(doc) == simdjson::SUCCESS && doc.find_field_unordered("prefetch").get_object().get(pre) == simdjson::SUCCESS)
+    if (od.iterate(padded).get(doc) == simdjson::SUCCESS &&
+        doc.find_field_unordered("prefetch").get_object().get(pre) == simdjson::SUCCESS)
       for (auto field : pre) {
         std::string_view key;
         simdjson::ondemand::value value;
@@ -428,14 +444,16 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     const auto token_type = has_auth ? str(auth, "token_type") : std::nullopt;
     if (!server || !token || token->empty() || (token_type && *token_type != "Bearer" && *token_type != "bearer")) {
       if (missing.empty())
-        return answer(fail(412,
-                           fmt::format("prefetch {} is the first page of several (it links a next page) and there is no "
-                                       "fhirServer with fhirAuthorization to fetch the rest; a decision on part of the "
-                                       "data is not given",
-                                       continuations.front().first),
-                           "precondition_failed"),
-                      "precondition-failed");
-      return answer(fail(412, "prefetch incomplete and no fhirServer with fhirAuthorization to fetch the rest", "precondition_failed"),
+        return answer(
+            fail(412,
+                 fmt::format("prefetch {} is the first page of several (it links a next page) and there is no "
+                             "fhirServer with fhirAuthorization to fetch the rest; a decision on part of the "
+                             "data is not given",
+                             continuations.front().first),
+                 "precondition_failed"),
+            "precondition-failed");
+      return answer(fail(412, "prefetch incomplete and no fhirServer with fhirAuthorization to fetch the rest",
+                         "precondition_failed"),
                     "precondition-failed");
     }
     std::string base(*server);
@@ -443,17 +461,24 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
     if (!fetch_url_allowed(base))
       return answer(fail(412, "fhirServer must be https (or http on a loopback address)", "precondition_failed"),
                     "precondition-failed");
-    fetcher.emplace(Fetcher{http_get_, base, "Bearer " + std::string(*token),
-                            std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.fhir_timeout_ms), {}, {}, {}});
+    fetcher.emplace(Fetcher{http_get_,
+                            base,
+                            "Bearer " + std::string(*token),
+                            std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.fhir_timeout_ms),
+                            {},
+                            {},
+                            {}});
     bool ok = true;
     for (const auto* t : missing) ok = ok && fetcher->run(*t, *patient_id, sources);
-    for (const auto& [key, next] : continuations) ok = ok && fetcher->same_server(next) && fetcher->follow(key, next, false, sources);
+    for (const auto& [key, next] : continuations)
+      ok = ok && fetcher->same_server(next) && fetcher->follow(key, next, false, sources);
     if (!ok) {
       // The reason (never patient data: a status, a limit, a transport error) helps the EHR's team.
       std::string_view why = fetcher->error;
       if (why.rfind("FHIR server: ", 0) == 0) why.remove_prefix(13);
-      return answer(fail(412, fmt::format("the FHIR data could not be obtained from fhirServer ({})", why), "fhir_fetch_failed"),
-                    "precondition-failed");
+      return answer(
+          fail(412, fmt::format("the FHIR data could not be obtained from fhirServer ({})", why), "fhir_fetch_failed"),
+          "precondition-failed");
     }
   }
 
@@ -470,9 +495,10 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   auto no_data = [&]() -> CdsResult {
     if (!tace_order) return answer({{200, "application/json", cards_to_json({})}, ""}, "no-cards");
     // A TACE is being ordered, yet nothing dated is known: say so rather than stay silent.
-    const Card c = record_problems_card({"no dated TACE, imaging, laboratory or therapy data for this patient: the checkpoint "
-                                         "before this TACE cannot be judged"},
-                                        ctx);
+    const Card c =
+        record_problems_card({"no dated TACE, imaging, laboratory or therapy data for this patient: the checkpoint "
+                              "before this TACE cannot be judged"},
+                             ctx);
     audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
     return answer({{200, "application/json", cards_to_json({c})}, ""}, "no-data");
   };
@@ -481,7 +507,8 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   const ReadResult rr = cds::read_merged(merged);
   if (!rr.ok()) {
     std::vector<std::string> problems;
-    for (const auto& p : rr.problems) problems.push_back(fmt::format("{}: {}", cds::locate(p.location, merged.labels), p.message));
+    for (const auto& p : rr.problems)
+      problems.push_back(fmt::format("{}: {}", cds::locate(p.location, merged.labels), p.message));
     const Card c = record_problems_card(problems, ctx);
     audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
     return answer({{200, "application/json", cards_to_json({c})}, ""}, "invalid-record");
@@ -495,9 +522,10 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
   audit.as_of = as_of->iso();
   audit.record_sha256 = crypto::sha256_hex(merged.bundle);
   audit.record_bundle = merged.bundle;
-  audit.report_token = crypto::hex(crypto::hmac_sha256(
-                                       options_.report_secret, fmt::format("{}|{}|{}", svc->id, *hook_instance, audit.input_sha256)))
-                           .substr(0, 32);
+  audit.report_token =
+      crypto::hex(crypto::hmac_sha256(options_.report_secret,
+                                      fmt::format("{}|{}|{}", svc->id, *hook_instance, audit.input_sha256)))
+          .substr(0, 32);
   if (!options_.public_base_url.empty()) ctx.report_url = options_.public_base_url + "/report/" + audit.report_token;
 
   Decision d = evaluate(record, *as_of);
@@ -546,7 +574,8 @@ CdsResult CdsService::feedback(std::string_view service_id, std::string_view bod
     if (!card || !crypto::is_uuid(*card)) return fail(400, "feedback card must be a card uuid", "bad_request");
     if (!outcome || (*outcome != "accepted" && *outcome != "overridden"))
       return fail(400, "feedback outcome must be accepted or overridden", "bad_request");
-    if (!when || when->empty() || when->size() > 64) return fail(400, "feedback outcomeTimestamp is required", "bad_request");
+    if (!when || when->empty() || when->size() > 64)
+      return fail(400, "feedback outcomeTimestamp is required", "bad_request");
     row.card_uuid = std::string(*card);
     row.outcome = std::string(*outcome);
     row.outcome_timestamp = std::string(*when);
@@ -554,7 +583,8 @@ CdsResult CdsService::feedback(std::string_view service_id, std::string_view bod
     if (f.at_key("acceptedSuggestions").get_array().get(accepted) == simdjson::SUCCESS) {
       for (element a : accepted) {
         const auto id = str(a, "id");
-        if (!id || !crypto::is_uuid(*id)) return fail(400, "acceptedSuggestions must be [{\"id\": suggestion uuid}]", "bad_request");
+        if (!id || !crypto::is_uuid(*id))
+          return fail(400, "acceptedSuggestions must be [{\"id\": suggestion uuid}]", "bad_request");
       }
       row.accepted_suggestions_json = simdjson::minify(accepted);
     } else if (*outcome == "accepted") {
@@ -573,7 +603,8 @@ CdsResult CdsService::feedback(std::string_view service_id, std::string_view bod
     }
     rows.push_back(std::move(row));
   }
-  if (audit_ && !audit_->record_feedback(rows)) return fail(503, "the audit log could not be written; try again", "audit_failed");
+  if (audit_ && !audit_->record_feedback(rows))
+    return fail(503, "the audit log could not be written; try again", "audit_failed");
   JsonWriter w;
   w.begin_object().field("received", static_cast<int>(rows.size())).end_object();
   return {{200, "application/json", w.take() + "\n"}, ""};
@@ -588,12 +619,15 @@ CdsResult CdsService::report(std::string_view token, std::int64_t now_unix) {
   if (now_unix - stored->time_unix > options_.report_ttl_s)
     return fail(410, "this report link has expired: open the patient's chart again for a new one", "report_expired");
   if (stored->engine_version != kEngineVersion || stored->knowledge_version != kKnowledgeVersion)
-    return fail(410, "this report was evaluated by another engine or knowledge version: open the chart again", "report_expired");
+    return fail(410, "this report was evaluated by another engine or knowledge version: open the chart again",
+                "report_expired");
   const ReadResult rr = read_fhir_bundle(stored->bundle);
   const auto as_of = Date::parse(stored->as_of);
   if (!rr.ok() || !as_of) return fail(500, "the stored record could not be read", "internal");
   const Decision d = evaluate(*rr.record, *as_of);
-  return {{200, "text/html; charset=utf-8", decision_to_html(d, rr.record->as_of(*as_of), InputSummary{rr.format, rr.skipped, rr.not_read})}, ""};
+  return {{200, "text/html; charset=utf-8",
+           decision_to_html(d, rr.record->as_of(*as_of), InputSummary{rr.format, rr.skipped, rr.not_read})},
+          ""};
 }
 
 }  // namespace switchpoint

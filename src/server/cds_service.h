@@ -7,8 +7,8 @@
 // The record is built from the prefetch: the resources of each prefetched searchset Bundle (and
 // the Patient) are read straight from the parsed request by the same FHIR resource reader as
 // everywhere else (cds_merge.h: one parse of each input), and evaluated as of the latest entry;
-// the same resources spliced into one Bundle are kept only for the audit log and the report link. Prefetch keys the EHR did not send are fetched from
-// `fhirServer` with `fhirAuthorization` when given; otherwise the answer is 412.
+// the same resources spliced into one Bundle are kept only for the audit log and the report link. Prefetch keys the EHR
+// did not send are fetched from `fhirServer` with `fhirAuthorization` when given; otherwise the answer is 412.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,7 +50,7 @@ struct CdsResult {
 struct CdsServiceOptions {
   std::string public_base_url;  // no trailing slash
   std::string smart_launch_url;
-  std::string report_secret;    // HMAC key of report links
+  std::string report_secret;  // HMAC key of report links
   int fhir_timeout_ms = 5000;
   int report_ttl_s = 86400;
 };
@@ -63,7 +63,8 @@ class CdsService {
   // POST /cds-services/{id}; `issuer` is the authenticated JWT iss (for the audit log).
   // `now_unix`: the time of the request (the server's clock; 0 = unknown), used only to say how old
   // the record's data are (P-data-age), never in the decision itself.
-  CdsResult call(std::string_view service_id, std::string_view body, const std::string& issuer, std::int64_t now_unix = 0);
+  CdsResult call(std::string_view service_id, std::string_view body, const std::string& issuer,
+                 std::int64_t now_unix = 0);
   // POST /cds-services/{id}/feedback
   CdsResult feedback(std::string_view service_id, std::string_view body, const std::string& issuer);
   // GET /report/{token}: the full HTML report of an evaluation, while the link lives.

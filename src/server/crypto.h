@@ -8,8 +8,8 @@
 
 namespace switchpoint::crypto {
 
-std::string sha256(std::string_view data);      // 32 raw bytes
-std::string sha256_hex(std::string_view data);  // 64 lowercase hex digits
+std::string sha256(std::string_view data);                             // 32 raw bytes
+std::string sha256_hex(std::string_view data);                         // 64 lowercase hex digits
 std::string hmac_sha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string hex(std::string_view bytes);
 std::string random_bytes(std::size_t n);  // from the OpenSSL CSPRNG; throws when it fails

@@ -81,7 +81,8 @@ std::shared_ptr<EVP_PKEY> from_params(const char* type, OSSL_PARAM_BLD* bld) {
   OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
   EVP_PKEY* pkey = nullptr;
-  if (params && ctx && EVP_PKEY_fromdata_init(ctx) == 1 && EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) == 1)
+  if (params && ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
+      EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) == 1)
     result = own(pkey);
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);
@@ -139,21 +140,36 @@ std::string_view to_string(Alg a) { return a == Alg::ES384 ? "ES384" : "RS384"; 
 
 std::string_view to_string(Failure f) {
   switch (f) {
-    case Failure::Malformed: return "malformed";
-    case Failure::Algorithm: return "algorithm";
-    case Failure::Crit: return "crit";
-    case Failure::Claims: return "claims";
-    case Failure::Issuer: return "issuer";
-    case Failure::Jku: return "jku";
-    case Failure::Jwks: return "jwks";
-    case Failure::Key: return "key";
-    case Failure::Signature: return "signature";
-    case Failure::Audience: return "audience";
-    case Failure::Expired: return "expired";
-    case Failure::NotYetValid: return "not_yet_valid";
-    case Failure::Lifetime: return "lifetime";
-    case Failure::Replay: return "replay";
-    case Failure::ReplayStoreFull: return "replay_store_full";
+    case Failure::Malformed:
+      return "malformed";
+    case Failure::Algorithm:
+      return "algorithm";
+    case Failure::Crit:
+      return "crit";
+    case Failure::Claims:
+      return "claims";
+    case Failure::Issuer:
+      return "issuer";
+    case Failure::Jku:
+      return "jku";
+    case Failure::Jwks:
+      return "jwks";
+    case Failure::Key:
+      return "key";
+    case Failure::Signature:
+      return "signature";
+    case Failure::Audience:
+      return "audience";
+    case Failure::Expired:
+      return "expired";
+    case Failure::NotYetValid:
+      return "not_yet_valid";
+    case Failure::Lifetime:
+      return "lifetime";
+    case Failure::Replay:
+      return "replay";
+    case Failure::ReplayStoreFull:
+      return "replay_store_full";
   }
   return "unknown";
 }
@@ -220,7 +236,8 @@ std::optional<JwkSet> parse_jwks(std::string_view json, std::string* error) {
       const auto x = string_member(o, "x", bad), y = string_member(o, "y", bad);
       const auto xb = x ? crypto::base64url_decode(*x) : std::nullopt;
       const auto yb = y ? crypto::base64url_decode(*y) : std::nullopt;
-      if (!xb || !yb || xb->size() != 48 || yb->size() != 48) return fail(where + ": x and y must be 48-byte base64url");
+      if (!xb || !yb || xb->size() != 48 || yb->size() != 48)
+        return fail(where + ": x and y must be 48-byte base64url");
       jwk.alg = Alg::ES384;
       jwk.key = ec_p384_key(*xb, *yb);
       if (!jwk.key) return fail(where + ": the point is not on P-384");
@@ -228,7 +245,8 @@ std::optional<JwkSet> parse_jwks(std::string_view json, std::string* error) {
       const auto n = string_member(o, "n", bad), e = string_member(o, "e", bad);
       const auto nb = n ? crypto::base64url_decode(*n) : std::nullopt;
       const auto eb = e ? crypto::base64url_decode(*e) : std::nullopt;
-      if (!nb || !eb || nb->empty() || eb->empty() || eb->size() > 8) return fail(where + ": n and e must be base64url");
+      if (!nb || !eb || nb->empty() || eb->empty() || eb->size() > 8)
+        return fail(where + ": n and e must be base64url");
       jwk.alg = Alg::RS384;
       jwk.key = rsa_key(*nb, *eb);
       if (!jwk.key) return fail(where + ": not a valid RSA public key");

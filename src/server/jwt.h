@@ -62,20 +62,20 @@ struct Claims {
 
 // Why a token was refused. The client only ever sees 401; the kind goes to /metrics.
 enum class Failure : unsigned char {
-  Malformed,      // not three base64url parts, not JSON objects, duplicate member, wrong types
-  Algorithm,      // alg other than ES384/RS384 (none, HS256, RS256, …), or not the key's algorithm
-  Crit,           // a "crit" header: no extension is understood
-  Claims,         // a required claim missing or of the wrong type (iss, aud, exp, iat, jti; typ, kid)
-  Issuer,         // iss not on the allowlist, or sub not allowed for it
-  Jku,            // jku not allowlisted for the issuer
-  Jwks,           // the issuer's JWK Set could not be loaded or fetched
-  Key,            // no key with that kid
-  Signature,      // the signature does not verify
-  Audience,       // aud is not this endpoint's URL
-  Expired,        // exp passed (beyond the clock skew)
-  NotYetValid,    // iat or nbf in the future (beyond the clock skew)
-  Lifetime,       // exp too far ahead: the token would outlive the replay window
-  Replay,         // jti seen before
+  Malformed,    // not three base64url parts, not JSON objects, duplicate member, wrong types
+  Algorithm,    // alg other than ES384/RS384 (none, HS256, RS256, …), or not the key's algorithm
+  Crit,         // a "crit" header: no extension is understood
+  Claims,       // a required claim missing or of the wrong type (iss, aud, exp, iat, jti; typ, kid)
+  Issuer,       // iss not on the allowlist, or sub not allowed for it
+  Jku,          // jku not allowlisted for the issuer
+  Jwks,         // the issuer's JWK Set could not be loaded or fetched
+  Key,          // no key with that kid
+  Signature,    // the signature does not verify
+  Audience,     // aud is not this endpoint's URL
+  Expired,      // exp passed (beyond the clock skew)
+  NotYetValid,  // iat or nbf in the future (beyond the clock skew)
+  Lifetime,     // exp too far ahead: the token would outlive the replay window
+  Replay,       // jti seen before
   ReplayStoreFull,
 };
 std::string_view to_string(Failure);

@@ -10,14 +10,14 @@
 
 #include <fcntl.h>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -44,7 +44,8 @@ using Clock = std::chrono::steady_clock;
 // its API are same-origin; who may frame the page is the operator's choice (default: nobody).
 // connect_src: where the page's scripts may connect besides 'self' (the SMART launch page only).
 std::string content_security_policy(const std::string& frame_ancestors, std::string_view connect_src = {}) {
-  std::string csp = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:; ";
+  std::string csp =
+      "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:; ";
   if (!connect_src.empty()) csp += fmt::format("connect-src 'self' {}; ", connect_src);
   return csp + "object-src 'none'; base-uri 'none'; frame-ancestors " + frame_ancestors;
 }
@@ -77,12 +78,18 @@ std::string param(const httplib::Request& req, const char* key) {
 
 const char* error_text(int status) {
   switch (status) {
-    case 413: return "request body exceeds the size limit";
-    case 404: return "not found";
-    case 400: return "malformed request";
-    case 401: return "unauthorized";
-    case 503: return "overloaded; retry later";
-    default: return "request failed";
+    case 413:
+      return "request body exceeds the size limit";
+    case 404:
+      return "not found";
+    case 400:
+      return "malformed request";
+    case 401:
+      return "unauthorized";
+    case 503:
+      return "overloaded; retry later";
+    default:
+      return "request failed";
   }
 }
 
@@ -109,18 +116,30 @@ std::string log_line(std::string_view method, const std::string& path, int statu
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 400: return "Bad Request";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 417: return "Expectation Failed";
-    case 421: return "Misdirected Request";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 100:
+      return "Continue";
+    case 400:
+      return "Bad Request";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 417:
+      return "Expectation Failed";
+    case 421:
+      return "Misdirected Request";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Error";
   }
 }
 
@@ -197,12 +216,12 @@ std::optional<HostPort> parse_host_port(std::string_view v) {
 
 // ---- request framing (RFC 9112) -----------------------------------------------------------
 
-constexpr std::size_t kMaxRequestLine = 8192;   // 414 beyond (httplib's own limit too)
-constexpr std::size_t kMaxFieldLine = 8192;     // 431 beyond
-constexpr std::size_t kMaxHead = 32 * 1024;     // request line and fields; 431 beyond
-constexpr std::size_t kMaxFields = 100;         // 431 beyond
-constexpr std::size_t kMaxChunkLine = 1024;     // chunk size and extensions; 400 beyond
-constexpr std::size_t kMaxTrailer = 8192;       // trailer fields after the last chunk; 431 beyond
+constexpr std::size_t kMaxRequestLine = 8192;  // 414 beyond (httplib's own limit too)
+constexpr std::size_t kMaxFieldLine = 8192;    // 431 beyond
+constexpr std::size_t kMaxHead = 32 * 1024;    // request line and fields; 431 beyond
+constexpr std::size_t kMaxFields = 100;        // 431 beyond
+constexpr std::size_t kMaxChunkLine = 1024;    // chunk size and extensions; 400 beyond
+constexpr std::size_t kMaxTrailer = 8192;      // trailer fields after the last chunk; 431 beyond
 constexpr std::size_t kRecvChunk = 64 * 1024;
 constexpr auto kLinger = std::chrono::seconds(2);  // draining a refused request's rest before closing
 
@@ -226,8 +245,10 @@ struct Head {
 // Checks one field line (without CRLF); appends its name (lower case) and value.
 std::optional<Refusal> parse_field_line(std::string_view line, std::string& name, std::string_view& value) {
   if (line.front() == ' ' || line.front() == '\t')
-    return Refusal{400, "a header line starts with a space or tab (obsolete line folding, RFC 9112 §5.2); send each header on one line",
-                   "bad_framing"};
+    return Refusal{
+        400,
+        "a header line starts with a space or tab (obsolete line folding, RFC 9112 §5.2); send each header on one line",
+        "bad_framing"};
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0)
     return Refusal{400, fmt::format("the header line {} has no 'name: value' form", shown(line)), "bad_framing"};
@@ -243,7 +264,8 @@ std::optional<Refusal> parse_field_line(std::string_view line, std::string& name
   value = trim_ows(line.substr(colon + 1));
   for (unsigned char c : value)
     if ((c < 0x20 && c != '\t') || c == 0x7f)
-      return Refusal{400, fmt::format("the header {} has a control character in its value", shown(name)), "bad_framing"};
+      return Refusal{400, fmt::format("the header {} has a control character in its value", shown(name)),
+                     "bad_framing"};
   return std::nullopt;
 }
 
@@ -261,9 +283,10 @@ std::string log_escape(std::string_view text) {
 
 std::string check_allowed_host(const std::string& entry) {
   if (!parse_host_port(entry))
-    return fmt::format("--allowed-host {}: expected a host name or address with an optional :port (e.g. "
-                       "cds.example.org or cds.example.org:8443, [::1]:8080)",
-                       shown(entry));
+    return fmt::format(
+        "--allowed-host {}: expected a host name or address with an optional :port (e.g. "
+        "cds.example.org or cds.example.org:8443, [::1]:8080)",
+        shown(entry));
   return "";
 }
 
@@ -273,10 +296,12 @@ std::string check_cors_origin(const std::string& origin, std::string* normalized
       "https://sandbox.cds-hooks.org or http://localhost:8000)",
       shown(origin));
   if (origin == "*")
-    return fmt::format("--cors-origin '*': a wildcard would let every web page call the CDS service from a browser; name "
-                       "each origin (e.g. https://sandbox.cds-hooks.org)");
+    return fmt::format(
+        "--cors-origin '*': a wildcard would let every web page call the CDS service from a browser; name "
+        "each origin (e.g. https://sandbox.cds-hooks.org)");
   if (origin == "null")
-    return "--cors-origin 'null': the opaque origin of sandboxed frames and local files cannot be told apart; name an http or "
+    return "--cors-origin 'null': the opaque origin of sandboxed frames and local files cannot be told apart; name an "
+           "http or "
            "https origin";
   const auto sep = origin.find("://");
   if (sep == std::string::npos) return usage;
@@ -284,8 +309,9 @@ std::string check_cors_origin(const std::string& origin, std::string* normalized
   if (scheme != "http" && scheme != "https") return usage;
   const std::string_view rest = std::string_view(origin).substr(sep + 3);
   if (rest.find_first_of("/?#") != std::string_view::npos)
-    return fmt::format("--cors-origin {}: an origin has no path, query or trailing slash; give only scheme://host[:port]",
-                       shown(origin));
+    return fmt::format(
+        "--cors-origin {}: an origin has no path, query or trailing slash; give only scheme://host[:port]",
+        shown(origin));
   if (rest.find('@') != std::string_view::npos) return usage;
   const auto hp = parse_host_port(rest);
   if (!hp) return usage;
@@ -316,10 +342,12 @@ std::string check_frame_ancestors(const std::string& sources) {
       const std::string rest = s.substr(scheme + 3);
       ok = ok && !rest.empty();
       for (char c : rest)
-        ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~:[]*/%").find(c) != std::string_view::npos);
+        ok = ok && (std::isalnum(static_cast<unsigned char>(c)) ||
+                    std::string_view("-._~:[]*/%").find(c) != std::string_view::npos);
     }
     if (!ok)
-      return fmt::format("--frame-ancestors: {} is not 'none', 'self' or an origin such as https://ehr.example.org", shown(s));
+      return fmt::format("--frame-ancestors: {} is not 'none', 'self' or an origin such as https://ehr.example.org",
+                         shown(s));
   }
   if (n == 0) return "--frame-ancestors: empty; give 'none' (the default), 'self' or the EHR's origin";
   if (none && n > 1) return "--frame-ancestors: 'none' cannot be combined with other sources";
@@ -343,13 +371,16 @@ std::variant<Head, Refusal> parse_head(std::string_view head, std::size_t limit,
     return Refusal{400, "the request line is not 'METHOD target HTTP/1.1' with single spaces", "bad_framing"};
   const std::string_view method = line.substr(0, sp1), target = line.substr(sp1 + 1, sp2 - sp1 - 1),
                          version = line.substr(sp2 + 1);
-  if (method.empty() || !std::all_of(method.begin(), method.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); }))
+  if (method.empty() ||
+      !std::all_of(method.begin(), method.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); }))
     return Refusal{400, "the request method is not a token", "bad_framing"};
   if (target.empty() || !std::all_of(target.begin(), target.end(), [](char c) { return c > 0x20 && c < 0x7f; }))
-    return Refusal{400, "the request target is empty or has a space, control or non-ASCII byte (percent-encode it)", "bad_framing"};
+    return Refusal{400, "the request target is empty or has a space, control or non-ASCII byte (percent-encode it)",
+                   "bad_framing"};
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
-    if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && std::isdigit(static_cast<unsigned char>(version[5])) &&
-        version[6] == '.' && std::isdigit(static_cast<unsigned char>(version[7])))
+    if (version.size() == 8 && version.substr(0, 5) == "HTTP/" &&
+        std::isdigit(static_cast<unsigned char>(version[5])) && version[6] == '.' &&
+        std::isdigit(static_cast<unsigned char>(version[7])))
       return Refusal{505, fmt::format("{} is not supported; use HTTP/1.1", shown(version)), "bad_framing"};
     return Refusal{400, "the request line does not end with HTTP/1.1 or HTTP/1.0", "bad_framing"};
   }
@@ -361,7 +392,8 @@ std::variant<Head, Refusal> parse_head(std::string_view head, std::size_t limit,
   // for OPTIONS. Nothing else (authority-form is for CONNECT through proxies).
   std::optional<HostPort> target_host;
   if (const auto scheme = target.find("://");
-      scheme != std::string_view::npos && (iequals(target.substr(0, scheme), "http") || iequals(target.substr(0, scheme), "https"))) {
+      scheme != std::string_view::npos &&
+      (iequals(target.substr(0, scheme), "http") || iequals(target.substr(0, scheme), "https"))) {
     const std::string_view rest = target.substr(scheme + 3);
     const auto path_at = rest.find_first_of("/?");
     target_host = parse_host_port(rest.substr(0, path_at));
@@ -376,7 +408,8 @@ std::variant<Head, Refusal> parse_head(std::string_view head, std::size_t limit,
     h.target = path_at == std::string_view::npos ? std::string("/") : std::string(rest.substr(path_at));
     if (h.target.front() == '?') h.target.insert(0, "/");
   } else if (target.front() != '/' && !(target == "*" && method == "OPTIONS")) {
-    return Refusal{400, fmt::format("the request target {} is not a path starting with /", shown(target)), "bad_framing"};
+    return Refusal{400, fmt::format("the request target {} is not a path starting with /", shown(target)),
+                   "bad_framing"};
   }
 
   int hosts = 0, lengths = 0;
@@ -414,7 +447,8 @@ std::variant<Head, Refusal> parse_head(std::string_view head, std::size_t limit,
       }
     } else if (name == "expect") {
       if (!iequals(value, "100-continue"))
-        return Refusal{417, fmt::format("the Expect header {} is not supported (only 100-continue)", shown(value)), "bad_framing"};
+        return Refusal{417, fmt::format("the Expect header {} is not supported (only 100-continue)", shown(value)),
+                       "bad_framing"};
       h.expect_continue = true;
     } else if (name == "connection") {
       std::string_view v = value;
@@ -440,7 +474,9 @@ std::variant<Head, Refusal> parse_head(std::string_view head, std::size_t limit,
   if (hosts == 0) return Refusal{400, "the Host header is missing", "bad_host"};
   if (hosts > 1) return Refusal{400, "the request has more than one Host header", "bad_host"};
   const auto hp = parse_host_port(host_value);
-  if (!hp) return Refusal{400, fmt::format("the Host header {} is not a host name with an optional :port", shown(host_value)), "bad_host"};
+  if (!hp)
+    return Refusal{400, fmt::format("the Host header {} is not a host name with an optional :port", shown(host_value)),
+                   "bad_host"};
   if (!allowed(*hp))
     return Refusal{421,
                    fmt::format("the Host header {} does not name this server; an operator can allow it with "
@@ -454,31 +490,37 @@ std::variant<Head, Refusal> parse_head(std::string_view head, std::size_t limit,
   // connection closed.
   if (has_te) {
     if (h.version == "HTTP/1.0")
-      return Refusal{400, "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1); send Content-Length", "bad_framing"};
+      return Refusal{400, "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1); send Content-Length",
+                     "bad_framing"};
     if (lengths > 0)
       return Refusal{400, "the request has both Content-Length and Transfer-Encoding (RFC 9112 §6.3); send only one",
                      "bad_framing"};
     if (codings.empty() || codings.back() != "chunked")
       return codings.empty() || std::find(codings.begin(), codings.end(), "chunked") != codings.end()
                  ? Refusal{400, "Transfer-Encoding does not end with chunked (RFC 9112 §6.3)", "bad_framing"}
-                 : Refusal{501, fmt::format("Transfer-Encoding {} is not supported; send chunked or Content-Length", shown(codings.back())),
+                 : Refusal{501,
+                           fmt::format("Transfer-Encoding {} is not supported; send chunked or Content-Length",
+                                       shown(codings.back())),
                            "bad_framing"};
     if (std::count(codings.begin(), codings.end(), "chunked") > 1)
       return Refusal{400, "Transfer-Encoding names chunked more than once (RFC 9112 §7)", "bad_framing"};
     if (codings.size() > 1)
-      return Refusal{501, fmt::format("Transfer-Encoding {} is not supported; send chunked alone or Content-Length",
-                                      shown(codings.front())),
+      return Refusal{501,
+                     fmt::format("Transfer-Encoding {} is not supported; send chunked alone or Content-Length",
+                                 shown(codings.front())),
                      "bad_framing"};
     h.chunked = true;
   } else if (lengths > 1) {
     return Refusal{400, "the request has more than one Content-Length header (RFC 9112 §6.3)", "bad_framing"};
   } else if (lengths == 1) {
     if (!all_digits(length_value) || length_value.size() > 19)
-      return Refusal{400, fmt::format("Content-Length {} is not a number of bytes (digits only)", shown(length_value)), "bad_framing"};
+      return Refusal{400, fmt::format("Content-Length {} is not a number of bytes (digits only)", shown(length_value)),
+                     "bad_framing"};
     h.content_length = std::stoull(std::string(length_value));
     if (h.content_length > limit)
-      return Refusal{413, fmt::format("the request body ({} bytes) exceeds the size limit of {} bytes", h.content_length, limit),
-                     "body_too_large"};
+      return Refusal{
+          413, fmt::format("the request body ({} bytes) exceeds the size limit of {} bytes", h.content_length, limit),
+          "body_too_large"};
   }
   return h;
 }
@@ -599,7 +641,8 @@ std::string peer_address(int fd) {
   socklen_t len = sizeof(addr);
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "?";
   char text[INET6_ADDRSTRLEN] = {};
-  if (addr.ss_family == AF_INET) ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr, text, sizeof(text));
+  if (addr.ss_family == AF_INET)
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr, text, sizeof(text));
   else if (addr.ss_family == AF_INET6)
     ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_addr, text, sizeof(text));
   return text;
@@ -636,8 +679,10 @@ void install_routes(httplib::Server& svr, const ServerOptions& opt, std::ostream
     if (auto a = api_example(req.matches[1].str())) send(res, *a);
     else send(res, api_error(404, "no such example"));
   });
-  routes.get(R"(/fhir/.*)", [](const httplib::Request& req, httplib::Response& res) { send(res, api_fhir_vocabulary(req.path)); });
-  routes.get(R"(/([A-Za-z0-9._-]*))", [frame_ancestors = opt.frame_ancestors](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/fhir/.*)",
+             [](const httplib::Request& req, httplib::Response& res) { send(res, api_fhir_vocabulary(req.path)); });
+  routes.get(R"(/([A-Za-z0-9._-]*))", [frame_ancestors = opt.frame_ancestors](const httplib::Request& req,
+                                                                              httplib::Response& res) {
     if (auto a = static_asset(req.path)) {
       // In place of the default policy (already among the headers), never beside it: browsers
       // enforce every policy they are given.
@@ -670,7 +715,9 @@ struct Service::Impl {
   class Server final : public httplib::Server {
    public:
     explicit Server(Impl& impl) : impl_(impl) {}
-    bool serve_one(httplib::Stream& strm, bool close, bool& closed) { return process_request(strm, close, closed, nullptr); }
+    bool serve_one(httplib::Stream& strm, bool close, bool& closed) {
+      return process_request(strm, close, closed, nullptr);
+    }
     // httplib 0.11 listens with a backlog of 5: a burst of connections (64 slow clients opened at
     // once) overflows it and the kernel drops SYNs, which clients retry only after 1 s.
     void raise_backlog() { ::listen(svr_sock_, SOMAXCONN); }
@@ -694,8 +741,8 @@ struct Service::Impl {
     int fd = -1;
     std::string ip;
     Phase phase = Phase::Head;
-    std::string in;    // received, not yet framed
-    std::string body;  // the body being assembled
+    std::string in;        // received, not yet framed
+    std::string body;      // the body being assembled
     bool started = false;  // a byte of the current request has arrived (or the connection is new)
     Clock::time_point idle_until, head_until, request_until, read_until, drain_until;
     Clock::time_point arrived;  // the current request's first byte
@@ -725,7 +772,7 @@ struct Service::Impl {
   std::atomic<int> in_flight{0};
   std::string report_secret;
   std::string base_url;
-  std::vector<HostPort> allowed_hosts;  // port -1: any port
+  std::vector<HostPort> allowed_hosts;    // port -1: any port
   std::vector<std::string> cors_origins;  // serialized origins (check_cors_origin)
   std::vector<RegisteredRoute> route_table;
   Server http{*this};
@@ -734,8 +781,8 @@ struct Service::Impl {
   std::unordered_map<int, std::unique_ptr<Conn>> conns;
   std::unordered_map<std::string, int> per_ip;
   std::atomic<int> open_connections{0};
-  std::size_t loop_buffered = 0;              // bytes held by connections being read (loop thread)
-  std::atomic<std::size_t> queued_bytes{0};   // bytes of requests handed to workers, not yet done
+  std::size_t loop_buffered = 0;             // bytes held by connections being read (loop thread)
+  std::atomic<std::size_t> queued_bytes{0};  // bytes of requests handed to workers, not yet done
   std::mutex mu;
   std::vector<int> accepted;
   std::vector<std::pair<Conn*, bool>> returned;  // after a response: close?
@@ -819,12 +866,13 @@ struct Service::Impl {
     start_request(ref, now, true);
     if (open > options.max_connections || from_ip > options.max_connections_per_ip) {
       metrics.error("too_many_connections");
-      refuse(ref, Refusal{503,
-                          open > options.max_connections
-                              ? fmt::format("too many open connections (at most {}); retry later", options.max_connections)
-                              : fmt::format("too many open connections from one address (at most {}); retry later",
-                                            options.max_connections_per_ip),
-                          ""},
+      refuse(ref,
+             Refusal{503,
+                     open > options.max_connections
+                         ? fmt::format("too many open connections (at most {}); retry later", options.max_connections)
+                         : fmt::format("too many open connections from one address (at most {}); retry later",
+                                       options.max_connections_per_ip),
+                     ""},
              "-", "-", now);
       // A flood is not lingered over: beyond the cap by a margin, close at once.
       if (open > options.max_connections + 64) close_now(ref);
@@ -870,8 +918,8 @@ struct Service::Impl {
                     c.started ? std::chrono::duration<double>(now - c.arrived).count() : 0.0);
     write_log(method, path, r.status);
     const ApiResponse a = api_error(r.status, r.message);
-    std::string out = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n", r.status,
-                                  reason_phrase(r.status), a.content_type, a.body.size());
+    std::string out = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+                                  r.status, reason_phrase(r.status), a.content_type, a.body.size());
     if (r.status == 503) out += "Retry-After: 1\r\n";
     for (const auto& [k, v] : security_headers(options.frame_ancestors)) out += fmt::format("{}: {}\r\n", k, v);
     out += "\r\n" + a.body;
@@ -921,13 +969,14 @@ struct Service::Impl {
       if (reading_body && loop_buffered + queued_bytes.load() > options.max_buffered_bytes) {
         const std::size_t held = loop_buffered + queued_bytes.load();
         loop_buffered -= std::min(loop_buffered, c.in.size() + c.body.size());
-        return refuse(c,
-                      Refusal{503,
-                              fmt::format("the service is receiving too many request bodies at once ({} bytes held, at most "
-                                          "{}); retry later",
-                                          held, options.max_buffered_bytes),
-                              "buffer_full"},
-                      c.head.method, c.head.target, now);
+        return refuse(
+            c,
+            Refusal{503,
+                    fmt::format("the service is receiving too many request bodies at once ({} bytes held, at most "
+                                "{}); retry later",
+                                held, options.max_buffered_bytes),
+                    "buffer_full"},
+            c.head.method, c.head.target, now);
       }
       if (c.phase == Phase::Busy || c.phase == Phase::Draining || c.closed) return;
     }
@@ -939,7 +988,8 @@ struct Service::Impl {
     const auto sp1 = line.find(' ');
     if (sp1 == std::string_view::npos) return {"-", "-"};
     const auto sp2 = line.find(' ', sp1 + 1);
-    return {std::string(line.substr(0, sp1)), std::string(line.substr(sp1 + 1, sp2 == std::string_view::npos ? sp2 : sp2 - sp1 - 1))};
+    return {std::string(line.substr(0, sp1)),
+            std::string(line.substr(sp1 + 1, sp2 == std::string_view::npos ? sp2 : sp2 - sp1 - 1))};
   }
 
   // A bare LF, a bare CR or a NUL in a head: refused (no other parser may read it differently).
@@ -965,11 +1015,12 @@ struct Service::Impl {
       if (auto r = check_line_bytes(head)) return refuse(c, *r, method, target, now);
       if (end == std::string::npos) {
         if (c.in.find("\r\n") == std::string::npos && c.in.size() > kMaxRequestLine)
-          return refuse(c, Refusal{414, fmt::format("the request line is longer than {} bytes", kMaxRequestLine), "bad_framing"}, "-",
-                        "-", now);
+          return refuse(
+              c, Refusal{414, fmt::format("the request line is longer than {} bytes", kMaxRequestLine), "bad_framing"},
+              "-", "-", now);
         if (c.in.size() > kMaxHead)
-          return refuse(c, Refusal{431, fmt::format("the request headers exceed {} bytes", kMaxHead), "bad_framing"}, method, target,
-                        now);
+          return refuse(c, Refusal{431, fmt::format("the request headers exceed {} bytes", kMaxHead), "bad_framing"},
+                        method, target, now);
         return;  // more to come
       }
       auto parsed = parse_head(head, options.max_body_bytes, [this](const HostPort& hp) { return host_allowed(hp); });
@@ -981,7 +1032,8 @@ struct Service::Impl {
       else return dispatch(c);
       if (c.head.expect_continue && c.in.empty()) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        [[maybe_unused]] const ssize_t n = ::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        [[maybe_unused]] const ssize_t n =
+            ::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       }
     }
     if (c.phase == Phase::Body) {
@@ -1003,10 +1055,12 @@ struct Service::Impl {
       switch (c.cs) {
         case ChunkState::Size: {
           const std::size_t eol = c.in.find("\r\n");
-          const std::string_view line = std::string_view(c.in).substr(0, eol == std::string::npos ? kMaxChunkLine + 1 : eol);
+          const std::string_view line =
+              std::string_view(c.in).substr(0, eol == std::string::npos ? kMaxChunkLine + 1 : eol);
           if (auto r = check_line_bytes(line)) return bad("a chunk size line has a bare LF, bare CR or NUL");
           if (eol == std::string::npos) {
-            if (c.in.size() > kMaxChunkLine) return bad(fmt::format("a chunk size line is longer than {} bytes", kMaxChunkLine));
+            if (c.in.size() > kMaxChunkLine)
+              return bad(fmt::format("a chunk size line is longer than {} bytes", kMaxChunkLine));
             return;
           }
           std::size_t digits = 0;
@@ -1014,25 +1068,30 @@ struct Service::Impl {
           if (digits == 0) return bad(fmt::format("the chunk size {} is not a hexadecimal number", shown(line)));
           const std::string_view ext = trim_ows(line.substr(digits));
           if (!ext.empty() && ext.front() != ';')
-            return bad(fmt::format("the chunk size line {} has characters after the size that are not an extension", shown(line)));
+            return bad(fmt::format("the chunk size line {} has characters after the size that are not an extension",
+                                   shown(line)));
           for (unsigned char ch : ext)
             if ((ch < 0x20 && ch != '\t') || ch == 0x7f) return bad("a chunk extension has a control character");
           std::uint64_t size = 0;
           const std::string_view hex = line.substr(0, digits);
           const std::size_t first = std::min(hex.find_first_not_of('0'), hex.size());
           if (hex.size() - first > 15)
-            return refuse(c,
-                          Refusal{413, fmt::format("the request body exceeds the size limit of {} bytes", options.max_body_bytes),
-                                  "body_too_large"},
-                          m, t, now);
-          for (char ch : hex.substr(first)) size = size * 16 + static_cast<std::uint64_t>(std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0' : lower(ch) - 'a' + 10);
+            return refuse(
+                c,
+                Refusal{413, fmt::format("the request body exceeds the size limit of {} bytes", options.max_body_bytes),
+                        "body_too_large"},
+                m, t, now);
+          for (char ch : hex.substr(first))
+            size = size * 16 + static_cast<std::uint64_t>(
+                                   std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0' : lower(ch) - 'a' + 10);
           if (c.body.size() + size > options.max_body_bytes)
-            return refuse(c,
-                          Refusal{413,
-                                  fmt::format("the request body (over {} bytes so far) exceeds the size limit of {} bytes",
-                                              c.body.size() + size, options.max_body_bytes),
-                                  "body_too_large"},
-                          m, t, now);
+            return refuse(
+                c,
+                Refusal{413,
+                        fmt::format("the request body (over {} bytes so far) exceeds the size limit of {} bytes",
+                                    c.body.size() + size, options.max_body_bytes),
+                        "body_too_large"},
+                m, t, now);
           c.in.erase(0, eol + 2);
           if (size == 0) c.cs = ChunkState::Trailer;
           else {
@@ -1052,17 +1111,21 @@ struct Service::Impl {
         }
         case ChunkState::DataEnd:
           if (c.in.size() < 2) return;
-          if (c.in.compare(0, 2, "\r\n") != 0) return bad("chunk data is not followed by CR LF (a chunk size does not match its data)");
+          if (c.in.compare(0, 2, "\r\n") != 0)
+            return bad("chunk data is not followed by CR LF (a chunk size does not match its data)");
           c.in.erase(0, 2);
           c.cs = ChunkState::Size;
           break;
         case ChunkState::Trailer: {
           const std::size_t eol = c.in.find("\r\n");
-          const std::string_view line = std::string_view(c.in).substr(0, eol == std::string::npos ? kMaxTrailer + 1 : eol);
+          const std::string_view line =
+              std::string_view(c.in).substr(0, eol == std::string::npos ? kMaxTrailer + 1 : eol);
           if (check_line_bytes(line)) return bad("a trailer line has a bare LF, bare CR or NUL");
           if (eol == std::string::npos) {
             if (c.trailer_bytes + c.in.size() > kMaxTrailer)
-              return refuse(c, Refusal{431, fmt::format("the trailer fields exceed {} bytes", kMaxTrailer), "bad_framing"}, m, t, now);
+              return refuse(c,
+                            Refusal{431, fmt::format("the trailer fields exceed {} bytes", kMaxTrailer), "bad_framing"},
+                            m, t, now);
             return;
           }
           if (line.empty()) {
@@ -1074,7 +1137,9 @@ struct Service::Impl {
           if (auto r = parse_field_line(line, name, value)) return refuse(c, *r, m, t, now);
           c.trailer_bytes += eol + 2;
           if (c.trailer_bytes > kMaxTrailer)
-            return refuse(c, Refusal{431, fmt::format("the trailer fields exceed {} bytes", kMaxTrailer), "bad_framing"}, m, t, now);
+            return refuse(c,
+                          Refusal{431, fmt::format("the trailer fields exceed {} bytes", kMaxTrailer), "bad_framing"},
+                          m, t, now);
           c.in.erase(0, eol + 2);  // trailer fields are not used
           break;
         }
@@ -1121,8 +1186,7 @@ struct Service::Impl {
       const auto t = Clock::now();
       if (pfds[0].revents & POLLIN) {
         char drain[256];
-        while (::read(wake_fds[0], drain, sizeof(drain)) > 0) {
-        }
+        while (::read(wake_fds[0], drain, sizeof(drain)) > 0) {}
       }
       std::vector<int> fresh;
       std::vector<std::pair<Conn*, bool>> back;
@@ -1140,7 +1204,8 @@ struct Service::Impl {
       }
       loop_buffered = 0;
       for (auto& [fd, c] : conns)
-        if (!c->closed && c->phase != Phase::Busy && c->phase != Phase::Draining) loop_buffered += c->in.size() + c->body.size();
+        if (!c->closed && c->phase != Phase::Busy && c->phase != Phase::Draining)
+          loop_buffered += c->in.size() + c->body.size();
       for (std::size_t i = 1; i < pfds.size(); ++i) {
         Conn& c = *order[i - 1];
         if (!c.closed && c.phase != Phase::Busy && (pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) on_readable(c, t);
@@ -1157,8 +1222,9 @@ struct Service::Impl {
                  Refusal{408,
                          in_head && c->head_until <= t
                              ? fmt::format("the request headers did not arrive within {} s", options.header_deadline_s)
-                             : fmt::format("the request did not arrive within its deadline ({} s in all, {} s between reads)",
-                                           options.request_deadline_s, options.read_timeout_s),
+                             : fmt::format(
+                                   "the request did not arrive within its deadline ({} s in all, {} s between reads)",
+                                   options.request_deadline_s, options.read_timeout_s),
                          ""},
                  method, target, t);
         }
@@ -1286,7 +1352,8 @@ struct Service::Impl {
   // Without an Origin it is not a preflight: 200 with Allow. 200, not 204: cpp-httplib 0.11 sends
   // Content-Length: 0 with every bodiless answer, which RFC 9110 §8.6 forbids on a 204; Fetch
   // takes any 2xx as a preflight's ok status.
-  httplib::Server::HandlerResponse preflight(const httplib::Request& req, httplib::Response& res, const std::string& origin) {
+  httplib::Server::HandlerResponse preflight(const httplib::Request& req, httplib::Response& res,
+                                             const std::string& origin) {
     const char* methods = req.path == "/cds-services" ? "GET" : "POST";
     if (!req.has_header("Origin")) {
       res.status = 200;
@@ -1295,10 +1362,12 @@ struct Service::Impl {
     }
     if (origin.empty()) {
       metrics.error("cors_origin_refused");
-      send(res, api_error(403, fmt::format("the browser origin {} may not call the CDS service; an operator can allow it with "
-                                           "`switchpoint serve --cors-origin ORIGIN`",
-                                           req.get_header_value_count("Origin") > 1 ? std::string("(more than one Origin header)")
-                                                                                  : shown(req.get_header_value("Origin")))));
+      send(res,
+           api_error(403,
+                     fmt::format("the browser origin {} may not call the CDS service; an operator can allow it with "
+                                 "`switchpoint serve --cors-origin ORIGIN`",
+                                 req.get_header_value_count("Origin") > 1 ? std::string("(more than one Origin header)")
+                                                                          : shown(req.get_header_value("Origin")))));
       return httplib::Server::HandlerResponse::Handled;
     }
     res.status = 200;
@@ -1312,15 +1381,18 @@ struct Service::Impl {
 
   void install() {
     http.new_task_queue = [] { return new InlineQueue; };
-    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
+    http.set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
 
     route_table.push_back({"OPTIONS", kCdsPreflightPattern});
     RouteAdder routes{http, &route_table};
     // CDS Hooks first: the web page's catch-all route of install_routes would take /cds-services.
-    routes.get("/cds-services", [this](const httplib::Request&, httplib::Response& res) { reply(res, cds->discovery()); });
-    routes.post(R"(/cds-services/([A-Za-z0-9._-]+)/feedback)", [this](const httplib::Request& req, httplib::Response& res) {
-      reply(res, cds->feedback(req.matches[1].str(), req.body, t_request ? t_request->issuer : ""));
-    });
+    routes.get("/cds-services",
+               [this](const httplib::Request&, httplib::Response& res) { reply(res, cds->discovery()); });
+    routes.post(R"(/cds-services/([A-Za-z0-9._-]+)/feedback)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  reply(res, cds->feedback(req.matches[1].str(), req.body, t_request ? t_request->issuer : ""));
+                });
     routes.post(R"(/cds-services/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
       reply(res, cds->call(req.matches[1].str(), req.body, t_request ? t_request->issuer : "", clock()));
     });
@@ -1363,25 +1435,27 @@ Service::~Service() {
   if (impl_ && impl_->http.is_running()) impl_->http.stop();
 }
 
-std::unique_ptr<Service> Service::create(const ServerOptions& options, Parts parts, std::ostream* log, std::string* error) {
+std::unique_ptr<Service> Service::create(const ServerOptions& options, Parts parts, std::ostream* log,
+                                         std::string* error) {
   auto fail = [&](std::string why) -> std::unique_ptr<Service> {
     if (error) *error = std::move(why);
     return nullptr;
   };
   if (options.cds_dev_unsigned && !is_loopback_host(options.host))
-    return fail(fmt::format("--cds-dev-unsigned accepts unsigned CDS requests and works only on a loopback address, not {}",
-                            options.host));
+    return fail(fmt::format(
+        "--cds-dev-unsigned accepts unsigned CDS requests and works only on a loopback address, not {}", options.host));
   if (!parts.audit) return fail("no audit log");
   if (options.threads < 1 || options.max_in_flight < 1) return fail("threads and max-in-flight must be at least 1");
   // cpp-httplib 0.11 (Debian 12) answers 500 on a socket numbered FD_SETSIZE (1024) or above.
   if (options.max_connections < 1 || options.max_connections > 800 || options.max_connections_per_ip < 1)
-    return fail(fmt::format("--max-connections must be 1 to 800 and --max-connections-per-ip at least 1 (given {} and {})",
-                            options.max_connections, options.max_connections_per_ip));
+    return fail(
+        fmt::format("--max-connections must be 1 to 800 and --max-connections-per-ip at least 1 (given {} and {})",
+                    options.max_connections, options.max_connections_per_ip));
   if (options.header_deadline_s < 1 || options.request_deadline_s < 1 || options.keep_alive_timeout_s < 1)
     return fail("the header and request deadlines and the keep-alive timeout must be at least 1 s");
   if (options.max_buffered_bytes < options.max_body_bytes)
-    return fail(fmt::format("--max-buffered ({} bytes) must be at least --max-body ({} bytes)", options.max_buffered_bytes,
-                            options.max_body_bytes));
+    return fail(fmt::format("--max-buffered ({} bytes) must be at least --max-body ({} bytes)",
+                            options.max_buffered_bytes, options.max_body_bytes));
   if (std::string why = check_frame_ancestors(options.frame_ancestors); !why.empty()) return fail(why);
   for (const std::string& h : options.allowed_hosts)
     if (std::string why = check_allowed_host(h); !why.empty()) return fail(why);
@@ -1389,7 +1463,8 @@ std::unique_ptr<Service> Service::create(const ServerOptions& options, Parts par
   for (const std::string& o : options.cors_origins) {
     std::string normalized;
     if (std::string why = check_cors_origin(o, &normalized); !why.empty()) return fail(why);
-    if (std::find(cors_origins.begin(), cors_origins.end(), normalized) == cors_origins.end()) cors_origins.push_back(normalized);
+    if (std::find(cors_origins.begin(), cors_origins.end(), normalized) == cors_origins.end())
+      cors_origins.push_back(normalized);
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
@@ -1461,7 +1536,8 @@ int run_server(const ServerOptions& opt, std::ostream& log) {
     parts.config = std::move(*config);
   }
   if (!opt.cds_dev_unsigned && parts.config.issuers.empty())
-    log << "switchpoint serve: no trusted issuer configured (--cds-config): every CDS Hooks request will be refused (401)\n";
+    log << "switchpoint serve: no trusted issuer configured (--cds-config): every CDS Hooks request will be refused "
+           "(401)\n";
   std::string why;
   parts.audit = AuditLog::open(opt.audit_db, &why);
   if (!parts.audit) {
@@ -1478,16 +1554,19 @@ int run_server(const ServerOptions& opt, std::ostream& log) {
     log << fmt::format("switchpoint serve: cannot listen on {}:{}\n", opt.host, opt.port);
     return 2;
   }
-  log << fmt::format("switchpoint serve: listening on http://{}:{}/ (decision support for clinicians, not a "
-                     "substitute for clinical judgement)\n",
-                     opt.host, port);
-  log << fmt::format("switchpoint serve: CDS Hooks discovery at {}/cds-services; {}; audit log {}\n", service->base_url(),
+  log << fmt::format(
+      "switchpoint serve: listening on http://{}:{}/ (decision support for clinicians, not a "
+      "substitute for clinical judgement)\n",
+      opt.host, port);
+  log << fmt::format("switchpoint serve: CDS Hooks discovery at {}/cds-services; {}; audit log {}\n",
+                     service->base_url(),
                      opt.cds_dev_unsigned ? "DEVELOPMENT MODE: unsigned CDS requests accepted (loopback only)"
                                           : "every CDS request needs a JWT from an allowlisted issuer",
                      opt.audit_db);
   if (!opt.cors_origins.empty())
-    log << fmt::format("switchpoint serve: CDS Hooks endpoints callable from browser pages of {} (CORS; a JWT is still required)\n",
-                       fmt::join(opt.cors_origins, ", "));
+    log << fmt::format(
+        "switchpoint serve: CDS Hooks endpoints callable from browser pages of {} (CORS; a JWT is still required)\n",
+        fmt::join(opt.cors_origins, ", "));
   log << std::flush;
   return service->listen() ? 0 : 1;
 }

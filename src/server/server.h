@@ -32,14 +32,14 @@ struct ServerOptions {
   // requests waiting for a worker. Beyond it the request that would add more gets 503 + close, so
   // many clients each sending a body just under --max-body cannot exhaust memory together.
   std::size_t max_buffered_bytes = 64 * 1024 * 1024;
-  int read_timeout_s = 10;       // one read may wait this long
-  int write_timeout_s = 10;      // one write may wait this long
-  int request_deadline_s = 15;   // the whole request (line, headers, body) must arrive within this
-  int header_deadline_s = 5;     // the request line and headers must arrive within this (slowloris)
-  int keep_alive_timeout_s = 5;  // an idle connection is closed after this
-  int keep_alive_max = 100;      // requests per connection
-  int threads = 16;              // requests handled at once (complete requests wait for a thread)
-  int max_connections = 512;     // open connections; 503 + close beyond (slow ones hold no thread)
+  int read_timeout_s = 10;           // one read may wait this long
+  int write_timeout_s = 10;          // one write may wait this long
+  int request_deadline_s = 15;       // the whole request (line, headers, body) must arrive within this
+  int header_deadline_s = 5;         // the request line and headers must arrive within this (slowloris)
+  int keep_alive_timeout_s = 5;      // an idle connection is closed after this
+  int keep_alive_max = 100;          // requests per connection
+  int threads = 16;                  // requests handled at once (complete requests wait for a thread)
+  int max_connections = 512;         // open connections; 503 + close beyond (slow ones hold no thread)
   int max_connections_per_ip = 128;  // open connections from one client address; 503 + close beyond
   // Host header values accepted besides localhost, 127.0.0.1, [::1] and the bound address with
   // the bound port, and the public base URL's host: NAME (any port) or NAME:PORT. Others: 421.
@@ -52,9 +52,9 @@ struct ServerOptions {
   // wildcard. Preflights (OPTIONS) from these get the Access-Control-* answer without a JWT; the
   // actual calls still need one.
   std::vector<std::string> cors_origins;
-  int max_in_flight = 8;         // evaluations at once (POST, reports); 503 with Retry-After beyond
-  std::string cds_config;        // --cds-config FILE (docs/cds-hooks.md); empty: no issuer is trusted
-  bool cds_dev_unsigned = false; // accept CDS requests without a JWT: loopback only
+  int max_in_flight = 8;          // evaluations at once (POST, reports); 503 with Retry-After beyond
+  std::string cds_config;         // --cds-config FILE (docs/cds-hooks.md); empty: no issuer is trusted
+  bool cds_dev_unsigned = false;  // accept CDS requests without a JWT: loopback only
   std::string audit_db = "switchpoint-audit.sqlite";
 };
 
@@ -98,12 +98,13 @@ class Service {
  public:
   struct Parts {
     CdsConfig config;
-    std::unique_ptr<AuditLog> audit;  // required
-    HttpGet http_get;                 // curl_get unless a test substitutes
+    std::unique_ptr<AuditLog> audit;      // required
+    HttpGet http_get;                     // curl_get unless a test substitutes
     std::function<std::int64_t()> clock;  // seconds since the epoch; the wall clock unless a test substitutes
   };
   // nullptr and *error when the options are refused (dev mode off loopback, a JWK Set unreadable…).
-  static std::unique_ptr<Service> create(const ServerOptions& options, Parts parts, std::ostream* log, std::string* error);
+  static std::unique_ptr<Service> create(const ServerOptions& options, Parts parts, std::ostream* log,
+                                         std::string* error);
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;

@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
-#include <unistd.h>
 
 #include "core/date.h"
 #include "readers/fhir_codes.h"
@@ -33,19 +33,26 @@ enum class Vi : unsigned char { Absent, Branch, MainPortalVein };
 
 std::string_view to_code(Category c) {
   switch (c) {
-    case Category::CR: return "CR";
-    case Category::PR: return "PR";
-    case Category::SD: return "SD";
-    case Category::PD: return "PD";
+    case Category::CR:
+      return "CR";
+    case Category::PR:
+      return "PR";
+    case Category::SD:
+      return "SD";
+    case Category::PD:
+      return "PD";
   }
   return "SD";
 }
 
 std::string_view to_code(Vi v) {
   switch (v) {
-    case Vi::Absent: return "absent";
-    case Vi::Branch: return "branch";
-    case Vi::MainPortalVein: return "main-portal-vein";
+    case Vi::Absent:
+      return "absent";
+    case Vi::Branch:
+      return "branch";
+    case Vi::MainPortalVein:
+      return "main-portal-vein";
   }
   return "absent";
 }
@@ -76,27 +83,27 @@ struct Unrelated {
   int decimals;
 };
 constexpr Unrelated kUnrelated[] = {
-    {"2951-2", "mmol/L", 128, 145, 0},      // sodium
-    {"2823-3", "mmol/L", 3.2, 5.4, 1},      // potassium
-    {"2075-0", "mmol/L", 95, 110, 0},       // chloride
-    {"1963-8", "mmol/L", 20, 30, 0},        // bicarbonate
-    {"3094-0", "mg/dL", 8, 30, 0},          // urea nitrogen
-    {"2345-7", "mg/dL", 75, 190, 0},        // glucose
-    {"718-7", "g/dL", 9.5, 16, 1},          // haemoglobin
-    {"4544-3", "%", 30, 48, 1},             // haematocrit
-    {"6690-2", "10*3/uL", 2.5, 11, 1},      // leukocytes
-    {"6768-6", "U/L", 60, 300, 0},          // alkaline phosphatase
-    {"2324-2", "U/L", 30, 400, 0},          // GGT
-    {"8867-4", "/min", 55, 105, 0},         // heart rate
-    {"8480-6", "mm[Hg]", 100, 165, 0},      // systolic blood pressure
-    {"8462-4", "mm[Hg]", 55, 100, 0},       // diastolic blood pressure
-    {"8310-5", "Cel", 36.0, 37.8, 1},       // body temperature
-    {"9279-1", "/min", 12, 22, 0},          // respiratory rate
-    {"59408-5", "%", 92, 100, 0},           // oxygen saturation
-    {"8302-2", "cm", 150, 190, 0},          // body height
-    {"39156-5", "kg/m2", 18, 33, 1},        // body mass index
-    {"72514-3", "{score}", 0, 6, 0},        // pain severity
-    {"5902-2", "s", 11, 16, 1},             // prothrombin time in seconds (deliberately not read)
+    {"2951-2", "mmol/L", 128, 145, 0},  // sodium
+    {"2823-3", "mmol/L", 3.2, 5.4, 1},  // potassium
+    {"2075-0", "mmol/L", 95, 110, 0},   // chloride
+    {"1963-8", "mmol/L", 20, 30, 0},    // bicarbonate
+    {"3094-0", "mg/dL", 8, 30, 0},      // urea nitrogen
+    {"2345-7", "mg/dL", 75, 190, 0},    // glucose
+    {"718-7", "g/dL", 9.5, 16, 1},      // haemoglobin
+    {"4544-3", "%", 30, 48, 1},         // haematocrit
+    {"6690-2", "10*3/uL", 2.5, 11, 1},  // leukocytes
+    {"6768-6", "U/L", 60, 300, 0},      // alkaline phosphatase
+    {"2324-2", "U/L", 30, 400, 0},      // GGT
+    {"8867-4", "/min", 55, 105, 0},     // heart rate
+    {"8480-6", "mm[Hg]", 100, 165, 0},  // systolic blood pressure
+    {"8462-4", "mm[Hg]", 55, 100, 0},   // diastolic blood pressure
+    {"8310-5", "Cel", 36.0, 37.8, 1},   // body temperature
+    {"9279-1", "/min", 12, 22, 0},      // respiratory rate
+    {"59408-5", "%", 92, 100, 0},       // oxygen saturation
+    {"8302-2", "cm", 150, 190, 0},      // body height
+    {"39156-5", "kg/m2", 18, 33, 1},    // body mass index
+    {"72514-3", "{score}", 0, 6, 0},    // pain severity
+    {"5902-2", "s", 11, 16, 1},         // prothrombin time in seconds (deliberately not read)
 };
 
 // Writes one patient's resources as NDJSON lines.
@@ -108,8 +115,8 @@ class Emitter {
   void patient(std::string_view gender, Date birth, std::optional<Date> deceased) {
     ++sum_.lines_patient;
     if (dry_) return;
-    fmt::format_to(std::back_inserter(out_.patient), R"({{"resourceType":"Patient","id":"{}","gender":"{}","birthDate":"{}")",
-                   pid_, gender, birth.iso());
+    fmt::format_to(std::back_inserter(out_.patient),
+                   R"({{"resourceType":"Patient","id":"{}","gender":"{}","birthDate":"{}")", pid_, gender, birth.iso());
     if (deceased) fmt::format_to(std::back_inserter(out_.patient), R"(,"deceasedDateTime":"{}")", deceased->iso());
     out_.patient += "}\n";
   }
@@ -124,34 +131,46 @@ class Emitter {
   }
   void integer(Date d, std::string_view system, std::string_view code, int value) {
     if (!begin_observation(d, system, code, false)) return;
-    fmt::format_to(std::back_inserter(out_.observation), R"("valueInteger":{}}})" "\n", value);
+    fmt::format_to(std::back_inserter(out_.observation),
+                   R"("valueInteger":{}}})"
+                   "\n",
+                   value);
   }
   void boolean(Date d, std::string_view code, bool value) {
     if (!begin_observation(d, kHcc, code, false)) return;
-    fmt::format_to(std::back_inserter(out_.observation), R"("valueBoolean":{}}})" "\n", value ? "true" : "false");
+    fmt::format_to(std::back_inserter(out_.observation),
+                   R"("valueBoolean":{}}})"
+                   "\n",
+                   value ? "true" : "false");
   }
   void coded(Date d, std::string_view code, std::string_view value) {
     if (!begin_observation(d, kHcc, code, false)) return;
     fmt::format_to(std::back_inserter(out_.observation),
-                   R"("valueCodeableConcept":{{"coding":[{{"system":"{}","code":"{}"}}]}}}})" "\n", kHcc, value);
+                   R"("valueCodeableConcept":{{"coding":[{{"system":"{}","code":"{}"}}]}}}})"
+                   "\n",
+                   kHcc, value);
   }
 
   void tace(Date d, std::string_view technique) {
     ++sum_.lines_procedure;
     if (dry_) return;
-    fmt::format_to(std::back_inserter(out_.procedure),
-                   R"({{"resourceType":"Procedure","id":"{}-p{}","status":"completed","extension":[{{"url":"{}","valueString":"{}"}}],)"
-                   R"("code":{{"coding":[{{"system":"{}","code":"tace"}},{{"system":"{}","code":"441525007"}}]}},)"
-                   R"("subject":{{"reference":"Patient/{}"}},"performedDateTime":"{}"}})" "\n",
-                   pid_, ++seq_, fhir::kExtTaceTechnique, technique, kHcc, fhir::kSnomed, pid_, d.iso());
+    fmt::format_to(
+        std::back_inserter(out_.procedure),
+        R"({{"resourceType":"Procedure","id":"{}-p{}","status":"completed","extension":[{{"url":"{}","valueString":"{}"}}],)"
+        R"("code":{{"coding":[{{"system":"{}","code":"tace"}},{{"system":"{}","code":"441525007"}}]}},)"
+        R"("subject":{{"reference":"Patient/{}"}},"performedDateTime":"{}"}})"
+        "\n",
+        pid_, ++seq_, fhir::kExtTaceTechnique, technique, kHcc, fhir::kSnomed, pid_, d.iso());
   }
   void other_procedure(Date d, std::string_view snomed, std::string_view status) {
     ++sum_.lines_procedure;
     if (dry_) return;
-    fmt::format_to(std::back_inserter(out_.procedure),
-                   R"({{"resourceType":"Procedure","id":"{}-p{}","status":"{}","code":{{"coding":[{{"system":"{}","code":"{}"}}]}},)"
-                   R"("subject":{{"reference":"Patient/{}"}},"performedDateTime":"{}"}})" "\n",
-                   pid_, ++seq_, status, fhir::kSnomed, snomed, pid_, d.iso());
+    fmt::format_to(
+        std::back_inserter(out_.procedure),
+        R"({{"resourceType":"Procedure","id":"{}-p{}","status":"{}","code":{{"coding":[{{"system":"{}","code":"{}"}}]}},)"
+        R"("subject":{{"reference":"Patient/{}"}},"performedDateTime":"{}"}})"
+        "\n",
+        pid_, ++seq_, status, fhir::kSnomed, snomed, pid_, d.iso());
   }
 
   void regimen(std::string_view id, Date start, std::optional<Date> end, std::string_view reason, double dose_mg) {
@@ -167,27 +186,32 @@ class Emitter {
     if (end) fmt::format_to(o, R"(,"end":"{}")", end->iso());
     out_.medication += "}";
     if (dose_mg > 0)
-      fmt::format_to(o, R"(,"dosage":[{{"doseAndRate":[{{"rateQuantity":{{"value":{:.0f},"unit":"mg/d","system":"{}","code":"mg/d"}}}}]}}])",
-                     dose_mg, kUcum);
+      fmt::format_to(
+          o,
+          R"(,"dosage":[{{"doseAndRate":[{{"rateQuantity":{{"value":{:.0f},"unit":"mg/d","system":"{}","code":"mg/d"}}}}]}}])",
+          dose_mg, kUcum);
     out_.medication += "}\n";
   }
   void other_medication(Date start, std::string_view rxnorm) {
     ++sum_.lines_medication;
     if (dry_) return;
-    fmt::format_to(std::back_inserter(out_.medication),
-                   R"({{"resourceType":"MedicationStatement","id":"{}-m{}","status":"active","medicationCodeableConcept":{{"coding":[{{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"{}"}}]}},)"
-                   R"("subject":{{"reference":"Patient/{}"}},"effectiveDateTime":"{}"}})" "\n",
-                   pid_, ++seq_, rxnorm, pid_, start.iso());
+    fmt::format_to(
+        std::back_inserter(out_.medication),
+        R"({{"resourceType":"MedicationStatement","id":"{}-m{}","status":"active","medicationCodeableConcept":{{"coding":[{{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"{}"}}]}},)"
+        R"("subject":{{"reference":"Patient/{}"}},"effectiveDateTime":"{}"}})"
+        "\n",
+        pid_, ++seq_, rxnorm, pid_, start.iso());
   }
 
   void condition(std::string_view system, std::string_view code, Date onset, std::optional<Date> abatement) {
     ++sum_.lines_condition;
     if (dry_) return;
     auto o = std::back_inserter(out_.condition);
-    fmt::format_to(o,
-                   R"({{"resourceType":"Condition","id":"{}-c{}","clinicalStatus":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"{}"}}]}},)"
-                   R"("code":{{"coding":[{{"system":"{}","code":"{}"}}]}},"subject":{{"reference":"Patient/{}"}},"onsetDateTime":"{}")",
-                   pid_, ++seq_, abatement ? "resolved" : "active", system, code, pid_, onset.iso());
+    fmt::format_to(
+        o,
+        R"({{"resourceType":"Condition","id":"{}-c{}","clinicalStatus":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"{}"}}]}},)"
+        R"("code":{{"coding":[{{"system":"{}","code":"{}"}}]}},"subject":{{"reference":"Patient/{}"}},"onsetDateTime":"{}")",
+        pid_, ++seq_, abatement ? "resolved" : "active", system, code, pid_, onset.iso());
     if (abatement) fmt::format_to(o, R"(,"abatementDateTime":"{}")", abatement->iso());
     out_.condition += "}\n";
   }
@@ -197,10 +221,11 @@ class Emitter {
     ++sum_.lines_observation;
     if (unrelated) ++sum_.lines_unrelated_observation;
     if (dry_) return false;
-    fmt::format_to(std::back_inserter(out_.observation),
-                   R"({{"resourceType":"Observation","id":"{}-o{}","status":"final","code":{{"coding":[{{"system":"{}","code":"{}"}}]}},)"
-                   R"("subject":{{"reference":"Patient/{}"}},"effectiveDateTime":"{}",)",
-                   pid_, ++seq_, system, code, pid_, d.iso());
+    fmt::format_to(
+        std::back_inserter(out_.observation),
+        R"({{"resourceType":"Observation","id":"{}-o{}","status":"final","code":{{"coding":[{{"system":"{}","code":"{}"}}]}},)"
+        R"("subject":{{"reference":"Patient/{}"}},"effectiveDateTime":"{}",)",
+        pid_, ++seq_, system, code, pid_, d.iso());
     return true;
   }
 
@@ -216,8 +241,12 @@ const Date kFollowUpEnd = *Date::from_ymd(2024, 12, 31);
 class Course {
  public:
   Course(const Options& o, int index, Ndjson& out, Summary& s, bool dry)
-      : p_(o.parameters), rng_(o.seed, static_cast<std::uint64_t>(index)), sum_(s),
-        pid_(fmt::format("p{:06d}", index + 1)), em_(out, s, pid_, dry), out_(out),
+      : p_(o.parameters),
+        rng_(o.seed, static_cast<std::uint64_t>(index)),
+        sum_(s),
+        pid_(fmt::format("p{:06d}", index + 1)),
+        em_(out, s, pid_, dry),
+        out_(out),
         switch_hr_(o.switch_hr) {
     // The control model's responder class comes from a stream of its own, so that the main
     // stream's draws keep their order.
@@ -262,18 +291,19 @@ class Course {
   std::optional<Date> refractory_on_, systemic_start_;
   int cp_at_refractory_ = 0, ecog_at_refractory_ = 0;
   bool vi_at_refractory_ = false, ehs_at_refractory_ = false;
-  int control_ecog_ = 0;       // ECOG, constant over the course
-  double control_daily_ = 0;   // daily death probability over the whole course (before switching)
+  int control_ecog_ = 0;      // ECOG, constant over the course
+  double control_daily_ = 0;  // daily death probability over the whole course (before switching)
 
   // The truth row (kTruthHeader).
   void truth() {
     auto opt = [](const std::optional<Date>& d) { return d ? d->iso() : std::string(); };
-    fmt::format_to(std::back_inserter(out_.truth), "{},{},{},{},{},{},{},{},{},{},{},{}\n", pid_, opt(refractory_on_),
-                   refractory_on_ ? std::to_string(cp_at_refractory_) : "", refractory_on_ ? std::to_string(ecog_at_refractory_) : "",
-                   refractory_on_ ? (vi_at_refractory_ ? "1" : "0") : "", refractory_on_ ? (ehs_at_refractory_ ? "1" : "0") : "",
-                   systemic_start_ ? "1" : "0", opt(systemic_start_), opt(death_),
-                   death_ ? death_->iso() : last_visit_.iso(),
-                   switch_hr_ ? (good_responder_ ? "good" : "poor") : "", switch_hr_ ? fmt::format("{}", *switch_hr_) : "");
+    fmt::format_to(
+        std::back_inserter(out_.truth), "{},{},{},{},{},{},{},{},{},{},{},{}\n", pid_, opt(refractory_on_),
+        refractory_on_ ? std::to_string(cp_at_refractory_) : "",
+        refractory_on_ ? std::to_string(ecog_at_refractory_) : "",
+        refractory_on_ ? (vi_at_refractory_ ? "1" : "0") : "", refractory_on_ ? (ehs_at_refractory_ ? "1" : "0") : "",
+        systemic_start_ ? "1" : "0", opt(systemic_start_), opt(death_), death_ ? death_->iso() : last_visit_.iso(),
+        switch_hr_ ? (good_responder_ ? "good" : "poor") : "", switch_hr_ ? fmt::format("{}", *switch_hr_) : "");
   }
 
   bool male_ = true;
@@ -343,7 +373,8 @@ class Course {
     em_.coded(d, "encephalopathy", kEnceph[enceph_grade()]);
     weight_ = round_to(weight_ + rng_.uniform(-1.5, 1.0), 1);
     em_.quantity(d, kLoinc, "29463-7", weight_, 1, "kg");
-    for (const auto& u : kUnrelated) em_.quantity(d, kLoinc, u.code, round_to(rng_.uniform(u.lo, u.hi), u.decimals), u.decimals, u.unit, true);
+    for (const auto& u : kUnrelated)
+      em_.quantity(d, kLoinc, u.code, round_to(rng_.uniform(u.lo, u.hi), u.decimals), u.decimals, u.unit, true);
     last_cp_ = child_pugh_points(bili_written, alb_written, inr, ascites_grade(), enceph_grade());
     return last_cp_;
   }
@@ -444,7 +475,8 @@ class Course {
     const Date d = baseline_date_;
     em_.condition(fhir::kIcd10, "C22.0", d.plus_days(-rng_.integer(0, 60)), std::nullopt);
     if (rng_.bernoulli(0.55)) em_.condition(fhir::kIcd10, "B18.1", d.plus_days(-rng_.integer(400, 5000)), std::nullopt);
-    else if (rng_.bernoulli(0.4)) em_.condition(fhir::kIcd10, "B18.2", d.plus_days(-rng_.integer(400, 5000)), std::nullopt);
+    else if (rng_.bernoulli(0.4))
+      em_.condition(fhir::kIcd10, "B18.2", d.plus_days(-rng_.integer(400, 5000)), std::nullopt);
     else em_.condition(fhir::kIcd10, "K70.3", d.plus_days(-rng_.integer(400, 5000)), std::nullopt);
     if (rng_.bernoulli(0.25)) em_.condition(fhir::kIcd10, "E11.9", d.plus_days(-rng_.integer(400, 5000)), std::nullopt);
     if (rng_.bernoulli(0.35)) em_.condition(fhir::kIcd10, "I10", d.plus_days(-rng_.integer(400, 5000)), std::nullopt);
@@ -467,7 +499,8 @@ class Course {
 
   Category draw_response(int session) {
     double p_or = p_.objective_response[static_cast<std::size_t>(session <= 4 ? session - 1 : 3)];
-    if (switch_hr_) p_or = std::min(0.95, p_or * (good_responder_ ? p_.good_responder_factor : p_.poor_responder_factor));
+    if (switch_hr_)
+      p_or = std::min(0.95, p_or * (good_responder_ ? p_.good_responder_factor : p_.poor_responder_factor));
     if (rng_.bernoulli(p_or)) return rng_.bernoulli(p_.complete_among_responses) ? Category::CR : Category::PR;
     return rng_.bernoulli(p_.pd_among_non_responses) ? Category::PD : Category::SD;
   }
@@ -549,7 +582,8 @@ class Course {
         ++sum_.new_extrahepatic_spread;
         new_finding = true;
       }
-      if ((rng_.bernoulli(0.05) || (new_finding && rng_.bernoulli(0.3))) && !switch_hr_) ecog_ = ecog_ < 4 ? ecog_ + 1 : 4;
+      if ((rng_.bernoulli(0.05) || (new_finding && rng_.bernoulli(0.3))) && !switch_hr_)
+        ecog_ = ecog_ < 4 ? ecog_ + 1 : 4;
 
       const int cp = labs_and_grades(assess);
       imaging(assess, c, new_lesions, viable, size_change);
@@ -845,12 +879,13 @@ Summary write_cohort(const Options& options, const std::string& dir, bool gzip) 
 std::string describe(const Summary& s) {
   std::string rates;
   for (std::size_t k = 0; k < 4; ++k)
-    rates += fmt::format("{}S{} {:.1f}% ({}/{})", k ? ", " : "", k + 1,
-                         s.assessed[k] ? 100.0 * static_cast<double>(s.responded[k]) / static_cast<double>(s.assessed[k]) : 0.0,
-                         s.responded[k], s.assessed[k]);
-  const double unrelated = s.lines_observation
-                               ? 100.0 * static_cast<double>(s.lines_unrelated_observation) / static_cast<double>(s.lines_observation)
-                               : 0.0;
+    rates += fmt::format(
+        "{}S{} {:.1f}% ({}/{})", k ? ", " : "", k + 1,
+        s.assessed[k] ? 100.0 * static_cast<double>(s.responded[k]) / static_cast<double>(s.assessed[k]) : 0.0,
+        s.responded[k], s.assessed[k]);
+  const double unrelated = s.lines_observation ? 100.0 * static_cast<double>(s.lines_unrelated_observation) /
+                                                     static_cast<double>(s.lines_observation)
+                                               : 0.0;
   return fmt::format(
       "{} patients, {} TACE sessions. Objective response by session: {}.\n"
       "Refractory (model event): {} ({:.1f}% Child-Pugh B/C then); switched to systemic therapy {}, "

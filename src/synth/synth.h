@@ -26,10 +26,10 @@ struct Parameters {
   double damage_per_session_min = 0.08, damage_per_session_max = 0.34;
   double acute_damage_probability = 0.05, acute_damage = 1.0;
   // Clinicians' choices at an assessment.
-  double switch_when_refractory_fit = 0.70;    // Child-Pugh A and ECOG 0–1
-  double switch_when_refractory_unfit = 0.25;  // otherwise
-  double continue_tace_when_refractory = 0.60; // of those not switched (else supportive care)
-  double stop_after_complete_response = 0.50;  // then surveillance imaging
+  double switch_when_refractory_fit = 0.70;     // Child-Pugh A and ECOG 0–1
+  double switch_when_refractory_unfit = 0.25;   // otherwise
+  double continue_tace_when_refractory = 0.60;  // of those not switched (else supportive care)
+  double stop_after_complete_response = 0.50;   // then surveillance imaging
   int max_sessions = 8;
   // Death per ~2-month interval: base + per finding; does not depend on the treatment given.
   double death_base = 0.015, death_per_child_pugh_point_above_5 = 0.02, death_vascular_invasion = 0.05,
@@ -79,9 +79,9 @@ struct Ndjson {
 // calibration tests.
 struct Summary {
   int patients = 0;
-  std::array<long, 8> assessed{};   // session k+1 assessed (k ≥ 7 pooled in the last)
-  std::array<long, 8> responded{};  // … with CR or PR
-  int refractory = 0;               // the model's event: 2 consecutive without CR/PR, or new MVI/EHS
+  std::array<long, 8> assessed{};        // session k+1 assessed (k ≥ 7 pooled in the last)
+  std::array<long, 8> responded{};       // … with CR or PR
+  int refractory = 0;                    // the model's event: 2 consecutive without CR/PR, or new MVI/EHS
   int refractory_child_pugh_b_or_c = 0;  // Child-Pugh B or C at that assessment
   int switched = 0, continued_tace = 0, supportive_care = 0;
   int new_vascular_invasion = 0, new_extrahepatic_spread = 0;

@@ -36,53 +36,78 @@ struct Words {
 constexpr std::array kValueWords{
     Words{"none", "None", "Not present."},
     Words{"slight", "Slight ascites",
-          "Ascites that is slight (mild) or controlled with diuretics: 2 Child-Pugh points (Pugh 1973; CLINICAL_RULES.md §2)."},
+          "Ascites that is slight (mild) or controlled with diuretics: 2 Child-Pugh points (Pugh 1973; "
+          "CLINICAL_RULES.md §2)."},
     Words{"moderate-severe", "Moderate or severe ascites",
           "Moderate or severe ascites: 3 Child-Pugh points (CLINICAL_RULES.md §2)."},
     Words{"grade-1-2", "Hepatic encephalopathy, West Haven grade 1-2", "West Haven grade 1 or 2: 2 Child-Pugh points."},
     Words{"grade-3-4", "Hepatic encephalopathy, West Haven grade 3-4", "West Haven grade 3 or 4: 3 Child-Pugh points."},
-    Words{"CR", "Complete response", "mRECIST complete response: no intratumoral arterial enhancement left in the lesions assessed."},
+    Words{"CR", "Complete response",
+          "mRECIST complete response: no intratumoral arterial enhancement left in the lesions assessed."},
     Words{"PR", "Partial response",
-          "mRECIST partial response: the sum of the viable (enhancing) diameters of the target lesions decreased by at least 30% from baseline."},
+          "mRECIST partial response: the sum of the viable (enhancing) diameters of the target lesions decreased by at "
+          "least 30% from baseline."},
     Words{"SD", "Stable disease", "mRECIST stable disease: neither partial response nor progressive disease."},
-    Words{"PD", "Progressive disease",
-          "mRECIST progressive disease: the sum of viable diameters increased by at least 20% from its nadir, non-target "
-          "lesions progressed unequivocally, or a new lesion appeared."},
+    Words{
+        "PD", "Progressive disease",
+        "mRECIST progressive disease: the sum of viable diameters increased by at least 20% from its nadir, non-target "
+        "lesions progressed unequivocally, or a new lesion appeared."},
     Words{"non-CR-non-PD", "Non-CR/non-PD",
-          "mRECIST non-target lesions: one or more persist with intratumoral arterial enhancement, without unequivocal progression."},
+          "mRECIST non-target lesions: one or more persist with intratumoral arterial enhancement, without unequivocal "
+          "progression."},
     Words{"absent", "Absent", "Not present (no non-target lesion; no macrovascular invasion)."},
-    Words{"branch", "Portal vein branch invasion", "Macrovascular tumour invasion of a portal vein branch, not the main trunk."},
+    Words{"branch", "Portal vein branch invasion",
+          "Macrovascular tumour invasion of a portal vein branch, not the main trunk."},
     Words{"main-portal-vein", "Main portal vein invasion", "Macrovascular tumour invasion of the main portal vein."},
     Words{"simple-nodular", "Simple nodular", "Tumour morphology: simple nodular type."},
     Words{"confluent-multinodular", "Confluent multinodular", "Tumour morphology: confluent multinodular type."},
     Words{"massive-infiltrative", "Massive or infiltrative", "Tumour morphology: massive or infiltrative type."},
-    Words{"extranodular-growth", "Simple nodular with extranodular growth", "Tumour morphology: simple nodular type with extranodular growth."},
+    Words{"extranodular-growth", "Simple nodular with extranodular growth",
+          "Tumour morphology: simple nodular type with extranodular growth."},
     Words{"poorly-differentiated", "Poorly differentiated", "Poorly differentiated tumour."},
     Words{"multiple-disseminated", "Multiple disseminated", "Tumour morphology: multiple disseminated nodules."},
     Words{"sarcomatous-change", "Sarcomatous change", "Tumour with sarcomatous change."},
     Words{"low-risk", "Low-risk varices", "Varices at endoscopy that are not high-risk."},
     Words{"high-risk-untreated", "High-risk varices, untreated",
-          "High-risk varices at endoscopy that have not been treated: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7)."},
+          "High-risk varices at endoscopy that have not been treated: a contraindication of atezolizumab-bevacizumab "
+          "(CLINICAL_RULES.md §7)."},
     Words{"treated", "Treated varices",
-          "Varices treated, as recorded at endoscopy (atezolizumab-bevacizumab needs an endoscopy within 6 months with varices treated)."},
+          "Varices treated, as recorded at endoscopy (atezolizumab-bevacizumab needs an endoscopy within 6 months with "
+          "varices treated)."},
     // Condition kinds (CLINICAL_RULES.md §7 contraindications).
-    Words{"active-autoimmune-disease", "Active autoimmune disease", "An active autoimmune disease: a contraindication of the immune checkpoint inhibitor regimens (CLINICAL_RULES.md §7)."},
-    Words{"solid-organ-transplant", "Solid-organ transplant", "A solid-organ transplant: a contraindication of the immune checkpoint inhibitor regimens (CLINICAL_RULES.md §7)."},
-    Words{"variceal-bleeding", "Variceal bleeding", "A variceal bleeding: within 6 months, a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its onset decides."},
-    Words{"uncontrolled-hypertension", "Uncontrolled hypertension", "Hypertension that is not controlled: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7)."},
-    Words{"major-bleeding", "Major bleeding", "A recent major bleeding: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its onset decides."},
-    Words{"arterial-thrombosis", "Arterial thrombosis", "A recent arterial thrombosis: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its onset decides (the "
+    Words{"active-autoimmune-disease", "Active autoimmune disease",
+          "An active autoimmune disease: a contraindication of the immune checkpoint inhibitor regimens "
+          "(CLINICAL_RULES.md §7)."},
+    Words{"solid-organ-transplant", "Solid-organ transplant",
+          "A solid-organ transplant: a contraindication of the immune checkpoint inhibitor regimens (CLINICAL_RULES.md "
+          "§7)."},
+    Words{"variceal-bleeding", "Variceal bleeding",
+          "A variceal bleeding: within 6 months, a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md "
+          "§7); its onset decides."},
+    Words{
+        "uncontrolled-hypertension", "Uncontrolled hypertension",
+        "Hypertension that is not controlled: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7)."},
+    Words{"major-bleeding", "Major bleeding",
+          "A recent major bleeding: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its onset "
+          "decides."},
+    Words{"arterial-thrombosis", "Arterial thrombosis",
+          "A recent arterial thrombosis: a contraindication of atezolizumab-bevacizumab (CLINICAL_RULES.md §7); its "
+          "onset decides (the "
           "therapy rules look 6 months back)."},
     // Procedures.
-    Words{"tace", "Transarterial chemoembolisation (TACE)", "One session of transarterial chemoembolisation of liver tumour."},
+    Words{"tace", "Transarterial chemoembolisation (TACE)",
+          "One session of transarterial chemoembolisation of liver tumour."},
     Words{"resection", "Liver resection", "A resection of liver tumour: it ends a TACE course (P-course-end)."},
     Words{"ablation", "Tumour ablation", "A local ablation of liver tumour: it ends a TACE course (P-course-end)."},
-    Words{"liver-transplantation", "Liver transplantation", "A liver transplantation: it ends a TACE course (P-course-end)."},
+    Words{"liver-transplantation", "Liver transplantation",
+          "A liver transplantation: it ends a TACE course (P-course-end)."},
     // Stop reasons of a systemic therapy.
     Words{"progression", "Stopped for progression", "The therapy was stopped because the disease progressed."},
-    Words{"intolerance", "Stopped for intolerance", "The therapy was stopped because of adverse events or intolerance."},
+    Words{"intolerance", "Stopped for intolerance",
+          "The therapy was stopped because of adverse events or intolerance."},
     Words{"completed", "Completed", "The therapy was completed as planned."},
-    Words{"other", "Stopped for another reason", "The therapy was stopped for a reason other than progression, intolerance or completion."},
+    Words{"other", "Stopped for another reason",
+          "The therapy was stopped for a reason other than progression, intolerance or completion."},
 };
 
 const Words* words_for(std::string_view code) {
@@ -106,13 +131,20 @@ std::vector<std::string> enum_codes() {
 // The project value codes an Observation code takes (empty: not a coded value).
 std::vector<std::string> value_codes_of(Finding f) {
   switch (f) {
-    case Finding::Ascites: return enum_codes<Ascites>();
-    case Finding::Encephalopathy: return enum_codes<Encephalopathy>();
-    case Finding::NonTarget: return enum_codes<NonTargetStatus>();
-    case Finding::Mrecist: return enum_codes<MrecistCategory>();
-    case Finding::VascularInvasion: return enum_codes<VascularInvasion>();
-    case Finding::Morphology: return enum_codes<Morphology>();
-    case Finding::Varices: return enum_codes<Varices>();
+    case Finding::Ascites:
+      return enum_codes<Ascites>();
+    case Finding::Encephalopathy:
+      return enum_codes<Encephalopathy>();
+    case Finding::NonTarget:
+      return enum_codes<NonTargetStatus>();
+    case Finding::Mrecist:
+      return enum_codes<MrecistCategory>();
+    case Finding::VascularInvasion:
+      return enum_codes<VascularInvasion>();
+    case Finding::Morphology:
+      return enum_codes<Morphology>();
+    case Finding::Varices:
+      return enum_codes<Varices>();
     case Finding::Lab:
     case Finding::Weight:
     case Finding::Ecog:
@@ -126,7 +158,8 @@ std::vector<std::string> value_codes_of(Finding f) {
     case Finding::Bilobar:
     case Finding::LiverOccupation:
     case Finding::BileDuctInvasion:
-    case Finding::CurativeUnsuitable: return {};
+    case Finding::CurativeUnsuitable:
+      return {};
   }
   return {};
 }
@@ -134,41 +167,70 @@ std::vector<std::string> value_codes_of(Finding f) {
 // The ValueSet id of the value codes of a finding ("" when it has none).
 std::string_view value_set_of(Finding f) {
   switch (f) {
-    case Finding::Ascites: return "ascites-grade";
-    case Finding::Encephalopathy: return "encephalopathy-grade";
-    case Finding::NonTarget: return "mrecist-nontarget-status";
-    case Finding::Mrecist: return "mrecist-response-category";
-    case Finding::VascularInvasion: return "macrovascular-invasion-extent";
-    case Finding::Morphology: return "tumor-morphology-type";
-    case Finding::Varices: return "varices-grade";
-    default: return "";
+    case Finding::Ascites:
+      return "ascites-grade";
+    case Finding::Encephalopathy:
+      return "encephalopathy-grade";
+    case Finding::NonTarget:
+      return "mrecist-nontarget-status";
+    case Finding::Mrecist:
+      return "mrecist-response-category";
+    case Finding::VascularInvasion:
+      return "macrovascular-invasion-extent";
+    case Finding::Morphology:
+      return "tumor-morphology-type";
+    case Finding::Varices:
+      return "varices-grade";
+    default:
+      return "";
   }
 }
 
 // Where a finding goes in the native record (docs/record-format.md), as a code of kRecordSystem.
 std::string record_field_of(const fhir::ObservationCode& c) {
   switch (c.finding) {
-    case Finding::Lab: return "labs." + std::string(spec_of(c.quantity).key);
-    case Finding::Weight: return "clinical.weight";
-    case Finding::Ecog: return "clinical.ecog";
-    case Finding::Ascites: return "clinical.ascites";
-    case Finding::Encephalopathy: return "clinical.encephalopathy";
-    case Finding::TumorCount: return "imaging.tumor_count";
-    case Finding::LargestDiameter: return "imaging.largest_diameter";
-    case Finding::TargetLesion: return "imaging.target_lesions";
-    case Finding::NonTarget: return "imaging.nontarget";
-    case Finding::NewLesions: return "imaging.new_lesions";
-    case Finding::Mrecist: return "imaging.mrecist";
-    case Finding::ViablePercent: return "imaging.viable_tumor_percent";
-    case Finding::TreatedSizeChange: return "imaging.treated_size_change_percent";
-    case Finding::VascularInvasion: return "imaging.vascular_invasion";
-    case Finding::ExtrahepaticSpread: return "imaging.extrahepatic_spread";
-    case Finding::Morphology: return "imaging.morphology";
-    case Finding::Bilobar: return "imaging.bilobar";
-    case Finding::LiverOccupation: return "imaging.liver_occupation_percent";
-    case Finding::BileDuctInvasion: return "imaging.bile_duct_invasion";
-    case Finding::Varices: return "endoscopy.varices";
-    case Finding::CurativeUnsuitable: return "patient.curative_treatment_unsuitable";
+    case Finding::Lab:
+      return "labs." + std::string(spec_of(c.quantity).key);
+    case Finding::Weight:
+      return "clinical.weight";
+    case Finding::Ecog:
+      return "clinical.ecog";
+    case Finding::Ascites:
+      return "clinical.ascites";
+    case Finding::Encephalopathy:
+      return "clinical.encephalopathy";
+    case Finding::TumorCount:
+      return "imaging.tumor_count";
+    case Finding::LargestDiameter:
+      return "imaging.largest_diameter";
+    case Finding::TargetLesion:
+      return "imaging.target_lesions";
+    case Finding::NonTarget:
+      return "imaging.nontarget";
+    case Finding::NewLesions:
+      return "imaging.new_lesions";
+    case Finding::Mrecist:
+      return "imaging.mrecist";
+    case Finding::ViablePercent:
+      return "imaging.viable_tumor_percent";
+    case Finding::TreatedSizeChange:
+      return "imaging.treated_size_change_percent";
+    case Finding::VascularInvasion:
+      return "imaging.vascular_invasion";
+    case Finding::ExtrahepaticSpread:
+      return "imaging.extrahepatic_spread";
+    case Finding::Morphology:
+      return "imaging.morphology";
+    case Finding::Bilobar:
+      return "imaging.bilobar";
+    case Finding::LiverOccupation:
+      return "imaging.liver_occupation_percent";
+    case Finding::BileDuctInvasion:
+      return "imaging.bile_duct_invasion";
+    case Finding::Varices:
+      return "endoscopy.varices";
+    case Finding::CurativeUnsuitable:
+      return "patient.curative_treatment_unsuitable";
   }
   return "?";
 }
@@ -181,20 +243,29 @@ std::string finding_value_set(const fhir::ObservationCode& c) {
       std::replace(key.begin(), key.end(), '_', '-');
       return "lab-" + key;
     }
-    case Finding::Weight: return "body-weight";
-    case Finding::Ecog: return "ecog";
-    case Finding::Ascites: return "ascites";
-    case Finding::Encephalopathy: return "hepatic-encephalopathy";
-    default: return std::string(c.code);  // one project code
+    case Finding::Weight:
+      return "body-weight";
+    case Finding::Ecog:
+      return "ecog";
+    case Finding::Ascites:
+      return "ascites";
+    case Finding::Encephalopathy:
+      return "hepatic-encephalopathy";
+    default:
+      return std::string(c.code);  // one project code
   }
 }
 
 std::string_view value_type_name(fhir::ValueType t) {
   switch (t) {
-    case fhir::ValueType::Quantity: return "valueQuantity";
-    case fhir::ValueType::Integer: return "valueInteger";
-    case fhir::ValueType::Boolean: return "valueBoolean";
-    case fhir::ValueType::Code: return "valueCodeableConcept";
+    case fhir::ValueType::Quantity:
+      return "valueQuantity";
+    case fhir::ValueType::Integer:
+      return "valueInteger";
+    case fhir::ValueType::Boolean:
+      return "valueBoolean";
+    case fhir::ValueType::Code:
+      return "valueCodeableConcept";
   }
   return "?";
 }
@@ -239,10 +310,12 @@ struct Builder {
   ValueSetDef& value_set(std::string_view id, std::string_view title = "", std::string_view description = "") {
     for (auto& s : v.value_sets)
       if (s.id == id) return s;
-    v.value_sets.push_back({std::string(id), title.empty() ? title_of(id) : std::string(title), std::string(description), {}});
+    v.value_sets.push_back(
+        {std::string(id), title.empty() ? title_of(id) : std::string(title), std::string(description), {}});
     return v.value_sets.back();
   }
-  static void add_code(ValueSetDef& s, std::string_view system, std::string_view code, std::string_view display, bool family = false) {
+  static void add_code(ValueSetDef& s, std::string_view system, std::string_view code, std::string_view display,
+                       bool family = false) {
     for (const auto& c : s.codes)
       if (c.system == system && c.code == code) return;
     s.codes.push_back({std::string(system), std::string(code), std::string(display), family});
@@ -281,7 +354,8 @@ void add_observation_codes(Builder& b) {
     // "total bilirubin" → "Total bilirubin"; "mRECIST …" stays as written.
     if (title.size() > 1 && title[0] >= 'a' && title[0] <= 'z' && title[1] >= 'a' && title[1] <= 'z')
       title[0] = static_cast<char>(title[0] - 'a' + 'A');
-    auto& vs = b.value_set(finding_value_set(c), title, fmt::format("The codes the FHIR reader reads into the record field {}.", field));
+    auto& vs = b.value_set(finding_value_set(c), title,
+                           fmt::format("The codes the FHIR reader reads into the record field {}.", field));
     Builder::add_code(vs, c.system, c.code, c.display);
     const auto values = value_codes_of(c.finding);
     if (c.system == fhir::kHcc) {
@@ -299,15 +373,15 @@ void add_observation_codes(Builder& b) {
         }
       }
     } else {
-      Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem),
-                                              field, "equivalent",
-                                              c.value_type == fhir::ValueType::Quantity
-                                                  ? fmt::format("read into {}, converted to {}", field,
-                                                                spec_of(c.quantity).canonical_unit)
-                                                  : fmt::format("read into {} ({} {}{})", field, value_type_name(c.value_type), c.allowed,
-                                                                c.finding == Finding::Ecog
-                                                                    ? ", or a LOINC answer of LL529-9: ValueSet ecog-answers"
-                                                                    : "")});
+      Builder::add_mapping(
+          b.standard_map(),
+          {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem), field,
+           "equivalent",
+           c.value_type == fhir::ValueType::Quantity
+               ? fmt::format("read into {}, converted to {}", field, spec_of(c.quantity).canonical_unit)
+               : fmt::format(
+                     "read into {} ({} {}{})", field, value_type_name(c.value_type), c.allowed,
+                     c.finding == Finding::Ecog ? ", or a LOINC answer of LL529-9: ValueSet ecog-answers" : "")});
     }
   }
   // The value codes as concepts, each once, with the Observation codes it is a value of.
@@ -329,19 +403,23 @@ void add_ecog_answers(Builder& b) {
                                      fhir::terms::ecog_answers_source()));
   for (const auto& a : fhir::terms::ecog_answers()) {
     Builder::add_code(vs, fhir::kLoinc, a.code, a.display);
-    Builder::add_mapping(b.standard_map(), {std::string(fhir::kLoinc), std::string(a.code), std::string(a.display), std::string(kRecordSystem),
-                                            "clinical.ecog", "wider", fmt::format("read as ECOG {}", a.grade)});
+    Builder::add_mapping(b.standard_map(), {std::string(fhir::kLoinc), std::string(a.code), std::string(a.display),
+                                            std::string(kRecordSystem), "clinical.ecog", "wider",
+                                            fmt::format("read as ECOG {}", a.grade)});
   }
 }
 
 // Karnofsky (LOINC 89243-0): kept as Karnofsky, never converted to ECOG.
 void add_karnofsky(Builder& b) {
-  b.add_field("clinical.karnofsky", "Karnofsky performance status 0-100 in steps of 10 (FHIR input only; never converted to ECOG).");
-  auto& vs = b.value_set("karnofsky", "Karnofsky performance status", "LOINC 89243-0, kept as Karnofsky (never converted to ECOG).");
+  b.add_field("clinical.karnofsky",
+              "Karnofsky performance status 0-100 in steps of 10 (FHIR input only; never converted to ECOG).");
+  auto& vs = b.value_set("karnofsky", "Karnofsky performance status",
+                         "LOINC 89243-0, kept as Karnofsky (never converted to ECOG).");
   Builder::add_code(vs, fhir::kLoinc, fhir::terms::kKarnofskyLoinc, "Karnofsky Performance Status score");
-  Builder::add_mapping(b.standard_map(), {std::string(fhir::kLoinc), std::string(fhir::terms::kKarnofskyLoinc), "Karnofsky Performance Status score",
-                                          std::string(kRecordSystem), "clinical.karnofsky", "equivalent",
-                                          "valueInteger 0-100 in steps of 10; never converted to ECOG"});
+  Builder::add_mapping(b.standard_map(),
+                       {std::string(fhir::kLoinc), std::string(fhir::terms::kKarnofskyLoinc),
+                        "Karnofsky Performance Status score", std::string(kRecordSystem), "clinical.karnofsky",
+                        "equivalent", "valueInteger 0-100 in steps of 10; never converted to ECOG"});
 }
 
 // readers/terminology_obs.h liver_finding_codes(): ascites and hepatic encephalopathy.
@@ -354,12 +432,13 @@ void add_liver_findings(Builder& b) {
     // The generic finding is equivalent; a narrower diagnosis (malignant ascites, cirrhosis with
     // ascites) is read as the finding, which is wider.
     const bool same = lower(c.display) == lower(fhir::terms::to_string(c.finding));
-    Builder::add_mapping(b.standard_map(),
-                         {std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc),
-                          ascites ? "ascites" : "encephalopathy", same ? "equivalent" : "wider",
-                          fmt::format("{}{}; graded only by a value or severity the reader knows, never guessed (source: {})",
-                                      c.condition_only ? "Condition only" : "Observation or Condition",
-                                      same ? "" : ", read as the finding", c.source)});
+    Builder::add_mapping(
+        b.standard_map(),
+        {std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc),
+         ascites ? "ascites" : "encephalopathy", same ? "equivalent" : "wider",
+         fmt::format("{}{}; graded only by a value or severity the reader knows, never guessed (source: {})",
+                     c.condition_only ? "Condition only" : "Observation or Condition",
+                     same ? "" : ", read as the finding", c.source)});
   }
 }
 
@@ -369,23 +448,26 @@ void add_presence_codes(Builder& b) {
   using fhir::terms::LiverFinding;
   using fhir::terms::Presence;
   b.value_set("finding-presence", "Presence and severity of ascites and hepatic encephalopathy (SNOMED CT)",
-                         "SNOMED CT qualifier values read as the value of an ascites or hepatic encephalopathy "
-                         "Observation, or as a Condition's severity.");
+              "SNOMED CT qualifier values read as the value of an ascites or hepatic encephalopathy "
+              "Observation, or as a Condition's severity.");
   // References into the vectors are not kept across an insertion: each map is looked up again by id.
   b.concept_map("snomed-to-ascites-grade", "SNOMED CT presence and severity to the ascites grade",
-                            "How a SNOMED CT value or severity of ascites (SNOMED CT 389026000, ICD-10-CM R18.0, R18.8, "
-                            "K70.31) becomes the Child-Pugh ascites grade. Present without a grade is never guessed.");
+                "How a SNOMED CT value or severity of ascites (SNOMED CT 389026000, ICD-10-CM R18.0, R18.8, "
+                "K70.31) becomes the Child-Pugh ascites grade. Present without a grade is never guessed.");
   b.concept_map("snomed-to-encephalopathy-grade", "SNOMED CT presence and severity to the encephalopathy grade",
-                           "How a SNOMED CT value or severity of hepatic encephalopathy (SNOMED CT 13920009, ICD-10-CM "
-                           "K76.82) becomes the West Haven grade: mild, moderate and severe are not West Haven grades.");
+                "How a SNOMED CT value or severity of hepatic encephalopathy (SNOMED CT 13920009, ICD-10-CM "
+                "K76.82) becomes the West Haven grade: mild, moderate and severe are not West Haven grades.");
   for (const auto& c : fhir::terms::presence_codes()) {
     Builder::add_code(b.value_set("finding-presence"), c.system, c.code, c.display);
     for (const LiverFinding f : {LiverFinding::Ascites, LiverFinding::Encephalopathy}) {
       if (c.only_for && *c.only_for != f) continue;
       const bool a = f == LiverFinding::Ascites;
-      Mapping m{std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc), "", "", ""};
+      Mapping m{
+          std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc), "", "", ""};
       switch (c.presence) {
-        case Presence::Absent: m.target_code = "none", m.equivalence = "equivalent"; break;
+        case Presence::Absent:
+          m.target_code = "none", m.equivalence = "equivalent";
+          break;
         case Presence::Mild:
           if (a) m.target_code = "slight", m.equivalence = "equivalent";
           break;
@@ -393,17 +475,20 @@ void add_presence_codes(Builder& b) {
         case Presence::Severe:
           if (a) m.target_code = "moderate-severe", m.equivalence = "wider";
           break;
-        case Presence::Present: break;
+        case Presence::Present:
+          break;
       }
       if (m.target_code.empty()) {
         m.target_system.clear();
         m.equivalence = "unmatched";
-        m.comment = a ? "present without a grade: kept as present, not graded; Child-Pugh is not computed and gives its range"
-                      : "not a West Haven grade: read as present, not graded; Child-Pugh is not computed and gives its range";
+        m.comment =
+            a ? "present without a grade: kept as present, not graded; Child-Pugh is not computed and gives its range"
+              : "not a West Haven grade: read as present, not graded; Child-Pugh is not computed and gives its range";
       } else {
         m.comment = fmt::format("source: {}", c.source);
       }
-      Builder::add_mapping(b.concept_map(a ? "snomed-to-ascites-grade" : "snomed-to-encephalopathy-grade", "", ""), std::move(m));
+      Builder::add_mapping(b.concept_map(a ? "snomed-to-ascites-grade" : "snomed-to-encephalopathy-grade", "", ""),
+                           std::move(m));
     }
   }
 }
@@ -412,7 +497,8 @@ void add_presence_codes(Builder& b) {
 void add_condition_codes(Builder& b) {
   for (const auto& kind : enum_codes<ConditionKind>()) {
     const Words* w = words_for(kind);
-    b.add_project(kind, std::string(w != nullptr ? w->display : kind), std::string(w != nullptr ? w->definition : ""), "condition-kind");
+    b.add_project(kind, std::string(w != nullptr ? w->display : kind), std::string(w != nullptr ? w->definition : ""),
+                  "condition-kind");
     auto& vs = b.value_set("condition-" + kind, fmt::format("Condition: {}", w != nullptr ? w->display : kind),
                            fmt::format("Condition codes read as {}.", kind));
     Builder::add_code(vs, fhir::kHcc, kind, w != nullptr ? w->display : kind);
@@ -423,16 +509,18 @@ void add_condition_codes(Builder& b) {
     auto& vs = b.value_set("condition-" + kind);
     Builder::add_code(vs, c.system, c.code, c.display, c.family);
     if (c.family && vs.description.find("subcodes") == std::string::npos)
-      vs.description += " A code marked as a family in the reader is read with all its subcodes (ICD-10-CM Z94.4 covers "
-                        "Z94.4x); the stem is listed (no FHIR hierarchy filter for ICD-10-CM is used).";
+      vs.description +=
+          " A code marked as a family in the reader is read with all its subcodes (ICD-10-CM Z94.4 covers "
+          "Z94.4x); the stem is listed (no FHIR hierarchy filter for ICD-10-CM is used).";
     // A specific disease is read as the kind, which is wider; the generic concept is the kind.
     const Words* kw = words_for(kind);
     const bool same = kw != nullptr && ("active " + lower(c.display)) == lower(kw->display);
-    Builder::add_mapping(b.standard_map(),
-                         {std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc), kind,
-                          same ? "equivalent" : "wider",
-                          fmt::format("read as {}{}; clinicalStatus and abatement decide whether it is current (source: {})", kind,
-                                      c.family ? ", with every subcode" : "", c.source)});
+    Builder::add_mapping(
+        b.standard_map(),
+        {std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc), kind,
+         same ? "equivalent" : "wider",
+         fmt::format("read as {}{}; clinicalStatus and abatement decide whether it is current (source: {})", kind,
+                     c.family ? ", with every subcode" : "", c.source)});
   }
 }
 
@@ -445,35 +533,46 @@ void add_not_read(Builder& b) {
   for (const auto& c : fhir::not_read_codes()) {
     if (c.system == fhir::kHcc) continue;
     Builder::add_code(vs, c.system, c.code, "");
-    Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), "", "", "", "unmatched",
-                                            fmt::format("not read{}: {}", c.resource.empty() ? "" : fmt::format(" ({})", c.resource), c.reason)});
+    Builder::add_mapping(
+        b.standard_map(),
+        {std::string(c.system), std::string(c.code), "", "", "", "unmatched",
+         fmt::format("not read{}: {}", c.resource.empty() ? "" : fmt::format(" ({})", c.resource), c.reason)});
   }
   for (const auto& c : fhir::terms::not_read_conditions()) {
     Builder::add_code(vs, c.system, c.code, "", c.family);
     Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), "", "", "", "unmatched",
-                                            fmt::format("not read{}: {} (source: {})", c.family ? ", with every subcode" : "", c.reason, c.source)});
+                                            fmt::format("not read{}: {} (source: {})",
+                                                        c.family ? ", with every subcode" : "", c.reason, c.source)});
   }
 }
 
 // readers/terminology_obs.h hcc_diagnosis_codes().
 void add_hcc_diagnosis(Builder& b) {
-  b.add_field("hcc_diagnosis", "The date of the HCC diagnosis (a diagnosis Condition's onset, else recordedDate; the earliest).");
-  auto& vs = b.value_set("hcc-diagnosis", "The HCC diagnosis", "Condition codes of hepatocellular carcinoma: the diagnosis date.");
+  b.add_field("hcc_diagnosis",
+              "The date of the HCC diagnosis (a diagnosis Condition's onset, else recordedDate; the earliest).");
+  auto& vs = b.value_set("hcc-diagnosis", "The HCC diagnosis",
+                         "Condition codes of hepatocellular carcinoma: the diagnosis date.");
   for (const auto& c : fhir::terms::hcc_diagnosis_codes()) {
     Builder::add_code(vs, c.system, c.code, c.display);
-    Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem),
-                                            "hcc_diagnosis", "equivalent",
-                                            fmt::format("the Condition's onset, else recordedDate, is the diagnosis date (source: {})", c.source)});
+    Builder::add_mapping(
+        b.standard_map(),
+        {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem),
+         "hcc_diagnosis", "equivalent",
+         fmt::format("the Condition's onset, else recordedDate, is the diagnosis date (source: {})", c.source)});
   }
 }
 
 // readers/fhir_codes.h procedure_codes(): TACE and the procedures that end a TACE course.
 std::string_view procedure_target(fhir::ProcedureKind k) {
   switch (k) {
-    case fhir::ProcedureKind::Tace: return "tace";
-    case fhir::ProcedureKind::Resection: return "resection";
-    case fhir::ProcedureKind::Ablation: return "ablation";
-    case fhir::ProcedureKind::LiverTransplantation: return "liver-transplantation";
+    case fhir::ProcedureKind::Tace:
+      return "tace";
+    case fhir::ProcedureKind::Resection:
+      return "resection";
+    case fhir::ProcedureKind::Ablation:
+      return "ablation";
+    case fhir::ProcedureKind::LiverTransplantation:
+      return "liver-transplantation";
   }
   return "";
 }
@@ -483,13 +582,14 @@ void add_procedures(Builder& b) {
   b.add_field("procedures.kind", "A procedure that ends a TACE course: resection, ablation, liver-transplantation.");
   const Words* tace = words_for("tace");
   b.add_project("tace", std::string(tace->display), std::string(tace->definition), "procedure");
-  Builder::add_code(b.value_set("procedure-tace", "TACE procedure", "Procedure codes read as one TACE session."), fhir::kHcc,
-                    "tace", tace->display);
+  Builder::add_code(b.value_set("procedure-tace", "TACE procedure", "Procedure codes read as one TACE session."),
+                    fhir::kHcc, "tace", tace->display);
   b.value_set("procedure-course-ending", "Procedures that end a TACE course",
-                             "Resection, ablation and liver transplantation (P-course-end).");
+              "Resection, ablation and liver transplantation (P-course-end).");
   for (const auto& kind : enum_codes<CourseEndingKind>()) {
     const Words* w = words_for(kind);
-    b.add_project(kind, std::string(w != nullptr ? w->display : kind), std::string(w != nullptr ? w->definition : ""), "procedure");
+    b.add_project(kind, std::string(w != nullptr ? w->display : kind), std::string(w != nullptr ? w->definition : ""),
+                  "procedure");
     Builder::add_code(b.value_set("procedure-course-ending"), fhir::kHcc, kind, w != nullptr ? w->display : kind);
   }
   for (const auto& p : fhir::procedure_codes()) {
@@ -502,13 +602,14 @@ void add_procedures(Builder& b) {
     const std::string_view equivalence =
         is_tace ? "narrower" : (p.kind == fhir::ProcedureKind::LiverTransplantation ? "equivalent" : "wider");
     Builder::add_code(b.value_set(is_tace ? "procedure-tace" : "procedure-course-ending"), p.system, p.code, p.display);
-    Builder::add_mapping(b.standard_map(),
-                         {std::string(p.system), std::string(p.code), std::string(p.display), std::string(fhir::kHcc),
-                          std::string(target), std::string(equivalence),
-                          fmt::format("{} (source: {})",
-                                      is_tace ? "read as a TACE session: the artery chemoembolised is taken to be hepatic"
-                                           : "ends a TACE course (P-course-end)",
-                                      p.source)});
+    Builder::add_mapping(
+        b.standard_map(),
+        {std::string(p.system), std::string(p.code), std::string(p.display), std::string(fhir::kHcc),
+         std::string(target), std::string(equivalence),
+         fmt::format("{} (source: {})",
+                     is_tace ? "read as a TACE session: the artery chemoembolised is taken to be hepatic"
+                             : "ends a TACE course (P-course-end)",
+                     p.source)});
   }
 }
 
@@ -523,10 +624,12 @@ void add_regimens(Builder& b) {
                   "regimen");
     Builder::add_code(vs, fhir::kHcc, r.id, r.name);
   }
-  auto& stop = b.value_set("stop-reason", "Stop reasons of a systemic therapy", "MedicationStatement / MedicationRequest statusReason.");
+  auto& stop = b.value_set("stop-reason", "Stop reasons of a systemic therapy",
+                           "MedicationStatement / MedicationRequest statusReason.");
   for (const auto& code : enum_codes<StopReason>()) {
     const Words* w = words_for(code);
-    b.add_project(code, std::string(w != nullptr ? w->display : code), std::string(w != nullptr ? w->definition : ""), "stop-reason");
+    b.add_project(code, std::string(w != nullptr ? w->display : code), std::string(w != nullptr ? w->definition : ""),
+                  "stop-reason");
     Builder::add_code(stop, fhir::kHcc, code, w != nullptr ? w->display : code);
   }
   for (const auto& c : fhir::stop_reason_codes()) {
@@ -537,8 +640,9 @@ void add_regimens(Builder& b) {
                                               std::string(fhir::kHcc), std::string(to_string(*c.reason)), "wider",
                                               fmt::format("{} (source: {})", c.note, c.source)});
     else
-      Builder::add_mapping(b.standard_map(), {std::string(c.system), std::string(c.code), std::string(c.display), "", "",
-                                              "unmatched", fmt::format("not read: {} (source: {})", c.note, c.source)});
+      Builder::add_mapping(b.standard_map(),
+                           {std::string(c.system), std::string(c.code), std::string(c.display), "", "", "unmatched",
+                            fmt::format("not read: {} (source: {})", c.note, c.source)});
   }
 }
 
@@ -550,7 +654,8 @@ void add_imaging_codes(Builder& b) {
                             "Observation codes and components of one tumour's size (docs/terminology.md, Imaging).");
   auto& methods = b.value_set("tumor-size-imaging-method", "Imaging methods of a tumour size",
                               "Observation.method codes that make a tumour size an imaging finding.");
-  auto& liver = b.value_set("liver-location", "Liver location", "bodySite or Tumor location codes of an intrahepatic tumour.");
+  auto& liver =
+      b.value_set("liver-location", "Liver location", "bodySite or Tumor location codes of an intrahepatic tumour.");
   auto& response = b.value_set("response-category-ncit", "Response categories (NCIt)",
                                "NCIt response categories read as the value of urn:switchpoint:hcc|mrecist-response.");
   auto& m = b.standard_map();
@@ -561,29 +666,39 @@ void add_imaging_codes(Builder& b) {
       case T::ImagingRole::LongestDimension:
         Builder::add_code(sizes, c.system, c.code, c.display);
         if (c.role == T::ImagingRole::LongestDimension)
-          Builder::add_mapping(m, {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem),
-                                   "imaging.largest_diameter", "inexact",
-                                   fmt::format("one tumour's longest dimension: the study's largest diameter only when every "
-                                               "counted tumour is measured, or when it is the date's one size without focus; "
-                                               "{} {}", c.record, src)});
+          Builder::add_mapping(
+              m, {std::string(c.system), std::string(c.code), std::string(c.display), std::string(kRecordSystem),
+                  "imaging.largest_diameter", "inexact",
+                  fmt::format("one tumour's longest dimension: the study's largest diameter only when every "
+                              "counted tumour is measured, or when it is the date's one size without focus; "
+                              "{} {}",
+                              c.record, src)});
         break;
-      case T::ImagingRole::OtherDimension: Builder::add_code(sizes, c.system, c.code, c.display); break;
-      case T::ImagingRole::ImagingMethod: Builder::add_code(methods, c.system, c.code, c.display); break;
-      case T::ImagingRole::LiverLocation: Builder::add_code(liver, c.system, c.code, c.display); break;
+      case T::ImagingRole::OtherDimension:
+        Builder::add_code(sizes, c.system, c.code, c.display);
+        break;
+      case T::ImagingRole::ImagingMethod:
+        Builder::add_code(methods, c.system, c.code, c.display);
+        break;
+      case T::ImagingRole::LiverLocation:
+        Builder::add_code(liver, c.system, c.code, c.display);
+        break;
       case T::ImagingRole::ResponseCategory:
         Builder::add_code(response, c.system, c.code, c.display);
         if (c.category)
-          Builder::add_mapping(m, {std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc),
-                                   std::string(to_string(*c.category)), "inexact",
-                                   fmt::format("read only as the value of urn:switchpoint:hcc|mrecist-response (an mRECIST "
-                                               "category); {} {}", c.record, src)});
+          Builder::add_mapping(
+              m, {std::string(c.system), std::string(c.code), std::string(c.display), std::string(fhir::kHcc),
+                  std::string(to_string(*c.category)), "inexact",
+                  fmt::format("read only as the value of urn:switchpoint:hcc|mrecist-response (an mRECIST "
+                              "category); {} {}",
+                              c.record, src)});
         break;
       case T::ImagingRole::NonImagingMethod:
       case T::ImagingRole::OtherCriteria:
       case T::ImagingRole::NotRead:
         Builder::add_code(b.value_set("not-read"), c.system, c.code, c.display);
-        Builder::add_mapping(m, {std::string(c.system), std::string(c.code), std::string(c.display), "", "", "unmatched",
-                                 fmt::format("not read: {} {}", c.record, src)});
+        Builder::add_mapping(m, {std::string(c.system), std::string(c.code), std::string(c.display), "", "",
+                                 "unmatched", fmt::format("not read: {} {}", c.record, src)});
         break;
     }
   }
@@ -599,21 +714,22 @@ void add_agents(Builder& b) {
     Builder::add_code(vs, a.system, a.code, std::string(a.ingredient));
     auto& m = b.standard_map();
     if (const auto single = fhir::single_agent_regimen(a.ingredient))
-      Builder::add_mapping(m, {std::string(a.system), std::string(a.code), std::string(a.ingredient), std::string(fhir::kHcc),
-                               std::string(*single), "wider",
+      Builder::add_mapping(m, {std::string(a.system), std::string(a.code), std::string(a.ingredient),
+                               std::string(fhir::kHcc), std::string(*single), "wider",
                                fmt::format("given alone: the regimen {} (source: {})", *single, a.source)});
     for (const auto& c : fhir::combinations()) {
       if (c.first != a.ingredient && c.second != a.ingredient) continue;
       const auto partner = c.first == a.ingredient ? c.second : c.first;
-      Builder::add_mapping(m, {std::string(a.system), std::string(a.code), std::string(a.ingredient), std::string(fhir::kHcc),
-                               std::string(c.regimen), "inexact",
-                               fmt::format("a component: read as {} only with {} starting at most {} days apart; alone {} "
-                                           "(source: {})",
-                                           c.regimen, partner, fhir::kCombinationWindowDays,
-                                           fhir::is_checkpoint_inhibitor(a.ingredient)
-                                               ? "it is a problem (a lone immune checkpoint inhibitor)"
-                                               : "it is skipped and counted, never promoted",
-                                           a.source)});
+      Builder::add_mapping(
+          m, {std::string(a.system), std::string(a.code), std::string(a.ingredient), std::string(fhir::kHcc),
+              std::string(c.regimen), "inexact",
+              fmt::format("a component: read as {} only with {} starting at most {} days apart; alone {} "
+                          "(source: {})",
+                          c.regimen, partner, fhir::kCombinationWindowDays,
+                          fhir::is_checkpoint_inhibitor(a.ingredient)
+                              ? "it is a problem (a lone immune checkpoint inhibitor)"
+                              : "it is skipped and counted, never promoted",
+                          a.source)});
     }
   }
 }
@@ -656,14 +772,22 @@ void write_code_system(JsonWriter& w, std::string_view id, std::string_view url,
   header(w, "CodeSystem", id, url, title, description);
   w.field("caseSensitive", true).field("content", "complete").field("count", static_cast<int>(concepts.size()));
   w.key("property").begin_array().begin_object();
-  w.field("code", "kind").field("description", "What the concept is: observation, value, condition-kind, procedure, regimen, "
-                                                "stop-reason or record-field.");
+  w.field("code", "kind")
+      .field("description",
+             "What the concept is: observation, value, condition-kind, procedure, regimen, "
+             "stop-reason or record-field.");
   w.field("type", "string").end_object().end_array();
   w.key("concept").begin_array();
   for (const auto& c : concepts) {
     w.begin_object().field("code", c.code).field("display", c.display);
     if (!c.definition.empty()) w.field("definition", c.definition);
-    w.key("property").begin_array().begin_object().field("code", "kind").field("valueString", c.kind).end_object().end_array();
+    w.key("property")
+        .begin_array()
+        .begin_object()
+        .field("code", "kind")
+        .field("valueString", c.kind)
+        .end_object()
+        .end_array();
     w.end_object();
   }
   w.end_array().end_object();
@@ -732,7 +856,8 @@ constexpr std::string_view kCodeSystemDescription =
     "procedures, regimen ids and stop reasons the switchpoint FHIR reader reads (docs/fhir.md, docs/terminology.md).";
 constexpr std::string_view kRecordTitle = "switchpoint record fields";
 constexpr std::string_view kRecordDescription =
-    "The fields of the switchpoint patient record (docs/record-format.md) that standard codes are read into: the targets "
+    "The fields of the switchpoint patient record (docs/record-format.md) that standard codes are read into: the "
+    "targets "
     "of the ConceptMap standard-to-record.";
 
 }  // namespace
@@ -760,10 +885,8 @@ void write_resource(JsonWriter& w, const Vocabulary& v, std::string_view type, s
     write_code_system(w, kCodeSystemId, fhir::kHcc, kCodeSystemTitle, kCodeSystemDescription, v.project);
   else if (type == "CodeSystem")
     write_code_system(w, kRecordCodeSystemId, kRecordSystem, kRecordTitle, kRecordDescription, v.record_fields);
-  else if (type == "ValueSet")
-    write_value_set(w, v.value_sets[i]);
-  else
-    write_concept_map(w, v.concept_maps[i]);
+  else if (type == "ValueSet") write_value_set(w, v.value_sets[i]);
+  else write_concept_map(w, v.concept_maps[i]);
 }
 
 struct Entry {
@@ -773,7 +896,8 @@ struct Entry {
 };
 
 std::vector<Entry> entries(const Vocabulary& v) {
-  std::vector<Entry> out{{"CodeSystem", std::string(kCodeSystemId), 0}, {"CodeSystem", std::string(kRecordCodeSystemId), 1}};
+  std::vector<Entry> out{{"CodeSystem", std::string(kCodeSystemId), 0},
+                         {"CodeSystem", std::string(kRecordCodeSystemId), 1}};
   for (std::size_t i = 0; i < v.value_sets.size(); ++i) out.push_back({"ValueSet", v.value_sets[i].id, i});
   for (std::size_t i = 0; i < v.concept_maps.size(); ++i) out.push_back({"ConceptMap", v.concept_maps[i].id, i});
   return out;

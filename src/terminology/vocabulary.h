@@ -62,7 +62,7 @@ struct Mapping {
   std::string source_display;
   std::string target_system;  // fhir::kHcc or kRecordSystem ("" for unmatched)
   std::string target_code;
-  std::string equivalence;    // R4 ConceptMapEquivalence: equivalent, wider, narrower, inexact, unmatched
+  std::string equivalence;  // R4 ConceptMapEquivalence: equivalent, wider, narrower, inexact, unmatched
   std::string comment;
 };
 
@@ -87,8 +87,8 @@ Vocabulary build_vocabulary();
 struct Resource {
   std::string resource_type;  // CodeSystem, ValueSet, ConceptMap
   std::string id;
-  std::string file_name;      // <Type>-<id>.json
-  std::string json;           // pretty JSON with a final newline
+  std::string file_name;  // <Type>-<id>.json
+  std::string json;       // pretty JSON with a final newline
 };
 
 // Every resource: the two CodeSystems, the ValueSets, the ConceptMaps, in that order.

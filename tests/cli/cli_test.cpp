@@ -71,7 +71,8 @@ TEST(Cli, ValidateSaysWhatWasNotRead) {
   const CliRun r = run({"validate", path});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("  skipped 1 × Observation http://loinc.org|8867-4\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  not read: 1 resource (LOINC 8867-4 Heart rate (Observation; code not read))\n"), std::string::npos)
+  EXPECT_NE(r.out.find("  not read: 1 resource (LOINC 8867-4 Heart rate (Observation; code not read))\n"),
+            std::string::npos)
       << r.out;
 }
 

@@ -20,15 +20,17 @@ CliRun run(std::vector<std::string> args) { return testing_support::run_switchpo
 
 const fs::path kSource(SWITCHPOINT_SOURCE_DIR);
 std::string example(const std::string& name) { return (kSource / "examples" / name).string(); }
-std::string malformed(const std::string& name) { return (kSource / "tests/readers/malformed" / (name + ".json")).string(); }
+std::string malformed(const std::string& name) {
+  return (kSource / "tests/readers/malformed" / (name + ".json")).string();
+}
 
 bool has(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
 
 TEST(Validate, ExamplesAreValid) {
-  for (const auto& [file, id] : std::vector<std::pair<std::string, std::string>>{
-           {"01-responding-patient.json", "demo-001"},
-           {"02-refractory-patient.json", "demo-002"},
-           {"03-decompensating-patient.json", "demo-003"}}) {
+  for (const auto& [file, id] :
+       std::vector<std::pair<std::string, std::string>>{{"01-responding-patient.json", "demo-001"},
+                                                        {"02-refractory-patient.json", "demo-002"},
+                                                        {"03-decompensating-patient.json", "demo-003"}}) {
     const CliRun r = run({"validate", example(file)});
     EXPECT_EQ(r.code, 0) << file << "\n" << r.err;
     EXPECT_TRUE(has(r.out, "valid switchpoint.record/1 record for patient " + id)) << r.out;

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "terminology/vocabulary.h"
-#include "support/files.h"
 #include "support/cli_run.h"
+#include "support/files.h"
+#include "terminology/vocabulary.h"
 
 namespace switchpoint {
 namespace {
@@ -37,9 +37,9 @@ TEST(CliVocabulary, WithoutOutPrintsTheBundle) {
 TEST(CliVocabulary, OutWritesEveryResourceAndRemovesOnlyStaleVocabularyFiles) {
   const auto dir = fresh_dir("switchpoint-vocabulary");
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "ValueSet-gone.json") << "{}";      // left from an earlier version: removed
-  std::ofstream(dir / "README.md") << "keep";             // not ours: kept
-  std::ofstream(dir / "Patient-demo.json") << "{}";       // not a vocabulary file: kept
+  std::ofstream(dir / "ValueSet-gone.json") << "{}";  // left from an earlier version: removed
+  std::ofstream(dir / "README.md") << "keep";         // not ours: kept
+  std::ofstream(dir / "Patient-demo.json") << "{}";   // not a vocabulary file: kept
   const CliRun r = run({"vocabulary", "--out", dir.string()});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto resources = vocabulary::vocabulary_resources(vocabulary::published_vocabulary());

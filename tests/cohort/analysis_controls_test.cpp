@@ -79,8 +79,8 @@ TEST(AnalysisControls, TruthRowsCarryTheModelsCovariates) {
   ASSERT_TRUE(c.hr) << c.problem;
   EXPECT_GT(c.n_switch, 50);
   EXPECT_GT(c.n_continue, 50);
-  EXPECT_EQ(c.adjusted_for, (std::vector<std::string>{"child_pugh_points", "ecog", "vascular_invasion",
-                                                      "extrahepatic_spread"}));
+  EXPECT_EQ(c.adjusted_for,
+            (std::vector<std::string>{"child_pugh_points", "ecog", "vascular_invasion", "extrahepatic_spread"}));
 }
 
 // With no effect of switching, a test at 5% rejects for about 5% of the seeds. X ~ Bin(200, 0.05):
@@ -124,7 +124,8 @@ TEST(AnalysisControls, TrueHazardRatioIsCoveredAtTheNominalRate) {
   const double mean_hr = std::exp(sum_log_hr / estimated);
   EXPECT_NEAR(mean_hr, 0.6, 0.04);
   std::printf("[controls] H = 0.6: the 95%% CI covers 0.6 for %d of %d seeds; geometric mean HR %.3f (%.1f s)\n",
-              covered, estimated, mean_hr, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+              covered, estimated, mean_hr,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace

@@ -34,11 +34,11 @@ CohortRow row(std::string id, const char* end, bool died, std::vector<Date> syst
 TEST(AnalysisSelection, ContinuedPatientIsCensoredAtALaterSwitch) {
   std::vector<CohortRow> rows;
   // The landmark is 2020-03-31 (since + 90 days).
-  rows.push_back(row("switch-day-91", "2021-01-01", true, {d("2020-04-01")}));     // censored on day 1
-  rows.push_back(row("switch-day-200", "2021-01-01", true, {d("2020-07-19")}));    // censored on day 110
+  rows.push_back(row("switch-day-91", "2021-01-01", true, {d("2020-04-01")}));        // censored on day 1
+  rows.push_back(row("switch-day-200", "2021-01-01", true, {d("2020-07-19")}));       // censored on day 110
   rows.push_back(row("switch-on-death-day", "2020-07-19", true, {d("2020-07-19")}));  // death kept
   rows.push_back(row("switch-on-landmark", "2021-01-01", true, {d("2020-03-31")}));   // switched
-  rows.push_back(row("never-switched", "2021-01-01", true));                           // continued to the end
+  rows.push_back(row("never-switched", "2021-01-01", true));                          // continued to the end
   const Comparison c = compare_switch_continue(rows, {90})[0];
   EXPECT_EQ(c.censored_at_later_switch, 2);
   EXPECT_EQ(c.n_switch, 1);
@@ -75,9 +75,9 @@ TEST(AnalysisSelection, ContinuedPatientIsCensoredAtALaterSwitch) {
 TEST(AnalysisSelection, LandmarkBoundariesAndExclusions) {
   std::vector<CohortRow> rows;
   // The landmark is 2020-03-31 (since + 90 days).
-  rows.push_back(row("switched-on-landmark", "2021-01-01", true, {d("2020-03-31")}));   // day 90: switched
+  rows.push_back(row("switched-on-landmark", "2021-01-01", true, {d("2020-03-31")}));     // day 90: switched
   rows.push_back(row("switched-after-landmark", "2021-01-01", true, {d("2020-04-01")}));  // day 91: continued
-  rows.push_back(row("switched-on-since", "2021-01-01", false, {d("2020-01-01")}));     // day 0: switched
+  rows.push_back(row("switched-on-since", "2021-01-01", false, {d("2020-01-01")}));       // day 0: switched
   rows.push_back(row("systemic-before", "2021-01-01", true, {d("2019-12-31")}));          // left out
   rows.push_back(row("ends-on-landmark", "2020-03-31", true));                            // left out
   rows.push_back(row("ends-day-after", "2020-04-01", true));                              // in, 1 day

@@ -17,9 +17,8 @@ class TempDir {
  public:
   explicit TempDir(const std::string& tag = "") {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            (std::string("switchpoint-cohort-") + info->test_suite_name() + "-" + info->name() + tag + "-" +
-             std::to_string(::getpid()));
+    path_ = std::filesystem::temp_directory_path() / (std::string("switchpoint-cohort-") + info->test_suite_name() +
+                                                      "-" + info->name() + tag + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

@@ -78,7 +78,7 @@ TEST(CsvReader, SpacesAreDataButPadAQuotedCell) {
   // A quote after other text, or text after the closing quote, is an error.
   EXPECT_NE(r[4].error.find("a quote inside cell 1, which does not begin with one"), std::string::npos) << r[4].error;
   EXPECT_NE(r[5].error.find("text after the closing quote of cell 1"), std::string::npos) << r[5].error;
-  EXPECT_EQ(r[5].cells, (Cells{"P1"}));  // the cell completed before the error
+  EXPECT_EQ(r[5].cells, (Cells{"P1"}));       // the cell completed before the error
   EXPECT_EQ(r[6].cells, (Cells{"ok", "1"}));  // the next line is read normally
   EXPECT_EQ(r[6].line, 7);
   EXPECT_EQ(r[6].after_unclosed_quote, 0);
@@ -106,7 +106,8 @@ TEST(CsvReader, UnbalancedQuoteAtEndOfFileMarksEveryLaterRecord) {
   ASSERT_EQ(r.size(), 4u);
   EXPECT_EQ(r[0].error, "");
   EXPECT_EQ(r[1].line, 2);
-  EXPECT_NE(r[1].error.find("a quoted cell (cell 2) opened on line 2 is never closed"), std::string::npos) << r[1].error;
+  EXPECT_NE(r[1].error.find("a quoted cell (cell 2) opened on line 2 is never closed"), std::string::npos)
+      << r[1].error;
   EXPECT_EQ(r[1].cells, (Cells{"P2"}));  // the cells before the quote: the patient is known
   // The lines after it are read again, each marked: any of them may belong to the open cell.
   EXPECT_EQ(r[2].line, 3);
@@ -198,7 +199,7 @@ TEST(DtsdhccCsv, AnUnreadableRowWithholdsItsPatient) {
   const Result r = run_csv(d,
                            "P1,2020-01-01,60,2,30,0,0,0,0,5,10,0,1,0,0,400\n"
                            "P1,2020-03-01,60,2,30,0,\"0,0,0,5,10,0,0,0,0,340\n"  // unbalanced quote at the end
-                           );
+  );
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.rows[0].input, InputStatus::Invalid);
   EXPECT_NE(r.rows[0].first_problem.find("in.csv:3: a quoted cell (cell 7) opened on line 3 is never closed; where it "

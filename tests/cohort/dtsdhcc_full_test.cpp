@@ -23,9 +23,10 @@ const std::string kHeader =
     "\"TargetedTherapy\",\"Embolization\",\"Resection\",\"Status_of_death\",\"OStime_day\"\n";
 
 // ID,Date,Age,count,largest mm,new,VI,LN,DM,CP points,AFP,targeted,TACE,resection,death,OS days
-std::string row(const std::string& id, const std::string& date, int count, int mm, int cp, int tace, int resection = 0) {
-  return id + "," + date + ",60," + std::to_string(count) + "," + std::to_string(mm) + ",0,0,0,0," + std::to_string(cp) +
-         ",10,0," + std::to_string(tace) + "," + std::to_string(resection) + ",0,900\n";
+std::string row(const std::string& id, const std::string& date, int count, int mm, int cp, int tace,
+                int resection = 0) {
+  return id + "," + date + ",60," + std::to_string(count) + "," + std::to_string(mm) + ",0,0,0,0," +
+         std::to_string(cp) + ",10,0," + std::to_string(tace) + "," + std::to_string(resection) + ",0,900\n";
 }
 
 Result run(const TempDir& d, const std::string& rows) {

@@ -29,7 +29,9 @@ const CohortRow& row_of(const Result& r, std::string_view id) {
   throw std::runtime_error("no row " + std::string(id));
 }
 
-std::string status(const CohortRow& r, std::string_view d) { return std::string(to_string(r.definitions[def(d)].status)); }
+std::string status(const CohortRow& r, std::string_view d) {
+  return std::string(to_string(r.definitions[def(d)].status));
+}
 std::string since(const CohortRow& r, std::string_view d) {
   const auto& s = r.definitions[def(d)].since;
   return s ? s->iso() : "";
@@ -68,7 +70,8 @@ TEST_F(Dtsdhcc, EveryRowAndPatientIsAccountedFor) {
   EXPECT_EQ(st.patients_evaluated, 2347u);
   bool conflict = false;
   for (const auto& p : st.invalid)
-    if (p.line == 4903) conflict = p.message.find("two different rows for 2016-04-25 (the other at line 4894)") != std::string::npos;
+    if (p.line == 4903)
+      conflict = p.message.find("two different rows for 2016-04-25 (the other at line 4894)") != std::string::npos;
   EXPECT_TRUE(conflict);
   const CohortRow& w = row_of(*result_, "5508835217");
   EXPECT_EQ(w.input, InputStatus::Invalid);
@@ -100,8 +103,8 @@ TEST_F(Dtsdhcc, WhatTheDataCannotSayIsInsufficientData) {
   // "4" nodules is 4 or more (issue 15): with the largest > 3 cm that is beyond up-to-seven, APPLE
   // TACE-unsuitability on 2008-08-18 (before, without the lower bound: insufficient-data, mALBI unknown).
   EXPECT_EQ(status(r, "apasl-2017"), "refractory");
-  EXPECT_EQ(r.child_pugh, "");                               // not computed: no raw labs
-  EXPECT_EQ(r.recorded_child_pugh_points, 8);                 // carried as recorded
+  EXPECT_EQ(r.child_pugh, "");                                           // not computed: no raw labs
+  EXPECT_EQ(r.recorded_child_pugh_points, 8);                            // carried as recorded
   EXPECT_EQ(r.definitions[def("aasld-2018")].child_pugh_at_since, 'A');  // 6 points on 2008-08-18
   // Targeted therapy of unrecorded regimen: not in the record; line and first choice withheld.
   ASSERT_TRUE(r.systemic_unknown_regimen_from);
@@ -140,13 +143,13 @@ TEST(DtsdhccProfile, ColumnsByNameBadValuesWithLineDuplicatesReadOnce) {
   TempDir d;
   const std::string csv = d.file("small.csv");
   spit(csv, std::string(kHeader) + "\n" +
-                "12,1,2020-01-01,60,2,30,0,0,0,0,5,0,1,0,0,400\n"      // 2: TACE
-                "12,1,2020-01-01,60,2,30,0,0,0,0,5,0,1,0,0,400\n"      // 3: the same row again: read once
-                "15,1,2020-02-15,60,2,25,0,1,0,0,6,0,0,0,0,355\n"      // 4: new vascular invasion
-                "9,2,2020-03-01,70,1,20,0,0,0,0,5,0,1,0,1,10\n"        // 5
-                "9,2,2020-04-01,70,1,20,0,0,0,0,abc,0,0,0,1,0\n"       // 6: bad Child-Pugh: 2 withheld
-                "9,,2020-04-01,70,1,20,0,0,0,0,5,0,0,0,1,0\n"          // 7: no ID: not attributable
-                "9,3,2020-04-01,70,1,20\n");                           // 8: too few cells
+                "12,1,2020-01-01,60,2,30,0,0,0,0,5,0,1,0,0,400\n"  // 2: TACE
+                "12,1,2020-01-01,60,2,30,0,0,0,0,5,0,1,0,0,400\n"  // 3: the same row again: read once
+                "15,1,2020-02-15,60,2,25,0,1,0,0,6,0,0,0,0,355\n"  // 4: new vascular invasion
+                "9,2,2020-03-01,70,1,20,0,0,0,0,5,0,1,0,1,10\n"    // 5
+                "9,2,2020-04-01,70,1,20,0,0,0,0,abc,0,0,0,1,0\n"   // 6: bad Child-Pugh: 2 withheld
+                "9,,2020-04-01,70,1,20,0,0,0,0,5,0,0,0,1,0\n"      // 7: no ID: not attributable
+                "9,3,2020-04-01,70,1,20\n");                       // 8: too few cells
   Options o;
   o.inputs = {csv};
   o.csv_profile = "dtsdhcc";

@@ -33,7 +33,7 @@ TEST(NdjsonIds, FhirIdsAreReadAndOthersAreInvalidLines) {
     EXPECT_TRUE(r.stats.invalid.empty()) << ok;
   }
   for (const std::string& bad : {std::string(65, 'a'), std::string(" p1"), std::string("p1 "), std::string("p_1"),
-                                std::string("p1\\n"), std::string("=p1"), std::string("p\xC3\xA9")}) {
+                                 std::string("p1\\n"), std::string("=p1"), std::string("p\xC3\xA9")}) {
     const Result r = run(d, bad);
     EXPECT_TRUE(r.rows.empty()) << bad;
     ASSERT_EQ(r.stats.invalid.size(), 1u) << bad;

@@ -99,8 +99,8 @@ TEST(NdjsonMedication, AReferencedMedicationOfTheExportIsJoined) {
   const std::string pat = d.file("Patient.ndjson"), req = d.file("MedicationRequest.ndjson"),
                     med = d.file("Medication.ndjson");
   spit(pat, lines({patient("p1"), patient("p2")}));
-  spit(req, lines({request_coded("r1", "p1", kRx, "1792776", "2024-03-04"), request_ref("r2", "p1", "bev", "2024-03-05"),
-                   request_ref("r3", "p2", "sor", "2024-05-01")}));
+  spit(req, lines({request_coded("r1", "p1", kRx, "1792776", "2024-03-04"),
+                   request_ref("r2", "p1", "bev", "2024-03-05"), request_ref("r3", "p2", "sor", "2024-05-01")}));
   spit(med, lines({medication("bev", kAtc, "L01FG01"), medication("sor", kAtc, "L01EX02"),
                    medication("unused", kRx, "6809")}));
   // The Medication file first, last, and with several workers: the same records.
@@ -128,8 +128,8 @@ TEST(NdjsonMedication, AReferencedMedicationOfTheExportIsJoined) {
   // The same resources as one Bundle: the same regimen and start.
   const std::string bundle = R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":)" + patient("p1") +
                              R"(},{"resource":)" + request_coded("r1", "p1", kRx, "1792776", "2024-03-04") +
-                             R"(},{"resource":)" + request_ref("r2", "p1", "bev", "2024-03-05") +
-                             R"(},{"resource":)" + medication("bev", kAtc, "L01FG01") + "}]}";
+                             R"(},{"resource":)" + request_ref("r2", "p1", "bev", "2024-03-05") + R"(},{"resource":)" +
+                             medication("bev", kAtc, "L01FG01") + "}]}";
   const ReadResult direct = read_fhir_bundle(bundle);
   ASSERT_TRUE(direct.ok()) << problems_of(direct);
   ASSERT_EQ(direct.record->systemic.size(), 1u);
@@ -144,15 +144,19 @@ TEST(NdjsonMedication, AMedicationNotInTheExportIsSkippedAndCounted) {
   const std::string pat = d.file("Patient.ndjson"), req = d.file("MedicationRequest.ndjson"),
                     med = d.file("Medication.ndjson");
   spit(pat, lines({patient("p1")}));
-  spit(req, lines({request_ref("r1", "p1", "missing", "2024-05-01"),
-                   R"({"resourceType":"MedicationRequest","id":"r2","status":"active","intent":"order","subject":{"reference":"Patient/p1"},"medicationReference":{"reference":"https://elsewhere.example.org/fhir/Medication/sor"},"authoredOn":"2024-05-01"})"}));
+  spit(
+      req,
+      lines(
+          {request_ref("r1", "p1", "missing", "2024-05-01"),
+           R"({"resourceType":"MedicationRequest","id":"r2","status":"active","intent":"order","subject":{"reference":"Patient/p1"},"medicationReference":{"reference":"https://elsewhere.example.org/fhir/Medication/sor"},"authoredOn":"2024-05-01"})"}));
   spit(med, lines({medication("sor", kAtc, "L01EX02")}));
   const Scanned s = scan({pat, req, med});
   const NdjsonPatient* p1 = s.of("p1");
   ASSERT_NE(p1, nullptr);
   ASSERT_TRUE(p1->rr.ok()) << problems_of(p1->rr);
   EXPECT_TRUE(p1->rr.record->systemic.empty());
-  EXPECT_EQ(skipped_containing(p1->rr.skipped, "MedicationRequest medicationReference (Medication not in the bundle"), 2);
+  EXPECT_EQ(skipped_containing(p1->rr.skipped, "MedicationRequest medicationReference (Medication not in the bundle"),
+            2);
   // Without any Medication file: the same.
   const Scanned none = scan({pat, req});
   ASSERT_TRUE(none.of("p1")->rr.ok());
@@ -190,7 +194,8 @@ TEST(NdjsonMedication, OneIdOnTwoDifferentMedicationsIsAProblem) {
   spit(med, lines({medication("x", kAtc, "L01EX02"), medication("sor", kAtc, "L01EX02"),
                    medication("same", kAtc, "L01EX08")}));
   spit(med2, lines({medication("same", kAtc, "L01EX08"), medication("x", kAtc, "L01EX08")}));
-  for (const auto& order : {std::vector<std::string>{pat, req, med, med2}, std::vector<std::string>{med2, med, pat, req}}) {
+  for (const auto& order :
+       {std::vector<std::string>{pat, req, med, med2}, std::vector<std::string>{med2, med, pat, req}}) {
     const Scanned s = scan(order);
     const NdjsonPatient* p1 = s.of("p1");
     ASSERT_FALSE(p1->rr.ok());
@@ -228,7 +233,10 @@ TEST(NdjsonMedication, AMedicationNamingAMemberTwiceIsAProblemForItsOrders) {
                     med = d.file("Medication.ndjson");
   spit(pat, lines({patient("p1")}));
   spit(req, lines({request_ref("r1", "p1", "m", "2024-05-01")}));
-  spit(med, lines({R"({"resourceType":"Medication","id":"m","code":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EX02"}]},"code":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EX08"}]}})"}));
+  spit(
+      med,
+      lines(
+          {R"({"resourceType":"Medication","id":"m","code":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EX02"}]},"code":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EX08"}]}})"}));
   const Scanned s = scan({pat, req, med});
   const NdjsonPatient* p1 = s.of("p1");
   ASSERT_FALSE(p1->rr.ok());

@@ -108,8 +108,8 @@ TEST(NdjsonReader, GivesTheBundleReadersRecordForSyntheticPatients) {
     synth::Ndjson one;
     synth::Summary s;
     synth::generate_patient(o, i, one, s);
-    const ReadResult b =
-        read_fhir_bundle(ndjson_to_bundle(one.patient + one.observation + one.procedure + one.medication + one.condition));
+    const ReadResult b = read_fhir_bundle(
+        ndjson_to_bundle(one.patient + one.observation + one.procedure + one.medication + one.condition));
     ASSERT_TRUE(b.ok()) << b.problems.front().location << ": " << b.problems.front().message;
     const NdjsonPatient p = read_ndjson_patient(in, static_cast<std::size_t>(i), parser);
     ASSERT_TRUE(p.rr.ok());
@@ -138,16 +138,26 @@ std::string fill(std::string_view t, std::string_view p, std::string_view v = "3
 TEST(NdjsonReader, InvalidLinesAreCountedWithFileAndLineNeverFatal) {
   TempDir d;
   const std::string obs = d.file("Observation.ndjson"), pat = d.file("Patient.ndjson");
-  spit(obs, fill(kLab, "a") + "\n" +                                       // 1 fine
-                R"({"resourceType":"Observation", "status": )" "\n" +       // 2 not JSON
-                "[1, 2]\n" +                                                // 3 not an object
-                R"({"id": "x"})" "\n" +                                     // 4 no resourceType
-                "\n" +                                                      // 5 blank: not invalid
-                R"({"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"89247-1"}]},"effectiveDateTime":"2024-01-08","valueInteger":1})" "\n" +  // 6 no subject
-                fill(kLab, "b", "38", "g/dL") + "\n" +                     // 7 implausible: b withheld
-                fill(kHeartRate, "c") + "\n");                              // 8 not used
-  spit(pat, R"({"resourceType":"Patient","id":"a"})" "\n" R"({"resourceType":"Patient","id":"b"})" "\n"
-            R"({"resourceType":"Patient","gender":"male"})" "\n");
+  spit(
+      obs,
+      fill(kLab, "a") + "\n" +  // 1 fine
+          R"({"resourceType":"Observation", "status": )"
+          "\n" +        // 2 not JSON
+          "[1, 2]\n" +  // 3 not an object
+          R"({"id": "x"})"
+          "\n" +  // 4 no resourceType
+          "\n" +  // 5 blank: not invalid
+          R"({"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"89247-1"}]},"effectiveDateTime":"2024-01-08","valueInteger":1})"
+          "\n" +  // 6 no subject
+          fill(kLab, "b", "38", "g/dL") +
+          "\n" +                          // 7 implausible: b withheld
+          fill(kHeartRate, "c") + "\n");  // 8 not used
+  spit(pat, R"({"resourceType":"Patient","id":"a"})"
+            "\n"
+            R"({"resourceType":"Patient","id":"b"})"
+            "\n"
+            R"({"resourceType":"Patient","gender":"male"})"
+            "\n");
   spit(d.file("Procedure.ndjson"), fill(kTace, "a") + "\n" + fill(kTace, "b") + "\n");
 
   Options o;
@@ -156,9 +166,9 @@ TEST(NdjsonReader, InvalidLinesAreCountedWithFileAndLineNeverFatal) {
   const Stats& st = res.stats;
   std::vector<std::pair<std::string, long>> where;
   for (const auto& p : st.invalid) where.emplace_back(std::filesystem::path(p.file).filename().string(), p.line);
-  const std::vector<std::pair<std::string, long>> expected{
-      {"Observation.ndjson", 2}, {"Observation.ndjson", 3}, {"Observation.ndjson", 4},
-      {"Observation.ndjson", 6}, {"Observation.ndjson", 7}, {"Patient.ndjson", 3}};
+  const std::vector<std::pair<std::string, long>> expected{{"Observation.ndjson", 2}, {"Observation.ndjson", 3},
+                                                           {"Observation.ndjson", 4}, {"Observation.ndjson", 6},
+                                                           {"Observation.ndjson", 7}, {"Patient.ndjson", 3}};
   EXPECT_EQ(where, expected);
   EXPECT_EQ(st.invalid_line_count, 6u);
   EXPECT_NE(st.invalid[0].message.find("not valid JSON"), std::string::npos);
@@ -197,7 +207,9 @@ TEST(NdjsonReader, IrrelevantLinesCostParseTimeNotMemory) {
   std::string noise;
   for (int i = 0; i < 500; ++i) {
     noise += fill(kHeartRate, "a") + "\n";
-    noise += R"({"resourceType":"Practitioner","id":"dr)" + std::to_string(i) + R"("})" "\n";
+    noise += R"({"resourceType":"Practitioner","id":"dr)" + std::to_string(i) +
+             R"("})"
+             "\n";
   }
   spit(d.file("All.ndjson"), relevant);
   spit(e.file("All.ndjson"), noise + relevant + noise);
@@ -276,8 +288,8 @@ TEST(NdjsonReader, ThreadCountDoesNotChangeTheOutput) {
       const std::string out = outputs.file(fmt::format("rows-{}.{}", threads, f == 0 ? "csv" : "ndjson"));
       const std::string report = outputs.file(fmt::format("report-{}-{}.html", threads, f));
       const std::string dir = d.path();
-      const char* argv[] = {"switchpoint", "cohort", dir.c_str(), "-o", out.c_str(), "--report", report.c_str(),
-                            "--threads", threads.c_str()};
+      const char* argv[] = {"switchpoint", "cohort",       dir.c_str(), "-o",           out.c_str(),
+                            "--report",    report.c_str(), "--threads", threads.c_str()};
       std::ostringstream o, e;
       ASSERT_EQ(run_cli(9, argv, o, e), 0) << e.str();
       files[k][f] = slurp(out);

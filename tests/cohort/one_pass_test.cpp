@@ -31,8 +31,8 @@ std::string albumin(const std::string& id, const std::string& date) {
          R"(","valueQuantity":{"value":40,"unit":"g/L","system":"http://unitsofmeasure.org","code":"g/L"}})";
 }
 std::string tace(const std::string& id) {
-  return R"({"resourceType":"Procedure","id":")" + id +
-         R"(-t","status":"completed","subject":{"reference":"Patient/)" + id +
+  return R"({"resourceType":"Procedure","id":")" + id + R"(-t","status":"completed","subject":{"reference":"Patient/)" +
+         id +
          R"("},"code":{"coding":[{"system":"urn:switchpoint:hcc","code":"tace"}]},"performedDateTime":"2024-01-01"})";
 }
 std::string sorafenib(const std::string& id) {

@@ -124,10 +124,11 @@ TEST(PipelineControls, TrueHazardRatioIsCoveredForEveryDefinition) {
     EXPECT_NEAR(mean_hr, 0.6, 0.07) << kDefinitions[i];
     pooled += covered[i];
     pooled_log += sum_log[i];
-    std::printf("[pipeline controls] H = 0.6 %-14s CI covers 0.6 for %2d of %d; geometric mean HR %.3f; continued "
-                "censored at a later switch %ld; classical landmark: covers %2d, geometric mean %.3f\n",
-                std::string(kDefinitions[i]).c_str(), covered[i], estimated[i], mean_hr, censored[i],
-                covered_classical[i], std::exp(sum_log_classical[i] / kSeeds));
+    std::printf(
+        "[pipeline controls] H = 0.6 %-14s CI covers 0.6 for %2d of %d; geometric mean HR %.3f; continued "
+        "censored at a later switch %ld; classical landmark: covers %2d, geometric mean %.3f\n",
+        std::string(kDefinitions[i]).c_str(), covered[i], estimated[i], mean_hr, censored[i], covered_classical[i],
+        std::exp(sum_log_classical[i] / kSeeds));
   }
   EXPECT_GE(pooled, 344);
   const double pooled_hr = std::exp(pooled_log / (kSeeds * static_cast<double>(kDefs)));

@@ -23,10 +23,10 @@ TEST(CohortReport, SelfContainedWithEverySection) {
   const Result res = evaluate_cohort(o);
   ASSERT_TRUE(res.has_outcomes);  // synthetic patients who died carry deceasedDateTime
   const std::string html = cohort_report_html(res);
-  for (const char* part : {"Status per definition", "Agreement between definitions", "Disagreements, most first",
-                           "Time from the first TACE to refractoriness", "<svg", "numbers at risk",
-                           "Overall survival from refractoriness", "log-rank", "Method and biases",
-                           "Immortal-time bias", "Confounding by indication", "Synthetic cohorts"})
+  for (const char* part :
+       {"Status per definition", "Agreement between definitions", "Disagreements, most first",
+        "Time from the first TACE to refractoriness", "<svg", "numbers at risk", "Overall survival from refractoriness",
+        "log-rank", "Method and biases", "Immortal-time bias", "Confounding by indication", "Synthetic cohorts"})
     EXPECT_NE(html.find(part), std::string::npos) << part;
   for (const char* banned : {"<script", "<link", " src=", "url(", "@import"})
     EXPECT_EQ(html.find(banned), std::string::npos) << banned;

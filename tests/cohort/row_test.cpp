@@ -69,7 +69,8 @@ TEST(CohortRow, CourseEndingProceduresColumnIsAddedLast) {
   const std::string header = csv.substr(0, csv.find('\n'));
   const std::vector<std::string> cols = split(header);
   // Issue 15 appended the split columns after it: earlier columns keep their positions.
-  const auto at = static_cast<std::size_t>(std::find(cols.begin(), cols.end(), "course_ending_procedures") - cols.begin());
+  const auto at =
+      static_cast<std::size_t>(std::find(cols.begin(), cols.end(), "course_ending_procedures") - cols.begin());
   ASSERT_LT(at, cols.size());
   ASSERT_GE(at, 1u);
   EXPECT_EQ(cols[at - 1], "notes");

@@ -37,9 +37,10 @@ std::string condition(const std::string& id, const std::string& system, const st
          R"("},"onsetDateTime":"2023-01-01"})" + "\n";
 }
 std::string tace(const std::string& id) {
-  return R"({"resourceType":"Procedure","id":")" + id +
-         R"(-t","status":"completed","subject":{"reference":"Patient/)" + id +
-         R"("},"code":{"coding":[{"system":"urn:switchpoint:hcc","code":"tace"}]},"performedDateTime":"2024-01-01"})" + "\n";
+  return R"({"resourceType":"Procedure","id":")" + id + R"(-t","status":"completed","subject":{"reference":"Patient/)" +
+         id +
+         R"("},"code":{"coding":[{"system":"urn:switchpoint:hcc","code":"tace"}]},"performedDateTime":"2024-01-01"})" +
+         "\n";
 }
 std::string sorafenib(const std::string& id) {
   return R"({"resourceType":"MedicationStatement","id":")" + id +
@@ -51,7 +52,8 @@ TEST(CohortSelection, EachWayInAndEachWayOut) {
   TempDir d;
   std::string lines;
   // In: an HCC diagnosis (ICD-10 C22.0) alone; a TACE alone; a systemic therapy alone.
-  lines += patient("in-dx") + albumin("in-dx", "2024-01-02") + condition("in-dx", "http://hl7.org/fhir/sid/icd-10", "C22.0");
+  lines +=
+      patient("in-dx") + albumin("in-dx", "2024-01-02") + condition("in-dx", "http://hl7.org/fhir/sid/icd-10", "C22.0");
   lines += patient("in-tace") + albumin("in-tace", "2024-01-02") + tace("in-tace");
   // An HCC diagnosis without an onset date (the record keeps dated diagnoses only) is still one.
   std::string undated = condition("in-undated", "http://snomed.info/sct", "109841003");
@@ -61,7 +63,8 @@ TEST(CohortSelection, EachWayInAndEachWayOut) {
   // Out: labs only; a Condition that is not HCC (chronic hepatitis B, B18.1): a candidate of pass 0
   // that its record then leaves out.
   lines += patient("out-labs") + albumin("out-labs", "2024-01-02") + albumin("out-labs", "2024-03-02");
-  lines += patient("out-hbv") + albumin("out-hbv", "2024-01-02") + condition("out-hbv", "http://hl7.org/fhir/sid/icd-10", "B18.1");
+  lines += patient("out-hbv") + albumin("out-hbv", "2024-01-02") +
+           condition("out-hbv", "http://hl7.org/fhir/sid/icd-10", "B18.1");
   spit(d.file("export.ndjson"), lines);
   Options o;
   o.inputs = {d.file("export.ndjson")};
@@ -126,7 +129,8 @@ TEST(CohortSelection, CommandPrintsInclusionAndListsTheRest) {
   ASSERT_EQ(run_cli(7, argv, out, err), 0) << err.str();
   EXPECT_NE(out.str().find("2 patients in the export; 1 in the cohort"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("1 not in the cohort, not evaluated"), std::string::npos) << out.str();
-  EXPECT_EQ(slurp(ex), "patient_id,reason\nout,\"no HCC diagnosis, TACE or HCC systemic therapy in the export: not evaluated\"\n");
+  EXPECT_EQ(slurp(ex),
+            "patient_id,reason\nout,\"no HCC diagnosis, TACE or HCC systemic therapy in the export: not evaluated\"\n");
   const std::string rows = slurp(o);
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 2);
 }

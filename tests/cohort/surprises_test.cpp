@@ -90,11 +90,13 @@ TEST(NotNdjson, RealNdjsonAndBrokenLinesAreNotRefusedWhole) {
   TempDir d;
   // The other side: NDJSON (with a Bundle nested in no line), blank files and a truncated first line
   // are read, their bad lines reported one by one.
-  spit(d.file("ok.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n{\"resourceType\":\"Patient\",\"id\":\"p2\"}\n");
+  spit(d.file("ok.ndjson"),
+       "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n{\"resourceType\":\"Patient\",\"id\":\"p2\"}\n");
   EXPECT_FALSE(not_ndjson_reason(d.file("ok.ndjson")).has_value());
   spit(d.file("blank.ndjson"), "\n\n");
   EXPECT_FALSE(not_ndjson_reason(d.file("blank.ndjson")).has_value());
-  spit(d.file("cut.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"p1\"\n{\"resourceType\":\"Patient\",\"id\":\"p2\"}\n");
+  spit(d.file("cut.ndjson"),
+       "{\"resourceType\":\"Patient\",\"id\":\"p1\"\n{\"resourceType\":\"Patient\",\"id\":\"p2\"}\n");
   EXPECT_FALSE(not_ndjson_reason(d.file("cut.ndjson")).has_value());
   const CliRun r = cohort_on(d.file("cut.ndjson"), d.file("rows.csv"));
   EXPECT_EQ(r.code, 0) << r.err;

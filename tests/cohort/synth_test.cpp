@@ -88,7 +88,8 @@ TEST(Synth, CalibratedToThePublishedFigures) {
   const double cp_bc = 100.0 * s.refractory_child_pugh_b_or_c / s.refractory;
   EXPECT_GE(cp_bc, 18.0);
   EXPECT_LE(cp_bc, 27.0);
-  const double unrelated = 100.0 * static_cast<double>(s.lines_unrelated_observation) / static_cast<double>(s.lines_observation);
+  const double unrelated =
+      100.0 * static_cast<double>(s.lines_unrelated_observation) / static_cast<double>(s.lines_observation);
   EXPECT_NEAR(unrelated, 50.0, 5.0);
   EXPECT_GT(s.switched, 0);
   EXPECT_GT(s.continued_tace, 0);

@@ -158,7 +158,9 @@ TEST(CohortTables, ColumnNamesAreSnakeCaseAndOneValuePerCell) {
   const auto l = lines(rows_to_csv({two}));
   const auto c = cells(l[1]);
   ASSERT_EQ(c.size(), cols.size());
-  auto at = [&](const char* name) { return c[static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin())]; };
+  auto at = [&](const char* name) {
+    return c[static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin())];
+  };
   EXPECT_EQ(at("up_to_seven_value"), "5.0");  // 3.0 cm + 2 nodules
   EXPECT_EQ(at("up_to_seven_within"), "true");
   EXPECT_EQ(at("up_to_seven"), "5.0 within");
@@ -171,7 +173,8 @@ TEST(CohortTables, DictionaryDescribesEveryColumnOfEveryTable) {
   ASSERT_EQ(p.parse(json).get(doc), simdjson::SUCCESS);
   EXPECT_EQ(std::string_view(doc["schema"]), "switchpoint.cohort-dictionary/1");
   const std::set<std::string> types = {"string", "integer", "number", "date", "boolean", "enum"};
-  for (const auto& [table, cols] : {std::pair{"rows", rows_csv_columns()}, {"criteria", criteria_csv_columns()},
+  for (const auto& [table, cols] : {std::pair{"rows", rows_csv_columns()},
+                                    {"criteria", criteria_csv_columns()},
                                     {"episodes", episodes_csv_columns()}}) {
     std::vector<std::string> described;
     for (simdjson::dom::element c : doc[table]["columns"].get_array()) {
@@ -192,8 +195,8 @@ TEST(CohortTables, CommandWritesTheTablesAndRefusesWrongExtensions) {
   testing::spit(in, "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n");
   const std::string o = dir.file("rows.csv"), cr = dir.file("criteria.csv"), ep = dir.file("episodes.csv"),
                     dict = dir.file("dictionary.json");
-  const char* argv[] = {"switchpoint", "cohort", in.c_str(), "-o", o.c_str(), "--criteria", cr.c_str(),
-                        "--episodes", ep.c_str(), "--dictionary", dict.c_str()};
+  const char* argv[] = {"switchpoint", "cohort",     in.c_str(), "-o",           o.c_str(),   "--criteria",
+                        cr.c_str(),    "--episodes", ep.c_str(), "--dictionary", dict.c_str()};
   std::ostringstream out, err;
   ASSERT_EQ(run_cli(11, argv, out, err), 0) << err.str();
   EXPECT_EQ(slurp(dict), data_dictionary_json());

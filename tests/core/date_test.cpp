@@ -60,7 +60,7 @@ TEST(Date, LeapYears) {
   EXPECT_FALSE(Date::parse("2025-02-29"));
   EXPECT_FALSE(Date::parse("1900-02-29"));  // divisible by 100, not by 400
   EXPECT_FALSE(Date::parse("2100-02-29"));
-  EXPECT_TRUE(Date::parse("2000-02-29"));   // divisible by 400
+  EXPECT_TRUE(Date::parse("2000-02-29"));  // divisible by 400
   EXPECT_FALSE(Date::parse("2024-02-30"));
   EXPECT_EQ(days_between(d("2024-02-28"), d("2024-03-01")), 2);
   EXPECT_EQ(days_between(d("2023-02-28"), d("2023-03-01")), 1);
@@ -75,10 +75,26 @@ TEST(Date, ImpossibleDatesAreRejected) {
 }
 
 TEST(Date, OnlyExactIsoDatesParse) {
-  for (std::string_view bad : {"", "2024", "2024-01", "2024-1-05", "2024-01-5", "24-01-05", "12/03/2024",
-                               "2024/03/12", "03-12-2024", "2024-03-12T10:00:00Z", "2024-03-12 ", " 2024-03-12",
-                               "2024-03-1a", "2024_03_12", "+024-03-12", "-024-03-12", "2024-+3-12", "20240312",
-                               "2024-03-12Z", "２０２４-03-12"})
+  for (std::string_view bad : {"",
+                               "2024",
+                               "2024-01",
+                               "2024-1-05",
+                               "2024-01-5",
+                               "24-01-05",
+                               "12/03/2024",
+                               "2024/03/12",
+                               "03-12-2024",
+                               "2024-03-12T10:00:00Z",
+                               "2024-03-12 ",
+                               " 2024-03-12",
+                               "2024-03-1a",
+                               "2024_03_12",
+                               "+024-03-12",
+                               "-024-03-12",
+                               "2024-+3-12",
+                               "20240312",
+                               "2024-03-12Z",
+                               "２０２４-03-12"})
     EXPECT_FALSE(Date::parse(bad)) << "'" << bad << "'";
 }
 

@@ -46,12 +46,14 @@ TEST(ObtainList, EachFactOnceWithTheDecisionsItSettles) {
     EXPECT_GE(o.decisions(), 1u) << o.fact;
   }
   // The clinic's fact "ascites grade" is one line, naming every definition that waits for it.
-  const auto it = std::find_if(dec.obtain.begin(), dec.obtain.end(),
-                               [](const ObtainItem& o) { return o.fact == "ascites grade within 30 days before 2024-04-15"; });
+  const auto it = std::find_if(dec.obtain.begin(), dec.obtain.end(), [](const ObtainItem& o) {
+    return o.fact == "ascites grade within 30 days before 2024-04-15";
+  });
   ASSERT_NE(it, dec.obtain.end());
   EXPECT_GE(it->unlocks.size(), 3u);  // e.g. Galle 2017, AASLD 2018, EASL 2018, BCLC 2022
   // Ordered by how many decisions each would settle.
-  for (std::size_t i = 1; i < dec.obtain.size(); ++i) EXPECT_GE(dec.obtain[i - 1].decisions(), dec.obtain[i].decisions());
+  for (std::size_t i = 1; i < dec.obtain.size(); ++i)
+    EXPECT_GE(dec.obtain[i - 1].decisions(), dec.obtain[i].decisions());
 }
 
 TEST(ObtainList, ClinicianWordsNoFieldNamesNoProjectDocuments) {
@@ -82,9 +84,9 @@ TEST(ObtainList, EmptyWhenNothingToDecide) {
 }
 
 TEST(DataAge, ThirtyDaysIsCurrentThirtyOneIsOld) {
-  const PatientRecord r = sparse();  // latest entry 2024-04-12
+  const PatientRecord r = sparse();                                         // latest entry 2024-04-12
   EXPECT_FALSE(data_age_warning(r, d("2024-05-12"), "today").has_value());  // 30 days
-  const auto w = data_age_warning(r, d("2024-05-13"), "today");              // 31 days
+  const auto w = data_age_warning(r, d("2024-05-13"), "today");             // 31 days
   ASSERT_TRUE(w.has_value());
   EXPECT_NE(w->find("2024-04-12, 31 days before today (2024-05-13)"), std::string::npos) << *w;
   EXPECT_NE(w->find("describes the patient on 2024-04-12"), std::string::npos);

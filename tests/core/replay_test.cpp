@@ -51,7 +51,8 @@ TEST(Replay, SameAsTruncatedRecord) {
   EXPECT_EQ(a.history.sessions.size(), 1u);
   EXPECT_EQ(b.history.sessions.size(), 1u);
   ASSERT_EQ(a.refractoriness.size(), b.refractoriness.size());
-  for (std::size_t i = 0; i < a.refractoriness.size(); ++i) EXPECT_EQ(a.refractoriness[i].status, b.refractoriness[i].status);
+  for (std::size_t i = 0; i < a.refractoriness.size(); ++i)
+    EXPECT_EQ(a.refractoriness[i].status, b.refractoriness[i].status);
 }
 
 // Clinical rules §5 statuses, P-not-applicable: no TACE → not applicable, never "not refractory".
@@ -108,7 +109,8 @@ TEST(Checkpoint, LabsOnlyRecordHasNoVerdictAndNoPlan) {
   with_tace.tace.push_back(TaceSession{d("2024-01-10"), "cTACE", std::nullopt});
   EXPECT_NE(evaluate(with_tace, at).checkpoint.verdict, Verdict::NotApplicable);
   PatientRecord with_systemic = r;
-  with_systemic.systemic.push_back(SystemicTherapy{"sorafenib", d("2024-01-01"), std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  with_systemic.systemic.push_back(
+      SystemicTherapy{"sorafenib", d("2024-01-01"), std::nullopt, std::nullopt, std::nullopt, std::nullopt});
   EXPECT_NE(evaluate(with_systemic, at).checkpoint.verdict, Verdict::NotApplicable);
   // A recorded HCC diagnosis alone is HCC data: the checkpoint answers (here ALBI grade 3: liver
   // function cannot be maintained → switch) and lists what it lacks (the tumour imaging).

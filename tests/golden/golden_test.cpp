@@ -80,7 +80,8 @@ TEST_P(Golden, MatchesHandDerivedExpectations) {
   std::string_view record_rel;
   ASSERT_EQ(c["record"].get(record_rel), simdjson::SUCCESS) << "case has no \"record\"";
   const ReadResult rr = read_record(slurp(kGolden / record_rel));
-  ASSERT_TRUE(rr.ok()) << record_rel << ": " << (rr.problems.empty() ? "" : rr.problems[0].location + " " + rr.problems[0].message);
+  ASSERT_TRUE(rr.ok()) << record_rel << ": "
+                       << (rr.problems.empty() ? "" : rr.problems[0].location + " " + rr.problems[0].message);
   std::string_view as_of_text;
   std::optional<Date> as_of = default_as_of(*rr.record);
   if (c["as_of"].get(as_of_text) == simdjson::SUCCESS) as_of = Date::parse(as_of_text);
@@ -129,11 +130,13 @@ TEST_P(Golden, MatchesHandDerivedExpectations) {
               std::string_view dose, want;
               ASSERT_EQ((*actual)["dose"].get(dose), simdjson::SUCCESS);
               ASSERT_EQ(ov.get(want), simdjson::SUCCESS);
-              EXPECT_NE(dose.find(want), std::string_view::npos) << regimen << " dose '" << dose << "' lacks '" << want << "'";
+              EXPECT_NE(dose.find(want), std::string_view::npos)
+                  << regimen << " dose '" << dose << "' lacks '" << want << "'";
             } else if (ok == "reasons_contain" || ok == "prerequisites_contain" || ok == "confirm_contains") {
               // Each listed text is a substring of some entry of the option's list.
-              const char* list = ok == "reasons_contain" ? "reasons" : ok == "prerequisites_contain" ? "prerequisites"
-                                                                                                    : "confirm_before_prescribing";
+              const char* list = ok == "reasons_contain"         ? "reasons"
+                                 : ok == "prerequisites_contain" ? "prerequisites"
+                                                                 : "confirm_before_prescribing";
               array entries;
               ASSERT_EQ((*actual)[list].get(entries), simdjson::SUCCESS) << regimen << "/" << list;
               for (element want : array(ov)) {
@@ -144,7 +147,8 @@ TEST_P(Golden, MatchesHandDerivedExpectations) {
                   std::string_view t;
                   if (e.get(t) == simdjson::SUCCESS && t.find(w) != std::string_view::npos) found = true;
                 }
-                EXPECT_TRUE(found) << regimen << " " << list << " " << simdjson::minify(entries) << " lack '" << w << "'";
+                EXPECT_TRUE(found) << regimen << " " << list << " " << simdjson::minify(entries) << " lack '" << w
+                                   << "'";
               }
             } else {
               element a;
@@ -184,13 +188,12 @@ TEST_P(Golden, MatchesHandDerivedExpectations) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, Golden, ::testing::ValuesIn(cases()),
-                         [](const ::testing::TestParamInfo<Case>& i) {
-                           std::string n = i.param.name.substr(0, i.param.name.size() - std::string(".case.json").size());
-                           for (auto& ch : n)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Cases, Golden, ::testing::ValuesIn(cases()), [](const ::testing::TestParamInfo<Case>& i) {
+  std::string n = i.param.name.substr(0, i.param.name.size() - std::string(".case.json").size());
+  for (auto& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
+});
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Golden);
 
 TEST(GoldenSuite, HasTheRequiredNumberOfCases) { EXPECT_GE(cases().size(), 40u); }

@@ -46,8 +46,7 @@ std::string escape_pointer(std::string_view key) {
 // the top level listed in `ignore` are not compared.
 std::optional<std::string> first_difference(element a, element b, const std::string& where,
                                             const std::set<std::string>& ignore = {}) {
-  if (a.type() != b.type())
-    return where + " (" + simdjson::minify(a) + " vs " + simdjson::minify(b) + ")";
+  if (a.type() != b.type()) return where + " (" + simdjson::minify(a) + " vs " + simdjson::minify(b) + ")";
   if (a.is_object()) {
     object ao = a, bo = b;
     std::set<std::string> keys;
@@ -97,10 +96,14 @@ std::vector<Pair> pairs() {
         out.push_back({"example_" + stem + "_alt", e.path(), ext / (stem + ".alt.twin.bundle.json"), {}});
       }
     }
-    out.push_back({"example_fhir_01", ex / "fhir" / "01-responding-patient.bundle.json",
-                   ext / "01-responding-patient.fhir-twin.bundle.json", {}});
-    out.push_back({"example_fhir_01_alt", ex / "fhir" / "01-responding-patient.bundle.json",
-                   ext / "01-responding-patient.fhir-twin.alt.bundle.json", {}});
+    out.push_back({"example_fhir_01",
+                   ex / "fhir" / "01-responding-patient.bundle.json",
+                   ext / "01-responding-patient.fhir-twin.bundle.json",
+                   {}});
+    out.push_back({"example_fhir_01_alt",
+                   ex / "fhir" / "01-responding-patient.bundle.json",
+                   ext / "01-responding-patient.fhir-twin.alt.bundle.json",
+                   {}});
   }
   // Golden records: the dates of the cases that use each record.
   std::map<std::string, std::vector<std::string>> case_dates;

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "fuzz/harness.h"
-#include "server/jwt.h"
 #include "server/crypto.h"
+#include "server/jwt.h"
 #include "support/files.h"
 
 namespace switchpoint {
@@ -59,11 +59,15 @@ TEST(FuzzRegressions, JwtTimesBeyondTenToTheFifteenSecondsAreRefusedClaims) {
   const std::string header = b64(R"({"alg":"ES384","typ":"JWT","kid":"k"})");
   const std::string sig = b64(std::string(96, '\x01'));
   auto parse = [&](const std::string& exp, const std::string& iat) {
-    return jwt::parse(header + "." + b64(R"({"iss":"i","aud":"a","jti":"j","exp":)" + exp + R"(,"iat":)" + iat + "}") + "." + sig);
+    return jwt::parse(header + "." + b64(R"({"iss":"i","aud":"a","jti":"j","exp":)" + exp + R"(,"iat":)" + iat + "}") +
+                      "." + sig);
   };
-  for (const auto& [exp, iat] : std::vector<std::pair<std::string, std::string>>{
-           {"9223372036854775807", "1"}, {"2", "-9223372036854775807"}, {"1000000000000000", "1"}, {"2", "-1000000000000000"},
-           {"1e300", "1"}, {"18446744073709551615", "1"}}) {
+  for (const auto& [exp, iat] : std::vector<std::pair<std::string, std::string>>{{"9223372036854775807", "1"},
+                                                                                 {"2", "-9223372036854775807"},
+                                                                                 {"1000000000000000", "1"},
+                                                                                 {"2", "-1000000000000000"},
+                                                                                 {"1e300", "1"},
+                                                                                 {"18446744073709551615", "1"}}) {
     const auto r = parse(exp, iat);
     EXPECT_FALSE(r.token) << exp << " " << iat;
     EXPECT_EQ(r.failure, jwt::Failure::Claims) << exp << " " << iat;

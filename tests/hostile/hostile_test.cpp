@@ -150,7 +150,8 @@ std::string bundle_of(const std::string& entries) {
 std::string entry(std::string_view resource) { return std::string(R"({"resource":)") + std::string(resource) + "}"; }
 
 // A CDS Hooks request; `prefetch` is the JSON text of the prefetch object.
-std::string hook(const std::string& prefetch, std::string_view hook_name = "patient-view", std::string_view pid = "p1") {
+std::string hook(const std::string& prefetch, std::string_view hook_name = "patient-view",
+                 std::string_view pid = "p1") {
   return fmt::format(R"({{"hook":"{}","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":)"
                      R"({{"userId":"Practitioner/1","patientId":"{}"}},"prefetch":{}}})",
                      hook_name, pid, prefetch);
@@ -184,8 +185,8 @@ const std::map<std::string, Generator>& generators() {
          std::string labs;
          for (int pass = 0; pass < 2; ++pass)
            for (std::size_t i = 0; i < n; ++i)
-             labs += fmt::format(R"({}{{"date":"{}","test":"albumin","value":35,"unit":"g/L"}})", labs.empty() ? "" : ",",
-                                 date_plus(static_cast<int>(i)));
+             labs += fmt::format(R"({}{{"date":"{}","test":"albumin","value":35,"unit":"g/L"}})",
+                                 labs.empty() ? "" : ",", date_plus(static_cast<int>(i)));
          return std::string(kRecordHead) + R"("labs":[)" + labs + "]}";
        }},
       {"record_empty_labs",
@@ -193,7 +194,8 @@ const std::map<std::string, Generator>& generators() {
       {"record_many_tace",
        [](std::size_t n) {
          std::string t;
-         for (std::size_t i = 0; i < n; ++i) t += fmt::format(R"({}{{"date":"{}"}})", i ? "," : "", date_plus(static_cast<int>(i % 80000)));
+         for (std::size_t i = 0; i < n; ++i)
+           t += fmt::format(R"({}{{"date":"{}"}})", i ? "," : "", date_plus(static_cast<int>(i % 80000)));
          return std::string(kRecordHead) + R"("tace":[)" + t + "]}";
        }},
       // Work per byte, the JSON cousin of a "billion laughs": a valid record as large as the
@@ -239,17 +241,19 @@ const std::map<std::string, Generator>& generators() {
       {"fhir_unknown_resources",
        [](std::size_t n) {
          std::string e = entry(kPatient) + "," + entry(kFhirAlbumin) + "," + entry(kFhirTace);
-         for (std::size_t i = 0; i < n; ++i) e += fmt::format(R"(,{{"resource":{{"resourceType":"Basic","id":"b{}"}}}})", i);
+         for (std::size_t i = 0; i < n; ++i)
+           e += fmt::format(R"(,{{"resource":{{"resourceType":"Basic","id":"b{}"}}}})", i);
          return bundle_of(e);
        }},
       {"fhir_many_tace",
        [](std::size_t n) {
          std::string e = entry(kPatient);
          for (std::size_t i = 0; i < n; ++i)
-           e += fmt::format(R"(,{{"resource":{{"resourceType":"Procedure","id":"t{}","status":"completed",)"
-                            R"("subject":{{"reference":"Patient/p1"}},"code":{{"coding":[{{"system":"urn:switchpoint:hcc",)"
-                            R"("code":"tace"}}]}},"performedDateTime":"{}"}}}})",
-                            i, date_plus(static_cast<int>(30 * i)));
+           e += fmt::format(
+               R"(,{{"resource":{{"resourceType":"Procedure","id":"t{}","status":"completed",)"
+               R"("subject":{{"reference":"Patient/p1"}},"code":{{"coding":[{{"system":"urn:switchpoint:hcc",)"
+               R"("code":"tace"}}]}},"performedDateTime":"{}"}}}})",
+               i, date_plus(static_cast<int>(30 * i)));
          return bundle_of(e);
        }},
       // Bulk NDJSON: the Patient, a heart rate whose note is n MiB on one line, an albumin.
@@ -257,7 +261,8 @@ const std::map<std::string, Generator>& generators() {
        [](std::size_t n) {
          std::string hr(kHeartRate);
          hr.insert(hr.size() - 1, R"(,"note":[{"text":")" + std::string(n << 20, 'x') + "\"}]");
-         return std::string(kPatient) + "\n" + hr + "\n" + std::string(kFhirAlbumin) + "\n" + std::string(kFhirTace) + "\n";
+         return std::string(kPatient) + "\n" + hr + "\n" + std::string(kFhirAlbumin) + "\n" + std::string(kFhirTace) +
+                "\n";
        }},
       {"ndjson_unknown_lines",
        [](std::size_t n) {
@@ -266,7 +271,8 @@ const std::map<std::string, Generator>& generators() {
        }},
       {"ndjson_deep_line",
        [](std::size_t n) {
-         return std::string(kPatient) + "\n" + std::string(n, '[') + std::string(n, ']') + "\n" + std::string(kFhirTace) + "\n";
+         return std::string(kPatient) + "\n" + std::string(n, '[') + std::string(n, ']') + "\n" +
+                std::string(kFhirTace) + "\n";
        }},
       // A CSV patient with n TACE sessions on consecutive days.
       {"csv_many_tace",
@@ -283,12 +289,15 @@ const std::map<std::string, Generator>& generators() {
          std::string obs = R"({"resource":)" + std::string(kFhirAlbumin) + "}";
          for (std::size_t i = 0; i < n; ++i) obs += R"(,{"resource":)" + std::string(kHeartRate) + "}";
          return hook(R"({"patient":)" + std::string(kPatient) + R"(,"observations":)" + searchset(obs) +
-                     R"(,"conditions":null,"procedures":)" + searchset(entry(kFhirTace)) + R"(,"medications":null,"medicationRequests":null,"medicationAdministrations":null})");
+                     R"(,"conditions":null,"procedures":)" + searchset(entry(kFhirTace)) +
+                     R"(,"medications":null,"medicationRequests":null,"medicationAdministrations":null})");
        }},
       {"cds_deep_prefetch",
        [](std::size_t n) {
-         return hook(R"({"patient":)" + std::string(kPatient) + R"(,"observations":)" + std::string(n, '[') +
-                     std::string(n, ']') + R"(,"conditions":null,"procedures":null,"medications":null,"medicationRequests":null,"medicationAdministrations":null})");
+         return hook(
+             R"({"patient":)" + std::string(kPatient) + R"(,"observations":)" + std::string(n, '[') +
+             std::string(n, ']') +
+             R"(,"conditions":null,"procedures":null,"medications":null,"medicationRequests":null,"medicationAdministrations":null})");
        }},
   };
   return g;
@@ -306,7 +315,8 @@ struct Manifest {
     std::vector<std::filesystem::path> files;
     for (const auto& e : std::filesystem::directory_iterator(kSource + "/tests/hostile")) {
       const std::string n = e.path().filename().string();
-      if (n == "cases.json" || (n.rfind("cases-", 0) == 0 && e.path().extension() == ".json")) files.push_back(e.path());
+      if (n == "cases.json" || (n.rfind("cases-", 0) == 0 && e.path().extension() == ".json"))
+        files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
     texts.reserve(files.size());
@@ -342,7 +352,8 @@ std::string build_input(element in) {
       bytes.replace(pos, from.size(), to);
     }
   if (auto p = str(in, "prefix"); !p.empty()) bytes = unescape(p) + bytes;
-  if (std::int64_t t = num(in, "truncate", 0); t > 0) bytes.resize(std::min<std::size_t>(bytes.size(), static_cast<std::size_t>(t)));
+  if (std::int64_t t = num(in, "truncate", 0); t > 0)
+    bytes.resize(std::min<std::size_t>(bytes.size(), static_cast<std::size_t>(t)));
   return bytes;
 }
 
@@ -455,9 +466,10 @@ Outcome http_post(const std::string& target, const std::string& body) {
   addr.sin_port = htons(static_cast<std::uint16_t>(http_server().port()));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
-  const std::string head = fmt::format("POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                                       "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                                       target, body.size());
+  const std::string head = fmt::format(
+      "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: {}\r\nConnection: close\r\n\r\n",
+      target, body.size());
   std::string answer;
   auto readable = [&](int timeout_ms) {
     pollfd p{fd, POLLIN, 0};
@@ -498,17 +510,18 @@ Outcome run_cds(std::string_view service, const std::string& body, std::string_v
     const std::string next = fhir_server == "next-loop" ? url : fmt::format("{}&page={}", url, fetches);
     r.ok = true;
     r.status = 200;
-    r.body = fmt::format(R"({{"resourceType":"Bundle","type":"searchset","link":[{{"relation":"next","url":"{}"}}],"entry":[]}})",
-                         next);
+    r.body = fmt::format(
+        R"({{"resourceType":"Bundle","type":"searchset","link":[{{"relation":"next","url":"{}"}}],"entry":[]}})", next);
     return r;
   };
   CdsServiceOptions options;
   options.public_base_url = "https://cds.example.org";
   options.report_secret = "hostile";
   CdsService svc(options, nullptr, stub);
-  const CdsResult r = service == "feedback" ? svc.feedback(kPatientViewService, body, "hostile")
-                                            : svc.call(service == "tace-order" ? kTaceOrderService : kPatientViewService,
-                                                       body, "hostile");
+  const CdsResult r =
+      service == "feedback"
+          ? svc.feedback(kPatientViewService, body, "hostile")
+          : svc.call(service == "tace-order" ? kTaceOrderService : kPatientViewService, body, "hostile");
   Outcome o;
   o.code = r.http.status;
   o.out = r.http.body;
@@ -562,7 +575,8 @@ void expect_json(const std::string& text, element checks, const std::string& wha
   }
 }
 
-void expect_problems(const std::vector<std::pair<std::string, std::string>>& got, element expect, const std::string& ctx) {
+void expect_problems(const std::vector<std::pair<std::string, std::string>>& got, element expect,
+                     const std::string& ctx) {
   simdjson::dom::array want;
   if (expect.at_key("problems").get_array().get(want) == simdjson::SUCCESS)
     for (element w : want) {
@@ -583,7 +597,8 @@ void expect_substrings(element expect, std::string_view key, const std::string& 
   element e;
   if (expect.at_key(key).get(e) != simdjson::SUCCESS) return;
   auto one = [&](std::string_view s) {
-    EXPECT_TRUE(contains(text, std::string(s))) << ctx << ": " << key << " lacks '" << s << "':\n" << text.substr(0, 3000);
+    EXPECT_TRUE(contains(text, std::string(s))) << ctx << ": " << key << " lacks '" << s << "':\n"
+                                                << text.substr(0, 3000);
   };
   if (e.is_string()) one(std::string_view(e));
   else
@@ -647,7 +662,8 @@ TEST_P(Hostile, Case) {
     o.output_written = fs::exists(out);
     if (o.output_written) o.output = slurp(out);
     if (o.code != 0) {
-      EXPECT_EQ(dir.files(), std::vector<std::string>{fs::path(in).filename().string()}) << ctx << ": files left after a failure";
+      EXPECT_EQ(dir.files(), std::vector<std::string>{fs::path(in).filename().string()})
+          << ctx << ": files left after a failure";
     }
   } else {
     FAIL() << ctx << ": unknown channel";
@@ -680,7 +696,8 @@ TEST_P(Hostile, Case) {
     EXPECT_EQ(fetches, want_fetches) << ctx << ": requests to the FHIR server";
   }
   if (std::int64_t rows = num(expect, "rows", -1); rows >= 0) {
-    EXPECT_EQ(static_cast<std::int64_t>(std::count(o.output.begin(), o.output.end(), '\n')) - 1, rows) << ctx << ": rows";
+    EXPECT_EQ(static_cast<std::int64_t>(std::count(o.output.begin(), o.output.end(), '\n')) - 1, rows)
+        << ctx << ": rows";
   }
 }
 

@@ -48,10 +48,10 @@ TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
 
 TEST(JsonWriter, EscapedStringsParseBackToTheOriginal) {
   simdjson::dom::parser parser;
-  for (std::string_view s : {std::string_view("say \"no\" \\ twice"), std::string_view("tab\there\nnewline\r"),
-                             std::string_view("\x01\x02\x1f control", 11), std::string_view("nul\0inside", 10),
-                             std::string_view("\xC2\xB5mol/L and \xCE\xBCmol/L"), std::string_view("</script>"),
-                             std::string_view("")}) {
+  for (std::string_view s :
+       {std::string_view("say \"no\" \\ twice"), std::string_view("tab\there\nnewline\r"),
+        std::string_view("\x01\x02\x1f control", 11), std::string_view("nul\0inside", 10),
+        std::string_view("\xC2\xB5mol/L and \xCE\xBCmol/L"), std::string_view("</script>"), std::string_view("")}) {
     const std::string json = one_string(s);
     auto doc = parse(parser, json);
     EXPECT_EQ(string_at(doc, "/0"), std::string(s)) << json;
@@ -108,8 +108,16 @@ TEST(JsonWriter, DeepNestingParsesBackWithTheSameStructure) {
     w.end_object();
   }
   w.end_array();
-  w.key("deep").begin_array().begin_array().begin_array().begin_object().field("leaf", "\"q\"").end_object()
-      .end_array().end_array().end_array();
+  w.key("deep")
+      .begin_array()
+      .begin_array()
+      .begin_array()
+      .begin_object()
+      .field("leaf", "\"q\"")
+      .end_object()
+      .end_array()
+      .end_array()
+      .end_array();
   w.end_object();
 
   simdjson::dom::parser parser;

@@ -26,8 +26,8 @@ std::string bundle(const std::vector<std::string>& resources) {
   return out + "]}";
 }
 
-std::string obs(const std::string& system, const std::string& code, const std::string& display, const std::string& extra,
-                const std::string& date = "2024-03-01", const std::string& status = "final") {
+std::string obs(const std::string& system, const std::string& code, const std::string& display,
+                const std::string& extra, const std::string& date = "2024-03-01", const std::string& status = "final") {
   return R"({"resourceType":"Observation","status":")" + status + R"(","code":{"coding":[{"system":")" + system +
          R"(","code":")" + code + R"(","display":")" + display +
          R"("}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":")" + date + R"(")" +
@@ -73,25 +73,29 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 TEST(NotReadLine, TextSaysHowManyWhatAndWhyMostFrequentFirst) {
   const auto o = render(patient({
-      obs("http://loinc.org", "8867-4", "Heart rate", kQty), obs("http://loinc.org", "8867-4", "Heart rate", kQty, "2024-02-01"),
+      obs("http://loinc.org", "8867-4", "Heart rate", kQty),
+      obs("http://loinc.org", "8867-4", "Heart rate", kQty, "2024-02-01"),
       obs("http://snomed.info/sct", "389026000", "Ascites", R"("valueBoolean":true)", "2024-02-20", "entered-in-error"),
   }));
-  EXPECT_TRUE(contains(o.text, "not read: 3 resources (2 × LOINC 8867-4 Heart rate (Observation; code not read); "
-                               "SNOMED CT 389026000 Ascites (Observation; status entered-in-error))\n"))
+  EXPECT_TRUE(contains(o.text,
+                       "not read: 3 resources (2 × LOINC 8867-4 Heart rate (Observation; code not read); "
+                       "SNOMED CT 389026000 Ascites (Observation; status entered-in-error))\n"))
       << o.text;
   // The line comes before the decision, and the old catch-all line is gone for these resources.
   EXPECT_LT(o.text.find("not read: 3 resources"), o.text.find("CHECKPOINT"));
   EXPECT_FALSE(contains(o.text, "NOT READ from the input")) << o.text;
   // The obtain line of the ascites grade names the resource and says what to record.
-  EXPECT_TRUE(contains(o.text, "ascites grade within 30 days before 2024-03-01 — sent as SNOMED CT 389026000 Ascites on "
-                               "2024-02-20 but not read (status entered-in-error): record the grade (none, slight or "
-                               "moderate-severe) — would settle: "))
+  EXPECT_TRUE(contains(o.text,
+                       "ascites grade within 30 days before 2024-03-01 — sent as SNOMED CT 389026000 Ascites on "
+                       "2024-02-20 but not read (status entered-in-error): record the grade (none, slight or "
+                       "moderate-severe) — would settle: "))
       << o.text;
 }
 
 TEST(NotReadLine, OneResourceIsSingular) {
   const auto o = render(patient({obs("http://loinc.org", "8867-4", "Heart rate", kQty)}));
-  EXPECT_TRUE(contains(o.text, "not read: 1 resource (LOINC 8867-4 Heart rate (Observation; code not read))")) << o.text;
+  EXPECT_TRUE(contains(o.text, "not read: 1 resource (LOINC 8867-4 Heart rate (Observation; code not read))"))
+      << o.text;
 }
 
 TEST(NotReadLine, NothingSkippedNoLine) {
@@ -106,13 +110,14 @@ TEST(NotReadLine, WhatWasReadAfterAllStaysOnTheOtherLine) {
       R"({"resourceType":"Observation","id":"dup","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"1751-7"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":4.0,"unit":"g/dL","system":"http://unitsofmeasure.org","code":"g/dL"}})";
   const auto o = render(patient({lab, lab, obs("http://loinc.org", "8867-4", "Heart rate", kQty)}));
   EXPECT_TRUE(contains(o.text, "not read: 1 resource (")) << o.text;
-  EXPECT_TRUE(contains(o.text, "NOT READ from the input: 1 entry (1 × Observation (the same resource twice, read once))"))
+  EXPECT_TRUE(
+      contains(o.text, "NOT READ from the input: 1 entry (1 × Observation (the same resource twice, read once))"))
       << o.text;
 }
 
 TEST(NotReadLine, TheDiagnosisThatWasReadIsNotSaidToBeNotRead) {
-  const auto o = render(patient({
-      R"({"resourceType":"Condition","code":{"coding":[{"system":"http://snomed.info/sct","code":"109841003"}]},"subject":{"reference":"Patient/p1"},"onsetDateTime":"2023-12-01"})"}));
+  const auto o = render(patient(
+      {R"({"resourceType":"Condition","code":{"coding":[{"system":"http://snomed.info/sct","code":"109841003"}]},"subject":{"reference":"Patient/p1"},"onsetDateTime":"2023-12-01"})"}));
   EXPECT_EQ(o.rr.skipped.at("used: diagnosis"), 1);  // still counted in input.skipped
   EXPECT_FALSE(contains(o.text, "used: diagnosis")) << o.text;
   EXPECT_FALSE(contains(o.text, "NOT READ")) << o.text;
@@ -131,11 +136,13 @@ TEST(NotReadLine, TheDisplayIsEscapedForEachOutput) {
 }
 
 TEST(NotReadLine, HtmlSaysTheLineInTheHeader) {
-  const auto o = render(patient({obs("http://snomed.info/sct", "28670008", "Esophageal varices", R"("valueBoolean":true)")}));
-  const auto at = o.html.find("<p class=\"meta small not-read\" role=\"note\">not read: 1 resource (SNOMED CT 28670008 "
-                              "Esophageal varices (Observation; oesophageal varices without a risk grade; an Observation "
-                              "valued absent is read as no varices; send urn:switchpoint:hcc|varices with the risk "
-                              "grade))</p>");
+  const auto o =
+      render(patient({obs("http://snomed.info/sct", "28670008", "Esophageal varices", R"("valueBoolean":true)")}));
+  const auto at = o.html.find(
+      "<p class=\"meta small not-read\" role=\"note\">not read: 1 resource (SNOMED CT 28670008 "
+      "Esophageal varices (Observation; oesophageal varices without a risk grade; an Observation "
+      "valued absent is read as no varices; send urn:switchpoint:hcc|varices with the risk "
+      "grade))</p>");
   ASSERT_NE(at, std::string::npos) << o.html.substr(0, 4000);
   EXPECT_LT(at, o.html.find("</header>"));
 }
@@ -143,7 +150,8 @@ TEST(NotReadLine, HtmlSaysTheLineInTheHeader) {
 TEST(NotReadLine, JsonKeepsSkippedAndAddsTheStructuredEntries) {
   const auto o = render(patient({
       obs("http://loinc.org", "5902-2", "Prothrombin time", kQty, "2024-02-28"),
-      obs("http://loinc.org", "8867-4", "Heart rate", kQty), obs("http://loinc.org", "8867-4", "Heart rate", kQty, "2024-02-01"),
+      obs("http://loinc.org", "8867-4", "Heart rate", kQty),
+      obs("http://loinc.org", "8867-4", "Heart rate", kQty, "2024-02-01"),
   }));
   simdjson::dom::parser p;
   simdjson::dom::element doc;

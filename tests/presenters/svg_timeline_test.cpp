@@ -55,7 +55,8 @@ TEST(SvgTimeline, SessionsAreTheMergedSessionsOfTheCourseDescribed) {
   // S1 is the staged session of the second course with its own technique (the record's first
   // procedure is the DEB-TACE of the earlier course), S2 the bland TAE (the record's second
   // procedure is the cTACE of 2024-01-10).
-  EXPECT_NE(svg.find("<title>S1 TACE on 2024-01-10, staged: 2024-01-10 + 2024-01-13 (cTACE)</title>"), std::string::npos)
+  EXPECT_NE(svg.find("<title>S1 TACE on 2024-01-10, staged: 2024-01-10 + 2024-01-13 (cTACE)</title>"),
+            std::string::npos)
       << svg;
   EXPECT_NE(svg.find("<title>S2 TACE on 2024-03-01 (bland TAE)</title>"), std::string::npos);
   EXPECT_EQ(svg.find(">S3</text>"), std::string::npos);

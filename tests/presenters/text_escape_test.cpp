@@ -43,20 +43,42 @@ TEST(TextEscape, EveryOtherC0ControlIsHex) {
   EXPECT_EQ(escape_text(std::string("a\0b", 3)), "a\\x00b");
 }
 
-TEST(TextEscape, DeleteIsHex) { EXPECT_EQ(escape_text("a\x7f" "b"), "a\\x7fb"); }
+TEST(TextEscape, DeleteIsHex) {
+  EXPECT_EQ(escape_text("a\x7f"
+                        "b"),
+            "a\\x7fb");
+}
 
 TEST(TextEscape, C1ControlsAreEscapedAndTheirNeighboursAreNot) {
-  EXPECT_EQ(escape_text("a\xC2\x80" "b"), "a\\u0080b");  // U+0080, first C1
-  EXPECT_EQ(escape_text("a\xC2\x85" "b"), "a\\u0085b");  // NEL, a line break
-  EXPECT_EQ(escape_text("a\xC2\x9B" "b"), "a\\u009bb");  // CSI
-  EXPECT_EQ(escape_text("a\xC2\x9F" "b"), "a\\u009fb");  // U+009F, last C1
-  EXPECT_EQ(escape_text("a\xC2\xA0" "b"), "a\xC2\xA0" "b");  // U+00A0 no-break space: printable
+  EXPECT_EQ(escape_text("a\xC2\x80"
+                        "b"),
+            "a\\u0080b");  // U+0080, first C1
+  EXPECT_EQ(escape_text("a\xC2\x85"
+                        "b"),
+            "a\\u0085b");  // NEL, a line break
+  EXPECT_EQ(escape_text("a\xC2\x9B"
+                        "b"),
+            "a\\u009bb");  // CSI
+  EXPECT_EQ(escape_text("a\xC2\x9F"
+                        "b"),
+            "a\\u009fb");  // U+009F, last C1
+  EXPECT_EQ(escape_text("a\xC2\xA0"
+                        "b"),
+            "a\xC2\xA0"
+            "b");  // U+00A0 no-break space: printable
 }
 
 TEST(TextEscape, LineAndParagraphSeparators) {
-  EXPECT_EQ(escape_text("a\xE2\x80\xA8" "b"), "a\\u2028b");
-  EXPECT_EQ(escape_text("a\xE2\x80\xA9" "b"), "a\\u2029b");
-  EXPECT_EQ(escape_text("a\xE2\x80\xA7" "b"), "a\xE2\x80\xA7" "b");  // U+2027 hyphenation point: kept
+  EXPECT_EQ(escape_text("a\xE2\x80\xA8"
+                        "b"),
+            "a\\u2028b");
+  EXPECT_EQ(escape_text("a\xE2\x80\xA9"
+                        "b"),
+            "a\\u2029b");
+  EXPECT_EQ(escape_text("a\xE2\x80\xA7"
+                        "b"),
+            "a\xE2\x80\xA7"
+            "b");  // U+2027 hyphenation point: kept
 }
 
 TEST(TextEscape, BidiFormattingCharacters) {
@@ -76,10 +98,12 @@ TEST(TextEscape, BidiFormattingCharacters) {
 }
 
 TEST(TextEscape, BytesThatAreNotUtf8AreHex) {
-  EXPECT_EQ(escape_text("a\xFF" "b"), "a\\xffb");
-  EXPECT_EQ(escape_text("\xC3"), "\\xc3");                  // truncated sequence
-  EXPECT_EQ(escape_text("\xC0\xAF"), "\\xc0\\xaf");         // overlong '/'
-  EXPECT_EQ(escape_text("\xED\xA0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+  EXPECT_EQ(escape_text("a\xFF"
+                        "b"),
+            "a\\xffb");
+  EXPECT_EQ(escape_text("\xC3"), "\\xc3");                             // truncated sequence
+  EXPECT_EQ(escape_text("\xC0\xAF"), "\\xc0\\xaf");                    // overlong '/'
+  EXPECT_EQ(escape_text("\xED\xA0\x80"), "\\xed\\xa0\\x80");           // a surrogate
   EXPECT_EQ(escape_text("\xF4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
 }
 
@@ -100,7 +124,8 @@ namespace switchpoint {
 namespace {
 
 TEST(JsonEscape, ControlsC1SeparatorsAndBidiAreEscapedAndTheValueIsExact) {
-  const std::string id = std::string("a\n\x1b\x7f", 4) + "\xC2\x85\xE2\x80\xA8\xE2\x80\xAE\xE2\x81\xA6\xE2\x80\x8F\xD8\x9C" + "é≥";
+  const std::string id =
+      std::string("a\n\x1b\x7f", 4) + "\xC2\x85\xE2\x80\xA8\xE2\x80\xAE\xE2\x81\xA6\xE2\x80\x8F\xD8\x9C" + "é≥";
   JsonWriter w(false);
   w.begin_object();
   w.field("id", id);

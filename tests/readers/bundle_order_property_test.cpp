@@ -16,8 +16,8 @@
 #include "core/engine.h"
 #include "presenters/decision_json.h"
 #include "readers/read_any.h"
-#include "support/splitmix.h"
 #include "support/files.h"
+#include "support/splitmix.h"
 
 namespace switchpoint {
 namespace {

@@ -43,8 +43,9 @@ TEST(Contradictions, NativeSameDateDisagreementIsAProblemInEitherOrder) {
       {"imaging", R"({"date":"2024-03-01","modality":"CT","extrahepatic_spread":false})",
        R"({"date":"2024-03-01","modality":"MRI","extrahepatic_spread":true})", "/imaging/0/extrahepatic_spread",
        "/imaging/1/extrahepatic_spread"},
-      {"imaging", R"({"date":"2024-03-01","viable_tumor_percent":20})", R"({"date":"2024-03-01","viable_tumor_percent":20.5})",
-       "/imaging/0/viable_tumor_percent", "/imaging/1/viable_tumor_percent"},
+      {"imaging", R"({"date":"2024-03-01","viable_tumor_percent":20})",
+       R"({"date":"2024-03-01","viable_tumor_percent":20.5})", "/imaging/0/viable_tumor_percent",
+       "/imaging/1/viable_tumor_percent"},
       {"tace", R"({"date":"2024-03-01","technique":"cTACE"})", R"({"date":"2024-03-01"})", "/tace/0", "/tace/1"},
       {"systemic_therapy", R"({"regimen":"sorafenib","start":"2024-01-01","end":"2024-02-01","dose_mg_per_day":800})",
        R"({"regimen":"sorafenib","start":"2024-01-01","end":"2024-02-01","dose_mg_per_day":400})",
@@ -71,7 +72,8 @@ TEST(Contradictions, NativeSameDateDisagreementIsAProblemInEitherOrder) {
 TEST(Contradictions, NativeEqualRepeatsAreReadOnce) {
   const std::string head = R"({"schema":"switchpoint.record/1","patient":{"id":"x"},)";
   const auto rr = read_native_json(
-      head + R"("tace":[{"date":"2024-01-10","technique":"cTACE","selective":true},{"date":"2024-01-10","technique":"cTACE","selective":true}],
+      head +
+      R"("tace":[{"date":"2024-01-10","technique":"cTACE","selective":true},{"date":"2024-01-10","technique":"cTACE","selective":true}],
       "systemic_therapy":[{"regimen":"sorafenib","start":"2024-02-01","end":"2024-03-01"},{"regimen":"sorafenib","start":"2024-02-01","end":"2024-03-01"}],
       "endoscopy":[{"date":"2024-01-05","varices":"low-risk"},{"date":"2024-01-05","varices":"low-risk"}],
       "conditions":[{"code":"major-bleeding","onset":"2023-05-01"},{"code":"major-bleeding","onset":"2023-05-01"}],
@@ -200,7 +202,8 @@ TEST(Contradictions, ImpossibleFindingsBothSidesOfEachThreshold) {
 // ---- FHIR ---------------------------------------------------------------------------------------
 
 std::string bundle(const std::vector<std::string>& resources, const std::string& patient_extra = "") {
-  std::string entries = R"({"resource":{"resourceType":"Patient","id":"p1","birthDate":"1950-02-03")" + patient_extra + "}}";
+  std::string entries =
+      R"({"resource":{"resourceType":"Patient","id":"p1","birthDate":"1950-02-03")" + patient_extra + "}}";
   for (const auto& r : resources) entries += R"(,{"resource":)" + r + "}";
   return R"({"resourceType":"Bundle","type":"collection","entry":[)" + entries + "]}";
 }
@@ -218,7 +221,8 @@ TEST(Contradictions, FhirLabsOfOneDateAgreeOrAreAProblemInEitherOrder) {
     const auto rr = read_fhir_bundle(bundle(rs));
     ASSERT_EQ(rr.problems.size(), 1u) << all(rr);
     const std::string where = rr.problems[0].location + " " + rr.problems[0].message;
-    EXPECT_TRUE(has(where, "/entry/1/resource/valueQuantity") && has(where, "/entry/2/resource/valueQuantity")) << where;
+    EXPECT_TRUE(has(where, "/entry/1/resource/valueQuantity") && has(where, "/entry/2/resource/valueQuantity"))
+        << where;
   }
   const auto same = read_fhir_bundle(bundle({albumin(40), albumin(40)}));
   ASSERT_TRUE(same.ok()) << all(same);
@@ -234,21 +238,23 @@ TEST(Contradictions, FhirDeceased) {
   ASSERT_TRUE(alive.ok()) << all(alive);
   EXPECT_FALSE(alive.record->deceased);
   // A year only: the last day of that year is the latest possible date of death.
-  const auto year = read_fhir_bundle(bundle({albumin(40, R"("effectiveDateTime":"2024-12-31")")}, R"(,"deceasedDateTime":"2024")"));
+  const auto year =
+      read_fhir_bundle(bundle({albumin(40, R"("effectiveDateTime":"2024-12-31")")}, R"(,"deceasedDateTime":"2024")"));
   ASSERT_TRUE(year.ok()) << all(year);
   EXPECT_EQ(year.record->deceased_date, Date::parse("2024-12-31"));
-  const auto later = read_fhir_bundle(bundle({albumin(40, R"("effectiveDateTime":"2025-01-01")")}, R"(,"deceasedDateTime":"2024")"));
+  const auto later =
+      read_fhir_bundle(bundle({albumin(40, R"("effectiveDateTime":"2025-01-01")")}, R"(,"deceasedDateTime":"2024")"));
   ASSERT_EQ(later.problems.size(), 1u) << all(later);
   EXPECT_EQ(later.problems[0].location, "/entry/1/resource/effectiveDateTime");
 }
 
 TEST(Contradictions, FhirPeriodsAndDateTimes) {
   // The end's instant, not its written date, decides: 23:30-02:00 on the 7th is after 00:30Z on the 8th.
-  const auto ok = read_fhir_bundle(bundle({albumin(
-      40, R"("effectivePeriod":{"start":"2024-01-08T00:30:00Z","end":"2024-01-07T23:30:00-02:00"})")}));
+  const auto ok = read_fhir_bundle(
+      bundle({albumin(40, R"("effectivePeriod":{"start":"2024-01-08T00:30:00Z","end":"2024-01-07T23:30:00-02:00"})")}));
   EXPECT_TRUE(ok.ok()) << all(ok);
-  const auto bad = read_fhir_bundle(bundle({albumin(
-      40, R"("effectivePeriod":{"start":"2024-01-08T00:30:00Z","end":"2024-01-07T21:30:00-02:00"})")}));
+  const auto bad = read_fhir_bundle(
+      bundle({albumin(40, R"("effectivePeriod":{"start":"2024-01-08T00:30:00Z","end":"2024-01-07T21:30:00-02:00"})")}));
   ASSERT_EQ(bad.problems.size(), 1u) << all(bad);
   EXPECT_EQ(bad.problems[0].location, "/entry/1/resource/effectivePeriod/end");
   const auto lower_case = read_fhir_bundle(bundle({albumin(40, R"("effectiveDateTime":"2024-01-08")", "amended")}));

@@ -146,7 +146,9 @@ constexpr const char* kPatient = R"({"resourceType":"Patient","id":"p1","birthDa
 // A Bundle of the Patient (entry 0) and `resources` (entries 1…).
 std::string bundle(const std::vector<std::string>& resources, bool with_patient = true) {
   std::string entries;
-  auto add = [&](const std::string& r) { entries += (entries.empty() ? "" : ",") + std::string(R"({"resource":)") + r + "}"; };
+  auto add = [&](const std::string& r) {
+    entries += (entries.empty() ? "" : ",") + std::string(R"({"resource":)") + r + "}";
+  };
   if (with_patient) add(kPatient);
   for (const auto& r : resources) add(r);
   return R"({"resourceType":"Bundle","type":"collection","entry":[)" + entries + "]}";
@@ -157,8 +159,8 @@ std::string coding(const std::string& system, const std::string& code) {
 }
 
 std::string qty(double v, const std::string& unit) {
-  return fmt::format(R"("valueQuantity":{{"value":{},"unit":"{}","system":"http://unitsofmeasure.org","code":"{}"}})", v,
-                     unit, unit);
+  return fmt::format(R"("valueQuantity":{{"value":{},"unit":"{}","system":"http://unitsofmeasure.org","code":"{}"}})",
+                     v, unit, unit);
 }
 
 std::string obs(const std::string& system, const std::string& code, const std::string& value,
@@ -180,7 +182,9 @@ std::string hcc(const std::string& code, const std::string& value, const std::st
   return obs("urn:switchpoint:hcc", code, value, date, extra);
 }
 
-std::string hcc_code(const std::string& code) { return R"("valueCodeableConcept":)" + coding("urn:switchpoint:hcc", code); }
+std::string hcc_code(const std::string& code) {
+  return R"("valueCodeableConcept":)" + coding("urn:switchpoint:hcc", code);
+}
 
 std::string procedure(const std::string& system, const std::string& code, const std::string& status,
                       const std::string& date = "2024-01-10", const std::string& extra = "") {
@@ -285,11 +289,15 @@ TEST(FhirR4, BundleOrderDoesNotChangeTheRecord) {
 // and two courses without an end as two ongoing regimens: both are now problems, tested below.)
 TEST(FhirR4, SameDateLabsAndTherapiesInAFixedOrderWhateverTheBundleOrder) {
   const std::vector<std::string> resources{
-      loinc("1920-8", qty(40, "U/L")), loinc("1920-8", qty(40, "IU/L")), loinc("1920-8", qty(40, "[IU]/L")),
+      loinc("1920-8", qty(40, "U/L")),
+      loinc("1920-8", qty(40, "IU/L")),
+      loinc("1920-8", qty(40, "[IU]/L")),
       R"({"resourceType":"MedicationStatement","status":"completed","medicationCodeableConcept":)" +
-          coding("urn:switchpoint:hcc", "sorafenib") + R"(,"subject":{"reference":"Patient/p1"},"effectivePeriod":{"start":"2024-05-01","end":"2024-05-01"}})",
+          coding("urn:switchpoint:hcc", "sorafenib") +
+          R"(,"subject":{"reference":"Patient/p1"},"effectivePeriod":{"start":"2024-05-01","end":"2024-05-01"}})",
       R"({"resourceType":"MedicationStatement","status":"active","medicationCodeableConcept":)" +
-          coding("urn:switchpoint:hcc", "lenvatinib") + R"(,"subject":{"reference":"Patient/p1"},"effectivePeriod":{"start":"2024-05-01"}})",
+          coding("urn:switchpoint:hcc", "lenvatinib") +
+          R"(,"subject":{"reference":"Patient/p1"},"effectivePeriod":{"start":"2024-05-01"}})",
   };
   const auto a = read_ok(bundle(resources));
   const auto b = read_ok(reorder(bundle(resources), {5, 4, 3, 2, 1, 0}));
@@ -315,8 +323,10 @@ std::string valid_value(const fhir::ObservationCode& c) {
       const double v = std::max(spec.plausible_min, 1.0) * 2;
       return qty(v, std::string(spec.units[0].spelling));
     }
-    case fhir::ValueType::Integer: return R"("valueInteger":1)";
-    case fhir::ValueType::Boolean: return R"("valueBoolean":true)";
+    case fhir::ValueType::Integer:
+      return R"("valueInteger":1)";
+    case fhir::ValueType::Boolean:
+      return R"("valueBoolean":true)";
     case fhir::ValueType::Code: {
       const std::string allowed(c.allowed);
       return hcc_code(allowed.substr(0, allowed.find(',')));
@@ -351,13 +361,20 @@ TEST(FhirR4, EachLoincLabLandsInItsSeriesInTheCanonicalUnit) {
     double canonical;
   };
   const Case cases[] = {
-      {"1975-2", 3.0, "mg/dL", Quantity::Bilirubin, 51.3},   {"14631-6", 20, "umol/L", Quantity::Bilirubin, 20},
-      {"1751-7", 3.5, "g/dL", Quantity::Albumin, 35},        {"6301-6", 1.2, "{INR}", Quantity::Inr, 1.2},
-      {"34714-6", 1.3, "{INR}", Quantity::Inr, 1.3},         {"1920-8", 50, "U/L", Quantity::Ast, 50},
-      {"1742-6", 45, "U/L", Quantity::Alt, 45},              {"777-3", 150, "10*3/uL", Quantity::Platelets, 150},
-      {"2160-0", 1.0, "mg/dL", Quantity::Creatinine, 88.4},  {"14682-9", 80, "umol/L", Quantity::Creatinine, 80},
-      {"1834-1", 400, "ng/mL", Quantity::Afp, 400},          {"19176-7", 100, "[IU]/mL", Quantity::Afp, 121},
-      {"34444-0", 200, "m[arb'U]/mL", Quantity::Dcp, 200},   {"34444-0", 200, "{mAU}/mL", Quantity::Dcp, 200},
+      {"1975-2", 3.0, "mg/dL", Quantity::Bilirubin, 51.3},
+      {"14631-6", 20, "umol/L", Quantity::Bilirubin, 20},
+      {"1751-7", 3.5, "g/dL", Quantity::Albumin, 35},
+      {"6301-6", 1.2, "{INR}", Quantity::Inr, 1.2},
+      {"34714-6", 1.3, "{INR}", Quantity::Inr, 1.3},
+      {"1920-8", 50, "U/L", Quantity::Ast, 50},
+      {"1742-6", 45, "U/L", Quantity::Alt, 45},
+      {"777-3", 150, "10*3/uL", Quantity::Platelets, 150},
+      {"2160-0", 1.0, "mg/dL", Quantity::Creatinine, 88.4},
+      {"14682-9", 80, "umol/L", Quantity::Creatinine, 80},
+      {"1834-1", 400, "ng/mL", Quantity::Afp, 400},
+      {"19176-7", 100, "[IU]/mL", Quantity::Afp, 121},
+      {"34444-0", 200, "m[arb'U]/mL", Quantity::Dcp, 200},
+      {"34444-0", 200, "{mAU}/mL", Quantity::Dcp, 200},
   };
   for (const auto& c : cases) {
     const auto rr = read_ok(bundle({loinc(c.code, qty(c.value, c.unit))}));
@@ -372,8 +389,10 @@ TEST(FhirR4, EachLoincLabLandsInItsSeriesInTheCanonicalUnit) {
 
 TEST(FhirR4, ProjectCodesFillTheClinicalImagingAndEndoscopyEntries) {
   const auto rr = read_ok(bundle({
-      loinc("29463-7", qty(150, "[lb_av]")), loinc("89247-1", R"("valueInteger":2)"),
-      hcc("ascites", hcc_code("slight")), hcc("encephalopathy", hcc_code("grade-1-2")),
+      loinc("29463-7", qty(150, "[lb_av]")),
+      loinc("89247-1", R"("valueInteger":2)"),
+      hcc("ascites", hcc_code("slight")),
+      hcc("encephalopathy", hcc_code("grade-1-2")),
       hcc("pt-prolongation", qty(4.5, "s")),
       hcc("intrahepatic-tumor-count", R"("valueInteger":2)", "2024-01-05"),
       hcc("largest-tumor-diameter", qty(35, "mm"), "2024-01-05"),
@@ -453,8 +472,9 @@ TEST(FhirR4, DateTimesAreCutToTheirDatePartAndPeriodsGiveTheirStart) {
 
 TEST(FhirR4, TaceIsTheProjectCodeOrSnomed441525007AndNever233527006) {
   const auto rr = read_ok(bundle({
-      procedure("urn:switchpoint:hcc", "tace", "completed", "2024-01-10",
-                R"("extension":[{"url":"urn:switchpoint:hcc:tace-technique","valueString":"DEB-TACE"},{"url":"urn:switchpoint:hcc:tace-selective","valueBoolean":false}])"),
+      procedure(
+          "urn:switchpoint:hcc", "tace", "completed", "2024-01-10",
+          R"("extension":[{"url":"urn:switchpoint:hcc:tace-technique","valueString":"DEB-TACE"},{"url":"urn:switchpoint:hcc:tace-selective","valueBoolean":false}])"),
       procedure("http://snomed.info/sct", "441525007", "completed", "2024-03-10T10:00:00+01:00"),
       procedure("http://snomed.info/sct", "233527006", "completed", "2024-05-10"),
   }));
@@ -490,8 +510,9 @@ TEST(FhirR4, OnlyCompletedProceduresAreTace) {
 }
 
 TEST(FhirR4, TheSameTaceRecordedTwiceIsOneSession) {
-  const auto rr = read_ok(bundle({procedure("urn:switchpoint:hcc", "tace", "completed"),
-                                  procedure("http://snomed.info/sct", "441525007", "completed", "2024-01-10T14:00:00Z")}));
+  const auto rr =
+      read_ok(bundle({procedure("urn:switchpoint:hcc", "tace", "completed"),
+                      procedure("http://snomed.info/sct", "441525007", "completed", "2024-01-10T14:00:00Z")}));
   ASSERT_TRUE(rr.record);
   EXPECT_EQ(rr.record->tace.size(), 1u);
   EXPECT_EQ(rr.skipped.size(), 1u);
@@ -505,11 +526,12 @@ std::string medication(const std::string& regimen, const std::string& status, co
 
 TEST(FhirR4, MedicationStatementBecomesASystemicTherapy) {
   const auto rr = read_ok(bundle({
-      medication("sorafenib", "stopped",
-                 R"("effectivePeriod":{"start":"2024-04-01","end":"2024-07-15"},"statusReason":[)" +
-                     coding("urn:switchpoint:hcc", "intolerance") +
-                     R"(],"dosage":[{"doseAndRate":[{"rateQuantity":{"value":400,"unit":"mg/d","system":"http://unitsofmeasure.org","code":"mg/d"}}]}],)"
-                     R"("extension":[{"url":"urn:switchpoint:hcc:days-at-dose-last-28","valueInteger":12}])"),
+      medication(
+          "sorafenib", "stopped",
+          R"("effectivePeriod":{"start":"2024-04-01","end":"2024-07-15"},"statusReason":[)" +
+              coding("urn:switchpoint:hcc", "intolerance") +
+              R"(],"dosage":[{"doseAndRate":[{"rateQuantity":{"value":400,"unit":"mg/d","system":"http://unitsofmeasure.org","code":"mg/d"}}]}],)"
+              R"("extension":[{"url":"urn:switchpoint:hcc:days-at-dose-last-28","valueInteger":12}])"),
       medication("atezolizumab-bevacizumab", "active", R"("effectivePeriod":{"start":"2024-08-01"})"),
   }));
   ASSERT_TRUE(rr.record);
@@ -546,8 +568,9 @@ TEST(FhirR4, MedicationStatementStatusFilterAndUnknownMedications) {
 TEST(FhirR4, MedicationStatementProblems) {
   const auto rr = read_fhir_bundle(bundle({
       medication("sorafenib", "completed", R"("effectivePeriod":{"end":"2024-04-01"})"),
-      medication("lenvatinib", "completed",
-                 R"("effectivePeriod":{"start":"2024-04-01","end":"2024-03-01"},"statusReason":[{"text":"side effects"}])"),
+      medication(
+          "lenvatinib", "completed",
+          R"("effectivePeriod":{"start":"2024-04-01","end":"2024-03-01"},"statusReason":[{"text":"side effects"}])"),
   }));
   ASSERT_FALSE(rr.ok());
   ASSERT_NE(problem_at(rr, "/entry/1/resource"), nullptr) << problems_of(rr);
@@ -565,15 +588,17 @@ TEST(FhirR4, ConditionsOfTheProjectAreReadAndTheDiagnosisIsRecognised) {
   const auto rr = read_ok(bundle({
       condition("urn:switchpoint:hcc", "variceal-bleeding", R"("onsetDateTime":"2024-02-01")"),
       condition("urn:switchpoint:hcc", "active-autoimmune-disease", ""),
-      condition("urn:switchpoint:hcc", "solid-organ-transplant",
-                R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},"onsetDateTime":"2015-06-01")"),
+      condition(
+          "urn:switchpoint:hcc", "solid-organ-transplant",
+          R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},"onsetDateTime":"2015-06-01")"),
       condition("http://snomed.info/sct", "109841003", R"("onsetDateTime":"2023-12-01")"),
       condition("http://hl7.org/fhir/sid/icd-10", "C22.0", ""),
       // Issue 14: SNOMED CT ascites is read (present, not graded, on its onset date).
       condition("http://snomed.info/sct", "389026000", R"("onsetDateTime":"2024-01-15")"),
       condition("http://snomed.info/sct", "38341003", ""),
-      condition("urn:switchpoint:hcc", "active-autoimmune-disease",
-                R"("verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"refuted"}]})"),
+      condition(
+          "urn:switchpoint:hcc", "active-autoimmune-disease",
+          R"("verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"refuted"}]})"),
   }));
   ASSERT_TRUE(rr.record);
   ASSERT_EQ(rr.record->conditions.size(), 3u);
@@ -598,10 +623,12 @@ TEST(FhirR4, ConditionsOfTheProjectAreReadAndTheDiagnosisIsRecognised) {
 TEST(FhirR4, ConditionProblems) {
   const auto rr = read_fhir_bundle(bundle({
       condition("urn:switchpoint:hcc", "variceal-bleeding", ""),
-      condition("urn:switchpoint:hcc", "active-autoimmune-disease",
-                R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"resolved"}]})"),
-      condition("urn:switchpoint:hcc", "variceal-bleeding",
-                R"("clinicalStatus":{"coding":[{"code":"resolved"}]},"onsetDateTime":"2024-02-01","abatementDateTime":"2024-01-01")"),
+      condition(
+          "urn:switchpoint:hcc", "active-autoimmune-disease",
+          R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"resolved"}]})"),
+      condition(
+          "urn:switchpoint:hcc", "variceal-bleeding",
+          R"("clinicalStatus":{"coding":[{"code":"resolved"}]},"onsetDateTime":"2024-02-01","abatementDateTime":"2024-01-01")"),
   }));
   ASSERT_EQ(rr.problems.size(), 3u) << problems_of(rr);
   EXPECT_NE(problem_at(rr, "/entry/1/resource")->message.find("has no date: onsetDateTime"), std::string::npos);
@@ -664,7 +691,8 @@ TEST(FhirR4, DataAbsentReasonIsSkippedNotAProblem) {
 
 TEST(FhirR4, TheSameResourceTwiceIsReadOnce) {
   const std::string r = R"({"resourceType":"Observation","id":"alb1","status":"final","code":)" +
-                        coding("http://loinc.org", "1751-7") + R"(,"effectiveDateTime":"2024-01-08",)" + qty(40, "g/L") + "}";
+                        coding("http://loinc.org", "1751-7") + R"(,"effectiveDateTime":"2024-01-08",)" +
+                        qty(40, "g/L") + "}";
   const auto rr = read_ok(bundle({r, r}));
   ASSERT_TRUE(rr.record);
   EXPECT_EQ(rr.record->labs.albumin_g_per_l.size(), 1u);
@@ -698,12 +726,13 @@ TEST(FhirR4, BilirubinInMicromolesWrittenForMilligramsIsRejected) {
 TEST(FhirR4, UnknownMissingAndConflictingUnits) {
   const std::string no_unit = loinc("1751-7", R"("valueQuantity":{"value":40})");
   const std::string dcp_ng = loinc("34444-0", qty(30, "ng/mL"));
-  const std::string conflict =
-      loinc("1975-2", R"("valueQuantity":{"value":1.2,"unit":"umol/L","system":"http://unitsofmeasure.org","code":"mg/dL"})");
+  const std::string conflict = loinc(
+      "1975-2", R"("valueQuantity":{"value":1.2,"unit":"umol/L","system":"http://unitsofmeasure.org","code":"mg/dL"})");
   const std::string not_ucum =
       loinc("1751-7", R"("valueQuantity":{"value":40,"system":"http://example.org/units","code":"GPL"})");
-  const std::string censored =
-      loinc("1834-1", R"("valueQuantity":{"value":2,"comparator":"<","unit":"ng/mL","system":"http://unitsofmeasure.org","code":"ng/mL"})");
+  const std::string censored = loinc(
+      "1834-1",
+      R"("valueQuantity":{"value":2,"comparator":"<","unit":"ng/mL","system":"http://unitsofmeasure.org","code":"ng/mL"})");
   const auto rr = read_fhir_bundle(bundle({no_unit, dcp_ng, conflict, not_ucum, censored}));
   ASSERT_EQ(rr.problems.size(), 5u) << problems_of(rr);
   EXPECT_NE(problem_at(rr, "/entry/1/resource/valueQuantity")->message.find("unit is missing"), std::string::npos);
@@ -715,7 +744,8 @@ TEST(FhirR4, UnknownMissingAndConflictingUnits) {
 
 TEST(FhirR4, DisplayUnitAndUcumCodeMayDifferInSpellingOnly) {
   const auto rr = read_ok(bundle({loinc(
-      "34444-0", R"("valueQuantity":{"value":45,"unit":"mAU/mL","system":"http://unitsofmeasure.org","code":"m[arb'U]/mL"})")}));
+      "34444-0",
+      R"("valueQuantity":{"value":45,"unit":"mAU/mL","system":"http://unitsofmeasure.org","code":"m[arb'U]/mL"})")}));
   ASSERT_TRUE(rr.record);
   EXPECT_EQ(rr.record->labs.dcp_mau_per_ml.at(0).entered_unit, "mAU/mL");  // the unit as shown to the clinician
 }
@@ -730,8 +760,10 @@ TEST(FhirR4, MissingPartialAndInvalidDates) {
   }));
   ASSERT_EQ(rr.problems.size(), 5u) << problems_of(rr);
   EXPECT_NE(problem_at(rr, "/entry/1/resource")->message.find("has no date: effectiveDateTime"), std::string::npos);
-  EXPECT_NE(problem_at(rr, "/entry/2/resource/effectiveDateTime")->message.find("the day is missing"), std::string::npos);
-  EXPECT_NE(problem_at(rr, "/entry/3/resource/effectiveDateTime")->message.find("real calendar date"), std::string::npos);
+  EXPECT_NE(problem_at(rr, "/entry/2/resource/effectiveDateTime")->message.find("the day is missing"),
+            std::string::npos);
+  EXPECT_NE(problem_at(rr, "/entry/3/resource/effectiveDateTime")->message.find("real calendar date"),
+            std::string::npos);
   EXPECT_NE(problem_at(rr, "/entry/4/resource")->message.find("has no date: performedDateTime"), std::string::npos);
   EXPECT_NE(problem_at(rr, "/entry/5/resource/effectiveDateTime"), nullptr);
 }
@@ -751,7 +783,8 @@ TEST(FhirR4, WrongValueTypesAndValues) {
   ASSERT_EQ(rr.problems.size(), 9u) << problems_of(rr);
   EXPECT_NE(problem_at(rr, "/entry/1/resource/valueString")->message.find("expected valueInteger"), std::string::npos);
   EXPECT_NE(problem_at(rr, "/entry/2/resource/valueInteger")->message.find("from 0 to 5"), std::string::npos);
-  EXPECT_NE(problem_at(rr, "/entry/3/resource/valueInteger")->message.find("expected valueQuantity"), std::string::npos);
+  EXPECT_NE(problem_at(rr, "/entry/3/resource/valueInteger")->message.find("expected valueQuantity"),
+            std::string::npos);
   EXPECT_NE(problem_at(rr, "/entry/4/resource/valueCodeableConcept")->message.find("none, slight, moderate-severe"),
             std::string::npos);
   EXPECT_NE(problem_at(rr, "/entry/5/resource/valueCodeableConcept"), nullptr);
@@ -836,8 +869,9 @@ TEST(FhirR4, ObservationExactly120YearsAfterBirthIsReadADayLaterIsRefused) {
   const ReadResult rr = read_fhir_bundle(bundle({loinc("1751-7", qty(35, "g/L"), "2070-02-04")}));
   ASSERT_EQ(rr.problems.size(), 1u) << problems_of(rr);
   EXPECT_EQ(rr.problems[0].location, "/entry/0/resource/birthDate");
-  EXPECT_NE(rr.problems[0].message.find("the latest entry (2070-02-04) is more than 120 years after birthDate 1950-02-03"),
-            std::string::npos)
+  EXPECT_NE(
+      rr.problems[0].message.find("the latest entry (2070-02-04) is more than 120 years after birthDate 1950-02-03"),
+      std::string::npos)
       << rr.problems[0].message;
 }
 
@@ -851,13 +885,15 @@ TEST(FhirR4, XmlIsRefusedByReadRecordWithoutParsing) {
   const ReadResult json = read_record("\xEF\xBB\xBF\n  {\"resourceType\": \"Bundle\"}");
   ASSERT_EQ(json.problems.size(), 1u);
   EXPECT_EQ(json.format, "FHIR R4 Bundle");
-  EXPECT_NE(json.problems[0].message.find("does not say whose record it is"), std::string::npos) << json.problems[0].message;
+  EXPECT_NE(json.problems[0].message.find("does not say whose record it is"), std::string::npos)
+      << json.problems[0].message;
 }
 
 // UTF-16 / UTF-32 text (byte order mark, or NUL bytes at the start) is refused with what to do.
 TEST(FhirR4, WideTextIsRefusedByReadRecordWithWhatToDo) {
   using namespace std::string_literals;
-  for (const std::string& input : {"\xFF\xFE{\0}\0"s, "\xFE\xFF\0{\0}"s, "{\0}\0"s, "\0{\0}"s, "\xFF\xFE\0\0{\0\0\0"s}) {
+  for (const std::string& input :
+       {"\xFF\xFE{\0}\0"s, "\xFE\xFF\0{\0}"s, "{\0}\0"s, "\0{\0}"s, "\xFF\xFE\0\0{\0\0\0"s}) {
     const ReadResult rr = read_record(input);
     ASSERT_EQ(rr.problems.size(), 1u);
     EXPECT_NE(rr.problems[0].message.find("UTF-16 or UTF-32"), std::string::npos) << rr.problems[0].message;

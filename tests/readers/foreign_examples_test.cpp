@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
-#include <utility>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "readers/fhir_r4.h"
@@ -42,8 +42,8 @@ std::string bundle_of(const std::vector<fs::path>& files) {
     EXPECT_EQ(r["id"].get(id), simdjson::SUCCESS) << f;
     out += first ? "" : ",";
     first = false;
-    out += R"({"fullUrl":"https://example.org/fhir/)" + std::string(type) + "/" + std::string(id) +
-           R"(","resource":)" + text + "}";
+    out += R"({"fullUrl":"https://example.org/fhir/)" + std::string(type) + "/" + std::string(id) + R"(","resource":)" +
+           text + "}";
   }
   return out + "]}";
 }
@@ -91,7 +91,8 @@ const std::string kRxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
 // mCODE's own patient Bundle of Jenny M. (40 entries), read as published.
 TEST(ForeignMcode, JennyMBundleIsReadWithoutAProblem) {
-  const ReadResult rr = read_fhir_bundle(slurp(kForeign / "mcode" / "jenny-m" / "Bundle-mcode-patient-bundle-jenny-m.json"));
+  const ReadResult rr =
+      read_fhir_bundle(slurp(kForeign / "mcode" / "jenny-m" / "Bundle-mcode-patient-bundle-jenny-m.json"));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   const PatientRecord& r = *rr.record;
   EXPECT_EQ(r.patient_id, "cancer-patient-jenny-m");
@@ -120,13 +121,15 @@ TEST(ForeignMcode, JennyMBundleIsReadWithoutAProblem) {
   EXPECT_EQ(skipped(rr, "Specimen"), 1);
   EXPECT_EQ(skipped(rr, "Organization"), 1);
   // Chemotherapy of breast cancer: RxNorm ingredients that are no HCC agent.
-  EXPECT_EQ(skipped(rr, "MedicationRequest " + kRxNorm + "|3002"), 1);   // cyclophosphamide
-  EXPECT_EQ(skipped(rr, "MedicationRequest " + kRxNorm + "|84857"), 1);  // anastrozole
+  EXPECT_EQ(skipped(rr, "MedicationRequest " + kRxNorm + "|3002"), 1);     // cyclophosphamide
+  EXPECT_EQ(skipped(rr, "MedicationRequest " + kRxNorm + "|84857"), 1);    // anastrozole
   EXPECT_EQ(skipped(rr, "Procedure http://snomed.info/sct|64368001"), 1);  // partial mastectomy
-  EXPECT_EQ(skipped_because(rr, "Observation http://loinc.org|97509-4", "disease status"), 1);  // not an mRECIST category
+  EXPECT_EQ(skipped_because(rr, "Observation http://loinc.org|97509-4", "disease status"),
+            1);  // not an mRECIST category
 }
 
-// John Anyperson: the mCODE examples that name him (44 resources: 33 Observation, 4 Condition, 3 MedicationRequest, Procedure, BodyStructure, DiagnosticReport, Specimen) and his Patient.
+// John Anyperson: the mCODE examples that name him (44 resources: 33 Observation, 4 Condition, 3 MedicationRequest,
+// Procedure, BodyStructure, DiagnosticReport, Specimen) and his Patient.
 TEST(ForeignMcode, JohnAnypersonIsReadWithoutAProblem) {
   const auto files = files_in(kForeign / "mcode" / "john-anyperson");
   ASSERT_EQ(files.size(), 45u);
@@ -172,7 +175,8 @@ TEST(ForeignMcode, BrianLIsReadWithoutAProblemAndNothingIsAFact) {
   EXPECT_TRUE(r.labs.platelets_1e9_per_l.empty());
   // All 27 resources but the Patient are skipped.
   EXPECT_EQ(total(rr), 27) << skipped_list(rr);
-  EXPECT_EQ(skipped(rr, "Observation http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl|C38144"), 1) << skipped_list(rr);
+  EXPECT_EQ(skipped(rr, "Observation http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl|C38144"), 1)
+      << skipped_list(rr);
   // Administrations of cyclophosphamide (RxNorm 3002), idarubicin, prednisone, vincristine;
   // requests of the four.
   EXPECT_EQ(skipped(rr, "MedicationAdministration " + kRxNorm + "|3002"), 1);
@@ -205,15 +209,15 @@ TEST(ForeignMcode, JennyMExamplesAreReadWithoutAProblem) {
   EXPECT_EQ(skipped(rr, "MedicationAdministration " + kRxNorm + "|1790099"), 1);
   EXPECT_EQ(skipped(rr, "MedicationAdministration " + kRxNorm + "|56946"), 1);
   EXPECT_EQ(skipped_because(rr, "Observation http://loinc.org|21889-1", ""), 1) << skipped_list(rr);  // pathology size
-  EXPECT_EQ(skipped(rr, "Observation http://loinc.org|8302-2"), 1);   // body height
+  EXPECT_EQ(skipped(rr, "Observation http://loinc.org|8302-2"), 1);                                   // body height
 }
 
 // The small mCODE patients: Adam Everyman (CLL; a "history of cancer metastatic to liver"
 // Observation with no value, SNOMED CT 1098951000119108, is not HCC data), Eve Anyperson (breast
 // cancer), Lucy (a child: body surface area, Lansky play performance). Nothing is read.
 TEST(ForeignMcode, SmallPatientsAreReadWithoutAProblem) {
-  for (const auto& [patient, n] : std::vector<std::pair<std::string, int>>{
-           {"adam-everyman", 5}, {"eve-anyperson", 5}, {"lucy-child", 3}}) {
+  for (const auto& [patient, n] :
+       std::vector<std::pair<std::string, int>>{{"adam-everyman", 5}, {"eve-anyperson", 5}, {"lucy-child", 3}}) {
     const auto files = files_in(kForeign / "mcode" / patient);
     ASSERT_EQ(files.size(), static_cast<std::size_t>(n)) << patient;
     const ReadResult rr = read_fhir_bundle(bundle_of(files));
@@ -270,8 +274,8 @@ TEST(ForeignUsCore, ExamplePatientIsReadWithoutAProblem) {
 // reads, and CLINICAL_RULES.md §1 holds 25–300 kg plausible for its (adult) patients: an
 // implausible value of a read code is a problem, never skipped and never read.
 TEST(ForeignUsCore, ChildWeightOutsideThePlausibleRangeIsAProblem) {
-  const ReadResult rr = read_fhir_bundle(
-      bundle_of({kForeign / "us-core" / "example" / "patient-example.json", kForeign / "us-core" / "child-weight" / "weight.json"}));
+  const ReadResult rr = read_fhir_bundle(bundle_of({kForeign / "us-core" / "example" / "patient-example.json",
+                                                    kForeign / "us-core" / "child-weight" / "weight.json"}));
   ASSERT_FALSE(rr.ok());
   ASSERT_EQ(rr.problems.size(), 1u) << problems_of(rr);
   EXPECT_EQ(rr.problems[0].location, "/entry/1/resource/valueQuantity");
@@ -316,7 +320,8 @@ TEST(ForeignAltered, AnImpossibleValueOfAReadCodeIsAProblem) {
       {us / "observation-cbc-platelets.json", us / "patient-example.json", R"("value": 200,)", R"("value": 20000,)",
        "/entry/1/resource/valueQuantity"},
       // Creatinine in a unit that is not one of creatinine's.
-      {us / "observation-serum-creatinine.json", us / "patient-example.json", "\"unit\": \"mg/dL\",\n    \"system\": \"http://unitsofmeasure.org\",\n    \"code\": \"mg/dL\"",
+      {us / "observation-serum-creatinine.json", us / "patient-example.json",
+       "\"unit\": \"mg/dL\",\n    \"system\": \"http://unitsofmeasure.org\",\n    \"code\": \"mg/dL\"",
        "\"unit\": \"mg\",\n    \"system\": \"http://unitsofmeasure.org\",\n    \"code\": \"mg\"",
        "/entry/1/resource/valueQuantity"},
   };

@@ -28,8 +28,8 @@ std::string slurp(const std::string& path) {
 }
 
 struct ExpectedProblem {
-  std::string pointer;              // exact JSON pointer ("" = the whole document)
-  std::vector<std::string> words;   // each must occur in the message
+  std::string pointer;             // exact JSON pointer ("" = the whole document)
+  std::vector<std::string> words;  // each must occur in the message
 };
 
 struct Case {

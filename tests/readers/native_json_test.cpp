@@ -50,7 +50,8 @@ TEST(NativeJson, ReportsEveryProblemNotOnlyTheFirst) {
 std::string record_born_with_lab(const std::string& birth, const std::string& lab_date) {
   return R"({"schema":"switchpoint.record/1","patient":{"id":"x","birth_date":")" + birth + R"("},
     "labs":[{"date":"2024-01-01","test":"albumin","value":40,"unit":"g/L"},
-            {"date":")" + lab_date + R"(","test":"albumin","value":41,"unit":"g/L"}]})";
+            {"date":")" +
+         lab_date + R"(","test":"albumin","value":41,"unit":"g/L"}]})";
 }
 
 TEST(NativeJson, LatestEntryExactly120YearsAfterBirthIsAccepted) {
@@ -62,9 +63,10 @@ TEST(NativeJson, LatestEntryADayMoreThan120YearsAfterBirthIsRefused) {
   const auto rr = read_native_json(record_born_with_lab("1930-03-01", "2050-03-02"));
   ASSERT_EQ(rr.problems.size(), 1u);
   EXPECT_EQ(rr.problems[0].location, "/patient/birth_date");
-  EXPECT_EQ(rr.problems[0].message,
-            "the latest entry (2050-03-02) is more than 120 years after birth_date 1930-03-01: not plausible for a living "
-            "patient; check the year of that entry or of the birth date");
+  EXPECT_EQ(
+      rr.problems[0].message,
+      "the latest entry (2050-03-02) is more than 120 years after birth_date 1930-03-01: not plausible for a living "
+      "patient; check the year of that entry or of the birth date");
 }
 
 TEST(NativeJson, BirthOnTheTwentyNinthOfFebruaryReaches120OnTheLastDayOfFebruary) {

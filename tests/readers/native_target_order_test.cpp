@@ -13,7 +13,8 @@ namespace {
 std::string record_with_targets(const std::string& targets) {
   return R"({"schema": "switchpoint.record/1", "patient": {"id": "p"},
              "imaging": [{"date": "2024-01-05", "tumor_count": 3, "largest_diameter": {"value": 5, "unit": "cm"},
-                          "target_lesions": [)" + targets + "]}]}";
+                          "target_lesions": [)" +
+         targets + "]}]}";
 }
 
 TEST(NativeTargetOrder, TargetsAreKeptInTheOrderOfTheirIds) {
@@ -35,10 +36,13 @@ TEST(NativeTargetOrder, TargetsAreKeptInTheOrderOfTheirIds) {
 
 // Two studies of one date are one study; the targets of both, in id order, whichever is listed first.
 TEST(NativeTargetOrder, TargetsOfTwoStudiesOfOneDateAreInIdOrder) {
-  const std::string a = R"({"date": "2024-01-05", "modality": "CT", "target_lesions": [{"id": "S8", "viable_diameter": {"value": 2, "unit": "cm"}}]})";
-  const std::string b = R"({"date": "2024-01-05", "modality": "CT", "target_lesions": [{"id": "S2", "viable_diameter": {"value": 3, "unit": "cm"}}]})";
+  const std::string a =
+      R"({"date": "2024-01-05", "modality": "CT", "target_lesions": [{"id": "S8", "viable_diameter": {"value": 2, "unit": "cm"}}]})";
+  const std::string b =
+      R"({"date": "2024-01-05", "modality": "CT", "target_lesions": [{"id": "S2", "viable_diameter": {"value": 3, "unit": "cm"}}]})";
   for (const std::string& studies : {a + "," + b, b + "," + a}) {
-    const ReadResult rr = read_native_json(R"({"schema": "switchpoint.record/1", "patient": {"id": "p"}, "imaging": [)" + studies + "]}");
+    const ReadResult rr =
+        read_native_json(R"({"schema": "switchpoint.record/1", "patient": {"id": "p"}, "imaging": [)" + studies + "]}");
     ASSERT_TRUE(rr.ok()) << studies;
     const auto& t = *rr.record->imaging.at(0).target_lesions;
     ASSERT_EQ(t.size(), 2u);

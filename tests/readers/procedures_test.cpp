@@ -71,9 +71,12 @@ TEST(FhirProcedures, ProjectCodesAndVerifiedSnomedCodesEndACourse) {
   }));
   ASSERT_TRUE(rr.ok()) << rr.problems[0].location << " " << rr.problems[0].message;
   ASSERT_EQ(rr.record->procedures.size(), 6u);
-  const CourseEndingKind want[] = {CourseEndingKind::Resection, CourseEndingKind::Ablation,
-                                   CourseEndingKind::LiverTransplantation, CourseEndingKind::LiverTransplantation,
-                                   CourseEndingKind::Ablation, CourseEndingKind::Resection};
+  const CourseEndingKind want[] = {CourseEndingKind::Resection,
+                                   CourseEndingKind::Ablation,
+                                   CourseEndingKind::LiverTransplantation,
+                                   CourseEndingKind::LiverTransplantation,
+                                   CourseEndingKind::Ablation,
+                                   CourseEndingKind::Resection};
   for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(rr.record->procedures[i].kind, want[i]) << i;
   EXPECT_EQ(rr.record->procedures[5].date, Date::parse("2024-06-10"));
   EXPECT_TRUE(rr.skipped.empty());
@@ -114,8 +117,8 @@ TEST(FhirProcedures, ATaceCodingBesideAResectionCodingIsRefused) {
 }
 
 TEST(FhirProcedures, AnotherSnomedProcedureIsStillSkippedOnItsCode) {
-  const auto rr = read_fhir_bundle(fhir_bundle({fhir_procedure("http://snomed.info/sct", "80146002", "completed",
-                                                               "2024-01-10")}));
+  const auto rr =
+      read_fhir_bundle(fhir_bundle({fhir_procedure("http://snomed.info/sct", "80146002", "completed", "2024-01-10")}));
   ASSERT_TRUE(rr.ok());
   EXPECT_TRUE(rr.record->procedures.empty());
   EXPECT_EQ(rr.skipped.size(), 1u);

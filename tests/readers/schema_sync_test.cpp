@@ -177,8 +177,8 @@ TEST_F(SchemaSync, UnitPatternsMatchExactlyTheAcceptedSpellings) {
 // For every object of the record: the reader's known keys are the schema's properties, unknown
 // keys are refused (additionalProperties: false), and each schema-required field is required.
 struct ObjectSite {
-  std::string def;       // schema pointer of the object's definition
-  std::string pointer;   // where the reader finds it in the document below
+  std::string def;                                           // schema pointer of the object's definition
+  std::string pointer;                                       // where the reader finds it in the document below
   std::vector<std::pair<std::string, std::string>> minimal;  // a valid instance: key, JSON value
   std::string (*wrap)(const std::string& object_json);       // the object placed in a record
 };
@@ -201,37 +201,59 @@ std::string render(const std::vector<std::pair<std::string, std::string>>& field
 
 std::vector<ObjectSite> sites() {
   return {
-      {"", "", {{"schema", R"("switchpoint.record/1")"}, {"patient", R"({"id": "x"})"}},
+      {"",
+       "",
+       {{"schema", R"("switchpoint.record/1")"}, {"patient", R"({"id": "x"})"}},
        [](const std::string& o) { return o; }},
-      {"/$defs/patient", "/patient", {{"id", R"("x")"}},
+      {"/$defs/patient",
+       "/patient",
+       {{"id", R"("x")"}},
        [](const std::string& o) { return R"({"schema": "switchpoint.record/1", "patient": )" + o + "}"; }},
-      {"/$defs/lab", "/labs/0",
+      {"/$defs/lab",
+       "/labs/0",
        {{"date", R"("2024-01-01")"}, {"test", R"("albumin")"}, {"value", "40"}, {"unit", R"("g/L")"}},
        [](const std::string& o) { return record_with(", \"labs\": [" + o + "]"); }},
-      {"/$defs/clinical_assessment", "/clinical/0", {{"date", R"("2024-01-01")"}},
+      {"/$defs/clinical_assessment",
+       "/clinical/0",
+       {{"date", R"("2024-01-01")"}},
        [](const std::string& o) { return record_with(", \"clinical\": [" + o + "]"); }},
-      {"/$defs/weight", "/clinical/0/weight", {{"value", "70"}, {"unit", R"("kg")"}},
+      {"/$defs/weight",
+       "/clinical/0/weight",
+       {{"value", "70"}, {"unit", R"("kg")"}},
        [](const std::string& o) {
          return record_with(R"(, "clinical": [{"date": "2024-01-01", "weight": )" + o + "}]");
        }},
-      {"/$defs/imaging_study", "/imaging/0", {{"date", R"("2024-01-01")"}},
+      {"/$defs/imaging_study",
+       "/imaging/0",
+       {{"date", R"("2024-01-01")"}},
        [](const std::string& o) { return record_with(", \"imaging\": [" + o + "]"); }},
-      {"/$defs/diameter", "/imaging/0/largest_diameter", {{"value", "42"}, {"unit", R"("mm")"}},
+      {"/$defs/diameter",
+       "/imaging/0/largest_diameter",
+       {{"value", "42"}, {"unit", R"("mm")"}},
        [](const std::string& o) {
          return record_with(R"(, "imaging": [{"date": "2024-01-01", "largest_diameter": )" + o + "}]");
        }},
-      {"/$defs/target_lesion", "/imaging/0/target_lesions/0",
+      {"/$defs/target_lesion",
+       "/imaging/0/target_lesions/0",
        {{"id", R"("S7")"}, {"viable_diameter", R"({"value": 2, "unit": "cm"})"}},
        [](const std::string& o) {
          return record_with(R"(, "imaging": [{"date": "2024-01-01", "target_lesions": [)" + o + "]}]");
        }},
-      {"/$defs/tace_session", "/tace/0", {{"date", R"("2024-01-01")"}},
+      {"/$defs/tace_session",
+       "/tace/0",
+       {{"date", R"("2024-01-01")"}},
        [](const std::string& o) { return record_with(", \"tace\": [" + o + "]"); }},
-      {"/$defs/systemic_therapy", "/systemic_therapy/0", {{"regimen", R"("sorafenib")"}, {"start", R"("2024-01-01")"}},
+      {"/$defs/systemic_therapy",
+       "/systemic_therapy/0",
+       {{"regimen", R"("sorafenib")"}, {"start", R"("2024-01-01")"}},
        [](const std::string& o) { return record_with(", \"systemic_therapy\": [" + o + "]"); }},
-      {"/$defs/endoscopy", "/endoscopy/0", {{"date", R"("2024-01-01")"}, {"varices", R"("none")"}},
+      {"/$defs/endoscopy",
+       "/endoscopy/0",
+       {{"date", R"("2024-01-01")"}, {"varices", R"("none")"}},
        [](const std::string& o) { return record_with(", \"endoscopy\": [" + o + "]"); }},
-      {"/$defs/condition", "/conditions/0", {{"code", R"("variceal-bleeding")"}},
+      {"/$defs/condition",
+       "/conditions/0",
+       {{"code", R"("variceal-bleeding")"}},
        [](const std::string& o) { return record_with(", \"conditions\": [" + o + "]"); }},
   };
 }

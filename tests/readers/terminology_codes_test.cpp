@@ -35,8 +35,7 @@ std::string coding(const std::string& system, const std::string& code) {
 
 std::string concept_of(const std::vector<std::pair<std::string, std::string>>& codings) {
   std::string out = R"({"coding":[)";
-  for (std::size_t i = 0; i < codings.size(); ++i)
-    out += (i ? "," : "") + coding(codings[i].first, codings[i].second);
+  for (std::size_t i = 0; i < codings.size(); ++i) out += (i ? "," : "") + coding(codings[i].first, codings[i].second);
   return out + "]}";
 }
 
@@ -104,24 +103,24 @@ const ProcedureCase kProcedureCases[] = {
     {kHcc, "resection", fhir::ProcedureKind::Resection},
     {kHcc, "ablation", fhir::ProcedureKind::Ablation},
     {kHcc, "liver-transplantation", fhir::ProcedureKind::LiverTransplantation},
-    {kSct, "18027006", fhir::ProcedureKind::LiverTransplantation},   // transplantation of liver
-    {kSct, "708625004", fhir::ProcedureKind::Ablation},              // open RFA of lesion of liver
-    {kSct, "897703001", fhir::ProcedureKind::Resection},             // laparoscopic extended right hemihepatectomy
-    {kSct, "107963000", fhir::ProcedureKind::Resection},             // liver excision (hepatectomy)
-    {kSct, "174431000", fhir::ProcedureKind::Resection},             // wedge resection of liver
-    {kSct, "85946004", fhir::ProcedureKind::Resection},              // lobectomy of liver
-    {kSct, "15257006", fhir::ProcedureKind::Resection},              // lobectomy with partial excision of adjacent lobes
-    {kSct, "5415002", fhir::ProcedureKind::Ablation},                // destruction of lesion of liver
-    {kSct, "27280000", fhir::ProcedureKind::LiverTransplantation},   // liver transplant with recipient hepatectomy
-    {kCpt, "47120", fhir::ProcedureKind::Resection},                 // hepatectomy; partial lobectomy
-    {kCpt, "47122", fhir::ProcedureKind::Resection},                 // hepatectomy; trisegmentectomy
-    {kCpt, "47125", fhir::ProcedureKind::Resection},                 // hepatectomy; total left lobectomy
-    {kCpt, "47130", fhir::ProcedureKind::Resection},                 // hepatectomy; total right lobectomy
-    {kCpt, "47135", fhir::ProcedureKind::LiverTransplantation},      // liver allotransplantation, orthotopic
-    {kCpt, "47370", fhir::ProcedureKind::Ablation},                  // laparoscopic RF ablation of liver tumour(s)
-    {kCpt, "47371", fhir::ProcedureKind::Ablation},                  // laparoscopic cryoablation of liver tumour(s)
-    {kCpt, "47380", fhir::ProcedureKind::Ablation},                  // open RF ablation of liver tumour(s)
-    {kCpt, "47381", fhir::ProcedureKind::Ablation},                  // open cryoablation of liver tumour(s)
+    {kSct, "18027006", fhir::ProcedureKind::LiverTransplantation},  // transplantation of liver
+    {kSct, "708625004", fhir::ProcedureKind::Ablation},             // open RFA of lesion of liver
+    {kSct, "897703001", fhir::ProcedureKind::Resection},            // laparoscopic extended right hemihepatectomy
+    {kSct, "107963000", fhir::ProcedureKind::Resection},            // liver excision (hepatectomy)
+    {kSct, "174431000", fhir::ProcedureKind::Resection},            // wedge resection of liver
+    {kSct, "85946004", fhir::ProcedureKind::Resection},             // lobectomy of liver
+    {kSct, "15257006", fhir::ProcedureKind::Resection},             // lobectomy with partial excision of adjacent lobes
+    {kSct, "5415002", fhir::ProcedureKind::Ablation},               // destruction of lesion of liver
+    {kSct, "27280000", fhir::ProcedureKind::LiverTransplantation},  // liver transplant with recipient hepatectomy
+    {kCpt, "47120", fhir::ProcedureKind::Resection},                // hepatectomy; partial lobectomy
+    {kCpt, "47122", fhir::ProcedureKind::Resection},                // hepatectomy; trisegmentectomy
+    {kCpt, "47125", fhir::ProcedureKind::Resection},                // hepatectomy; total left lobectomy
+    {kCpt, "47130", fhir::ProcedureKind::Resection},                // hepatectomy; total right lobectomy
+    {kCpt, "47135", fhir::ProcedureKind::LiverTransplantation},     // liver allotransplantation, orthotopic
+    {kCpt, "47370", fhir::ProcedureKind::Ablation},                 // laparoscopic RF ablation of liver tumour(s)
+    {kCpt, "47371", fhir::ProcedureKind::Ablation},                 // laparoscopic cryoablation of liver tumour(s)
+    {kCpt, "47380", fhir::ProcedureKind::Ablation},                 // open RF ablation of liver tumour(s)
+    {kCpt, "47381", fhir::ProcedureKind::Ablation},                 // open cryoablation of liver tumour(s)
 };
 
 TEST(TermsProcedures, EachCodeOfTheTableHasTheKindOfItsSource) {
@@ -190,8 +189,8 @@ TEST(TermsProcedures, IntraArterialChemotherapyAloneIsNotTace) {
 
 TEST(TermsProcedures, TheEmbolisationAndChemotherapyCodesBesideATaceCodeDoNotContradictIt) {
   // An EHR Procedure often carries the billing codes of the session beside the clinical code.
-  const auto rr = read_fhir_bundle(
-      bundle({procedure({{kSct, "441525007"}, {kCpt, "37243"}, {kCpt, "96420"}}, "2024-03-01")}));
+  const auto rr =
+      read_fhir_bundle(bundle({procedure({{kSct, "441525007"}, {kCpt, "37243"}, {kCpt, "96420"}}, "2024-03-01")}));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   ASSERT_EQ(rr.record->tace.size(), 1u);
   EXPECT_EQ(rr.record->tace[0].date, Date::parse("2024-03-01"));
@@ -313,11 +312,10 @@ TEST(TermsMedications, CodesThatCouldNotBeVerifiedAreNotMapped) {
 }
 
 TEST(TermsMedications, SingleAgentsInStandardCodesBecomeTheirRegimen) {
-  const AgentCase agents[] = {{kRx, "495881", "sorafenib"},     {kRx, "1603296", "lenvatinib"},
-                              {kRx, "1363268", "cabozantinib"}, {kAtc, "L01EX07", "cabozantinib"},
-                              {kRx, "1919503", "durvalumab"},   {kRx, "1919507", "durvalumab"},
-                              {kRx, "1657775", "ramucirumab"},  {kAtc, "L01FF09", "tislelizumab"},
-                              {kRx, "619985", "sorafenib"}};
+  const AgentCase agents[] = {
+      {kRx, "495881", "sorafenib"},      {kRx, "1603296", "lenvatinib"},    {kRx, "1363268", "cabozantinib"},
+      {kAtc, "L01EX07", "cabozantinib"}, {kRx, "1919503", "durvalumab"},    {kRx, "1919507", "durvalumab"},
+      {kRx, "1657775", "ramucirumab"},   {kAtc, "L01FF09", "tislelizumab"}, {kRx, "619985", "sorafenib"}};
   for (const auto& a : agents) {
     const auto rr = read_fhir_bundle(bundle({request(a.system, a.code, "2024-02-01", "2024-05-01", "completed")}));
     ASSERT_TRUE(rr.ok()) << a.code << "\n" << problems_of(rr);
@@ -366,15 +364,15 @@ TEST(TermsMedications, AStandardCodedTwinGivesTheSameRegimensAsTheProjectCodedRe
 
 TEST(TermsMedications, IpilimumabSevenDaysFromNivolumabIsTheCombinationEightIsALoneComponent) {
   // Both sides of the 7-day window with the newly mapped ipilimumab ingredient.
-  const auto seven = read_fhir_bundle(
-      bundle({request(kRx, "1597876", "2024-03-01"), request(kRx, "1094833", "2024-03-08")}));
+  const auto seven =
+      read_fhir_bundle(bundle({request(kRx, "1597876", "2024-03-01"), request(kRx, "1094833", "2024-03-08")}));
   ASSERT_TRUE(seven.ok()) << problems_of(seven);
   ASSERT_EQ(seven.record->systemic.size(), 1u);
   EXPECT_EQ(seven.record->systemic[0].regimen, "nivolumab-ipilimumab");
   EXPECT_EQ(seven.record->systemic[0].start, Date::parse("2024-03-01"));
 
-  const auto eight = read_fhir_bundle(
-      bundle({request(kRx, "1597876", "2024-03-01"), request(kRx, "1094833", "2024-03-09")}));
+  const auto eight =
+      read_fhir_bundle(bundle({request(kRx, "1597876", "2024-03-01"), request(kRx, "1094833", "2024-03-09")}));
   ASSERT_FALSE(eight.ok());
   const std::string all = problems_of(eight);
   EXPECT_TRUE(contains(all, "without ipilimumab within 7 days") || contains(all, "without nivolumab within 7 days"))
@@ -386,20 +384,20 @@ TEST(TermsMedications, TremelimumabAloneIsNeverPromotedToStride) {
   ASSERT_FALSE(rr.ok());
   EXPECT_TRUE(contains(problems_of(rr), "without durvalumab within 7 days")) << problems_of(rr);
   // Durvalumab 8 days after tremelimumab: the lone tremelimumab is still a problem (not STRIDE).
-  const auto apart = read_fhir_bundle(
-      bundle({request(kAtc, "L01FX20", "2024-03-01"), request(kRx, "1919503", "2024-03-09")}));
+  const auto apart =
+      read_fhir_bundle(bundle({request(kAtc, "L01FX20", "2024-03-01"), request(kRx, "1919503", "2024-03-09")}));
   ASSERT_FALSE(apart.ok());
   // Seven days: STRIDE.
-  const auto together = read_fhir_bundle(
-      bundle({request(kAtc, "L01FX20", "2024-03-01"), request(kRx, "1919503", "2024-03-08")}));
+  const auto together =
+      read_fhir_bundle(bundle({request(kAtc, "L01FX20", "2024-03-01"), request(kRx, "1919503", "2024-03-08")}));
   ASSERT_TRUE(together.ok()) << problems_of(together);
   ASSERT_EQ(together.record->systemic.size(), 1u);
   EXPECT_EQ(together.record->systemic[0].regimen, "durvalumab-tremelimumab");
 }
 
 TEST(TermsMedications, BevacizumabProductWithAtezolizumabIsTheCombination) {
-  const auto rr = read_fhir_bundle(
-      bundle({request(kRx, "1657068", "2024-03-04"), request(kRx, "1792776", "2024-03-04")}));
+  const auto rr =
+      read_fhir_bundle(bundle({request(kRx, "1657068", "2024-03-04"), request(kRx, "1792776", "2024-03-04")}));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   ASSERT_EQ(rr.record->systemic.size(), 1u);
   EXPECT_EQ(rr.record->systemic[0].regimen, "atezolizumab-bevacizumab");
@@ -468,7 +466,8 @@ TEST(TermsStopReasons, CodingsGivingDifferentReasonsAreAProblem) {
   // naming what is read.
   const auto unknown = read_fhir_bundle(bundle({stopped_request({{kSct, "281647001"}})}));
   ASSERT_FALSE(unknown.ok());
-  EXPECT_TRUE(contains(unknown.problems[0].message, "407563006 treatment not tolerated")) << unknown.problems[0].message;
+  EXPECT_TRUE(contains(unknown.problems[0].message, "407563006 treatment not tolerated"))
+      << unknown.problems[0].message;
 }
 
 // ---- Conditions ------------------------------------------------------------------------------
@@ -487,16 +486,15 @@ TEST(TermsConditions, FurtherAutoimmuneDiseasesAreActiveAutoimmuneDisease) {
   // ICD-10-CM families: G70.0 myasthenia gravis (G70.00, G70.01), M35.0 Sjögren (M35.00 …,
   // M35.0A with a letter), M34 systemic sclerosis, E05.0 Graves (E05.00, E05.01), L40.5
   // arthropathic psoriasis (L40.50 … L40.59).
-  for (const char* c : {"G70.0", "G70.00", "G70.01", "M35.00", "M35.01", "M35.0A", "M34", "M34.0", "M34.81",
-                        "E05.00", "E05.01", "L40.50", "L40.52", "L40.59"})
+  for (const char* c : {"G70.0", "G70.00", "G70.01", "M35.00", "M35.01", "M35.0A", "M34", "M34.0", "M34.81", "E05.00",
+                        "E05.01", "L40.50", "L40.52", "L40.59"})
     EXPECT_EQ(kind_of(kCm, c), ConditionKind::ActiveAutoimmuneDisease) << c;
 }
 
 TEST(TermsConditions, ArterialThrombosisInSnomedCtNeedsItsOnset) {
   EXPECT_EQ(kind_of(kSct, "65198009"), ConditionKind::ArterialThrombosis);
   // Without an onset (or recordedDate) the 6-month window of the therapy rules cannot be applied.
-  const auto rr = read_fhir_bundle(bundle({R"({"resourceType":"Condition","code":)" +
-                                           concept_of({{kSct, "65198009"}}) +
+  const auto rr = read_fhir_bundle(bundle({R"({"resourceType":"Condition","code":)" + concept_of({{kSct, "65198009"}}) +
                                            R"(,"subject":{"reference":"Patient/p1"}})"}));
   EXPECT_FALSE(rr.ok());
   // A descendant concept (coronary artery thrombosis, 398274000) is not read as the parent: only
@@ -516,8 +514,8 @@ TEST(TermsConditions, NeighboursOfTheFamiliesAreNotAutoimmune) {
     EXPECT_EQ(rr.skipped.size(), 1u) << c;
   }
   // The SNOMED CT code under ICD-10-CM, and an ICD-10-CM code under the WHO ICD-10 system.
-  const auto rr = read_fhir_bundle(
-      bundle({condition(kCm, "91637004"), condition("http://hl7.org/fhir/sid/icd-10", "G70.0")}));
+  const auto rr =
+      read_fhir_bundle(bundle({condition(kCm, "91637004"), condition("http://hl7.org/fhir/sid/icd-10", "G70.0")}));
   ASSERT_TRUE(rr.ok());
   EXPECT_TRUE(rr.record->conditions.empty());
 }
@@ -526,7 +524,9 @@ TEST(TermsConditions, ConditionsTheIciTrialsAllowedAreSkippedWithTheReason) {
   const struct {
     const char* code;
     const char* words;
-  } cases[] = {{"E10.9", "type 1 diabetes"}, {"E10.65", "type 1 diabetes"}, {"E06.3", "autoimmune thyroiditis"},
+  } cases[] = {{"E10.9", "type 1 diabetes"},
+               {"E10.65", "type 1 diabetes"},
+               {"E06.3", "autoimmune thyroiditis"},
                {"L40.0", "psoriasis vulgaris (skin only)"}};
   for (const auto& c : cases) {
     const auto rr = read_fhir_bundle(bundle({condition(kCm, c.code)}));
@@ -613,15 +613,17 @@ namespace {
 // therapy is read, the dose is not, and the skipped list says so (never dropped silently).
 TEST(TermsMedicationDose, AnOrderedDoseIsNamedAsNotReadNeverTakenAsTheDailyDose) {
   std::string ordered = request(kRx, "1603296", "2024-03-01");  // lenvatinib
-  ordered.replace(ordered.find(R"("dosageInstruction":[{)"), 22,
-                  R"("dosageInstruction":[{"doseAndRate":[{"doseQuantity":{"value":12,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"}}],)");
+  ordered.replace(
+      ordered.find(R"("dosageInstruction":[{)"), 22,
+      R"("dosageInstruction":[{"doseAndRate":[{"doseQuantity":{"value":12,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"}}],)");
   const auto rr = read_fhir_bundle(bundle({ordered}));
   ASSERT_TRUE(rr.ok());
   ASSERT_EQ(rr.record->systemic.size(), 1u);
   EXPECT_FALSE(rr.record->systemic[0].dose_mg_per_day.has_value());
   int named = 0;
   for (const auto& [k, n] : rr.skipped)
-    if (k.starts_with("MedicationRequest dosageInstruction dose (an ordered dose is not the daily dose taken")) named += n;
+    if (k.starts_with("MedicationRequest dosageInstruction dose (an ordered dose is not the daily dose taken"))
+      named += n;
   EXPECT_EQ(named, 1);
   // Without a dose nothing is said.
   const auto plain = read_fhir_bundle(bundle({request(kRx, "1603296", "2024-03-01")}));

@@ -51,8 +51,8 @@ std::string coding(const std::string& system, const std::string& code) {
 
 std::string quantity(const std::string& value, const std::string& unit) {
   if (unit.empty()) return R"({"value":)" + value + "}";
-  return R"({"value":)" + value + R"(,"unit":")" + unit + R"(","system":"http://unitsofmeasure.org","code":")" +
-         unit + R"("})";
+  return R"({"value":)" + value + R"(,"unit":")" + unit + R"(","system":"http://unitsofmeasure.org","code":")" + unit +
+         R"("})";
 }
 
 std::string dimension(const std::string& loinc, const std::string& value, const std::string& unit) {
@@ -127,9 +127,9 @@ TEST(TermsImagingTable, NcitResponseCodesGiveTheirCategoryAndNothingElseDoes) {
   EXPECT_EQ(ncit_response(kNcit, "C18058"), MrecistCategory::PR);
   EXPECT_EQ(ncit_response(kNcit, "C18213"), MrecistCategory::SD);
   EXPECT_EQ(ncit_response(kNcit, "C35571"), MrecistCategory::PD);
-  EXPECT_FALSE(ncit_response(kSct, "C4870"));             // another system
-  EXPECT_FALSE(ncit_response(kNcit, "C114879"));          // RANO: criteria, not a category
-  EXPECT_FALSE(ncit_response(kNcit, "C123618"));          // very good partial response: not mRECIST
+  EXPECT_FALSE(ncit_response(kSct, "C4870"));     // another system
+  EXPECT_FALSE(ncit_response(kNcit, "C114879"));  // RANO: criteria, not a category
+  EXPECT_FALSE(ncit_response(kNcit, "C123618"));  // very good partial response: not mRECIST
   EXPECT_EQ(fhir::terms::tumor_size_method(kSct, "77477000"), fhir::terms::SizeMethod::Imaging);
   EXPECT_EQ(fhir::terms::tumor_size_method(kSct, "787377000"), fhir::terms::SizeMethod::NotImaging);
   EXPECT_EQ(fhir::terms::tumor_size_method(kSct, "5880005"), fhir::terms::SizeMethod::NotImaging);
@@ -154,8 +154,8 @@ TEST(TermsImagingTumorSize, OneTumourCountedAndMeasuredGivesTheLargestDiameter) 
 }
 
 TEST(TermsImagingTumorSize, EveryCountedTumourMeasuredGivesTheLargestOfThem) {
-  const auto rr = read({count(3), tumor_size("18", "mm", "BodyStructure/t1"), tumor_size("4.2", "cm", "BodyStructure/t2"),
-                        tumor_size("1.1", "cm", "BodyStructure/t3")});
+  const auto rr = read({count(3), tumor_size("18", "mm", "BodyStructure/t1"),
+                        tumor_size("4.2", "cm", "BodyStructure/t2"), tumor_size("1.1", "cm", "BodyStructure/t3")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   EXPECT_EQ(study_on(rr, kDate)->largest_diameter_cm, 4.2);
   EXPECT_EQ(skipped_containing(rr, "21889-1"), 0);
@@ -163,7 +163,8 @@ TEST(TermsImagingTumorSize, EveryCountedTumourMeasuredGivesTheLargestOfThem) {
 
 TEST(TermsImagingTumorSize, FewerTumoursMeasuredThanCountedIsALowerBoundAndNotRead) {
   // Two of three tumours measured: 4.2 cm is at least the largest tumour, not known to be it.
-  const auto rr = read({count(3), tumor_size("4.2", "cm", "BodyStructure/t1"), tumor_size("1.0", "cm", "BodyStructure/t2")});
+  const auto rr =
+      read({count(3), tumor_size("4.2", "cm", "BodyStructure/t1"), tumor_size("1.0", "cm", "BodyStructure/t2")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   EXPECT_FALSE(study_on(rr, kDate)->largest_diameter_cm);
   EXPECT_EQ(skipped_containing(rr, "fewer tumours measured"), 2);
@@ -198,7 +199,8 @@ TEST(TermsImagingTumorSize, NoTumourCountOnThatDateMeansTheSizeIsNotRead) {
 }
 
 TEST(TermsImagingTumorSize, MoreTumoursMeasuredThanCountedIsAContradiction) {
-  const auto rr = read({count(1), tumor_size("2", "cm", "BodyStructure/t1"), tumor_size("3", "cm", "BodyStructure/t2")});
+  const auto rr =
+      read({count(1), tumor_size("2", "cm", "BodyStructure/t1"), tumor_size("3", "cm", "BodyStructure/t2")});
   ASSERT_FALSE(rr.ok());
   EXPECT_TRUE(contains(rr.problems[0].message, "2 different tumours by focus) but the intrahepatic tumour count is 1"))
       << first_problem(rr);
@@ -208,10 +210,12 @@ TEST(TermsImagingTumorSize, MoreTumoursMeasuredThanCountedIsAContradiction) {
 }
 
 TEST(TermsImagingTumorSize, TheSameTumourTwiceOnOneDateIsMergedOrAProblem) {
-  const auto same = read({count(1), tumor_size("2", "cm", "BodyStructure/t1"), tumor_size("20", "mm", "BodyStructure/t1")});
+  const auto same =
+      read({count(1), tumor_size("2", "cm", "BodyStructure/t1"), tumor_size("20", "mm", "BodyStructure/t1")});
   ASSERT_TRUE(same.ok()) << first_problem(same);
   EXPECT_EQ(study_on(same, kDate)->largest_diameter_cm, 2.0);
-  const auto differ = read({count(1), tumor_size("2", "cm", "BodyStructure/t1"), tumor_size("2.1", "cm", "BodyStructure/t1")});
+  const auto differ =
+      read({count(1), tumor_size("2", "cm", "BodyStructure/t1"), tumor_size("2.1", "cm", "BodyStructure/t1")});
   ASSERT_FALSE(differ.ok());
   EXPECT_TRUE(contains(differ.problems[0].message, "measured twice with different longest dimensions"))
       << first_problem(differ);
@@ -228,14 +232,16 @@ TEST(TermsImagingTumorSize, TheProjectLargestDiameterStandsAndTheSizesMustFitIt)
   // One size above it: a contradiction.
   const auto above = read({count(3), largest, tumor_size("4.1", "cm", "BodyStructure/t1")});
   ASSERT_FALSE(above.ok());
-  EXPECT_TRUE(contains(above.problems[0].message, "tumour size 4.1 cm on 2024-03-01 is larger than the largest tumour "
-                                                  "diameter, 4 cm"))
+  EXPECT_TRUE(contains(above.problems[0].message,
+                       "tumour size 4.1 cm on 2024-03-01 is larger than the largest tumour "
+                       "diameter, 4 cm"))
       << first_problem(above);
   // Every counted tumour measured and all smaller than the stated largest: a contradiction.
   const auto below = read({count(1), largest, tumor_size("3.9", "cm", "BodyStructure/t1")});
   ASSERT_FALSE(below.ok());
-  EXPECT_TRUE(contains(below.problems[0].message, "all 1 tumours counted on 2024-03-01 are measured and the largest is "
-                                                  "3.9 cm"))
+  EXPECT_TRUE(contains(below.problems[0].message,
+                       "all 1 tumours counted on 2024-03-01 are measured and the largest is "
+                       "3.9 cm"))
       << first_problem(below);
 }
 
@@ -243,7 +249,8 @@ TEST(TermsImagingTumorSize, TheProjectLargestDiameterStandsAndTheSizesMustFitIt)
 
 TEST(TermsImagingTumorSize, SizesAtAndBeyondThePlausibleRange) {
   // The reader's tumour diameter range is 0–40 cm; a measured tumour has more than 0 cm.
-  for (const auto& [v, u] : std::vector<std::pair<std::string, std::string>>{{"40", "cm"}, {"400", "mm"}, {"0.1", "cm"}, {"1", "mm"}}) {
+  for (const auto& [v, u] :
+       std::vector<std::pair<std::string, std::string>>{{"40", "cm"}, {"400", "mm"}, {"0.1", "cm"}, {"1", "mm"}}) {
     const auto rr = read({count(1), tumor_size(v, u, "BodyStructure/t1")});
     EXPECT_TRUE(rr.ok()) << v << " " << u << ": " << first_problem(rr);
   }
@@ -267,19 +274,21 @@ TEST(TermsImagingTumorSize, UnitMissingOrNotALengthIsAProblem) {
 
 TEST(TermsImagingTumorSize, TheShapeOfTheProfileIsRequired) {
   // value[x] instead of the component.
-  const auto value = read({count(1), tumor_size("", "", "BodyStructure/t1", R"("valueQuantity":)" + quantity("3", "cm"))});
+  const auto value =
+      read({count(1), tumor_size("", "", "BodyStructure/t1", R"("valueQuantity":)" + quantity("3", "cm"))});
   ASSERT_FALSE(value.ok());
   EXPECT_EQ(value.problems[0].location, "/entry/2/resource/valueQuantity");
   EXPECT_TRUE(contains(value.problems[0].message, "component 33728-7")) << first_problem(value);
   // No longest dimension: only an additional one.
-  const auto other_only =
-      read({count(1), tumor_size("", "", "BodyStructure/t1", R"("component":[)" + dimension("33729-5", "2", "cm") + "]")});
+  const auto other_only = read(
+      {count(1), tumor_size("", "", "BodyStructure/t1", R"("component":[)" + dimension("33729-5", "2", "cm") + "]")});
   ASSERT_FALSE(other_only.ok());
   EXPECT_TRUE(contains(other_only.problems[0].message, "has no component 33728-7")) << first_problem(other_only);
   // No component at all.
   EXPECT_FALSE(read({count(1), tumor_size("", "", "BodyStructure/t1")}).ok());
   // ... unless the value is declared absent: skipped and counted.
-  const auto absent = read({count(1), tumor_size("", "", "BodyStructure/t1", R"("dataAbsentReason":{"text":"not measured"})")});
+  const auto absent =
+      read({count(1), tumor_size("", "", "BodyStructure/t1", R"("dataAbsentReason":{"text":"not measured"})")});
   ASSERT_TRUE(absent.ok()) << first_problem(absent);
   EXPECT_EQ(skipped_containing(absent, "dataAbsentReason"), 1);
 }
@@ -306,14 +315,16 @@ TEST(TermsImagingTumorSize, OnlyImagingMeasurementsOfATumourInTheBodyAreRead) {
   EXPECT_FALSE(study_on(specimen, kDate)->largest_diameter_cm);
   // Pathology and physical examination methods; an unknown method.
   for (const std::string code : {"787377000", "104157003", "5880005", "71388002"}) {
-    const auto rr = read({count(1), tumor_size("3", "cm", "BodyStructure/t1", R"("method":{"coding":[)" + coding(kSct, code) + "]}")});
+    const auto rr = read(
+        {count(1), tumor_size("3", "cm", "BodyStructure/t1", R"("method":{"coding":[)" + coding(kSct, code) + "]}")});
     ASSERT_TRUE(rr.ok()) << code << ": " << first_problem(rr);
     EXPECT_EQ(skipped_containing(rr, "is not an imaging procedure"), 1) << code;
     EXPECT_FALSE(study_on(rr, kDate)->largest_diameter_cm) << code;
   }
   // Every imaging method of TumorSizeMethodVS.
   for (const std::string code : {"16310003", "113091000", "77477000", "82918005", "363680008", "363679005"}) {
-    const auto rr = read({count(1), tumor_size("3", "cm", "BodyStructure/t1", R"("method":{"coding":[)" + coding(kSct, code) + "]}")});
+    const auto rr = read(
+        {count(1), tumor_size("3", "cm", "BodyStructure/t1", R"("method":{"coding":[)" + coding(kSct, code) + "]}")});
     ASSERT_TRUE(rr.ok()) << code << ": " << first_problem(rr);
     EXPECT_EQ(study_on(rr, kDate)->largest_diameter_cm, 3.0) << code;
   }
@@ -335,8 +346,9 @@ TEST(TermsImagingTumorSize, Loinc33728SentAsTheObservationCodeIsOneTumoursLonges
   EXPECT_FALSE(study_on(one, kDate)->largest_diameter_cm);
   EXPECT_EQ(skipped_containing(one, "Observation http://loinc.org|33728-7 (tumour size: fewer tumours measured"), 1);
   // Impossible or mistyped values.
-  for (const std::string& v : {R"("valueQuantity":)" + quantity("0", "cm"), R"("valueQuantity":)" + quantity("41", "cm"),
-                              R"("valueQuantity":)" + quantity("3", ""), std::string(R"("valueString":"3 cm")")}) {
+  for (const std::string& v :
+       {R"("valueQuantity":)" + quantity("0", "cm"), R"("valueQuantity":)" + quantity("41", "cm"),
+        R"("valueQuantity":)" + quantity("3", ""), std::string(R"("valueString":"3 cm")")}) {
     const auto rr = read({count(1), direct(v, "BodyStructure/t1")});
     ASSERT_FALSE(rr.ok()) << v;
     EXPECT_EQ(rr.problems[0].location.rfind("/entry/2/resource/value", 0), 0u) << first_problem(rr);
@@ -344,7 +356,8 @@ TEST(TermsImagingTumorSize, Loinc33728SentAsTheObservationCodeIsOneTumoursLonges
   // No value: a problem; a declared absent value: skipped and counted.
   const auto none = read({count(1), direct("", "BodyStructure/t1")});
   ASSERT_FALSE(none.ok());
-  EXPECT_TRUE(contains(none.problems[0].message, "has no value; expected valueQuantity in cm or mm")) << first_problem(none);
+  EXPECT_TRUE(contains(none.problems[0].message, "has no value; expected valueQuantity in cm or mm"))
+      << first_problem(none);
   const auto absent = read({count(1), direct(R"("dataAbsentReason":{"text":"not measured"})", "BodyStructure/t1")});
   ASSERT_TRUE(absent.ok()) << first_problem(absent);
   EXPECT_EQ(skipped_containing(absent, "33728-7 (no value: dataAbsentReason)"), 1);
@@ -357,18 +370,19 @@ TEST(TermsImagingTumorSize, ATumourOutsideTheLiverIsNotAnIntrahepaticTumour) {
   ASSERT_TRUE(in_liver.ok()) << first_problem(in_liver);
   EXPECT_EQ(study_on(in_liver, kDate)->largest_diameter_cm, 3.0);
   // One liver tumour counted, one liver and one other lesion measured: the other is not counted.
-  const auto elsewhere = read({count(1), tumor_size("3", "cm", "BodyStructure/t1", liver),
-                               tumor_size("5", "cm", "BodyStructure/t2", other)});
+  const auto elsewhere = read(
+      {count(1), tumor_size("3", "cm", "BodyStructure/t1", liver), tumor_size("5", "cm", "BodyStructure/t2", other)});
   ASSERT_TRUE(elsewhere.ok()) << first_problem(elsewhere);
   EXPECT_EQ(study_on(elsewhere, kDate)->largest_diameter_cm, 3.0);
   EXPECT_EQ(skipped_containing(elsewhere, "is not the liver, SNOMED CT 10200004"), 1);
   // The location of the mCODE Tumor (BodyStructure.location) the focus names, by id or fullUrl.
   auto tumour = [](const std::string& id, const std::string& code) {
-    return R"({"resourceType":"BodyStructure","id":")" + id + R"(","patient":{"reference":"Patient/p1"},"location":{"coding":[)" +
-           coding(kSct, code) + "]}}";
+    return R"({"resourceType":"BodyStructure","id":")" + id +
+           R"(","patient":{"reference":"Patient/p1"},"location":{"coding":[)" + coding(kSct, code) + "]}}";
   };
-  const auto by_structure = read({count(1), tumour("t1", "10200004"), tumour("t2", "39607008"),
-                                  tumor_size("3", "cm", "BodyStructure/t1"), tumor_size("5", "cm", "BodyStructure/t2")});
+  const auto by_structure =
+      read({count(1), tumour("t1", "10200004"), tumour("t2", "39607008"), tumor_size("3", "cm", "BodyStructure/t1"),
+            tumor_size("5", "cm", "BodyStructure/t2")});
   ASSERT_TRUE(by_structure.ok()) << first_problem(by_structure);
   EXPECT_EQ(study_on(by_structure, kDate)->largest_diameter_cm, 3.0);
   EXPECT_EQ(skipped_containing(by_structure, "is not the liver"), 1);
@@ -396,11 +410,13 @@ TEST(TermsImagingTumorSize, TheMcodeExampleIsReadWithoutAProblemAndSkippedAsPath
       coding(kLnc, "21889-1") + R"(]},"method":{"coding":[)" + coding(kSct, "787377000") +
       R"(]},"subject":{"reference":"Patient/p1"},"focus":[{"reference":"BodyStructure/tumor-lobular-carcinoma-left-breast"}],)"
       R"("effectiveDateTime":"2019-05-01","performer":[{"reference":"Practitioner/us-core-practitioner-owen-oncologist"}],)"
-      R"("component":[)" + dimension("33728-7", "1.2", "cm") + "," + dimension("33729-5", "1.0", "cm") + "," +
+      R"("component":[)" +
+      dimension("33728-7", "1.2", "cm") + "," + dimension("33729-5", "1.0", "cm") + "," +
       dimension("33729-5", "0.5", "cm") + "]}";
   const std::string tumour =
       R"({"resourceType":"BodyStructure","id":"tumor-lobular-carcinoma-left-breast","patient":{"reference":"Patient/p1"},)"
-      R"("location":{"coding":[)" + coding(kSct, "80248007") + "]}}";
+      R"("location":{"coding":[)" +
+      coding(kSct, "80248007") + "]}}";
   const auto rr = read({tumour, example});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   EXPECT_TRUE(rr.record->imaging.empty());
@@ -422,7 +438,9 @@ TEST(TermsImagingTumorSize, TumoursAreToldApartByFocusReferenceOrIdentifier) {
   ASSERT_TRUE(same.ok()) << first_problem(same);
   EXPECT_FALSE(study_on(same, kDate)->largest_diameter_cm);
   // Two tumours in one size's focus: which one was measured cannot be told.
-  const auto both = read({count(2), tumor_size("3", "cm", "", R"("focus":[{"reference":"BodyStructure/t1"},{"reference":"BodyStructure/t2"}])")});
+  const auto both =
+      read({count(2), tumor_size("3", "cm", "",
+                                 R"("focus":[{"reference":"BodyStructure/t1"},{"reference":"BodyStructure/t2"}])")});
   ASSERT_FALSE(both.ok());
   EXPECT_EQ(both.problems[0].location, "/entry/2/resource/focus");
 }
@@ -430,8 +448,9 @@ TEST(TermsImagingTumorSize, TumoursAreToldApartByFocusReferenceOrIdentifier) {
 // ---- Date grouping: a standard-coded finding makes the study ------------------------------
 
 TEST(TermsImagingGrouping, AnImagingStudyResourceJoinsAStudyMadeOfStandardCodedFindings) {
-  const std::string study = R"({"resourceType":"ImagingStudy","status":"available","subject":{"reference":"Patient/p1"},)"
-                            R"("started":"2024-03-01","modality":[{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"CT"}]})";
+  const std::string study =
+      R"({"resourceType":"ImagingStudy","status":"available","subject":{"reference":"Patient/p1"},)"
+      R"("started":"2024-03-01","modality":[{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"CT"}]})";
   const std::string mrecist = project("mrecist-response", concept_value(kNcit, "C18058"));
   const auto rr = read({study, mrecist});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
@@ -455,8 +474,10 @@ TEST(TermsImagingGrouping, AnImagingStudyResourceJoinsAStudyMadeOfStandardCodedF
 // ---- NCIt response categories as the value of mrecist-response ---------------------------
 
 TEST(TermsImagingResponse, EveryNcitCategoryIsReadAsItsMrecistCategory) {
-  const std::pair<const char*, MrecistCategory> codes[] = {
-      {"C4870", MrecistCategory::CR}, {"C18058", MrecistCategory::PR}, {"C18213", MrecistCategory::SD}, {"C35571", MrecistCategory::PD}};
+  const std::pair<const char*, MrecistCategory> codes[] = {{"C4870", MrecistCategory::CR},
+                                                           {"C18058", MrecistCategory::PR},
+                                                           {"C18213", MrecistCategory::SD},
+                                                           {"C35571", MrecistCategory::PD}};
   for (const auto& [code, cat] : codes) {
     const auto rr = read({project("mrecist-response", concept_value(kNcit, code))});
     ASSERT_TRUE(rr.ok()) << code << ": " << first_problem(rr);
@@ -468,17 +489,20 @@ TEST(TermsImagingResponse, UnknownOrDisagreeingCategoriesAreProblems) {
   const auto vgpr = read({project("mrecist-response", concept_value(kNcit, "C123618"))});
   ASSERT_FALSE(vgpr.ok());
   EXPECT_EQ(vgpr.problems[0].location, "/entry/1/resource/valueCodeableConcept");
-  EXPECT_TRUE(contains(vgpr.problems[0].message, "NCIt 'C123618' is not a response category read here")) << first_problem(vgpr);
+  EXPECT_TRUE(contains(vgpr.problems[0].message, "NCIt 'C123618' is not a response category read here"))
+      << first_problem(vgpr);
   // An iRECIST category (NCIt C142357 iRECIST complete response) is of other criteria.
   const auto irecist = read({project("mrecist-response", concept_value(kNcit, "C142357"))});
   ASSERT_FALSE(irecist.ok());
   EXPECT_TRUE(contains(irecist.problems[0].message, "C4870 (CR), C18058 (PR), C18213 (SD), C35571 (PD)"))
       << first_problem(irecist);
-  const std::string both = R"("valueCodeableConcept":{"coding":[)" + coding(kHcc, "PR") + "," + coding(kNcit, "C35571") + "]}";
+  const std::string both =
+      R"("valueCodeableConcept":{"coding":[)" + coding(kHcc, "PR") + "," + coding(kNcit, "C35571") + "]}";
   const auto disagree = read({project("mrecist-response", both)});
   ASSERT_FALSE(disagree.ok());
   EXPECT_TRUE(contains(disagree.problems[0].message, "two different categories, PR")) << first_problem(disagree);
-  const std::string agree = R"("valueCodeableConcept":{"coding":[)" + coding(kHcc, "PR") + "," + coding(kNcit, "C18058") + "]}";
+  const std::string agree =
+      R"("valueCodeableConcept":{"coding":[)" + coding(kHcc, "PR") + "," + coding(kNcit, "C18058") + "]}";
   EXPECT_TRUE(read({project("mrecist-response", agree)}).ok());
   // A SNOMED CT coding alone is neither project nor NCIt.
   const auto sct = read({project("mrecist-response", concept_value(kSct, "268910001"))});
@@ -504,31 +528,35 @@ TEST(TermsImagingResponse, ACategoryOfOtherCriteriaIsNotMrecist) {
 
 TEST(TermsImagingResponse, StandardResponseObservationsWithoutMrecistAreSkippedAndCounted) {
   // mCODE CancerDiseaseStatus (LOINC 97509-4): recognised, not read, with the reason.
-  const auto status = read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "97509-4") +
-                            R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
-                            concept_value(kSct, "268910001") + "}"});
+  const auto status =
+      read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "97509-4") +
+            R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
+            concept_value(kSct, "268910001") + "}"});
   ASSERT_TRUE(status.ok()) << first_problem(status);
   EXPECT_EQ(skipped_containing(status, "http://loinc.org|97509-4 (mCODE cancer disease status"), 1);
   EXPECT_EQ(study_on(status, kDate), nullptr);
   // An NCIt category under a question the engine does not read: skipped, never a problem.
-  const auto other = read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21976-6") +
-                           R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
-                           concept_value(kNcit, "C4870") + "}"});
+  const auto other =
+      read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21976-6") +
+            R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
+            concept_value(kNcit, "C4870") + "}"});
   ASSERT_TRUE(other.ok()) << first_problem(other);
   EXPECT_EQ(skipped_containing(other, "21976-6"), 1);
   EXPECT_EQ(study_on(other, kDate), nullptr);
   // The same with a RECIST 1.1 method: skipped with the reason.
-  const auto recist = read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21976-6") +
-                            R"(]},"method":{"coding":[)" + coding(kDcm, "126081") +
+  const auto recist = read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" +
+                            coding(kLnc, "21976-6") + R"(]},"method":{"coding":[)" + coding(kDcm, "126081") +
                             R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
                             concept_value(kNcit, "C18058") + "}"});
   ASSERT_TRUE(recist.ok()) << first_problem(recist);
-  EXPECT_EQ(skipped_containing(recist, "Observation http://loinc.org|21976-6 (a response by RECIST 1.1, not mRECIST"), 1);
+  EXPECT_EQ(skipped_containing(recist, "Observation http://loinc.org|21976-6 (a response by RECIST 1.1, not mRECIST"),
+            1);
   EXPECT_EQ(study_on(recist, kDate), nullptr);
   // A malformed method on a resource that is not read is still no problem: skipped and counted.
-  const auto odd = read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21976-6") +
-                         R"(]},"method":"RECIST","subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
-                         concept_value(kNcit, "C18058") + "}"});
+  const auto odd =
+      read({R"({"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21976-6") +
+            R"(]},"method":"RECIST","subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01",)" +
+            concept_value(kNcit, "C18058") + "}"});
   ASSERT_TRUE(odd.ok()) << first_problem(odd);
   EXPECT_EQ(skipped_containing(odd, "21976-6"), 1);
 }
@@ -565,7 +593,8 @@ int make_twin(const std::string& json, std::string& twin) {
         e["resource"]["valueInteger"].get(n) == simdjson::SUCCESS)
       counts[std::string(date)] = n;
   }
-  const std::map<std::string, std::string> ncit = {{"CR", "C4870"}, {"PR", "C18058"}, {"SD", "C18213"}, {"PD", "C35571"}};
+  const std::map<std::string, std::string> ncit = {
+      {"CR", "C4870"}, {"PR", "C18058"}, {"SD", "C18213"}, {"PD", "C35571"}};
   int rewritten = 0;
   std::string out;
   simdjson::dom::object root;
@@ -603,24 +632,29 @@ int make_twin(const std::string& json, std::string& twin) {
         std::ostringstream num;
         num.precision(17);
         num << size;
-        add(R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[)" + coding(kLnc, "21889-1") +
-            R"(]},"subject":{"reference":")" + std::string(subject) + R"("},"effectiveDateTime":")" + std::string(date) +
-            R"(","focus":[{"reference":"BodyStructure/tumour-)" + std::to_string(t + 1) + R"("}],"component":[)" +
-            dimension("33728-7", num.str(), std::string(unit)) + "]}}");
+        add(R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[)" +
+            coding(kLnc, "21889-1") + R"(]},"subject":{"reference":")" + std::string(subject) +
+            R"("},"effectiveDateTime":")" + std::string(date) + R"(","focus":[{"reference":"BodyStructure/tumour-)" +
+            std::to_string(t + 1) + R"("}],"component":[)" + dimension("33728-7", num.str(), std::string(unit)) +
+            "]}}");
       }
       ++rewritten;
       continue;
     }
     if (code == "mrecist-response") {
       std::string_view vsys, vcode;
-      if (e["resource"]["valueCodeableConcept"]["coding"].at(0)["system"].get(vsys) == simdjson::SUCCESS && vsys == kHcc &&
+      if (e["resource"]["valueCodeableConcept"]["coding"].at(0)["system"].get(vsys) == simdjson::SUCCESS &&
+          vsys == kHcc &&
           e["resource"]["valueCodeableConcept"]["coding"].at(0)["code"].get(vcode) == simdjson::SUCCESS &&
           ncit.contains(std::string(vcode))) {
         std::string twin_entry = original;
-        const std::string from = coding(kHcc, std::string(vcode)).substr(0, coding(kHcc, std::string(vcode)).size() - 1);
+        const std::string from =
+            coding(kHcc, std::string(vcode)).substr(0, coding(kHcc, std::string(vcode)).size() - 1);
         const auto at = twin_entry.find(from);
         if (at != std::string::npos) {
-          twin_entry.replace(at, from.size(), coding(kNcit, ncit.at(std::string(vcode))).substr(0, coding(kNcit, ncit.at(std::string(vcode))).size() - 1));
+          twin_entry.replace(at, from.size(),
+                             coding(kNcit, ncit.at(std::string(vcode)))
+                                 .substr(0, coding(kNcit, ncit.at(std::string(vcode))).size() - 1));
           add(twin_entry);
           ++rewritten;
           continue;

@@ -26,8 +26,7 @@ std::string concept_of(const std::string& system, const std::string& code) {
 
 // A MedicationRequest given from `start` (to `end` when not empty) under dosageInstruction bounds.
 std::string request(const std::string& system, const std::string& code, const std::string& start,
-                    const std::string& end = "", const std::string& status = "active",
-                    const std::string& extra = "") {
+                    const std::string& end = "", const std::string& status = "active", const std::string& extra = "") {
   std::string bounds = R"("start":")" + start + R"(")";
   if (!end.empty()) bounds += R"(,"end":")" + end + R"(")";
   return R"({"resource":{"resourceType":"MedicationRequest","status":")" + status +
@@ -66,9 +65,8 @@ std::string problems_of(const ReadResult& rr) {
 }
 
 bool has_problem(const ReadResult& rr, const std::string& at, const std::string& words) {
-  return std::any_of(rr.problems.begin(), rr.problems.end(), [&](const Problem& p) {
-    return p.location == at && p.message.find(words) != std::string::npos;
-  });
+  return std::any_of(rr.problems.begin(), rr.problems.end(),
+                     [&](const Problem& p) { return p.location == at && p.message.find(words) != std::string::npos; });
 }
 
 int skipped_containing(const ReadResult& rr, const std::string& words) {
@@ -89,31 +87,75 @@ struct Expected {
 TEST(TerminologyMeds, EachCodeNamesTheIngredientOfItsSource) {
   // RxNorm ingredient CUIs and WHO ATC codes as the sources in docs/terminology.md give them.
   const Expected want[] = {
-      {kRx, "1792776", "atezolizumab"}, {kRx, "253337", "bevacizumab"},   {kRx, "1547545", "pembrolizumab"},
-      {kRx, "1597876", "nivolumab"},    {kAtc, "L01FF05", "atezolizumab"}, {kAtc, "L01FF03", "durvalumab"},
-      {kAtc, "L01FF02", "pembrolizumab"}, {kAtc, "L01FF01", "nivolumab"}, {kAtc, "L01FG01", "bevacizumab"},
-      {kAtc, "L01FG02", "ramucirumab"}, {kAtc, "L01EX02", "sorafenib"},    {kAtc, "L01EX05", "regorafenib"},
-      {kAtc, "L01EX08", "lenvatinib"},  {kAtc, "L01XC07", "bevacizumab"},  {kAtc, "L01XC32", "atezolizumab"},
+      {kRx, "1792776", "atezolizumab"},
+      {kRx, "253337", "bevacizumab"},
+      {kRx, "1547545", "pembrolizumab"},
+      {kRx, "1597876", "nivolumab"},
+      {kAtc, "L01FF05", "atezolizumab"},
+      {kAtc, "L01FF03", "durvalumab"},
+      {kAtc, "L01FF02", "pembrolizumab"},
+      {kAtc, "L01FF01", "nivolumab"},
+      {kAtc, "L01FG01", "bevacizumab"},
+      {kAtc, "L01FG02", "ramucirumab"},
+      {kAtc, "L01EX02", "sorafenib"},
+      {kAtc, "L01EX05", "regorafenib"},
+      {kAtc, "L01EX08", "lenvatinib"},
+      {kAtc, "L01XC07", "bevacizumab"},
+      {kAtc, "L01XC32", "atezolizumab"},
       // Product-level RxNorm codes (openFDA NDC directory, openfda.rxcui of each product).
-      {kRx, "597747", "sorafenib"},     {kRx, "615979", "sorafenib"},      {kRx, "1792780", "atezolizumab"},
-      {kRx, "1792785", "atezolizumab"}, {kRx, "2119695", "atezolizumab"},  {kRx, "2119696", "atezolizumab"},
-      {kRx, "1604345", "lenvatinib"},   {kRx, "1604348", "lenvatinib"},    {kRx, "1604349", "lenvatinib"},
-      {kRx, "1604350", "lenvatinib"},   {kRx, "1604351", "lenvatinib"},    {kRx, "1604352", "lenvatinib"},
-      {kRx, "1604383", "lenvatinib"},   {kRx, "1604384", "lenvatinib"},    {kRx, "1604394", "lenvatinib"},
-      {kRx, "1604395", "lenvatinib"},   {kRx, "1792377", "lenvatinib"},    {kRx, "1792392", "lenvatinib"},
+      {kRx, "597747", "sorafenib"},
+      {kRx, "615979", "sorafenib"},
+      {kRx, "1792780", "atezolizumab"},
+      {kRx, "1792785", "atezolizumab"},
+      {kRx, "2119695", "atezolizumab"},
+      {kRx, "2119696", "atezolizumab"},
+      {kRx, "1604345", "lenvatinib"},
+      {kRx, "1604348", "lenvatinib"},
+      {kRx, "1604349", "lenvatinib"},
+      {kRx, "1604350", "lenvatinib"},
+      {kRx, "1604351", "lenvatinib"},
+      {kRx, "1604352", "lenvatinib"},
+      {kRx, "1604383", "lenvatinib"},
+      {kRx, "1604384", "lenvatinib"},
+      {kRx, "1604394", "lenvatinib"},
+      {kRx, "1604395", "lenvatinib"},
+      {kRx, "1792377", "lenvatinib"},
+      {kRx, "1792392", "lenvatinib"},
       // Added by the last part of issue 14 (sources in docs/terminology.md; each also tested in
       // tests/readers/terminology_codes_test.cpp).
-      {kRx, "495881", "sorafenib"},     {kRx, "1603296", "lenvatinib"},    {kRx, "1363268", "cabozantinib"},
-      {kRx, "1919503", "durvalumab"},   {kRx, "1094833", "ipilimumab"},    {kRx, "597745", "sorafenib"},
-      {kRx, "597746", "sorafenib"},     {kRx, "615977", "sorafenib"},      {kRx, "615978", "sorafenib"},
-      {kRx, "619985", "sorafenib"},     {kRx, "1159691", "sorafenib"},     {kRx, "1159692", "sorafenib"},
-      {kRx, "1182862", "sorafenib"},    {kRx, "1182863", "sorafenib"},     {kRx, "1657775", "ramucirumab"},
-      {kRx, "1657777", "ramucirumab"},  {kRx, "1657780", "ramucirumab"},   {kRx, "1657781", "ramucirumab"},
-      {kRx, "1919507", "durvalumab"},   {kRx, "1919512", "durvalumab"},    {kRx, "1919515", "durvalumab"},
-      {kRx, "1919516", "durvalumab"},   {kRx, "2619317", "tremelimumab"},  {kRx, "2619323", "tremelimumab"},
-      {kRx, "2619325", "tremelimumab"}, {kRx, "2619326", "tremelimumab"},  {kRx, "1657066", "bevacizumab"},
-      {kRx, "1657068", "bevacizumab"},  {kRx, "1657073", "bevacizumab"},   {kRx, "1657074", "bevacizumab"},
-      {kAtc, "L01EX07", "cabozantinib"}, {kAtc, "L01FX04", "ipilimumab"},  {kAtc, "L01FX20", "tremelimumab"},
+      {kRx, "495881", "sorafenib"},
+      {kRx, "1603296", "lenvatinib"},
+      {kRx, "1363268", "cabozantinib"},
+      {kRx, "1919503", "durvalumab"},
+      {kRx, "1094833", "ipilimumab"},
+      {kRx, "597745", "sorafenib"},
+      {kRx, "597746", "sorafenib"},
+      {kRx, "615977", "sorafenib"},
+      {kRx, "615978", "sorafenib"},
+      {kRx, "619985", "sorafenib"},
+      {kRx, "1159691", "sorafenib"},
+      {kRx, "1159692", "sorafenib"},
+      {kRx, "1182862", "sorafenib"},
+      {kRx, "1182863", "sorafenib"},
+      {kRx, "1657775", "ramucirumab"},
+      {kRx, "1657777", "ramucirumab"},
+      {kRx, "1657780", "ramucirumab"},
+      {kRx, "1657781", "ramucirumab"},
+      {kRx, "1919507", "durvalumab"},
+      {kRx, "1919512", "durvalumab"},
+      {kRx, "1919515", "durvalumab"},
+      {kRx, "1919516", "durvalumab"},
+      {kRx, "2619317", "tremelimumab"},
+      {kRx, "2619323", "tremelimumab"},
+      {kRx, "2619325", "tremelimumab"},
+      {kRx, "2619326", "tremelimumab"},
+      {kRx, "1657066", "bevacizumab"},
+      {kRx, "1657068", "bevacizumab"},
+      {kRx, "1657073", "bevacizumab"},
+      {kRx, "1657074", "bevacizumab"},
+      {kAtc, "L01EX07", "cabozantinib"},
+      {kAtc, "L01FX04", "ipilimumab"},
+      {kAtc, "L01FX20", "tremelimumab"},
       {kAtc, "L01FF09", "tislelizumab"},
   };
   for (const auto& w : want) {
@@ -131,11 +173,10 @@ TEST(TerminologyMeds, EachCodeNamesTheIngredientOfItsSource) {
 // ---- single agents -------------------------------------------------------------------------
 
 TEST(TerminologyMeds, SingleAgentsBecomeTheirRegimen) {
-  const Expected agents[] = {{kAtc, "L01EX02", "sorafenib"},   {kAtc, "L01EX08", "lenvatinib"},
-                             {kAtc, "L01EX05", "regorafenib"}, {kAtc, "L01FG02", "ramucirumab"},
-                             {kAtc, "L01FF02", "pembrolizumab"}, {kRx, "1547545", "pembrolizumab"},
-                             {kAtc, "L01FF03", "durvalumab"},    {kRx, "597747", "sorafenib"},
-                             {kRx, "1604345", "lenvatinib"}};
+  const Expected agents[] = {
+      {kAtc, "L01EX02", "sorafenib"},   {kAtc, "L01EX08", "lenvatinib"},    {kAtc, "L01EX05", "regorafenib"},
+      {kAtc, "L01FG02", "ramucirumab"}, {kAtc, "L01FF02", "pembrolizumab"}, {kRx, "1547545", "pembrolizumab"},
+      {kAtc, "L01FF03", "durvalumab"},  {kRx, "597747", "sorafenib"},       {kRx, "1604345", "lenvatinib"}};
   for (const auto& a : agents) {
     const auto rr = read_fhir_bundle(bundle({request(a.system, a.code, "2024-02-01", "2024-05-01", "completed")}));
     ASSERT_TRUE(rr.ok()) << a.code << "\n" << problems_of(rr);
@@ -149,7 +190,8 @@ TEST(TerminologyMeds, SingleAgentsBecomeTheirRegimen) {
 // ---- combinations ----------------------------------------------------------------------------
 
 TEST(TerminologyMeds, AtezolizumabAndBevacizumabOnOneDayAreTheCombination) {
-  const auto rr = read_fhir_bundle(bundle({request(kRx, "1792776", "2024-03-04"), request(kRx, "253337", "2024-03-04")}));
+  const auto rr =
+      read_fhir_bundle(bundle({request(kRx, "1792776", "2024-03-04"), request(kRx, "253337", "2024-03-04")}));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   ASSERT_EQ(rr.record->systemic.size(), 1u);
   EXPECT_EQ(rr.record->systemic[0].regimen, "atezolizumab-bevacizumab");
@@ -168,12 +210,14 @@ TEST(TerminologyMeds, CombinationWindowIsSevenDaysOnBothSides) {
   }
   // 8 days apart: two lone components. Atezolizumab alone is a problem (an ICI the record cannot
   // hold), bevacizumab alone is skipped and counted; never the combination.
-  const auto rr = read_fhir_bundle(bundle({request(kAtc, "L01FF05", "2024-03-04"), request(kAtc, "L01FG01", "2024-03-12")}));
+  const auto rr =
+      read_fhir_bundle(bundle({request(kAtc, "L01FF05", "2024-03-04"), request(kAtc, "L01FG01", "2024-03-12")}));
   ASSERT_FALSE(rr.ok());
   ASSERT_EQ(rr.problems.size(), 1u) << problems_of(rr);
   EXPECT_EQ(rr.problems[0].location, "/entry/1/resource");
   EXPECT_NE(rr.problems[0].message.find("atezolizumab"), std::string::npos);
-  EXPECT_NE(rr.problems[0].message.find("without bevacizumab within 7 days"), std::string::npos) << rr.problems[0].message;
+  EXPECT_NE(rr.problems[0].message.find("without bevacizumab within 7 days"), std::string::npos)
+      << rr.problems[0].message;
   EXPECT_EQ(skipped_containing(rr, "bevacizumab without atezolizumab within 7 days"), 1);
 }
 
@@ -202,8 +246,8 @@ TEST(TerminologyMeds, CombinationEndsWhenBothComponentsEndWithTheirStopReason) {
   EXPECT_EQ(rr.record->systemic[0].end, Date::parse("2024-08-01"));
   EXPECT_EQ(rr.record->systemic[0].stop_reason, StopReason::Progression);
   // One component still given: the regimen is still given (no end).
-  rr = read_fhir_bundle(bundle({request(kRx, "1792776", "2024-03-04"),
-                                request(kRx, "253337", "2024-03-04", "2024-07-10", "completed")}));
+  rr = read_fhir_bundle(
+      bundle({request(kRx, "1792776", "2024-03-04"), request(kRx, "253337", "2024-03-04", "2024-07-10", "completed")}));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   ASSERT_EQ(rr.record->systemic.size(), 1u);
   EXPECT_FALSE(rr.record->systemic[0].end);
@@ -218,9 +262,12 @@ TEST(TerminologyMeds, CombinationEndsWhenBothComponentsEndWithTheirStopReason) {
 
 TEST(TerminologyMeds, AdministrationsOfACourseAreOneCourseFromTheFirstDose) {
   const auto rr = read_fhir_bundle(bundle({
-      administration(kAtc, "L01FF05", "2024-03-04"), administration(kAtc, "L01FG01", "2024-03-04"),
-      administration(kAtc, "L01FF05", "2024-03-25"), administration(kAtc, "L01FG01", "2024-03-25"),
-      administration(kAtc, "L01FF05", "2024-04-15T10:00:00+02:00"), administration(kAtc, "L01FG01", "2024-04-15"),
+      administration(kAtc, "L01FF05", "2024-03-04"),
+      administration(kAtc, "L01FG01", "2024-03-04"),
+      administration(kAtc, "L01FF05", "2024-03-25"),
+      administration(kAtc, "L01FG01", "2024-03-25"),
+      administration(kAtc, "L01FF05", "2024-04-15T10:00:00+02:00"),
+      administration(kAtc, "L01FG01", "2024-04-15"),
   }));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   ASSERT_EQ(rr.record->systemic.size(), 1u);
@@ -236,8 +283,10 @@ TEST(TerminologyMeds, AdministrationsWithinARequestAreItsDoses) {
   const auto rr = read_fhir_bundle(bundle({
       request(kRx, "1792776", "2024-03-04", "2024-08-01", "stopped", progression),
       request(kRx, "253337", "2024-03-04", "2024-08-01", "stopped", progression),
-      administration(kRx, "1792776", "2024-03-04"), administration(kRx, "253337", "2024-03-04"),
-      administration(kRx, "1792776", "2024-03-25"), administration(kRx, "253337", "2024-03-25"),
+      administration(kRx, "1792776", "2024-03-04"),
+      administration(kRx, "253337", "2024-03-04"),
+      administration(kRx, "1792776", "2024-03-25"),
+      administration(kRx, "253337", "2024-03-25"),
   }));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   ASSERT_EQ(rr.record->systemic.size(), 1u);
@@ -251,7 +300,8 @@ TEST(TerminologyMeds, AdministrationsWithinARequestAreItsDoses) {
     const auto early = read_fhir_bundle(bundle({
         request(kRx, "1792776", "2024-03-04", "2024-08-01", "stopped", progression),
         request(kRx, "253337", "2024-03-04", "2024-08-01", "stopped", progression),
-        administration(kRx, "1792776", first_dose), administration(kRx, "253337", first_dose),
+        administration(kRx, "1792776", first_dose),
+        administration(kRx, "253337", first_dose),
     }));
     ASSERT_TRUE(early.ok()) << problems_of(early);
     EXPECT_EQ(early.record->systemic.size(), courses) << first_dose;
@@ -282,14 +332,12 @@ TEST(TerminologyMeds, NotGivenAdministrationsAndProposalsAreSkipped) {
 // ---- Medication: contained and referenced ------------------------------------------------------
 
 TEST(TerminologyMeds, ContainedAndReferencedMedicationAreRead) {
-  const std::string contained =
-      R"({"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order",)"
-      R"("contained":[{"resourceType":"Medication","id":"m1","code":)" +
-      concept_of(kRx, "1792776") +
-      R"(}],"medicationReference":{"reference":"#m1"},"authoredOn":"2024-03-04"}})";
-  const std::string by_id =
-      R"({"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order",)"
-      R"("medicationReference":{"reference":"Medication/bev"},"authoredOn":"2024-03-05"}})";
+  const std::string contained = R"({"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order",)"
+                                R"("contained":[{"resourceType":"Medication","id":"m1","code":)" +
+                                concept_of(kRx, "1792776") +
+                                R"(}],"medicationReference":{"reference":"#m1"},"authoredOn":"2024-03-04"}})";
+  const std::string by_id = R"({"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order",)"
+                            R"("medicationReference":{"reference":"Medication/bev"},"authoredOn":"2024-03-05"}})";
   const std::string medication =
       R"({"fullUrl":"urn:uuid:0b1c","resource":{"resourceType":"Medication","id":"bev","code":)" +
       concept_of(kAtc, "L01FG01") + "}}";
@@ -312,23 +360,25 @@ TEST(TerminologyMeds, ContainedAndReferencedMedicationAreRead) {
 
 TEST(TerminologyMeds, AReferenceThatCannotBeFollowed) {
   // Another server's Medication: not in the bundle, skipped and counted.
-  auto rr = read_fhir_bundle(bundle({R"({"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order",)"
-                                     R"("medicationReference":{"reference":"Medication/elsewhere"},"authoredOn":"2024-03-04"}})"}));
+  auto rr = read_fhir_bundle(
+      bundle({R"({"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order",)"
+              R"("medicationReference":{"reference":"Medication/elsewhere"},"authoredOn":"2024-03-04"}})"}));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
   EXPECT_EQ(skipped_containing(rr, "MedicationRequest medicationReference (Medication not in the bundle"), 1);
   // A contained reference to nothing the resource contains: the resource is wrong.
   rr = read_fhir_bundle(bundle({R"({"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order",)"
                                 R"("medicationReference":{"reference":"#m9"},"authoredOn":"2024-03-04"}})"}));
   ASSERT_FALSE(rr.ok());
-  EXPECT_TRUE(has_problem(rr, "/entry/1/resource/medicationReference/reference", "does not contain")) << problems_of(rr);
+  EXPECT_TRUE(has_problem(rr, "/entry/1/resource/medicationReference/reference", "does not contain"))
+      << problems_of(rr);
 }
 
 // ---- skipped, never a problem; impossible values, always a problem ------------------------------
 
 TEST(TerminologyMeds, UnknownCodesAreSkippedAndCounted) {
   const auto rr = read_fhir_bundle(bundle({
-      request(kRx, "6809", "2024-03-04"),          // an RxNorm code not in the table
-      administration(kAtc, "A10BA02", "2024-03-04"),  // an ATC code not in the table
+      request(kRx, "6809", "2024-03-04"),                                    // an RxNorm code not in the table
+      administration(kAtc, "A10BA02", "2024-03-04"),                         // an ATC code not in the table
       statement("http://example.org/local-drugs", "1792776", "2024-03-04"),  // the right code, another system
   }));
   ASSERT_TRUE(rr.ok()) << problems_of(rr);
@@ -369,7 +419,8 @@ TEST(TerminologyMeds, ImpossibleValuesAreProblems) {
                                 std::string(kRx) + R"(","code":"1792776"},{"system":")" + kAtc +
                                 R"(","code":"L01FG01"}]},"authoredOn":"2024-03-04"}})"}));
   ASSERT_FALSE(rr.ok());
-  EXPECT_TRUE(has_problem(rr, "/entry/1/resource/medicationCodeableConcept", "the codings disagree")) << problems_of(rr);
+  EXPECT_TRUE(has_problem(rr, "/entry/1/resource/medicationCodeableConcept", "the codings disagree"))
+      << problems_of(rr);
 }
 
 TEST(TerminologyMeds, TheSameAgentUnderTwoSystemsIsOneAgent) {
@@ -401,10 +452,10 @@ TEST(TerminologyMeds, TheOrderOfTheEntriesDoesNotMatter) {
 
 TEST(TerminologyMeds, TheCohortFilterAgreesWithTheReader) {
   simdjson::dom::parser parser;
-  const std::string unknown = R"({"resourceType":"MedicationRequest","medicationCodeableConcept":)" +
-                              concept_of(kRx, "6809") + "}";
-  const std::string known = R"({"resourceType":"MedicationAdministration","medicationCodeableConcept":)" +
-                            concept_of(kAtc, "L01FF05") + "}";
+  const std::string unknown =
+      R"({"resourceType":"MedicationRequest","medicationCodeableConcept":)" + concept_of(kRx, "6809") + "}";
+  const std::string known =
+      R"({"resourceType":"MedicationAdministration","medicationCodeableConcept":)" + concept_of(kAtc, "L01FF05") + "}";
   const std::string referenced = R"({"resourceType":"MedicationStatement","medicationReference":{"reference":"#m"}})";
   auto key = fhir_skipped_on_code(parser.parse(unknown).get_object().value(), "MedicationRequest");
   ASSERT_TRUE(key);

@@ -88,8 +88,9 @@ TEST(TermsEcog, ValueIntegerWithTheMcodeInterpretationIsReadWhenTheyAgree) {
   const auto bad = read({obs(kLnc, "89247-1", R"("valueInteger":2,)" + interp)});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.problems[0].location, "/entry/1/resource/interpretation/0");
-  EXPECT_TRUE(contains(bad.problems[0].message, "valueInteger 2 and the interpretation LOINC LA9623-5 (ECOG 1) "
-                                                "disagree"))
+  EXPECT_TRUE(contains(bad.problems[0].message,
+                       "valueInteger 2 and the interpretation LOINC LA9623-5 (ECOG 1) "
+                       "disagree"))
       << bad.problems[0].message;
 }
 
@@ -98,30 +99,35 @@ TEST(TermsEcog, ImpossibleValuesAreProblems) {
     const auto rr = read({obs(kLnc, "89247-1", v)});
     EXPECT_FALSE(rr.ok()) << v;
   }
-  for (const char* v : {R"("valueInteger":0)", R"("valueInteger":5)"}) EXPECT_TRUE(read({obs(kLnc, "89247-1", v)}).ok()) << v;
+  for (const char* v : {R"("valueInteger":0)", R"("valueInteger":5)"})
+    EXPECT_TRUE(read({obs(kLnc, "89247-1", v)}).ok()) << v;
   // A LOINC answer of another question (LA6576-8 is not in LL529-9).
   const auto other = read({obs(kLnc, "89247-1", concept_value(kLnc, "LA6576-8"))});
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.problems[0].location, "/entry/1/resource/valueCodeableConcept");
-  EXPECT_TRUE(contains(other.problems[0].message, "'LA6576-8' is not an answer of the ECOG scale (LOINC answer list "
-                                                  "LL529-9)"))
+  EXPECT_TRUE(contains(other.problems[0].message,
+                       "'LA6576-8' is not an answer of the ECOG scale (LOINC answer list "
+                       "LL529-9)"))
       << other.problems[0].message;
   // No LOINC answer at all (a SNOMED coding only) is not read as a grade.
   const auto snomed_only = read({obs(kLnc, "89247-1", concept_value(kSct, "425389002"))});
   ASSERT_FALSE(snomed_only.ok());
   EXPECT_TRUE(contains(snomed_only.problems[0].message, "no LOINC ECOG answer")) << snomed_only.problems[0].message;
   // Two answers that disagree.
-  const auto two = read({obs(kLnc, "89247-1", R"("valueCodeableConcept":{"coding":[)" + coding(kLnc, "LA9622-7") + "," +
-                                                   coding(kLnc, "LA9624-3") + "]}")});
+  const auto two = read({obs(
+      kLnc, "89247-1",
+      R"("valueCodeableConcept":{"coding":[)" + coding(kLnc, "LA9622-7") + "," + coding(kLnc, "LA9624-3") + "]}")});
   ASSERT_FALSE(two.ok());
   EXPECT_TRUE(contains(two.problems[0].message, "two different ECOG grades, 0 and 2")) << two.problems[0].message;
 }
 
 TEST(TermsEcog, AnswerCodeAndIntegerOnOneDateMustAgree) {
-  const auto same = read({obs(kLnc, "89247-1", R"("valueInteger":3)"), obs(kLnc, "89247-1", concept_value(kLnc, "LA9625-0"))});
+  const auto same =
+      read({obs(kLnc, "89247-1", R"("valueInteger":3)"), obs(kLnc, "89247-1", concept_value(kLnc, "LA9625-0"))});
   ASSERT_TRUE(same.ok()) << first_problem(same);
   EXPECT_EQ(only_clinical(same).ecog, 3);
-  const auto differ = read({obs(kLnc, "89247-1", R"("valueInteger":3)"), obs(kLnc, "89247-1", concept_value(kLnc, "LA9626-8"))});
+  const auto differ =
+      read({obs(kLnc, "89247-1", R"("valueInteger":3)"), obs(kLnc, "89247-1", concept_value(kLnc, "LA9626-8"))});
   EXPECT_FALSE(differ.ok());
 }
 
@@ -132,12 +138,13 @@ TEST(TermsKarnofsky, ReadAsKarnofskyNeverAsEcog) {
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   EXPECT_EQ(only_clinical(rr).karnofsky, 80);
   EXPECT_FALSE(only_clinical(rr).ecog.has_value());
-  for (const char* v : {R"("valueInteger":0)", R"("valueInteger":100)"}) EXPECT_TRUE(read({obs(kLnc, "89243-0", v)}).ok()) << v;
+  for (const char* v : {R"("valueInteger":0)", R"("valueInteger":100)"})
+    EXPECT_TRUE(read({obs(kLnc, "89243-0", v)}).ok()) << v;
 }
 
 TEST(TermsKarnofsky, OffScaleValuesAreProblems) {
-  for (const char* v : {R"("valueInteger":85)", R"("valueInteger":110)", R"("valueInteger":-10)",
-                        R"("valueQuantity":{"value":80})"}) {
+  for (const char* v :
+       {R"("valueInteger":85)", R"("valueInteger":110)", R"("valueInteger":-10)", R"("valueQuantity":{"value":80})"}) {
     const auto rr = read({obs(kLnc, "89243-0", v)});
     EXPECT_FALSE(rr.ok()) << v;
   }
@@ -152,12 +159,12 @@ TEST(TermsAscitesObservation, SnomedValuesMapToGradesOrUngraded) {
     bool ungraded;
   };
   const Case cases[] = {
-      {concept_value(kSct, "2667000"), Ascites::None, false},           // Absent
-      {concept_value(kSct, "860638000"), Ascites::None, false},         // No ascites
-      {concept_value(kSct, "52101004"), std::nullopt, true},            // Present: grade not known
-      {concept_value(kSct, "255604002"), Ascites::Slight, false},       // Mild
-      {concept_value(kSct, "6736007"), Ascites::ModerateSevere, false}, // Moderate
-      {concept_value(kSct, "24484000"), Ascites::ModerateSevere, false},// Severe
+      {concept_value(kSct, "2667000"), Ascites::None, false},             // Absent
+      {concept_value(kSct, "860638000"), Ascites::None, false},           // No ascites
+      {concept_value(kSct, "52101004"), std::nullopt, true},              // Present: grade not known
+      {concept_value(kSct, "255604002"), Ascites::Slight, false},         // Mild
+      {concept_value(kSct, "6736007"), Ascites::ModerateSevere, false},   // Moderate
+      {concept_value(kSct, "24484000"), Ascites::ModerateSevere, false},  // Severe
       {R"("valueBoolean":true)", std::nullopt, true},
       {R"("valueBoolean":false)", Ascites::None, false},
       {concept_value("urn:switchpoint:hcc", "slight"), Ascites::Slight, false},
@@ -204,12 +211,14 @@ TEST(TermsAscitesObservation, UnknownOrWrongValuesAreProblems) {
 }
 
 TEST(TermsAscitesObservation, PresentBesideAbsentOnOneDateIsAProblemBesideAGradeIsRefined) {
-  const auto contradiction =
-      read({obs(kSct, "389026000", concept_value(kSct, "52101004")), obs(kSct, "389026000", concept_value(kSct, "2667000"))});
+  const auto contradiction = read({obs(kSct, "389026000", concept_value(kSct, "52101004")),
+                                   obs(kSct, "389026000", concept_value(kSct, "2667000"))});
   ASSERT_FALSE(contradiction.ok());
-  EXPECT_TRUE(contains(contradiction.problems[0].message, "recorded as present here and as absent")) << first_problem(contradiction);
-  const auto refined = read({obs(kSct, "389026000", R"("valueBoolean":true)"),
-                             obs("urn:switchpoint:hcc", "ascites", concept_value("urn:switchpoint:hcc", "moderate-severe"))});
+  EXPECT_TRUE(contains(contradiction.problems[0].message, "recorded as present here and as absent"))
+      << first_problem(contradiction);
+  const auto refined =
+      read({obs(kSct, "389026000", R"("valueBoolean":true)"),
+            obs("urn:switchpoint:hcc", "ascites", concept_value("urn:switchpoint:hcc", "moderate-severe"))});
   ASSERT_TRUE(refined.ok()) << first_problem(refined);
   EXPECT_EQ(only_clinical(refined).ascites, Ascites::ModerateSevere);
   EXPECT_FALSE(only_clinical(refined).ascites_present_ungraded);
@@ -236,13 +245,16 @@ TEST(TermsAscitesCondition, ActiveIsPresentUngradedSeverityGradesAscites) {
   ASSERT_TRUE(active.ok()) << first_problem(active);
   EXPECT_TRUE(only_clinical(active).ascites_present_ungraded);
   EXPECT_EQ(only_clinical(active).date, Date::parse("2024-02-01"));
-  const auto mild = read({cond(kSct, "389026000", kOnset + R"(,"severity":{"coding":[)" + coding(kSct, "255604002") + "]}")});
+  const auto mild =
+      read({cond(kSct, "389026000", kOnset + R"(,"severity":{"coding":[)" + coding(kSct, "255604002") + "]}")});
   ASSERT_TRUE(mild.ok()) << first_problem(mild);
   EXPECT_EQ(only_clinical(mild).ascites, Ascites::Slight);
-  const auto severe = read({cond(kSct, "389026000", kOnset + R"(,"severity":{"coding":[)" + coding(kSct, "24484000") + "]}")});
+  const auto severe =
+      read({cond(kSct, "389026000", kOnset + R"(,"severity":{"coding":[)" + coding(kSct, "24484000") + "]}")});
   ASSERT_TRUE(severe.ok()) << first_problem(severe);
   EXPECT_EQ(only_clinical(severe).ascites, Ascites::ModerateSevere);
-  const auto bad = read({cond(kSct, "389026000", kOnset + R"(,"severity":{"coding":[)" + coding(kSct, "371923003") + "]}")});
+  const auto bad =
+      read({cond(kSct, "389026000", kOnset + R"(,"severity":{"coding":[)" + coding(kSct, "371923003") + "]}")});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.problems[0].location, "/entry/1/resource/severity");
 }
@@ -258,9 +270,10 @@ TEST(TermsAscitesCondition, RefutedIsDocumentedAbsence) {
 }
 
 TEST(TermsAscitesCondition, ResolvedIsPresentFromOnsetAndAbsentFromAbatement) {
-  const auto rr = read({cond(kCm, "K76.82",
-                             R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"resolved"}]},)" +
-                                 kOnset + R"(,"abatementDateTime":"2024-02-20")")});
+  const auto rr = read({cond(
+      kCm, "K76.82",
+      R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"resolved"}]},)" +
+          kOnset + R"(,"abatementDateTime":"2024-02-20")")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   ASSERT_EQ(rr.record->clinical.size(), 2u);
   EXPECT_TRUE(rr.record->clinical[0].encephalopathy_present_ungraded);
@@ -328,7 +341,8 @@ TEST(TermsConditions, VaricealBleedingNeedsItsOnset) {
 }
 
 TEST(TermsConditions, ArterialEmbolismAndThrombosisNeedsItsOnset) {
-  for (const char* c : {"I74", "I74.01", "I74.3", "I74.9"}) EXPECT_EQ(kind_of(kCm, c), ConditionKind::ArterialThrombosis) << c;
+  for (const char* c : {"I74", "I74.01", "I74.3", "I74.9"})
+    EXPECT_EQ(kind_of(kCm, c), ConditionKind::ArterialThrombosis) << c;
   EXPECT_FALSE(read({cond(kCm, "I74.3", "")}).ok());
   // I82 is venous embolism and thrombosis: not arterial, skipped on its code.
   const auto venous = read({cond(kCm, "I82.401", kOnset)});
@@ -337,14 +351,15 @@ TEST(TermsConditions, ArterialEmbolismAndThrombosisNeedsItsOnset) {
 }
 
 TEST(TermsConditions, RecognisedButNotReadAreSkippedWithTheReason) {
-  const std::pair<std::string, std::string> cases[] = {{kCm, "I85.00"}, {kCm, "I85.10"}, {kSct, "28670008"},
+  const std::pair<std::string, std::string> cases[] = {{kCm, "I85.00"}, {kCm, "I85.10"},    {kSct, "28670008"},
                                                        {kCm, "I10"},    {kSct, "38341003"}, {kCm, "I81"}};
   for (const auto& [system, code] : cases) {
     const auto rr = read({cond(system, code, kOnset)});
     ASSERT_TRUE(rr.ok()) << code;
     EXPECT_TRUE(rr.record->conditions.empty()) << code;
     ASSERT_EQ(rr.skipped.size(), 1u) << code;
-    EXPECT_TRUE(contains(rr.skipped.begin()->first, "Condition " + system + "|" + code + " (")) << rr.skipped.begin()->first;
+    EXPECT_TRUE(contains(rr.skipped.begin()->first, "Condition " + system + "|" + code + " ("))
+        << rr.skipped.begin()->first;
   }
 }
 
@@ -373,8 +388,9 @@ TEST(TermsConditions, CodingsNamingTwoDifferentConditionsAreAProblem) {
 }
 
 TEST(TermsConditions, RefutedAutoimmuneDiseaseIsNotACondition) {
-  const auto rr = read({cond(kSct, "85828009",
-                             R"("verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"refuted"}]})")});
+  const auto rr = read({cond(
+      kSct, "85828009",
+      R"("verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"refuted"}]})")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   EXPECT_TRUE(rr.record->conditions.empty());
   EXPECT_EQ(rr.skipped.at("Condition http://snomed.info/sct|85828009 (verificationStatus refuted)"), 1);
@@ -409,7 +425,10 @@ TEST(TermsDiagnosis, EarliestDateRecordedDatePartialAndRefuted) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none.record->hcc_diagnosis.has_value());
   EXPECT_EQ(none.skipped.at("used: diagnosis"), 1);
-  const auto refuted = read({cond(kSct, "109841003", kOnset + R"(,"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"refuted"}]})")});
+  const auto refuted = read({cond(
+      kSct, "109841003",
+      kOnset +
+          R"(,"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"refuted"}]})")});
   ASSERT_TRUE(refuted.ok());
   EXPECT_FALSE(refuted.record->hcc_diagnosis.has_value());
   const auto invalid = read({cond(kSct, "109841003", R"("onsetDateTime":"2023-02-30")")});

@@ -25,8 +25,10 @@ std::string varices(const std::string& value, const std::string& date = "2024-03
          R"(","code":{"coding":[{"system":"http://snomed.info/sct","code":"28670008"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":")" +
          date + R"(",)" + value + "}";
 }
-const std::string kAbsent = R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"2667000"}]})";
-const std::string kPresent = R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"52101004"}]})";
+const std::string kAbsent =
+    R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"2667000"}]})";
+const std::string kPresent =
+    R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"52101004"}]})";
 const std::string kProjectNone =
     R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"varices"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueCodeableConcept":{"coding":[{"system":"urn:switchpoint:hcc","code":"none"}]}})";
 
@@ -65,7 +67,8 @@ TEST(TermsVarices, PresentOrUngradedIsSkippedWithTheReasonNeverAGrade) {
 }
 
 TEST(TermsVarices, AbsentContradictingAProjectGradeOnTheSameDateIsAProblem) {
-  const std::string high = R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"varices"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueCodeableConcept":{"coding":[{"system":"urn:switchpoint:hcc","code":"high-risk-untreated"}]}})";
+  const std::string high =
+      R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"varices"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueCodeableConcept":{"coding":[{"system":"urn:switchpoint:hcc","code":"high-risk-untreated"}]}})";
   EXPECT_FALSE(read_fhir_bundle(bundle({varices(kAbsent), high})).ok());
   // On another date it is a later endoscopy, not a contradiction.
   const auto later = read_fhir_bundle(bundle({varices(kAbsent, "2024-05-01"), high}));
@@ -78,7 +81,9 @@ TEST(TermsVarices, EnteredInErrorIsSkippedAndAMissingDateIsAProblem) {
   ASSERT_TRUE(err.ok());
   EXPECT_TRUE(err.record->endoscopies.empty());
   EXPECT_EQ(skipped_with(err, "28670008 (status entered-in-error)"), 1);
-  const std::string undated = R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"28670008"}]},"subject":{"reference":"Patient/p1"},)" + kAbsent + "}";
+  const std::string undated =
+      R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"28670008"}]},"subject":{"reference":"Patient/p1"},)" +
+      kAbsent + "}";
   EXPECT_FALSE(read_fhir_bundle(bundle({undated})).ok());
 }
 

@@ -77,8 +77,9 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 TEST(UnreadFact, ProthrombinTimeInSecondsIsCoagulation) {
   // LOINC 5902-2 is the clotting time itself, not the prolongation Child-Pugh scores (fhir_codes.cpp).
-  const auto rr = read({obs(kLnc, "5902-2", "Prothrombin time (PT)",
-                            R"("valueQuantity":{"value":12.5,"unit":"s","system":"http://unitsofmeasure.org","code":"s"})")});
+  const auto rr =
+      read({obs(kLnc, "5902-2", "Prothrombin time (PT)",
+                R"("valueQuantity":{"value":12.5,"unit":"s","system":"http://unitsofmeasure.org","code":"s"})")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   const NotRead* e = entry_of(rr, "5902-2");
   ASSERT_NE(e, nullptr);
@@ -125,7 +126,8 @@ TEST(UnreadFact, AVoidStatusOfAKnownCodeLinksToItsFact) {
     std::string system, code, value, status;
     FactKind fact;
   };
-  const std::string qty_bili = R"("valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"})";
+  const std::string qty_bili =
+      R"("valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"})";
   const std::vector<Case> cases = {
       {kSct, "389026000", R"("valueBoolean":true)", "entered-in-error", FactKind::Ascites},
       {kSct, "13920009", R"("valueBoolean":true)", "cancelled", FactKind::Encephalopathy},
@@ -152,10 +154,10 @@ TEST(UnreadFact, AVoidStatusOfAKnownCodeLinksToItsFact) {
 }
 
 TEST(UnreadFact, NoValueWithADataAbsentReasonLinksToItsFactAndSaysTheReason) {
-  const auto rr = read({obs(kLnc, "6301-6", "INR in Platelet poor plasma",
-                            R"("dataAbsentReason":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/data-absent-reason","code":"asked-unknown"}]})"),
-                        obs(kSct, "389026000", "Ascites",
-                            R"("dataAbsentReason":{"coding":[{"code":"not-performed"}]})", "2024-03-02")});
+  const auto rr = read(
+      {obs(kLnc, "6301-6", "INR in Platelet poor plasma",
+           R"("dataAbsentReason":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/data-absent-reason","code":"asked-unknown"}]})"),
+       obs(kSct, "389026000", "Ascites", R"("dataAbsentReason":{"coding":[{"code":"not-performed"}]})", "2024-03-02")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   ASSERT_EQ(rr.record->unread.size(), 2u);
   // Sorted by date: the INR (03-01) first.
@@ -167,8 +169,9 @@ TEST(UnreadFact, NoValueWithADataAbsentReasonLinksToItsFactAndSaysTheReason) {
 }
 
 TEST(UnreadFact, AnEnteredInErrorAscitesConditionIsAscites) {
-  const auto rr = read({cond(kSct, "389026000", "Ascites",
-                             R"("onsetDateTime":"2024-02-01","verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"entered-in-error"}]})")});
+  const auto rr = read({cond(
+      kSct, "389026000", "Ascites",
+      R"("onsetDateTime":"2024-02-01","verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"entered-in-error"}]})")});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   EXPECT_EQ(facts_of(rr), std::vector<FactKind>{FactKind::Ascites});
   ASSERT_NE(entry_of(rr, "389026000"), nullptr);
@@ -181,13 +184,15 @@ TEST(UnreadFact, AnAscitesConditionWithoutSeverityIsNamedBesideTheGradeWithOneIt
   ASSERT_TRUE(ungraded.ok()) << first_problem(ungraded);
   EXPECT_EQ(facts_of(ungraded), std::vector<FactKind>{FactKind::Ascites});
   EXPECT_TRUE(ungraded.not_read.empty()) << "read as present, not graded: not counted as not read";
-  const auto graded = read({cond(kSct, "389026000", "Ascites",
-                                 R"("onsetDateTime":"2024-02-01","severity":{"coding":[{"system":"http://snomed.info/sct","code":"6736007"}]})")});
+  const auto graded = read({cond(
+      kSct, "389026000", "Ascites",
+      R"("onsetDateTime":"2024-02-01","severity":{"coding":[{"system":"http://snomed.info/sct","code":"6736007"}]})")});
   ASSERT_TRUE(graded.ok()) << first_problem(graded);
   EXPECT_TRUE(graded.record->unread.empty());
   // Encephalopathy has no SNOMED CT grade: any severity is still "present, not graded".
-  const auto he = read({cond(kSct, "13920009", "Hepatic encephalopathy",
-                             R"("onsetDateTime":"2024-02-01","severity":{"coding":[{"system":"http://snomed.info/sct","code":"24484000"}]})")});
+  const auto he = read({cond(
+      kSct, "13920009", "Hepatic encephalopathy",
+      R"("onsetDateTime":"2024-02-01","severity":{"coding":[{"system":"http://snomed.info/sct","code":"24484000"}]})")});
   ASSERT_TRUE(he.ok()) << first_problem(he);
   EXPECT_EQ(facts_of(he), std::vector<FactKind>{FactKind::Encephalopathy});
 }
@@ -198,20 +203,23 @@ TEST(UnreadFact, KarnofskyWithoutEcogIsNamedBesideEcogButIsRead) {
   EXPECT_TRUE(rr.not_read.empty()) << "Karnofsky is read (as Karnofsky): not counted as not read";
   ASSERT_EQ(rr.record->unread.size(), 1u);
   EXPECT_EQ(rr.record->unread[0].fact, FactKind::Ecog);
-  EXPECT_TRUE(contains(rr.record->unread[0].reason, "Karnofsky 70, not converted to ECOG")) << rr.record->unread[0].reason;
+  EXPECT_TRUE(contains(rr.record->unread[0].reason, "Karnofsky 70, not converted to ECOG"))
+      << rr.record->unread[0].reason;
 }
 
 TEST(UnreadFact, AscitesPresentWithoutAGradeIsNamedBesideTheGrade) {
-  const auto present = read({obs(kSct, "389026000", "Ascites",
-                                 R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"52101004"}]})")});
+  const auto present =
+      read({obs(kSct, "389026000", "Ascites",
+                R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"52101004"}]})")});
   ASSERT_TRUE(present.ok()) << first_problem(present);
   EXPECT_EQ(facts_of(present), std::vector<FactKind>{FactKind::Ascites});
   EXPECT_TRUE(present.not_read.empty());
   // Graded (mild = slight) or absent: nothing is missing, nothing named.
   for (const char* value : {"255604002", "2667000"}) {
-    const auto graded = read({obs(kSct, "389026000", "Ascites",
-                                  std::string(R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":")") +
-                                      value + R"("}]})")});
+    const auto graded =
+        read({obs(kSct, "389026000", "Ascites",
+                  std::string(R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":")") +
+                      value + R"("}]})")});
     ASSERT_TRUE(graded.ok()) << first_problem(graded);
     EXPECT_TRUE(graded.record->unread.empty()) << value;
   }
@@ -242,10 +250,11 @@ TEST(UnreadFact, AMedicationWithAProductCodeNotMappedIsSystemicTherapy) {
 // ---- an unknown code links to no fact -------------------------------------------------------
 
 TEST(UnreadFact, AnUnknownCodeIsCountedButConcernsNoFact) {
-  const auto rr = read({obs(kLnc, "8867-4", "Heart rate", R"("valueQuantity":{"value":72,"unit":"/min"})"),
-                        obs(kLnc, "8867-4", "Heart rate", R"("valueQuantity":{"value":75,"unit":"/min"})", "2024-03-02"),
-                        cond(kSct, "44054006", "Diabetes mellitus type 2"),
-                        R"({"resourceType":"Encounter","id":"e1","subject":{"reference":"Patient/p1"}})"});
+  const auto rr =
+      read({obs(kLnc, "8867-4", "Heart rate", R"("valueQuantity":{"value":72,"unit":"/min"})"),
+            obs(kLnc, "8867-4", "Heart rate", R"("valueQuantity":{"value":75,"unit":"/min"})", "2024-03-02"),
+            cond(kSct, "44054006", "Diabetes mellitus type 2"),
+            R"({"resourceType":"Encounter","id":"e1","subject":{"reference":"Patient/p1"}})"});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   EXPECT_TRUE(rr.record->unread.empty());
   ASSERT_EQ(rr.not_read.size(), 3u);
@@ -270,8 +279,8 @@ TEST(UnreadFact, TheDisplayIsTheCodingsElseTheConceptTextClippedAndWithoutContro
   const std::string long_display(200, 'x');
   const std::string no_code =
       R"({"resourceType":"Observation","status":"final","code":{"text":"Bedside note"},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueString":"ok"})";
-  const auto rr = read({text_only, obs(kLnc, "2345-7", long_display, R"("valueQuantity":{"value":5,"unit":"mmol/L"})"),
-                        no_code});
+  const auto rr =
+      read({text_only, obs(kLnc, "2345-7", long_display, R"("valueQuantity":{"value":5,"unit":"mmol/L"})"), no_code});
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   ASSERT_NE(entry_of(rr, "2951-2"), nullptr);
   EXPECT_EQ(entry_of(rr, "2951-2")->display, "Sodium serum");
@@ -285,7 +294,8 @@ TEST(UnreadFact, TheDisplayIsTheCodingsElseTheConceptTextClippedAndWithoutContro
 
 TEST(UnreadFact, OneCodeIsOneEntryWhateverTheDisplaysTheFirstInByteOrderKept) {
   const std::string hr = R"("valueQuantity":{"value":72,"unit":"/min"})";
-  const std::vector<std::string> sent = {obs(kLnc, "8867-4", "Heart rate", hr), obs(kLnc, "8867-4", "", hr, "2024-03-02"),
+  const std::vector<std::string> sent = {obs(kLnc, "8867-4", "Heart rate", hr),
+                                         obs(kLnc, "8867-4", "", hr, "2024-03-02"),
                                          obs(kLnc, "8867-4", "HR", hr, "2024-03-03")};
   for (const auto& order : {sent, std::vector<std::string>(sent.rbegin(), sent.rend())}) {
     const auto rr = read(order);
@@ -297,11 +307,12 @@ TEST(UnreadFact, OneCodeIsOneEntryWhateverTheDisplaysTheFirstInByteOrderKept) {
 }
 
 TEST(UnreadFact, WhatWasReadAfterAllIsNotCountedAsNotRead) {
-  const std::string lab = R"({"resourceType":"Observation","id":"l1","status":"final","code":{"coding":[)" +
-                          coding(kLnc, "1975-2") +
-                          R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}})";
+  const std::string lab =
+      R"({"resourceType":"Observation","id":"l1","status":"final","code":{"coding":[)" + coding(kLnc, "1975-2") +
+      R"(]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":1.0,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}})";
   // A Medication is read through the MedicationStatement that refers to it.
-  const std::string med = R"({"resourceType":"Medication","id":"m1","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"sorafenib"}]}})";
+  const std::string med =
+      R"({"resourceType":"Medication","id":"m1","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"sorafenib"}]}})";
   const std::string statement =
       R"({"resourceType":"MedicationStatement","status":"active","subject":{"reference":"Patient/p1"},)"
       R"("effectivePeriod":{"start":"2024-02-01"},"medicationReference":{"reference":"Medication/m1"}})";
@@ -316,10 +327,10 @@ TEST(UnreadFact, WhatWasReadAfterAllIsNotCountedAsNotRead) {
 }
 
 TEST(UnreadFact, TheOrderOfTheBundleNeverShows) {
-  const std::vector<std::string> a = {obs(kLnc, "5902-2", "PT", R"("valueQuantity":{"value":12,"unit":"s"})", "2024-03-01"),
-                                      obs(kLnc, "8867-4", "HR", R"("valueQuantity":{"value":72,"unit":"/min"})"),
-                                      cond(kSct, "28670008", "Varices"),
-                                      obs(kLnc, "89247-1", "ECOG", R"("valueInteger":1)", "2024-02-01", "cancelled")};
+  const std::vector<std::string> a = {
+      obs(kLnc, "5902-2", "PT", R"("valueQuantity":{"value":12,"unit":"s"})", "2024-03-01"),
+      obs(kLnc, "8867-4", "HR", R"("valueQuantity":{"value":72,"unit":"/min"})"), cond(kSct, "28670008", "Varices"),
+      obs(kLnc, "89247-1", "ECOG", R"("valueInteger":1)", "2024-02-01", "cancelled")};
   std::vector<std::string> b(a.rbegin(), a.rend());
   const auto ra = read(a), rb = read(b);
   ASSERT_TRUE(ra.ok() && rb.ok());
@@ -389,7 +400,8 @@ TEST(UnreadFact, EveryFactPhraseOfAKindSaysItsKind) {
 
 // A TACE patient with a CT and labs, no ascites: the obtain list asks for the ascites grade.
 std::vector<std::string> tace_patient() {
-  const std::string qty = R"("valueQuantity":{"value":%V,"unit":"%U","system":"http://unitsofmeasure.org","code":"%U"})";
+  const std::string qty =
+      R"("valueQuantity":{"value":%V,"unit":"%U","system":"http://unitsofmeasure.org","code":"%U"})";
   auto q = [&](const std::string& v, const std::string& u) {
     std::string s = qty;
     s.replace(s.find("%V"), 2, v);
@@ -466,15 +478,17 @@ TEST(UnreadObtain, AnUnreadResourceOutsideTheFactsWindowIsNotNamed) {
 TEST(UnreadObtain, AProthrombinTimeInSecondsIsNamedBesideTheInrAndAfterTheAsOfDateIsNot) {
   auto resources = tace_patient();
   resources.erase(resources.end() - 1);  // no INR
-  resources.push_back(obs(kLnc, "5902-2", "Prothrombin time", R"("valueQuantity":{"value":13,"unit":"s"})", "2024-02-28"));
+  resources.push_back(
+      obs(kLnc, "5902-2", "Prothrombin time", R"("valueQuantity":{"value":13,"unit":"s"})", "2024-02-28"));
   const auto rr = read(resources);
   ASSERT_TRUE(rr.ok()) << first_problem(rr);
   const Decision d = evaluate(*rr.record, *Date::parse("2024-03-01"));
   const ObtainItem* inr = item_starting(d, "INR");
   ASSERT_NE(inr, nullptr);
   const std::string note = not_read_note(*inr);
-  EXPECT_TRUE(contains(note, "sent as LOINC 5902-2 Prothrombin time on 2024-02-28 but not read (prothrombin time in "
-                             "seconds is not the prolongation over control"))
+  EXPECT_TRUE(contains(note,
+                       "sent as LOINC 5902-2 Prothrombin time on 2024-02-28 but not read (prothrombin time in "
+                       "seconds is not the prolongation over control"))
       << note;
   EXPECT_TRUE(contains(note, ": send the INR, or the prothrombin-time prolongation over control in seconds")) << note;
   // Evaluated as of a date before the resource: not known then, not named.
@@ -498,9 +512,12 @@ TEST(UnreadObtain, EveryKindSaysWhatToRecordInAClinicianWordsWithNoProjectDocume
   PatientRecord r;
   using K = FactKind;
   const std::vector<std::pair<std::string, K>> items = {
-      {facts::lab(Quantity::Bilirubin, d), K::Bilirubin}, {facts::lab(Quantity::Inr, d), K::Coagulation},
-      {facts::ascites(d), K::Ascites},                     {facts::encephalopathy(d), K::Encephalopathy},
-      {facts::ecog(r, d), K::Ecog},                        {facts::weight(r, d), K::Weight},
+      {facts::lab(Quantity::Bilirubin, d), K::Bilirubin},
+      {facts::lab(Quantity::Inr, d), K::Coagulation},
+      {facts::ascites(d), K::Ascites},
+      {facts::encephalopathy(d), K::Encephalopathy},
+      {facts::ecog(r, d), K::Ecog},
+      {facts::weight(r, d), K::Weight},
       {facts::finding("vascular invasion", d), K::VascularInvasion},
       {facts::tumour_count(d), K::Imaging},
       {"upper GI endoscopy with treatment of varices before the first dose", K::Varices},

@@ -4,11 +4,11 @@
 // acknowledged); every request it had acknowledged with 200 must be in the audit log when the
 // database is opened again: 0 lost. Bounded: about 1.5 s of load. Part of `ctest` (the server
 // test), so of `scripts/dev.sh test`, under the sanitizers too; never skipped.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +19,8 @@
 #include <set>
 #include <thread>
 
-#include "server/cds_audit.h"
 #include "cds_test_support.h"
+#include "server/cds_audit.h"
 
 namespace switchpoint {
 namespace {
@@ -46,8 +46,7 @@ std::pair<pid_t, int> spawn_server(const std::string& audit_db, const std::strin
     std::string out;
     try {
       out = slurp(log_path);
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     if (std::regex_search(out, m, listening)) return {pid, std::stoi(m[1].str())};
     std::this_thread::sleep_for(20ms);
   }
@@ -116,7 +115,8 @@ TEST(CdsAuditKill, EveryAcknowledgedRequestSurvivesSigkill) {
   ASSERT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
   std::set<std::string> logged;
   sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT hook_instance FROM evaluations WHERE status = 200", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT hook_instance FROM evaluations WHERE status = 200", -1, &st, nullptr),
+            SQLITE_OK);
   while (sqlite3_step(st) == SQLITE_ROW) logged.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
   sqlite3_finalize(st);
   sqlite3_close(handle);
@@ -124,8 +124,9 @@ TEST(CdsAuditKill, EveryAcknowledgedRequestSurvivesSigkill) {
   for (const auto& h : acked) missing += logged.count(h) == 0;
   EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acknowledged";
   EXPECT_GE(logged.size(), acked.size());  // some may have been logged but not yet answered when killed
-  std::printf("[ kill test ] %d sent, %zu acknowledged, %zu logged, %d in flight at the kill, %zu acknowledged but missing\n",
-              sent.load(), acked.size(), logged.size(), inside_at_kill, missing);
+  std::printf(
+      "[ kill test ] %d sent, %zu acknowledged, %zu logged, %d in flight at the kill, %zu acknowledged but missing\n",
+      sent.load(), acked.size(), logged.size(), inside_at_kill, missing);
 }
 
 }  // namespace

@@ -15,12 +15,12 @@
 #include <sstream>
 #include <thread>
 
+#include "cds_test_support.h"
+#include "running_service.h"
 #include "server/cds_audit.h"
 #include "server/cds_metrics.h"
 #include "server/cds_service.h"
 #include "server/server.h"
-#include "cds_test_support.h"
-#include "running_service.h"
 
 namespace switchpoint {
 namespace {
@@ -174,9 +174,12 @@ TEST_F(CdsHttpTest, ReportLinkMetricsAndBodyLimit) {
     type = metrics->get_header_value("Content-Type");
   }
   EXPECT_EQ(type, "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_NE(m.find("switchpoint_http_requests_total{route=\"cds_patient_view\",status=\"200\"} 1"), std::string::npos) << m;
-  EXPECT_NE(m.find("switchpoint_http_requests_total{route=\"cds_patient_view\",status=\"413\"} 1"), std::string::npos) << m;
-  EXPECT_NE(m.find("switchpoint_http_request_duration_seconds_bucket{route=\"cds_patient_view\",le=\"+Inf\"} 2"), std::string::npos);
+  EXPECT_NE(m.find("switchpoint_http_requests_total{route=\"cds_patient_view\",status=\"200\"} 1"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("switchpoint_http_requests_total{route=\"cds_patient_view\",status=\"413\"} 1"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("switchpoint_http_request_duration_seconds_bucket{route=\"cds_patient_view\",le=\"+Inf\"} 2"),
+            std::string::npos);
   EXPECT_NE(m.find("switchpoint_http_request_duration_seconds_count{route=\"report\"} 1"), std::string::npos);
   EXPECT_NE(m.find("switchpoint_errors_total{kind=\"body_too_large\"} 1"), std::string::npos);
   EXPECT_NE(m.find("# TYPE switchpoint_in_flight_evaluations gauge"), std::string::npos);
@@ -199,7 +202,8 @@ class SlowFhir {
       if (type == "Patient") patient_ = text;
       else pages[type] += (pages[type].empty() ? "" : ",") + std::string(R"({"resource":)") + text + "}";
     }
-    for (const auto& [type, entries] : pages) searches_[type] = R"({"resourceType":"Bundle","type":"searchset","entry":[)" + entries + "]}";
+    for (const auto& [type, entries] : pages)
+      searches_[type] = R"({"resourceType":"Bundle","type":"searchset","entry":[)" + entries + "]}";
     svr_.Get(R"(/fhir/Patient/([A-Za-z0-9.-]+))", [this, delay](const httplib::Request& req, httplib::Response& res) {
       ++requests;
       if (req.get_header_value("Authorization") != "Bearer test-access-token") {
@@ -249,8 +253,8 @@ TEST_F(CdsHttpTest, FetchesWithLibcurlAndCapsConcurrentEvaluations) {
   });
   // Wait until the first request is being evaluated (its FHIR fetch has started).
   for (int i = 0; i < 200 && fhir.requests.load() == 0; ++i) std::this_thread::sleep_for(5ms);
-  auto busy = r.client().Post(kPatientView, bearer(jwt_for(r, kPatientView)), hook_request(fixture("jsh-1a-met.bundle.json")),
-                              "application/json");
+  auto busy = r.client().Post(kPatientView, bearer(jwt_for(r, kPatientView)),
+                              hook_request(fixture("jsh-1a-met.bundle.json")), "application/json");
   ASSERT_TRUE(busy);
   EXPECT_EQ(busy->status, 503);
   EXPECT_EQ(busy->get_header_value("Retry-After"), "1");
@@ -265,8 +269,8 @@ TEST_F(CdsHttpTest, FetchesWithLibcurlAndCapsConcurrentEvaluations) {
   EXPECT_EQ(fhir.requests.load(), static_cast<int>(prefetch_templates().size()));  // one page per template
   EXPECT_EQ(r.service->metrics().errors("overloaded"), 1u);
   // The slot is free again.
-  auto again = r.client().Post(kPatientView, bearer(jwt_for(r, kPatientView)), hook_request(fixture("jsh-1a-met.bundle.json")),
-                               "application/json");
+  auto again = r.client().Post(kPatientView, bearer(jwt_for(r, kPatientView)),
+                               hook_request(fixture("jsh-1a-met.bundle.json")), "application/json");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
 }
@@ -327,8 +331,8 @@ TEST_F(CdsHttpTest, DevelopmentModeOnlyOnLoopback) {
 
 TEST_F(CdsHttpTest, WithoutIssuersEveryCdsRequestIsRefused) {
   Running r(options, CdsConfig{}, dir.file("audit.sqlite"));
-  auto res = r.client().Post(kPatientView, bearer(jwt_for(r, kPatientView)), hook_request(fixture("nr-responding.bundle.json")),
-                             "application/json");
+  auto res = r.client().Post(kPatientView, bearer(jwt_for(r, kPatientView)),
+                             hook_request(fixture("nr-responding.bundle.json")), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
   // The REST API and page are unchanged.

@@ -5,10 +5,10 @@
 
 #include <atomic>
 
+#include "cds_test_support.h"
 #include "server/cds_auth.h"
 #include "server/crypto.h"
 #include "server/jwt.h"
-#include "cds_test_support.h"
 
 namespace switchpoint {
 namespace {
@@ -16,15 +16,16 @@ namespace {
 using namespace switchpoint::testing;
 
 TEST(Base64Url, RoundTripAndStrictness) {
-  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\xfe", 3)})
+  for (const std::string& s :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\xfe", 3)})
     EXPECT_EQ(crypto::base64url_decode(crypto::base64url_encode(s)), s);
   EXPECT_EQ(crypto::base64url_encode("\xfb\xff"), "-_8");
-  EXPECT_FALSE(crypto::base64url_decode("Zm9v="));      // padding
-  EXPECT_FALSE(crypto::base64url_decode("Zm9v\n"));     // whitespace
-  EXPECT_FALSE(crypto::base64url_decode("+/8"));        // base64, not base64url
-  EXPECT_FALSE(crypto::base64url_decode("Zm9vY"));      // impossible length (5 mod 4 = 1)
+  EXPECT_FALSE(crypto::base64url_decode("Zm9v="));   // padding
+  EXPECT_FALSE(crypto::base64url_decode("Zm9v\n"));  // whitespace
+  EXPECT_FALSE(crypto::base64url_decode("+/8"));     // base64, not base64url
+  EXPECT_FALSE(crypto::base64url_decode("Zm9vY"));   // impossible length (5 mod 4 = 1)
   EXPECT_FALSE(crypto::base64url_decode("Zm9=v"));
-  EXPECT_FALSE(crypto::base64url_decode("Zh"));         // "f" is "Zg": unused bits must be zero
+  EXPECT_FALSE(crypto::base64url_decode("Zh"));  // "f" is "Zg": unused bits must be zero
   EXPECT_TRUE(crypto::base64url_decode("Zg"));
 }
 
@@ -49,20 +50,23 @@ TEST(JwtParse, RefusesWhatThePolicyForbids) {
   EXPECT_EQ(failure(R"({"alg":"RS256","typ":"JWT","kid":"k1"})"), jwt::Failure::Algorithm);
   EXPECT_EQ(failure(R"({"alg":"es384","typ":"JWT","kid":"k1"})"), jwt::Failure::Algorithm);  // exact match
   EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT","kid":"k1","crit":["exp"]})"), jwt::Failure::Crit);
-  EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT"})"), jwt::Failure::Claims);  // no kid
-  EXPECT_EQ(failure(R"({"alg":"ES384","kid":"k1"})"), jwt::Failure::Claims);   // no typ
+  EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT"})"), jwt::Failure::Claims);                             // no kid
+  EXPECT_EQ(failure(R"({"alg":"ES384","kid":"k1"})"), jwt::Failure::Claims);                              // no typ
   EXPECT_EQ(failure(R"({"alg":"ES384","alg":"none","typ":"JWT","kid":"k1"})"), jwt::Failure::Malformed);  // duplicate
   EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT","kid":"k1"})", R"({"iss":"i","aud":"a","exp":2,"iat":1})"),
             jwt::Failure::Claims);  // no jti
-  EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT","kid":"k1"})", R"({"iss":"i","aud":"a","exp":"2","iat":1,"jti":"j"})"),
-            jwt::Failure::Claims);  // exp as a string
+  EXPECT_EQ(
+      failure(R"({"alg":"ES384","typ":"JWT","kid":"k1"})", R"({"iss":"i","aud":"a","exp":"2","iat":1,"jti":"j"})"),
+      jwt::Failure::Claims);  // exp as a string
   EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT","kid":"k1"})", R"({"iss":"i","aud":[],"exp":2,"iat":1,"jti":"j"})"),
             jwt::Failure::Claims);
-  EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT","kid":"k1"})", R"({"iss":"i","iss":"j","aud":"a","exp":2,"iat":1,"jti":"j"})"),
+  EXPECT_EQ(failure(R"({"alg":"ES384","typ":"JWT","kid":"k1"})",
+                    R"({"iss":"i","iss":"j","aud":"a","exp":2,"iat":1,"jti":"j"})"),
             jwt::Failure::Malformed);
   EXPECT_EQ(jwt::parse("a.b").failure, jwt::Failure::Malformed);
   EXPECT_EQ(jwt::parse("a.b.c.d").failure, jwt::Failure::Malformed);
-  EXPECT_EQ(jwt::parse(b64(R"({"alg":"none"})") + "." + b64(claims) + ".").failure, jwt::Failure::Malformed);  // empty signature
+  EXPECT_EQ(jwt::parse(b64(R"({"alg":"none"})") + "." + b64(claims) + ".").failure,
+            jwt::Failure::Malformed);  // empty signature
   EXPECT_EQ(jwt::parse(b64(R"({"alg":"ES384","typ":"JWT","kid":"k1"})") + "=." + b64(claims) + ".AAAA").failure,
             jwt::Failure::Malformed);
   const auto aud_list = jwt::parse(sign_jwt(k, R"({"alg":"ES384","typ":"JWT","kid":"k1"})",
@@ -294,11 +298,12 @@ TEST(CdsConfigTest, ParsesAndRefuses) {
   EXPECT_EQ(c->public_base_url, "https://cds.example.org");
   EXPECT_EQ(c->issuers[0].jwks_file, "/etc/sp/k.json");
   EXPECT_EQ(c->clock_skew_s, 30);
-  EXPECT_FALSE(parse_cds_config(R"({"public_base_url":"http://cds.example.org"})", ".", &why));  // plain http off loopback
+  EXPECT_FALSE(
+      parse_cds_config(R"({"public_base_url":"http://cds.example.org"})", ".", &why));  // plain http off loopback
   EXPECT_TRUE(parse_cds_config(R"({"public_base_url":"http://127.0.0.1:8080"})", ".", &why));
   EXPECT_FALSE(parse_cds_config(R"({"issuers":[{"iss":"x","jku":["http://jwks.example.org"]}]})", ".", &why));
   EXPECT_FALSE(parse_cds_config(R"({"issuers":[{"iss":"x"}]})", ".", &why));  // no key source
-  EXPECT_FALSE(parse_cds_config(R"({"issuer":[]})", ".", &why));               // typo
+  EXPECT_FALSE(parse_cds_config(R"({"issuer":[]})", ".", &why));              // typo
   EXPECT_NE(why.find("issuer"), std::string::npos);
   EXPECT_FALSE(parse_cds_config(R"({"max_token_lifetime_seconds":7200})", ".", &why));
 }

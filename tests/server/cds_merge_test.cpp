@@ -107,7 +107,8 @@ bool sources_from_bundle(const std::string& bundle_json, Sources& s) {
 TEST(CdsMerge, EveryFhirFixtureReadsTheSameFromTheParsedPrefetchAsFromTheSplicedBundle) {
   const fs::path root(SWITCHPOINT_SOURCE_DIR);
   int compared = 0, with_problems = 0, with_not_read = 0;
-  for (const char* dir : {"tests/golden/twins", "tests/readers", "examples/fhir", "tests/cds/fixtures", "tests/foreign"}) {
+  for (const char* dir :
+       {"tests/golden/twins", "tests/readers", "examples/fhir", "tests/cds/fixtures", "tests/foreign"}) {
     std::vector<fs::path> files;
     for (const auto& e : fs::recursive_directory_iterator(root / dir))
       if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
@@ -213,10 +214,14 @@ TEST(CdsMerge, EntryLevelProblemsKeepTheirPointersAndOrder) {
 TEST(CdsMerge, AnotherPatientsResourceIsFlagged) {
   Sources s;
   s.add("patient", R"({"resourceType":"Patient","id":"p1"})");
-  s.add("conditions", R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition","id":"c1","subject":{"reference":"https://ehr.example/fhir/Patient/p2"}}}]})");
+  s.add(
+      "conditions",
+      R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition","id":"c1","subject":{"reference":"https://ehr.example/fhir/Patient/p2"}}}]})");
   EXPECT_TRUE(cds::merge_prefetch(s.list, "p1").other_patient);
   Sources same;
-  same.add("conditions", R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition","id":"c1","subject":{"reference":"https://ehr.example/fhir/Patient/p1"}}}]})");
+  same.add(
+      "conditions",
+      R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Condition","id":"c1","subject":{"reference":"https://ehr.example/fhir/Patient/p1"}}}]})");
   EXPECT_FALSE(cds::merge_prefetch(same.list, "p1").other_patient);
 }
 

@@ -1,8 +1,8 @@
 // The CDS Hooks services in-process: discovery, cards of patient-view and order-sign, prefetch
 // merged into one Bundle (the same decision as reading the Bundle itself), fetching what the
 // prefetch lacks from the EHR's FHIR server, 412, refusals, the audit log, feedback, reports.
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -11,16 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "cds_test_support.h"
 #include "core/engine.h"
 #include "presenters/html_report.h"
 #include "readers/fhir_codes.h"
-#include "readers/terminology_imaging.h"
 #include "readers/fhir_r4.h"
 #include "readers/fhir_resources.h"
+#include "readers/terminology_imaging.h"
 #include "readers/terminology_obs.h"
 #include "server/cds_cards.h"
 #include "server/cds_service.h"
-#include "cds_test_support.h"
 
 namespace switchpoint {
 namespace {
@@ -35,7 +35,9 @@ const std::string kNotice = "Decision support for clinicians, not a substitute f
 // cards array (which may be empty: no guidance).
 void expect_no_null_or_empty(element e, const std::string& where) {
   switch (e.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: ADD_FAILURE() << "null at " << where; break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      ADD_FAILURE() << "null at " << where;
+      break;
     case simdjson::dom::element_type::STRING:
       if (e.get_string().value().empty()) ADD_FAILURE() << "empty string at " << where;
       break;
@@ -52,7 +54,8 @@ void expect_no_null_or_empty(element e, const std::string& where) {
       for (auto f : o) expect_no_null_or_empty(f.value, where + "/" + std::string(f.key));
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -65,7 +68,9 @@ struct Cards {
     for (element c : root["cards"].get_array()) list.push_back(c);
     for (std::size_t i = 0; i < list.size(); ++i) expect_no_null_or_empty(list[i], "/cards/" + std::to_string(i));
   }
-  std::string s(std::size_t i, const char* pointer) const { return std::string(list.at(i).at_pointer(pointer).get_string().value()); }
+  std::string s(std::size_t i, const char* pointer) const {
+    return std::string(list.at(i).at_pointer(pointer).get_string().value());
+  }
 };
 
 // The checks every card must pass (the FHIRPath invariants run independently in tests/cds/).
@@ -101,7 +106,8 @@ int count_rows(const std::string& db_path, const std::string& sql) {
   sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* st = nullptr;
   int n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   sqlite3_close(db);
   return n;
@@ -138,7 +144,8 @@ struct FakeFhir {
     auto page = [&](const std::vector<std::string>& list, std::size_t from, std::size_t to, const std::string& next,
                     const std::vector<std::string>& includes = {}) {
       std::string s = R"({"resourceType":"Bundle","type":"searchset","entry":[)";
-      for (std::size_t i = from; i < to && i < list.size(); ++i) s += (i > from ? "," : "") + std::string(R"({"resource":)") + list[i] + "}";
+      for (std::size_t i = from; i < to && i < list.size(); ++i)
+        s += (i > from ? "," : "") + std::string(R"({"resource":)") + list[i] + "}";
       for (std::size_t i = 0; i < includes.size(); ++i)
         s += (i > 0 || from < std::min(to, list.size()) ? "," : "") + std::string(R"({"resource":)") + includes[i] +
              R"(,"search":{"mode":"include"}})";
@@ -159,7 +166,8 @@ struct FakeFhir {
       // _include=<type>:medication: the Medications with the matches (all of them, as a server
       // may; the reader reads those the matches name).
       const bool include = rel.find("&_include=" + type + ":medication") != std::string::npos;
-      r.body = page(by_type[type], 0, 1000, "", include && !by_type[type].empty() ? by_type["Medication"] : std::vector<std::string>{});
+      r.body = page(by_type[type], 0, 1000, "",
+                    include && !by_type[type].empty() ? by_type["Medication"] : std::vector<std::string>{});
     }
     return r;
   }
@@ -182,10 +190,14 @@ class CdsServiceTest : public ::testing::Test {
     o.public_base_url = kBase;
     o.smart_launch_url = std::string(kBase) + "/";
     o.report_secret = std::string(32, 'k');
-    service = std::make_unique<CdsService>(o, audit.get(), [this](const std::string& u, const std::vector<std::string>& h,
-                                                                   const FetchLimits& l) { return fhir(u, h, l); });
+    service = std::make_unique<CdsService>(
+        o, audit.get(), [this](const std::string& u, const std::vector<std::string>& h, const FetchLimits& l) {
+          return fhir(u, h, l);
+        });
   }
-  CdsResult call(const std::string& service_id, const std::string& body) { return service->call(service_id, body, "https://ehr.example.org"); }
+  CdsResult call(const std::string& service_id, const std::string& body) {
+    return service->call(service_id, body, "https://ehr.example.org");
+  }
 };
 
 TEST_F(CdsServiceTest, Discovery) {
@@ -202,15 +214,20 @@ TEST_F(CdsServiceTest, Discovery) {
     EXPECT_EQ(patient, "Patient/{{context.patientId}}");
     // INTERFACES.md: Observations, Conditions, Procedures and MedicationStatements (extended by
     // MedicationRequests and MedicationAdministrations, issue 14); docs/cds-hooks.md "Prefetch".
-    EXPECT_EQ(std::string(s["prefetch"]["observations"].get_string().value()).rfind("Observation?patient={{context.patientId}}&code=", 0), 0u);
-    EXPECT_EQ(std::string(s["prefetch"]["conditions"].get_string().value()), "Condition?patient={{context.patientId}}&_count=200");
-    EXPECT_EQ(std::string(s["prefetch"]["procedures"].get_string().value()), "Procedure?patient={{context.patientId}}&_count=200");
+    EXPECT_EQ(std::string(s["prefetch"]["observations"].get_string().value())
+                  .rfind("Observation?patient={{context.patientId}}&code=", 0),
+              0u);
+    EXPECT_EQ(std::string(s["prefetch"]["conditions"].get_string().value()),
+              "Condition?patient={{context.patientId}}&_count=200");
+    EXPECT_EQ(std::string(s["prefetch"]["procedures"].get_string().value()),
+              "Procedure?patient={{context.patientId}}&_count=200");
     EXPECT_EQ(std::string(s["prefetch"]["medications"].get_string().value()),
               "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication&_count=200");
     EXPECT_EQ(std::string(s["prefetch"]["medicationRequests"].get_string().value()),
               "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication&_count=200");
     EXPECT_EQ(std::string(s["prefetch"]["medicationAdministrations"].get_string().value()),
-              "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication&_count=200");
+              "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication&_"
+              "count=200");
     EXPECT_EQ(s["prefetch"].get_object().value().size(), 7u);
   }
   EXPECT_EQ(hooks["switchpoint-patient-view"], "patient-view");
@@ -256,7 +273,8 @@ TEST_F(CdsServiceTest, DiscoveryObservationPrefetchAsksForEveryObservationCodeTh
     }
     // A further LOINC code of albumin, the SNOMED CT ascites finding and Karnofsky are asked for;
     // an ICD-10-CM ascites diagnosis (a Condition code) is not.
-    for (const char* c : {"http://loinc.org%7C61151-7", "http://snomed.info/sct%7C389026000", "http://loinc.org%7C89243-0"})
+    for (const char* c :
+         {"http://loinc.org%7C61151-7", "http://snomed.info/sct%7C389026000", "http://loinc.org%7C89243-0"})
       EXPECT_NE(std::find(list.begin(), list.end(), c), list.end()) << c << " missing from " << q;
     EXPECT_EQ(std::find(list.begin(), list.end(), "http://hl7.org/fhir/sid/icd-10-cm%7CR18.8"), list.end()) << q;
   }
@@ -306,7 +324,9 @@ TEST_F(CdsServiceTest, PrefetchGivesTheSameDecisionAsTheBundleItself) {
     ASSERT_TRUE(direct.ok());
     const Date as_of = *default_as_of(*direct.record);
     const Decision d = evaluate(*direct.record, as_of);
-    EXPECT_EQ(html.http.body, decision_to_html(d, direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped, direct.not_read})) << name;
+    EXPECT_EQ(html.http.body, decision_to_html(d, direct.record->as_of(as_of),
+                                               InputSummary{direct.format, direct.skipped, direct.not_read}))
+        << name;
     EXPECT_EQ(cards.list.size(), 3u + d.alerts.size()) << name;
   }
 }
@@ -317,8 +337,9 @@ TEST_F(CdsServiceTest, TaceOrderStopAndThink) {
     const char* indicator;
     bool cancel;
   };
-  for (const Case& k : {Case{"jsh-1a-met.bundle.json", "critical", true}, Case{"untreated-child-pugh-c.bundle.json", "critical", true},
-                        Case{"nr-responding.bundle.json", "info", false}}) {
+  for (const Case& k :
+       {Case{"jsh-1a-met.bundle.json", "critical", true}, Case{"untreated-child-pugh-c.bundle.json", "critical", true},
+        Case{"nr-responding.bundle.json", "info", false}}) {
     HookRequestOptions o;
     o.hook = "order-sign";
     const CdsResult r = call(kTaceOrderService, hook_request(fixture(k.fixture), o));
@@ -328,7 +349,8 @@ TEST_F(CdsServiceTest, TaceOrderStopAndThink) {
     expect_valid_card(cards.list[0]);
     EXPECT_EQ(cards.s(0, "/indicator"), k.indicator) << k.fixture;
     EXPECT_EQ(cards.s(0, "/source/topic/code"), "tace-order-checkpoint");
-    const bool has_cancel = cards.list[0].at_pointer("/suggestions/0/actions/0/resourceId").error() == simdjson::SUCCESS;
+    const bool has_cancel =
+        cards.list[0].at_pointer("/suggestions/0/actions/0/resourceId").error() == simdjson::SUCCESS;
     EXPECT_EQ(has_cancel, k.cancel) << k.fixture;
     if (has_cancel) {
       EXPECT_EQ(cards.s(0, "/suggestions/0/actions/0/type"), "delete");
@@ -383,7 +405,8 @@ TEST_F(CdsServiceTest, FetchesWhatThePrefetchLacksFromTheFhirServer) {
   // Seven templates, the Observations in two pages; the token sent with each.
   EXPECT_EQ(fhir.urls.size(), 8u);
   EXPECT_EQ(fhir.urls[0], fhir.base + "/Patient/golden-jsh-1a-met");
-  EXPECT_NE(fhir.urls[1].find("Observation?patient=golden-jsh-1a-met&code=http://loinc.org%7C1975-2"), std::string::npos);
+  EXPECT_NE(fhir.urls[1].find("Observation?patient=golden-jsh-1a-met&code=http://loinc.org%7C1975-2"),
+            std::string::npos);
   for (const auto& h : fhir.auth_headers) EXPECT_EQ(h, "Authorization: Bearer test-access-token");
 
   // A next page on another server, or an error: 412, never a decision on part of the data.
@@ -473,8 +496,8 @@ TEST(CdsPrefetchTemplates, TheObservationTemplateAsksForEveryObservationCodeOfTh
 TEST(CdsPrefetchTemplates, EveryObservationCodeAskedForIsReadOrNamed) {
   for (const auto& sc : observation_template_codes()) {
     const std::string system = sc.substr(0, sc.find('|')), code = sc.substr(sc.find('|') + 1);
-    const std::string json = R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":")" + system +
-                             R"(","code":")" + code + R"("}]},"subject":{"reference":"Patient/p1"}})";
+    const std::string json = R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":")" +
+                             system + R"(","code":")" + code + R"("}]},"subject":{"reference":"Patient/p1"}})";
     simdjson::dom::parser p;
     simdjson::dom::object o = p.parse(json).get_object();
     const auto skipped = fhir_skipped_on_code(o, "Observation");
@@ -506,17 +529,19 @@ TEST_F(CdsServiceTest, AMedicationRequestPrefetchWithItsMedicationIsRead) {
   std::string bundle = fixture("jsh-1a-met.bundle.json");
   const auto end = bundle.rfind(']');
   ASSERT_NE(end, std::string::npos);
-  bundle.insert(end, R"(,{"resource":{"resourceType":"MedicationRequest","id":"sor-1","status":"active","intent":"order",)"
-                     R"("subject":{"reference":"Patient/golden-jsh-1a-met"},"medicationReference":{"reference":"Medication/sor"},)"
-                     R"("authoredOn":"2024-04-20"}},)"
-                     R"({"resource":{"resourceType":"Medication","id":"sor","code":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EX02"}]}}})");
+  bundle.insert(
+      end,
+      R"(,{"resource":{"resourceType":"MedicationRequest","id":"sor-1","status":"active","intent":"order",)"
+      R"("subject":{"reference":"Patient/golden-jsh-1a-met"},"medicationReference":{"reference":"Medication/sor"},)"
+      R"("authoredOn":"2024-04-20"}},)"
+      R"({"resource":{"resourceType":"Medication","id":"sor","code":{"coding":[{"system":"http://www.whocc.no/atc","code":"L01EX02"}]}}})");
   const ReadResult direct = read_fhir_bundle(bundle);
   ASSERT_TRUE(direct.ok());
   ASSERT_EQ(direct.record->systemic.size(), 1u);
   ASSERT_EQ(direct.record->systemic[0].regimen, "sorafenib");
   const Date as_of = *default_as_of(*direct.record);
-  const std::string expected =
-      decision_to_html(evaluate(*direct.record, as_of), direct.record->as_of(as_of), InputSummary{direct.format, direct.skipped});
+  const std::string expected = decision_to_html(evaluate(*direct.record, as_of), direct.record->as_of(as_of),
+                                                InputSummary{direct.format, direct.skipped});
 
   const std::string id = new_uuid();
   HookRequestOptions o;
@@ -540,7 +565,9 @@ TEST_F(CdsServiceTest, AMedicationRequestPrefetchWithItsMedicationIsRead) {
   const CdsResult fetched = call(kPatientViewService, hook_request(bundle, fetch));
   ASSERT_EQ(fetched.http.status, 200) << fetched.http.body;
   ASSERT_EQ(fhir.urls.size(), 1u);
-  EXPECT_EQ(fhir.urls[0], fhir.base + "/MedicationRequest?patient=golden-jsh-1a-met&_include=MedicationRequest:medication&_count=200");
+  EXPECT_EQ(
+      fhir.urls[0],
+      fhir.base + "/MedicationRequest?patient=golden-jsh-1a-met&_include=MedicationRequest:medication&_count=200");
   Cards b(fetched.http.body);
   const std::string token_b = b.s(0, "/links/0/url").substr(std::string(kBase).size() + 8);
   EXPECT_EQ(service->report(token_b, unix_now()).http.body, expected);
@@ -586,13 +613,14 @@ TEST_F(CdsServiceTest, APrefetchedFirstPageIsCompletedOrRefused) {
   // No FHIR server to fetch the rest from: 412, naming the key.
   const CdsResult refused = call(kPatientViewService, body);
   EXPECT_EQ(refused.http.status, 412);
-  EXPECT_NE(refused.http.body.find("prefetch observations is the first page of several"), std::string::npos) << refused.http.body;
+  EXPECT_NE(refused.http.body.find("prefetch observations is the first page of several"), std::string::npos)
+      << refused.http.body;
   EXPECT_TRUE(fhir.urls.empty());
 
   // With one: the second page is fetched, and the decision is that of all the data.
-  const std::string with_server = body.substr(0, body.size() - 1) +
-                                  R"(,"fhirServer":")" + fhir.base +
-                                  R"(","fhirAuthorization":{"access_token":"test-access-token","token_type":"Bearer","expires_in":300,"scope":"patient/*.read","subject":"switchpoint"}})";
+  const std::string with_server =
+      body.substr(0, body.size() - 1) + R"(,"fhirServer":")" + fhir.base +
+      R"(","fhirAuthorization":{"access_token":"test-access-token","token_type":"Bearer","expires_in":300,"scope":"patient/*.read","subject":"switchpoint"}})";
   const CdsResult completed = call(kPatientViewService, with_server);
   ASSERT_EQ(completed.http.status, 200) << completed.http.body;
   ASSERT_EQ(fhir.urls.size(), 1u);
@@ -664,11 +692,12 @@ TEST_F(CdsServiceTest, AuditLogFeedbackAndReportLinks) {
   const CdsResult r = call(kPatientViewService, body);
   ASSERT_EQ(r.http.status, 200);
   Cards cards(r.http.body);
-  EXPECT_EQ(count_rows(db, fmt::format("SELECT COUNT(*) FROM evaluations WHERE input_sha256 = '{}' AND status = 200 AND "
-                                       "outcome = 'cards' AND engine_version <> '' AND knowledge_version <> '' AND "
-                                       "issuer = 'https://ehr.example.org' AND cards_json IS NOT NULL",
-                                       crypto::sha256_hex(body))),
-            1);
+  EXPECT_EQ(
+      count_rows(db, fmt::format("SELECT COUNT(*) FROM evaluations WHERE input_sha256 = '{}' AND status = 200 AND "
+                                 "outcome = 'cards' AND engine_version <> '' AND knowledge_version <> '' AND "
+                                 "issuer = 'https://ehr.example.org' AND cards_json IS NOT NULL",
+                                 crypto::sha256_hex(body))),
+      1);
   EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM cards"), 3);
   EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM records"), 1);
   // Refusals are audited too.
@@ -676,21 +705,27 @@ TEST_F(CdsServiceTest, AuditLogFeedbackAndReportLinks) {
   EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM evaluations WHERE status = 400 AND outcome = 'bad-request'"), 1);
 
   const std::string card = cards.s(2, "/uuid"), suggestion = cards.s(2, "/suggestions/0/uuid");
-  const CdsResult fb = service->feedback(kPatientViewService, fmt::format(R"({{"feedback":[
+  const CdsResult fb = service->feedback(kPatientViewService,
+                                         fmt::format(R"({{"feedback":[
       {{"card":"{}","outcome":"accepted","acceptedSuggestions":[{{"id":"{}"}}],"outcomeTimestamp":"2024-04-12T10:00:00Z"}},
       {{"card":"{}","outcome":"overridden","overrideReason":{{"reason":{{"system":"urn:switchpoint:cds-override-reason",
         "code":"tumour-board-decision","display":"Tumour board decided to continue TACE"}},"userComment":"MDT 12/4"}},
         "outcomeTimestamp":"2024-04-12T10:01:00Z"}}]}})",
-                                                                           card, suggestion, cards.s(0, "/uuid")),
-                                           "https://ehr.example.org");
+                                                     card, suggestion, cards.s(0, "/uuid")),
+                                         "https://ehr.example.org");
   EXPECT_EQ(fb.http.status, 200) << fb.http.body;
   EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM feedback WHERE known_card = 1"), 2);
   EXPECT_EQ(count_rows(db, "SELECT COUNT(*) FROM feedback WHERE override_code = 'tumour-board-decision'"), 1);
-  EXPECT_EQ(service->feedback(kPatientViewService, R"({"feedback":[{"card":"x","outcome":"accepted"}]})", "i").http.status, 400);
-  EXPECT_EQ(service->feedback(kPatientViewService,
-                              fmt::format(R"({{"feedback":[{{"card":"{}","outcome":"accepted","outcomeTimestamp":"t"}}]}})", card), "i")
-                .http.status,
-            400);  // accepted needs acceptedSuggestions
+  EXPECT_EQ(
+      service->feedback(kPatientViewService, R"({"feedback":[{"card":"x","outcome":"accepted"}]})", "i").http.status,
+      400);
+  EXPECT_EQ(
+      service
+          ->feedback(
+              kPatientViewService,
+              fmt::format(R"({{"feedback":[{{"card":"{}","outcome":"accepted","outcomeTimestamp":"t"}}]}})", card), "i")
+          .http.status,
+      400);  // accepted needs acceptedSuggestions
 
   const std::string token = cards.s(0, "/links/0/url").substr(std::string(kBase).size() + 8);
   EXPECT_EQ(service->report(token, unix_now()).http.status, 200);
@@ -728,20 +763,25 @@ namespace {
 TEST_F(CdsServiceTest, OldDataAreSaidFirstOnEveryCard) {
   const std::string body = hook_request(fixture("jsh-1a-met.bundle.json"));
   constexpr std::int64_t kLatest = 19825LL * 86400;
-  const CdsResult fresh = service->call(kPatientViewService, body, "https://ehr.example.org", kLatest + 30 * 86400 + 3600);
+  const CdsResult fresh =
+      service->call(kPatientViewService, body, "https://ehr.example.org", kLatest + 30 * 86400 + 3600);
   ASSERT_EQ(fresh.http.status, 200) << fresh.http.body;
   Cards f(fresh.http.body);
   for (std::size_t i = 0; i < f.list.size(); ++i) {
     EXPECT_EQ(f.s(i, "/summary").find("days old"), std::string::npos) << f.s(i, "/summary");
     EXPECT_EQ(f.s(i, "/detail").find("old data"), std::string::npos);
   }
-  const CdsResult old = service->call(kPatientViewService, body, "https://ehr.example.org", kLatest + 31 * 86400 + 3600);
+  const CdsResult old =
+      service->call(kPatientViewService, body, "https://ehr.example.org", kLatest + 31 * 86400 + 3600);
   ASSERT_EQ(old.http.status, 200) << old.http.body;
   Cards o(old.http.body);
   ASSERT_EQ(o.list.size(), f.list.size());
   for (std::size_t i = 0; i < o.list.size(); ++i) {
     EXPECT_EQ(o.s(i, "/summary").rfind("Data 31 days old — ", 0), 0u) << o.s(i, "/summary");
-    EXPECT_EQ(o.s(i, "/detail").rfind("**Warning:** old data: the latest entry is from 2024-04-12, 31 days before today (2024-05-13)", 0), 0u)
+    EXPECT_EQ(
+        o.s(i, "/detail")
+            .rfind("**Warning:** old data: the latest entry is from 2024-04-12, 31 days before today (2024-05-13)", 0),
+        0u)
         << o.s(i, "/detail");
     EXPECT_NE(o.s(i, "/indicator"), "info");
   }
@@ -758,7 +798,8 @@ TEST_F(CdsServiceTest, EveryCardListsWhatWasNotRead) {
     simdjson::dom::parser p;
     element root = p.parse(bundle);
     for (element e : root["entry"].get_array())
-      if (e["resource"]["resourceType"].get_string().value() == "Patient") pid = std::string(e["resource"]["id"].get_string().value());
+      if (e["resource"]["resourceType"].get_string().value() == "Patient")
+        pid = std::string(e["resource"]["id"].get_string().value());
   }
   ASSERT_FALSE(pid.empty());
   // Seven unknown LOINC codes, the fourth sent twice (most frequent first).
@@ -782,7 +823,8 @@ TEST_F(CdsServiceTest, EveryCardListsWhatWasNotRead) {
                           "LOINC 9000-0 Local \\*test\\* 0 (Observation; code not read); "),
               std::string::npos)
         << detail;
-    EXPECT_NE(detail.find("LOINC 9000-4 Local \\*test\\* 4 (Observation; code not read); … and 2 more)"), std::string::npos)
+    EXPECT_NE(detail.find("LOINC 9000-4 Local \\*test\\* 4 (Observation; code not read); … and 2 more)"),
+              std::string::npos)
         << detail;
     EXPECT_EQ(detail.find("9000-5"), std::string::npos) << "the sixth kind is cut";
   }
@@ -815,5 +857,3 @@ TEST_F(CdsServiceTest, TheObtainListOfACardNamesTheResourceSentButNotRead) {
 
 }  // namespace
 }  // namespace switchpoint
-
-

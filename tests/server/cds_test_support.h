@@ -60,7 +60,9 @@ inline void write_file(const std::string& path, const std::string& content) {
 // An EHR key pair: EC P-384 (ES384) or RSA 2048 (RS384).
 class SigningKey {
  public:
-  static SigningKey ec(std::string kid) { return SigningKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"), std::move(kid), "ES384"); }
+  static SigningKey ec(std::string kid) {
+    return SigningKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"), std::move(kid), "ES384");
+  }
   static SigningKey rsa(std::string kid, std::size_t bits = 2048) {
     return SigningKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", bits), std::move(kid), "RS384");
   }
@@ -79,7 +81,8 @@ class SigningKey {
                          crypto::base64url_encode(point.substr(1, 48)), crypto::base64url_encode(point.substr(49, 48)));
     }
     return fmt::format(R"({{"kty":"RSA","use":"sig","alg":"RS384","kid":"{}","n":"{}","e":"{}"}})", kid_,
-                       crypto::base64url_encode(bn(OSSL_PKEY_PARAM_RSA_N)), crypto::base64url_encode(bn(OSSL_PKEY_PARAM_RSA_E)));
+                       crypto::base64url_encode(bn(OSSL_PKEY_PARAM_RSA_N)),
+                       crypto::base64url_encode(bn(OSSL_PKEY_PARAM_RSA_E)));
   }
 
   // The JWS signature over `input` in JOSE form (R || S for ES384).
@@ -89,8 +92,8 @@ class SigningKey {
     EVP_DigestSignInit(md, nullptr, EVP_sha384(), nullptr, key_.get());
     EVP_DigestSign(md, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size());
     std::string sig(len, '\0');
-    EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len, reinterpret_cast<const unsigned char*>(input.data()),
-                   input.size());
+    EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                   reinterpret_cast<const unsigned char*>(input.data()), input.size());
     sig.resize(len);
     EVP_MD_CTX_free(md);
     if (alg_ != "ES384") return sig;
@@ -143,7 +146,11 @@ struct Claims {
 
 inline std::string claims_json(const Claims& c) {
   JsonWriter w(false);
-  w.begin_object().field("iss", c.iss).field("aud", c.aud).field("exp", static_cast<long>(c.exp)).field("iat", static_cast<long>(c.iat));
+  w.begin_object()
+      .field("iss", c.iss)
+      .field("aud", c.aud)
+      .field("exp", static_cast<long>(c.exp))
+      .field("iat", static_cast<long>(c.iat));
   w.field("jti", c.jti);
   if (!c.sub.empty()) w.field("sub", c.sub);
   w.end_object();
@@ -151,13 +158,15 @@ inline std::string claims_json(const Claims& c) {
 }
 
 inline std::string ehr_jwt(const SigningKey& key, const Claims& c, const std::string& extra_header = "") {
-  const std::string header = fmt::format(R"({{"alg":"{}","typ":"JWT","kid":"{}"{}}})", key.alg(), key.kid(), extra_header);
+  const std::string header =
+      fmt::format(R"({{"alg":"{}","typ":"JWT","kid":"{}"{}}})", key.alg(), key.kid(), extra_header);
   return sign_jwt(key, header, claims_json(c));
 }
 
 inline std::string new_uuid() {
   const std::string r = crypto::hex(crypto::random_bytes(16));
-  return r.substr(0, 8) + "-" + r.substr(8, 4) + "-4" + r.substr(13, 3) + "-a" + r.substr(17, 3) + "-" + r.substr(20, 12);
+  return r.substr(0, 8) + "-" + r.substr(8, 4) + "-4" + r.substr(13, 3) + "-a" + r.substr(17, 3) + "-" +
+         r.substr(20, 12);
 }
 
 // A CDS Hooks request for `hook`, with the Bundle's resources as the service's prefetch:
@@ -194,11 +203,14 @@ inline std::string hook_request(const std::string& bundle_json, const HookReques
   if (!o.patient_id.empty()) pid = o.patient_id;
   // The Medications go with the first medication search that has a match, as `_include`d entries.
   const std::vector<std::string> no_includes;
-  const std::vector<std::string>* includes_of = !meds.empty() ? &meds : !requests.empty() ? &requests : &administrations;
+  const std::vector<std::string>* includes_of = !meds.empty()       ? &meds
+                                                : !requests.empty() ? &requests
+                                                                    : &administrations;
   auto searchset = [&](const std::vector<std::string>& list) {
     if (list.empty()) return std::string("null");
     std::string s = fmt::format(R"({{"resourceType":"Bundle","type":"searchset","total":{},"entry":[)", list.size());
-    for (std::size_t i = 0; i < list.size(); ++i) s += fmt::format(R"({}{{"resource":{},"search":{{"mode":"match"}}}})", i ? "," : "", list[i]);
+    for (std::size_t i = 0; i < list.size(); ++i)
+      s += fmt::format(R"({}{{"resource":{},"search":{{"mode":"match"}}}})", i ? "," : "", list[i]);
     for (const auto& m : &list == includes_of ? medication_resources : no_includes)
       s += fmt::format(R"(,{{"resource":{},"search":{{"mode":"include"}}}})", m);
     return s + "]}";

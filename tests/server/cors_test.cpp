@@ -15,11 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include "cds_test_support.h"
+#include "running_service.h"
 #include "server/cds_audit.h"
 #include "server/cds_metrics.h"
 #include "server/server.h"
-#include "cds_test_support.h"
-#include "running_service.h"
 
 namespace switchpoint {
 namespace {
@@ -114,7 +114,9 @@ class CorsTest : public ::testing::Test {
     return ehr_jwt(key, c);
   }
   static httplib::Headers preflight_headers(const std::string& origin, const std::string& method) {
-    return {{"Origin", origin}, {"Access-Control-Request-Method", method}, {"Access-Control-Request-Headers", "authorization,content-type"}};
+    return {{"Origin", origin},
+            {"Access-Control-Request-Method", method},
+            {"Access-Control-Request-Headers", "authorization,content-type"}};
   }
 };
 
@@ -184,14 +186,14 @@ TEST_F(CorsTest, PreflightFromAnyOtherOriginIs403WithoutAllowOrigin) {
       "https://evil.example",
       "https://sandbox.cds-hooks.org.evil.example",  // suffix
       "https://evil-sandbox.cds-hooks.org",
-      "https://cds-hooks.org",                       // parent domain
-      "http://sandbox.cds-hooks.org",                // scheme
-      "https://sandbox.cds-hooks.org:8443",          // port
-      "http://localhost:8001",                       // port next to an allowed one
+      "https://cds-hooks.org",               // parent domain
+      "http://sandbox.cds-hooks.org",        // scheme
+      "https://sandbox.cds-hooks.org:8443",  // port
+      "http://localhost:8001",               // port next to an allowed one
       "http://localhost:7999",
-      "http://localhost",                            // no port
-      "http://127.0.0.1:8000",                       // the same machine by another name
-      "https://sandbox.cds-hooks.org/",              // not a serialized origin
+      "http://localhost",                // no port
+      "http://127.0.0.1:8000",           // the same machine by another name
+      "https://sandbox.cds-hooks.org/",  // not a serialized origin
       "HTTPS://SANDBOX.CDS-HOOKS.ORG",
       "null",
       "*",
@@ -205,8 +207,9 @@ TEST_F(CorsTest, PreflightFromAnyOtherOriginIs403WithoutAllowOrigin) {
     EXPECT_NE(res->body.find("--cors-origin"), std::string::npos) << origin;
   }
   // Two Origin headers, one of them allowed: not an origin at all.
-  auto twice = r.client().Options(kPatientView, {{"Origin", kSandbox}, {"Origin", "https://evil.example"},
-                                                 {"Access-Control-Request-Method", "POST"}});
+  auto twice = r.client().Options(
+      kPatientView,
+      {{"Origin", kSandbox}, {"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->status, 403);
   EXPECT_FALSE(twice->has_header("Access-Control-Allow-Origin"));
@@ -221,7 +224,8 @@ TEST_F(CorsTest, NoOriginIsAllowedByDefault) {
     ASSERT_TRUE(pre);
     EXPECT_EQ(pre->status, 403);
     EXPECT_FALSE(pre->has_header("Access-Control-Allow-Origin"));
-    auto get = r.client().Get("/cds-services", {{"Origin", origin}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
+    auto get = r.client().Get("/cds-services",
+                              {{"Origin", origin}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
     ASSERT_TRUE(get);
     EXPECT_EQ(get->status, 200);
     EXPECT_FALSE(get->has_header("Access-Control-Allow-Origin"));
@@ -258,8 +262,9 @@ TEST_F(CorsTest, ActualCallsStillNeedTheJwtAndCarryTheAllowedOrigin) {
   EXPECT_EQ(no_jwt_discovery->status, 401);
 
   // With it: cards, and the origin echoed with Vary: Origin.
-  auto ok = r.client().Post(kPatientView, {{"Origin", kSandbox}, {"Authorization", "Bearer " + jwt_for(r, kPatientView)}}, body,
-                            "application/json");
+  auto ok =
+      r.client().Post(kPatientView, {{"Origin", kSandbox}, {"Authorization", "Bearer " + jwt_for(r, kPatientView)}},
+                      body, "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
   EXPECT_NE(ok->body.find("\"cards\":[{"), std::string::npos);
@@ -267,14 +272,16 @@ TEST_F(CorsTest, ActualCallsStillNeedTheJwtAndCarryTheAllowedOrigin) {
   EXPECT_TRUE(has_item(ok->get_header_value("Vary"), "origin"));
   EXPECT_FALSE(ok->has_header("Access-Control-Allow-Credentials"));
 
-  auto discovery = r.client().Get("/cds-services", {{"Origin", kLocalApp}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
+  auto discovery = r.client().Get("/cds-services",
+                                  {{"Origin", kLocalApp}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
   ASSERT_TRUE(discovery);
   EXPECT_EQ(discovery->status, 200);
   EXPECT_EQ(discovery->get_header_value("Access-Control-Allow-Origin"), kLocalApp);
 
   // Another origin's call is answered (the JWT decides), but without Access-Control-Allow-Origin:
   // its page cannot read the answer.
-  auto other = r.client().Get("/cds-services", {{"Origin", "https://evil.example"}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
+  auto other = r.client().Get("/cds-services", {{"Origin", "https://evil.example"},
+                                                {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 200);
   EXPECT_FALSE(other->has_header("Access-Control-Allow-Origin"));
@@ -292,7 +299,8 @@ TEST_F(CorsTest, PreflightThenCallOnOneConnection) {
     ASSERT_TRUE(pre) << i;
     EXPECT_EQ(pre->status, 200);
     EXPECT_NE(pre->get_header_value("Connection"), "close");
-    auto get = cli.Get("/cds-services", {{"Origin", kSandbox}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
+    auto get =
+        cli.Get("/cds-services", {{"Origin", kSandbox}, {"Authorization", "Bearer " + jwt_for(r, "/cds-services")}});
     ASSERT_TRUE(get) << i;
     EXPECT_EQ(get->status, 200);
     EXPECT_EQ(get->get_header_value("Access-Control-Allow-Origin"), kSandbox);

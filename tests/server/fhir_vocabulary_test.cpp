@@ -26,9 +26,10 @@ TEST(FhirVocabulary, EveryResourceIsServedByTypeAndId) {
 }
 
 TEST(FhirVocabulary, AnythingElseIsA404OperationOutcome) {
-  for (const char* path : {"/fhir/", "/fhir/ValueSet/", "/fhir/ValueSet/no-such-set", "/fhir/CodeSystem/regimen",
-                           "/fhir/ValueSet/regimen/extra", "/fhir/Patient/p1", "/fhir/ValueSet/../CodeSystem/switchpoint-hcc",
-                           "/fhir/valueset/regimen", "/fhir/vocabulary/x", "/fhir/ValueSet/<script>"}) {
+  for (const char* path :
+       {"/fhir/", "/fhir/ValueSet/", "/fhir/ValueSet/no-such-set", "/fhir/CodeSystem/regimen",
+        "/fhir/ValueSet/regimen/extra", "/fhir/Patient/p1", "/fhir/ValueSet/../CodeSystem/switchpoint-hcc",
+        "/fhir/valueset/regimen", "/fhir/vocabulary/x", "/fhir/ValueSet/<script>"}) {
     const ApiResponse a = api_fhir_vocabulary(path);
     EXPECT_EQ(a.status, 404) << path;
     EXPECT_EQ(a.content_type, "application/fhir+json") << path;
@@ -60,7 +61,8 @@ TEST(FhirVocabulary, OverLoopbackWithTheSecurityHeadersOfTheOtherGetRoutes) {
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, std::string_view(path) == "/fhir/ValueSet/nope" ? 404 : 200) << path;
     EXPECT_EQ(res->get_header_value("Content-Type"), "application/fhir+json") << path;
-    for (const char* h : {"Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "Referrer-Policy", "X-Frame-Options"})
+    for (const char* h :
+         {"Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "Referrer-Policy", "X-Frame-Options"})
       EXPECT_EQ(res->get_header_value(h), health->get_header_value(h)) << path << " " << h;
   }
   EXPECT_FALSE(health->get_header_value("X-Content-Type-Options").empty());

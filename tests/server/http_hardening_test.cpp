@@ -17,10 +17,10 @@
 #include <sstream>
 #include <thread>
 
+#include "cds_test_support.h"
 #include "server/cds_audit.h"
 #include "server/cds_metrics.h"
 #include "server/server.h"
-#include "cds_test_support.h"
 
 namespace switchpoint {
 namespace {
@@ -68,7 +68,8 @@ class Raw {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) throw std::runtime_error("connect failed");
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
+      throw std::runtime_error("connect failed");
   }
   ~Raw() { close(); }
   Raw(const Raw&) = delete;
@@ -170,12 +171,17 @@ TEST(HttpFraming, AmbiguousOrMalformedRequestsAreRefusedAndTheConnectionClosed) 
       {"Content-Length empty", post + "Content-Length: \r\n\r\n", 400},
       {"Content-Length 20 digits", post + "Content-Length: 18446744073709551617\r\n\r\n", 400},
       {"Content-Length huge but a number", post + "Content-Length: 9999999999999999999\r\n\r\n", 413},
-      {"Content-Length and chunked", post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400},
-      {"chunked and Content-Length", post + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400},
+      {"Content-Length and chunked",
+       post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400},
+      {"chunked and Content-Length",
+       post + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400},
       {"Transfer-Encoding gzip", post + "Transfer-Encoding: gzip\r\n\r\nhello", 501},
-      {"Transfer-Encoding gzip, chunked", post + "Transfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 501},
-      {"Transfer-Encoding chunked, gzip", post + "Transfer-Encoding: chunked, gzip\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400},
-      {"Transfer-Encoding chunked twice", post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"Transfer-Encoding gzip, chunked", post + "Transfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+       501},
+      {"Transfer-Encoding chunked, gzip", post + "Transfer-Encoding: chunked, gzip\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+       400},
+      {"Transfer-Encoding chunked twice",
+       post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
       {"Transfer-Encoding xchunked", post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", 501},
       {"Transfer-Encoding empty", post + "Transfer-Encoding: \r\n\r\n", 400},
       {"Transfer-Encoding in HTTP/1.0",
@@ -208,8 +214,10 @@ TEST(HttpFraming, AmbiguousOrMalformedRequestsAreRefusedAndTheConnectionClosed) 
       {"chunk size shorter than its data", post + "Transfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n", 400},
       {"chunk size with junk", post + "Transfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n", 400},
       {"chunk line with bare LF", post + "Transfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", 400},
-      {"chunk size overflowing 64 bits", post + "Transfer-Encoding: chunked\r\n\r\n10000000000000005\r\nhello\r\n0\r\n\r\n", 413},
-      {"trailer with obs-fold", post + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-T: a\r\n b\r\n\r\n", 400},
+      {"chunk size overflowing 64 bits",
+       post + "Transfer-Encoding: chunked\r\n\r\n10000000000000005\r\nhello\r\n0\r\n\r\n", 413},
+      {"trailer with obs-fold", post + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-T: a\r\n b\r\n\r\n",
+       400},
       {"request line too long", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: {host}\r\n\r\n", 414},
       {"too many headers",
        [] {
@@ -244,7 +252,8 @@ TEST(HttpFraming, WellFramedRequestsAndThePipelinedOneBehindAreAnswered) {
   Serving s(o);
   const std::string record = slurp(kExample02);
   const std::string health = with_host("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n", s.host());
-  const std::string post = with_host("POST /api/evaluate HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n", s.host());
+  const std::string post =
+      with_host("POST /api/evaluate HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n", s.host());
   const std::vector<std::pair<const char*, std::string>> cases = {
       {"Content-Length", post + fmt::format("Content-Length: {}\r\n\r\n", record.size()) + record},
       {"chunked in 1000-byte pieces", post + "Transfer-Encoding: chunked\r\n\r\n" + chunked(record, 1000)},
@@ -253,15 +262,21 @@ TEST(HttpFraming, WellFramedRequestsAndThePipelinedOneBehindAreAnswered) {
            fmt::format("{:X}\r\n{}\r\n{:X}\r\n{}\r\n0\r\n\r\n", 0xAB, record.substr(0, 0xAB), record.size() - 0xAB,
                        record.substr(0xAB))},
       {"chunked with an extension and a trailer",
-       post + "Transfer-Encoding: chunked\r\n\r\n" + fmt::format("{:X};name=value\r\n{}\r\n0\r\nX-Trailer: t\r\n\r\n", record.size(), record)},
-      {"chunked with leading zeros", post + "Transfer-Encoding: chunked\r\n\r\n" + fmt::format("000{:x}\r\n{}\r\n0\r\n\r\n", record.size(), record)},
+       post + "Transfer-Encoding: chunked\r\n\r\n" +
+           fmt::format("{:X};name=value\r\n{}\r\n0\r\nX-Trailer: t\r\n\r\n", record.size(), record)},
+      {"chunked with leading zeros",
+       post + "Transfer-Encoding: chunked\r\n\r\n" + fmt::format("000{:x}\r\n{}\r\n0\r\n\r\n", record.size(), record)},
       {"Transfer-Encoding with spaces", post + "Transfer-Encoding:  chunked \r\n\r\n" + chunked(record, 4096)},
-      {"Content-Length with spaces around", post + fmt::format("Content-Length:   {}  \r\n\r\n", record.size()) + record},
-      {"empty line before the request line", "\r\n" + post + fmt::format("Content-Length: {}\r\n\r\n", record.size()) + record},
+      {"Content-Length with spaces around",
+       post + fmt::format("Content-Length:   {}  \r\n\r\n", record.size()) + record},
+      {"empty line before the request line",
+       "\r\n" + post + fmt::format("Content-Length: {}\r\n\r\n", record.size()) + record},
       {"absolute-form target naming this server",
-       with_host("POST http://{host}/api/evaluate HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n", s.host()) +
+       with_host("POST http://{host}/api/evaluate HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n",
+                 s.host()) +
            fmt::format("Content-Length: {}\r\n\r\n", record.size()) + record},
-      {"Expect: 100-continue", post + fmt::format("Expect: 100-continue\r\nContent-Length: {}\r\n\r\n", record.size()) + record},
+      {"Expect: 100-continue",
+       post + fmt::format("Expect: 100-continue\r\nContent-Length: {}\r\n\r\n", record.size()) + record},
   };
   for (const auto& [name, request] : cases) {
     SCOPED_TRACE(name);
@@ -285,9 +300,12 @@ TEST(HttpBodyLimit, HoldsForChunkedAndContentLengthOnEveryRoute) {
   ServerOptions o;
   o.max_body_bytes = 64 * 1024;
   Serving s(o);
-  const std::vector<std::string> routes = {"/api/evaluate", "/cds-services/switchpoint-patient-view",
+  const std::vector<std::string> routes = {"/api/evaluate",
+                                           "/cds-services/switchpoint-patient-view",
                                            "/cds-services/switchpoint-tace-order",
-                                           "/cds-services/switchpoint-patient-view/feedback", "/healthz", "/no-such-route"};
+                                           "/cds-services/switchpoint-patient-view/feedback",
+                                           "/healthz",
+                                           "/no-such-route"};
   for (const std::string& route : routes) {
     for (const bool use_chunked : {false, true}) {
       for (const std::size_t size : {o.max_body_bytes, o.max_body_bytes + 1}) {
@@ -295,8 +313,9 @@ TEST(HttpBodyLimit, HoldsForChunkedAndContentLengthOnEveryRoute) {
         Raw raw(s.port);
         const std::string body(size, ' ');
         const std::string method = route == "/healthz" ? "GET" : "POST";
-        std::string req = fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nConnection: close\r\n",
-                                      method, route, s.host());
+        std::string req =
+            fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nConnection: close\r\n", method,
+                        route, s.host());
         req += use_chunked ? "Transfer-Encoding: chunked\r\n\r\n" + chunked(body, 16 * 1024)
                            : fmt::format("Content-Length: {}\r\n\r\n", size) + body;
         raw.send(req);
@@ -333,7 +352,8 @@ TEST(HttpBodyLimit, ContentLengthOverTheLimitIsAnsweredBeforeTheBody) {
   }
   // With Expect: 100-continue the client is told not to send it (no 100 Continue first).
   Raw raw(s.port);
-  raw.send(fmt::format("POST /api/evaluate HTTP/1.1\r\nHost: {}\r\nExpect: 100-continue\r\nContent-Length: 65537\r\n\r\n", s.host()));
+  raw.send(fmt::format(
+      "POST /api/evaluate HTTP/1.1\r\nHost: {}\r\nExpect: 100-continue\r\nContent-Length: 65537\r\n\r\n", s.host()));
   const std::string answer = raw.read_all(1500ms);
   EXPECT_EQ(status_of(answer), 413) << answer.substr(0, 200);
 }
@@ -379,8 +399,9 @@ TEST(HttpBodyLimit, BodiesHeldAtOnceAreBounded) {
   o.max_body_bytes = 1024 * 1024;
   o.max_buffered_bytes = 2560 * 1024;
   Serving s(o);
-  const std::string head = fmt::format("POST /api/evaluate HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                                       s.host(), 1024 * 1024);
+  const std::string head =
+      fmt::format("POST /api/evaluate HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                  s.host(), 1024 * 1024);
   const std::string part(1000 * 1024, ' ');
   Raw a(s.port), b(s.port), c(s.port);
   ASSERT_TRUE(a.send(head + part));
@@ -422,15 +443,17 @@ TEST(HttpHost, OnlyThisServersNamesAndAllowedHostsAreServed) {
   Serving s(o);
   const std::string p = std::to_string(s.port);
   const std::string other = std::to_string(s.port == 65535 ? 1 : s.port + 1);
-  for (const std::string& h : std::vector<std::string>{"127.0.0.1:" + p, "localhost:" + p, "LOCALHOST:" + p, "[::1]:" + p, "cds.example.org",
-                              "cds.example.org:443", "CDS.example.org:8443", "ehr-proxy.example.org:9443"})
+  for (const std::string& h :
+       std::vector<std::string>{"127.0.0.1:" + p, "localhost:" + p, "LOCALHOST:" + p, "[::1]:" + p, "cds.example.org",
+                                "cds.example.org:443", "CDS.example.org:8443", "ehr-proxy.example.org:9443"})
     EXPECT_EQ(host_status(s, h), 200) << h;
-  for (const std::string& h : std::vector<std::string>{"evil.example:" + p, "evil.example", "127.0.0.1:" + other, "localhost:" + other, "127.0.0.1",
-                              "localhost", "127.0.0.2:" + p, "localhost.:" + p, "ehr-proxy.example.org",
-                              "ehr-proxy.example.org:9444", "cds.example.org.evil.example", "[::2]:" + p})
+  for (const std::string& h :
+       std::vector<std::string>{"evil.example:" + p, "evil.example", "127.0.0.1:" + other, "localhost:" + other,
+                                "127.0.0.1", "localhost", "127.0.0.2:" + p, "localhost.:" + p, "ehr-proxy.example.org",
+                                "ehr-proxy.example.org:9444", "cds.example.org.evil.example", "[::2]:" + p})
     EXPECT_EQ(host_status(s, h), 421) << h;
-  for (const std::string& h : std::vector<std::string>{"a b", "user@127.0.0.1:" + p, "127.0.0.1:" + p + "/x", "127.0.0.1:99999", "127.0.0.1:", "[::1",
-                              "[zz]:" + p, ""})
+  for (const std::string& h : std::vector<std::string>{"a b", "user@127.0.0.1:" + p, "127.0.0.1:" + p + "/x",
+                                                       "127.0.0.1:99999", "127.0.0.1:", "[::1", "[zz]:" + p, ""})
     EXPECT_EQ(host_status(s, h), 400) << "'" << h << "'";
   // CDS endpoints too, before anything else.
   EXPECT_EQ(host_status(s, "evil.example:" + p, "/cds-services"), 421);
@@ -441,7 +464,8 @@ TEST(HttpHost, OnlyThisServersNamesAndAllowedHostsAreServed) {
   bool closed = false;
   const std::string answer = raw.read_all(2000ms, &closed);
   EXPECT_EQ(status_of(answer), 421);
-  EXPECT_NE(answer.find("the Host header 'rebind.attacker.example' does not name this server"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("the Host header 'rebind.attacker.example' does not name this server"), std::string::npos)
+      << answer;
   EXPECT_NE(answer.find("--allowed-host"), std::string::npos);
   EXPECT_EQ(header_of(answer, "Connection"), "close");
   EXPECT_TRUE(closed);
@@ -556,8 +580,9 @@ TEST(HttpSlowClients, SlowlorisDoesNotStarveHealthz) {
     const auto t2 = std::chrono::steady_clock::now();
     const std::string answer = raw.read_all(1000ms);
     const auto took = std::chrono::steady_clock::now() - t0;
-    if (took > 500ms) std::printf("connect %.3f first byte %.3f all %.3f\n", std::chrono::duration<double>(t1 - t0).count(),
-      std::chrono::duration<double>(t2 - t0).count(), std::chrono::duration<double>(took).count());
+    if (took > 500ms)
+      std::printf("connect %.3f first byte %.3f all %.3f\n", std::chrono::duration<double>(t1 - t0).count(),
+                  std::chrono::duration<double>(t2 - t0).count(), std::chrono::duration<double>(took).count());
     EXPECT_EQ(status_of(answer), 200) << "check " << checks;
     EXPECT_LT(took, 1000ms) << "check " << checks;
     slowest = std::max(slowest, std::chrono::duration<double>(took).count());
@@ -656,8 +681,8 @@ TEST(HttpLog, EscapesControlAndNonAsciiBytes) {
   EXPECT_EQ(log_escape("/a\nGET /b"), "/a\\x0aGET\\x20/b");
   EXPECT_EQ(log_escape("\r\t\x1b[31m"), "\\x0d\\x09\\x1b[31m");
   EXPECT_EQ(log_escape("\x7f"), "\\x7f");
-  EXPECT_EQ(log_escape("a\\x0a"), "a\\x5cx0a");  // a literal backslash cannot forge an escape
-  EXPECT_EQ(log_escape("\xc2\x85"), "\\xc2\\x85");  // U+0085 NEL (C1)
+  EXPECT_EQ(log_escape("a\\x0a"), "a\\x5cx0a");              // a literal backslash cannot forge an escape
+  EXPECT_EQ(log_escape("\xc2\x85"), "\\xc2\\x85");           // U+0085 NEL (C1)
   EXPECT_EQ(log_escape("\xe2\x80\xae"), "\\xe2\\x80\\xae");  // U+202E RIGHT-TO-LEFT OVERRIDE
   EXPECT_EQ(log_escape(std::string("\0", 1)), "\\x00");
 }
@@ -666,7 +691,8 @@ TEST(HttpLog, DecodedLineBreaksDoNotStartALogLine) {
   std::ostringstream log;
   {
     Serving s(ServerOptions{}, &log);
-    for (const std::string& path : std::vector<std::string>{"/x%0aGET%20/forged%20200", "/x%0d%0aPOST%20/y", "/%e2%80%aeevil", "/a%00b"}) {
+    for (const std::string& path :
+         std::vector<std::string>{"/x%0aGET%20/forged%20200", "/x%0d%0aPOST%20/y", "/%e2%80%aeevil", "/a%00b"}) {
       Raw raw(s.port);
       raw.send("GET " + path + " HTTP/1.1\r\nHost: " + s.host() + "\r\nConnection: close\r\n\r\n");
       EXPECT_EQ(status_of(raw.read_all(1500ms)), 404) << path;

@@ -18,10 +18,10 @@
 #include <thread>
 #include <vector>
 
-#include "server/cds_audit.h"
-#include "server/server.h"
 #include "cds_test_support.h"
 #include "running_service.h"
+#include "server/cds_audit.h"
+#include "server/server.h"
 
 namespace switchpoint {
 namespace {
@@ -75,7 +75,8 @@ std::vector<Operation> operations(const std::string& text) {
         o.statuses.insert(status);
         simdjson::dom::element r = resp;
         std::string_view ref;
-        if (r["$ref"].get(ref) == simdjson::SUCCESS) r = responses_of_components[std::string(ref.substr(ref.rfind('/') + 1))];
+        if (r["$ref"].get(ref) == simdjson::SUCCESS)
+          r = responses_of_components[std::string(ref.substr(ref.rfind('/') + 1))];
         std::vector<std::string> types;
         simdjson::dom::object content;
         if (r["content"].get(content) == simdjson::SUCCESS)
@@ -95,7 +96,9 @@ using Running = RunningService;  // tests/server/running_service.h
 TEST(OpenApi, EveryOperationHasAConcreteExamplePath) {
   const auto ops = operations(openapi_text());
   ASSERT_GE(ops.size(), 15u);
-  for (const auto& o : ops) EXPECT_EQ(o.example.find('{'), std::string::npos) << o.method << " " << o.path << ": a path parameter has no example";
+  for (const auto& o : ops)
+    EXPECT_EQ(o.example.find('{'), std::string::npos)
+        << o.method << " " << o.path << ": a path parameter has no example";
 }
 
 TEST(OpenApi, DescribesEveryRegisteredRouteAndNothingElse) {
@@ -111,14 +114,16 @@ TEST(OpenApi, DescribesEveryRegisteredRouteAndNothingElse) {
   // registered one of its method whose pattern matches (cpp-httplib's order).
   for (const auto& o : ops) {
     bool found = false;
-    for (std::size_t i = 0; i < routes.size() && !found; ++i) found = routes[i].method == o.method && std::regex_match(o.example, patterns[i]);
+    for (std::size_t i = 0; i < routes.size() && !found; ++i)
+      found = routes[i].method == o.method && std::regex_match(o.example, patterns[i]);
     EXPECT_TRUE(found) << "docs/openapi.json describes " << o.method << " " << o.path << " (e.g. " << o.example
                        << "), which the server does not register";
   }
   // Registered → described.
   for (std::size_t i = 0; i < routes.size(); ++i) {
     bool found = false;
-    for (const auto& o : ops) found = found || (routes[i].method == o.method && std::regex_match(o.example, patterns[i]));
+    for (const auto& o : ops)
+      found = found || (routes[i].method == o.method && std::regex_match(o.example, patterns[i]));
     EXPECT_TRUE(found) << "the server registers " << routes[i].method << " " << routes[i].pattern
                        << ", which docs/openapi.json does not describe";
   }
@@ -141,8 +146,8 @@ TEST(OpenApi, EveryDescribedOperationAnswersADescribedStatusAndType) {
                           : o.method == "POST" ? cli.Post(o.example, "{}", "application/json")
                                                : cli.Options(o.example);
     ASSERT_TRUE(res) << o.method << " " << o.example;
-    EXPECT_TRUE(o.statuses.count(res->status)) << o.method << " " << o.example << " answered " << res->status
-                                               << ", not described in docs/openapi.json";
+    EXPECT_TRUE(o.statuses.count(res->status))
+        << o.method << " " << o.example << " answered " << res->status << ", not described in docs/openapi.json";
     // With no JWT (none is trusted here) a secured operation is 401; the others' examples are real
     // (but a report link exists only after a CDS call made it: its example is 404).
     if (o.secured) {
@@ -150,7 +155,8 @@ TEST(OpenApi, EveryDescribedOperationAnswersADescribedStatusAndType) {
     } else if (o.method != "POST" && !o.path.starts_with("/report/")) {
       EXPECT_EQ(res->status / 100, 2) << o.method << " " << o.example << ": " << res->status;
     }
-    const std::string type = res->get_header_value("Content-Type").substr(0, res->get_header_value("Content-Type").find(';'));
+    const std::string type =
+        res->get_header_value("Content-Type").substr(0, res->get_header_value("Content-Type").find(';'));
     for (const auto& [status, types] : o.media) {
       if (status != res->status || types.empty()) continue;
       EXPECT_NE(std::find(types.begin(), types.end(), type), types.end())

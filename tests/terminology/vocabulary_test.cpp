@@ -107,11 +107,14 @@ TEST(Vocabulary, EveryEcogAnswerKarnofskyAndLiverFindingIsPublishedAndMapped) {
 
 TEST(Vocabulary, EveryConditionDiagnosisAgentAndNotReadCodeIsPublished) {
   for (const auto& c : fhir::terms::condition_codes())
-    EXPECT_EQ(value_sets_with(c.system, c.code), std::vector<std::string>{"condition-" + std::string(to_string(c.kind))}) << c.code;
+    EXPECT_EQ(value_sets_with(c.system, c.code),
+              std::vector<std::string>{"condition-" + std::string(to_string(c.kind))})
+        << c.code;
   for (const auto& c : fhir::terms::hcc_diagnosis_codes())
     EXPECT_EQ(value_sets_with(c.system, c.code), std::vector<std::string>{"hcc-diagnosis"}) << c.code;
   for (const auto& a : fhir::agent_codes())
-    EXPECT_EQ(value_sets_with(a.system, a.code), std::vector<std::string>{"agent-" + std::string(a.ingredient)}) << a.code;
+    EXPECT_EQ(value_sets_with(a.system, a.code), std::vector<std::string>{"agent-" + std::string(a.ingredient)})
+        << a.code;
   for (const auto& c : fhir::not_read_codes()) {
     EXPECT_EQ(value_sets_with(c.system, c.code), std::vector<std::string>{"not-read"}) << c.code;
     const auto m = mappings_of(map("standard-to-record"), c.system, c.code);
@@ -123,7 +126,8 @@ TEST(Vocabulary, EveryConditionDiagnosisAgentAndNotReadCodeIsPublished) {
     EXPECT_EQ(value_sets_with(c.system, c.code), std::vector<std::string>{"not-read"}) << c.code;
     EXPECT_EQ(mappings_of(map("standard-to-record"), c.system, c.code).size(), 1u) << c.code;
   }
-  for (const auto& r : regimens()) EXPECT_EQ(value_sets_with(fhir::kHcc, r.id), std::vector<std::string>{"regimen"}) << r.id;
+  for (const auto& r : regimens())
+    EXPECT_EQ(value_sets_with(fhir::kHcc, r.id), std::vector<std::string>{"regimen"}) << r.id;
 }
 
 TEST(Vocabulary, EveryPresenceCodeIsInTheFindingValueSetAndBothGradeMaps) {
@@ -159,10 +163,11 @@ TEST(Vocabulary, EveryStandardToRecordMappingAgreesWithTheReadersLookups) {
     EXPECT_FALSE(x.comment.empty());
     if (x.equivalence == "unmatched") {
       EXPECT_TRUE(x.target_code.empty());
-      EXPECT_TRUE(fhir::find_not_read("", sys, code) != nullptr || fhir::find_not_read("Procedure", sys, code) != nullptr ||
+      EXPECT_TRUE(fhir::find_not_read("", sys, code) != nullptr ||
+                  fhir::find_not_read("Procedure", sys, code) != nullptr ||
                   fhir::find_not_read("Observation", sys, code) != nullptr ||
-                  fhir::terms::find_not_read_condition(sys, code) != nullptr ||
-                  not_read_stop_reason(sys, code) || not_read_imaging(sys, code));
+                  fhir::terms::find_not_read_condition(sys, code) != nullptr || not_read_stop_reason(sys, code) ||
+                  not_read_imaging(sys, code));
       continue;
     }
     if (x.target_system == kRecordSystem) {
@@ -197,18 +202,22 @@ TEST(Vocabulary, EveryStandardToRecordMappingAgreesWithTheReadersLookups) {
       const auto single = fhir::single_agent_regimen(a->ingredient);
       bool component = false;
       for (const auto& c : fhir::combinations())
-        component = component || (x.target_code == c.regimen && (c.first == a->ingredient || c.second == a->ingredient));
-      EXPECT_TRUE((single && *single == x.target_code && x.equivalence == "wider") || (component && x.equivalence == "inexact"));
+        component =
+            component || (x.target_code == c.regimen && (c.first == a->ingredient || c.second == a->ingredient));
+      EXPECT_TRUE((single && *single == x.target_code && x.equivalence == "wider") ||
+                  (component && x.equivalence == "inexact"));
     } else {
       // Procedures: read below through the reader itself.
-      EXPECT_TRUE(fhir::is_tace_code(sys, code) || parse_course_ending_kind(x.target_code)) << "not a code the reader reads";
+      EXPECT_TRUE(fhir::is_tace_code(sys, code) || parse_course_ending_kind(x.target_code))
+          << "not a code the reader reads";
     }
   }
 }
 
 std::string bundle(const std::string& resource) {
   return R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1"}},)"
-         R"({"resource":)" + resource + "}]}";
+         R"({"resource":)" +
+         resource + "}]}";
 }
 
 TEST(Vocabulary, EveryProcedureMappingIsWhatTheReaderReads) {
@@ -217,9 +226,10 @@ TEST(Vocabulary, EveryProcedureMappingIsWhatTheReaderReads) {
     const bool tace = x.target_code == "tace";
     if (!tace && !parse_course_ending_kind(x.target_code)) continue;
     SCOPED_TRACE(x.source_code);
-    const auto rr = read_record(bundle(R"({"resourceType":"Procedure","status":"completed","code":{"coding":[{"system":")" +
-                                       x.source_system + R"(","code":")" + x.source_code +
-                                       R"("}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-03-01"})"));
+    const auto rr =
+        read_record(bundle(R"({"resourceType":"Procedure","status":"completed","code":{"coding":[{"system":")" +
+                           x.source_system + R"(","code":")" + x.source_code +
+                           R"("}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-03-01"})"));
     ASSERT_TRUE(rr.ok()) << (rr.problems.empty() ? "" : rr.problems[0].message);
     if (tace) {
       EXPECT_EQ(rr.record->tace.size(), 1u);
@@ -231,7 +241,8 @@ TEST(Vocabulary, EveryProcedureMappingIsWhatTheReaderReads) {
   }
   EXPECT_GE(checked, 4);
   // Every procedure code of the project CodeSystem has a ValueSet.
-  for (const auto* code : {"tace", "resection", "ablation", "liver-transplantation"}) EXPECT_FALSE(value_sets_with(fhir::kHcc, code).empty());
+  for (const auto* code : {"tace", "resection", "ablation", "liver-transplantation"})
+    EXPECT_FALSE(value_sets_with(fhir::kHcc, code).empty());
 }
 
 std::string condition(const std::string& system, const std::string& code) {
@@ -277,14 +288,15 @@ TEST(Vocabulary, EveryUnmatchedMappingIsSkippedAndCountedWithItsReason) {
       SCOPED_TRACE(x.source_system + "|" + code);
       std::string resource;
       if (procedure)
-        resource = R"({"resourceType":"Procedure","status":"completed","code":{"coding":[{"system":")" + x.source_system +
-                   R"(","code":")" + code + R"("}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-03-01"})";
+        resource = R"({"resourceType":"Procedure","status":"completed","code":{"coding":[{"system":")" +
+                   x.source_system + R"(","code":")" + code +
+                   R"("}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-03-01"})";
       else if (observation)
-        resource = R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":")" + x.source_system +
-                   R"(","code":")" + code +
-                   R"("}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":12,"unit":"s","system":"http://unitsofmeasure.org","code":"s"}})";
-      else
-        resource = condition(x.source_system, code);
+        resource =
+            R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":")" + x.source_system +
+            R"(","code":")" + code +
+            R"("}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueQuantity":{"value":12,"unit":"s","system":"http://unitsofmeasure.org","code":"s"}})";
+      else resource = condition(x.source_system, code);
       const auto rr = read_record(bundle(resource));
       ASSERT_TRUE(rr.ok()) << (rr.problems.empty() ? "" : rr.problems[0].message);
       EXPECT_TRUE(rr.record->conditions.empty());
@@ -292,7 +304,8 @@ TEST(Vocabulary, EveryUnmatchedMappingIsSkippedAndCountedWithItsReason) {
       EXPECT_TRUE(rr.record->tace.empty());
       EXPECT_TRUE(rr.record->labs.pt_prolongation_s.empty());
       bool counted = false;
-      for (const auto& [key, n] : rr.skipped) counted = counted || key.find(x.source_system + "|" + code) != std::string::npos;
+      for (const auto& [key, n] : rr.skipped)
+        counted = counted || key.find(x.source_system + "|" + code) != std::string::npos;
       EXPECT_TRUE(counted) << "not counted as skipped";
       ++checked;
     }
@@ -306,10 +319,12 @@ TEST(Vocabulary, EveryPresenceMappingIsWhatTheReaderReads) {
     const bool ascites = std::string_view(id) == "snomed-to-ascites-grade";
     for (const auto& x : map(id).mappings) {
       SCOPED_TRACE(std::string(id) + " " + x.source_code);
-      const auto rr = read_record(bundle(std::string(R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":")") +
-                                         (ascites ? "389026000" : "13920009") +
-                                         R"("}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueCodeableConcept":{"coding":[{"system":")" +
-                                         x.source_system + R"(","code":")" + x.source_code + R"("}]}})"));
+      const auto rr = read_record(bundle(
+          std::string(
+              R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":")") +
+          (ascites ? "389026000" : "13920009") +
+          R"("}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-03-01","valueCodeableConcept":{"coding":[{"system":")" +
+          x.source_system + R"(","code":")" + x.source_code + R"("}]}})"));
       ASSERT_TRUE(rr.ok()) << (rr.problems.empty() ? "" : rr.problems[0].message);
       ASSERT_EQ(rr.record->clinical.size(), 1u);
       const auto& c = rr.record->clinical[0];
@@ -357,8 +372,9 @@ TEST(Vocabulary, ConceptsAreUniqueDescribedAndEveryProjectCodeUsedExists) {
       EXPECT_TRUE(allowed.count(x.equivalence)) << x.equivalence;
     }
   // Every condition kind, regimen, stop reason of the reader is a concept.
-  for (const auto* k : {"active-autoimmune-disease", "solid-organ-transplant", "variceal-bleeding", "uncontrolled-hypertension",
-                        "major-bleeding", "arterial-thrombosis", "progression", "intolerance", "completed", "other"})
+  for (const auto* k :
+       {"active-autoimmune-disease", "solid-organ-transplant", "variceal-bleeding", "uncontrolled-hypertension",
+        "major-bleeding", "arterial-thrombosis", "progression", "intolerance", "completed", "other"})
     EXPECT_TRUE(in_code_system(voc().project, k)) << k;
   for (const auto& r : regimens()) EXPECT_TRUE(in_code_system(voc().project, r.id)) << r.id;
 }
@@ -406,7 +422,8 @@ TEST(Vocabulary, DocsVocabularyIsUpToDate) {
     expected.insert(r.file_name);
     const auto path = dir / r.file_name;
     ASSERT_TRUE(std::filesystem::exists(path)) << "docs/vocabulary/" << r.file_name << " is missing" << kFix;
-    EXPECT_TRUE(slurp(path) == r.json) << "docs/vocabulary/" << r.file_name << " differs from the generated resource" << kFix;
+    EXPECT_TRUE(slurp(path) == r.json) << "docs/vocabulary/" << r.file_name << " differs from the generated resource"
+                                       << kFix;
   }
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const auto name = e.path().filename().string();

@@ -38,25 +38,38 @@ const RuleInfo& rule(std::string_view id) {
 
 std::string_view to_string(Grade g) {
   switch (g) {
-    case Grade::V: return "V";
-    case Grade::S: return "S";
-    case Grade::P: return "P";
-    case Grade::U: return "U";
+    case Grade::V:
+      return "V";
+    case Grade::S:
+      return "S";
+    case Grade::P:
+      return "P";
+    case Grade::U:
+      return "U";
   }
   return "?";
 }
 
 std::string_view to_string(RuleKind k) {
   switch (k) {
-    case RuleKind::Score: return "score";
-    case RuleKind::Response: return "response";
-    case RuleKind::Candidacy: return "candidacy";
-    case RuleKind::Definition: return "definition";
-    case RuleKind::Criterion: return "criterion";
-    case RuleKind::Checkpoint: return "checkpoint";
-    case RuleKind::Regimen: return "regimen";
-    case RuleKind::Alert: return "alert";
-    case RuleKind::ProjectChoice: return "project-choice";
+    case RuleKind::Score:
+      return "score";
+    case RuleKind::Response:
+      return "response";
+    case RuleKind::Candidacy:
+      return "candidacy";
+    case RuleKind::Definition:
+      return "definition";
+    case RuleKind::Criterion:
+      return "criterion";
+    case RuleKind::Checkpoint:
+      return "checkpoint";
+    case RuleKind::Regimen:
+      return "regimen";
+    case RuleKind::Alert:
+      return "alert";
+    case RuleKind::ProjectChoice:
+      return "project-choice";
   }
   return "?";
 }

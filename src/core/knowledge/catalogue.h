@@ -26,11 +26,11 @@ enum class RuleKind : unsigned char {
 };
 
 struct RuleInfo {
-  std::string_view id;         // stable, cited in every output
+  std::string_view id;  // stable, cited in every output
   RuleKind kind;
   std::string_view title;
   Grade grade;
-  std::string_view grade_note; // e.g. "mapping P", "cut-off unverified"
+  std::string_view grade_note;  // e.g. "mapping P", "cut-off unverified"
   std::string_view source;
   std::string_view statement;  // the rule as the engine applies it
 };

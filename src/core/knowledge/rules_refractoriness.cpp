@@ -11,8 +11,11 @@ namespace {
 using K = RuleKind;
 using G = Grade;
 
-constexpr const char* kSeed000 = "Clin Mol Hepatol 2020;26:155–162 (review of the TACE refractoriness definitions), Table 2";
-constexpr const char* kSeed004 = "KLCA-NCC 2022 practice guidelines (Clin Mol Hepatol 2022;28:583), as summarised in a 2026 clinical review; primary text not verified";
+constexpr const char* kSeed000 =
+    "Clin Mol Hepatol 2020;26:155–162 (review of the TACE refractoriness definitions), Table 2";
+constexpr const char* kSeed004 =
+    "KLCA-NCC 2022 practice guidelines (Clin Mol Hepatol 2022;28:583), as summarised in a 2026 clinical review; "
+    "primary text not verified";
 
 constexpr std::array kProjectChoices{
     // ---- project operationalizations -------------------------------------------------------
@@ -25,7 +28,8 @@ constexpr std::array kProjectChoices{
     RuleInfo{"P-new-finding", K::ProjectChoice, "New vascular invasion / extrahepatic spread", G::P, "",
              "switchpoint project choice",
              "Met on the first study after S1 reporting the finding when the latest study on or before S1 "
-             "reporting it (within 183 days, P-baseline-window; flagged when older than 92) reports it absent. Not met when the latest study after S1 reports it absent, or "
+             "reporting it (within 183 days, P-baseline-window; flagged when older than 92) reports it absent. Not met "
+             "when the latest study after S1 reports it absent, or "
              "when it was present before S1. Otherwise not judgeable."},
     RuleInfo{"P-jsh-markers", K::ProjectChoice, "JSH criterion 2: tumour-marker elevation", G::P, "",
              "switchpoint project choice (operationalization of the published definitions)",
@@ -59,9 +63,10 @@ constexpr std::array kJshLcsgj2014{
              "Kudo M et al., Oncology 2014;87 Suppl 1:22",
              "Two consecutive sessions whose response assessment counts more intrahepatic tumours than the imaging "
              "before that session; met on the later assessment."},
-    RuleInfo{"jsh-lcsgj-2014/2", K::Criterion, "Continuous tumour-marker elevation after TACE", G::P,
-             "criterion V; operationalization P-jsh-markers", "Kudo M et al., Oncology 2014;87 Suppl 1:22",
-             "Continuous elevation of AFP or DCP right after TACE despite a slight transient fall (see P-jsh-markers)."},
+    RuleInfo{
+        "jsh-lcsgj-2014/2", K::Criterion, "Continuous tumour-marker elevation after TACE", G::P,
+        "criterion V; operationalization P-jsh-markers", "Kudo M et al., Oncology 2014;87 Suppl 1:22",
+        "Continuous elevation of AFP or DCP right after TACE despite a slight transient fall (see P-jsh-markers)."},
     RuleInfo{"jsh-lcsgj-2014/3", K::Criterion, "Appearance of vascular invasion", G::V, "new-finding pattern P",
              "Kudo M et al., Oncology 2014;87 Suppl 1:22",
              "Vascular invasion (any level) on imaging after S1, absent at baseline (see P-new-finding)."},
@@ -85,8 +90,8 @@ constexpr std::array kGalle2017{
              kSeed000, "No CR/PR on the response assessments of S1 and S2; met on S2's assessment."},
     RuleInfo{"galle-2017/no-longer-responding", K::Criterion, "No longer responding", G::V, "mapping P", kSeed000,
              "After an assessment with CR/PR, two consecutive sessions' assessments without CR/PR; met on the second."},
-    RuleInfo{"galle-2017/untreatable-progression", K::Criterion, "Untreatable progression", G::V, "list P",
-             kSeed000, "As bclc-2022 untreatable progression (P-untreatable-progression)."},
+    RuleInfo{"galle-2017/untreatable-progression", K::Criterion, "Untreatable progression", G::V, "list P", kSeed000,
+             "As bclc-2022 untreatable progression (P-untreatable-progression)."},
 };
 constexpr std::array kAasld2018{
     RuleInfo{"aasld-2018", K::Definition, "AASLD 2018: ineligible for or progressing after TACE", G::V, "mapping P",
@@ -95,10 +100,10 @@ constexpr std::array kAasld2018{
              "the first session. A tumour stage outside BCLC B alone is not ineligibility."},
     RuleInfo{"aasld-2018/pd", K::Criterion, "Progression after TACE", G::V, "mapping P", kSeed000,
              "Overall mRECIST PD on the response assessment of any session."},
-    RuleInfo{"aasld-2018/new-macrovascular-invasion", K::Criterion, "New macrovascular invasion", G::V,
-             "mapping P", kSeed000, "See P-new-finding."},
-    RuleInfo{"aasld-2018/new-extrahepatic-spread", K::Criterion, "New extrahepatic spread", G::V, "mapping P",
+    RuleInfo{"aasld-2018/new-macrovascular-invasion", K::Criterion, "New macrovascular invasion", G::V, "mapping P",
              kSeed000, "See P-new-finding."},
+    RuleInfo{"aasld-2018/new-extrahepatic-spread", K::Criterion, "New extrahepatic spread", G::V, "mapping P", kSeed000,
+             "See P-new-finding."},
     RuleInfo{"aasld-2018/decompensation", K::Criterion, "Decompensation after TACE", G::V, "mapping P", kSeed000,
              "After S1: Child-Pugh C, moderate-severe ascites or any hepatic encephalopathy. Not met when, on the "
              "as-of date, Child-Pugh is computable and not C and ascites and encephalopathy are known and absent."},
@@ -111,15 +116,15 @@ constexpr std::array kKlcaNcc2022{
              "Two sessions at most 183 days apart whose response assessments are both without CR/PR; met on the "
              "later assessment."},
     RuleInfo{"klca-ncc-2022/b", K::Criterion, "New vascular invasion", G::S, "", kSeed004, "See P-new-finding."},
-    RuleInfo{"klca-ncc-2022/c", K::Criterion, "New extrahepatic metastasis", G::S, "", kSeed004,
-             "See P-new-finding."},
+    RuleInfo{"klca-ncc-2022/c", K::Criterion, "New extrahepatic metastasis", G::S, "", kSeed004, "See P-new-finding."},
 };
 constexpr std::array kEasl2018{
-    RuleInfo{"easl-2018", K::Definition, "EASL 2018: no marked response or untreatable progression", G::S,
-             "S/M", "EASL Clinical Practice Guidelines, J Hepatol 2018;69:182 (as tabulated in Clin Mol Hepatol 2020;26:155–162)",
-             "Refractory when two consecutive sessions bring no CR/PR, or on untreatable progression."},
-    RuleInfo{"easl-2018/no-response-two-sessions", K::Criterion, "No marked response after two sessions", G::S,
-             "S/M", "EASL 2018 (as tabulated in Clin Mol Hepatol 2020;26:155–162)",
+    RuleInfo{
+        "easl-2018", K::Definition, "EASL 2018: no marked response or untreatable progression", G::S, "S/M",
+        "EASL Clinical Practice Guidelines, J Hepatol 2018;69:182 (as tabulated in Clin Mol Hepatol 2020;26:155–162)",
+        "Refractory when two consecutive sessions bring no CR/PR, or on untreatable progression."},
+    RuleInfo{"easl-2018/no-response-two-sessions", K::Criterion, "No marked response after two sessions", G::S, "S/M",
+             "EASL 2018 (as tabulated in Clin Mol Hepatol 2020;26:155–162)",
              "The response assessments of two consecutive sessions both without CR/PR; met on the later."},
     RuleInfo{"easl-2018/untreatable-progression", K::Criterion, "Untreatable progression", G::S, "list P",
              "EASL 2018 (as tabulated in Clin Mol Hepatol 2020;26:155–162)", "See P-untreatable-progression."},
@@ -146,7 +151,8 @@ constexpr std::array kOtherRules{
              "ECOG 0–1 and main-portal-vein = major are P", "Clin Mol Hepatol 2020;26:155–162, Table 1",
              "Good performance status (ECOG 0–1), no major vascular invasion (main portal vein), no extrahepatic "
              "spread, not a candidate for resection, transplantation, RFA or PEIT."},
-    RuleInfo{"candidacy/jsh-2019", K::Candidacy, "JSH 2019 TACE candidacy", G::V, "", "Clin Mol Hepatol 2020;26:155–162, Table 1",
+    RuleInfo{"candidacy/jsh-2019", K::Candidacy, "JSH 2019 TACE candidacy", G::V, "",
+             "Clin Mol Hepatol 2020;26:155–162, Table 1",
              "Unresectable, Child-Pugh A or B, 1–3 nodules ≥ 3 cm or ≥ 4 nodules, no vascular invasion, no "
              "extrahepatic metastasis."},
     RuleInfo{"candidacy/bclc-2022", K::Candidacy, "BCLC 2022 TACE candidacy", G::S,
@@ -156,15 +162,18 @@ constexpr std::array kOtherRules{
 
     // ---- checkpoint (§6) --------------------------------------------------------------------------
     RuleInfo{"checkpoint/sustained-response", K::Checkpoint, "Can a sustained response be expected?", G::V, "",
-             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); APPLE (Kudo M et al., Liver Cancer 2020;9:245)",
+             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); APPLE (Kudo M et al., "
+             "Liver Cancer 2020;9:245)",
              "No when refractory under any definition, beyond up-to-seven, an unfavourable morphology, or ART ≥ 2.5 "
              "before a repeat session."},
     RuleInfo{"checkpoint/liver-function", K::Checkpoint, "Can liver function be maintained after TACE?", G::V, "",
-             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); APPLE (Kudo M et al., Liver Cancer 2020;9:245)",
+             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); APPLE (Kudo M et al., "
+             "Liver Cancer 2020;9:245)",
              "No when mALBI 2b or ALBI grade 3, Child-Pugh ≥ 8 or decompensation, beyond up-to-seven with bilobar "
              "disease, or a Child-Pugh rise ≥ 2 points since the first session."},
     RuleInfo{"checkpoint/verdict", K::Checkpoint, "Stop and think before each TACE: verdict", G::V, "",
-             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); BCLC 2022 stage D (Reig M et al., J Hepatol 2022;76:681)",
+             "Clin Mol Hepatol 2020;26:155–162, Figure 1 (stop and think before each TACE); BCLC 2022 stage D (Reig M "
+             "et al., J Hepatol 2022;76:681)",
              "supportive-care when Child-Pugh C or ECOG > 2; switch when either answer is no; proceed when both are "
              "yes; reconsider otherwise, listing what to obtain."},
 
@@ -177,8 +186,8 @@ constexpr std::array kOtherRules{
              "switchpoint project choice (TACE sessions and windows)",
              "The latest imaging on or before the first session of the course, at most 183 days before it and after "
              "any procedure that ended an earlier course. Flagged when older than 92 days; still used."},
-    RuleInfo{"P-course-end", K::ProjectChoice, "Resection, ablation or transplantation ends the TACE course", G::P,
-             "", "switchpoint project choice (TACE sessions and windows)",
+    RuleInfo{"P-course-end", K::ProjectChoice, "Resection, ablation or transplantation ends the TACE course", G::P, "",
+             "switchpoint project choice (TACE sessions and windows)",
              "Sessions after such a procedure start a new course; the decision describes the latest course. A course "
              "with no TACE after the procedure is judged on the findings up to the procedure's date: later imaging, "
              "labs and events are not failure of that course."},

@@ -36,8 +36,8 @@ constexpr std::array kScoreRules{
              "A record whose latest entry falls more than 120 years after the birth date is refused: a "
              "year typed wrong (2150 for 2015) would otherwise become the default as-of date and age "
              "every other value out of date without a word."},
-    RuleInfo{"P-tumor-burden-study", K::ProjectChoice, "Tumour count and largest diameter from one study", G::P,
-             "", "switchpoint project choice",
+    RuleInfo{"P-tumor-burden-study", K::ProjectChoice, "Tumour count and largest diameter from one study", G::P, "",
+             "switchpoint project choice",
              "Up-to-seven, six-and-twelve, the tumour burden score, HAP, mHAP-II and BCLC read the tumour "
              "count and the largest diameter from the latest imaging (within 92 days) that reports either; "
              "both must come from that date (a count of 0 needs no diameter). An older value is never "
@@ -99,10 +99,8 @@ constexpr std::array kScoreRules{
              "ALBI = 0.66 × log10(bilirubin µmol/L) − 0.085 × albumin g/L (some papers print "
              "−0.0852; −0.085 is used). Grade 1 ≤ −2.60; 2 > −2.60 and ≤ −1.39; 3 > −1.39."},
     RuleInfo{"malbi", K::Score, "Modified ALBI grade", G::S, "cut-off source unverified",
-             "Hiraoka A et al., Liver Cancer 2017",
-             "ALBI grade 2 split at −2.270: 2a ≤ −2.270, 2b > −2.270."},
-    RuleInfo{"up-to-seven", K::Score, "Up-to-seven criterion", G::V, "",
-             "Mazzaferro V et al., Lancet Oncol 2009;10:35",
+             "Hiraoka A et al., Liver Cancer 2017", "ALBI grade 2 split at −2.270: 2a ≤ −2.270, 2b > −2.270."},
+    RuleInfo{"up-to-seven", K::Score, "Up-to-seven criterion", G::V, "", "Mazzaferro V et al., Lancet Oncol 2009;10:35",
              "Largest tumour diameter (cm) + number of tumours ≤ 7: within; > 7: beyond."},
     RuleInfo{"six-and-twelve", K::Score, "Six-and-twelve score", G::V, "", "Wang Q et al., J Hepatol 2019",
              "Largest diameter (cm) + number of tumours: ≤ 6 low; > 6 and ≤ 12 intermediate; > 12 high."},
@@ -126,13 +124,16 @@ constexpr std::array kScoreRules{
              "MoRAL = 11 × √(DCP mAU/mL) + 2 × √(AFP ng/mL). No cut-off of the source (a transplant "
              "setting) is applied."},
     RuleInfo{"moral-tace", K::Score, "MoRAL in the TACE setting", G::U, "found in no primary source",
-             "a 2026 clinical review; found in no primary source", "≥ 89.5 with a ≥ 5% rise after the first TACE → median OS < 10 months. "
+             "a 2026 clinical review; found in no primary source",
+             "≥ 89.5 with a ≥ 5% rise after the first TACE → median OS < 10 months. "
              "Informational only."},
     RuleInfo{"kinki", K::Score, "Kinki criteria (BCLC B substaging)", G::S, "detail unverified",
-             "Kudo M et al., Dig Dis 2015", "B1: Child-Pugh 5–7 and within up-to-7; B2: Child-Pugh "
+             "Kudo M et al., Dig Dis 2015",
+             "B1: Child-Pugh 5–7 and within up-to-7; B2: Child-Pugh "
              "5–7 and beyond; B3: Child-Pugh 8–9 (B3a within, B3b beyond). For BCLC B only."},
     RuleInfo{"bolondi", K::Score, "Bolondi BCLC B subclassification", G::S, "",
-             "Bolondi L et al., Semin Liver Dis 2012", "B1: Child-Pugh 5–7, within up-to-7, ECOG 0; "
+             "Bolondi L et al., Semin Liver Dis 2012",
+             "B1: Child-Pugh 5–7, within up-to-7, ECOG 0; "
              "B2: Child-Pugh 5–6, beyond; B3: Child-Pugh 7, beyond; B4: Child-Pugh 8–9, any. For BCLC B only."},
     RuleInfo{"bclc-2022-stage", K::Score, "BCLC 2022 stage", G::S, "",
              "Reig M et al., J Hepatol 2022;76:681 (a 2025 update exists)",

@@ -30,15 +30,18 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
   if (auto sum = up_to_seven_sum(study)) {
     a.beyond_up_to_seven = beyond_up_to_seven(*sum);
     a.reasons.push_back(fmt::format("up-to-seven {:g} + {} = {:g} ({})", *study.largest_diameter_cm,
-                                    *study.intrahepatic_tumor_count, *sum, *a.beyond_up_to_seven ? "beyond" : "within"));
+                                    *study.intrahepatic_tumor_count, *sum,
+                                    *a.beyond_up_to_seven ? "beyond" : "within"));
   } else if (study.intrahepatic_tumor_count_at_least && study.largest_diameter_cm &&
-             beyond_up_to_seven(up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least))) {
+             beyond_up_to_seven(
+                 up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least))) {
     // "4 or more" nodules: the sum is at least largest + 4; beyond when that already exceeds 7.
     a.beyond_up_to_seven = true;
-    a.reasons.push_back(fmt::format("up-to-seven ≥ {:g} + {} = {:g} (beyond: {} or more nodules)",
-                                    *study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least,
-                                    up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least),
-                                    *study.intrahepatic_tumor_count_at_least));
+    a.reasons.push_back(
+        fmt::format("up-to-seven ≥ {:g} + {} = {:g} (beyond: {} or more nodules)", *study.largest_diameter_cm,
+                    *study.intrahepatic_tumor_count_at_least,
+                    up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least),
+                    *study.intrahepatic_tumor_count_at_least));
   } else {
     a.missing.push_back(facts::tumour_burden_on(study.date));
   }
@@ -56,7 +59,8 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
   } else {
     a.missing.push_back(facts::morphology(study.date));
   }
-  a.unsuitable = a.beyond_up_to_seven.value_or(false) || a.malbi_2b_or_worse.value_or(false) || a.bad_morphology.value_or(false);
+  a.unsuitable =
+      a.beyond_up_to_seven.value_or(false) || a.malbi_2b_or_worse.value_or(false) || a.bad_morphology.value_or(false);
   if (a.unsuitable) a.missing.clear();
   return a;
 }

@@ -26,7 +26,8 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
   for (std::size_t i = 0; i < h.sessions.size() && !first_response; ++i) {
     const auto& a = h.sessions[i];
     if (a.objective_response()) first_response = i;
-    else if (a.state == AssessmentState::Missing || (a.state == AssessmentState::Assessed && !a.objective_response_known()))
+    else if (a.state == AssessmentState::Missing ||
+             (a.state == AssessmentState::Assessed && !a.objective_response_known()))
       unknown_before_response = true;
   }
   if (first_response) {

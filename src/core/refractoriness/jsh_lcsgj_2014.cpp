@@ -15,13 +15,13 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
   judge_consecutive_pair(c1a, h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
     if (auto g = assessment_gate(h, a)) return *g;
     const ImagingStudy& s = r.imaging[*a.study_index];
-    if (!a.te)
-      return {SessionVerdict::Unknown, facts::viable_percent(s.date)};
+    if (!a.te) return {SessionVerdict::Unknown, facts::viable_percent(s.date)};
     const bool insufficient = *a.te == TeGrade::TE1 || *a.te == TeGrade::TE2;
-    const std::string viable = s.viable_tumor_percent ? fmt::format("viable {:g}%", *s.viable_tumor_percent) : "viable n/a";
+    const std::string viable =
+        s.viable_tumor_percent ? fmt::format("viable {:g}%", *s.viable_tumor_percent) : "viable n/a";
     return {insufficient ? SessionVerdict::Yes : SessionVerdict::No,
-            fmt::format("S{} ({}) → imaging {}: {} ({}){}", a.session_index + 1, a.session_date.iso(), s.date.iso(), viable,
-                        to_string(*a.te), insufficient ? ", insufficient response" : ", sufficient response")};
+            fmt::format("S{} ({}) → imaging {}: {} ({}){}", a.session_index + 1, a.session_date.iso(), s.date.iso(),
+                        viable, to_string(*a.te), insufficient ? ", insufficient response" : ", sufficient response")};
   });
   note_window_flags(c1a, h);
 
@@ -40,11 +40,10 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
                                                a.session_index + 1, a.session_date.iso(), *now_min, s.date.iso(),
                                                *pre->intrahepatic_tumor_count, pre->date.iso())};
     if (s.intrahepatic_tumor_count && pre_min && *s.intrahepatic_tumor_count <= *pre_min)
-      return {SessionVerdict::No, fmt::format("S{} ({}): {} tumours on {} vs {} or more on {} before it",
-                                              a.session_index + 1, a.session_date.iso(), *s.intrahepatic_tumor_count,
-                                              s.date.iso(), *pre_min, pre->date.iso())};
-    if (!s.intrahepatic_tumor_count)
-      return {SessionVerdict::Unknown, facts::tumour_count(s.date)};
+      return {SessionVerdict::No,
+              fmt::format("S{} ({}): {} tumours on {} vs {} or more on {} before it", a.session_index + 1,
+                          a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(), *pre_min, pre->date.iso())};
+    if (!s.intrahepatic_tumor_count) return {SessionVerdict::Unknown, facts::tumour_count(s.date)};
     if (!pre || !pre->intrahepatic_tumor_count)
       return {SessionVerdict::Unknown, facts::tumour_count_before(a.session_date)};
     const bool more = *s.intrahepatic_tumor_count > *pre->intrahepatic_tumor_count;

@@ -1,7 +1,7 @@
 #include "core/refractoriness/patterns.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/facts.h"
 #include "core/scores/child_pugh.h"
@@ -22,12 +22,13 @@ std::string study_ref(const SessionAssessment& a) {
 
 std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const SessionAssessment& a) {
   switch (a.state) {
-    case AssessmentState::Assessed: return std::nullopt;
+    case AssessmentState::Assessed:
+      return std::nullopt;
     case AssessmentState::Pending:
-      return SessionVerdict{SessionVerdict::Skip,
-                            fmt::format("S{} ({}): response assessment pending on {} ({} days after the session)",
-                                        a.session_index + 1, a.session_date.iso(), h.as_of.iso(),
-                                        days_between(a.session_date, h.as_of))};
+      return SessionVerdict{
+          SessionVerdict::Skip,
+          fmt::format("S{} ({}): response assessment pending on {} ({} days after the session)", a.session_index + 1,
+                      a.session_date.iso(), h.as_of.iso(), days_between(a.session_date, h.as_of))};
     case AssessmentState::Missing:
       return SessionVerdict{SessionVerdict::Unknown, facts::response_imaging(a.session_date)};
   }
@@ -57,7 +58,9 @@ void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t fro
         unknown = true;
         add_unique(c.missing, v.why);
         break;
-      case SessionVerdict::Skip: c.notes.push_back(v.why); break;
+      case SessionVerdict::Skip:
+        c.notes.push_back(v.why);
+        break;
     }
   }
   if (unknown) {
@@ -66,8 +69,8 @@ void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t fro
   }
   c.state = CriterionState::NotMet;
   if (!considered)
-    c.evidence.push_back(fmt::format("{} session{} with a completed assessment from S{} on: the criterion cannot hold yet",
-                                     "no", "", from + 1));
+    c.evidence.push_back(fmt::format(
+        "{} session{} with a completed assessment from S{} on: the criterion cannot hold yet", "no", "", from + 1));
 }
 
 void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred,
@@ -115,20 +118,20 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
 
 SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a) {
   if (auto g = assessment_gate(h, a)) return *g;
-  if (!a.response.category)
-    return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
+  if (!a.response.category) return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   const auto cat = to_string(*a.response.category);
-  if (a.objective_response()) return {SessionVerdict::No, fmt::format("{}: mRECIST {} (objective response)", study_ref(a), cat)};
+  if (a.objective_response())
+    return {SessionVerdict::No, fmt::format("{}: mRECIST {} (objective response)", study_ref(a), cat)};
   return {SessionVerdict::Yes, fmt::format("{}: mRECIST {} (no objective response)", study_ref(a), cat)};
 }
 
 SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a) {
   if (auto g = assessment_gate(h, a)) return *g;
-  if (!a.response.category)
-    return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
+  if (!a.response.category) return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   const auto cat = to_string(*a.response.category);
   if (*a.response.category == MrecistCategory::PD)
-    return {SessionVerdict::Yes, fmt::format("{}: mRECIST PD{}", study_ref(a), a.response.basis.empty() ? "" : " — " + a.response.basis)};
+    return {SessionVerdict::Yes,
+            fmt::format("{}: mRECIST PD{}", study_ref(a), a.response.basis.empty() ? "" : " — " + a.response.basis)};
   return {SessionVerdict::No, fmt::format("{}: mRECIST {}", study_ref(a), cat)};
 }
 
@@ -149,7 +152,8 @@ std::string vascular_describe(const ImagingStudy& s) {
 }
 std::optional<bool> ehs_present(const ImagingStudy& s) { return s.extrahepatic_spread; }
 std::string ehs_describe(const ImagingStudy& s) {
-  return fmt::format("extrahepatic spread {} on imaging {}", *s.extrahepatic_spread ? "present" : "absent", s.date.iso());
+  return fmt::format("extrahepatic spread {} on imaging {}", *s.extrahepatic_spread ? "present" : "absent",
+                     s.date.iso());
 }
 
 FindingView view_of(Finding f) {
@@ -175,8 +179,9 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
         (!h.course_started_after || s.date > h.course_started_after->date))
       baseline = &s;
   if (baseline && days_between(baseline->date, s1) > kBaselineFlagDays)
-    add_unique(c.notes, fmt::format("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)",
-                                    baseline->date.iso(), days_between(baseline->date, s1), s1.iso(), kBaselineFlagDays));
+    add_unique(c.notes,
+               fmt::format("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)",
+                           baseline->date.iso(), days_between(baseline->date, s1), s1.iso(), kBaselineFlagDays));
   const ImagingStudy* first_present = nullptr;
   const ImagingStudy* latest_after = nullptr;
   for (const auto& s : r.imaging) {
@@ -186,8 +191,8 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
   }
   if (first_present) {
     if (baseline && !*fv.present(*baseline)) {
-      c.met(first_present->date, fmt::format("{}; absent at baseline ({})", fv.describe(*first_present),
-                                             baseline->date.iso()));
+      c.met(first_present->date,
+            fmt::format("{}; absent at baseline ({})", fv.describe(*first_present), baseline->date.iso()));
       return;
     }
     if (baseline) {
@@ -231,12 +236,13 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   };
   for (const auto& a : r.clinical) {
     if (a.date <= s1) continue;
-    if (a.ascites == Ascites::ModerateSevere) consider(a.date, fmt::format("moderate-severe ascites on {}", a.date.iso()));
+    if (a.ascites == Ascites::ModerateSevere)
+      consider(a.date, fmt::format("moderate-severe ascites on {}", a.date.iso()));
     if (a.encephalopathy && *a.encephalopathy != Encephalopathy::None)
       consider(a.date, fmt::format("hepatic encephalopathy {} on {}", to_string(*a.encephalopathy), a.date.iso()));
     if (a.child_pugh_points_recorded && *a.child_pugh_points_recorded >= 10)
-      consider(a.date, fmt::format("Child-Pugh C ({} points, as recorded) on {}", *a.child_pugh_points_recorded,
-                                   a.date.iso()));
+      consider(a.date,
+               fmt::format("Child-Pugh C ({} points, as recorded) on {}", *a.child_pugh_points_recorded, a.date.iso()));
   }
   // Child-Pugh C on any date after S1 at which an input was observed.
   std::vector<Date> dates;
@@ -265,7 +271,8 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
   if (!cp)
-    for (const auto& m : child_pugh(r, h.as_of).report.missing) add_unique(c.missing, facts::child_pugh_input(m, h.as_of));
+    for (const auto& m : child_pugh(r, h.as_of).report.missing)
+      add_unique(c.missing, facts::child_pugh_input(m, h.as_of));
   if (!asc) add_unique(c.missing, facts::ascites(h.as_of));
   if (!enc) add_unique(c.missing, facts::encephalopathy(h.as_of));
   if (!c.missing.empty()) {
@@ -307,7 +314,9 @@ void judge_ecog_rise(CriterionResult& c, const PatientRecord& r, const TaceHisto
   if (!now || now->date <= s1) c.missing.push_back(facts::ecog(r, h.as_of));
 }
 
-bool infiltrative(Morphology m) { return m == Morphology::MassiveInfiltrative || m == Morphology::MultipleDisseminated; }
+bool infiltrative(Morphology m) {
+  return m == Morphology::MassiveInfiltrative || m == Morphology::MultipleDisseminated;
+}
 
 }  // namespace
 
@@ -327,18 +336,22 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
   judge_new_finding(part("new extrahepatic spread"), r, h, Finding::ExtrahepaticSpread);
   judge_decompensation(part("decompensation"), r, h);
   judge_ecog_rise(part("ECOG rise"), r, h);
-  judge_any_session(part("PD with infiltrative or bilobar disease"), h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
-    SessionVerdict pd = progressive_disease(h, a);
-    if (pd.kind != SessionVerdict::Yes) return pd;
-    const ImagingStudy& s = r.imaging[*a.study_index];
-    const ImagingStudy* m = s.morphology ? &s : latest_imaging_with(r, s.date, &ImagingStudy::morphology);
-    const ImagingStudy* b = s.bilobar ? &s : latest_imaging_with(r, s.date, &ImagingStudy::bilobar);
-    if ((m && infiltrative(*m->morphology)) || (b && *b->bilobar))
-      return {SessionVerdict::Yes, fmt::format("{}; {}{}", pd.why, m && infiltrative(*m->morphology) ? to_string(*m->morphology) : "",
-                                               (b && *b->bilobar) ? " bilobar disease" : "")};
-    if (m && b) return {SessionVerdict::No, fmt::format("{} but {} and not bilobar", pd.why, to_string(*m->morphology))};
-    return {SessionVerdict::Unknown, fmt::format("tumour morphology and bilobar extent on imaging {} (PD there)", s.date.iso())};
-  });
+  judge_any_session(
+      part("PD with infiltrative or bilobar disease"), h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
+        SessionVerdict pd = progressive_disease(h, a);
+        if (pd.kind != SessionVerdict::Yes) return pd;
+        const ImagingStudy& s = r.imaging[*a.study_index];
+        const ImagingStudy* m = s.morphology ? &s : latest_imaging_with(r, s.date, &ImagingStudy::morphology);
+        const ImagingStudy* b = s.bilobar ? &s : latest_imaging_with(r, s.date, &ImagingStudy::bilobar);
+        if ((m && infiltrative(*m->morphology)) || (b && *b->bilobar))
+          return {SessionVerdict::Yes,
+                  fmt::format("{}; {}{}", pd.why, m && infiltrative(*m->morphology) ? to_string(*m->morphology) : "",
+                              (b && *b->bilobar) ? " bilobar disease" : "")};
+        if (m && b)
+          return {SessionVerdict::No, fmt::format("{} but {} and not bilobar", pd.why, to_string(*m->morphology))};
+        return {SessionVerdict::Unknown,
+                fmt::format("tumour morphology and bilobar extent on imaging {} (PD there)", s.date.iso())};
+      });
 
   bool unknown = false;
   for (auto& [name, c] : parts) {
@@ -356,11 +369,14 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
     return a_first && !b_first;
   });
   for (auto& [name, c] : parts) {
-    const char* verdict = c.state == CriterionState::Met ? "met" : c.state == CriterionState::NotMet ? "not met" : "not judgeable";
+    const char* verdict = c.state == CriterionState::Met      ? "met"
+                          : c.state == CriterionState::NotMet ? "not met"
+                                                              : "not judgeable";
     if (c.state == CriterionState::Met)
       out.evidence.push_back(fmt::format("{}: met on {} — {}", name, c.on->iso(), c.evidence.front()));
     else
-      out.evidence.push_back(fmt::format("{}: {}{}", name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
+      out.evidence.push_back(
+          fmt::format("{}: {}{}", name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
     for (const auto& m : c.missing) add_unique(out.missing, m);
     for (const auto& n : c.notes) add_unique(out.notes, n);
   }
@@ -396,7 +412,8 @@ void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHis
       for (std::size_t k = 1; k < post.size(); ++k) rising = rising && post[k]->value > post[k - 1]->value;
       const LabValue& last = *post.back();
       std::string series_text;
-      for (const auto* v : post) series_text += fmt::format("{}{:g} ({})", series_text.empty() ? "" : ", ", v->value, v->date.iso());
+      for (const auto* v : post)
+        series_text += fmt::format("{}{:g} ({})", series_text.empty() ? "" : ", ", v->value, v->date.iso());
       const std::string text = fmt::format("{} after S{} ({}): pre {:g} {} ({}); post {}", m.name, i + 1, s.iso(),
                                            pre->value, unit, pre->date.iso(), series_text);
       if (rising && last.value > pre->value && last.value > m.uln) {

@@ -6,10 +6,14 @@ namespace switchpoint {
 
 std::string_view to_string(RefractorinessStatus s) {
   switch (s) {
-    case RefractorinessStatus::Refractory: return "refractory";
-    case RefractorinessStatus::NotRefractory: return "not-refractory";
-    case RefractorinessStatus::InsufficientData: return "insufficient-data";
-    case RefractorinessStatus::NotApplicable: return "not-applicable";
+    case RefractorinessStatus::Refractory:
+      return "refractory";
+    case RefractorinessStatus::NotRefractory:
+      return "not-refractory";
+    case RefractorinessStatus::InsufficientData:
+      return "insufficient-data";
+    case RefractorinessStatus::NotApplicable:
+      return "not-applicable";
   }
   return "?";
 }

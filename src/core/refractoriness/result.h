@@ -19,10 +19,10 @@ enum class RefractorinessStatus : unsigned char { Refractory, NotRefractory, Ins
 std::string_view to_string(RefractorinessStatus);
 
 struct CriterionResult {
-  std::string id;                // "1a", "pd-after-second", …
+  std::string id;  // "1a", "pd-after-second", …
   const RuleInfo* rule = nullptr;
   CriterionState state = CriterionState::NotJudgeable;
-  std::optional<Date> on;        // met-on date
+  std::optional<Date> on;             // met-on date
   std::vector<std::string> evidence;  // observations with dates, for met and not met alike
   std::vector<std::string> missing;   // what would make it judgeable
   std::vector<std::string> notes;     // flags (assessment outside 28–92 days, pending, …)

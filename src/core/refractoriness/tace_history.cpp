@@ -1,7 +1,7 @@
 #include "core/refractoriness/tace_history.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/response/assessment.h"
 
@@ -53,7 +53,8 @@ TaceHistory build_tace_history(const PatientRecord& record, Date as_of) {
       a.study_index = *k;
       a.study_date = d;
       a.days_after_session = days_between(s, d);
-      a.outside_window = a.days_after_session < kAssessmentWindowLowDays || a.days_after_session > kAssessmentWindowHighDays;
+      a.outside_window =
+          a.days_after_session < kAssessmentWindowLowDays || a.days_after_session > kAssessmentWindowHighDays;
       a.response = mrecist_response(r, *k);
       a.te = jsh_te_grade(r.imaging[*k].viable_tumor_percent, r.imaging[*k].treated_size_change_percent);
     }

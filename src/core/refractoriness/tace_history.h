@@ -15,7 +15,7 @@
 namespace switchpoint {
 
 inline constexpr int kAssessmentMaxDays = kResponseAssessmentMaxDays;  // CLINICAL_RULES §5: 120 days
-inline constexpr int kAssessmentWindowLowDays = 28;   // P-assessment-window: JSH "1–3 months"
+inline constexpr int kAssessmentWindowLowDays = 28;                    // P-assessment-window: JSH "1–3 months"
 inline constexpr int kAssessmentWindowHighDays = 92;
 
 enum class AssessmentState : unsigned char {
@@ -41,7 +41,8 @@ struct SessionAssessment {
 
   bool objective_response_known() const { return response.category.has_value(); }
   bool objective_response() const {
-    return response.category && (*response.category == MrecistCategory::CR || *response.category == MrecistCategory::PR);
+    return response.category &&
+           (*response.category == MrecistCategory::CR || *response.category == MrecistCategory::PR);
   }
 };
 

@@ -1,7 +1,7 @@
 #include "core/response/assessment.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace switchpoint {
 
@@ -26,8 +26,8 @@ std::vector<TaceSession> merge_tace_procedures(const std::vector<TaceSession>& t
                    [](const TaceSession& a, const TaceSession& b) { return a.date < b.date; });
   // Imaging is sorted by date (a record invariant): the first study after `after` decides.
   auto imaging_between = [&](Date after, Date on_or_before) {
-    const auto it = std::partition_point(imaging.begin(), imaging.end(),
-                                         [&](const ImagingStudy& s) { return s.date <= after; });
+    const auto it =
+        std::partition_point(imaging.begin(), imaging.end(), [&](const ImagingStudy& s) { return s.date <= after; });
     return it != imaging.end() && it->date <= on_or_before;
   };
   std::vector<TaceSession> out;
@@ -51,7 +51,8 @@ TaceCourse described_tace_course(const PatientRecord& r) {
   if (all.empty()) return c;
   // The course of a session: the number of course-ending procedures dated before it.
   auto course_of = [&](Date d) {
-    return std::count_if(r.procedures.begin(), r.procedures.end(), [&](const CourseEndingProcedure& p) { return p.date < d; });
+    return std::count_if(r.procedures.begin(), r.procedures.end(),
+                         [&](const CourseEndingProcedure& p) { return p.date < d; });
   };
   const auto last = course_of(all.back().date);
   for (auto& s : all)

@@ -9,10 +9,14 @@ namespace switchpoint {
 
 std::string_view to_string(TeGrade g) {
   switch (g) {
-    case TeGrade::TE1: return "TE1";
-    case TeGrade::TE2: return "TE2";
-    case TeGrade::TE3: return "TE3";
-    case TeGrade::TE4: return "TE4";
+    case TeGrade::TE1:
+      return "TE1";
+    case TeGrade::TE2:
+      return "TE2";
+    case TeGrade::TE3:
+      return "TE3";
+    case TeGrade::TE4:
+      return "TE4";
   }
   return "?";
 }
@@ -55,20 +59,22 @@ JshTeResult jsh_te(const PatientRecord& r, Date at) {
     if (t.date < s->date) session = &t;
   if (session == nullptr) {
     rep.applicable = false;
-    rep.summary = fmt::format("no TACE session before the imaging of {}: TE grades the effect of a treatment",
-                              s->date.iso());
+    rep.summary =
+        fmt::format("no TACE session before the imaging of {}: TE grades the effect of a treatment", s->date.iso());
     return out;
   }
   if (s->viable_tumor_percent)
     rep.used.push_back({"viable_tumor_percent", s->date, fmt::format("{:g}%", *s->viable_tumor_percent)});
   if (s->treated_size_change_percent)
-    rep.used.push_back({"treated_size_change_percent", s->date, fmt::format("{:+g}%", *s->treated_size_change_percent)});
+    rep.used.push_back(
+        {"treated_size_change_percent", s->date, fmt::format("{:+g}%", *s->treated_size_change_percent)});
   rep.used.push_back({"tace", session->date, session->technique.empty() ? "session" : session->technique});
 
   out.value = jsh_te_grade(s->viable_tumor_percent, s->treated_size_change_percent);
   if (!out.value) {
-    rep.missing.push_back(fmt::format("viable_tumor_percent (the size change of {:+g}% alone does not decide the grade)",
-                                      *s->treated_size_change_percent));
+    rep.missing.push_back(
+        fmt::format("viable_tumor_percent (the size change of {:+g}% alone does not decide the grade)",
+                    *s->treated_size_change_percent));
     return out;
   }
   rep.computed = true;
@@ -79,7 +85,8 @@ JshTeResult jsh_te(const PatientRecord& r, Date at) {
   if (!s->treated_size_change_percent && *out.value != TeGrade::TE1)
     rep.notes.emplace_back("size change of the treated nodules not reported: enlargement by ≥ 50% (TE1) not assessed");
   if (days < kTeWindowMinDays || days > kTeWindowMaxDays)
-    rep.notes.push_back(fmt::format("assessed {} days after TACE, outside the 28–92 days (1–3 months) of RECICL", days));
+    rep.notes.push_back(
+        fmt::format("assessed {} days after TACE, outside the 28–92 days (1–3 months) of RECICL", days));
   return out;
 }
 

@@ -1,7 +1,7 @@
 #include "core/response/mrecist.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/response/assessment.h"
 #include "core/timeline.h"
@@ -106,22 +106,15 @@ MrecistCategory overall_of(MrecistCategory target, NonTargetStatus nontarget, bo
 std::vector<MrecistCategory> possible_overall(const ImagingStudy& s, std::optional<MrecistCategory> target) {
   using C = MrecistCategory;
   std::vector<C> targets;
-  if (target)
-    targets = {*target};
-  else if (has_targets(s) && !all_zero(*s.target_lesions))
-    targets = {C::PR, C::SD, C::PD};
-  else
-    targets = {C::CR, C::PR, C::SD, C::PD};
+  if (target) targets = {*target};
+  else if (has_targets(s) && !all_zero(*s.target_lesions)) targets = {C::PR, C::SD, C::PD};
+  else targets = {C::CR, C::PR, C::SD, C::PD};
   std::vector<NonTargetStatus> nts;
-  if (s.nontarget)
-    nts = {*s.nontarget};
-  else
-    nts = {NonTargetStatus::Absent, NonTargetStatus::NonCRNonPD, NonTargetStatus::PD};
+  if (s.nontarget) nts = {*s.nontarget};
+  else nts = {NonTargetStatus::Absent, NonTargetStatus::NonCRNonPD, NonTargetStatus::PD};
   std::vector<bool> nls;
-  if (s.new_lesions)
-    nls = {*s.new_lesions >= 1};
-  else
-    nls = {false, true};
+  if (s.new_lesions) nls = {*s.new_lesions >= 1};
+  else nls = {false, true};
   std::vector<C> out;
   for (C t : targets)
     for (NonTargetStatus n : nts)
@@ -187,7 +180,8 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
   double base_sum = 0, nadir = 0, cur = 0;
   if (since && (!first || s.date <= first->date)) {
     why.push_back(fmt::format("a TACE session between the {} and the study (none recorded)", course_end_text(*since)));
-    basis.push_back(fmt::format("study after the {} with no TACE since: not a response to TACE", course_end_text(*since)));
+    basis.push_back(
+        fmt::format("study after the {} with no TACE since: not a response to TACE", course_end_text(*since)));
   } else if (!first || s.date <= first->date) {
     why.push_back(!first ? std::string("a TACE session before the study (none recorded)")
                          : fmt::format("a TACE session before the study (the first is on {})", first->date.iso()));
@@ -198,10 +192,11 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
         baseline_before(r, first->date, since ? std::optional<Date>(since->date) : std::nullopt);
     if (!base) {
       why.emplace_back("baseline target measurements");
-      basis.emplace_back(fmt::format("no study with target measurements within {} days on or before the first "
-                                     "TACE ({}){}",
-                                     kImagingWindowDays, first->date.iso(),
-                                     since ? fmt::format(" and after the {}", course_end_text(*since)) : std::string()));
+      basis.emplace_back(
+          fmt::format("no study with target measurements within {} days on or before the first "
+                      "TACE ({}){}",
+                      kImagingWindowDays, first->date.iso(),
+                      since ? fmt::format(" and after the {}", course_end_text(*since)) : std::string()));
     } else if (!has_targets(s)) {
       why.emplace_back("target measurements");
     } else {
@@ -226,15 +221,16 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
         }
         cur = sum_cm(ct);
         target = mrecist_target_response(base_sum, nadir, cur, all_zero(ct));
-        target_text = fmt::format("target sum {:.1f} cm, {} from the baseline {:.1f} cm", cur, percent_from(base_sum, cur),
-                                  base_sum);
+        target_text = fmt::format("target sum {:.1f} cm, {} from the baseline {:.1f} cm", cur,
+                                  percent_from(base_sum, cur), base_sum);
         if (nadir < base_sum)
           target_text += fmt::format(" and {} from the nadir {:.1f} cm", percent_from(nadir, cur), nadir);
         target_text += fmt::format(": target {}", to_string(*target));
-        basis.push_back(fmt::format("target sum {:.1f} cm ({}); baseline {:.1f} cm on {} ({}); nadir {:.1f} cm on "
-                                    "{} ({}): target {}",
-                                    cur, lesion_list(ct, true), base_sum, b.date.iso(), percent_from(base_sum, cur),
-                                    nadir, nadir_date.iso(), percent_from(nadir, cur), to_string(*target)));
+        basis.push_back(
+            fmt::format("target sum {:.1f} cm ({}); baseline {:.1f} cm on {} ({}); nadir {:.1f} cm on "
+                        "{} ({}): target {}",
+                        cur, lesion_list(ct, true), base_sum, b.date.iso(), percent_from(base_sum, cur), nadir,
+                        nadir_date.iso(), percent_from(nadir, cur), to_string(*target)));
       }
     }
     if (s.nontarget) basis.push_back(fmt::format("non-target {}", to_string(*s.nontarget)));
@@ -251,8 +247,7 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
       if (target && s.nontarget && s.new_lesions) {
         if (*target == MrecistCategory::CR)
           out.computed = (*s.nontarget == NonTargetStatus::NonCRNonPD) ? MrecistCategory::PR : MrecistCategory::CR;
-        else
-          out.computed = target;
+        else out.computed = target;
       }
     }
     if (out.computed) basis.push_back(fmt::format("overall {}", to_string(*out.computed)));
@@ -268,7 +263,8 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
       const bool new_lesion = s.new_lesions && *s.new_lesions >= 1;
       if (new_lesion) shown.push_back(fmt::format("{} new lesion{}", *s.new_lesions, *s.new_lesions == 1 ? "" : "s"));
       if (s.nontarget == NonTargetStatus::PD) shown.emplace_back("non-target PD");
-      if (target && (*target == MrecistCategory::PD || out.computed != MrecistCategory::PD)) shown.push_back(target_text);
+      if (target && (*target == MrecistCategory::PD || out.computed != MrecistCategory::PD))
+        shown.push_back(target_text);
       if (!target && !out.computed && has_targets(s))
         shown.push_back(fmt::format("viable target sum {:.1f} cm ({}): not CR", sum_cm(*s.target_lesions),
                                     lesion_list(*s.target_lesions, true)));
@@ -340,10 +336,8 @@ MrecistResult mrecist(const PatientRecord& r, Date at) {
                               to_string(*resp.recorded));
   else if (resp.recorded && resp.computed)
     rep.summary = fmt::format("{} (recorded, agrees with the measurements)", cat);
-  else if (resp.recorded)
-    rep.summary = fmt::format("{} (recorded; not computable from measurements)", cat);
-  else
-    rep.summary = fmt::format("{} (computed from measurements)", cat);
+  else if (resp.recorded) rep.summary = fmt::format("{} (recorded; not computable from measurements)", cat);
+  else rep.summary = fmt::format("{} (computed from measurements)", cat);
   rep.fields.push_back({"category", cat});
   // "computed" is already the ScoreResult's own key in the decision JSON, hence *_category.
   if (resp.computed) rep.fields.push_back({"computed_category", std::string(to_string(*resp.computed))});

@@ -24,8 +24,8 @@ struct StudyResponse {
   // the warning: "mRECIST recorded CR on the CT of 2024-04-12 is contradicted by …".
   bool contradicted = false;
   std::string contradiction;
-  std::string basis;                        // human-readable: sums, baseline, nadir, % change, new lesions
-  std::vector<std::string> missing;         // why no category could be given
+  std::string basis;                 // human-readable: sums, baseline, nadir, % change, new lesions
+  std::vector<std::string> missing;  // why no category could be given
 };
 
 // Baseline = latest study with target measurements on or before the first TACE session of the
@@ -42,7 +42,8 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index);
 // Target response from sums (cm): CR all targets 0; else PD if ≥ 20% increase from nadir; else
 // PR if ≥ 30% decrease from baseline; else SD. A nadir of 0 (earlier CR) makes any reappearing
 // enhancement PD.
-MrecistCategory mrecist_target_response(double baseline_sum, double nadir_sum, double current_sum, bool all_targets_zero);
+MrecistCategory mrecist_target_response(double baseline_sum, double nadir_sum, double current_sum,
+                                        bool all_targets_zero);
 
 // The index of the baseline study in r.imaging, or nullopt (no TACE session, or no study with
 // target measurements in the window before the first one). The course is that of the latest
@@ -57,7 +58,7 @@ std::vector<std::string> response_contradictions(const PatientRecord& r, Date as
 
 struct MrecistResult {
   std::optional<StudyResponse> value;  // the latest study with response data, when there is one
-  ScoreResult report;  // key "mrecist": category, computed_category, recorded_category, disagreement
+  ScoreResult report;                  // key "mrecist": category, computed_category, recorded_category, disagreement
 };
 
 // The response of the latest study (on or before `at`, within the imaging window) that reports

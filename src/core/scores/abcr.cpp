@@ -13,20 +13,22 @@ int abcr_afp_points(double afp) { return at_least(afp, 200.0) ? 1 : 0; }
 
 std::optional<int> abcr_bclc_points(BclcStage s) {
   switch (s) {
-    case BclcStage::A: return 0;
-    case BclcStage::B: return 2;
-    case BclcStage::C: return 3;
+    case BclcStage::A:
+      return 0;
+    case BclcStage::B:
+      return 2;
+    case BclcStage::C:
+      return 3;
     case BclcStage::Stage0:
-    case BclcStage::D: break;
+    case BclcStage::D:
+      break;
   }
   return std::nullopt;
 }
 
 int abcr_child_pugh_points(int rise) { return rise >= 2 ? 2 : 0; }
 
-int abcr_response_points(MrecistCategory c) {
-  return (c == MrecistCategory::CR || c == MrecistCategory::PR) ? -3 : 0;
-}
+int abcr_response_points(MrecistCategory c) { return (c == MrecistCategory::CR || c == MrecistCategory::PR) ? -3 : 0; }
 
 AbcrGroup abcr_group(int points) {
   if (points <= 0) return AbcrGroup::FavoursRetreatment;
@@ -36,9 +38,12 @@ AbcrGroup abcr_group(int points) {
 
 std::string_view to_string(AbcrGroup g) {
   switch (g) {
-    case AbcrGroup::FavoursRetreatment: return "favours-retreatment";
-    case AbcrGroup::Intermediate: return "intermediate";
-    case AbcrGroup::NoBenefit: return "no-benefit";
+    case AbcrGroup::FavoursRetreatment:
+      return "favours-retreatment";
+    case AbcrGroup::Intermediate:
+      return "intermediate";
+    case AbcrGroup::NoBenefit:
+      return "no-benefit";
   }
   return "?";
 }
@@ -91,8 +96,8 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
     complete = false;
     std::string parts;
     for (const auto& m : stage.report.missing) parts += (parts.empty() ? "" : ", ") + m;
-    rep.missing.push_back(fmt::format("bclc before the first TACE ({})",
-                                      parts.empty() ? stage.report.summary : "missing " + parts));
+    rep.missing.push_back(
+        fmt::format("bclc before the first TACE ({})", parts.empty() ? stage.report.summary : "missing " + parts));
   }
 
   const ChildPughChange cp = child_pugh_change(r, first, at, rep);

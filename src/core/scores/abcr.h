@@ -12,9 +12,9 @@
 
 namespace switchpoint {
 
-int abcr_afp_points(double afp_ng_per_ml);               // 1 when ≥ 200
-std::optional<int> abcr_bclc_points(BclcStage stage);    // A 0, B 2, C 3; nullopt for 0 and D
-int abcr_child_pugh_points(int child_pugh_rise);         // 2 when ≥ 2
+int abcr_afp_points(double afp_ng_per_ml);                  // 1 when ≥ 200
+std::optional<int> abcr_bclc_points(BclcStage stage);       // A 0, B 2, C 3; nullopt for 0 and D
+int abcr_child_pugh_points(int child_pugh_rise);            // 2 when ≥ 2
 int abcr_response_points(MrecistCategory after_last_tace);  // −3 for CR/PR
 
 enum class AbcrGroup : unsigned char { FavoursRetreatment, Intermediate, NoBenefit };  // ≤ 0 / 1–3 / ≥ 4

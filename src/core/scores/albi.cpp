@@ -1,7 +1,7 @@
 #include "core/scores/albi.h"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 #include "core/timeline.h"
 
@@ -19,9 +19,12 @@ int albi_grade(double v) {
 
 std::string_view malbi_grade(double v) {
   switch (albi_grade(v)) {
-    case 1: return "1";
-    case 2: return at_most(v, -2.270) ? "2a" : "2b";
-    default: return "3";
+    case 1:
+      return "1";
+    case 2:
+      return at_most(v, -2.270) ? "2a" : "2b";
+    default:
+      return "3";
   }
 }
 

@@ -43,8 +43,22 @@ struct Scored {
 // The reports in display order (decision.scores keys); `Scores::report` takes one of these, so
 // a misspelt score does not compile.
 enum class ScoreKey : unsigned char {
-  ChildPugh, Albi, Bclc, Kinki, Bolondi, UpToSeven, SixAndTwelve, TumorBurdenScore,
-  Hap, MhapII, Art, Abcr, Moral, MoralTace, Mrecist, JshTe,
+  ChildPugh,
+  Albi,
+  Bclc,
+  Kinki,
+  Bolondi,
+  UpToSeven,
+  SixAndTwelve,
+  TumorBurdenScore,
+  Hap,
+  MhapII,
+  Art,
+  Abcr,
+  Moral,
+  MoralTace,
+  Mrecist,
+  JshTe,
 };
 inline constexpr std::size_t kScoreCount = static_cast<std::size_t>(ScoreKey::JshTe) + 1;
 

@@ -32,9 +32,12 @@ ArtGroup art_group(double points) {
 
 std::string_view to_string(ArtGroup g) {
   switch (g) {
-    case ArtGroup::FavoursRetreatment: return "favours-retreatment";
-    case ArtGroup::BetweenGroups: return "between-groups";
-    case ArtGroup::PoorPrognosis: return "poor-prognosis";
+    case ArtGroup::FavoursRetreatment:
+      return "favours-retreatment";
+    case ArtGroup::BetweenGroups:
+      return "between-groups";
+    case ArtGroup::PoorPrognosis:
+      return "poor-prognosis";
   }
   return "?";
 }
@@ -43,10 +46,12 @@ namespace {
 
 std::string group_text(ArtGroup g) {
   switch (g) {
-    case ArtGroup::FavoursRetreatment: return "0–1.5: favours retreatment";
+    case ArtGroup::FavoursRetreatment:
+      return "0–1.5: favours retreatment";
     case ArtGroup::BetweenGroups:
       return "between the published groups (0–1.5 favours retreatment, ≥ 2.5 poor prognosis): no interpretation";
-    case ArtGroup::PoorPrognosis: return "≥ 2.5: poor prognosis (median OS 6.6 vs 23.5 months)";
+    case ArtGroup::PoorPrognosis:
+      return "≥ 2.5: poor prognosis (median OS 6.6 vs 23.5 months)";
   }
   return "?";
 }
@@ -76,9 +81,10 @@ ArtResult art(const PatientRecord& r, Date at) {
     const double p = art_ast_points(ast0->value, ast1->value);
     known += p;
     rep.used.push_back({"ast before the first TACE", ast0->date, describe(*ast0, Quantity::Ast)});
-    rep.used.push_back({"ast", ast1->date,
-                        fmt::format("{} ({:+.1f}% from before the first TACE) → {:g} points", describe(*ast1, Quantity::Ast),
-                                    (ast1->value - ast0->value) * 100.0 / ast0->value, p)});
+    rep.used.push_back(
+        {"ast", ast1->date,
+         fmt::format("{} ({:+.1f}% from before the first TACE) → {:g} points", describe(*ast1, Quantity::Ast),
+                     (ast1->value - ast0->value) * 100.0 / ast0->value, p)});
   } else {
     missing_max += 4.0;
   }
@@ -95,7 +101,8 @@ ArtResult art(const PatientRecord& r, Date at) {
   if (const auto resp = response_after_last_tace(r, at, rep)) {
     const double p = art_response_points(*resp);
     known += p;
-    rep.used.push_back({"radiological response", at, fmt::format("{} → {:g} point{}", to_string(*resp), p, p == 1.0 ? "" : "s")});
+    rep.used.push_back(
+        {"radiological response", at, fmt::format("{} → {:g} point{}", to_string(*resp), p, p == 1.0 ? "" : "s")});
   } else {
     missing_max += 1.0;
   }
@@ -104,9 +111,10 @@ ArtResult art(const PatientRecord& r, Date at) {
     if (at_least(known, 2.5)) out.group = ArtGroup::PoorPrognosis;
     else if (at_most(known + missing_max, 1.5)) out.group = ArtGroup::FavoursRetreatment;
     if (out.group)
-      rep.notes.push_back(fmt::format("not computed, but the known components give {:g} points and the missing ones "
-                                      "at most {:g} more: {}",
-                                      known, missing_max, group_text(*out.group)));
+      rep.notes.push_back(
+          fmt::format("not computed, but the known components give {:g} points and the missing ones "
+                      "at most {:g} more: {}",
+                      known, missing_max, group_text(*out.group)));
     return out;
   }
   const Art a{known, art_group(known)};

@@ -12,8 +12,8 @@
 namespace switchpoint {
 
 double art_ast_points(double ast_before_first_tace_u_per_l, double ast_now_u_per_l);  // 4 when rise > 25%
-double art_child_pugh_points(int child_pugh_rise);  // ≤ 0: 0; 1: 1.5; ≥ 2: 3
-double art_response_points(MrecistCategory after_last_tace);  // CR/PR: 0; SD/PD: 1
+double art_child_pugh_points(int child_pugh_rise);                                    // ≤ 0: 0; 1: 1.5; ≥ 2: 3
+double art_response_points(MrecistCategory after_last_tace);                          // CR/PR: 0; SD/PD: 1
 
 // 0–1.5 favours retreatment; ≥ 2.5 poor prognosis; in between (2.0, which the published points
 // cannot actually produce) belongs to neither group.

@@ -1,7 +1,7 @@
 #include "core/scores/bclc.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/scores/child_pugh.h"
 #include "core/scores/tumor_burden.h"
@@ -12,11 +12,16 @@ namespace switchpoint {
 
 std::string_view to_string(BclcStage s) {
   switch (s) {
-    case BclcStage::Stage0: return "0";
-    case BclcStage::A: return "A";
-    case BclcStage::B: return "B";
-    case BclcStage::C: return "C";
-    case BclcStage::D: return "D";
+    case BclcStage::Stage0:
+      return "0";
+    case BclcStage::A:
+      return "A";
+    case BclcStage::B:
+      return "B";
+    case BclcStage::C:
+      return "C";
+    case BclcStage::D:
+      return "D";
   }
   return "?";
 }
@@ -64,7 +69,9 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   const int n = *in.tumor_count;
   const double cm = *in.largest_diameter_cm;
   switch (*d.stage) {
-    case BclcStage::Stage0: d.reasons.push_back(fmt::format("single tumour of {:g} cm ≤ 2 cm", cm)); break;
+    case BclcStage::Stage0:
+      d.reasons.push_back(fmt::format("single tumour of {:g} cm ≤ 2 cm", cm));
+      break;
     case BclcStage::A:
       d.reasons.push_back(n == 1 ? fmt::format("single tumour of {:g} cm > 2 cm", cm)
                                  : fmt::format("{} nodules, each ≤ 3 cm (largest {:g} cm)", n, cm));
@@ -118,17 +125,26 @@ BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, cons
         rep.missing.push_back(fmt::format("child_pugh (missing {})", parts));
         break;
       }
-      case BclcInput::Ecog: rep.missing.emplace_back("ecog"); break;
-      case BclcInput::VascularInvasion: rep.missing.emplace_back("vascular_invasion"); break;
-      case BclcInput::ExtrahepaticSpread: rep.missing.emplace_back("extrahepatic_spread"); break;
-      case BclcInput::TumorBurden: rep.missing.insert(rep.missing.end(), tb.missing.begin(), tb.missing.end()); break;
+      case BclcInput::Ecog:
+        rep.missing.emplace_back("ecog");
+        break;
+      case BclcInput::VascularInvasion:
+        rep.missing.emplace_back("vascular_invasion");
+        break;
+      case BclcInput::ExtrahepaticSpread:
+        rep.missing.emplace_back("extrahepatic_spread");
+        break;
+      case BclcInput::TumorBurden:
+        rep.missing.insert(rep.missing.end(), tb.missing.begin(), tb.missing.end());
+        break;
     }
   }
   if (d.no_tumour) {
     rep.applicable = false;
-    rep.summary = fmt::format("no intrahepatic tumour on the imaging of {}, and no stage C or D criterion: "
-                              "BCLC 0–B describe a tumour",
-                              tb.value->study_date.iso());
+    rep.summary = fmt::format(
+        "no intrahepatic tumour on the imaging of {}, and no stage C or D criterion: "
+        "BCLC 0–B describe a tumour",
+        tb.value->study_date.iso());
     return out;
   }
   if (!d.stage) return out;
@@ -137,7 +153,8 @@ BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, cons
   b.stage = *d.stage;
   if (cp.value) b.child_pugh_points = cp.value->points;
   b.ecog = in.ecog;
-  if (tb.value) b.within_up_to_seven = within_up_to_seven(up_to_seven_value(tb.value->largest_diameter_cm, tb.value->tumor_count));
+  if (tb.value)
+    b.within_up_to_seven = within_up_to_seven(up_to_seven_value(tb.value->largest_diameter_cm, tb.value->tumor_count));
   out.value = b;
   rep.computed = true;
   std::string why;

@@ -34,14 +34,14 @@ struct BclcInputs {
   std::optional<int> ecog;
   std::optional<VascularInvasion> vascular_invasion;
   std::optional<bool> extrahepatic_spread;
-  std::optional<int> tumor_count;           // with largest_diameter_cm from the same study
+  std::optional<int> tumor_count;  // with largest_diameter_cm from the same study
   std::optional<double> largest_diameter_cm;
 };
 
 struct BclcDecision {
   std::optional<BclcStage> stage;
-  std::vector<BclcInput> missing;  // what prevents a stage; empty when staged or no_tumour
-  bool no_tumour = false;          // outside C/D and no intrahepatic tumour: 0–B not defined
+  std::vector<BclcInput> missing;    // what prevents a stage; empty when staged or no_tumour
+  bool no_tumour = false;            // outside C/D and no intrahepatic tumour: 0–B not defined
   std::vector<std::string> reasons;  // why this stage ("ECOG 3 > 2")
 };
 

@@ -6,10 +6,14 @@ namespace switchpoint {
 
 std::string_view to_string(BolondiSubstage s) {
   switch (s) {
-    case BolondiSubstage::B1: return "B1";
-    case BolondiSubstage::B2: return "B2";
-    case BolondiSubstage::B3: return "B3";
-    case BolondiSubstage::B4: return "B4";
+    case BolondiSubstage::B1:
+      return "B1";
+    case BolondiSubstage::B2:
+      return "B2";
+    case BolondiSubstage::B3:
+      return "B3";
+    case BolondiSubstage::B4:
+      return "B4";
   }
   return "?";
 }

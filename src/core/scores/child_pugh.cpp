@@ -37,18 +37,24 @@ int child_pugh_pt_points(double v) {
 
 int child_pugh_ascites_points(Ascites a) {
   switch (a) {
-    case Ascites::None: return 1;
-    case Ascites::Slight: return 2;
-    case Ascites::ModerateSevere: return 3;
+    case Ascites::None:
+      return 1;
+    case Ascites::Slight:
+      return 2;
+    case Ascites::ModerateSevere:
+      return 3;
   }
   return 3;
 }
 
 int child_pugh_encephalopathy_points(Encephalopathy e) {
   switch (e) {
-    case Encephalopathy::None: return 1;
-    case Encephalopathy::Grade1to2: return 2;
-    case Encephalopathy::Grade3to4: return 3;
+    case Encephalopathy::None:
+      return 1;
+    case Encephalopathy::Grade1to2:
+      return 2;
+    case Encephalopathy::Grade3to4:
+      return 3;
   }
   return 3;
 }
@@ -87,7 +93,8 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
     if (const LabValue* v = latest_lab(r.labs.of(q), at)) {
       const int p = score(v->value);
       points += p;
-      rep.used.push_back({std::string(spec_of(q).key), v->date, fmt::format("{} → {} point{}", describe(*v, q), p, p == 1 ? "" : "s")});
+      rep.used.push_back({std::string(spec_of(q).key), v->date,
+                          fmt::format("{} → {} point{}", describe(*v, q), p, p == 1 ? "" : "s")});
     } else {
       complete = false;
       rep.missing.emplace_back(name);
@@ -97,20 +104,20 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
   lab(Quantity::Albumin, "albumin", child_pugh_albumin_points);
   if (latest_lab(r.labs.pt_prolongation_s, at) != nullptr && latest_lab(r.labs.inr, at) == nullptr)
     lab(Quantity::PtProlongation, "pt_prolongation", child_pugh_pt_points);
-  else
-    lab(Quantity::Inr, "inr (or pt_prolongation)", child_pugh_inr_points);
+  else lab(Quantity::Inr, "inr (or pt_prolongation)", child_pugh_inr_points);
 
   if (const auto* c = latest_ascites(r, at)) {
     const int p = child_pugh_ascites_points(*c->ascites);
     points += p;
-    rep.used.push_back({"ascites", c->date, fmt::format("{} → {} point{}", to_string(*c->ascites), p, p == 1 ? "" : "s")});
+    rep.used.push_back(
+        {"ascites", c->date, fmt::format("{} → {} point{}", to_string(*c->ascites), p, p == 1 ? "" : "s")});
   } else if (const auto* u = latest_ascites_any(r, at)) {
     // Present, grade not recorded: slight (2 points) or moderate-severe (3 points).
     complete = false;
     ungraded_min += child_pugh_ascites_points(Ascites::Slight);
     ungraded_max += child_pugh_ascites_points(Ascites::ModerateSevere);
-    ungraded.push_back(fmt::format("ascites present on {} but its grade (slight or moderate-severe) is not recorded",
-                                   u->date.iso()));
+    ungraded.push_back(
+        fmt::format("ascites present on {} but its grade (slight or moderate-severe) is not recorded", u->date.iso()));
     rep.missing.emplace_back("ascites grade (slight or moderate-severe)");
   } else {
     complete = false;
@@ -125,8 +132,8 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
     complete = false;
     ungraded_min += child_pugh_encephalopathy_points(Encephalopathy::Grade1to2);
     ungraded_max += child_pugh_encephalopathy_points(Encephalopathy::Grade3to4);
-    ungraded.push_back(fmt::format("hepatic encephalopathy present on {} but its grade (1-2 or 3-4) is not recorded",
-                                   u->date.iso()));
+    ungraded.push_back(
+        fmt::format("hepatic encephalopathy present on {} but its grade (1-2 or 3-4) is not recorded", u->date.iso()));
     rep.missing.emplace_back("encephalopathy grade (1-2 or 3-4)");
   } else {
     complete = false;

@@ -27,7 +27,8 @@ std::string point_text(int p) { return fmt::format("{} point{}", p, p == 1 ? "" 
 
 // HAP and mHAP-II share everything but the multiplicity point.
 HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
-  HapResult out{std::nullopt, with_multiplicity ? start_score("mhap_ii", "mhap-ii", at) : start_score("hap", "hap", at)};
+  HapResult out{std::nullopt,
+                with_multiplicity ? start_score("mhap_ii", "mhap-ii", at) : start_score("hap", "hap", at)};
   ScoreResult& rep = out.report;
   int points = 0;
   bool complete = true;

@@ -6,10 +6,14 @@ namespace switchpoint {
 
 std::string_view to_string(KinkiSubstage s) {
   switch (s) {
-    case KinkiSubstage::B1: return "B1";
-    case KinkiSubstage::B2: return "B2";
-    case KinkiSubstage::B3a: return "B3a";
-    case KinkiSubstage::B3b: return "B3b";
+    case KinkiSubstage::B1:
+      return "B1";
+    case KinkiSubstage::B2:
+      return "B2";
+    case KinkiSubstage::B3a:
+      return "B3a";
+    case KinkiSubstage::B3b:
+      return "B3b";
   }
   return "?";
 }

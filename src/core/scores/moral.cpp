@@ -1,8 +1,8 @@
 #include "core/scores/moral.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "core/response/assessment.h"
 #include "core/timeline.h"
@@ -85,9 +85,10 @@ MoralTaceResult moral_tace(const PatientRecord& r, Date at) {
   out.value = m;
   rep.computed = true;
   const std::string rise = m.rise_percent ? fmt::format("{:+.1f}%", *m.rise_percent) : std::string("from 0");
-  rep.summary = fmt::format("MoRAL {:.1f} before the first TACE → {:.1f} after ({}): {} the seed-004 statement (≥ 89.5 "
-                            "with a ≥ 5% rise → median OS < 10 months); informational only",
-                            m.before, m.after, rise, m.met ? "meets" : "does not meet");
+  rep.summary = fmt::format(
+      "MoRAL {:.1f} before the first TACE → {:.1f} after ({}): {} the seed-004 statement (≥ 89.5 "
+      "with a ≥ 5% rise → median OS < 10 months); informational only",
+      m.before, m.after, rise, m.met ? "meets" : "does not meet");
   rep.fields.push_back({"before", Number{m.before, 1}});
   rep.fields.push_back({"after", Number{m.after, 1}});
   if (m.rise_percent) rep.fields.push_back({"rise_percent", Number{*m.rise_percent, 1}});

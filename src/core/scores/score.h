@@ -15,7 +15,7 @@
 namespace switchpoint {
 
 struct InputUsed {
-  std::string name;   // "bilirubin"
+  std::string name;  // "bilirubin"
   Date date;
   std::string value;  // "3.0 mg/dL = 51.3 µmol/L"
 };
@@ -33,12 +33,12 @@ struct ScoreField {
 };
 
 struct ScoreResult {
-  std::string_view key;      // decision.scores key, e.g. "child_pugh"
+  std::string_view key;  // decision.scores key, e.g. "child_pugh"
   const RuleInfo* rule = nullptr;
-  Date at;                   // the date the score describes
+  Date at;  // the date the score describes
   bool computed = false;
-  bool applicable = true;    // false: not defined for this patient (e.g. Kinki outside BCLC B)
-  std::string summary;       // one line for clinicians: "6 points, class A"
+  bool applicable = true;  // false: not defined for this patient (e.g. Kinki outside BCLC B)
+  std::string summary;     // one line for clinicians: "6 points, class A"
   std::vector<ScoreField> fields;
   std::vector<InputUsed> used;
   std::vector<std::string> missing;

@@ -35,9 +35,8 @@ ScoreSeries score_series(const PatientRecord& r) {
   ScoreSeries s;
   for (const Date at : input_dates({&r.labs.bilirubin_umol_per_l, &r.labs.albumin_g_per_l}, r, false))
     if (auto a = albi_on(r, at)) s.albi.push_back({at, *a});
-  for (const Date at : input_dates({&r.labs.bilirubin_umol_per_l, &r.labs.albumin_g_per_l, &r.labs.inr,
-                                    &r.labs.pt_prolongation_s},
-                                   r, true))
+  for (const Date at : input_dates(
+           {&r.labs.bilirubin_umol_per_l, &r.labs.albumin_g_per_l, &r.labs.inr, &r.labs.pt_prolongation_s}, r, true))
     if (auto c = child_pugh_value(r, at)) s.child_pugh.push_back({at, *c});
   return s;
 }

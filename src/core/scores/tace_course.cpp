@@ -1,7 +1,7 @@
 #include "core/scores/tace_course.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/response/assessment.h"
 #include "core/response/mrecist.h"
@@ -32,8 +32,8 @@ ChildPughChange child_pugh_change(const PatientRecord& r, Date first_tace, Date 
     out.before = before.value;
     rep.used.push_back({"child_pugh before the first TACE", latest_input_date(before.report), before.report.summary});
   } else {
-    rep.missing.push_back(
-        fmt::format("child_pugh before the first TACE of {} (missing {})", first_tace.iso(), joined(before.report.missing)));
+    rep.missing.push_back(fmt::format("child_pugh before the first TACE of {} (missing {})", first_tace.iso(),
+                                      joined(before.report.missing)));
   }
   if (now.value) {
     std::vector<std::string> stale;

@@ -1,8 +1,8 @@
 #include "core/scores/tumor_burden.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "core/timeline.h"
 #include "core/units.h"
@@ -104,9 +104,9 @@ UpToSevenResult up_to_seven(const TumorBurdenLookup& tb, Date at) {
   out.value = u;
   rep.computed = true;
   const Number n = sum_number(v);
-  rep.summary = fmt::format("{} ({:g} cm + {} tumour{}): {} up-to-seven", fixed(n), tb.value->largest_diameter_cm,
-                            tb.value->tumor_count, tb.value->tumor_count == 1 ? "" : "s",
-                            u.within ? "within" : "beyond");
+  rep.summary =
+      fmt::format("{} ({:g} cm + {} tumour{}): {} up-to-seven", fixed(n), tb.value->largest_diameter_cm,
+                  tb.value->tumor_count, tb.value->tumor_count == 1 ? "" : "s", u.within ? "within" : "beyond");
   rep.fields.push_back({"value", n});
   rep.fields.push_back({"within", u.within});
   note_no_tumour(rep, *tb.value);
@@ -123,14 +123,19 @@ SixAndTwelveStratum six_and_twelve_stratum(double v) {
 
 std::string_view to_string(SixAndTwelveStratum s) {
   switch (s) {
-    case SixAndTwelveStratum::Low: return "low";
-    case SixAndTwelveStratum::Intermediate: return "intermediate";
-    case SixAndTwelveStratum::High: return "high";
+    case SixAndTwelveStratum::Low:
+      return "low";
+    case SixAndTwelveStratum::Intermediate:
+      return "intermediate";
+    case SixAndTwelveStratum::High:
+      return "high";
   }
   return "?";
 }
 
-SixAndTwelveResult six_and_twelve(const PatientRecord& r, Date at) { return six_and_twelve(latest_tumor_burden(r, at), at); }
+SixAndTwelveResult six_and_twelve(const PatientRecord& r, Date at) {
+  return six_and_twelve(latest_tumor_burden(r, at), at);
+}
 
 SixAndTwelveResult six_and_twelve(const TumorBurdenLookup& tb, Date at) {
   SixAndTwelveResult out{std::nullopt, start_score("six_and_twelve", "six-and-twelve", at)};
@@ -158,7 +163,9 @@ double tumor_burden_score_value(double largest_diameter_cm, int tumor_count) {
   return std::hypot(largest_diameter_cm, static_cast<double>(tumor_count));
 }
 
-TumorBurdenScoreResult tumor_burden_score(const PatientRecord& r, Date at) { return tumor_burden_score(latest_tumor_burden(r, at), at); }
+TumorBurdenScoreResult tumor_burden_score(const PatientRecord& r, Date at) {
+  return tumor_burden_score(latest_tumor_burden(r, at), at);
+}
 
 TumorBurdenScoreResult tumor_burden_score(const TumorBurdenLookup& tb, Date at) {
   TumorBurdenScoreResult out{std::nullopt, start_score("tumor_burden_score", "tumor-burden-score", at)};

@@ -1,7 +1,7 @@
 #include "core/therapy/alerts.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/tace_history.h"
@@ -13,9 +13,12 @@ namespace switchpoint {
 
 std::string_view to_string(Severity s) {
   switch (s) {
-    case Severity::Info: return "info";
-    case Severity::Warning: return "warning";
-    case Severity::Critical: return "critical";
+    case Severity::Info:
+      return "info";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Critical:
+      return "critical";
   }
   return "?";
 }
@@ -32,13 +35,15 @@ void adjuvant_sorafenib(std::vector<Alert>& out, const PatientRecord& r) {
     const PatientRecord then = r.as_of(s.start);
     const TaceHistory h = build_tace_history(then, s.start);
     bool refractory = false;
-    for (const auto& d : evaluate_refractoriness(then, h)) refractory = refractory || d.status == RefractorinessStatus::Refractory;
+    for (const auto& d : evaluate_refractoriness(then, h))
+      refractory = refractory || d.status == RefractorinessStatus::Refractory;
     if (!refractory)
-      out.push_back({"pitfall-1-adjuvant-sorafenib", Severity::Warning,
-                     fmt::format("sorafenib started on {} after TACE while not refractory under any definition: "
-                                 "adjuvant sorafenib after TACE did not improve survival (post-TACE phase III trial, Kudo 2011)",
-                                 s.start.iso()),
-                     s.start});
+      out.push_back(
+          {"pitfall-1-adjuvant-sorafenib", Severity::Warning,
+           fmt::format("sorafenib started on {} after TACE while not refractory under any definition: "
+                       "adjuvant sorafenib after TACE did not improve survival (post-TACE phase III trial, Kudo 2011)",
+                       s.start.iso()),
+           s.start});
   }
 }
 
@@ -74,10 +79,11 @@ void systemic_at_child_pugh_c(std::vector<Alert>& out, const PatientRecord& r, D
     for (Date d : dates) {
       const auto cp = child_pugh_value(r, d);
       if (!cp || cp->cls != 'C') continue;
-      out.push_back({"pitfall-3-systemic-at-child-pugh-c", Severity::Critical,
-                     fmt::format("{} {} at Child-Pugh C{} ({}): no benefit, best supportive care only (BCLC 2022 stage D)",
-                                 s.regimen, d == s.start ? "started" : "given", cp->points, d.iso()),
-                     d});
+      out.push_back(
+          {"pitfall-3-systemic-at-child-pugh-c", Severity::Critical,
+           fmt::format("{} {} at Child-Pugh C{} ({}): no benefit, best supportive care only (BCLC 2022 stage D)",
+                       s.regimen, d == s.start ? "started" : "given", cp->points, d.iso()),
+           d});
       break;
     }
   }
@@ -91,14 +97,15 @@ void bevacizumab_without_endoscopy(std::vector<Alert>& out, const PatientRecord&
     if (!reg || !reg->bevacizumab) continue;
     const Endoscopy* e = latest_endoscopy_within_6_months(r, s.start);
     if (!e || e->varices == Varices::HighRiskUntreated)
-      out.push_back({"pitfall-4-bevacizumab-without-endoscopy", Severity::Critical,
-                     e ? fmt::format("{} started on {} with untreated high-risk varices (endoscopy {}): variceal bleeding "
-                                     "risk (IMbrave150 required endoscopy within 6 months with varices treated)",
-                                     s.regimen, s.start.iso(), e->date.iso())
-                       : fmt::format("{} started on {} without an upper GI endoscopy in the 6 months before: variceal "
-                                     "bleeding risk (IMbrave150 required endoscopy within 6 months with varices treated)",
-                                     s.regimen, s.start.iso()),
-                     s.start});
+      out.push_back(
+          {"pitfall-4-bevacizumab-without-endoscopy", Severity::Critical,
+           e ? fmt::format("{} started on {} with untreated high-risk varices (endoscopy {}): variceal bleeding "
+                           "risk (IMbrave150 required endoscopy within 6 months with varices treated)",
+                           s.regimen, s.start.iso(), e->date.iso())
+             : fmt::format("{} started on {} without an upper GI endoscopy in the 6 months before: variceal "
+                           "bleeding risk (IMbrave150 required endoscopy within 6 months with varices treated)",
+                           s.regimen, s.start.iso()),
+           s.start});
   }
 }
 
@@ -135,7 +142,8 @@ void regorafenib_after_intolerance(std::vector<Alert>& out, const PatientRecord&
                                    s.start.iso(),
                                    p.stop_reason == StopReason::Intolerance
                                        ? fmt::format("stopped for intolerance{}", p.end ? " on " + p.end->iso() : "")
-                                       : fmt::format("{:g} mg/day on {} of the last 28 days", *p.dose_mg_per_day, *p.days_at_dose_last_28)),
+                                       : fmt::format("{:g} mg/day on {} of the last 28 days", *p.dose_mg_per_day,
+                                                     *p.days_at_dose_last_28)),
                        s.start});
     }
   }
@@ -152,16 +160,19 @@ void decompensation(std::vector<Alert>& out, const PatientRecord& r) {
   for (const auto& c : r.clinical) {
     if (c.ascites) {
       if (prev_a && ascites_rank(*c.ascites) > ascites_rank(*prev_a->ascites))
-        ascites = Alert{"pitfall-7-decompensation", Severity::Critical,
-                        fmt::format("ascites worsened from {} ({}) to {} ({}): hepatic decompensation: reassess liver function before any further treatment",
-                                    to_string(*prev_a->ascites), prev_a->date.iso(), to_string(*c.ascites), c.date.iso()),
-                        c.date};
+        ascites =
+            Alert{"pitfall-7-decompensation", Severity::Critical,
+                  fmt::format("ascites worsened from {} ({}) to {} ({}): hepatic decompensation: reassess liver "
+                              "function before any further treatment",
+                              to_string(*prev_a->ascites), prev_a->date.iso(), to_string(*c.ascites), c.date.iso()),
+                  c.date};
       prev_a = &c;
     }
     if (c.encephalopathy) {
       if (prev_e && static_cast<int>(*c.encephalopathy) > static_cast<int>(*prev_e->encephalopathy))
         enceph = Alert{"pitfall-7-decompensation", Severity::Critical,
-                       fmt::format("hepatic encephalopathy {} on {} (was {} on {}): hepatic decompensation: reassess liver function before any further treatment",
+                       fmt::format("hepatic encephalopathy {} on {} (was {} on {}): hepatic decompensation: reassess "
+                                   "liver function before any further treatment",
                                    to_string(*c.encephalopathy), c.date.iso(), to_string(*prev_e->encephalopathy),
                                    prev_e->date.iso()),
                        c.date};
@@ -171,11 +182,12 @@ void decompensation(std::vector<Alert>& out, const PatientRecord& r) {
   const LabSeries& b = r.labs.bilirubin_umol_per_l;
   for (std::size_t i = 1; i < b.size(); ++i)
     if (at_most(b[i - 1].value, 51.3) && above(b[i].value, 51.3))
-      bili = Alert{"pitfall-7-decompensation", Severity::Critical,
-                   fmt::format("bilirubin rose above 51.3 µmol/L (3 mg/dL): {} on {} after {} on {}: hepatic decompensation",
-                               describe(b[i], Quantity::Bilirubin), b[i].date.iso(), describe(b[i - 1], Quantity::Bilirubin),
-                               b[i - 1].date.iso()),
-                   b[i].date};
+      bili = Alert{
+          "pitfall-7-decompensation", Severity::Critical,
+          fmt::format("bilirubin rose above 51.3 µmol/L (3 mg/dL): {} on {} after {} on {}: hepatic decompensation",
+                      describe(b[i], Quantity::Bilirubin), b[i].date.iso(), describe(b[i - 1], Quantity::Bilirubin),
+                      b[i - 1].date.iso()),
+          b[i].date};
   for (auto* a : {&ascites, &enceph, &bili})
     if (*a) out.push_back(std::move(**a));
 }

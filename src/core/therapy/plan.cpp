@@ -1,7 +1,7 @@
 #include "core/therapy/plan.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/facts.h"
 #include "core/scores/child_pugh.h"
@@ -11,12 +11,18 @@ namespace switchpoint {
 
 std::string_view to_string(OptionStatus s) {
   switch (s) {
-    case OptionStatus::Recommended: return "recommended";
-    case OptionStatus::Eligible: return "eligible";
-    case OptionStatus::NeedsPrerequisite: return "needs-prerequisite";
-    case OptionStatus::Caution: return "caution";
-    case OptionStatus::NotIndicated: return "not-indicated";
-    case OptionStatus::Contraindicated: return "contraindicated";
+    case OptionStatus::Recommended:
+      return "recommended";
+    case OptionStatus::Eligible:
+      return "eligible";
+    case OptionStatus::NeedsPrerequisite:
+      return "needs-prerequisite";
+    case OptionStatus::Caution:
+      return "caution";
+    case OptionStatus::NotIndicated:
+      return "not-indicated";
+    case OptionStatus::Contraindicated:
+      return "contraindicated";
   }
   return "?";
 }
@@ -50,12 +56,18 @@ namespace {
 // Severity order: the most severe finding decides the status.
 int severity(OptionStatus s) {
   switch (s) {
-    case OptionStatus::Contraindicated: return 5;
-    case OptionStatus::NotIndicated: return 4;
-    case OptionStatus::NeedsPrerequisite: return 3;
-    case OptionStatus::Caution: return 2;
-    case OptionStatus::Eligible: return 1;
-    case OptionStatus::Recommended: return 0;
+    case OptionStatus::Contraindicated:
+      return 5;
+    case OptionStatus::NotIndicated:
+      return 4;
+    case OptionStatus::NeedsPrerequisite:
+      return 3;
+    case OptionStatus::Caution:
+      return 2;
+    case OptionStatus::Eligible:
+      return 1;
+    case OptionStatus::Recommended:
+      return 0;
   }
   return 0;
 }
@@ -101,13 +113,21 @@ std::string episode_text(const Episode& e) {
   const SystemicTherapy& s = *e.s;
   std::string stop = "no stop reason recorded";
   if (s.stop_reason) switch (*s.stop_reason) {
-      case StopReason::Progression: stop = "stopped for progression"; break;
-      case StopReason::Intolerance: stop = "stopped for intolerance"; break;
-      case StopReason::Completed: stop = "completed"; break;
-      case StopReason::Other: stop = "stopped for another reason"; break;
+      case StopReason::Progression:
+        stop = "stopped for progression";
+        break;
+      case StopReason::Intolerance:
+        stop = "stopped for intolerance";
+        break;
+      case StopReason::Completed:
+        stop = "completed";
+        break;
+      case StopReason::Other:
+        stop = "stopped for another reason";
+        break;
     }
-  return fmt::format("{} in line {}, {} → {}, {}", s.regimen, e.line, s.start.iso(), s.end ? s.end->iso() : "no end date recorded",
-                     stop);
+  return fmt::format("{} in line {}, {} → {}, {}", s.regimen, e.line, s.start.iso(),
+                     s.end ? s.end->iso() : "no end date recorded", stop);
 }
 
 // Progressed on or stopped for intolerance, with the stop dated on or before the as-of date.
@@ -139,15 +159,18 @@ void general_eligibility(Assess& a, const Context& c) {
     // One prerequisite per missing input, in the words every other rule uses (P-obtain-list).
     for (const auto& m : child_pugh(c.r, c.at).report.missing) a.prerequisite(facts::child_pugh_input(m, c.at));
   } else if (*c.cp_class == 'C') {
-    a.raise(OptionStatus::Contraindicated,
-            fmt::format("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit from systemic therapy)",
-                        *c.cp_points));
+    a.raise(
+        OptionStatus::Contraindicated,
+        fmt::format(
+            "Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit from systemic therapy)",
+            *c.cp_points));
   } else if (*c.cp_class == 'B') {
     if (c.line >= 2)
-      a.raise(OptionStatus::NotIndicated,
-              fmt::format("Child-Pugh B{}: no agent after a first line is approved for Child-Pugh B (RESORCE, CELESTIAL, "
-                          "REACH-2 and KEYNOTE-240 enrolled Child-Pugh A only)",
-                          *c.cp_points));
+      a.raise(
+          OptionStatus::NotIndicated,
+          fmt::format("Child-Pugh B{}: no agent after a first line is approved for Child-Pugh B (RESORCE, CELESTIAL, "
+                      "REACH-2 and KEYNOTE-240 enrolled Child-Pugh A only)",
+                      *c.cp_points));
     else if (*c.cp_points == 7)
       a.raise(OptionStatus::Caution, "Child-Pugh B7: no regimen has trial evidence (trials enrolled Child-Pugh A)");
     else
@@ -167,10 +190,11 @@ void general_eligibility(Assess& a, const Context& c) {
     a.raise(OptionStatus::Contraindicated, fmt::format("{} > 2: best supportive care only (BCLC 2022 stage D)", ecog));
   } else if (*c.ecog->ecog == 2) {
     if (c.line >= 2)
-      a.raise(OptionStatus::NotIndicated,
-              fmt::format("{}: after a first line only ECOG 0–1 is supported (the second-line trials enrolled ECOG 0–1)", ecog));
-    else
-      a.raise(OptionStatus::Caution, fmt::format("{}: outside the trial populations (ECOG 0–1)", ecog));
+      a.raise(
+          OptionStatus::NotIndicated,
+          fmt::format("{}: after a first line only ECOG 0–1 is supported (the second-line trials enrolled ECOG 0–1)",
+                      ecog));
+    else a.raise(OptionStatus::Caution, fmt::format("{}: outside the trial populations (ECOG 0–1)", ecog));
   } else {
     a.note(ecog);
   }
@@ -183,7 +207,8 @@ void immunotherapy_checks(Assess& a, const Context& c) {
   if (condition_active(c.r, ConditionKind::ActiveAutoimmuneDisease, c.at))
     a.raise(OptionStatus::Contraindicated, "active autoimmune disease: immune checkpoint inhibitors contraindicated");
   if (condition_active(c.r, ConditionKind::SolidOrganTransplant, c.at))
-    a.raise(OptionStatus::Contraindicated, "solid-organ transplant: immune checkpoint inhibitors contraindicated (rejection)");
+    a.raise(OptionStatus::Contraindicated,
+            "solid-organ transplant: immune checkpoint inhibitors contraindicated (rejection)");
 }
 
 void bevacizumab_checks(Assess& a, const Context& c) {
@@ -198,12 +223,14 @@ void bevacizumab_checks(Assess& a, const Context& c) {
   const Endoscopy* e = latest_endoscopy_within_6_months(c.r, c.at);
   if (!e) {
     const Endoscopy* last = c.r.endoscopies.empty() ? nullptr : &c.r.endoscopies.back();
-    a.prerequisite(fmt::format("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
-                               "inclusion; none within the 6 months before {}{})",
-                               c.at.iso(), last ? fmt::format("; last {}", last->date.iso()) : std::string("; none recorded")));
+    a.prerequisite(
+        fmt::format("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
+                    "inclusion; none within the 6 months before {}{})",
+                    c.at.iso(), last ? fmt::format("; last {}", last->date.iso()) : std::string("; none recorded")));
   } else if (e->varices == Varices::HighRiskUntreated) {
     a.raise(OptionStatus::Contraindicated,
-            fmt::format("untreated high-risk varices on endoscopy {}: treat (band ligation) before bevacizumab", e->date.iso()));
+            fmt::format("untreated high-risk varices on endoscopy {}: treat (band ligation) before bevacizumab",
+                        e->date.iso()));
   } else {
     a.note(fmt::format("upper GI endoscopy {} (varices {}): within 6 months", e->date.iso(), to_string(e->varices)));
   }
@@ -213,22 +240,22 @@ void bevacizumab_checks(Assess& a, const Context& c) {
 // confirmation (P-confirmation), never a prerequisite.
 void lenvatinib_checks(Assess& a, const Context& c) {
   const std::string window = fmt::format("not stated on imaging in the 92 days before {}", c.at.iso());
-  if (!c.vascular)
-    a.confirm(fmt::format("no main portal vein invasion (REFLECT exclusion; {})", window));
+  if (!c.vascular) a.confirm(fmt::format("no main portal vein invasion (REFLECT exclusion; {})", window));
   else if (*c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
     a.raise(OptionStatus::Contraindicated,
             fmt::format("main portal vein invasion on {} (REFLECT exclusion)", c.vascular->date.iso()));
-  if (!c.occupation)
-    a.confirm(fmt::format("liver occupation < 50% (REFLECT excluded ≥ 50%; {})", window));
+  if (!c.occupation) a.confirm(fmt::format("liver occupation < 50% (REFLECT excluded ≥ 50%; {})", window));
   else if (at_least(*c.occupation->liver_occupation_percent, 50.0))
-    a.raise(OptionStatus::Contraindicated, fmt::format("liver occupation {:g}% ≥ 50% on {} (REFLECT exclusion)",
-                                                       *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
+    a.raise(OptionStatus::Contraindicated,
+            fmt::format("liver occupation {:g}% ≥ 50% on {} (REFLECT exclusion)",
+                        *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
   else
-    a.note(fmt::format("liver occupation {:g}% < 50% on {}", *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
-  if (!c.bile_duct)
-    a.confirm(fmt::format("no bile duct invasion (REFLECT exclusion; {})", window));
+    a.note(fmt::format("liver occupation {:g}% < 50% on {}", *c.occupation->liver_occupation_percent,
+                       c.occupation->date.iso()));
+  if (!c.bile_duct) a.confirm(fmt::format("no bile duct invasion (REFLECT exclusion; {})", window));
   else if (*c.bile_duct->bile_duct_invasion)
-    a.raise(OptionStatus::Contraindicated, fmt::format("bile duct invasion on {} (REFLECT exclusion)", c.bile_duct->date.iso()));
+    a.raise(OptionStatus::Contraindicated,
+            fmt::format("bile duct invasion on {} (REFLECT exclusion)", c.bile_duct->date.iso()));
 }
 
 bool tolerated_dose(const SystemicTherapy& s) {
@@ -253,14 +280,16 @@ void regorafenib_checks(Assess& a, const Context& c) {
     } else if (s.dose_mg_per_day && s.days_at_dose_last_28) {
       if (tolerated_dose(s)) {
         tolerated = true;
-        a.note(fmt::format("sorafenib tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
-                           "mg/day on ≥ 20 days)",
-                           *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+        a.note(
+            fmt::format("sorafenib tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
+                        "mg/day on ≥ 20 days)",
+                        *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
       } else {
-        a.raise(OptionStatus::NotIndicated,
-                fmt::format("sorafenib not tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
-                            "≥ 400 mg/day on ≥ 20 days)",
-                            *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+        a.raise(
+            OptionStatus::NotIndicated,
+            fmt::format("sorafenib not tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
+                        "≥ 400 mg/day on ≥ 20 days)",
+                        *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
       }
     } else if (s.stop_reason == StopReason::Progression && s.end && *s.end <= c.at) {
       unconfirmed = &e;
@@ -271,13 +300,15 @@ void regorafenib_checks(Assess& a, const Context& c) {
   if (tolerated) return;
   if (unconfirmed) {
     a.note(fmt::format("sorafenib taken until progression ({}); its dose is not recorded", episode_text(*unconfirmed)));
-    a.confirm(fmt::format("sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days (RESORCE inclusion; {}, dose "
-                          "not recorded)",
-                          episode_text(*unconfirmed)));
+    a.confirm(
+        fmt::format("sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days (RESORCE inclusion; {}, dose "
+                    "not recorded)",
+                    episode_text(*unconfirmed)));
   } else if (unknown) {
-    a.prerequisite(fmt::format("sorafenib tolerance: why sorafenib stopped, or its daily dose and days at that dose in the "
-                               "last 28 days (RESORCE inclusion: ≥ 400 mg/day on ≥ 20 days; {})",
-                               episode_text(*unknown)));
+    a.prerequisite(
+        fmt::format("sorafenib tolerance: why sorafenib stopped, or its daily dose and days at that dose in the "
+                    "last 28 days (RESORCE inclusion: ≥ 400 mg/day on ≥ 20 days; {})",
+                    episode_text(*unknown)));
   }
 }
 
@@ -287,14 +318,16 @@ void ramucirumab_checks(Assess& a, const Context& c) {
     const LabValue* last = nullptr;
     for (const auto& v : c.r.labs.afp_ng_per_ml)
       if (v.date <= c.at) last = &v;
-    a.prerequisite(fmt::format("AFP within 30 days before {} (REACH-2 inclusion: AFP ≥ 400 ng/mL){}", c.at.iso(),
-                               last ? fmt::format("; last {:g} ng/mL on {}", last->value, last->date.iso()) : std::string()));
+    a.prerequisite(
+        fmt::format("AFP within 30 days before {} (REACH-2 inclusion: AFP ≥ 400 ng/mL){}", c.at.iso(),
+                    last ? fmt::format("; last {:g} ng/mL on {}", last->value, last->date.iso()) : std::string()));
   } else if (at_least(c.afp->value, 400.0)) {
     a.note(fmt::format("AFP {:g} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)", c.afp->value, c.afp->date.iso()));
   } else {
-    a.raise(OptionStatus::NotIndicated,
-            fmt::format("AFP {:g} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)",
-                        c.afp->value, c.afp->date.iso()));
+    a.raise(
+        OptionStatus::NotIndicated,
+        fmt::format("AFP {:g} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)",
+                    c.afp->value, c.afp->date.iso()));
   }
 }
 
@@ -328,7 +361,8 @@ bool shares_drug(const Regimen& a, const Regimen& b) {
 std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
   if (c.line == 1) {
     if (reg.line == TherapyLine::Second)
-      return std::string("agent studied after sorafenib (RESORCE, CELESTIAL, REACH-2, KEYNOTE-240): not for first line");
+      return std::string(
+          "agent studied after sorafenib (RESORCE, CELESTIAL, REACH-2, KEYNOTE-240): not for first line");
     return std::nullopt;
   }
   // The same regimen at an earlier line: progressed on or not tolerated → never again; any
@@ -338,9 +372,8 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
     if (e.s->regimen == reg.id && (!same || failed(e, c.at))) same = &e;
   if (same) {
     if (failed(*same, c.at))
-      return fmt::format("{} ({}): not given again at a later line", same->s->stop_reason == StopReason::Progression
-                                                                           ? "progressed on it"
-                                                                           : "not tolerated",
+      return fmt::format("{} ({}): not given again at a later line",
+                         same->s->stop_reason == StopReason::Progression ? "progressed on it" : "not tolerated",
                          episode_text(*same));
     return fmt::format("already given ({}): re-treatment is not a listed option", episode_text(*same));
   }
@@ -352,9 +385,11 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
     std::string drugs;
     for (const auto& x : reg.doses)
       for (const auto& y : given->doses)
-        if (x.drug == y.drug && drugs.find(x.drug) == std::string::npos) drugs += (drugs.empty() ? "" : ", ") + std::string(x.drug);
+        if (x.drug == y.drug && drugs.find(x.drug) == std::string::npos)
+          drugs += (drugs.empty() ? "" : ", ") + std::string(x.drug);
     return fmt::format("contains {}, already {} ({}): not given again", drugs,
-                       e.s->stop_reason == StopReason::Progression ? "progressed on" : "not tolerated", episode_text(e));
+                       e.s->stop_reason == StopReason::Progression ? "progressed on" : "not tolerated",
+                       episode_text(e));
   }
   if (listed(reg, c)) return std::nullopt;
   std::string why;
@@ -381,7 +416,8 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
   if (reg.bevacizumab) bevacizumab_checks(a, c);
   if (reg.lenvatinib) lenvatinib_checks(a, c);
   if (reg.caution_main_portal_vein && c.vascular && *c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
-    a.raise(OptionStatus::Caution, fmt::format("main portal vein invasion on {}: excluded from HIMALAYA", c.vascular->date.iso()));
+    a.raise(OptionStatus::Caution,
+            fmt::format("main portal vein invasion on {}: excluded from HIMALAYA", c.vascular->date.iso()));
   if (c.line >= 2) {
     // P-later-lines: every rule of line 2 holds at every later line, against the whole history.
     if (reg.id == "regorafenib") regorafenib_checks(a, c);
@@ -393,8 +429,9 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
     if (!evidence && in_history(c, "lenvatinib") && (reg.id == "sorafenib" || reg.id == "cabozantinib"))
       a.raise(OptionStatus::Caution, "after lenvatinib: no randomized evidence; individual option");
     if (reg.id == "pembrolizumab" && immunotherapy_in_history(c))
-      a.raise(OptionStatus::Caution, "after an immune checkpoint inhibitor: KEYNOTE-240 and KEYNOTE-394 excluded patients "
-                                     "previously given one; no evidence for a second checkpoint inhibitor");
+      a.raise(OptionStatus::Caution,
+              "after an immune checkpoint inhibitor: KEYNOTE-240 and KEYNOTE-394 excluded patients "
+              "previously given one; no evidence for a second checkpoint inhibitor");
     if (c.line >= 3)
       a.note(fmt::format("line {}: the rules of the second line apply to the whole treatment history", c.line));
   }
@@ -411,10 +448,12 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
 std::string rank_reason(const Regimen& r, int line) {
   if (line >= 2) return "listed after it among the options after a first line";
   if (r.immunotherapy && r.doses.size() > 1)
-    return "atezolizumab-bevacizumab is preferred (KLCA-NCC 2022); the other immunotherapy combinations follow (AASLD 2023 "
+    return "atezolizumab-bevacizumab is preferred (KLCA-NCC 2022); the other immunotherapy combinations follow (AASLD "
+           "2023 "
            "lists STRIDE alongside)";
   if (r.immunotherapy) return "immunotherapy monotherapy: non-inferior to sorafenib, ranked below the combinations";
-  return "tyrosine kinase inhibitors are used when an immune checkpoint inhibitor is contraindicated (KLCA-NCC 2022, AASLD 2023)";
+  return "tyrosine kinase inhibitors are used when an immune checkpoint inhibitor is contraindicated (KLCA-NCC 2022, "
+         "AASLD 2023)";
 }
 
 template <typename T>
@@ -431,7 +470,8 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
   std::vector<const SystemicTherapy*> given;
   for (const auto& s : r.systemic)
     if (s.start <= at) given.push_back(&s);
-  std::stable_sort(given.begin(), given.end(), [](const SystemicTherapy* a, const SystemicTherapy* b) { return a->start < b->start; });
+  std::stable_sort(given.begin(), given.end(),
+                   [](const SystemicTherapy* a, const SystemicTherapy* b) { return a->start < b->start; });
   std::vector<Episode> episodes;
   int n = 0;
   for (const auto* s : given) {
@@ -457,9 +497,9 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
     plan.line = n + 1;
     if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
     else
-      plan.reasons.push_back(fmt::format("{} stopped on {}{}: line {}", last->regimen, last->end ? last->end->iso() : "?",
-                                         last->stop_reason ? fmt::format(" ({})", to_string(*last->stop_reason)) : "",
-                                         plan.line));
+      plan.reasons.push_back(
+          fmt::format("{} stopped on {}{}: line {}", last->regimen, last->end ? last->end->iso() : "?",
+                      last->stop_reason ? fmt::format(" ({})", to_string(*last->stop_reason)) : "", plan.line));
   }
   std::vector<Episode> history;
   for (const auto& e : episodes)
@@ -475,10 +515,18 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
     plan.reasons.push_back(fmt::format("earlier lines: {}", earlier));
   }
 
-  Context c{r, at, plan.line, std::nullopt, std::nullopt, latest_ecog(r, at), nullptr,
+  Context c{r,
+            at,
+            plan.line,
+            std::nullopt,
+            std::nullopt,
+            latest_ecog(r, at),
+            nullptr,
             latest_lab(r.labs.afp_ng_per_ml, at),
-            latest(r, at, &ImagingStudy::vascular_invasion), latest(r, at, &ImagingStudy::liver_occupation_percent),
-            latest(r, at, &ImagingStudy::bile_duct_invasion), std::move(history)};
+            latest(r, at, &ImagingStudy::vascular_invasion),
+            latest(r, at, &ImagingStudy::liver_occupation_percent),
+            latest(r, at, &ImagingStudy::bile_duct_invasion),
+            std::move(history)};
   if (scores.child_pugh) {
     c.cp_class = scores.child_pugh->cls;
     c.cp_points = scores.child_pugh->points;
@@ -487,9 +535,10 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
 
   plan.supportive_care_only = (c.cp_class == 'C') || (c.ecog && *c.ecog->ecog > 2);
   if (plan.supportive_care_only)
-    plan.reasons.push_back(c.cp_class == 'C'
-                               ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
-                               : fmt::format("{} > 2: best supportive care only (BCLC 2022 stage D)", ecog_text(*c.ecog, at)));
+    plan.reasons.push_back(
+        c.cp_class == 'C'
+            ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
+            : fmt::format("{} > 2: best supportive care only (BCLC 2022 stage D)", ecog_text(*c.ecog, at)));
 
   for (const auto& reg : regimens()) plan.options.push_back(assess(reg, c));
   // The first eligible option in the knowledge base's ranking is the recommendation; every
@@ -499,14 +548,16 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
     if (o.status != OptionStatus::Eligible) continue;
     if (!first) {
       o.status = OptionStatus::Recommended;
-      o.reasons.insert(o.reasons.begin(), plan.line == 1 && o.regimen->immunotherapy
-                                              ? "first choice: immunotherapy combinations first when not contraindicated "
-                                                "(IMbrave150, HIMALAYA, CheckMate 9DW; KLCA-NCC 2022, AASLD 2023)"
-                                              : "first choice: highest-ranked eligible option for this line");
+      o.reasons.insert(o.reasons.begin(),
+                       plan.line == 1 && o.regimen->immunotherapy
+                           ? "first choice: immunotherapy combinations first when not contraindicated "
+                             "(IMbrave150, HIMALAYA, CheckMate 9DW; KLCA-NCC 2022, AASLD 2023)"
+                           : "first choice: highest-ranked eligible option for this line");
       first = &o;
       continue;
     }
-    o.reasons.insert(o.reasons.begin(), fmt::format("ranked below {}: {}", first->regimen->name, rank_reason(*o.regimen, plan.line)));
+    o.reasons.insert(o.reasons.begin(),
+                     fmt::format("ranked below {}: {}", first->regimen->name, rank_reason(*o.regimen, plan.line)));
   }
   // Ranked for display: status first, then the knowledge base's order.
   std::stable_sort(plan.options.begin(), plan.options.end(), [](const TherapyOption& a, const TherapyOption& b) {
@@ -516,7 +567,8 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
       "TACE combined with systemic agents is not routine outside trials:",
       "TACE + sorafenib failed to improve overall survival (SPACE, ORIENTAL)",
       "TACE + durvalumab + bevacizumab (EMERALD-1): PFS 15.0 vs 8.2 months",
-      "TACE + lenvatinib + pembrolizumab (LEAP-012): PFS 14.6 vs 10.0 months; closed in 2025, overall survival not significant",
+      "TACE + lenvatinib + pembrolizumab (LEAP-012): PFS 14.6 vs 10.0 months; closed in 2025, overall survival not "
+      "significant",
   };
   return plan;
 }

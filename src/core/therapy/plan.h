@@ -16,7 +16,7 @@
 namespace switchpoint {
 
 enum class OptionStatus : unsigned char {
-  Recommended,        // the engine's first choice for this line (at most one)
+  Recommended,  // the engine's first choice for this line (at most one)
   Eligible,
   NeedsPrerequisite,  // eligible once what is listed is done
   Caution,            // may be given, outside the evidence (say why)

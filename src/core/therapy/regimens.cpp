@@ -1,8 +1,8 @@
 #include "core/therapy/regimens.h"
 
+#include <fmt/format.h>
 #include <array>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "core/timeline.h"
 #include "core/units.h"
@@ -42,7 +42,8 @@ constexpr std::array kRegimens{
             "CheckMate 9DW: OS 23.7 vs 20.6 months vs lenvatinib or sorafenib"},
     Regimen{"lenvatinib", "Lenvatinib", F, false, false, true, false, kLenvatinib,
             "REFLECT: OS 13.6 vs 12.3 months, non-inferior to sorafenib"},
-    Regimen{"sorafenib", "Sorafenib", F, false, false, false, false, kSorafenib, "SHARP: OS 10.7 vs 7.9 months vs placebo"},
+    Regimen{"sorafenib", "Sorafenib", F, false, false, false, false, kSorafenib,
+            "SHARP: OS 10.7 vs 7.9 months vs placebo"},
     Regimen{"durvalumab", "Durvalumab", F, true, false, false, false, kDurvalumab,
             "HIMALAYA: durvalumab monotherapy non-inferior to sorafenib"},
     Regimen{"tislelizumab", "Tislelizumab", F, true, false, false, false, kTislelizumab,
@@ -87,13 +88,15 @@ DoseText dose_for(const Regimen& r, const LabValue* weight, std::optional<Date> 
   for (const auto& d : r.doses) {
     std::string part;
     switch (d.kind) {
-      case DoseKind::FixedMg: part = fmt::format("{} {:g} mg {}", d.drug, d.amount, d.schedule); break;
+      case DoseKind::FixedMg:
+        part = fmt::format("{} {:g} mg {}", d.drug, d.amount, d.schedule);
+        break;
       case DoseKind::MgPerKg:
         if (weight) {
           // Rounded to the nearest mg; pharmacy rounds further to vial sizes.
           const double mg = std::round(d.amount * weight->value);
-          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}{}) {}", d.drug, d.amount, mg, weight->value,
-                             weight->date.iso(), confirm, d.schedule);
+          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}{}) {}", d.drug, d.amount, mg,
+                             weight->value, weight->date.iso(), confirm, d.schedule);
         } else {
           part = fmt::format("{} {:g} mg/kg {} (current weight needed)", d.drug, d.amount, d.schedule);
           out.needs_weight = true;
@@ -102,11 +105,12 @@ DoseText dose_for(const Regimen& r, const LabValue* weight, std::optional<Date> 
       case DoseKind::WeightBandMg:
         if (weight) {
           const bool heavy = at_least(weight->value, d.band_kg);
-          part = fmt::format("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg{})", d.drug, heavy ? d.amount : d.amount_below,
-                             d.schedule, weight->value, weight->date.iso(), heavy ? "≥" : "<", d.band_kg, confirm);
+          part = fmt::format("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg{})", d.drug,
+                             heavy ? d.amount : d.amount_below, d.schedule, weight->value, weight->date.iso(),
+                             heavy ? "≥" : "<", d.band_kg, confirm);
         } else {
-          part = fmt::format("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)", d.drug, d.amount,
-                             d.band_kg, d.amount_below, d.band_kg, d.schedule);
+          part = fmt::format("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)", d.drug,
+                             d.amount, d.band_kg, d.amount_below, d.band_kg, d.schedule);
           out.needs_weight = true;
         }
         break;

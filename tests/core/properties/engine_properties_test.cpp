@@ -16,7 +16,9 @@ namespace {
 
 struct Rng : testing_support::SplitMix {
   using SplitMix::SplitMix;
-  double uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(next() >> 11) / 9007199254740992.0; }
+  double uniform(double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(next() >> 11) / 9007199254740992.0;
+  }
   int integer(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
   bool chance(double p) { return uniform(0, 1) < p; }
 };
@@ -98,7 +100,8 @@ TEST(Properties, WorseLabsNeverImproveChildPughOrAlbi) {
   Rng g{1};
   for (int i = 0; i < 2000; ++i) {
     const double bili = g.uniform(3, 300), alb = g.uniform(15, 55), inr = g.uniform(0.8, 4);
-    const double worse_bili = bili * g.uniform(1.0, 2.0), worse_alb = alb * g.uniform(0.6, 1.0), worse_inr = inr * g.uniform(1.0, 1.5);
+    const double worse_bili = bili * g.uniform(1.0, 2.0), worse_alb = alb * g.uniform(0.6, 1.0),
+                 worse_inr = inr * g.uniform(1.0, 1.5);
     EXPECT_GE(child_pugh_bilirubin_points(worse_bili), child_pugh_bilirubin_points(bili));
     EXPECT_GE(child_pugh_albumin_points(worse_alb), child_pugh_albumin_points(alb));
     EXPECT_GE(child_pugh_inr_points(worse_inr), child_pugh_inr_points(inr));
@@ -192,8 +195,9 @@ TEST(Properties, RemovingOneKindOfInputNeverCreatesConfidence) {
     const Decision full = evaluate(r, at);
     for (int trial = 0; trial < 6; ++trial) {
       PatientRecord less = r;
-      std::vector<LabValue>* series[] = {&less.labs.bilirubin_umol_per_l, &less.labs.albumin_g_per_l, &less.labs.inr,
-                                         &less.labs.ast_u_per_l, &less.labs.afp_ng_per_ml, &less.labs.dcp_mau_per_ml};
+      std::vector<LabValue>* series[] = {
+          &less.labs.bilirubin_umol_per_l, &less.labs.albumin_g_per_l, &less.labs.inr,
+          &less.labs.ast_u_per_l,          &less.labs.afp_ng_per_ml,   &less.labs.dcp_mau_per_ml};
       const int which = g.integer(0, 6);
       const bool whole = trial % 2 == 0;
       if (which == 6) {
@@ -209,8 +213,8 @@ TEST(Properties, RemovingOneKindOfInputNeverCreatesConfidence) {
       ++(whole ? removals : single_removals);
       const Decision d = evaluate(less, at);
       for (std::size_t k = 0; k < full.refractoriness.size(); ++k) {
-        const std::string ctx = fmt::format("{} case {} removal {} ({})", full.refractoriness[k].id, i, which,
-                                            whole ? "all" : "one");
+        const std::string ctx =
+            fmt::format("{} case {} removal {} ({})", full.refractoriness[k].id, i, which, whole ? "all" : "one");
         // Less data never makes a definition refractory that was not (whole or single removal).
         if (full.refractoriness[k].status != RefractorinessStatus::Refractory) {
           EXPECT_NE(d.refractoriness[k].status, RefractorinessStatus::Refractory)
@@ -293,11 +297,13 @@ TEST(Properties, ReplayEqualsTruncatedRecord) {
   for (int i = 0; i < kCases; ++i) {
     const PatientRecord r = generate(g);
     const Date first = r.imaging.front().date, last = *r.latest_entry_date();
-    const Date at = first.plus_days(static_cast<int>(g.next() % static_cast<std::uint64_t>(days_between(first, last) + 1)));
+    const Date at =
+        first.plus_days(static_cast<int>(g.next() % static_cast<std::uint64_t>(days_between(first, last) + 1)));
     const Decision a = evaluate(r, at), b = evaluate(r.as_of(at), at);
     EXPECT_EQ(a.checkpoint.verdict, b.checkpoint.verdict);
     EXPECT_EQ(a.history.sessions.size(), b.history.sessions.size());
-    for (std::size_t k = 0; k < a.refractoriness.size(); ++k) EXPECT_EQ(a.refractoriness[k].status, b.refractoriness[k].status);
+    for (std::size_t k = 0; k < a.refractoriness.size(); ++k)
+      EXPECT_EQ(a.refractoriness[k].status, b.refractoriness[k].status);
   }
 }
 

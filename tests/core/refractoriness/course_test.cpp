@@ -34,7 +34,8 @@ const CriterionResult& criterion(const Decision& d, const char* def, const char*
 }
 
 bool has_note_containing(const std::vector<std::string>& notes, const std::string& text) {
-  return std::any_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  return std::any_of(notes.begin(), notes.end(),
+                     [&](const std::string& n) { return n.find(text) != std::string::npos; });
 }
 
 // Baseline 2024-01-05, S1 2024-01-10, assessment 2024-02-20 (SD, no invasion), then invasion on
@@ -43,7 +44,8 @@ PatientRecord one_course() {
   PatientRecord r;
   r.patient_id = "course";
   r.tace = {session(day("2024-01-10"))};
-  r.imaging = {ct("2024-01-05", VascularInvasion::Absent), ct("2024-02-20", VascularInvasion::Absent, MrecistCategory::SD),
+  r.imaging = {ct("2024-01-05", VascularInvasion::Absent),
+               ct("2024-02-20", VascularInvasion::Absent, MrecistCategory::SD),
                ct("2024-04-20", VascularInvasion::Branch, MrecistCategory::PD)};
   return r;
 }

@@ -38,7 +38,8 @@ TEST(DefinitionRegistry, EachEntryHasAnEvaluateFunctionAndACatalogueEntryWithSou
     EXPECT_FALSE(def.source.empty()) << d.id;
     EXPECT_FALSE(def.title.empty()) << d.id;
     EXPECT_FALSE(def.statement.empty()) << d.id;
-    EXPECT_TRUE(def.grade == Grade::V || def.grade == Grade::S || def.grade == Grade::P || def.grade == Grade::U) << d.id;
+    EXPECT_TRUE(def.grade == Grade::V || def.grade == Grade::S || def.grade == Grade::P || def.grade == Grade::U)
+        << d.id;
     EXPECT_EQ(&rule(d.id), &rule(def.id));  // in the catalogue the program prints
     ASSERT_GE(rules.size(), 2u) << d.id << " lists no criterion";
     for (std::size_t i = 1; i < rules.size(); ++i) {

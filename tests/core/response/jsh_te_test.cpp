@@ -12,7 +12,7 @@ namespace {
 using namespace test_records;
 
 TEST(JshTe, ViableFractionBoundaries) {
-  EXPECT_EQ(jsh_te_grade(0.0, std::nullopt), TeGrade::TE4);    // 100% necrosis
+  EXPECT_EQ(jsh_te_grade(0.0, std::nullopt), TeGrade::TE4);  // 100% necrosis
   EXPECT_EQ(jsh_te_grade(0.1, std::nullopt), TeGrade::TE3);
   EXPECT_EQ(jsh_te_grade(50.0, std::nullopt), TeGrade::TE3);   // necrosis exactly 50%
   EXPECT_EQ(jsh_te_grade(50.1, std::nullopt), TeGrade::TE2);   // necrosis 49.9%
@@ -32,7 +32,7 @@ TEST(JshTe, ShrinkageGrades) {
   EXPECT_EQ(jsh_te_grade(80.0, -100.0), TeGrade::TE4);  // 100% shrinkage
   EXPECT_EQ(jsh_te_grade(80.0, -50.0), TeGrade::TE3);   // shrinkage 50%
   EXPECT_EQ(jsh_te_grade(80.0, -49.9), TeGrade::TE2);
-  EXPECT_EQ(jsh_te_grade(0.0, -60.0), TeGrade::TE4);    // necrosis decides the better grade
+  EXPECT_EQ(jsh_te_grade(0.0, -60.0), TeGrade::TE4);  // necrosis decides the better grade
 }
 
 TEST(JshTe, WithoutViableFractionOnlyAnUnambiguousSizeDecides) {

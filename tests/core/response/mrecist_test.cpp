@@ -55,7 +55,8 @@ PatientRecord course() {
   return r;
 }
 
-ImagingStudy followup(const char* date, double s7, double s8, std::optional<NonTargetStatus> nt, std::optional<int> nl) {
+ImagingStudy followup(const char* date, double s7, double s8, std::optional<NonTargetStatus> nt,
+                      std::optional<int> nl) {
   ImagingStudy s = study(day(date), 2, std::max(s7, s8));
   s.target_lesions = targets({{"S7", s7}, {"S8", s8}});
   s.nontarget = nt;
@@ -163,7 +164,8 @@ TEST(Mrecist, RecordedCategoryContradictedByDecisiveMeasurementsIsNotUsed) {
   EXPECT_EQ(resp.recorded, MrecistCategory::SD);
   EXPECT_TRUE(resp.disagreement);
   EXPECT_TRUE(resp.contradicted);
-  EXPECT_NE(resp.basis.find("recorded SD is contradicted by the measurements: the computed PR is used"), std::string::npos)
+  EXPECT_NE(resp.basis.find("recorded SD is contradicted by the measurements: the computed PR is used"),
+            std::string::npos)
       << resp.basis;
 
   r.imaging.back().mrecist_recorded = MrecistCategory::PR;
@@ -246,7 +248,8 @@ TEST(MrecistSummary, LatestStudyAsAScore) {
   EXPECT_EQ(std::get<bool>(*res.report.field("disagreement")), true);
   EXPECT_EQ(std::get<bool>(*res.report.field("recorded_contradicted")), true);
   ASSERT_FALSE(res.report.notes.empty());
-  EXPECT_NE(res.report.notes.front().find("mRECIST recorded SD on the CT of 2024-03-01 is contradicted"), std::string::npos)
+  EXPECT_NE(res.report.notes.front().find("mRECIST recorded SD on the CT of 2024-03-01 is contradicted"),
+            std::string::npos)
       << res.report.notes.front();
 }
 

@@ -133,7 +133,8 @@ TEST(RecordedVsMeasured, RecordedCompleteResponseWithAViableTargetAndNoBaseline)
   const StudyResponse s = mrecist_response(r, 1);
   EXPECT_TRUE(s.contradicted);
   EXPECT_FALSE(s.category.has_value());
-  EXPECT_NE(s.contradiction.find("viable target sum 2.0 cm (S7 2 + S8 0): not CR"), std::string::npos) << s.contradiction;
+  EXPECT_NE(s.contradiction.find("viable target sum 2.0 cm (S7 2 + S8 0): not CR"), std::string::npos)
+      << s.contradiction;
   EXPECT_NE(s.contradiction.find("baseline target measurements"), std::string::npos) << s.contradiction;
   // Both targets at 0: CR is what the study shows, no contradiction.
   r.imaging.back().target_lesions = targets({{"S7", 0.0}, {"S8", 0.0}});
@@ -233,10 +234,11 @@ TEST(MrecistCourse, NadirAndBaselineNeverComeFromBeforeTheCourseEndingProcedure)
 
 TEST(MrecistCourse, ABaselineBeforeTheProcedureIsNoBaseline) {
   PatientRecord r = two_courses();
-  r.imaging.erase(r.imaging.begin() + 2);                        // no study in the new course before S1
-  r.procedures.front().date = day("2023-12-01");                 // resection after the 2023-11-20 study
+  r.imaging.erase(r.imaging.begin() + 2);         // no study in the new course before S1
+  r.procedures.front().date = day("2023-12-01");  // resection after the 2023-11-20 study
   r.imaging.push_back(followup("2023-11-20", 4.0, 2.0, NonTargetStatus::Absent, 0, std::nullopt));
-  std::sort(r.imaging.begin(), r.imaging.end(), [](const ImagingStudy& a, const ImagingStudy& b) { return a.date < b.date; });
+  std::sort(r.imaging.begin(), r.imaging.end(),
+            [](const ImagingStudy& a, const ImagingStudy& b) { return a.date < b.date; });
   r.imaging.push_back(followup("2024-03-01", 2.8, 1.4, NonTargetStatus::Absent, 0, std::nullopt));
   EXPECT_FALSE(mrecist_baseline_study(r).has_value());
   const StudyResponse s = mrecist_response(r, r.imaging.size() - 1);

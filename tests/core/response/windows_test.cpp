@@ -199,7 +199,8 @@ TEST(BaselineWindow, TheLatestOnOrBeforeTheFirstSession) {
 TEST(CourseEnd, SessionsAreGroupedByTheProceduresBetweenThem) {
   PatientRecord r;
   r.tace = {session(day("2023-01-10")), session(day("2023-05-10")), session(day("2023-06-10"))};
-  r.procedures = {{day("2023-03-01"), CourseEndingKind::Resection}, {day("2023-08-01"), CourseEndingKind::Ablation},
+  r.procedures = {{day("2023-03-01"), CourseEndingKind::Resection},
+                  {day("2023-08-01"), CourseEndingKind::Ablation},
                   {day("2023-09-01"), CourseEndingKind::LiverTransplantation}};
   const TaceCourse c = described_tace_course(r);
   // The latest session's course: after the resection, ended by the ablation (the first procedure

@@ -14,10 +14,9 @@ namespace {
 
 using namespace test_records;
 
-const std::vector<std::string_view> kOrder{"child_pugh", "albi",  "bclc",  "kinki",      "bolondi",
-                                           "up_to_seven", "six_and_twelve", "tumor_burden_score",
-                                           "hap",        "mhap_ii", "art",  "abcr",       "moral",
-                                           "moral_tace", "mrecist", "jsh_te"};
+const std::vector<std::string_view> kOrder{
+    "child_pugh", "albi",    "bclc", "kinki", "bolondi", "up_to_seven", "six_and_twelve", "tumor_burden_score",
+    "hap",        "mhap_ii", "art",  "abcr",  "moral",   "moral_tace",  "mrecist",        "jsh_te"};
 
 TEST(AllScores, RegisteredOnceInClinicalOrder) {
   const auto scores = compute_scores(PatientRecord{}, day("2024-03-01"));
@@ -104,8 +103,8 @@ TEST(AllScores, InterfaceKeysAndFieldNames) {
   // No field may shadow the keys every score already writes ("computed", "at", …).
   for (const auto& s : scores)
     for (const auto& f : s.fields)
-      for (std::string_view reserved : {"computed", "applicable", "informational_only", "summary", "at", "missing",
-                                        "inputs", "notes", "rule"})
+      for (std::string_view reserved :
+           {"computed", "applicable", "informational_only", "summary", "at", "missing", "inputs", "notes", "rule"})
         EXPECT_NE(f.key, reserved) << s.key;
 }
 

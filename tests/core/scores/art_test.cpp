@@ -16,7 +16,7 @@ TEST(Art, AstRiseAbove25Percent) {
   EXPECT_EQ(art_ast_points(40, 50.04), 4.0);  // +25.1%
   EXPECT_EQ(art_ast_points(100, 125), 0.0);
   EXPECT_EQ(art_ast_points(100, 125.1), 4.0);
-  EXPECT_EQ(art_ast_points(100, 60), 0.0);    // a fall scores nothing
+  EXPECT_EQ(art_ast_points(100, 60), 0.0);  // a fall scores nothing
 }
 
 TEST(Art, ChildPughRisePoints) {

@@ -2,8 +2,8 @@
 // and cannot be staged when an input is missing.
 #include "core/scores/bclc.h"
 
-#include <algorithm>
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "test_records.h"
 
@@ -39,7 +39,9 @@ BclcInputs stage_a_inputs() {
   return in;
 }
 
-bool lacks(const BclcDecision& d, BclcInput i) { return std::find(d.missing.begin(), d.missing.end(), i) != d.missing.end(); }
+bool lacks(const BclcDecision& d, BclcInput i) {
+  return std::find(d.missing.begin(), d.missing.end(), i) != d.missing.end();
+}
 
 TEST(BclcDecide, EachStage) {
   BclcInputs in = stage_a_inputs();

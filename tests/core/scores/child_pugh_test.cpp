@@ -71,9 +71,9 @@ TEST(ChildPugh, GradesAndClasses) {
 PatientRecord full_record(Date d) {
   PatientRecord r;
   r.patient_id = "t";
-  r.labs.bilirubin_umol_per_l.push_back({d, 51.3, 3.0, "mg/dL"});   // 2
-  r.labs.albumin_g_per_l.push_back({d, 30, 30, "g/L"});             // 2
-  r.labs.inr.push_back({d, 1.2, 1.2, "INR"});                       // 1
+  r.labs.bilirubin_umol_per_l.push_back({d, 51.3, 3.0, "mg/dL"});                     // 2
+  r.labs.albumin_g_per_l.push_back({d, 30, 30, "g/L"});                               // 2
+  r.labs.inr.push_back({d, 1.2, 1.2, "INR"});                                         // 1
   r.clinical.push_back({d, Ascites::Slight, Encephalopathy::None, 0, std::nullopt});  // 2 + 1
   return r;
 }

@@ -22,13 +22,13 @@ TEST(Moral, FormulaWithHandComputedValues) {
 }
 
 TEST(MoralTace, FlagNeedsBoth89Point5AndA5PercentRise) {
-  EXPECT_TRUE(moral_tace_flag(80.0, 89.5));    // 89.5 exactly, rise 11.9%
-  EXPECT_FALSE(moral_tace_flag(80.0, 89.49));  // below 89.5
-  EXPECT_TRUE(moral_tace_flag(86.0, 90.3));    // rise exactly 5%
-  EXPECT_FALSE(moral_tace_flag(86.0, 90.29));  // rise 4.99%
-  EXPECT_FALSE(moral_tace_flag(85.0, 89.25));  // 5% rise but below 89.5
-  EXPECT_FALSE(moral_tace_flag(120.0, 110.0)); // high but falling
-  EXPECT_TRUE(moral_tace_flag(0.0, 90.0));     // from 0: any value is a rise
+  EXPECT_TRUE(moral_tace_flag(80.0, 89.5));     // 89.5 exactly, rise 11.9%
+  EXPECT_FALSE(moral_tace_flag(80.0, 89.49));   // below 89.5
+  EXPECT_TRUE(moral_tace_flag(86.0, 90.3));     // rise exactly 5%
+  EXPECT_FALSE(moral_tace_flag(86.0, 90.29));   // rise 4.99%
+  EXPECT_FALSE(moral_tace_flag(85.0, 89.25));   // 5% rise but below 89.5
+  EXPECT_FALSE(moral_tace_flag(120.0, 110.0));  // high but falling
+  EXPECT_TRUE(moral_tace_flag(0.0, 90.0));      // from 0: any value is a rise
 }
 
 TEST(Moral, FromRecordAndMissingInputs) {

@@ -25,15 +25,30 @@ inline double diameter_from_mm(double mm) { return *to_canonical(Quantity::Diame
 // Child-Pugh inputs chosen to give `points` (5–10): bilirubin, albumin, INR, ascites and
 // encephalopathy each 1 point, then albumin/bilirubin/INR/ascites raised one step at a time.
 inline void add_child_pugh(PatientRecord& r, Date d, int points, std::optional<int> ecog = std::nullopt) {
-  double bili = 15, alb = 40, inr = 1.1;  // 1 + 1 + 1
-  Ascites asc = Ascites::None;            // 1
+  double bili = 15, alb = 40, inr = 1.1;      // 1 + 1 + 1
+  Ascites asc = Ascites::None;                // 1
   Encephalopathy enc = Encephalopathy::None;  // 1
   int extra = points - 5;
-  if (extra > 0) { alb = 30; --extra; }      // albumin 2
-  if (extra > 0) { bili = 40; --extra; }     // bilirubin 2
-  if (extra > 0) { inr = 2.0; --extra; }     // INR 2
-  if (extra > 0) { asc = Ascites::Slight; --extra; }  // ascites 2
-  if (extra > 0) { alb = 25; --extra; }      // albumin 3
+  if (extra > 0) {
+    alb = 30;
+    --extra;
+  }  // albumin 2
+  if (extra > 0) {
+    bili = 40;
+    --extra;
+  }  // bilirubin 2
+  if (extra > 0) {
+    inr = 2.0;
+    --extra;
+  }  // INR 2
+  if (extra > 0) {
+    asc = Ascites::Slight;
+    --extra;
+  }  // ascites 2
+  if (extra > 0) {
+    alb = 25;
+    --extra;
+  }  // albumin 3
   r.labs.bilirubin_umol_per_l.push_back(lab(d, bili));
   r.labs.albumin_g_per_l.push_back(lab(d, alb));
   r.labs.inr.push_back(lab(d, inr));

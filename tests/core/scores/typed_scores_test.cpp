@@ -134,13 +134,22 @@ TEST(TypedScores, ArtIsNotApplicableBeforeTheFirstSession) {
 
 // The typed values are the ones the outputs show: each ScoreKey names its own report.
 TEST(TypedScores, EachKeyNamesItsReportAndTheTypedValuesMatchTheShownFields) {
-  const std::vector<std::pair<ScoreKey, std::string_view>> keys{
-      {ScoreKey::ChildPugh, "child_pugh"}, {ScoreKey::Albi, "albi"},       {ScoreKey::Bclc, "bclc"},
-      {ScoreKey::Kinki, "kinki"},          {ScoreKey::Bolondi, "bolondi"}, {ScoreKey::UpToSeven, "up_to_seven"},
-      {ScoreKey::SixAndTwelve, "six_and_twelve"}, {ScoreKey::TumorBurdenScore, "tumor_burden_score"},
-      {ScoreKey::Hap, "hap"},              {ScoreKey::MhapII, "mhap_ii"},  {ScoreKey::Art, "art"},
-      {ScoreKey::Abcr, "abcr"},            {ScoreKey::Moral, "moral"},     {ScoreKey::MoralTace, "moral_tace"},
-      {ScoreKey::Mrecist, "mrecist"},      {ScoreKey::JshTe, "jsh_te"}};
+  const std::vector<std::pair<ScoreKey, std::string_view>> keys{{ScoreKey::ChildPugh, "child_pugh"},
+                                                                {ScoreKey::Albi, "albi"},
+                                                                {ScoreKey::Bclc, "bclc"},
+                                                                {ScoreKey::Kinki, "kinki"},
+                                                                {ScoreKey::Bolondi, "bolondi"},
+                                                                {ScoreKey::UpToSeven, "up_to_seven"},
+                                                                {ScoreKey::SixAndTwelve, "six_and_twelve"},
+                                                                {ScoreKey::TumorBurdenScore, "tumor_burden_score"},
+                                                                {ScoreKey::Hap, "hap"},
+                                                                {ScoreKey::MhapII, "mhap_ii"},
+                                                                {ScoreKey::Art, "art"},
+                                                                {ScoreKey::Abcr, "abcr"},
+                                                                {ScoreKey::Moral, "moral"},
+                                                                {ScoreKey::MoralTace, "moral_tace"},
+                                                                {ScoreKey::Mrecist, "mrecist"},
+                                                                {ScoreKey::JshTe, "jsh_te"}};
   const Scores s = child_pugh_scores(7);
   ASSERT_EQ(keys.size(), kScoreCount);
   ASSERT_EQ(s.size(), kScoreCount);

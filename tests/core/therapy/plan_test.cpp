@@ -12,9 +12,9 @@
 
 #include "core/record.h"
 #include "core/scores/all_scores.h"
+#include "core/scores/test_records.h"
 #include "core/therapy/alerts.h"
 #include "core/therapy/plan.h"
-#include "core/scores/test_records.h"
 
 namespace switchpoint {
 namespace {
@@ -69,7 +69,8 @@ const TherapyOption& option(const TherapyPlan& p, std::string_view id) {
 }
 
 bool mentions(const std::vector<std::string>& texts, std::string_view what) {
-  return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(what) != std::string::npos; });
+  return std::any_of(texts.begin(), texts.end(),
+                     [&](const std::string& t) { return t.find(what) != std::string::npos; });
 }
 
 constexpr auto P = StopReason::Progression;
@@ -123,8 +124,8 @@ TEST(TherapyLaterLines, RegorafenibFromSorafenibStopReasonAndDose) {
     bool confirmation;
   };
   const std::vector<Row> rows{
-      {P, std::nullopt, std::nullopt, OptionStatus::Eligible, true},        // eligible + confirm
-      {P, 800, std::nullopt, OptionStatus::Eligible, true},                  // half a dose record = none
+      {P, std::nullopt, std::nullopt, OptionStatus::Eligible, true},  // eligible + confirm
+      {P, 800, std::nullopt, OptionStatus::Eligible, true},           // half a dose record = none
       {std::nullopt, std::nullopt, std::nullopt, OptionStatus::NeedsPrerequisite, false},
       {StopReason::Other, std::nullopt, std::nullopt, OptionStatus::NeedsPrerequisite, false},
       {I, std::nullopt, std::nullopt, OptionStatus::NotIndicated, false},
@@ -140,13 +141,16 @@ TEST(TherapyLaterLines, RegorafenibFromSorafenibStopReasonAndDose) {
     const TherapyPlan p = plan(r);
     ASSERT_EQ(p.line, 3);
     const TherapyOption& rego = option(p, "regorafenib");
-    const std::string label = fmt::format("stop {} dose {} days {}", row.stop ? std::string(to_string(*row.stop)) : "none",
-                                          row.dose.value_or(-1), row.days.value_or(-1));
+    const std::string label =
+        fmt::format("stop {} dose {} days {}", row.stop ? std::string(to_string(*row.stop)) : "none",
+                    row.dose.value_or(-1), row.days.value_or(-1));
     // Regorafenib is first in the order: eligible means recommended.
     EXPECT_EQ(rego.status == OptionStatus::Recommended ? OptionStatus::Eligible : rego.status, row.want) << label;
-    EXPECT_EQ(mentions(rego.confirmations, "sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days"), row.confirmation)
+    EXPECT_EQ(mentions(rego.confirmations, "sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days"),
+              row.confirmation)
         << label;
-    EXPECT_EQ(mentions(rego.prerequisites, "sorafenib tolerance"), row.want == OptionStatus::NeedsPrerequisite) << label;
+    EXPECT_EQ(mentions(rego.prerequisites, "sorafenib tolerance"), row.want == OptionStatus::NeedsPrerequisite)
+        << label;
   }
 }
 
