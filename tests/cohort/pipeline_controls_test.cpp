@@ -60,6 +60,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // independent ones fall below with P(Bin(400, 0.05) ≤ 3) < 1e-5 (and 8 identical ones with
 // P(X = 0) = 0.077: the lower bound is checked pooled only, and loosely).
 TEST(PipelineControls, NoEffectRejectsAtTheNominalRateForEveryDefinition) {
+#ifdef SWITCHPOINT_SANITIZED
+  // 100 cohorts take minutes under the sanitizers; the statistics are judged in the release build,
+  // and the pipeline's code runs under the sanitizers in the other cohort tests.
+  GTEST_SKIP() << "statistical controls: judged in the release build";
+#endif
   const auto t0 = std::chrono::steady_clock::now();
   std::array<int, kDefs> rejected{}, estimated{};
   std::array<double, kDefs> sum_log{};
@@ -95,6 +100,11 @@ TEST(PipelineControls, NoEffectRejectsAtTheNominalRateForEveryDefinition) {
 // over the definitions within 0.6 ± 0.04. The classical landmark (continued patients who switch
 // later stay "continued") is printed beside it, not asserted: it is diluted towards 1 by design.
 TEST(PipelineControls, TrueHazardRatioIsCoveredForEveryDefinition) {
+#ifdef SWITCHPOINT_SANITIZED
+  // 100 cohorts take minutes under the sanitizers; the statistics are judged in the release build,
+  // and the pipeline's code runs under the sanitizers in the other cohort tests.
+  GTEST_SKIP() << "statistical controls: judged in the release build";
+#endif
   const auto t0 = std::chrono::steady_clock::now();
   std::array<int, kDefs> covered{}, estimated{}, covered_classical{};
   std::array<double, kDefs> sum_log{}, sum_log_classical{};
