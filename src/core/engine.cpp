@@ -4,6 +4,7 @@
 #include "core/refractoriness/definitions.h"
 #include "core/response/assessment.h"
 #include "core/response/mrecist.h"
+#include "core/scores/series.h"
 
 namespace switchpoint {
 
@@ -31,7 +32,6 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   d.child_pugh_at_since.reserve(d.refractoriness.size());
   for (std::size_t i = 0, k = 0; i < d.refractoriness.size(); ++i)
     d.child_pugh_at_since.push_back(d.refractoriness[i].since ? cp_since[k++] : std::nullopt);
-  d.series = score_series(r);
   d.checkpoint = evaluate_checkpoint(r, d.history, d.scores, d.refractoriness);
   d.therapy = plan_therapy(r, as_of, d.scores);
   if (d.checkpoint.verdict == Verdict::NotApplicable) {

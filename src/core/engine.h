@@ -12,7 +12,6 @@
 #include "core/refractoriness/result.h"
 #include "core/refractoriness/tace_history.h"
 #include "core/scores/all_scores.h"
-#include "core/scores/series.h"
 #include "core/therapy/alerts.h"
 #include "core/therapy/followup.h"
 #include "core/therapy/plan.h"
@@ -27,8 +26,6 @@ struct Decision {
   Date as_of;
   // Every score at the as-of date: typed values and the reports the outputs show.
   Scores scores;
-  // Child-Pugh and ALBI on each date an input of theirs is dated (the timeline draws them).
-  ScoreSeries series;
   std::vector<CandidacyResult> tace_candidacy;
   TaceHistory history;
   std::vector<DefinitionResult> refractoriness;

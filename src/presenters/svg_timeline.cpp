@@ -9,6 +9,7 @@
 
 #include "core/response/assessment.h"
 #include "core/scores/albi.h"
+#include "core/scores/series.h"
 #include "core/therapy/regimens.h"
 #include "core/timeline.h"
 #include "presenters/html_escape.h"
@@ -442,7 +443,10 @@ struct Bar {
 class Chart {
  public:
   Chart(const Decision& decision, const PatientRecord& record)
-      : d(decision), r(record), ts(time_scale_for(record, decision, kPlotX0 + 4, kPlotX1 - 4)) {}
+      : d(decision),
+        r(record),
+        ts(time_scale_for(record, decision, kPlotX0 + 4, kPlotX1 - 4)),
+        series(score_series(record)) {}
   std::string render();
 
  private:
@@ -465,6 +469,9 @@ class Chart {
   const Decision& d;
   const PatientRecord& r;
   const TimeScale ts;
+  // Child-Pugh and ALBI on each dated input (the core's score_series), computed here, for the
+  // chart only: the engine does not build them for every decision (cohorts, CDS calls).
+  const ScoreSeries series;
   Svg body;  // lanes and their data; the bands, grid and vertical lines are spliced in beneath the data
   // Layers, bottom to top: lane frames, grade bands, date grid, vertical lines, data, labels.
   Svg bands, grid, vlines, over, legend;
@@ -842,7 +849,7 @@ void Chart::draw_albi() {
   // -- ALBI with its grade bands and the mALBI 2a/2b line.
   const Lane& lane = albi_lane;
   std::vector<Point> pts;
-  for (const auto& [at, a] : d.series.albi)
+  for (const auto& [at, a] : series.albi)
     pts.push_back(
         {at, a.value,
          fmt::format("ALBI {} on {}: grade {} (mALBI {})", albi_display(a.value), at.iso(), a.grade, a.mgrade),
@@ -884,7 +891,7 @@ void Chart::draw_child_pugh() {
   // -- Child-Pugh points per date where computable.
   const Lane& lane = cp_lane;
   std::vector<Point> pts;
-  for (const auto& [at, c] : d.series.child_pugh)
+  for (const auto& [at, c] : series.child_pugh)
     pts.push_back({at, static_cast<double>(c.points),
                    fmt::format("Child-Pugh {}{} on {} ({} points)", c.cls, c.points, at.iso(), c.points),
                    fmt::format("{}{}", c.cls, c.points)});

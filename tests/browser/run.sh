@@ -1,22 +1,6 @@
 #!/bin/sh
-# ctest's browser test: the web page of `switchpoint serve` in Debian's chromium, driven by the
-# pinned playwright-core of package-lock.json (installed here when missing; it downloads no
-# browser). Usage: run.sh SWITCHPOINT_BINARY [ARTIFACTS_DIR]
-# Exit 77 (skipped) only when node or chromium is not installed; a failed install is a failure.
-bin=${1:-$SWITCHPOINT_BIN}
-artifacts=${2:-${SWITCHPOINT_ARTIFACTS:-}}
-chromium=${CHROMIUM:-/usr/bin/chromium}
-command -v node >/dev/null 2>&1 || { echo "browser: node is not installed; skipped"; exit 77; }
-[ -x "$chromium" ] || { echo "browser: chromium is not installed ($chromium); skipped"; exit 77; }
-major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-[ "$major" -ge 20 ] || { echo "browser: node $(node --version) is too old; playwright-core needs node >= 20"; exit 1; }
-[ -n "$bin" ] && [ -x "$bin" ] || { echo "browser: no switchpoint binary given (run.sh path/to/switchpoint)"; exit 1; }
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $artifacts in ''|/*) ;; *) artifacts=$(pwd)/$artifacts ;; esac
-cd "$(dirname "$0")" || exit 1
-if [ ! -f node_modules/playwright-core/package.json ]; then
-  npm ci --no-audit --no-fund || { echo "browser: npm ci failed"; exit 1; }
-fi
-SWITCHPOINT_BIN=$bin SWITCHPOINT_ARTIFACTS=$artifacts CHROMIUM=$chromium \
-  SWITCHPOINT_SOURCE_DIR=$(cd ../.. && pwd) \
-  exec timeout -k 5 200 node --test --test-timeout=90000 e2e.test.mjs cors.test.mjs
+# ctest's browser test: the web page of `switchpoint serve` in Debian's chromium (e2e.test.mjs) and
+# CORS for browser-based CDS clients (cors.test.mjs), run by tests/support/run_playwright.sh.
+# Usage: run.sh SWITCHPOINT_BINARY [ARTIFACTS_DIR]
+here=$(cd "$(dirname "$0")" && pwd)
+exec sh "$here/../support/run_playwright.sh" browser "$here" 200 90000 "${1:-}" "${2:-}" e2e.test.mjs cors.test.mjs

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "cds_test_support.h"
+#include "running_service.h"
 #include "server/cds_audit.h"
 #include "server/cds_metrics.h"
 #include "server/server.h"
@@ -30,33 +31,24 @@ using namespace std::chrono_literals;
 
 const std::string kExample02 = std::string(SWITCHPOINT_SOURCE_DIR) + "/examples/02-refractory-patient.json";
 
-// A Service on 127.0.0.1 (development mode, so the CDS routes need no JWT) until destroyed.
+// A Service on 127.0.0.1 (development mode, so the CDS routes need no JWT) until destroyed, with
+// its audit log in a temporary folder (running_service.h starts and stops it).
+ServerOptions dev_mode(ServerOptions o) {
+  o.cds_dev_unsigned = true;
+  return o;
+}
+
 class Serving {
  public:
-  explicit Serving(ServerOptions o, std::ostream* log = nullptr) {
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.cds_dev_unsigned = true;
-    Service::Parts parts;
-    std::string why;
-    parts.audit = AuditLog::open(dir.file("audit.sqlite"), &why);
-    if (!parts.audit) throw std::runtime_error(why);
-    service = Service::create(o, std::move(parts), log, &why);
-    if (!service) throw std::runtime_error(why);
-    port = service->bind();
-    if (port <= 0) throw std::runtime_error("bind failed");
-    thread = std::thread([this] { service->listen(); });
-    for (int i = 0; i < 400 && !service->is_running(); ++i) std::this_thread::sleep_for(5ms);
-  }
-  ~Serving() {
-    service->stop();
-    thread.join();
-  }
+  explicit Serving(ServerOptions o, std::ostream* log = nullptr)
+      : running(dev_mode(std::move(o)), CdsConfig{}, dir.file("audit.sqlite"), log),
+        service(running.service),
+        port(running.port) {}
   std::string host() const { return fmt::format("127.0.0.1:{}", port); }
-  TempDir dir;
-  std::unique_ptr<Service> service;
-  int port = 0;
-  std::thread thread;
+  TempDir dir;  // before `running`: the audit log lives in it
+  RunningService running;
+  std::unique_ptr<Service>& service;
+  int port;
 };
 
 // A raw TCP client.

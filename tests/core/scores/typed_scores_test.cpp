@@ -5,6 +5,7 @@
 
 #include "core/engine.h"
 #include "core/scores/all_scores.h"
+#include "core/scores/series.h"
 #include "test_records.h"
 
 namespace switchpoint {
