@@ -13,12 +13,6 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-std::optional<std::string_view> str(element e, std::string_view key) {
-  std::string_view s;
-  if (e.at_key(key).get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
-  return s;
-}
-
 // "Patient/<id>", or an absolute URL ending in "/Patient/<id>".
 bool names_patient(std::string_view ref, std::string_view patient_id) {
   const std::string tail = fmt::format("Patient/{}", patient_id);
@@ -31,16 +25,16 @@ bool names_patient(std::string_view ref, std::string_view patient_id) {
 // engine. The reader checks this too; checking here does not depend on its messages.)
 void add(MergedPrefetch& m, const element* entry, element resource, const std::string& key, std::string_view patient_id,
          std::string_view entry_text, bool wrap) {
-  const auto type = str(resource, "resourceType");
+  const auto type = string_member(resource, "resourceType");
   object res;
   if (!type || resource.get(res) != simdjson::SUCCESS) return;
-  const auto id = str(resource, "id");
+  const auto id = string_member(resource, "id");
   if (*type == "Patient") {
     if (id && *id != patient_id) m.other_patient = true;
   } else {
     element subject;
     if (resource.at_key("subject").get(subject) == simdjson::SUCCESS) {
-      const auto ref = str(subject, "reference");
+      const auto ref = string_member(subject, "reference");
       if (ref && ref->find("Patient/") != std::string_view::npos && !names_patient(*ref, patient_id))
         m.other_patient = true;
     }
@@ -59,12 +53,18 @@ void add(MergedPrefetch& m, const element* entry, element resource, const std::s
 
 }  // namespace
 
+std::optional<std::string_view> string_member(element e, std::string_view key) {
+  std::string_view s;
+  if (e.at_key(key).get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+  return s;
+}
+
 MergedPrefetch merge_prefetch(const std::vector<PrefetchSource>& sources, std::string_view patient_id) {
   MergedPrefetch m;
   m.bundle = R"({"resourceType":"Bundle","type":"collection","entry":[)";
   simdjson::ondemand::parser od;
   for (const auto& s : sources) {
-    const auto type = str(s.value, "resourceType");
+    const auto type = string_member(s.value, "resourceType");
     if (!type || *type == "OperationOutcome") continue;
     if (*type != "Bundle") {
       add(m, nullptr, s.value, s.key, patient_id, s.raw, true);
@@ -89,10 +89,10 @@ MergedPrefetch merge_prefetch(const std::vector<PrefetchSource>& sources, std::s
       ++raw_it;
       element search, r;
       if (e.at_key("search").get(search) == simdjson::SUCCESS &&
-          str(search, "mode") == std::optional<std::string_view>("outcome"))
+          string_member(search, "mode") == std::optional<std::string_view>("outcome"))
         continue;
       if (!have_raw || e.at_key("resource").get(r) != simdjson::SUCCESS) continue;
-      const auto rtype = str(r, "resourceType");
+      const auto rtype = string_member(r, "resourceType");
       if (!rtype || *rtype == "OperationOutcome" || *rtype == "Bundle") continue;
       add(m, &e, r, s.key, patient_id, raw_text, false);
     }

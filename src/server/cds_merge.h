@@ -9,6 +9,7 @@
 // (issue 16).
 #include <simdjson.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,9 @@ MergedPrefetch merge_prefetch(const std::vector<PrefetchSource>& sources, std::s
 
 // The FHIR reading of the merged entries: the same result as read_fhir_bundle(m.bundle).
 ReadResult read_merged(const MergedPrefetch& m);
+
+// The string member `key` of a JSON object; nothing when absent or not a string.
+std::optional<std::string_view> string_member(simdjson::dom::element e, std::string_view key);
 
 // "/entry/3/resource/valueQuantity" → "Observation/alb-1 (observations) /valueQuantity".
 std::string locate(const std::string& pointer, const std::vector<std::string>& labels);

@@ -77,12 +77,6 @@ bool fhir_id(std::string_view s) {
   return true;
 }
 
-std::optional<std::string_view> str(element e, std::string_view key) {
-  std::string_view s;
-  if (e.at_key(key).get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
-  return s;
-}
-
 using cds::PrefetchSource;
 
 struct TaceOrder {
@@ -97,13 +91,13 @@ TaceOrder find_tace_order(element draft_orders) {
   for (element e : entries) {
     element r;
     if (e.at_key("resource").get(r) != simdjson::SUCCESS ||
-        str(r, "resourceType") != std::optional<std::string_view>("ServiceRequest"))
+        cds::string_member(r, "resourceType") != std::optional<std::string_view>("ServiceRequest"))
       continue;
     array codings;
     if (r.at_key("code").at_key("coding").get_array().get(codings) != simdjson::SUCCESS) continue;
     bool tace = false;
     for (element c : codings) {
-      const auto system = str(c, "system"), code = str(c, "code");
+      const auto system = cds::string_member(c, "system"), code = cds::string_member(c, "code");
       tace = tace ||
              (system == std::optional<std::string_view>("urn:switchpoint:hcc") &&
               code == std::optional<std::string_view>("tace")) ||
@@ -113,7 +107,8 @@ TaceOrder find_tace_order(element draft_orders) {
     if (!tace) continue;
     if (!t.present) {
       t.present = true;
-      if (const auto id = str(r, "id"); id && fhir_id(*id)) t.ref = fmt::format("ServiceRequest/{}", *id);
+      if (const auto id = cds::string_member(r, "id"); id && fhir_id(*id))
+        t.ref = fmt::format("ServiceRequest/{}", *id);
     }
   }
   return t;
@@ -144,8 +139,8 @@ std::optional<std::string> next_link(element bundle) {
   array links;
   if (bundle.at_key("link").get_array().get(links) == simdjson::SUCCESS)
     for (element l : links)
-      if (str(l, "relation") == std::optional<std::string_view>("next"))
-        if (const auto u = str(l, "url")) next = std::string(*u);
+      if (cds::string_member(l, "relation") == std::optional<std::string_view>("next"))
+        if (const auto u = cds::string_member(l, "url")) next = std::string(*u);
   return next;
 }
 
@@ -218,7 +213,7 @@ struct Fetcher {
       out.push_back(*page_source);
       const element* e = &page_source->value;
       if (read) return true;
-      if (str(*e, "resourceType") != std::optional<std::string_view>("Bundle")) {
+      if (cds::string_member(*e, "resourceType") != std::optional<std::string_view>("Bundle")) {
         error = "FHIR server: a search did not return a Bundle";
         return false;
       }
@@ -235,6 +230,258 @@ struct Fetcher {
 bool hcc_context(const PatientRecord& r, const std::map<std::string, int>& skipped) {
   return !r.tace.empty() || !r.imaging.empty() || !r.systemic.empty() || skipped.count("used: diagnosis") > 0;
 }
+
+// One CDS Hooks call, step by step: the request, the prefetch, the FHIR server's pages for what
+// the prefetch lacks, then the record and the cards. A step returns the answer when the call ends
+// there (a refusal, or no cards), nothing when it goes on. Every answer, refusals included, is in
+// the audit log before it is sent.
+class CdsCall {
+ public:
+  CdsCall(const ServiceInfo& svc, std::string_view body, const std::string& issuer, AuditLog* audit,
+          const CdsServiceOptions& options, const HttpGet& http_get)
+      : svc_(svc), audit_log_(audit), options_(options), http_get_(http_get), padded_(body) {
+    audit_.service = svc.id;
+    audit_.input_sha256 = crypto::sha256_hex(body);
+    audit_.issuer = issuer;
+  }
+
+  CdsResult run(std::int64_t now_unix) {
+    if (auto r = read_request()) return std::move(*r);
+    if (auto r = read_prefetch()) return std::move(*r);
+    if (auto r = fetch_the_rest()) return std::move(*r);
+    return decide(now_unix);
+  }
+
+ private:
+  using Answer = std::optional<CdsResult>;
+
+  CdsResult answer(CdsResult r, std::string outcome) {
+    audit_.status = r.http.status;
+    audit_.outcome = std::move(outcome);
+    if (r.http.status == 200) audit_.cards_json = r.http.body;
+    if (audit_log_ && !audit_log_->record(audit_))
+      return fail(503, "the audit log could not be written; try again", "audit_failed");
+    return r;
+  }
+  CdsResult bad_request(std::string_view message, std::string kind = "bad_request") {
+    return answer(fail(400, message, std::move(kind)), "bad-request");
+  }
+  CdsResult precondition_failed(std::string_view message, std::string kind = "precondition_failed") {
+    return answer(fail(412, message, std::move(kind)), "precondition-failed");
+  }
+  CdsResult with_cards(const std::vector<Card>& cards, std::string outcome) {
+    for (const auto& c : cards) audit_.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
+    return answer({{200, "application/json", cards_to_json(cards)}, ""}, std::move(outcome));
+  }
+  bool tace_order_service() const { return svc_.id == std::string_view(kTaceOrderService); }
+
+  // hook, hookInstance, context.patientId and, for the order-sign service, the TACE order.
+  Answer read_request() {
+    if (parser_.parse(padded_).get(root_) != simdjson::SUCCESS || !root_.is_object())
+      return bad_request("the request body is not a JSON object", "malformed_json");
+    if (const auto twice = duplicate_member(root_)) return bad_request(*twice, "malformed_json");
+    const auto hook = cds::string_member(root_, "hook");
+    hook_instance_ = cds::string_member(root_, "hookInstance");
+    if (hook_instance_ && crypto::is_uuid(*hook_instance_)) audit_.hook_instance = std::string(*hook_instance_);
+    if (!hook || *hook != svc_.hook) return bad_request(fmt::format("this service answers the hook {}", svc_.hook));
+    if (!hook_instance_ || !crypto::is_uuid(*hook_instance_)) return bad_request("hookInstance must be a UUID");
+    if (root_.at_key("context").get(context_) != simdjson::SUCCESS || !context_.is_object())
+      return bad_request("context must be an object");
+    patient_id_ = cds::string_member(context_, "patientId");
+    if (!patient_id_ || !fhir_id(*patient_id_)) return bad_request("context.patientId must be a FHIR id");
+    if (tace_order_service()) {
+      element draft;
+      if (context_.at_key("draftOrders").get(draft) != simdjson::SUCCESS ||
+          cds::string_member(draft, "resourceType") != std::optional<std::string_view>("Bundle"))
+        return bad_request("context.draftOrders must be a FHIR Bundle");
+      order_ = find_tace_order(draft);
+      if (!order_.present) return with_cards({}, "no-tace-order");
+    }
+    return std::nullopt;
+  }
+
+  // Prefetch: every template key present (a null value means "no data"), or fetched; the exact
+  // text of each value, for the merge; a searchset that is one page of several.
+  Answer read_prefetch() {
+    element prefetch;
+    const bool has_prefetch = root_.at_key("prefetch").get(prefetch) == simdjson::SUCCESS;
+    if (has_prefetch && !prefetch.is_object()) return bad_request("prefetch must be an object");
+    for (const auto& t : prefetch_templates()) {
+      element v;
+      if (!has_prefetch || prefetch.at_key(t.key).get(v) != simdjson::SUCCESS) {
+        missing_.push_back(&t);
+        continue;
+      }
+      if (v.is_null()) continue;
+      if (!v.is_object()) return bad_request(fmt::format("prefetch {} must be a FHIR resource or null", t.key));
+      // An OperationOutcome in place of the data: the EHR could not prefetch it (CDS Hooks 2.0,
+      // "Prefetch"). Fetched like a missing key — never read as "no data", which would be a
+      // confident answer on missing inputs.
+      if (cds::string_member(v, "resourceType") == std::optional<std::string_view>("OperationOutcome")) {
+        missing_.push_back(&t);
+        continue;
+      }
+      sources_.push_back({t.key, v, {}, padded_.data() + padded_.size()});
+    }
+    if (!sources_.empty()) {
+      find_raw_texts();
+      for (const auto& src : sources_)
+        if (src.raw.empty()) return bad_request("the prefetch could not be read", "malformed_json");
+    }
+    // A prefetched searchset that is one page of several (link "next"): the other pages are
+    // fetched like a missing key, never left out (that would be a decision on part of the data).
+    for (const auto& src : sources_)
+      if (cds::string_member(src.value, "resourceType") == std::optional<std::string_view>("Bundle"))
+        if (auto next = next_link(src.value)) continuations_.emplace_back(src.key, std::move(*next));
+    return std::nullopt;
+  }
+
+  // The exact text of each prefetch value (PrefetchSource::raw), found with simdjson On-Demand.
+  void find_raw_texts() {
+    simdjson::ondemand::parser od;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object pre;
+    if (od.iterate(padded_).get(doc) != simdjson::SUCCESS ||
+        doc.find_field_unordered("prefetch").get_object().get(pre) != simdjson::SUCCESS)
+      return;
+    for (auto field : pre) {
+      std::string_view key;
+      simdjson::ondemand::value value;
+      simdjson::ondemand::json_type type;
+      if (field.unescaped_key().get(key) != simdjson::SUCCESS || field.value().get(value) != simdjson::SUCCESS ||
+          value.type().get(type) != simdjson::SUCCESS)
+        return;
+      if (type != simdjson::ondemand::json_type::object) continue;
+      simdjson::ondemand::object obj;
+      std::string_view raw;
+      if (value.get_object().get(obj) != simdjson::SUCCESS || obj.raw_json().get(raw) != simdjson::SUCCESS) return;
+      for (auto& src : sources_)
+        if (src.key == key && src.raw.empty()) src.raw = raw;
+    }
+  }
+
+  // What the prefetch lacks (keys, and the next pages of its searchsets), from fhirServer with
+  // fhirAuthorization, within the time budget; without them, no decision (412).
+  Answer fetch_the_rest() {
+    if (missing_.empty() && continuations_.empty()) return std::nullopt;
+    const auto server = cds::string_member(root_, "fhirServer");
+    element auth;
+    const bool has_auth = root_.at_key("fhirAuthorization").get(auth) == simdjson::SUCCESS;
+    const auto token = has_auth ? cds::string_member(auth, "access_token") : std::nullopt;
+    const auto token_type = has_auth ? cds::string_member(auth, "token_type") : std::nullopt;
+    if (!server || !token || token->empty() || (token_type && *token_type != "Bearer" && *token_type != "bearer")) {
+      if (missing_.empty())
+        return precondition_failed(
+            fmt::format("prefetch {} is the first page of several (it links a next page) and there is no "
+                        "fhirServer with fhirAuthorization to fetch the rest; a decision on part of the "
+                        "data is not given",
+                        continuations_.front().first));
+      return precondition_failed("prefetch incomplete and no fhirServer with fhirAuthorization to fetch the rest");
+    }
+    std::string base(*server);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    if (!fetch_url_allowed(base))
+      return precondition_failed("fhirServer must be https (or http on a loopback address)");
+    fetcher_.emplace(Fetcher{http_get_,
+                             base,
+                             "Bearer " + std::string(*token),
+                             std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.fhir_timeout_ms),
+                             {},
+                             {},
+                             {}});
+    bool ok = true;
+    for (const auto* t : missing_) ok = ok && fetcher_->run(*t, *patient_id_, sources_);
+    for (const auto& [key, next] : continuations_)
+      ok = ok && fetcher_->same_server(next) && fetcher_->follow(key, next, false, sources_);
+    if (ok) return std::nullopt;
+    // The reason (never patient data: a status, a limit, a transport error) helps the EHR's team.
+    std::string_view why = fetcher_->error;
+    if (why.rfind("FHIR server: ", 0) == 0) why.remove_prefix(13);
+    return precondition_failed(fmt::format("the FHIR data could not be obtained from fhirServer ({})", why),
+                               "fhir_fetch_failed");
+  }
+
+  // The merged prefetch read into one record, evaluated, and said as cards.
+  CdsResult decide(std::int64_t now_unix) {
+    const cds::MergedPrefetch merged = cds::merge_prefetch(sources_, *patient_id_);
+    if (merged.other_patient)
+      return bad_request("the prefetched data include another patient than context.patientId", "patient_mismatch");
+    CardContext ctx;
+    ctx.service = svc_.id;
+    ctx.hook_instance = std::string(*hook_instance_);
+    ctx.patient_id = std::string(*patient_id_);
+    ctx.smart_url = options_.smart_launch_url;
+    if (merged.labels.empty()) return no_data(ctx);
+    // Read from the parsed prefetch and pages (the spliced Bundle is for the audit and the report).
+    const ReadResult rr = cds::read_merged(merged);
+    if (!rr.ok()) {
+      std::vector<std::string> problems;
+      for (const auto& p : rr.problems)
+        problems.push_back(fmt::format("{}: {}", cds::locate(p.location, merged.labels), p.message));
+      return with_cards({record_problems_card(problems, ctx)}, "invalid-record");
+    }
+    const PatientRecord& record = *rr.record;
+    const std::optional<Date> as_of = default_as_of(record);
+    if (!as_of) return no_data(ctx);
+    if (!tace_order_service() && !hcc_context(record, rr.skipped)) return with_cards({}, "no-cards");
+
+    audit_.as_of = as_of->iso();
+    audit_.record_sha256 = crypto::sha256_hex(merged.bundle);
+    audit_.record_bundle = merged.bundle;
+    audit_.report_token =
+        crypto::hex(crypto::hmac_sha256(options_.report_secret,
+                                        fmt::format("{}|{}|{}", svc_.id, *hook_instance_, audit_.input_sha256)))
+            .substr(0, 32);
+    if (!options_.public_base_url.empty()) ctx.report_url = options_.public_base_url + "/report/" + audit_.report_token;
+
+    Decision d = evaluate(record, *as_of);
+    ctx.unread_resources = rr.not_read;
+    if (const auto others = other_skipped(rr.skipped, rr.not_read); !others.empty()) {
+      int n = 0;
+      std::string what;
+      for (const auto& [k, count] : others) {
+        n += count;
+        what += fmt::format("{}{} × {}", what.empty() ? "" : "; ", count, k);
+      }
+      ctx.not_read = fmt::format("{} entr{} ({})", n, n == 1 ? "y" : "ies", what);
+    }
+    if (now_unix > 0) {
+      // P-data-age: the decision is on the record's latest entry; the clinician reads it today.
+      const Date today = Date::from_days(static_cast<std::int32_t>(now_unix / 86400));
+      if (auto w = data_age_warning(record, today, "today")) {
+        d.warnings.insert(d.warnings.begin(), std::move(*w));
+        ctx.data_age_days = days_between(*record.latest_entry_date(), today);
+      }
+    }
+    if (tace_order_service()) return with_cards({tace_order_card(d, ctx, order_.ref)}, "cards");
+    return with_cards(patient_view_cards(d, ctx), "cards");
+  }
+
+  // Nothing dated for the patient: no cards, but for a TACE being ordered, where silence would
+  // read as "nothing against it".
+  CdsResult no_data(const CardContext& ctx) {
+    if (!tace_order_service()) return with_cards({}, "no-cards");
+    return with_cards({record_problems_card({"no dated TACE, imaging, laboratory or therapy data for this patient: "
+                                             "the checkpoint before this TACE cannot be judged"},
+                                            ctx)},
+                      "no-data");
+  }
+
+  const ServiceInfo& svc_;
+  AuditLog* audit_log_;
+  const CdsServiceOptions& options_;
+  const HttpGet& http_get_;
+  AuditEvaluation audit_;
+  const simdjson::padded_string padded_;
+  simdjson::dom::parser parser_;
+  element root_, context_;
+  std::optional<std::string_view> hook_instance_, patient_id_;
+  TaceOrder order_;
+  std::vector<PrefetchSource> sources_;
+  std::vector<const PrefetchTemplate*> missing_;
+  std::vector<std::pair<std::string, std::string>> continuations_;  // key, next page
+  std::optional<Fetcher> fetcher_;                                  // its pages outlive the merge
+};
 
 }  // namespace
 
@@ -335,223 +582,7 @@ CdsResult CdsService::call(std::string_view service_id, std::string_view body, c
                            std::int64_t now_unix) {
   const ServiceInfo* svc = find_service(service_id);
   if (!svc) return fail(404, "no such CDS service", "not_found");
-  AuditEvaluation audit;
-  audit.service = svc->id;
-  audit.input_sha256 = crypto::sha256_hex(body);
-  audit.issuer = issuer;
-  // Every answer, refusals included, is in the audit log before it is sent.
-  auto answer = [&](CdsResult r, std::string outcome) -> CdsResult {
-    audit.status = r.http.status;
-    audit.outcome = std::move(outcome);
-    if (r.http.status == 200) audit.cards_json = r.http.body;
-    if (audit_ && !audit_->record(audit))
-      return fail(503, "the audit log could not be written; try again", "audit_failed");
-    return r;
-  };
-
-  const simdjson::padded_string padded(body);
-  simdjson::dom::parser parser;
-  element root;
-  if (parser.parse(padded).get(root) != simdjson::SUCCESS || !root.is_object())
-    return answer(fail(400, "the request body is not a JSON object", "malformed_json"), "bad-request");
-  if (const auto twice = duplicate_member(root)) return answer(fail(400, *twice, "malformed_json"), "bad-request");
-  const auto hook = str(root, "hook");
-  const auto hook_instance = str(root, "hookInstance");
-  if (hook_instance && crypto::is_uuid(*hook_instance)) audit.hook_instance = std::string(*hook_instance);
-  if (!hook || *hook != svc->hook)
-    return answer(fail(400, fmt::format("this service answers the hook {}", svc->hook), "bad_request"), "bad-request");
-  if (!hook_instance || !crypto::is_uuid(*hook_instance))
-    return answer(fail(400, "hookInstance must be a UUID", "bad_request"), "bad-request");
-  element context;
-  if (root.at_key("context").get(context) != simdjson::SUCCESS || !context.is_object())
-    return answer(fail(400, "context must be an object", "bad_request"), "bad-request");
-  const auto patient_id = str(context, "patientId");
-  if (!patient_id || !fhir_id(*patient_id))
-    return answer(fail(400, "context.patientId must be a FHIR id", "bad_request"), "bad-request");
-
-  TaceOrder order;
-  if (svc->id == std::string_view(kTaceOrderService)) {
-    element draft;
-    if (context.at_key("draftOrders").get(draft) != simdjson::SUCCESS ||
-        str(draft, "resourceType") != std::optional<std::string_view>("Bundle"))
-      return answer(fail(400, "context.draftOrders must be a FHIR Bundle", "bad_request"), "bad-request");
-    order = find_tace_order(draft);
-    if (!order.present) return answer({{200, "application/json", cards_to_json({})}, ""}, "no-tace-order");
-  }
-
-  // Prefetch: every template key present (a null value means "no data"), or fetched.
-  std::vector<PrefetchSource> sources;
-  std::vector<const PrefetchTemplate*> missing;
-  element prefetch;
-  const bool has_prefetch = root.at_key("prefetch").get(prefetch) == simdjson::SUCCESS;
-  if (has_prefetch && !prefetch.is_object())
-    return answer(fail(400, "prefetch must be an object", "bad_request"), "bad-request");
-  for (const auto& t : prefetch_templates()) {
-    element v;
-    if (!has_prefetch || prefetch.at_key(t.key).get(v) != simdjson::SUCCESS) {
-      missing.push_back(&t);
-      continue;
-    }
-    if (v.is_null()) continue;
-    if (!v.is_object())
-      return answer(fail(400, fmt::format("prefetch {} must be a FHIR resource or null", t.key), "bad_request"),
-                    "bad-request");
-    // An OperationOutcome in place of the data: the EHR could not prefetch it (CDS Hooks 2.0,
-    // "Prefetch"). Fetched like a missing key — never read as "no data", which would be a
-    // confident answer on missing inputs.
-    if (str(v, "resourceType") == std::optional<std::string_view>("OperationOutcome")) {
-      missing.push_back(&t);
-      continue;
-    }
-    sources.push_back({t.key, v, {}, padded.data() + padded.size()});
-  }
-  // The exact text of each prefetch value, for the merge.
-  if (!sources.empty()) {
-    simdjson::ondemand::parser od;
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::object pre;
-    if (od.iterate(padded).get(doc) == simdjson::SUCCESS &&
-        doc.find_field_unordered("prefetch").get_object().get(pre) == simdjson::SUCCESS)
-      for (auto field : pre) {
-        std::string_view key;
-        simdjson::ondemand::value value;
-        simdjson::ondemand::json_type type;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS || field.value().get(value) != simdjson::SUCCESS ||
-            value.type().get(type) != simdjson::SUCCESS)
-          break;
-        if (type != simdjson::ondemand::json_type::object) continue;
-        simdjson::ondemand::object obj;
-        std::string_view raw;
-        if (value.get_object().get(obj) != simdjson::SUCCESS || obj.raw_json().get(raw) != simdjson::SUCCESS) break;
-        for (auto& src : sources)
-          if (src.key == key && src.raw.empty()) src.raw = raw;
-      }
-    for (const auto& src : sources)
-      if (src.raw.empty()) return answer(fail(400, "the prefetch could not be read", "malformed_json"), "bad-request");
-  }
-  // A prefetched searchset that is one page of several (link "next"): the other pages are fetched
-  // like a missing key, never left out (that would be a decision on part of the data).
-  std::vector<std::pair<std::string, std::string>> continuations;  // key, next page
-  for (const auto& src : sources)
-    if (str(src.value, "resourceType") == std::optional<std::string_view>("Bundle"))
-      if (auto next = next_link(src.value)) continuations.emplace_back(src.key, std::move(*next));
-  std::optional<Fetcher> fetcher;
-  if (!missing.empty() || !continuations.empty()) {
-    const auto server = str(root, "fhirServer");
-    element auth;
-    const bool has_auth = root.at_key("fhirAuthorization").get(auth) == simdjson::SUCCESS;
-    const auto token = has_auth ? str(auth, "access_token") : std::nullopt;
-    const auto token_type = has_auth ? str(auth, "token_type") : std::nullopt;
-    if (!server || !token || token->empty() || (token_type && *token_type != "Bearer" && *token_type != "bearer")) {
-      if (missing.empty())
-        return answer(
-            fail(412,
-                 fmt::format("prefetch {} is the first page of several (it links a next page) and there is no "
-                             "fhirServer with fhirAuthorization to fetch the rest; a decision on part of the "
-                             "data is not given",
-                             continuations.front().first),
-                 "precondition_failed"),
-            "precondition-failed");
-      return answer(fail(412, "prefetch incomplete and no fhirServer with fhirAuthorization to fetch the rest",
-                         "precondition_failed"),
-                    "precondition-failed");
-    }
-    std::string base(*server);
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    if (!fetch_url_allowed(base))
-      return answer(fail(412, "fhirServer must be https (or http on a loopback address)", "precondition_failed"),
-                    "precondition-failed");
-    fetcher.emplace(Fetcher{http_get_,
-                            base,
-                            "Bearer " + std::string(*token),
-                            std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.fhir_timeout_ms),
-                            {},
-                            {},
-                            {}});
-    bool ok = true;
-    for (const auto* t : missing) ok = ok && fetcher->run(*t, *patient_id, sources);
-    for (const auto& [key, next] : continuations)
-      ok = ok && fetcher->same_server(next) && fetcher->follow(key, next, false, sources);
-    if (!ok) {
-      // The reason (never patient data: a status, a limit, a transport error) helps the EHR's team.
-      std::string_view why = fetcher->error;
-      if (why.rfind("FHIR server: ", 0) == 0) why.remove_prefix(13);
-      return answer(
-          fail(412, fmt::format("the FHIR data could not be obtained from fhirServer ({})", why), "fhir_fetch_failed"),
-          "precondition-failed");
-    }
-  }
-
-  const cds::MergedPrefetch merged = cds::merge_prefetch(sources, *patient_id);
-  if (merged.other_patient)
-    return answer(fail(400, "the prefetched data include another patient than context.patientId", "patient_mismatch"),
-                  "bad-request");
-  CardContext ctx;
-  ctx.service = svc->id;
-  ctx.hook_instance = std::string(*hook_instance);
-  ctx.patient_id = std::string(*patient_id);
-  ctx.smart_url = options_.smart_launch_url;
-  const bool tace_order = svc->id == std::string_view(kTaceOrderService);
-  auto no_data = [&]() -> CdsResult {
-    if (!tace_order) return answer({{200, "application/json", cards_to_json({})}, ""}, "no-cards");
-    // A TACE is being ordered, yet nothing dated is known: say so rather than stay silent.
-    const Card c =
-        record_problems_card({"no dated TACE, imaging, laboratory or therapy data for this patient: the checkpoint "
-                              "before this TACE cannot be judged"},
-                             ctx);
-    audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
-    return answer({{200, "application/json", cards_to_json({c})}, ""}, "no-data");
-  };
-  if (merged.labels.empty()) return no_data();
-  // Read from the parsed prefetch and pages (the spliced Bundle is for the audit and the report).
-  const ReadResult rr = cds::read_merged(merged);
-  if (!rr.ok()) {
-    std::vector<std::string> problems;
-    for (const auto& p : rr.problems)
-      problems.push_back(fmt::format("{}: {}", cds::locate(p.location, merged.labels), p.message));
-    const Card c = record_problems_card(problems, ctx);
-    audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
-    return answer({{200, "application/json", cards_to_json({c})}, ""}, "invalid-record");
-  }
-  const PatientRecord& record = *rr.record;
-  const std::optional<Date> as_of = default_as_of(record);
-  if (!as_of) return no_data();
-  if (!tace_order && !hcc_context(record, rr.skipped))
-    return answer({{200, "application/json", cards_to_json({})}, ""}, "no-cards");
-
-  audit.as_of = as_of->iso();
-  audit.record_sha256 = crypto::sha256_hex(merged.bundle);
-  audit.record_bundle = merged.bundle;
-  audit.report_token =
-      crypto::hex(crypto::hmac_sha256(options_.report_secret,
-                                      fmt::format("{}|{}|{}", svc->id, *hook_instance, audit.input_sha256)))
-          .substr(0, 32);
-  if (!options_.public_base_url.empty()) ctx.report_url = options_.public_base_url + "/report/" + audit.report_token;
-
-  Decision d = evaluate(record, *as_of);
-  ctx.unread_resources = rr.not_read;
-  if (const auto others = other_skipped(rr.skipped, rr.not_read); !others.empty()) {
-    int n = 0;
-    std::string what;
-    for (const auto& [k, count] : others) {
-      n += count;
-      what += fmt::format("{}{} × {}", what.empty() ? "" : "; ", count, k);
-    }
-    ctx.not_read = fmt::format("{} entr{} ({})", n, n == 1 ? "y" : "ies", what);
-  }
-  if (now_unix > 0) {
-    // P-data-age: the decision is on the record's latest entry; the clinician reads it today.
-    const Date today = Date::from_days(static_cast<std::int32_t>(now_unix / 86400));
-    if (auto w = data_age_warning(record, today, "today")) {
-      d.warnings.insert(d.warnings.begin(), std::move(*w));
-      ctx.data_age_days = days_between(*record.latest_entry_date(), today);
-    }
-  }
-  std::vector<Card> cards;
-  if (tace_order) cards.push_back(tace_order_card(d, ctx, order.ref));
-  else cards = patient_view_cards(d, ctx);
-  for (const auto& c : cards) audit.cards.push_back({c.uuid, c.kind, c.indicator, c.summary});
-  return answer({{200, "application/json", cards_to_json(cards)}, ""}, "cards");
+  return CdsCall(*svc, body, issuer, audit_, options_, http_get_).run(now_unix);
 }
 
 CdsResult CdsService::feedback(std::string_view service_id, std::string_view body, const std::string& issuer) {
@@ -570,7 +601,8 @@ CdsResult CdsService::feedback(std::string_view service_id, std::string_view bod
     AuditFeedback row;
     row.service = svc->id;
     row.issuer = issuer;
-    const auto card = str(f, "card"), outcome = str(f, "outcome"), when = str(f, "outcomeTimestamp");
+    const auto card = cds::string_member(f, "card"), outcome = cds::string_member(f, "outcome"),
+               when = cds::string_member(f, "outcomeTimestamp");
     if (!card || !crypto::is_uuid(*card)) return fail(400, "feedback card must be a card uuid", "bad_request");
     if (!outcome || (*outcome != "accepted" && *outcome != "overridden"))
       return fail(400, "feedback outcome must be accepted or overridden", "bad_request");
@@ -582,7 +614,7 @@ CdsResult CdsService::feedback(std::string_view service_id, std::string_view bod
     array accepted;
     if (f.at_key("acceptedSuggestions").get_array().get(accepted) == simdjson::SUCCESS) {
       for (element a : accepted) {
-        const auto id = str(a, "id");
+        const auto id = cds::string_member(a, "id");
         if (!id || !crypto::is_uuid(*id))
           return fail(400, "acceptedSuggestions must be [{\"id\": suggestion uuid}]", "bad_request");
       }
@@ -595,11 +627,11 @@ CdsResult CdsService::feedback(std::string_view service_id, std::string_view bod
       if (!reason.is_object()) return fail(400, "overrideReason must be an object", "bad_request");
       element coding;
       if (reason.at_key("reason").get(coding) == simdjson::SUCCESS) {
-        row.override_system = std::string(str(coding, "system").value_or(""));
-        row.override_code = std::string(str(coding, "code").value_or(""));
-        row.override_display = std::string(str(coding, "display").value_or(""));
+        row.override_system = std::string(cds::string_member(coding, "system").value_or(""));
+        row.override_code = std::string(cds::string_member(coding, "code").value_or(""));
+        row.override_display = std::string(cds::string_member(coding, "display").value_or(""));
       }
-      row.user_comment = std::string(str(reason, "userComment").value_or("")).substr(0, 4000);
+      row.user_comment = std::string(cds::string_member(reason, "userComment").value_or("")).substr(0, 4000);
     }
     rows.push_back(std::move(row));
   }
