@@ -7,18 +7,13 @@
 
 #include "cohort/csv.h"
 #include "cohort/row.h"
+#include "core/text.h"
 #include "presenters/json_writer.h"
 
 namespace switchpoint::cohort {
 namespace {
 
 std::string opt_date(const std::optional<Date>& d) { return d ? d->iso() : ""; }
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : std::string(sep)) + x;
-  return out;
-}
 
 std::vector<std::string> header_of(const std::string& csv) {
   std::vector<std::string> cols;

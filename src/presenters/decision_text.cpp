@@ -1,4 +1,5 @@
 #include "presenters/decision_text.h"
+#include "core/text.h"
 
 #include <fmt/format.h>
 
@@ -42,13 +43,9 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep = "; ") {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += escape_text(s);
-  }
-  return out;
+// Every item escaped (text_escape.h), joined.
+std::string join_escaped(const std::vector<std::string>& v, std::string_view sep = "; ") {
+  return join(v, sep, escape_text);
 }
 
 std::string question_line(std::string_view label, const CheckpointQuestion& q) {
@@ -56,7 +53,7 @@ std::string question_line(std::string_view label, const CheckpointQuestion& q) {
     return fmt::format("  {:<32} {:<8} {} missing fact{} (see OBTAIN)\n", label, to_string(q.answer), q.obtain.size(),
                        q.obtain.size() == 1 ? "" : "s");
   const auto& why = q.answer == Answer::No ? q.failures : q.reasons;
-  return fmt::format("  {:<32} {:<8} {}\n", label, to_string(q.answer), join(why));
+  return fmt::format("  {:<32} {:<8} {}\n", label, to_string(q.answer), join_escaped(why));
 }
 
 // P-obtain-list: one line per missing fact, the facts that settle the most decisions first.
@@ -103,7 +100,7 @@ std::string refractoriness_text(const std::vector<DefinitionResult>& defs) {
         key = fmt::format("{}: {}", c.id, c.evidence.empty() ? "" : escape_text(c.evidence.front()));
         break;
       }
-    if (key.empty() && d.status == RefractorinessStatus::InsufficientData) key = "missing: " + join(d.missing);
+    if (key.empty() && d.status == RefractorinessStatus::InsufficientData) key = "missing: " + join_escaped(d.missing);
     if (key.empty() && d.status == RefractorinessStatus::NotRefractory) key = "no criterion met";
     out += fmt::format("  {:<15} {:<6} {:<18} {:<11} {}\n", d.id, to_string(d.rule->grade), to_string(d.status),
                        d.since ? d.since->iso() : "—", key);
@@ -115,7 +112,7 @@ std::string refractoriness_text(const std::vector<DefinitionResult>& defs) {
       out += fmt::format("    {:<13} {}{}  ({}, grade {})\n", state_label(c.state), c.id,
                          c.on ? " on " + c.on->iso() : "", c.rule->title, to_string(c.rule->grade));
       for (const auto& e : c.evidence) out += fmt::format("        {}\n", escape_text(e));
-      if (!c.missing.empty()) out += fmt::format("        missing: {}\n", join(c.missing));
+      if (!c.missing.empty()) out += fmt::format("        missing: {}\n", join_escaped(c.missing));
       for (const auto& n : c.notes) out += fmt::format("        note: {}\n", escape_text(n));
     }
     for (const auto& n : d.notes) out += fmt::format("    note: {}\n", escape_text(n));
@@ -147,8 +144,8 @@ std::string candidacy_text(const std::vector<CandidacyResult>& list) {
   std::string out = "TACE CANDIDACY by guideline\n";
   for (const auto& c : list) {
     const char* verdict = !c.candidate ? "unknown" : *c.candidate ? "candidate" : "not a candidate";
-    out += fmt::format("  {:<14} {:<16} {}\n", c.guideline, verdict, join(c.reasons));
-    if (!c.missing.empty()) out += fmt::format("  {:<14} {:<16} missing: {}\n", "", "", join(c.missing));
+    out += fmt::format("  {:<14} {:<16} {}\n", c.guideline, verdict, join_escaped(c.reasons));
+    if (!c.missing.empty()) out += fmt::format("  {:<14} {:<16} missing: {}\n", "", "", join_escaped(c.missing));
   }
   return out;
 }
@@ -169,7 +166,7 @@ std::string therapy_text(const Decision& d) {
     out += fmt::format("  {:<19} {} — {}\n", to_string(o.status), o.regimen->name, o.dose);
     for (const auto& p : o.prerequisites) out += fmt::format("      first: {}\n", escape_text(p));
     if (!o.confirmations.empty())
-      out += fmt::format("      confirm before prescribing: {}\n", join(o.confirmations, "; "));
+      out += fmt::format("      confirm before prescribing: {}\n", join_escaped(o.confirmations, "; "));
     for (const auto& r : o.reasons)
       if (r.rfind("prerequisite: ", 0) != 0) out += fmt::format("      {}\n", escape_text(r));
   }

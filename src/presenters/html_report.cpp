@@ -1,4 +1,5 @@
 #include "presenters/html_report.h"
+#include "core/text.h"
 
 #include <fmt/format.h>
 #include <switchpoint/version.h>
@@ -82,15 +83,6 @@ std::string ul(const std::vector<std::string>& items, std::string_view cls = "")
   std::string out = cls.empty() ? "<ul>" : fmt::format("<ul class=\"{}\">", cls);
   for (const auto& i : items) out += "<li>" + escape(i) + "</li>";
   return out + "</ul>\n";
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep = "; ") {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 std::string badge(std::string_view cls, std::string_view text) {

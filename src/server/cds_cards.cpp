@@ -1,4 +1,5 @@
 #include "server/cds_cards.h"
+#include "core/text.h"
 
 #include <fmt/format.h>
 #include <switchpoint/version.h>
@@ -23,15 +24,6 @@ std::string card_uuid(const CardContext& ctx, std::string_view kind) {
 std::string suggestion_uuid(const CardContext& ctx, std::string_view kind, std::string_view what) {
   return crypto::uuid_v5(kUuidNamespace,
                          fmt::format("{}|{}|suggestion|{}|{}", ctx.service, ctx.hook_instance, kind, what));
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep = "; ") {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 std::string cell(std::string_view s) {
