@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/date.h"
+#include "core/scores/child_pugh.h"
 #include "readers/fhir_codes.h"
 #include "synth/prng.h"
 
@@ -63,16 +64,13 @@ double round_to(double v, int decimals) {
   return std::round(v * scale) / scale;
 }
 
-// Child-Pugh points as the engine counts them (CLINICAL_RULES.md §2), for the model's own
-// decisions and its summary.
+// Child-Pugh points as the engine counts them from what was written (the core's cut-offs,
+// CLINICAL_RULES.md §2), for the model's own decisions and its summary. Grades 0–2 of the model are
+// the three classes of each bedside finding.
 int child_pugh_points(double bili_umol, double alb_g_l, double inr, int ascites, int enceph) {
-  int p = 0;
-  p += bili_umol < 34 ? 1 : bili_umol <= 51 ? 2 : 3;
-  p += alb_g_l > 35 ? 1 : alb_g_l >= 28 ? 2 : 3;
-  p += inr < 1.7 ? 1 : inr <= 2.3 ? 2 : 3;
-  p += 1 + ascites;
-  p += 1 + enceph;
-  return p;
+  return child_pugh_bilirubin_points(bili_umol) + child_pugh_albumin_points(alb_g_l) + child_pugh_inr_points(inr) +
+         child_pugh_ascites_points(static_cast<Ascites>(ascites)) +
+         child_pugh_encephalopathy_points(static_cast<Encephalopathy>(enceph));
 }
 
 // One unrelated observation kind: LOINC code, UCUM unit, range and decimals.
