@@ -403,7 +403,7 @@ class CdsCall {
 
   // The merged prefetch read into one record, evaluated, and said as cards.
   CdsResult decide(std::int64_t now_unix) {
-    const cds::MergedPrefetch merged = cds::merge_prefetch(sources_, *patient_id_);
+    cds::MergedPrefetch merged = cds::merge_prefetch(sources_, *patient_id_);
     if (merged.other_patient)
       return bad_request("the prefetched data include another patient than context.patientId", "patient_mismatch");
     CardContext ctx;
@@ -427,7 +427,7 @@ class CdsCall {
 
     audit_.as_of = as_of->iso();
     audit_.record_sha256 = crypto::sha256_hex(merged.bundle);
-    audit_.record_bundle = merged.bundle;
+    audit_.record_bundle = std::move(merged.bundle);  // read already: kept for the audit and the report
     audit_.report_token =
         crypto::hex(crypto::hmac_sha256(options_.report_secret,
                                         fmt::format("{}|{}|{}", svc_.id, *hook_instance_, audit_.input_sha256)))
