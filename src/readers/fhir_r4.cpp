@@ -90,9 +90,13 @@ std::optional<FactKind> fact_of(const fhir::ObservationCode& m) {
   }
 }
 
+// "system|code". Appended, not formatted: the scan builds one for every line skipped on its code.
 template <typename C>
 std::string key_of(const C& c) {
-  return fmt::format("{}|{}", c.system, c.code);
+  std::string out;
+  out.reserve(c.system.size() + 1 + c.code.size());
+  out.append(c.system).append(1, '|').append(c.code);
+  return out;
 }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -262,10 +266,12 @@ struct SameFinding {
   }
 };
 
+// One resource being read: views of its FhirResource (alive while read_fhir_resources runs), so
+// that no location is copied per resource.
 struct Entry {
-  std::string ptr;  // "/entry/3/resource"
-  std::string type;
-  std::string full_url;
+  const std::string& ptr;  // "/entry/3/resource"
+  const std::string& type;
+  const std::string& full_url;
   object resource;
 };
 
@@ -296,8 +302,12 @@ struct FhirReader {
   std::map<Date, TaceSession> tace;
   std::map<Date, bool> curative;
   std::map<std::string, std::string> first_ptr;  // "what@date" → pointer of the value kept
-  // Every date read from a resource, with its location: checked against the date of death.
+  // The dates read from the resources that fall after the date of death, with their locations
+  // (check_deceased reports them). The Patient is read before every other resource, so that the
+  // date of death is known when they are read: only the dates after it are kept, and no location
+  // is spelled out for the others.
   std::vector<std::pair<Date, std::string>> entry_dates;
+  bool after_death(Date d) const { return rec.deceased_date && !deceased_ptr.empty() && *rec.deceased_date < d; }
   std::string deceased_ptr;  // where the date of death was read
   // Labs, therapies and conditions with their locations, until finish() merges equal repeats and
   // refuses different ones.
@@ -420,21 +430,42 @@ struct FhirReader {
 
   // ---- small readers ---------------------------------------------------------------------
 
+  // o[key] as w.string reads it when that reports nothing: false when it would report a problem
+  // (present, not null, not a string), and then `out` is not set.
+  static bool plain_string(object o, std::string_view key, std::optional<std::string>& out) {
+    element e;
+    if (o.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
+      out.reset();
+      return true;
+    }
+    std::string_view v;
+    if (e.get(v) != simdjson::SUCCESS) return false;
+    out.emplace(v);
+    return true;
+  }
+
   std::vector<Coding> codings_of(object cc, const std::string& cptr) {
     std::vector<Coding> out;
     auto arr = w.array(cc, cptr, "coding", false);
     if (!arr) return out;
     std::size_t i = 0;
     for (auto el : *arr) {
-      const std::string p = child(child(cptr, "coding"), i++);
+      const std::size_t index = i++;
       object c;
       if (el.get(c) != simdjson::SUCCESS) {
-        w.problem(p, fmt::format("each coding must be an object {{system, code, display}}, found {} {}",
-                                 json::type_name(el.type()), json::render(el)));
+        w.problem(child(child(cptr, "coding"), index),
+                  fmt::format("each coding must be an object {{system, code, display}}, found {} {}",
+                              json::type_name(el.type()), json::render(el)));
         continue;
       }
-      auto sys = w.string(c, p, "system", false);
-      auto code = w.string(c, p, "code", false);
+      // The usual coding (system and code strings, or absent) has nothing to report: its pointer
+      // is spelled out only for one that has.
+      std::optional<std::string> sys, code;
+      if (!plain_string(c, "system", sys) || !plain_string(c, "code", code)) {
+        const std::string p = child(child(cptr, "coding"), index);
+        sys = w.string(c, p, "system", false);
+        code = w.string(c, p, "code", false);
+      }
       if (code && !code->empty()) {
         std::string_view display;
         if (c["display"].get(display) != simdjson::SUCCESS) display = {};
@@ -459,7 +490,11 @@ struct FhirReader {
   template <typename C>
   static std::string skip_key(std::string_view type, const std::vector<C>& cods) {
     if (cods.empty()) return fmt::format("{} (no code)", type);
-    return fmt::format("{} {}", type, key_of(cods.front()));
+    const auto& c = cods.front();
+    std::string out;
+    out.reserve(type.size() + 2 + c.system.size() + c.code.size());
+    out.append(type).append(1, ' ').append(c.system).append(1, '|').append(c.code);
+    return out;
   }
 
   // The key of a resource whose code is not read, with the reason when the code is a known one.
@@ -508,7 +543,7 @@ struct FhirReader {
     dt = parse_fhir_datetime(*s);
     switch (dt.form) {
       case DateForm::Full:
-        entry_dates.emplace_back(*dt.date, child(ptr, key));
+        if (after_death(*dt.date)) entry_dates.emplace_back(*dt.date, child(ptr, key));
         return dt.date;
       case DateForm::Partial:
         w.problem(child(ptr, key), fmt::format("'{}' is '{}': the day is missing; the engine needs a full "
@@ -536,7 +571,7 @@ struct FhirReader {
                                               *e, end.why));
       return;
     }
-    if (end.date) entry_dates.emplace_back(*end.date, child(pp, "end"));
+    if (end.date && after_death(*end.date)) entry_dates.emplace_back(*end.date, child(pp, "end"));
     if (start.form != DateForm::Invalid && ends_before_start(start, end)) {
       std::string_view st;
       if (period["start"].get(st) != simdjson::SUCCESS) st = "";
@@ -2946,22 +2981,42 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
   // Each resource once.
   std::vector<Entry> entries;
   entries.reserve(resources.size());
-  // "Type/id" → the first resource with it; contents are compared only when an id recurs.
-  std::unordered_map<std::string, const FhirResource*> by_id;
+  // (Type, id) → the first resource with it; contents are compared only when an id recurs. The
+  // type and id are views of the resources (alive during the call): nothing is copied per resource.
+  struct TypeId {
+    std::string_view type, id;
+    bool operator==(const TypeId&) const = default;
+  };
+  struct TypeIdHash {
+    std::size_t operator()(const TypeId& k) const {
+      const std::hash<std::string_view> h;
+      return h(k.type) * 31 + h(k.id);
+    }
+  };
+  std::unordered_map<TypeId, const FhirResource*, TypeIdHash> by_id;
+  by_id.reserve(resources.size());
   for (const auto& res : resources) {
     Entry e{res.location, res.type, res.full_url, res.resource};
-    if (auto id = r.w.string(e.resource, e.ptr, "id", false); id && !id->empty()) {
-      std::string key = e.type + "/" + *id;
+    // The id as w.string reads it: a present id that is not a string is a problem (reported there).
+    std::string_view id;
+    element id_el;
+    if (e.resource.at_key("id").get(id_el) == simdjson::SUCCESS && !id_el.is_null() &&
+        id_el.get(id) != simdjson::SUCCESS) {
+      id = {};
+      r.w.string(e.resource, e.ptr, "id", false);
+    }
+    if (!id.empty()) {
+      const TypeId key{e.type, id};
       if (auto it = by_id.find(key); it != by_id.end()) {
         if (simdjson::minify(it->second->resource) == simdjson::minify(e.resource))
           r.skip(fmt::format("{} (the same resource twice, read once)", e.type));
         else
-          r.w.problem(e.ptr, fmt::format("{} appears twice with different content (the other at {}); which "
+          r.w.problem(e.ptr, fmt::format("{}/{} appears twice with different content (the other at {}); which "
                                          "one is meant cannot be told",
-                                         key, it->second->location));
+                                         e.type, id, it->second->location));
         continue;
       }
-      by_id.emplace(std::move(key), &res);
+      by_id.emplace(key, &res);
     }
     entries.push_back(std::move(e));
   }
