@@ -47,9 +47,9 @@ std::size_t count_at(const ReadResult& rr, const std::string& location) {
 
 TEST(ProblemLocations, WellFormedCodingsReportNothing) {
   // Absent, null and string members are read quietly.
-  for (const std::string coding :
-       {kLoinc, R"({"system":"http://loinc.org","code":"1751-7","display":"Albumin"})", R"({"system":null,"code":"x"})",
-        R"({"code":"y"})", R"({"system":"http://loinc.org"})"}) {
+  for (const std::string& coding : std::vector<std::string>{
+           kLoinc, R"({"system":"http://loinc.org","code":"1751-7","display":"Albumin"})",
+           R"({"system":null,"code":"x"})", R"({"code":"y"})", R"({"system":"http://loinc.org"})"}) {
     const auto rr = read_fhir_bundle(bundle({albumin("[" + kLoinc + "," + coding + "]", kDated)}));
     EXPECT_TRUE(rr.problems.empty()) << coding << all(rr);
   }
