@@ -444,16 +444,31 @@ struct FhirReader {
     return true;
   }
 
-  std::vector<Coding> codings_of(object cc, const std::string& cptr) {
+  std::vector<Coding> codings_of(object cc, const std::string& cptr) { return codings_at(cc, cptr, nullptr); }
+
+  // The codings of the CodeableConcept `cc` at `base` (+ `*key` when given: the pointer is spelled
+  // out only when a problem is reported).
+  std::vector<Coding> codings_at(object cc, const std::string& base, const std::string_view* key) {
+    std::string own;
+    auto cptr = [&]() -> const std::string& {
+      if (key == nullptr) return base;
+      if (own.empty()) own = child(base, *key);
+      return own;
+    };
     std::vector<Coding> out;
-    auto arr = w.array(cc, cptr, "coding", false);
-    if (!arr) return out;
+    element arr_el;
+    array arr;
+    if (cc.at_key("coding").get(arr_el) != simdjson::SUCCESS || arr_el.is_null()) return out;
+    if (arr_el.get(arr) != simdjson::SUCCESS) {
+      w.array(cc, cptr(), "coding", false);  // reports the coding that is not an array
+      return out;
+    }
     std::size_t i = 0;
-    for (auto el : *arr) {
+    for (auto el : arr) {
       const std::size_t index = i++;
       object c;
       if (el.get(c) != simdjson::SUCCESS) {
-        w.problem(child(child(cptr, "coding"), index),
+        w.problem(child(child(cptr(), "coding"), index),
                   fmt::format("each coding must be an object {{system, code, display}}, found {} {}",
                               json::type_name(el.type()), json::render(el)));
         continue;
@@ -462,7 +477,7 @@ struct FhirReader {
       // is spelled out only for one that has.
       std::optional<std::string> sys, code;
       if (!plain_string(c, "system", sys) || !plain_string(c, "code", code)) {
-        const std::string p = child(child(cptr, "coding"), index);
+        const std::string p = child(child(cptr(), "coding"), index);
         sys = w.string(c, p, "system", false);
         code = w.string(c, p, "code", false);
       }
@@ -483,7 +498,7 @@ struct FhirReader {
   std::vector<Coding> codings(object o, const std::string& ptr, std::string_view key, bool required) {
     auto cc = w.object(o, ptr, key, required);
     if (!cc) return {};
-    return codings_of(*cc, child(ptr, key));
+    return codings_at(*cc, ptr, &key);
   }
 
   // "Observation http://loinc.org|8867-4", the key of a skipped resource.
@@ -633,7 +648,11 @@ struct FhirReader {
   // to_canonical. The UCUM `code` is read when its system is UCUM or absent, else the `unit`;
   // the entered unit kept for display is the human-readable `unit` when given.
   std::optional<LabValue> quantity(object o, const std::string& ptr, std::string_view key, Quantity q, Date d) {
-    const std::string vp = child(ptr, key);
+    return quantity(o, ptr, key, q, d, child(ptr, key));
+  }
+  // The same, with the Quantity's pointer `vp` (ptr + key) already spelled out by the caller.
+  std::optional<LabValue> quantity(object o, const std::string& ptr, std::string_view key, Quantity q, Date d,
+                                   const std::string& vp) {
     auto vq = w.object(o, ptr, key, true);
     if (!vq) return std::nullopt;
     auto value = w.number(*vq, vp, "value", true);
@@ -979,10 +998,11 @@ struct FhirReader {
     using F = fhir::Finding;
     switch (m->finding) {
       case F::Lab:
-        if (auto v = quantity(res, ptr, vk, m->quantity, d); v && date) lab_entries.push_back({m->quantity, *v, vp});
+        if (auto v = quantity(res, ptr, vk, m->quantity, d, vp); v && date)
+          lab_entries.push_back({m->quantity, *v, vp});
         return;
       case F::Weight:
-        if (auto v = quantity(res, ptr, vk, Quantity::Weight, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Weight, d, vp); v && date)
           set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp);
         return;
       case F::Ecog:
@@ -1006,15 +1026,15 @@ struct FhirReader {
           set_once(at_imaging(d).new_lesions, *v, d, "new intrahepatic lesions", vp);
         return;
       case F::LargestDiameter:
-        if (auto v = quantity(res, ptr, vk, Quantity::Diameter, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Diameter, d, vp); v && date)
           set_once(at_imaging(d).largest_diameter_cm, v->value, d, "largest tumour diameter", vp);
         return;
       case F::ViablePercent:
-        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d, vp); v && date)
           set_once(at_imaging(d).viable_tumor_percent, v->value, d, "viable tumour percent", vp);
         return;
       case F::LiverOccupation:
-        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d, vp); v && date)
           set_once(at_imaging(d).liver_occupation_percent, v->value, d, "liver occupation percent", vp);
         return;
       case F::TreatedSizeChange:
@@ -2969,6 +2989,20 @@ struct FhirReader {
 
 }  // namespace
 
+namespace {
+// A resource's type and id, as views of the resource (read_fhir_resources: each resource once).
+struct TypeId {
+  std::string_view type, id;
+  bool operator==(const TypeId&) const = default;
+};
+struct TypeIdHash {
+  std::size_t operator()(const TypeId& k) const {
+    const std::hash<std::string_view> h;
+    return h(k.type) * 31 + h(k.id);
+  }
+};
+}  // namespace
+
 void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out, const MedicationLookup* external) {
   FhirReader r(out.problems, out.skipped);
   r.external_medications = external;
@@ -2979,21 +3013,15 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
     if (!res.keys_unique) json::duplicate_keys(res.resource, res.location, out.problems);
 
   // Each resource once.
-  std::vector<Entry> entries;
+  // Kept by the thread from call to call (a cohort reads one patient after another): no fresh
+  // allocation, and no consolidation of the allocator's free lists, for every patient.
+  thread_local std::vector<Entry> entries;
+  entries.clear();
   entries.reserve(resources.size());
   // (Type, id) → the first resource with it; contents are compared only when an id recurs. The
   // type and id are views of the resources (alive during the call): nothing is copied per resource.
-  struct TypeId {
-    std::string_view type, id;
-    bool operator==(const TypeId&) const = default;
-  };
-  struct TypeIdHash {
-    std::size_t operator()(const TypeId& k) const {
-      const std::hash<std::string_view> h;
-      return h(k.type) * 31 + h(k.id);
-    }
-  };
-  std::unordered_map<TypeId, const FhirResource*, TypeIdHash> by_id;
+  thread_local std::unordered_map<TypeId, const FhirResource*, TypeIdHash> by_id;
+  by_id.clear();
   by_id.reserve(resources.size());
   for (const auto& res : resources) {
     Entry e{res.location, res.type, res.full_url, res.resource};

@@ -85,6 +85,16 @@ TEST(ProblemLocations, ACodingThatIsNotAnObjectIsReportedAtItsIndex) {
   EXPECT_EQ(count_at(eleven, "/entry/1/resource/code/coding/11"), 1U) << all(eleven);
 }
 
+TEST(ProblemLocations, ACodingMemberThatIsNotAnArrayIsReportedAtTheCodeableConcept) {
+  const auto rr = read_fhir_bundle(bundle({albumin(kLoinc, kDated)}));
+  ASSERT_GE(rr.problems.size(), 1U) << all(rr);
+  EXPECT_EQ(rr.problems[0].location, "/entry/1/resource/code/coding") << all(rr);
+  EXPECT_EQ(rr.problems[0].message.rfind("'coding' must be an array, found object ", 0), 0U) << all(rr);
+  // A null coding is no coding: the Observation has no code to read (skipped), not a problem.
+  const auto null_coding = read_fhir_bundle(bundle({albumin("null", kDated)}));
+  EXPECT_TRUE(null_coding.problems.empty()) << all(null_coding);
+}
+
 TEST(ProblemLocations, AnIdThatIsNotAStringIsAProblemAndTheResourceIsStillChecked) {
   const auto rr = read_fhir_bundle(bundle({albumin("[" + kLoinc + "]", kDated + R"(,"id":12)")}));
   EXPECT_EQ(count_at(rr, "/entry/1/resource/id"), 1U) << all(rr);
