@@ -211,6 +211,10 @@ void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, Bloc
                 const std::unordered_set<std::string>* only, Selecting* select) {
   out.file = b.file;
   out.bytes = b.size;
+  // Room for a kept line per 64 bytes, more than a block can hold (the shortest resource that names
+  // its patient is longer): the list never moves while it grows, and the pages of the room not
+  // used are never touched.
+  out.kept.reserve(b.size / 64 + 1);
   const char* p = b.data();
   std::size_t pos = 0;
   long line = b.first_line;
@@ -502,12 +506,6 @@ std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
     p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (p == MAP_FAILED) return nullptr;
-#ifdef MADV_POPULATE_READ
-  // The pages are read once in the scan (from the page cache) and again when each patient is read:
-  // their page table entries are set at once here, rather than one fault at a time as each
-  // patient's lines are read. Only a hint: when it fails (an older kernel), the pages fault in.
-  (void)::madvise(p, static_cast<std::size_t>(st.st_size), MADV_POPULATE_READ);
-#endif
   const FileId id = file_id(st);
   return std::shared_ptr<const MappedFile>(
       new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size),

@@ -3084,6 +3084,8 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
                 "the bundle does not say whose record it is: no Patient resource with an id, and no resource "
                 "with a subject reference");
 
+  // Most resources of a patient are labs: their list is given room for all at once.
+  r.lab_entries.reserve(entries.size());
   for (const auto& e : entries) r.resource(e);
   r.finish();
   if (out.not_read.empty()) out.not_read = r.not_read.sorted();
