@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 
 #include <fcntl.h>
@@ -30,9 +32,12 @@ struct BlockResult {
   // named by their offset in the mapped file, with the hash of their bytes.
   std::string arena;
   bool in_file = false;
+  // The patients of the kept lines, each once per run of consecutive lines (a patient's lines are
+  // mostly consecutive): a kept line names its patient by index here, not by a copy of the id.
+  std::vector<std::string> patients;
   struct Kept {
-    std::string patient;
-    std::uint64_t offset;  // in the block while scanning; then in the arena or the file
+    std::uint32_t patient;  // index into patients
+    std::uint64_t offset;   // in the block while scanning; then in the arena or the file
     std::uint32_t length;
     long line;
     bool keys_unique;
@@ -195,8 +200,9 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
     return;
   }
   // Kept by its place in the block: scan_block copies the kept lines once, or names them in the file.
-  out.kept.push_back(
-      {std::move(patient), static_cast<std::uint64_t>(s - base), static_cast<std::uint32_t>(len), line, !ambiguous});
+  if (out.patients.empty() || out.patients.back() != patient) out.patients.push_back(std::move(patient));
+  out.kept.push_back({static_cast<std::uint32_t>(out.patients.size() - 1), static_cast<std::uint64_t>(s - base),
+                      static_cast<std::uint32_t>(len), line, !ambiguous});
 }
 
 // `mapped`: the block's file is mapped (NdjsonPatients::maps), so that a contiguous block's kept
@@ -205,6 +211,10 @@ void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, Bloc
                 const std::unordered_set<std::string>* only, Selecting* select) {
   out.file = b.file;
   out.bytes = b.size;
+  // Room for a kept line per 64 bytes, more than a block can hold (the shortest resource that names
+  // its patient is longer): the list never moves while it grows, and the pages of the room not
+  // used are never touched.
+  out.kept.reserve(b.size / 64 + 1);
   const char* p = b.data();
   std::size_t pos = 0;
   long line = b.first_line;
@@ -413,8 +423,28 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   parallel_for(static_cast<std::size_t>(threads < 1 ? 1 : threads), threads, work);
   progress.finish();
 
+  // The kept lines by patient: each block's patients are found in `index` once, and each patient's
+  // list of lines is given its exact size before it is filled.
   std::unordered_map<std::string, std::size_t> index;
-  for (auto& r : results) {
+  std::vector<std::vector<std::size_t>> patient_of(results.size());  // block → its patients' indexes in out.patients
+  std::vector<std::size_t> count;
+  for (std::size_t b = 0; b < results.size(); ++b) {
+    auto& r = results[b];
+    patient_of[b].reserve(r.patients.size());
+    for (auto& name : r.patients) {
+      auto [it, fresh] = index.try_emplace(name, out.patients.size());
+      if (fresh) {
+        out.patients.emplace_back(std::move(name), std::vector<NdjsonPatients::LineRef>{});
+        count.push_back(0);
+      }
+      patient_of[b].push_back(it->second);
+    }
+    r.patients = {};
+    for (const auto& k : r.kept) ++count[patient_of[b][k.patient]];
+  }
+  for (std::size_t p = 0; p < out.patients.size(); ++p) out.patients[p].second.reserve(count[p]);
+  for (std::size_t b = 0; b < results.size(); ++b) {
+    auto& r = results[b];
     stats.lines += r.lines;
     stats.bytes += r.bytes;
     stats.lines_not_in_cohort += r.not_in_cohort;
@@ -425,10 +455,8 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
       arena = static_cast<std::uint32_t>(out.arenas.size());
       out.arenas.push_back(std::move(r.arena));
     }
-    for (auto& k : r.kept) {
-      auto [it, fresh] = index.try_emplace(k.patient, out.patients.size());
-      if (fresh) out.patients.emplace_back(std::move(k.patient), std::vector<NdjsonPatients::LineRef>{});
-      out.patients[it->second].second.push_back(
+    for (const auto& k : r.kept) {
+      out.patients[patient_of[b][k.patient]].second.push_back(
           {arena, k.length, k.offset, static_cast<std::uint32_t>(r.file), k.keys_unique, k.line});
     }
     r.kept = {};
@@ -502,44 +530,48 @@ MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
 
 NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser) {
   const auto& refs = in.patients[i].second;
-  // The patient's lines as one JSON array, parsed at once so that every resource stays alive.
-  // The buffer is the thread's, reused from patient to patient.
-  thread_local std::string buf;
-  buf.clear();
-  std::size_t total = 2;
-  for (const auto& r : refs) total += r.length + 1;
-  buf.reserve(total + simdjson::SIMDJSON_PADDING);
-  buf += '[';
-  for (std::size_t k = 0; k < refs.size(); ++k) {
-    if (k) buf += ',';
-    const auto& r = refs[k];
-    if (r.arena != NdjsonPatients::kInFile) {
-      buf.append(in.arenas[r.arena], r.offset, r.length);
-      continue;
-    }
-    // A line named in its mapped file (whether the file changed meanwhile is asked at the end:
-    // NdjsonPatients::changed_file).
-    const MappedFile* f = in.maps[r.file].get();
-    if (f == nullptr || r.offset + r.length > f->size()) throw UsageError(changed_message(in.files[r.file]));
-    buf.append(f->data() + r.offset, r.length);
-  }
-  buf += ']';
-  const std::size_t n = buf.size();
-  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  // Each line is parsed into its own document, so that every resource stays alive while the
+  // patient is read; the documents (and their memory) are the thread's, reused from patient to
+  // patient. A line is parsed where it lies when the bytes after it can be read (simdjson reads a
+  // little past the end), else from a padded copy; a document keeps no reference to its bytes.
+  thread_local std::vector<simdjson::dom::document> docs;
+  thread_local std::string padded;
+  thread_local std::vector<FhirResource> resources;
+  if (docs.size() < refs.size()) docs.resize(refs.size());
+  resources.clear();
+  resources.reserve(refs.size());
 
   NdjsonPatient out;
   out.rr.format = "FHIR R4 Bulk NDJSON";
-  simdjson::dom::array arr;
-  if (auto err = parser.parse(reinterpret_cast<const std::uint8_t*>(buf.data()), n, false).get(arr);
-      err != simdjson::SUCCESS) {
-    if (auto changed = in.changed_file()) throw UsageError(*changed);
-    throw std::logic_error(fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
-  }
-  std::vector<FhirResource> resources;
-  resources.reserve(refs.size());
-  std::size_t k = 0;
-  for (element el : arr) {
-    const auto& ref = refs[k++];
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    const auto& ref = refs[k];
+    const char* bytes = nullptr;
+    std::size_t readable = 0;  // bytes that may be read from `bytes` on
+    if (ref.arena != NdjsonPatients::kInFile) {
+      const std::string& arena = in.arenas[ref.arena];
+      bytes = arena.data() + ref.offset;
+      readable = arena.size() - ref.offset;
+    } else {
+      // A line named in its mapped file (whether the file changed meanwhile is asked at the end:
+      // NdjsonPatients::changed_file).
+      const MappedFile* f = in.maps[ref.file].get();
+      if (f == nullptr || ref.offset + ref.length > f->size()) throw UsageError(changed_message(in.files[ref.file]));
+      bytes = f->data() + ref.offset;
+      readable = f->size() - ref.offset;
+    }
+    if (readable < ref.length + simdjson::SIMDJSON_PADDING) {
+      padded.assign(bytes, ref.length);
+      padded.append(simdjson::SIMDJSON_PADDING, '\0');
+      bytes = padded.data();
+    }
+    element el;
+    if (auto err = parser.parse_into_document(docs[k], reinterpret_cast<const std::uint8_t*>(bytes), ref.length, false)
+                       .get(el);
+        err != simdjson::SUCCESS) {
+      if (auto changed = in.changed_file()) throw UsageError(*changed);
+      throw std::logic_error(
+          fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
+    }
     object res;
     std::string_view type;
     if (el.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS) continue;
@@ -556,8 +588,14 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
         out.died = false;
       }
     }
-    std::string location = in.files[ref.file];
-    location.append(":").append(std::to_string(ref.line)).append("#");
+    // "path/Observation.ndjson:12#", with one allocation.
+    const std::string& file = in.files[ref.file];
+    char digits[24];
+    const auto [digits_end, ec] = std::to_chars(std::begin(digits), std::end(digits), ref.line);
+    (void)ec;  // 24 digits hold any long
+    std::string location;
+    location.reserve(file.size() + static_cast<std::size_t>(digits_end - digits) + 2);
+    location.append(file).append(1, ':').append(digits, digits_end).append(1, '#');
     resources.push_back({std::move(location), "", std::string(type), res, ref.keys_unique});
   }
   // A medicationReference to a Medication of Medication.ndjson (none among the patient's lines).

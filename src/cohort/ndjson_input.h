@@ -10,8 +10,9 @@
 //     selection the same parse also finds the cohort's candidates (pass 0 below), when every file
 //     is plain; with a gzip file, pass 0 reads the files first so that only the cohort's lines are
 //     copied.
-//  2. read (parallel over patients): a patient's kept lines are parsed again and read by the same
-//     resource-level reader as a Bundle's entries (readers/fhir_resources.h).
+//  2. read (parallel over patients): a patient's kept lines are parsed again, each into a document
+//     of the thread's from where it lies (mapped file or arena; no copy of the patient's lines),
+//     and read by the same resource-level reader as a Bundle's entries (readers/fhir_resources.h).
 #include <simdjson.h>
 
 #include <cstdint>

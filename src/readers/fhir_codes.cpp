@@ -219,8 +219,9 @@ constexpr std::array kProcedures{
 std::span<const ObservationCode> observation_codes() { return kObservationCodes; }
 
 const ObservationCode* find_observation_code(std::string_view system, std::string_view code) {
+  // The code first: it tells the entries apart sooner than the system most of them share.
   for (const auto& c : kObservationCodes)
-    if (c.system == system && c.code == code) return &c;
+    if (c.code == code && c.system == system) return &c;
   return nullptr;
 }
 
@@ -228,7 +229,7 @@ std::span<const NotReadCode> not_read_codes() { return kNotRead; }
 
 const NotReadCode* find_not_read(std::string_view resource, std::string_view system, std::string_view code) {
   for (const auto& c : kNotRead)
-    if ((c.resource.empty() || c.resource == resource) && c.system == system && c.code == code) return &c;
+    if (c.code == code && c.system == system && (c.resource.empty() || c.resource == resource)) return &c;
   return nullptr;
 }
 
@@ -236,7 +237,7 @@ std::span<const ProcedureCode> procedure_codes() { return kProcedures; }
 
 const ProcedureCode* find_procedure_code(std::string_view system, std::string_view code) {
   for (const auto& c : kProcedures)
-    if (c.system == system && c.code == code) return &c;
+    if (c.code == code && c.system == system) return &c;
   return nullptr;
 }
 

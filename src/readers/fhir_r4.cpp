@@ -90,9 +90,13 @@ std::optional<FactKind> fact_of(const fhir::ObservationCode& m) {
   }
 }
 
+// "system|code". Appended, not formatted: the scan builds one for every line skipped on its code.
 template <typename C>
 std::string key_of(const C& c) {
-  return fmt::format("{}|{}", c.system, c.code);
+  std::string out;
+  out.reserve(c.system.size() + 1 + c.code.size());
+  out.append(c.system).append(1, '|').append(c.code);
+  return out;
 }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -262,10 +266,12 @@ struct SameFinding {
   }
 };
 
+// One resource being read: views of its FhirResource (alive while read_fhir_resources runs), so
+// that no location is copied per resource.
 struct Entry {
-  std::string ptr;  // "/entry/3/resource"
-  std::string type;
-  std::string full_url;
+  const std::string& ptr;  // "/entry/3/resource"
+  const std::string& type;
+  const std::string& full_url;
   object resource;
 };
 
@@ -296,8 +302,12 @@ struct FhirReader {
   std::map<Date, TaceSession> tace;
   std::map<Date, bool> curative;
   std::map<std::string, std::string> first_ptr;  // "what@date" → pointer of the value kept
-  // Every date read from a resource, with its location: checked against the date of death.
+  // The dates read from the resources that fall after the date of death, with their locations
+  // (check_deceased reports them). The Patient is read before every other resource, so that the
+  // date of death is known when they are read: only the dates after it are kept, and no location
+  // is spelled out for the others.
   std::vector<std::pair<Date, std::string>> entry_dates;
+  bool after_death(Date d) const { return rec.deceased_date && !deceased_ptr.empty() && *rec.deceased_date < d; }
   std::string deceased_ptr;  // where the date of death was read
   // Labs, therapies and conditions with their locations, until finish() merges equal repeats and
   // refuses different ones.
@@ -420,21 +430,57 @@ struct FhirReader {
 
   // ---- small readers ---------------------------------------------------------------------
 
-  std::vector<Coding> codings_of(object cc, const std::string& cptr) {
+  // o[key] as w.string reads it when that reports nothing: false when it would report a problem
+  // (present, not null, not a string), and then `out` is not set.
+  static bool plain_string(object o, std::string_view key, std::optional<std::string>& out) {
+    element e;
+    if (o.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
+      out.reset();
+      return true;
+    }
+    std::string_view v;
+    if (e.get(v) != simdjson::SUCCESS) return false;
+    out.emplace(v);
+    return true;
+  }
+
+  std::vector<Coding> codings_of(object cc, const std::string& cptr) { return codings_at(cc, cptr, nullptr); }
+
+  // The codings of the CodeableConcept `cc` at `base` (+ `*key` when given: the pointer is spelled
+  // out only when a problem is reported).
+  std::vector<Coding> codings_at(object cc, const std::string& base, const std::string_view* key) {
+    std::string own;
+    auto cptr = [&]() -> const std::string& {
+      if (key == nullptr) return base;
+      if (own.empty()) own = child(base, *key);
+      return own;
+    };
     std::vector<Coding> out;
-    auto arr = w.array(cc, cptr, "coding", false);
-    if (!arr) return out;
+    element arr_el;
+    array arr;
+    if (cc.at_key("coding").get(arr_el) != simdjson::SUCCESS || arr_el.is_null()) return out;
+    if (arr_el.get(arr) != simdjson::SUCCESS) {
+      w.array(cc, cptr(), "coding", false);  // reports the coding that is not an array
+      return out;
+    }
     std::size_t i = 0;
-    for (auto el : *arr) {
-      const std::string p = child(child(cptr, "coding"), i++);
+    for (auto el : arr) {
+      const std::size_t index = i++;
       object c;
       if (el.get(c) != simdjson::SUCCESS) {
-        w.problem(p, fmt::format("each coding must be an object {{system, code, display}}, found {} {}",
-                                 json::type_name(el.type()), json::render(el)));
+        w.problem(child(child(cptr(), "coding"), index),
+                  fmt::format("each coding must be an object {{system, code, display}}, found {} {}",
+                              json::type_name(el.type()), json::render(el)));
         continue;
       }
-      auto sys = w.string(c, p, "system", false);
-      auto code = w.string(c, p, "code", false);
+      // The usual coding (system and code strings, or absent) has nothing to report: its pointer
+      // is spelled out only for one that has.
+      std::optional<std::string> sys, code;
+      if (!plain_string(c, "system", sys) || !plain_string(c, "code", code)) {
+        const std::string p = child(child(cptr(), "coding"), index);
+        sys = w.string(c, p, "system", false);
+        code = w.string(c, p, "code", false);
+      }
       if (code && !code->empty()) {
         std::string_view display;
         if (c["display"].get(display) != simdjson::SUCCESS) display = {};
@@ -452,14 +498,18 @@ struct FhirReader {
   std::vector<Coding> codings(object o, const std::string& ptr, std::string_view key, bool required) {
     auto cc = w.object(o, ptr, key, required);
     if (!cc) return {};
-    return codings_of(*cc, child(ptr, key));
+    return codings_at(*cc, ptr, &key);
   }
 
   // "Observation http://loinc.org|8867-4", the key of a skipped resource.
   template <typename C>
   static std::string skip_key(std::string_view type, const std::vector<C>& cods) {
     if (cods.empty()) return fmt::format("{} (no code)", type);
-    return fmt::format("{} {}", type, key_of(cods.front()));
+    const auto& c = cods.front();
+    std::string out;
+    out.reserve(type.size() + 2 + c.system.size() + c.code.size());
+    out.append(type).append(1, ' ').append(c.system).append(1, '|').append(c.code);
+    return out;
   }
 
   // The key of a resource whose code is not read, with the reason when the code is a known one.
@@ -508,7 +558,7 @@ struct FhirReader {
     dt = parse_fhir_datetime(*s);
     switch (dt.form) {
       case DateForm::Full:
-        entry_dates.emplace_back(*dt.date, child(ptr, key));
+        if (after_death(*dt.date)) entry_dates.emplace_back(*dt.date, child(ptr, key));
         return dt.date;
       case DateForm::Partial:
         w.problem(child(ptr, key), fmt::format("'{}' is '{}': the day is missing; the engine needs a full "
@@ -536,7 +586,7 @@ struct FhirReader {
                                               *e, end.why));
       return;
     }
-    if (end.date) entry_dates.emplace_back(*end.date, child(pp, "end"));
+    if (end.date && after_death(*end.date)) entry_dates.emplace_back(*end.date, child(pp, "end"));
     if (start.form != DateForm::Invalid && ends_before_start(start, end)) {
       std::string_view st;
       if (period["start"].get(st) != simdjson::SUCCESS) st = "";
@@ -598,7 +648,11 @@ struct FhirReader {
   // to_canonical. The UCUM `code` is read when its system is UCUM or absent, else the `unit`;
   // the entered unit kept for display is the human-readable `unit` when given.
   std::optional<LabValue> quantity(object o, const std::string& ptr, std::string_view key, Quantity q, Date d) {
-    const std::string vp = child(ptr, key);
+    return quantity(o, ptr, key, q, d, child(ptr, key));
+  }
+  // The same, with the Quantity's pointer `vp` (ptr + key) already spelled out by the caller.
+  std::optional<LabValue> quantity(object o, const std::string& ptr, std::string_view key, Quantity q, Date d,
+                                   const std::string& vp) {
     auto vq = w.object(o, ptr, key, true);
     if (!vq) return std::nullopt;
     auto value = w.number(*vq, vp, "value", true);
@@ -944,10 +998,11 @@ struct FhirReader {
     using F = fhir::Finding;
     switch (m->finding) {
       case F::Lab:
-        if (auto v = quantity(res, ptr, vk, m->quantity, d); v && date) lab_entries.push_back({m->quantity, *v, vp});
+        if (auto v = quantity(res, ptr, vk, m->quantity, d, vp); v && date)
+          lab_entries.push_back({m->quantity, *v, vp});
         return;
       case F::Weight:
-        if (auto v = quantity(res, ptr, vk, Quantity::Weight, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Weight, d, vp); v && date)
           set_once(at_clinical(d).weight_kg, *v, d, "body weight", vp);
         return;
       case F::Ecog:
@@ -971,15 +1026,15 @@ struct FhirReader {
           set_once(at_imaging(d).new_lesions, *v, d, "new intrahepatic lesions", vp);
         return;
       case F::LargestDiameter:
-        if (auto v = quantity(res, ptr, vk, Quantity::Diameter, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Diameter, d, vp); v && date)
           set_once(at_imaging(d).largest_diameter_cm, v->value, d, "largest tumour diameter", vp);
         return;
       case F::ViablePercent:
-        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d, vp); v && date)
           set_once(at_imaging(d).viable_tumor_percent, v->value, d, "viable tumour percent", vp);
         return;
       case F::LiverOccupation:
-        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d); v && date)
+        if (auto v = quantity(res, ptr, vk, Quantity::Percent, d, vp); v && date)
           set_once(at_imaging(d).liver_occupation_percent, v->value, d, "liver occupation percent", vp);
         return;
       case F::TreatedSizeChange:
@@ -2934,6 +2989,20 @@ struct FhirReader {
 
 }  // namespace
 
+namespace {
+// A resource's type and id, as views of the resource (read_fhir_resources: each resource once).
+struct TypeId {
+  std::string_view type, id;
+  bool operator==(const TypeId&) const = default;
+};
+struct TypeIdHash {
+  std::size_t operator()(const TypeId& k) const {
+    const std::hash<std::string_view> h;
+    return h(k.type) * 31 + h(k.id);
+  }
+};
+}  // namespace
+
 void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& out, const MedicationLookup* external) {
   FhirReader r(out.problems, out.skipped);
   r.external_medications = external;
@@ -2944,24 +3013,38 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
     if (!res.keys_unique) json::duplicate_keys(res.resource, res.location, out.problems);
 
   // Each resource once.
-  std::vector<Entry> entries;
+  // Kept by the thread from call to call (a cohort reads one patient after another): no fresh
+  // allocation, and no consolidation of the allocator's free lists, for every patient.
+  thread_local std::vector<Entry> entries;
+  entries.clear();
   entries.reserve(resources.size());
-  // "Type/id" → the first resource with it; contents are compared only when an id recurs.
-  std::unordered_map<std::string, const FhirResource*> by_id;
+  // (Type, id) → the first resource with it; contents are compared only when an id recurs. The
+  // type and id are views of the resources (alive during the call): nothing is copied per resource.
+  thread_local std::unordered_map<TypeId, const FhirResource*, TypeIdHash> by_id;
+  by_id.clear();
+  by_id.reserve(resources.size());
   for (const auto& res : resources) {
     Entry e{res.location, res.type, res.full_url, res.resource};
-    if (auto id = r.w.string(e.resource, e.ptr, "id", false); id && !id->empty()) {
-      std::string key = e.type + "/" + *id;
+    // The id as w.string reads it: a present id that is not a string is a problem (reported there).
+    std::string_view id;
+    element id_el;
+    if (e.resource.at_key("id").get(id_el) == simdjson::SUCCESS && !id_el.is_null() &&
+        id_el.get(id) != simdjson::SUCCESS) {
+      id = {};
+      r.w.string(e.resource, e.ptr, "id", false);
+    }
+    if (!id.empty()) {
+      const TypeId key{e.type, id};
       if (auto it = by_id.find(key); it != by_id.end()) {
         if (simdjson::minify(it->second->resource) == simdjson::minify(e.resource))
           r.skip(fmt::format("{} (the same resource twice, read once)", e.type));
         else
-          r.w.problem(e.ptr, fmt::format("{} appears twice with different content (the other at {}); which "
+          r.w.problem(e.ptr, fmt::format("{}/{} appears twice with different content (the other at {}); which "
                                          "one is meant cannot be told",
-                                         key, it->second->location));
+                                         e.type, id, it->second->location));
         continue;
       }
-      by_id.emplace(std::move(key), &res);
+      by_id.emplace(key, &res);
     }
     entries.push_back(std::move(e));
   }
@@ -3001,6 +3084,8 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
                 "the bundle does not say whose record it is: no Patient resource with an id, and no resource "
                 "with a subject reference");
 
+  // Most resources of a patient are labs: their list is given room for all at once.
+  r.lab_entries.reserve(entries.size());
   for (const auto& e : entries) r.resource(e);
   r.finish();
   if (out.not_read.empty()) out.not_read = r.not_read.sorted();

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <iterator>
 
 namespace switchpoint::json {
 
@@ -13,18 +15,44 @@ std::string_view without_bom(std::string_view bytes) {
   return bytes;
 }
 
-std::string pointer_escape(std::string_view key) {
-  std::string out;
+namespace {
+// RFC 6901 §3: '~' is written "~0" and '/' "~1"; every other byte as it is.
+void append_escaped(std::string& out, std::string_view key) {
+  if (key.find_first_of("~/") == std::string_view::npos) {
+    out.append(key);  // the usual key: copied at once
+    return;
+  }
   for (char c : key) {
     if (c == '~') out += "~0";
     else if (c == '/') out += "~1";
     else out += c;
   }
+}
+}  // namespace
+
+std::string pointer_escape(std::string_view key) {
+  std::string out;
+  append_escaped(out, key);
   return out;
 }
 
-std::string child(const std::string& ptr, std::string_view key) { return ptr + "/" + pointer_escape(key); }
-std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
+// Built with one allocation: these run for every field a reader visits.
+std::string child(const std::string& ptr, std::string_view key) {
+  std::string out;
+  out.reserve(ptr.size() + 1 + key.size());
+  out.append(ptr).append(1, '/');
+  append_escaped(out, key);
+  return out;
+}
+std::string child(const std::string& ptr, std::size_t index) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), index);
+  (void)ec;  // 24 digits hold any std::size_t
+  std::string out;
+  out.reserve(ptr.size() + 1 + static_cast<std::size_t>(end - digits));
+  out.append(ptr).append(1, '/').append(digits, end);
+  return out;
+}
 
 std::string type_name(element_type t) {
   switch (t) {
