@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/refractoriness/patterns.h"
 #include "core/response/assessment.h"
 
 namespace switchpoint {
@@ -10,6 +11,7 @@ std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& recor
   // P-course-end, P-session-merge: the definitions read the course's sessions only, and nothing
   // dated after the course ended (the same record build_tace_history read).
   const PatientRecord r = course_record(record);
+  const UntreatableProgressionOnce untreatable_once(r, h);
   std::vector<DefinitionResult> out;
   out.reserve(kRefractorinessDefinitions.size());
   for (const auto& def : kRefractorinessDefinitions) {

@@ -318,9 +318,31 @@ bool infiltrative(Morphology m) {
   return m == Morphology::MassiveInfiltrative || m == Morphology::MultipleDisseminated;
 }
 
+thread_local UntreatableProgressionOnce* t_untreatable_once = nullptr;
+
+CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id);
 }  // namespace
 
+UntreatableProgressionOnce::UntreatableProgressionOnce(const PatientRecord& r, const TaceHistory& h)
+    : record_(&r), history_(&h), outer_(t_untreatable_once) {
+  t_untreatable_once = this;
+}
+
+UntreatableProgressionOnce::~UntreatableProgressionOnce() { t_untreatable_once = outer_; }
+
 CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id) {
+  UntreatableProgressionOnce* once = t_untreatable_once;
+  if (once == nullptr || once->record_ != &r || once->history_ != &h)
+    return judge_untreatable_progression(r, h, rule_id);
+  if (!once->judged_) once->judged_ = judge_untreatable_progression(r, h, rule_id);
+  CriterionResult out = *once->judged_;
+  out.rule = &rule(rule_id);
+  return out;
+}
+
+namespace {
+
+CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id) {
   CriterionResult out = CriterionResult::start("untreatable-progression", rule_id);
   if (!h.any_session()) {
     out.state = CriterionState::NotMet;
@@ -384,6 +406,8 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
   if (out.state != CriterionState::NotJudgeable) out.missing.clear();
   return out;
 }
+
+}  // namespace
 
 void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHistory& h) {
   struct Marker {
