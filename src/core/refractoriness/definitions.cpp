@@ -10,7 +10,8 @@ namespace switchpoint {
 std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& record, const TaceHistory& h) {
   // P-course-end, P-session-merge: the definitions read the course's sessions only, and nothing
   // dated after the course ended (the same record build_tace_history read).
-  const PatientRecord r = course_record(record);
+  std::optional<PatientRecord> cut;
+  const PatientRecord& r = course_record(record, cut);
   const UntreatableProgressionOnce untreatable_once(r, h);
   std::vector<DefinitionResult> out;
   out.reserve(kRefractorinessDefinitions.size());

@@ -26,7 +26,8 @@ std::string TaceHistory::assessment_label(const SessionAssessment& a) const {
 
 TaceHistory build_tace_history(const PatientRecord& record, Date as_of) {
   const TaceCourse course = described_tace_course(record);
-  const PatientRecord r = course_record(record);  // tace = the course's sessions; cut at its end
+  std::optional<PatientRecord> cut;
+  const PatientRecord& r = course_record(record, cut);  // tace = the course's sessions; cut at its end
   TaceHistory h;
   h.course_started_after = course.started_after;
   h.course_ended_by = course.ended_by;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/scores/child_pugh_once.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -79,7 +80,51 @@ std::optional<ChildPugh> child_pugh_value(const PatientRecord& r, Date at) {
   return ChildPugh{points, child_pugh_class(points)};
 }
 
+namespace {
+thread_local ChildPughOnce* t_child_pugh_once = nullptr;
+}  // namespace
+
+ChildPughOnce::ChildPughOnce(const PatientRecord& r) : record_(&r) {
+  if (of(r) != nullptr) return;
+  active_ = true;
+  outer_ = t_child_pugh_once;
+  t_child_pugh_once = this;
+}
+
+ChildPughOnce::~ChildPughOnce() {
+  if (active_) t_child_pugh_once = outer_;
+}
+
+ChildPughOnce* ChildPughOnce::of(const PatientRecord& r) {
+  for (ChildPughOnce* m = t_child_pugh_once; m != nullptr; m = m->outer_)
+    if (m->record_ == &r) return m;
+  return nullptr;
+}
+
+const ChildPughResult* ChildPughOnce::find(Date at) const {
+  for (const auto& [d, result] : computed_)
+    if (d == at) return &result;
+  return nullptr;
+}
+
+const ChildPughResult& ChildPughOnce::keep(Date at, ChildPughResult result) {
+  return computed_.emplace_back(at, std::move(result)).second;
+}
+
+namespace {
+ChildPughResult compute_child_pugh(const PatientRecord& r, Date at);
+}  // namespace
+
 ChildPughResult child_pugh(const PatientRecord& r, Date at) {
+  ChildPughOnce* once = ChildPughOnce::of(r);
+  if (once == nullptr) return compute_child_pugh(r, at);
+  if (const ChildPughResult* known = once->find(at)) return *known;
+  return once->keep(at, compute_child_pugh(r, at));
+}
+
+namespace {
+
+ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
   ChildPughResult out{std::nullopt, start_score("child_pugh", "child-pugh", at)};
   ScoreResult& rep = out.report;
   int points = 0;
@@ -165,5 +210,7 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
   rep.fields.push_back({"class", std::string(1, cp.cls)});
   return out;
 }
+
+}  // namespace
 
 }  // namespace switchpoint
