@@ -58,7 +58,8 @@ const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at) {
 
 std::string confirm_today_note(Date recorded, Date at) {
   if (!needs_confirmation_today(recorded, at)) return "";
-  return fmt::format(" (recorded {}, {} days before: confirm today)", recorded.iso(), days_between(recorded, at));
+  return fmt::format(FMT_COMPILE(" (recorded {}, {} days before: confirm today)"), recorded.iso(),
+                     days_between(recorded, at));
 }
 
 std::string describe(const LabValue& v, Quantity q) {

@@ -1,5 +1,6 @@
 #include "core/response/assessment.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
@@ -89,7 +90,7 @@ const PatientRecord& course_record(const PatientRecord& r, std::optional<Patient
 }
 
 std::string course_end_text(const CourseEndingProcedure& p) {
-  return fmt::format("{} on {}", to_string(p.kind), p.date.iso());
+  return fmt::format(FMT_COMPILE("{} on {}"), to_string(p.kind), p.date.iso());
 }
 
 std::size_t tace_sessions_before(const PatientRecord& r, Date at) {
