@@ -5,6 +5,13 @@
 // same reader as any Bundle). Reading is outside the timed loop.
 //
 //   build-bench/bench/engine_bench [--patients N] [--seed S] [--source DIR] [benchmark flags]
+//
+// On a shared, loaded machine CPU time still varies by ±30% between runs; instructions do not.
+// To compare two builds, count the instructions of evaluate() alone (the summary's 5 passes over
+// the golden fixtures and N synthetic patients, no benchmark loops), then divide by 5 × patients:
+//   valgrind --tool=callgrind '--toggle-collect=switchpoint::evaluate(*'
+//     build-bench/bench/engine_bench --patients 300 --benchmark_filter=NONE    (one command line;
+//   it prints "Collected : <instructions>")
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 

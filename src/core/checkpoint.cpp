@@ -1,5 +1,6 @@
 #include "core/checkpoint.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
@@ -113,24 +114,27 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     std::stable_sort(refractory.begin(), refractory.end(),
                      [](const DefinitionResult* a, const DefinitionResult* b) { return *a->since < *b->since; });
     std::string list;
-    for (const auto* d : refractory) list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", d->id, d->since->iso());
-    q.fail(fmt::format("TACE-refractory under {} of {} definitions: {}", refractory.size(), defs.size(), list));
+    for (const auto* d : refractory)
+      list += fmt::format(FMT_COMPILE("{}{} ({})"), list.empty() ? "" : ", ", d->id, d->since->iso());
+    q.fail(fmt::format(FMT_COMPILE("TACE-refractory under {} of {} definitions: {}"), refractory.size(), defs.size(),
+                       list));
   }
   if (!q.no && !q.unknown) q.pass("not refractory under any of the eight definitions");
 
   if (scores.up_to_seven) {
     const double v = scores.up_to_seven->value;
     if (!scores.up_to_seven->within)
-      q.fail(fmt::format("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)", v));
-    else q.pass(fmt::format("within up-to-seven ({:.1f})", v));
+      q.fail(fmt::format(FMT_COMPILE("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)"), v));
+    else q.pass(fmt::format(FMT_COMPILE("within up-to-seven ({:.1f})"), v));
   } else {
     q.need(facts::tumour_burden(h.as_of));
   }
 
   if (const ImagingStudy* s = latest_imaging_with(r, h.as_of, &ImagingStudy::morphology)) {
     if (unfavourable_morphology(*s->morphology))
-      q.fail(fmt::format("{} morphology on {}: unlikely to respond (APPLE)", to_string(*s->morphology), s->date.iso()));
-    else q.pass(fmt::format("simple nodular morphology ({})", s->date.iso()));
+      q.fail(fmt::format(FMT_COMPILE("{} morphology on {}: unlikely to respond (APPLE)"), to_string(*s->morphology),
+                         s->date.iso()));
+    else q.pass(fmt::format(FMT_COMPILE("simple nodular morphology ({})"), s->date.iso()));
   } else {
     q.need(facts::morphology(h.as_of));
   }
@@ -147,10 +151,10 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     const ScoreResult& report = earlier ? earlier->report : scores.report(ScoreKey::Art);
     if (value) {
       if (at_least(value->points, 2.5))
-        q.fail(fmt::format("ART score {:.1f} ≥ 2.5 before a repeat session", value->points));
-      else q.pass(fmt::format("ART score {:.1f} < 2.5", value->points));
+        q.fail(fmt::format(FMT_COMPILE("ART score {:.1f} ≥ 2.5 before a repeat session"), value->points));
+      else q.pass(fmt::format(FMT_COMPILE("ART score {:.1f} < 2.5"), value->points));
     } else if (group == ArtGroup::PoorPrognosis) {
-      q.fail(fmt::format("ART ≥ 2.5 from the known components alone ({})", report.summary));
+      q.fail(fmt::format(FMT_COMPILE("ART ≥ 2.5 from the known components alone ({})"), report.summary));
     } else if (report.applicable) {
       const auto facts_needed = art_missing_facts(r, h);
       for (const auto& f : facts_needed) q.need(f);
@@ -166,8 +170,8 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   Question q;
   if (const auto& a = scores.albi) {
     if (a->grade == 3 || a->mgrade == "2b")
-      q.fail(fmt::format("ALBI grade {} (mALBI {}): liver function at risk", a->grade, a->mgrade));
-    else q.pass(fmt::format("mALBI {}", a->mgrade));
+      q.fail(fmt::format(FMT_COMPILE("ALBI grade {} (mALBI {}): liver function at risk"), a->grade, a->mgrade));
+    else q.pass(fmt::format(FMT_COMPILE("mALBI {}"), a->mgrade));
   } else {
     for (const auto& m : albi(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
   }
@@ -175,17 +179,18 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   std::optional<int> cp;
   if (scores.child_pugh) cp = scores.child_pugh->points;
   if (cp) {
-    if (*cp >= 8) q.fail(fmt::format("Child-Pugh {} points (≥ 8)", *cp));
-    else q.pass(fmt::format("Child-Pugh {} points", *cp));
+    if (*cp >= 8) q.fail(fmt::format(FMT_COMPILE("Child-Pugh {} points (≥ 8)"), *cp));
+    else q.pass(fmt::format(FMT_COMPILE("Child-Pugh {} points"), *cp));
   } else {
     for (const auto& m : child_pugh(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
   }
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
   if (asc && *asc->ascites == Ascites::ModerateSevere)
-    q.fail(fmt::format("moderate-severe ascites ({})", asc->date.iso()));
+    q.fail(fmt::format(FMT_COMPILE("moderate-severe ascites ({})"), asc->date.iso()));
   if (enc && *enc->encephalopathy != Encephalopathy::None)
-    q.fail(fmt::format("hepatic encephalopathy {} ({})", to_string(*enc->encephalopathy), enc->date.iso()));
+    q.fail(
+        fmt::format(FMT_COMPILE("hepatic encephalopathy {} ({})"), to_string(*enc->encephalopathy), enc->date.iso()));
 
   std::optional<bool> within;
   if (scores.up_to_seven) within = scores.up_to_seven->within;
@@ -202,8 +207,9 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
     if (before && cp) {
       const int rise = *cp - before->points;
       if (rise >= 2)
-        q.fail(fmt::format("Child-Pugh rose {} points since before S1 ({} → {})", rise, before->points, *cp));
-      else q.pass(fmt::format("Child-Pugh change since before S1: {:+d}", rise));
+        q.fail(
+            fmt::format(FMT_COMPILE("Child-Pugh rose {} points since before S1 ({} → {})"), rise, before->points, *cp));
+      else q.pass(fmt::format(FMT_COMPILE("Child-Pugh change since before S1: {:+d}"), rise));
     } else if (!before) {
       for (const auto& m : child_pugh(r, h.first_session()).report.missing)
         q.need(facts::child_pugh_input(m, h.first_session()));
@@ -236,12 +242,14 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
   if (const ImagingStudy* v = latest_imaging_with(r, h.as_of, &ImagingStudy::vascular_invasion);
       v && *v->vascular_invasion != VascularInvasion::Absent)
     not_candidate.push_back(fmt::format(
-        "not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)",
+        FMT_COMPILE(
+            "not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
         to_string(*v->vascular_invasion), v->date.iso()));
   if (const ImagingStudy* e = latest_imaging_with(r, h.as_of, &ImagingStudy::extrahepatic_spread);
       e && *e->extrahepatic_spread)
     not_candidate.push_back(fmt::format(
-        "not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)", e->date.iso()));
+        FMT_COMPILE("not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
+        e->date.iso()));
 
   const std::optional<char> cp_class = scores.child_pugh ? std::optional<char>(scores.child_pugh->cls) : std::nullopt;
   const auto* ecog = latest_ecog(r, h.as_of);
@@ -250,8 +258,9 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
     c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (BCLC 2022 stage D)");
   } else if (ecog && *ecog->ecog > 2) {
     c.verdict = Verdict::SupportiveCare;
-    c.reasons.push_back(fmt::format("ECOG {} ({}{}) > 2: neither TACE nor systemic therapy — best supportive care",
-                                    *ecog->ecog, ecog->date.iso(), confirm_today_note(ecog->date, h.as_of)));
+    c.reasons.push_back(
+        fmt::format(FMT_COMPILE("ECOG {} ({}{}) > 2: neither TACE nor systemic therapy — best supportive care"),
+                    *ecog->ecog, ecog->date.iso(), confirm_today_note(ecog->date, h.as_of)));
   } else if (!not_candidate.empty() || c.sustained_response.answer == Answer::No ||
              c.liver_function.answer == Answer::No) {
     c.verdict = Verdict::Switch;

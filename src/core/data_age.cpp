@@ -1,5 +1,6 @@
 #include "core/data_age.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace switchpoint {
@@ -10,9 +11,10 @@ std::optional<std::string> data_age_warning(const PatientRecord& r, Date referen
   const int age = days_between(*latest, reference);
   if (age <= kDataAgeWarningDays) return std::nullopt;
   return fmt::format(
-      "old data: the latest entry is from {}, {} days before {} ({}). This decision describes the patient on {}; "
-      "labs and bedside findings older than 30 days and imaging older than 92 days would not count today — "
-      "obtain current data and re-evaluate before acting on it.",
+      FMT_COMPILE(
+          "old data: the latest entry is from {}, {} days before {} ({}). This decision describes the patient on {}; "
+          "labs and bedside findings older than 30 days and imaging older than 92 days would not count today — "
+          "obtain current data and re-evaluate before acting on it."),
       latest->iso(), age, reference_label, reference.iso(), latest->iso());
 }
 

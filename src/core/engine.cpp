@@ -4,6 +4,8 @@
 #include "core/refractoriness/definitions.h"
 #include "core/response/assessment.h"
 #include "core/response/mrecist.h"
+#include "core/response/mrecist_once.h"
+#include "core/scores/child_pugh_once.h"
 #include "core/scores/series.h"
 
 namespace switchpoint {
@@ -16,6 +18,10 @@ Decision evaluate(const PatientRecord& full_record, Date as_of) {
   // (staged procedures merged; sessions before a resection, ablation or transplantation followed
   // by TACE left out), so scores, alerts and follow-up count sessions as the definitions do.
   r.tace = described_tace_course(r).sessions;
+  // Scores, definitions and checkpoint ask for Child-Pugh on the same dates: computed once each.
+  const ChildPughOnce child_pugh_once(r);
+  // The history, the mRECIST score, ABCR and ART ask for the same studies' responses: judged once each.
+  const MrecistOnce mrecist_once(r);
   Decision d;
   d.patient_id = r.patient_id;
   d.as_of = as_of;

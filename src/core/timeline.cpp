@@ -1,6 +1,9 @@
 #include "core/timeline.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
+
+#include <iterator>
 
 #include "core/units.h"
 
@@ -55,14 +58,18 @@ const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at) {
 
 std::string confirm_today_note(Date recorded, Date at) {
   if (!needs_confirmation_today(recorded, at)) return "";
-  return fmt::format(" (recorded {}, {} days before: confirm today)", recorded.iso(), days_between(recorded, at));
+  return fmt::format(FMT_COMPILE(" (recorded {}, {} days before: confirm today)"), recorded.iso(),
+                     days_between(recorded, at));
 }
 
 std::string describe(const LabValue& v, Quantity q) {
+  // Every score names its lab inputs this way: one string, formats compiled (issue 16).
   const QuantitySpec& s = spec_of(q);
-  std::string canonical = fmt::format("{:g} {}", v.value, s.canonical_unit);
-  if (v.entered_unit.empty() || v.entered_value == v.value) return canonical;
-  return fmt::format("{:g} {} = {}", v.entered_value, v.entered_unit, canonical);
+  std::string out;
+  if (!v.entered_unit.empty() && v.entered_value != v.value)
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:g} {} = "), v.entered_value, v.entered_unit);
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:g} {}"), v.value, s.canonical_unit);
+  return out;
 }
 
 }  // namespace switchpoint

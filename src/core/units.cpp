@@ -1,5 +1,6 @@
 #include "core/units.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <array>
 
@@ -92,18 +93,20 @@ std::optional<Quantity> lab_quantity_from_key(std::string_view key) {
 Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
   const QuantitySpec& s = spec_of(q);
   const std::string_view unit = trim(raw_unit);
-  if (!std::isfinite(value)) return {std::nullopt, fmt::format("{}: value is not a finite number", s.label)};
+  if (!std::isfinite(value))
+    return {std::nullopt, fmt::format(FMT_COMPILE("{}: value is not a finite number"), s.label)};
   if (unit.empty())
-    return {std::nullopt, fmt::format("{} {}: the unit is missing; a value is never read without "
-                                      "its unit (accepted: {})",
+    return {std::nullopt, fmt::format(FMT_COMPILE("{} {}: the unit is missing; a value is never read without "
+                                                  "its unit (accepted: {})"),
                                       s.label, value, accepted_list(s))};
   const UnitAlias* alias = nullptr;
   for (const auto& u : s.units)
     if (same_unit(u.spelling, unit)) alias = &u;
   if (alias == nullptr) {
-    std::string extra = s.refused_units_note.empty() ? std::string() : fmt::format(" ({})", s.refused_units_note);
-    return {std::nullopt, fmt::format("{} {} {}: unknown unit '{}'{}; accepted: {}", s.label, value, unit, unit, extra,
-                                      accepted_list(s))};
+    std::string extra =
+        s.refused_units_note.empty() ? std::string() : fmt::format(FMT_COMPILE(" ({})"), s.refused_units_note);
+    return {std::nullopt, fmt::format(FMT_COMPILE("{} {} {}: unknown unit '{}'{}; accepted: {}"), s.label, value, unit,
+                                      unit, extra, accepted_list(s))};
   }
   const double canonical = value * alias->factor;
   if (plausible(s, canonical)) return {canonical, {}};
@@ -117,12 +120,13 @@ Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
       break;
     }
   }
-  std::string range = fmt::format("plausible range {}–{} {}", s.plausible_min, s.plausible_max, s.canonical_unit);
+  std::string range =
+      fmt::format(FMT_COMPILE("plausible range {}–{} {}"), s.plausible_min, s.plausible_max, s.canonical_unit);
   if (!likely.empty())
-    return {std::nullopt,
-            fmt::format("{} {} {} is implausible ({}); did you mean {}?", s.label, value, unit, range, likely)};
-  return {std::nullopt, fmt::format("{} {} {} is implausible ({}); no accepted unit makes it "
-                                    "plausible, check the value",
+    return {std::nullopt, fmt::format(FMT_COMPILE("{} {} {} is implausible ({}); did you mean {}?"), s.label, value,
+                                      unit, range, likely)};
+  return {std::nullopt, fmt::format(FMT_COMPILE("{} {} {} is implausible ({}); no accepted unit makes it "
+                                                "plausible, check the value"),
                                     s.label, value, unit, range)};
 }
 

@@ -1,6 +1,7 @@
 #include "core/knowledge/catalogue.h"
 
 #include <array>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -31,8 +32,16 @@ const RuleInfo& rule(std::string_view id) {
     for (const auto& r : rule_catalogue()) m.emplace(r.id, &r);  // the first of a duplicated id, as the scan found
     return m;
   }();
+  // Most ids are string literals at the call sites, so the same id comes back from the same
+  // address: a small per-thread table indexed by that address answers without hashing (issue 16).
+  // An entry is used only when its id equals `id`, so an address reused for another text misses.
+  constexpr std::size_t kRecent = 256;
+  thread_local std::array<const RuleInfo*, kRecent> recent{};
+  const RuleInfo*& slot = recent[(reinterpret_cast<std::uintptr_t>(id.data()) >> 3) % kRecent];
+  if (slot != nullptr && slot->id == id) return *slot;
   const auto it = index.find(id);
   if (it == index.end()) throw std::logic_error("unknown rule id: " + std::string(id));
+  slot = it->second;
   return *it->second;
 }
 

@@ -1,6 +1,7 @@
 // apasl-2017: convert when TACE is expected to be insufficient (seed 000 Table 2; grade V,
 // mapping P): met when the APPLE TACE-unsuitable criteria (Kudo M et al., Liver Cancer
 // 2020;9:245) hold at an imaging study after the first session.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/facts.h"
@@ -24,7 +25,7 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
     latest_after = &s;
     const AppleAssessment a = apple_unsuitability(r, s);
     if (a.unsuitable) {
-      c.met(s.date, fmt::format("imaging {}: APPLE TACE-unsuitable — {}", s.date.iso(), a.summary()));
+      c.met(s.date, fmt::format(FMT_COMPILE("imaging {}: APPLE TACE-unsuitable — {}"), s.date.iso(), a.summary()));
       return conclude("apasl-2017", {std::move(c)});
     }
   }
@@ -36,7 +37,8 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
   const AppleAssessment last = apple_unsuitability(r, *latest_after);
   if (last.missing.empty()) {
     c.state = CriterionState::NotMet;
-    c.evidence.push_back(fmt::format("latest imaging after S1 ({}): {}", latest_after->date.iso(), last.summary()));
+    c.evidence.push_back(
+        fmt::format(FMT_COMPILE("latest imaging after S1 ({}): {}"), latest_after->date.iso(), last.summary()));
   } else {
     c.state = CriterionState::NotJudgeable;
     for (const auto& m : last.missing) c.missing.push_back(m);

@@ -1,7 +1,9 @@
 #include "core/refractoriness/definitions.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/refractoriness/patterns.h"
 #include "core/response/assessment.h"
 
 namespace switchpoint {
@@ -9,20 +11,22 @@ namespace switchpoint {
 std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& record, const TaceHistory& h) {
   // P-course-end, P-session-merge: the definitions read the course's sessions only, and nothing
   // dated after the course ended (the same record build_tace_history read).
-  const PatientRecord r = course_record(record);
+  std::optional<PatientRecord> cut;
+  const PatientRecord& r = course_record(record, cut);
+  const UntreatableProgressionOnce untreatable_once(r, h);
   std::vector<DefinitionResult> out;
   out.reserve(kRefractorinessDefinitions.size());
   for (const auto& def : kRefractorinessDefinitions) {
     DefinitionResult d = def.evaluate(r, h);
     if (h.course_ended_by)
       d.notes.push_back(
-          fmt::format("TACE course ended by {}: judged on the findings up to that date; later findings "
-                      "are not failure of this course (P-course-end)",
+          fmt::format(FMT_COMPILE("TACE course ended by {}: judged on the findings up to that date; later findings "
+                                  "are not failure of this course (P-course-end)"),
                       course_end_text(*h.course_ended_by)));
     if (h.course_started_after && h.any_session())
       d.notes.push_back(
-          fmt::format("TACE course started after {}: sessions and imaging before it belong to the "
-                      "earlier course (P-course-end)",
+          fmt::format(FMT_COMPILE("TACE course started after {}: sessions and imaging before it belong to the "
+                                  "earlier course (P-course-end)"),
                       course_end_text(*h.course_started_after)));
     if (!h.any_session()) {
       // No TACE yet: TACE cannot have failed, and "not refractory" would read as evidence that it

@@ -1,5 +1,6 @@
 // galle-2017: patients who never respond or no longer respond to TACE (treatment stage
 // migration) (seed 000 Table 2; grade V, mapping P).
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/facts.h"
@@ -31,7 +32,7 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
       unknown_before_response = true;
   }
   if (first_response) {
-    no_longer.evidence.push_back(fmt::format("objective response ({}) on the assessment of S{} ({})",
+    no_longer.evidence.push_back(fmt::format(FMT_COMPILE("objective response ({}) on the assessment of S{} ({})"),
                                              to_string(*h.sessions[*first_response].response.category),
                                              *first_response + 1, h.sessions[*first_response].study_date->iso()));
     judge_consecutive_pair(no_longer, h, *first_response + 1, no_or);

@@ -1,5 +1,6 @@
 // jsh-lcsgj-2014: JSH-LCSGJ TACE failure/refractoriness (Kudo M et al., Oncology 2014;87
 // Suppl 1:22; Liver Cancer 2014;3:458; grade V).
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/facts.h"
@@ -18,10 +19,11 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     if (!a.te) return {SessionVerdict::Unknown, facts::viable_percent(s.date)};
     const bool insufficient = *a.te == TeGrade::TE1 || *a.te == TeGrade::TE2;
     const std::string viable =
-        s.viable_tumor_percent ? fmt::format("viable {:g}%", *s.viable_tumor_percent) : "viable n/a";
+        s.viable_tumor_percent ? fmt::format(FMT_COMPILE("viable {:g}%"), *s.viable_tumor_percent) : "viable n/a";
     return {insufficient ? SessionVerdict::Yes : SessionVerdict::No,
-            fmt::format("S{} ({}) → imaging {}: {} ({}){}", a.session_index + 1, a.session_date.iso(), s.date.iso(),
-                        viable, to_string(*a.te), insufficient ? ", insufficient response" : ", sufficient response")};
+            fmt::format(FMT_COMPILE("S{} ({}) → imaging {}: {} ({}){}"), a.session_index + 1, a.session_date.iso(),
+                        s.date.iso(), viable, to_string(*a.te),
+                        insufficient ? ", insufficient response" : ", sufficient response")};
   });
   note_window_flags(c1a, h);
 
@@ -36,20 +38,21 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     const auto now_min = s.intrahepatic_tumor_count_at_least;
     const auto pre_min = pre ? pre->intrahepatic_tumor_count_at_least : std::nullopt;
     if (now_min && pre && pre->intrahepatic_tumor_count && *now_min > *pre->intrahepatic_tumor_count)
-      return {SessionVerdict::Yes, fmt::format("S{} ({}): {} or more tumours on {} vs {} on {} before it",
+      return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("S{} ({}): {} or more tumours on {} vs {} on {} before it"),
                                                a.session_index + 1, a.session_date.iso(), *now_min, s.date.iso(),
                                                *pre->intrahepatic_tumor_count, pre->date.iso())};
     if (s.intrahepatic_tumor_count && pre_min && *s.intrahepatic_tumor_count <= *pre_min)
       return {SessionVerdict::No,
-              fmt::format("S{} ({}): {} tumours on {} vs {} or more on {} before it", a.session_index + 1,
+              fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} or more on {} before it"), a.session_index + 1,
                           a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(), *pre_min, pre->date.iso())};
     if (!s.intrahepatic_tumor_count) return {SessionVerdict::Unknown, facts::tumour_count(s.date)};
     if (!pre || !pre->intrahepatic_tumor_count)
       return {SessionVerdict::Unknown, facts::tumour_count_before(a.session_date)};
     const bool more = *s.intrahepatic_tumor_count > *pre->intrahepatic_tumor_count;
     return {more ? SessionVerdict::Yes : SessionVerdict::No,
-            fmt::format("S{} ({}): {} tumours on {} vs {} on {} before it", a.session_index + 1, a.session_date.iso(),
-                        *s.intrahepatic_tumor_count, s.date.iso(), *pre->intrahepatic_tumor_count, pre->date.iso())};
+            fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} on {} before it"), a.session_index + 1,
+                        a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(), *pre->intrahepatic_tumor_count,
+                        pre->date.iso())};
   });
 
   CriterionResult c2 = CriterionResult::start("2", "jsh-lcsgj-2014/2");

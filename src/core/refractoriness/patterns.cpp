@@ -1,5 +1,6 @@
 #include "core/refractoriness/patterns.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
@@ -15,7 +16,8 @@ void add_unique(std::vector<std::string>& v, std::string s) {
 }
 
 std::string study_ref(const SessionAssessment& a) {
-  return fmt::format("{} → imaging {}", session_ref(a), a.study_date->iso());  // P-session-merge: staged named
+  return fmt::format(FMT_COMPILE("{} → imaging {}"), session_ref(a),
+                     a.study_date->iso());  // P-session-merge: staged named
 }
 
 }  // namespace
@@ -27,8 +29,8 @@ std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const Sessio
     case AssessmentState::Pending:
       return SessionVerdict{
           SessionVerdict::Skip,
-          fmt::format("S{} ({}): response assessment pending on {} ({} days after the session)", a.session_index + 1,
-                      a.session_date.iso(), h.as_of.iso(), days_between(a.session_date, h.as_of))};
+          fmt::format(FMT_COMPILE("S{} ({}): response assessment pending on {} ({} days after the session)"),
+                      a.session_index + 1, a.session_date.iso(), h.as_of.iso(), days_between(a.session_date, h.as_of))};
     case AssessmentState::Missing:
       return SessionVerdict{SessionVerdict::Unknown, facts::response_imaging(a.session_date)};
   }
@@ -38,8 +40,9 @@ std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const Sessio
 void note_window_flags(CriterionResult& c, const TaceHistory& h) {
   for (const auto& a : h.sessions)
     if (a.state == AssessmentState::Assessed && a.outside_window)
-      add_unique(c.notes, fmt::format("{} is outside the 28–92-day response assessment window (used, flagged)",
-                                      h.assessment_label(a)));
+      add_unique(c.notes,
+                 fmt::format(FMT_COMPILE("{} is outside the 28–92-day response assessment window (used, flagged)"),
+                             h.assessment_label(a)));
 }
 
 void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred) {
@@ -69,8 +72,9 @@ void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t fro
   }
   c.state = CriterionState::NotMet;
   if (!considered)
-    c.evidence.push_back(fmt::format(
-        "{} session{} with a completed assessment from S{} on: the criterion cannot hold yet", "no", "", from + 1));
+    c.evidence.push_back(
+        fmt::format(FMT_COMPILE("{} session{} with a completed assessment from S{} on: the criterion cannot hold yet"),
+                    "no", "", from + 1));
 }
 
 void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred,
@@ -87,13 +91,14 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
       continue;
     }
     if (pair_counts && !pair_counts(i)) {
-      c.evidence.push_back(fmt::format("S{} and S{} do not form a qualifying pair ({} days apart)", i + 1, i + 2,
+      c.evidence.push_back(fmt::format(FMT_COMPILE("S{} and S{} do not form a qualifying pair ({} days apart)"), i + 1,
+                                       i + 2,
                                        days_between(h.sessions[i].session_date, h.sessions[i + 1].session_date)));
       considered = true;
       continue;
     }
     if (x.kind == SessionVerdict::Yes && y.kind == SessionVerdict::Yes) {
-      c.met(*h.sessions[i + 1].study_date, fmt::format("{}; then {}", x.why, y.why));
+      c.met(*h.sessions[i + 1].study_date, fmt::format(FMT_COMPILE("{}; then {}"), x.why, y.why));
       return;
     }
     if (x.kind == SessionVerdict::No || y.kind == SessionVerdict::No) {
@@ -111,9 +116,9 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
   }
   c.state = CriterionState::NotMet;
   if (!considered)
-    c.evidence.push_back(fmt::format("{} completed session{} from S{}: two consecutive sessions are needed",
-                                     h.sessions.size() > from ? h.sessions.size() - from : 0,
-                                     h.sessions.size() - from == 1 ? "" : "s", from + 1));
+    c.evidence.push_back(fmt::format(
+        FMT_COMPILE("{} completed session{} from S{}: two consecutive sessions are needed"),
+        h.sessions.size() > from ? h.sessions.size() - from : 0, h.sessions.size() - from == 1 ? "" : "s", from + 1));
 }
 
 SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a) {
@@ -121,8 +126,8 @@ SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessme
   if (!a.response.category) return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   const auto cat = to_string(*a.response.category);
   if (a.objective_response())
-    return {SessionVerdict::No, fmt::format("{}: mRECIST {} (objective response)", study_ref(a), cat)};
-  return {SessionVerdict::Yes, fmt::format("{}: mRECIST {} (no objective response)", study_ref(a), cat)};
+    return {SessionVerdict::No, fmt::format(FMT_COMPILE("{}: mRECIST {} (objective response)"), study_ref(a), cat)};
+  return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("{}: mRECIST {} (no objective response)"), study_ref(a), cat)};
 }
 
 SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a) {
@@ -130,9 +135,9 @@ SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment
   if (!a.response.category) return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   const auto cat = to_string(*a.response.category);
   if (*a.response.category == MrecistCategory::PD)
-    return {SessionVerdict::Yes,
-            fmt::format("{}: mRECIST PD{}", study_ref(a), a.response.basis.empty() ? "" : " — " + a.response.basis)};
-  return {SessionVerdict::No, fmt::format("{}: mRECIST {}", study_ref(a), cat)};
+    return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("{}: mRECIST PD{}"), study_ref(a),
+                                             a.response.basis.empty() ? "" : " — " + a.response.basis)};
+  return {SessionVerdict::No, fmt::format(FMT_COMPILE("{}: mRECIST {}"), study_ref(a), cat)};
 }
 
 namespace {
@@ -148,11 +153,11 @@ std::optional<bool> vascular_present(const ImagingStudy& s) {
   return *s.vascular_invasion != VascularInvasion::Absent;
 }
 std::string vascular_describe(const ImagingStudy& s) {
-  return fmt::format("vascular invasion {} on imaging {}", to_string(*s.vascular_invasion), s.date.iso());
+  return fmt::format(FMT_COMPILE("vascular invasion {} on imaging {}"), to_string(*s.vascular_invasion), s.date.iso());
 }
 std::optional<bool> ehs_present(const ImagingStudy& s) { return s.extrahepatic_spread; }
 std::string ehs_describe(const ImagingStudy& s) {
-  return fmt::format("extrahepatic spread {} on imaging {}", *s.extrahepatic_spread ? "present" : "absent",
+  return fmt::format(FMT_COMPILE("extrahepatic spread {} on imaging {}"), *s.extrahepatic_spread ? "present" : "absent",
                      s.date.iso());
 }
 
@@ -179,9 +184,10 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
         (!h.course_started_after || s.date > h.course_started_after->date))
       baseline = &s;
   if (baseline && days_between(baseline->date, s1) > kBaselineFlagDays)
-    add_unique(c.notes,
-               fmt::format("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)",
-                           baseline->date.iso(), days_between(baseline->date, s1), s1.iso(), kBaselineFlagDays));
+    add_unique(
+        c.notes,
+        fmt::format(FMT_COMPILE("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)"),
+                    baseline->date.iso(), days_between(baseline->date, s1), s1.iso(), kBaselineFlagDays));
   const ImagingStudy* first_present = nullptr;
   const ImagingStudy* latest_after = nullptr;
   for (const auto& s : r.imaging) {
@@ -192,12 +198,13 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
   if (first_present) {
     if (baseline && !*fv.present(*baseline)) {
       c.met(first_present->date,
-            fmt::format("{}; absent at baseline ({})", fv.describe(*first_present), baseline->date.iso()));
+            fmt::format(FMT_COMPILE("{}; absent at baseline ({})"), fv.describe(*first_present), baseline->date.iso()));
       return;
     }
     if (baseline) {
       c.state = CriterionState::NotMet;
-      c.evidence.push_back(fmt::format("{}: present before the first TACE, not new", fv.describe(*baseline)));
+      c.evidence.push_back(
+          fmt::format(FMT_COMPILE("{}: present before the first TACE, not new"), fv.describe(*baseline)));
       return;
     }
     c.state = CriterionState::NotJudgeable;
@@ -237,12 +244,13 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   for (const auto& a : r.clinical) {
     if (a.date <= s1) continue;
     if (a.ascites == Ascites::ModerateSevere)
-      consider(a.date, fmt::format("moderate-severe ascites on {}", a.date.iso()));
+      consider(a.date, fmt::format(FMT_COMPILE("moderate-severe ascites on {}"), a.date.iso()));
     if (a.encephalopathy && *a.encephalopathy != Encephalopathy::None)
-      consider(a.date, fmt::format("hepatic encephalopathy {} on {}", to_string(*a.encephalopathy), a.date.iso()));
-    if (a.child_pugh_points_recorded && *a.child_pugh_points_recorded >= 10)
       consider(a.date,
-               fmt::format("Child-Pugh C ({} points, as recorded) on {}", *a.child_pugh_points_recorded, a.date.iso()));
+               fmt::format(FMT_COMPILE("hepatic encephalopathy {} on {}"), to_string(*a.encephalopathy), a.date.iso()));
+    if (a.child_pugh_points_recorded && *a.child_pugh_points_recorded >= 10)
+      consider(a.date, fmt::format(FMT_COMPILE("Child-Pugh C ({} points, as recorded) on {}"),
+                                   *a.child_pugh_points_recorded, a.date.iso()));
   }
   // Child-Pugh C on any date after S1 at which an input was observed.
   std::vector<Date> dates;
@@ -257,7 +265,7 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
     if (first && d >= *first) break;
     const auto cp = child_pugh_value(r, d);
     if (cp && cp->cls == 'C') {
-      consider(d, fmt::format("Child-Pugh C ({} points) on {}", cp->points, d.iso()));
+      consider(d, fmt::format(FMT_COMPILE("Child-Pugh C ({} points) on {}"), cp->points, d.iso()));
       break;
     }
   }
@@ -280,8 +288,8 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
     return;
   }
   c.state = CriterionState::NotMet;
-  c.evidence.push_back(fmt::format("on {}: Child-Pugh {}{} ({} points), ascites {}, encephalopathy {}", h.as_of.iso(),
-                                   cp->cls, cp->points, cp->points, to_string(*asc->ascites),
+  c.evidence.push_back(fmt::format(FMT_COMPILE("on {}: Child-Pugh {}{} ({} points), ascites {}, encephalopathy {}"),
+                                   h.as_of.iso(), cp->cls, cp->points, cp->points, to_string(*asc->ascites),
                                    to_string(*enc->encephalopathy)));
 }
 
@@ -296,17 +304,17 @@ void judge_ecog_rise(CriterionResult& c, const PatientRecord& r, const TaceHisto
     any_post = true;
     if (*a.ecog >= 1) all_post_zero = false;
     if (base && *a.ecog > *base->ecog && *a.ecog >= 1) {
-      c.met(a.date, fmt::format("ECOG {} on {} (baseline ECOG {} on {})", *a.ecog, a.date.iso(), *base->ecog,
-                                base->date.iso()));
+      c.met(a.date, fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *a.ecog, a.date.iso(),
+                                *base->ecog, base->date.iso()));
       return;
     }
   }
   const ClinicalAssessment* now = latest_ecog(r, h.as_of);
   if (now && now->date > s1 && (base || all_post_zero)) {
     c.state = CriterionState::NotMet;
-    c.evidence.push_back(base ? fmt::format("ECOG {} on {} (baseline ECOG {} on {})", *now->ecog, now->date.iso(),
-                                            *base->ecog, base->date.iso())
-                              : fmt::format("ECOG 0 after S1 (latest {})", now->date.iso()));
+    c.evidence.push_back(base ? fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *now->ecog,
+                                            now->date.iso(), *base->ecog, base->date.iso())
+                              : fmt::format(FMT_COMPILE("ECOG 0 after S1 (latest {})"), now->date.iso()));
     return;
   }
   c.state = CriterionState::NotJudgeable;
@@ -318,9 +326,31 @@ bool infiltrative(Morphology m) {
   return m == Morphology::MassiveInfiltrative || m == Morphology::MultipleDisseminated;
 }
 
+thread_local UntreatableProgressionOnce* t_untreatable_once = nullptr;
+
+CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id);
 }  // namespace
 
+UntreatableProgressionOnce::UntreatableProgressionOnce(const PatientRecord& r, const TaceHistory& h)
+    : record_(&r), history_(&h), outer_(t_untreatable_once) {
+  t_untreatable_once = this;
+}
+
+UntreatableProgressionOnce::~UntreatableProgressionOnce() { t_untreatable_once = outer_; }
+
 CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id) {
+  UntreatableProgressionOnce* once = t_untreatable_once;
+  if (once == nullptr || once->record_ != &r || once->history_ != &h)
+    return judge_untreatable_progression(r, h, rule_id);
+  if (!once->judged_) once->judged_ = judge_untreatable_progression(r, h, rule_id);
+  CriterionResult out = *once->judged_;
+  out.rule = &rule(rule_id);
+  return out;
+}
+
+namespace {
+
+CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id) {
   CriterionResult out = CriterionResult::start("untreatable-progression", rule_id);
   if (!h.any_session()) {
     out.state = CriterionState::NotMet;
@@ -344,13 +374,15 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
         const ImagingStudy* m = s.morphology ? &s : latest_imaging_with(r, s.date, &ImagingStudy::morphology);
         const ImagingStudy* b = s.bilobar ? &s : latest_imaging_with(r, s.date, &ImagingStudy::bilobar);
         if ((m && infiltrative(*m->morphology)) || (b && *b->bilobar))
-          return {SessionVerdict::Yes,
-                  fmt::format("{}; {}{}", pd.why, m && infiltrative(*m->morphology) ? to_string(*m->morphology) : "",
-                              (b && *b->bilobar) ? " bilobar disease" : "")};
+          return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("{}; {}{}"), pd.why,
+                                                   m && infiltrative(*m->morphology) ? to_string(*m->morphology) : "",
+                                                   (b && *b->bilobar) ? " bilobar disease" : "")};
         if (m && b)
-          return {SessionVerdict::No, fmt::format("{} but {} and not bilobar", pd.why, to_string(*m->morphology))};
-        return {SessionVerdict::Unknown,
-                fmt::format("tumour morphology and bilobar extent on imaging {} (PD there)", s.date.iso())};
+          return {SessionVerdict::No,
+                  fmt::format(FMT_COMPILE("{} but {} and not bilobar"), pd.why, to_string(*m->morphology))};
+        return {
+            SessionVerdict::Unknown,
+            fmt::format(FMT_COMPILE("tumour morphology and bilobar extent on imaging {} (PD there)"), s.date.iso())};
       });
 
   bool unknown = false;
@@ -373,10 +405,10 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
                           : c.state == CriterionState::NotMet ? "not met"
                                                               : "not judgeable";
     if (c.state == CriterionState::Met)
-      out.evidence.push_back(fmt::format("{}: met on {} — {}", name, c.on->iso(), c.evidence.front()));
+      out.evidence.push_back(fmt::format(FMT_COMPILE("{}: met on {} — {}"), name, c.on->iso(), c.evidence.front()));
     else
       out.evidence.push_back(
-          fmt::format("{}: {}{}", name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
+          fmt::format(FMT_COMPILE("{}: {}{}"), name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
     for (const auto& m : c.missing) add_unique(out.missing, m);
     for (const auto& n : c.notes) add_unique(out.notes, n);
   }
@@ -384,6 +416,8 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
   if (out.state != CriterionState::NotJudgeable) out.missing.clear();
   return out;
 }
+
+}  // namespace
 
 void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHistory& h) {
   struct Marker {
@@ -413,13 +447,15 @@ void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHis
       const LabValue& last = *post.back();
       std::string series_text;
       for (const auto* v : post)
-        series_text += fmt::format("{}{:g} ({})", series_text.empty() ? "" : ", ", v->value, v->date.iso());
-      const std::string text = fmt::format("{} after S{} ({}): pre {:g} {} ({}); post {}", m.name, i + 1, s.iso(),
-                                           pre->value, unit, pre->date.iso(), series_text);
+        series_text +=
+            fmt::format(FMT_COMPILE("{}{:g} ({})"), series_text.empty() ? "" : ", ", v->value, v->date.iso());
+      const std::string text = fmt::format(FMT_COMPILE("{} after S{} ({}): pre {:g} {} ({}); post {}"), m.name, i + 1,
+                                           s.iso(), pre->value, unit, pre->date.iso(), series_text);
       if (rising && last.value > pre->value && last.value > m.uln) {
         if (!met_on || last.date < *met_on) {
           met_on = last.date;
-          met_why = fmt::format("{} — continuous rise above the upper limit of normal ({:g} {})", text, m.uln, unit);
+          met_why = fmt::format(FMT_COMPILE("{} — continuous rise above the upper limit of normal ({:g} {})"), text,
+                                m.uln, unit);
         }
       } else {
         c.evidence.push_back(text + " — no continuous rise above the pre-session value and the upper limit of normal");

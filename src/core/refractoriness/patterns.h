@@ -44,6 +44,26 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
 // BCLC 2022 untreatable progression (P): any of the parts, reported as one criterion.
 CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id);
 
+// Several definitions (Galle 2017, EASL 2018, BCLC 2022) judge untreatable progression over the same
+// record and history; only the rule they cite differs. While one of these lives on a thread
+// (evaluate_refractoriness holds one), untreatable_progression judges `r`/`h` once and answers the
+// later calls for the same objects with a copy citing their own rule (issue 16: it was judged three
+// times). Calls for other objects, or outside its lifetime, are judged as usual.
+class UntreatableProgressionOnce {
+ public:
+  UntreatableProgressionOnce(const PatientRecord& r, const TaceHistory& h);
+  ~UntreatableProgressionOnce();
+  UntreatableProgressionOnce(const UntreatableProgressionOnce&) = delete;
+  UntreatableProgressionOnce& operator=(const UntreatableProgressionOnce&) = delete;
+
+ private:
+  friend CriterionResult untreatable_progression(const PatientRecord&, const TaceHistory&, std::string_view);
+  const PatientRecord* record_;
+  const TaceHistory* history_;
+  std::optional<CriterionResult> judged_;
+  UntreatableProgressionOnce* outer_;
+};
+
 // JSH criterion 2: continuous elevation of AFP or DCP after a session (P-jsh-markers).
 void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHistory& h);
 

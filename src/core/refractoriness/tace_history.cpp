@@ -1,5 +1,6 @@
 #include "core/refractoriness/tace_history.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
@@ -8,25 +9,28 @@
 namespace switchpoint {
 
 std::string session_ref(const SessionAssessment& a) {
-  if (a.procedure_dates.size() < 2) return fmt::format("S{} ({})", a.session_index + 1, a.session_date.iso());
+  if (a.procedure_dates.size() < 2)
+    return fmt::format(FMT_COMPILE("S{} ({})"), a.session_index + 1, a.session_date.iso());
   std::string staged;
   for (Date d : a.procedure_dates) staged += (staged.empty() ? "" : " + ") + d.iso();
-  return fmt::format("S{} ({}, staged: {})", a.session_index + 1, a.session_date.iso(), staged);
+  return fmt::format(FMT_COMPILE("S{} ({}, staged: {})"), a.session_index + 1, a.session_date.iso(), staged);
 }
 
 std::string TaceHistory::session_label(std::size_t i) const { return session_ref(sessions[i]); }
 
 std::string TaceHistory::assessment_label(const SessionAssessment& a) const {
   // A staged session is named with its procedures; a single one keeps the short form.
-  const std::string who = a.procedure_dates.size() < 2 ? fmt::format("S{}", a.session_index + 1) : session_ref(a);
-  if (a.state != AssessmentState::Assessed) return fmt::format("assessment of {}: none", who);
-  return fmt::format("assessment of {}: imaging {} ({} days after{})", who, a.study_date->iso(), a.days_after_session,
-                     a.outside_window ? ", outside the 28–92-day window" : "");
+  const std::string who =
+      a.procedure_dates.size() < 2 ? fmt::format(FMT_COMPILE("S{}"), a.session_index + 1) : session_ref(a);
+  if (a.state != AssessmentState::Assessed) return fmt::format(FMT_COMPILE("assessment of {}: none"), who);
+  return fmt::format(FMT_COMPILE("assessment of {}: imaging {} ({} days after{})"), who, a.study_date->iso(),
+                     a.days_after_session, a.outside_window ? ", outside the 28–92-day window" : "");
 }
 
 TaceHistory build_tace_history(const PatientRecord& record, Date as_of) {
   const TaceCourse course = described_tace_course(record);
-  const PatientRecord r = course_record(record);  // tace = the course's sessions; cut at its end
+  std::optional<PatientRecord> cut;
+  const PatientRecord& r = course_record(record, cut);  // tace = the course's sessions; cut at its end
   TaceHistory h;
   h.course_started_after = course.started_after;
   h.course_ended_by = course.ended_by;

@@ -1,5 +1,6 @@
 #include "core/response/assessment.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
@@ -71,8 +72,25 @@ PatientRecord course_record(const PatientRecord& r) {
   return out;
 }
 
+namespace {
+bool same_sessions(const std::vector<TaceSession>& a, const std::vector<TaceSession>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const TaceSession& x, const TaceSession& y) {
+    return x.date == y.date && x.technique == y.technique && x.selective == y.selective &&
+           x.procedure_dates == y.procedure_dates;
+  });
+}
+}  // namespace
+
+const PatientRecord& course_record(const PatientRecord& r, std::optional<PatientRecord>& storage) {
+  TaceCourse c = described_tace_course(r);
+  if (!c.ended_by && same_sessions(c.sessions, r.tace)) return r;
+  storage = c.ended_by ? r.as_of(c.ended_by->date) : r;
+  storage->tace = std::move(c.sessions);
+  return *storage;
+}
+
 std::string course_end_text(const CourseEndingProcedure& p) {
-  return fmt::format("{} on {}", to_string(p.kind), p.date.iso());
+  return fmt::format(FMT_COMPILE("{} on {}"), to_string(p.kind), p.date.iso());
 }
 
 std::size_t tace_sessions_before(const PatientRecord& r, Date at) {

@@ -52,6 +52,10 @@ TaceCourse described_tace_course(const PatientRecord& r);
 // course ended everything dated after its end is removed (findings after a resection are not
 // failure of the TACE before it). Imaging keeps its order and indices (only a tail is removed).
 PatientRecord course_record(const PatientRecord& r);
+// The same record without copying `r` when nothing changes (the course is not ended and its
+// sessions are `r.tace` as they are, as in evaluate()): `r` itself, else the course record, kept
+// in `storage` (issue 16: the whole record was copied for every definition pass).
+const PatientRecord& course_record(const PatientRecord& r, std::optional<PatientRecord>& storage);
 
 // "TACE course ended by resection on 2024-05-02" / "TACE course started after ablation on …".
 std::string course_end_text(const CourseEndingProcedure& p);

@@ -1,9 +1,11 @@
 #include "core/response/mrecist.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
 #include "core/response/assessment.h"
+#include "core/response/mrecist_once.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -43,14 +45,14 @@ std::string lesion_list(const std::vector<TargetLesion>& t, bool with_sizes) {
   for (const auto& l : t) {
     if (!out.empty()) out += with_sizes ? " + " : ", ";
     out += l.id.empty() ? std::string("(no id)") : l.id;
-    if (with_sizes) out += fmt::format(" {:g}", l.viable_diameter_cm);
+    if (with_sizes) out += fmt::format(FMT_COMPILE(" {:g}"), l.viable_diameter_cm);
   }
   return out;
 }
 
 std::string percent_from(double from, double to) {
   if (!(from > 0)) return "from 0";
-  return fmt::format("{:+.1f}%", (to - from) * 100.0 / from);
+  return fmt::format(FMT_COMPILE("{:+.1f}%"), (to - from) * 100.0 / from);
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
@@ -136,7 +138,8 @@ std::string or_list(const std::vector<MrecistCategory>& v) {
 }
 
 std::string study_name(const ImagingStudy& s) {
-  return fmt::format("{} of {}", s.modality.empty() ? std::string("imaging study") : s.modality, s.date.iso());
+  return fmt::format(FMT_COMPILE("{} of {}"), s.modality.empty() ? std::string("imaging study") : s.modality,
+                     s.date.iso());
 }
 
 }  // namespace
@@ -161,7 +164,48 @@ std::optional<std::size_t> mrecist_baseline_study(const PatientRecord& r) {
   return baseline_before(r, first->date, since ? std::optional<Date>(since->date) : std::nullopt);
 }
 
+namespace {
+thread_local MrecistOnce* t_mrecist_once = nullptr;
+StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_index);
+}  // namespace
+
+MrecistOnce::MrecistOnce(const PatientRecord& r) : record_(&r) {
+  if (of(r) != nullptr) return;
+  active_ = true;
+  outer_ = t_mrecist_once;
+  t_mrecist_once = this;
+}
+
+MrecistOnce::~MrecistOnce() {
+  if (active_) t_mrecist_once = outer_;
+}
+
+MrecistOnce* MrecistOnce::of(const PatientRecord& r) {
+  for (MrecistOnce* m = t_mrecist_once; m != nullptr; m = m->outer_)
+    if (m->record_ == &r) return m;
+  return nullptr;
+}
+
+const StudyResponse* MrecistOnce::find(std::size_t study_index) const {
+  for (const auto& [i, response] : judged_)
+    if (i == study_index) return &response;
+  return nullptr;
+}
+
+const StudyResponse& MrecistOnce::keep(std::size_t study_index, StudyResponse response) {
+  return judged_.emplace_back(study_index, std::move(response)).second;
+}
+
 StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) {
+  MrecistOnce* once = MrecistOnce::of(r);
+  if (once == nullptr) return judge_mrecist_response(r, study_index);
+  if (const StudyResponse* known = once->find(study_index)) return *known;
+  return once->keep(study_index, judge_mrecist_response(r, study_index));
+}
+
+namespace {
+
+StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_index) {
   const ImagingStudy& s = r.imaging.at(study_index);
   StudyResponse out;
   out.date = s.date;
@@ -179,12 +223,14 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
   std::string target_text;  // the target part of the basis, for a contradiction warning
   double base_sum = 0, nadir = 0, cur = 0;
   if (since && (!first || s.date <= first->date)) {
-    why.push_back(fmt::format("a TACE session between the {} and the study (none recorded)", course_end_text(*since)));
-    basis.push_back(
-        fmt::format("study after the {} with no TACE since: not a response to TACE", course_end_text(*since)));
+    why.push_back(fmt::format(FMT_COMPILE("a TACE session between the {} and the study (none recorded)"),
+                              course_end_text(*since)));
+    basis.push_back(fmt::format(FMT_COMPILE("study after the {} with no TACE since: not a response to TACE"),
+                                course_end_text(*since)));
   } else if (!first || s.date <= first->date) {
-    why.push_back(!first ? std::string("a TACE session before the study (none recorded)")
-                         : fmt::format("a TACE session before the study (the first is on {})", first->date.iso()));
+    why.push_back(
+        !first ? std::string("a TACE session before the study (none recorded)")
+               : fmt::format(FMT_COMPILE("a TACE session before the study (the first is on {})"), first->date.iso()));
     basis.emplace_back("pre-treatment study: no response is defined");
   } else {
     responding = true;
@@ -193,10 +239,10 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
     if (!base) {
       why.emplace_back("baseline target measurements");
       basis.emplace_back(
-          fmt::format("no study with target measurements within {} days on or before the first "
-                      "TACE ({}){}",
+          fmt::format(FMT_COMPILE("no study with target measurements within {} days on or before the first "
+                                  "TACE ({}){}"),
                       kImagingWindowDays, first->date.iso(),
-                      since ? fmt::format(" and after the {}", course_end_text(*since)) : std::string()));
+                      since ? fmt::format(FMT_COMPILE(" and after the {}"), course_end_text(*since)) : std::string()));
     } else if (!has_targets(s)) {
       why.emplace_back("target measurements");
     } else {
@@ -204,8 +250,9 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
       const auto& bt = *b.target_lesions;
       const auto& ct = *s.target_lesions;
       if (!same_targets(bt, ct)) {
-        why.push_back(fmt::format("target measurements of the baseline lesions (baseline {}: {}; this study: {})",
-                                  b.date.iso(), lesion_list(bt, false), lesion_list(ct, false)));
+        why.push_back(
+            fmt::format(FMT_COMPILE("target measurements of the baseline lesions (baseline {}: {}; this study: {})"),
+                        b.date.iso(), lesion_list(bt, false), lesion_list(ct, false)));
       } else {
         base_sum = sum_cm(bt);
         nadir = base_sum;
@@ -221,20 +268,20 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
         }
         cur = sum_cm(ct);
         target = mrecist_target_response(base_sum, nadir, cur, all_zero(ct));
-        target_text = fmt::format("target sum {:.1f} cm, {} from the baseline {:.1f} cm", cur,
+        target_text = fmt::format(FMT_COMPILE("target sum {:.1f} cm, {} from the baseline {:.1f} cm"), cur,
                                   percent_from(base_sum, cur), base_sum);
         if (nadir < base_sum)
-          target_text += fmt::format(" and {} from the nadir {:.1f} cm", percent_from(nadir, cur), nadir);
-        target_text += fmt::format(": target {}", to_string(*target));
+          target_text += fmt::format(FMT_COMPILE(" and {} from the nadir {:.1f} cm"), percent_from(nadir, cur), nadir);
+        target_text += fmt::format(FMT_COMPILE(": target {}"), to_string(*target));
         basis.push_back(
-            fmt::format("target sum {:.1f} cm ({}); baseline {:.1f} cm on {} ({}); nadir {:.1f} cm on "
-                        "{} ({}): target {}",
+            fmt::format(FMT_COMPILE("target sum {:.1f} cm ({}); baseline {:.1f} cm on {} ({}); nadir {:.1f} cm on "
+                                    "{} ({}): target {}"),
                         cur, lesion_list(ct, true), base_sum, b.date.iso(), percent_from(base_sum, cur), nadir,
                         nadir_date.iso(), percent_from(nadir, cur), to_string(*target)));
       }
     }
-    if (s.nontarget) basis.push_back(fmt::format("non-target {}", to_string(*s.nontarget)));
-    if (s.new_lesions) basis.push_back(fmt::format("new lesions {}", *s.new_lesions));
+    if (s.nontarget) basis.push_back(fmt::format(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
+    if (s.new_lesions) basis.push_back(fmt::format(FMT_COMPILE("new lesions {}"), *s.new_lesions));
 
     const bool new_lesion = s.new_lesions && *s.new_lesions >= 1;
     const bool nontarget_pd = s.nontarget == NonTargetStatus::PD;
@@ -250,7 +297,7 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
         else out.computed = target;
       }
     }
-    if (out.computed) basis.push_back(fmt::format("overall {}", to_string(*out.computed)));
+    if (out.computed) basis.push_back(fmt::format(FMT_COMPILE("overall {}"), to_string(*out.computed)));
   }
 
   out.disagreement = out.recorded && out.computed && *out.recorded != *out.computed;
@@ -261,41 +308,47 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
     if (out.contradicted) {
       std::vector<std::string> shown;  // the measurements that decide
       const bool new_lesion = s.new_lesions && *s.new_lesions >= 1;
-      if (new_lesion) shown.push_back(fmt::format("{} new lesion{}", *s.new_lesions, *s.new_lesions == 1 ? "" : "s"));
+      if (new_lesion)
+        shown.push_back(fmt::format(FMT_COMPILE("{} new lesion{}"), *s.new_lesions, *s.new_lesions == 1 ? "" : "s"));
       if (s.nontarget == NonTargetStatus::PD) shown.emplace_back("non-target PD");
       if (target && (*target == MrecistCategory::PD || out.computed != MrecistCategory::PD))
         shown.push_back(target_text);
       if (!target && !out.computed && has_targets(s))
-        shown.push_back(fmt::format("viable target sum {:.1f} cm ({}): not CR", sum_cm(*s.target_lesions),
+        shown.push_back(fmt::format(FMT_COMPILE("viable target sum {:.1f} cm ({}): not CR"), sum_cm(*s.target_lesions),
                                     lesion_list(*s.target_lesions, true)));
       if (out.computed && *out.computed != MrecistCategory::PD) {
-        if (s.nontarget) shown.push_back(fmt::format("non-target {}", to_string(*s.nontarget)));
+        if (s.nontarget) shown.push_back(fmt::format(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
         if (s.new_lesions) shown.emplace_back("no new lesion");
       }
       if (out.computed) {
-        out.contradiction = fmt::format(
-            "mRECIST recorded {} on the {} is contradicted by the measurements ({} → {}): the measurements are used; "
-            "check the report",
-            to_string(*out.recorded), study_name(s), join(shown, ", "), to_string(*out.computed));
+        out.contradiction =
+            fmt::format(FMT_COMPILE("mRECIST recorded {} on the {} is contradicted by the measurements ({} → {}): the "
+                                    "measurements are used; "
+                                    "check the report"),
+                        to_string(*out.recorded), study_name(s), join(shown, ", "), to_string(*out.computed));
       } else {
         out.contradiction = fmt::format(
-            "mRECIST recorded {} on the {} is contradicted by the measurements ({}; they allow only {}, and no "
-            "category can be computed without {}): no category is used; check the report",
+            FMT_COMPILE(
+                "mRECIST recorded {} on the {} is contradicted by the measurements ({}; they allow only {}, and no "
+                "category can be computed without {}): no category is used; check the report"),
             to_string(*out.recorded), study_name(s), join(shown, ", "), or_list(possible), join(why, ", "));
-        why.insert(why.begin(), fmt::format("a category the measurements allow ({}; recorded {} is contradicted)",
-                                            or_list(possible), to_string(*out.recorded)));
+        why.insert(why.begin(),
+                   fmt::format(FMT_COMPILE("a category the measurements allow ({}; recorded {} is contradicted)"),
+                               or_list(possible), to_string(*out.recorded)));
       }
     }
   }
   out.category = out.contradicted ? out.computed : (out.recorded ? out.recorded : out.computed);
   if (out.recorded) {
-    basis.push_back(fmt::format("recorded {}", to_string(*out.recorded)));
+    basis.push_back(fmt::format(FMT_COMPILE("recorded {}"), to_string(*out.recorded)));
     if (out.contradicted && out.computed)
-      basis.push_back(fmt::format("recorded {} is contradicted by the measurements: the computed {} is used",
-                                  to_string(*out.recorded), to_string(*out.computed)));
+      basis.push_back(
+          fmt::format(FMT_COMPILE("recorded {} is contradicted by the measurements: the computed {} is used"),
+                      to_string(*out.recorded), to_string(*out.computed)));
     else if (out.contradicted)
-      basis.push_back(fmt::format("recorded {} is contradicted by the measurements (they allow only {}): not used",
-                                  to_string(*out.recorded), or_list(possible_overall(s, target))));
+      basis.push_back(
+          fmt::format(FMT_COMPILE("recorded {} is contradicted by the measurements (they allow only {}): not used"),
+                      to_string(*out.recorded), or_list(possible_overall(s, target))));
     if (!out.computed && !out.contradicted && !why.empty())
       basis.push_back("not computed from measurements: missing " + join(why, ", "));
   }
@@ -303,6 +356,8 @@ StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) 
   out.basis = join(basis, "; ");
   return out;
 }
+
+}  // namespace
 
 MrecistResult mrecist(const PatientRecord& r, Date at) {
   MrecistResult out{std::nullopt, start_score("mrecist", "mrecist", at)};
@@ -318,7 +373,7 @@ MrecistResult mrecist(const PatientRecord& r, Date at) {
     }
   }
   if (!idx) {
-    rep.missing.push_back(fmt::format("imaging with mRECIST data within {} days", kImagingWindowDays));
+    rep.missing.push_back(fmt::format(FMT_COMPILE("imaging with mRECIST data within {} days"), kImagingWindowDays));
     return out;
   }
   const StudyResponse resp = mrecist_response(r, *idx);
@@ -332,12 +387,13 @@ MrecistResult mrecist(const PatientRecord& r, Date at) {
   rep.computed = true;
   const std::string cat(to_string(*resp.category));
   if (resp.contradicted)
-    rep.summary = fmt::format("{} (computed from measurements; the recorded {} is contradicted by them)", cat,
-                              to_string(*resp.recorded));
+    rep.summary = fmt::format(FMT_COMPILE("{} (computed from measurements; the recorded {} is contradicted by them)"),
+                              cat, to_string(*resp.recorded));
   else if (resp.recorded && resp.computed)
-    rep.summary = fmt::format("{} (recorded, agrees with the measurements)", cat);
-  else if (resp.recorded) rep.summary = fmt::format("{} (recorded; not computable from measurements)", cat);
-  else rep.summary = fmt::format("{} (computed from measurements)", cat);
+    rep.summary = fmt::format(FMT_COMPILE("{} (recorded, agrees with the measurements)"), cat);
+  else if (resp.recorded)
+    rep.summary = fmt::format(FMT_COMPILE("{} (recorded; not computable from measurements)"), cat);
+  else rep.summary = fmt::format(FMT_COMPILE("{} (computed from measurements)"), cat);
   rep.fields.push_back({"category", cat});
   // "computed" is already the ScoreResult's own key in the decision JSON, hence *_category.
   if (resp.computed) rep.fields.push_back({"computed_category", std::string(to_string(*resp.computed))});

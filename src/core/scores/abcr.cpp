@@ -1,5 +1,6 @@
 #include "core/scores/abcr.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/response/assessment.h"
@@ -53,7 +54,7 @@ constexpr const char* kInformational =
     "informational only (grade U): the ABCR points are not verified against the source and may not trigger "
     "refractoriness, a verdict or a contraindication";
 
-std::string points_text(int p) { return fmt::format("{} point{}", p, (p == 1 || p == -1) ? "" : "s"); }
+std::string points_text(int p) { return fmt::format(FMT_COMPILE("{} point{}"), p, (p == 1 || p == -1) ? "" : "s"); }
 }  // namespace
 
 AbcrResult abcr(const PatientRecord& r, Date at) {
@@ -74,10 +75,11 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
     const int p = abcr_afp_points(afp->value);
     points += p;
     rep.used.push_back({"afp before the first TACE", afp->date,
-                        fmt::format("{} → {}", describe(*afp, Quantity::Afp), points_text(p))});
+                        fmt::format(FMT_COMPILE("{} → {}"), describe(*afp, Quantity::Afp), points_text(p))});
   } else {
     complete = false;
-    rep.missing.push_back(fmt::format("afp before the first TACE (on or within 30 days before {})", first.iso()));
+    rep.missing.push_back(
+        fmt::format(FMT_COMPILE("afp before the first TACE (on or within 30 days before {})"), first.iso()));
   }
 
   const BclcResult stage = bclc(r, first);
@@ -85,26 +87,28 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
     const std::optional<int> p = abcr_bclc_points(stage.value->stage);
     if (!p) {
       rep.applicable = false;
-      rep.summary = fmt::format("BCLC stage {} before the first TACE: ABCR gives points only for stages A, B and C",
-                                to_string(stage.value->stage));
+      rep.summary =
+          fmt::format(FMT_COMPILE("BCLC stage {} before the first TACE: ABCR gives points only for stages A, B and C"),
+                      to_string(stage.value->stage));
       return out;
     }
     points += *p;
     rep.used.push_back({"bclc before the first TACE", first,
-                        fmt::format("stage {} → {}", to_string(stage.value->stage), points_text(*p))});
+                        fmt::format(FMT_COMPILE("stage {} → {}"), to_string(stage.value->stage), points_text(*p))});
   } else {
     complete = false;
     std::string parts;
     for (const auto& m : stage.report.missing) parts += (parts.empty() ? "" : ", ") + m;
-    rep.missing.push_back(
-        fmt::format("bclc before the first TACE ({})", parts.empty() ? stage.report.summary : "missing " + parts));
+    rep.missing.push_back(fmt::format(FMT_COMPILE("bclc before the first TACE ({})"),
+                                      parts.empty() ? stage.report.summary : "missing " + parts));
   }
 
   const ChildPughChange cp = child_pugh_change(r, first, at, rep);
   if (cp.rise) {
     const int p = abcr_child_pugh_points(*cp.rise);
     points += p;
-    rep.used.push_back({"child_pugh rise", at, fmt::format("{:+d} points → {}", *cp.rise, points_text(p))});
+    rep.used.push_back(
+        {"child_pugh rise", at, fmt::format(FMT_COMPILE("{:+d} points → {}"), *cp.rise, points_text(p))});
   } else {
     complete = false;
   }
@@ -112,7 +116,8 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
   if (const auto resp = response_after_last_tace(r, at, rep)) {
     const int p = abcr_response_points(*resp);
     points += p;
-    rep.used.push_back({"radiological response", at, fmt::format("{} → {}", to_string(*resp), points_text(p))});
+    rep.used.push_back(
+        {"radiological response", at, fmt::format(FMT_COMPILE("{} → {}"), to_string(*resp), points_text(p))});
   } else {
     complete = false;
   }
@@ -124,7 +129,7 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
   std::string_view meaning = "≤ 0: favours retreatment";
   if (a.group == AbcrGroup::Intermediate) meaning = "1–3: between the published groups";
   if (a.group == AbcrGroup::NoBenefit) meaning = "≥ 4: no benefit from retreatment";
-  rep.summary = fmt::format("{}, {}; informational only", points_text(a.points), meaning);
+  rep.summary = fmt::format(FMT_COMPILE("{}, {}; informational only"), points_text(a.points), meaning);
   rep.fields.push_back({"points", a.points});
   rep.fields.push_back({"interpretation", std::string(to_string(a.group))});
   return out;

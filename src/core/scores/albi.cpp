@@ -1,5 +1,6 @@
 #include "core/scores/albi.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <cmath>
 
@@ -37,7 +38,7 @@ int albi_display_decimals(double v) {
   return 9;
 }
 
-std::string albi_display(double v) { return fmt::format("{:.{}f}", v, albi_display_decimals(v)); }
+std::string albi_display(double v) { return fmt::format(FMT_COMPILE("{:.{}f}"), v, albi_display_decimals(v)); }
 
 AlbiResult albi(const PatientRecord& r, Date at) {
   AlbiResult out{std::nullopt, start_score("albi", "albi", at)};
@@ -54,7 +55,7 @@ AlbiResult albi(const PatientRecord& r, Date at) {
   const Albi a{v, albi_grade(v), malbi_grade(v)};
   out.value = a;
   rep.computed = true;
-  rep.summary = fmt::format("{}, grade {} (mALBI {})", albi_display(a.value), a.grade, a.mgrade);
+  rep.summary = fmt::format(FMT_COMPILE("{}, grade {} (mALBI {})"), albi_display(a.value), a.grade, a.mgrade);
   rep.fields.push_back({"value", Number{a.value, albi_display_decimals(a.value)}});
   rep.fields.push_back({"grade", std::to_string(a.grade)});
   rep.fields.push_back({"mgrade", std::string(a.mgrade)});

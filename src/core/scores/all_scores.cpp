@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/scores/child_pugh_once.h"
+
 namespace switchpoint {
 namespace {
 
@@ -23,6 +25,7 @@ void take(Scores& s, Scored<T>& field, Result&& result) {
 // Clinical reading order: liver function, stage and its B subclasses, tumour burden,
 // prognostic scores, scores of the TACE course, tumour markers, then tumour response.
 Scores compute_scores(const PatientRecord& r, Date at) {
+  const ChildPughOnce child_pugh_once(r);  // BCLC, ABCR and ART ask for Child-Pugh too
   Scores s;
   s.at = at;
   s.reports.reserve(kScoreCount);

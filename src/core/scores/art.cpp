@@ -1,5 +1,6 @@
 #include "core/scores/art.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/response/assessment.h"
@@ -75,7 +76,8 @@ ArtResult art(const PatientRecord& r, Date at) {
   const LabValue* ast1 = latest_lab(r.labs.ast_u_per_l, at);
   if (ast1 != nullptr && !(ast1->date > first)) ast1 = nullptr;
   if (ast0 == nullptr)
-    rep.missing.push_back(fmt::format("ast before the first TACE (on or within 30 days before {})", first.iso()));
+    rep.missing.push_back(
+        fmt::format(FMT_COMPILE("ast before the first TACE (on or within 30 days before {})"), first.iso()));
   if (ast1 == nullptr) rep.missing.emplace_back("ast after the first TACE (within 30 days)");
   if (ast0 != nullptr && ast1 != nullptr) {
     const double p = art_ast_points(ast0->value, ast1->value);
@@ -83,8 +85,8 @@ ArtResult art(const PatientRecord& r, Date at) {
     rep.used.push_back({"ast before the first TACE", ast0->date, describe(*ast0, Quantity::Ast)});
     rep.used.push_back(
         {"ast", ast1->date,
-         fmt::format("{} ({:+.1f}% from before the first TACE) → {:g} points", describe(*ast1, Quantity::Ast),
-                     (ast1->value - ast0->value) * 100.0 / ast0->value, p)});
+         fmt::format(FMT_COMPILE("{} ({:+.1f}% from before the first TACE) → {:g} points"),
+                     describe(*ast1, Quantity::Ast), (ast1->value - ast0->value) * 100.0 / ast0->value, p)});
   } else {
     missing_max += 4.0;
   }
@@ -93,7 +95,7 @@ ArtResult art(const PatientRecord& r, Date at) {
   if (cp.rise) {
     const double p = art_child_pugh_points(*cp.rise);
     known += p;
-    rep.used.push_back({"child_pugh rise", at, fmt::format("{:+d} points → {:g} points", *cp.rise, p)});
+    rep.used.push_back({"child_pugh rise", at, fmt::format(FMT_COMPILE("{:+d} points → {:g} points"), *cp.rise, p)});
   } else {
     missing_max += 3.0;
   }
@@ -101,8 +103,8 @@ ArtResult art(const PatientRecord& r, Date at) {
   if (const auto resp = response_after_last_tace(r, at, rep)) {
     const double p = art_response_points(*resp);
     known += p;
-    rep.used.push_back(
-        {"radiological response", at, fmt::format("{} → {:g} point{}", to_string(*resp), p, p == 1.0 ? "" : "s")});
+    rep.used.push_back({"radiological response", at,
+                        fmt::format(FMT_COMPILE("{} → {:g} point{}"), to_string(*resp), p, p == 1.0 ? "" : "s")});
   } else {
     missing_max += 1.0;
   }
@@ -112,8 +114,8 @@ ArtResult art(const PatientRecord& r, Date at) {
     else if (at_most(known + missing_max, 1.5)) out.group = ArtGroup::FavoursRetreatment;
     if (out.group)
       rep.notes.push_back(
-          fmt::format("not computed, but the known components give {:g} points and the missing ones "
-                      "at most {:g} more: {}",
+          fmt::format(FMT_COMPILE("not computed, but the known components give {:g} points and the missing ones "
+                                  "at most {:g} more: {}"),
                       known, missing_max, group_text(*out.group)));
     return out;
   }
@@ -121,7 +123,7 @@ ArtResult art(const PatientRecord& r, Date at) {
   out.value = a;
   out.group = a.group;
   rep.computed = true;
-  rep.summary = fmt::format("{:.1f} points, {}", a.points, group_text(a.group));
+  rep.summary = fmt::format(FMT_COMPILE("{:.1f} points, {}"), a.points, group_text(a.group));
   rep.fields.push_back({"points", Number{a.points, 1}});
   rep.fields.push_back({"interpretation", std::string(to_string(a.group))});
   return out;

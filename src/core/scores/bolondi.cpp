@@ -1,5 +1,6 @@
 #include "core/scores/bolondi.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace switchpoint {
@@ -37,7 +38,7 @@ BolondiResult bolondi_from(const BclcResult& stage, Date at) {
     return out;
   }
   rep.computed = true;
-  rep.summary = fmt::format("{} (Child-Pugh {} points, {} up-to-seven, ECOG {})", to_string(*out.value),
+  rep.summary = fmt::format(FMT_COMPILE("{} (Child-Pugh {} points, {} up-to-seven, ECOG {})"), to_string(*out.value),
                             *b.child_pugh_points, *b.within_up_to_seven ? "within" : "beyond", *b.ecog);
   rep.fields.push_back({"substage", std::string(to_string(*out.value))});
   return out;

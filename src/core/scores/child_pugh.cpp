@@ -1,7 +1,9 @@
 #include "core/scores/child_pugh.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/scores/child_pugh_once.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -79,7 +81,51 @@ std::optional<ChildPugh> child_pugh_value(const PatientRecord& r, Date at) {
   return ChildPugh{points, child_pugh_class(points)};
 }
 
+namespace {
+thread_local ChildPughOnce* t_child_pugh_once = nullptr;
+}  // namespace
+
+ChildPughOnce::ChildPughOnce(const PatientRecord& r) : record_(&r) {
+  if (of(r) != nullptr) return;
+  active_ = true;
+  outer_ = t_child_pugh_once;
+  t_child_pugh_once = this;
+}
+
+ChildPughOnce::~ChildPughOnce() {
+  if (active_) t_child_pugh_once = outer_;
+}
+
+ChildPughOnce* ChildPughOnce::of(const PatientRecord& r) {
+  for (ChildPughOnce* m = t_child_pugh_once; m != nullptr; m = m->outer_)
+    if (m->record_ == &r) return m;
+  return nullptr;
+}
+
+const ChildPughResult* ChildPughOnce::find(Date at) const {
+  for (const auto& [d, result] : computed_)
+    if (d == at) return &result;
+  return nullptr;
+}
+
+const ChildPughResult& ChildPughOnce::keep(Date at, ChildPughResult result) {
+  return computed_.emplace_back(at, std::move(result)).second;
+}
+
+namespace {
+ChildPughResult compute_child_pugh(const PatientRecord& r, Date at);
+}  // namespace
+
 ChildPughResult child_pugh(const PatientRecord& r, Date at) {
+  ChildPughOnce* once = ChildPughOnce::of(r);
+  if (once == nullptr) return compute_child_pugh(r, at);
+  if (const ChildPughResult* known = once->find(at)) return *known;
+  return once->keep(at, compute_child_pugh(r, at));
+}
+
+namespace {
+
+ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
   ChildPughResult out{std::nullopt, start_score("child_pugh", "child-pugh", at)};
   ScoreResult& rep = out.report;
   int points = 0;
@@ -94,7 +140,7 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
       const int p = score(v->value);
       points += p;
       rep.used.push_back({std::string(spec_of(q).key), v->date,
-                          fmt::format("{} → {} point{}", describe(*v, q), p, p == 1 ? "" : "s")});
+                          fmt::format(FMT_COMPILE("{} → {} point{}"), describe(*v, q), p, p == 1 ? "" : "s")});
     } else {
       complete = false;
       rep.missing.emplace_back(name);
@@ -109,15 +155,15 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
   if (const auto* c = latest_ascites(r, at)) {
     const int p = child_pugh_ascites_points(*c->ascites);
     points += p;
-    rep.used.push_back(
-        {"ascites", c->date, fmt::format("{} → {} point{}", to_string(*c->ascites), p, p == 1 ? "" : "s")});
+    rep.used.push_back({"ascites", c->date,
+                        fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->ascites), p, p == 1 ? "" : "s")});
   } else if (const auto* u = latest_ascites_any(r, at)) {
     // Present, grade not recorded: slight (2 points) or moderate-severe (3 points).
     complete = false;
     ungraded_min += child_pugh_ascites_points(Ascites::Slight);
     ungraded_max += child_pugh_ascites_points(Ascites::ModerateSevere);
-    ungraded.push_back(
-        fmt::format("ascites present on {} but its grade (slight or moderate-severe) is not recorded", u->date.iso()));
+    ungraded.push_back(fmt::format(
+        FMT_COMPILE("ascites present on {} but its grade (slight or moderate-severe) is not recorded"), u->date.iso()));
     rep.missing.emplace_back("ascites grade (slight or moderate-severe)");
   } else {
     complete = false;
@@ -126,14 +172,15 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
   if (const auto* c = latest_encephalopathy(r, at)) {
     const int p = child_pugh_encephalopathy_points(*c->encephalopathy);
     points += p;
-    rep.used.push_back({"encephalopathy", c->date,
-                        fmt::format("{} → {} point{}", to_string(*c->encephalopathy), p, p == 1 ? "" : "s")});
+    rep.used.push_back(
+        {"encephalopathy", c->date,
+         fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->encephalopathy), p, p == 1 ? "" : "s")});
   } else if (const auto* u = latest_encephalopathy_any(r, at)) {
     complete = false;
     ungraded_min += child_pugh_encephalopathy_points(Encephalopathy::Grade1to2);
     ungraded_max += child_pugh_encephalopathy_points(Encephalopathy::Grade3to4);
-    ungraded.push_back(
-        fmt::format("hepatic encephalopathy present on {} but its grade (1-2 or 3-4) is not recorded", u->date.iso()));
+    ungraded.push_back(fmt::format(
+        FMT_COMPILE("hepatic encephalopathy present on {} but its grade (1-2 or 3-4) is not recorded"), u->date.iso()));
     rep.missing.emplace_back("encephalopathy grade (1-2 or 3-4)");
   } else {
     complete = false;
@@ -149,21 +196,23 @@ ChildPughResult child_pugh(const PatientRecord& r, Date at) {
       const int hi = points + ungraded_max;
       const char clo = child_pugh_class(lo);
       const char chi = child_pugh_class(hi);
-      why += fmt::format(" (with the other inputs: {}–{} points, class {})", lo, hi,
-                         clo == chi ? std::string(1, clo) : fmt::format("{} or {}", clo, chi));
+      why += fmt::format(FMT_COMPILE(" (with the other inputs: {}–{} points, class {})"), lo, hi,
+                         clo == chi ? std::string(1, clo) : fmt::format(FMT_COMPILE("{} or {}"), clo, chi));
     }
-    rep.summary = fmt::format("not computed: {}", why);
-    rep.notes.push_back(fmt::format("Child-Pugh not computed: {}; record the grade", why));
+    rep.summary = fmt::format(FMT_COMPILE("not computed: {}"), why);
+    rep.notes.push_back(fmt::format(FMT_COMPILE("Child-Pugh not computed: {}; record the grade"), why));
   }
   if (!complete) return out;
 
   const ChildPugh cp{points, child_pugh_class(points)};
   out.value = cp;
   rep.computed = true;
-  rep.summary = fmt::format("{} points, class {}", cp.points, cp.cls);
+  rep.summary = fmt::format(FMT_COMPILE("{} points, class {}"), cp.points, cp.cls);
   rep.fields.push_back({"points", cp.points});
   rep.fields.push_back({"class", std::string(1, cp.cls)});
   return out;
 }
+
+}  // namespace
 
 }  // namespace switchpoint

@@ -1,5 +1,6 @@
 #include "core/scores/hap.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/scores/tumor_burden.h"
@@ -23,7 +24,7 @@ char hap_class(int points) {
 
 namespace {
 
-std::string point_text(int p) { return fmt::format("{} point{}", p, p == 1 ? "" : "s"); }
+std::string point_text(int p) { return fmt::format(FMT_COMPILE("{} point{}"), p, p == 1 ? "" : "s"); }
 
 // HAP and mHAP-II share everything but the multiplicity point.
 HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
@@ -37,7 +38,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
     if (const LabValue* v = latest_lab(r.labs.of(q), at)) {
       const int p = score(v->value);
       points += p;
-      rep.used.push_back({name, v->date, fmt::format("{} → {}", describe(*v, q), point_text(p))});
+      rep.used.push_back({name, v->date, fmt::format(FMT_COMPILE("{} → {}"), describe(*v, q), point_text(p))});
     } else {
       complete = false;
       rep.missing.emplace_back(name);
@@ -55,9 +56,9 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
       const int pm = mhap_ii_multiplicity_point(tb.value->tumor_count);
       points += pd + pm;
       rep.used.push_back({"largest_diameter_cm", tb.value->study_date,
-                          fmt::format("{:g} cm → {}", tb.value->largest_diameter_cm, point_text(pd))});
+                          fmt::format(FMT_COMPILE("{:g} cm → {}"), tb.value->largest_diameter_cm, point_text(pd))});
       rep.used.push_back({"intrahepatic_tumor_count", tb.value->study_date,
-                          fmt::format("{} → {}", tb.value->tumor_count, point_text(pm))});
+                          fmt::format(FMT_COMPILE("{} → {}"), tb.value->tumor_count, point_text(pm))});
     } else {
       complete = false;
     }
@@ -65,7 +66,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
     const int pd = hap_diameter_point(*tb.largest_diameter_cm);
     points += pd;
     rep.used.push_back({"largest_diameter_cm", *tb.largest_diameter_date,
-                        fmt::format("{:g} cm → {}", *tb.largest_diameter_cm, point_text(pd))});
+                        fmt::format(FMT_COMPILE("{:g} cm → {}"), *tb.largest_diameter_cm, point_text(pd))});
   } else {
     complete = false;
     for (const auto& m : tb.missing)
@@ -76,7 +77,8 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
   const Hap h{points, hap_class(points)};
   out.value = h;
   rep.computed = true;
-  rep.summary = fmt::format("{}, {} {}", point_text(h.points), with_multiplicity ? "mHAP-II" : "HAP", h.cls);
+  rep.summary =
+      fmt::format(FMT_COMPILE("{}, {} {}"), point_text(h.points), with_multiplicity ? "mHAP-II" : "HAP", h.cls);
   rep.fields.push_back({"points", h.points});
   rep.fields.push_back({"class", std::string(1, h.cls)});
   return out;

@@ -1,5 +1,6 @@
 #include "core/scores/kinki.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace switchpoint {
@@ -36,8 +37,8 @@ KinkiResult kinki_from(const BclcResult& stage, Date at) {
     return out;
   }
   rep.computed = true;
-  rep.summary = fmt::format("{} (Child-Pugh {} points, {} up-to-seven)", to_string(*out.value), *b.child_pugh_points,
-                            *b.within_up_to_seven ? "within" : "beyond");
+  rep.summary = fmt::format(FMT_COMPILE("{} (Child-Pugh {} points, {} up-to-seven)"), to_string(*out.value),
+                            *b.child_pugh_points, *b.within_up_to_seven ? "within" : "beyond");
   rep.fields.push_back({"substage", std::string(to_string(*out.value))});
   return out;
 }

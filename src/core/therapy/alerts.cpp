@@ -1,5 +1,6 @@
 #include "core/therapy/alerts.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
@@ -40,9 +41,11 @@ void adjuvant_sorafenib(std::vector<Alert>& out, const PatientRecord& r) {
     if (!refractory)
       out.push_back(
           {"pitfall-1-adjuvant-sorafenib", Severity::Warning,
-           fmt::format("sorafenib started on {} after TACE while not refractory under any definition: "
-                       "adjuvant sorafenib after TACE did not improve survival (post-TACE phase III trial, Kudo 2011)",
-                       s.start.iso()),
+           fmt::format(
+               FMT_COMPILE(
+                   "sorafenib started on {} after TACE while not refractory under any definition: "
+                   "adjuvant sorafenib after TACE did not improve survival (post-TACE phase III trial, Kudo 2011)"),
+               s.start.iso()),
            s.start});
   }
 }
@@ -53,11 +56,13 @@ void concurrent_sorafenib(std::vector<Alert>& out, const PatientRecord& r, Date 
     if (s.regimen != "sorafenib") continue;
     for (const auto& t : r.tace)
       if (t.date >= s.start && t.date <= episode_end(s, as_of)) {
-        out.push_back({"pitfall-2-sorafenib-with-tace", Severity::Warning,
-                       fmt::format("TACE on {} during sorafenib (from {}): TACE + sorafenib failed to improve overall "
-                                   "survival (SPACE, ORIENTAL)",
-                                   t.date.iso(), s.start.iso()),
-                       t.date});
+        out.push_back(
+            {"pitfall-2-sorafenib-with-tace", Severity::Warning,
+             fmt::format(
+                 FMT_COMPILE("TACE on {} during sorafenib (from {}): TACE + sorafenib failed to improve overall "
+                             "survival (SPACE, ORIENTAL)"),
+                 t.date.iso(), s.start.iso()),
+             t.date});
         break;
       }
   }
@@ -81,8 +86,9 @@ void systemic_at_child_pugh_c(std::vector<Alert>& out, const PatientRecord& r, D
       if (!cp || cp->cls != 'C') continue;
       out.push_back(
           {"pitfall-3-systemic-at-child-pugh-c", Severity::Critical,
-           fmt::format("{} {} at Child-Pugh C{} ({}): no benefit, best supportive care only (BCLC 2022 stage D)",
-                       s.regimen, d == s.start ? "started" : "given", cp->points, d.iso()),
+           fmt::format(
+               FMT_COMPILE("{} {} at Child-Pugh C{} ({}): no benefit, best supportive care only (BCLC 2022 stage D)"),
+               s.regimen, d == s.start ? "started" : "given", cp->points, d.iso()),
            d});
       break;
     }
@@ -99,12 +105,14 @@ void bevacizumab_without_endoscopy(std::vector<Alert>& out, const PatientRecord&
     if (!e || e->varices == Varices::HighRiskUntreated)
       out.push_back(
           {"pitfall-4-bevacizumab-without-endoscopy", Severity::Critical,
-           e ? fmt::format("{} started on {} with untreated high-risk varices (endoscopy {}): variceal bleeding "
-                           "risk (IMbrave150 required endoscopy within 6 months with varices treated)",
-                           s.regimen, s.start.iso(), e->date.iso())
-             : fmt::format("{} started on {} without an upper GI endoscopy in the 6 months before: variceal "
-                           "bleeding risk (IMbrave150 required endoscopy within 6 months with varices treated)",
-                           s.regimen, s.start.iso()),
+           e ? fmt::format(
+                   FMT_COMPILE("{} started on {} with untreated high-risk varices (endoscopy {}): variceal bleeding "
+                               "risk (IMbrave150 required endoscopy within 6 months with varices treated)"),
+                   s.regimen, s.start.iso(), e->date.iso())
+             : fmt::format(
+                   FMT_COMPILE("{} started on {} without an upper GI endoscopy in the 6 months before: variceal "
+                               "bleeding risk (IMbrave150 required endoscopy within 6 months with varices treated)"),
+                   s.regimen, s.start.iso()),
            s.start});
   }
 }
@@ -116,11 +124,13 @@ void lenvatinib_with_main_portal_vein(std::vector<Alert>& out, const PatientReco
     for (const auto& i : r.imaging) {
       if (i.date > episode_end(s, as_of) || i.vascular_invasion != VascularInvasion::MainPortalVein) continue;
       if (i.date < s.start && days_between(i.date, s.start) > kImagingWindowDays) continue;
-      out.push_back({"pitfall-5-lenvatinib-main-portal-vein", Severity::Critical,
-                     fmt::format("lenvatinib (from {}) with main portal vein invasion on {}: excluded from REFLECT (no "
-                                 "trial evidence with main portal vein invasion)",
-                                 s.start.iso(), i.date.iso()),
-                     std::max(i.date, s.start)});
+      out.push_back(
+          {"pitfall-5-lenvatinib-main-portal-vein", Severity::Critical,
+           fmt::format(
+               FMT_COMPILE("lenvatinib (from {}) with main portal vein invasion on {}: excluded from REFLECT (no "
+                           "trial evidence with main portal vein invasion)"),
+               s.start.iso(), i.date.iso()),
+           std::max(i.date, s.start)});
       break;
     }
   }
@@ -136,15 +146,17 @@ void regorafenib_after_intolerance(std::vector<Alert>& out, const PatientRecord&
                               (p.dose_mg_per_day && p.days_at_dose_last_28 &&
                                !(at_least(*p.dose_mg_per_day, 400.0) && *p.days_at_dose_last_28 >= 20));
       if (intolerant)
-        out.push_back({"pitfall-6-regorafenib-after-intolerance", Severity::Critical,
-                       fmt::format("regorafenib started on {} after sorafenib was not tolerated ({}): RESORCE enrolled "
-                                   "only sorafenib-tolerant patients (≥ 400 mg/day on ≥ 20 of the last 28 days)",
-                                   s.start.iso(),
-                                   p.stop_reason == StopReason::Intolerance
-                                       ? fmt::format("stopped for intolerance{}", p.end ? " on " + p.end->iso() : "")
-                                       : fmt::format("{:g} mg/day on {} of the last 28 days", *p.dose_mg_per_day,
-                                                     *p.days_at_dose_last_28)),
-                       s.start});
+        out.push_back(
+            {"pitfall-6-regorafenib-after-intolerance", Severity::Critical,
+             fmt::format(
+                 FMT_COMPILE("regorafenib started on {} after sorafenib was not tolerated ({}): RESORCE enrolled "
+                             "only sorafenib-tolerant patients (≥ 400 mg/day on ≥ 20 of the last 28 days)"),
+                 s.start.iso(),
+                 p.stop_reason == StopReason::Intolerance
+                     ? fmt::format(FMT_COMPILE("stopped for intolerance{}"), p.end ? " on " + p.end->iso() : "")
+                     : fmt::format(FMT_COMPILE("{:g} mg/day on {} of the last 28 days"), *p.dose_mg_per_day,
+                                   *p.days_at_dose_last_28)),
+             s.start});
     }
   }
 }
@@ -160,34 +172,37 @@ void decompensation(std::vector<Alert>& out, const PatientRecord& r) {
   for (const auto& c : r.clinical) {
     if (c.ascites) {
       if (prev_a && ascites_rank(*c.ascites) > ascites_rank(*prev_a->ascites))
-        ascites =
-            Alert{"pitfall-7-decompensation", Severity::Critical,
-                  fmt::format("ascites worsened from {} ({}) to {} ({}): hepatic decompensation: reassess liver "
-                              "function before any further treatment",
-                              to_string(*prev_a->ascites), prev_a->date.iso(), to_string(*c.ascites), c.date.iso()),
-                  c.date};
+        ascites = Alert{
+            "pitfall-7-decompensation", Severity::Critical,
+            fmt::format(FMT_COMPILE("ascites worsened from {} ({}) to {} ({}): hepatic decompensation: reassess liver "
+                                    "function before any further treatment"),
+                        to_string(*prev_a->ascites), prev_a->date.iso(), to_string(*c.ascites), c.date.iso()),
+            c.date};
       prev_a = &c;
     }
     if (c.encephalopathy) {
       if (prev_e && static_cast<int>(*c.encephalopathy) > static_cast<int>(*prev_e->encephalopathy))
-        enceph = Alert{"pitfall-7-decompensation", Severity::Critical,
-                       fmt::format("hepatic encephalopathy {} on {} (was {} on {}): hepatic decompensation: reassess "
-                                   "liver function before any further treatment",
-                                   to_string(*c.encephalopathy), c.date.iso(), to_string(*prev_e->encephalopathy),
-                                   prev_e->date.iso()),
-                       c.date};
+        enceph = Alert{
+            "pitfall-7-decompensation", Severity::Critical,
+            fmt::format(FMT_COMPILE("hepatic encephalopathy {} on {} (was {} on {}): hepatic decompensation: reassess "
+                                    "liver function before any further treatment"),
+                        to_string(*c.encephalopathy), c.date.iso(), to_string(*prev_e->encephalopathy),
+                        prev_e->date.iso()),
+            c.date};
       prev_e = &c;
     }
   }
   const LabSeries& b = r.labs.bilirubin_umol_per_l;
   for (std::size_t i = 1; i < b.size(); ++i)
     if (at_most(b[i - 1].value, 51.3) && above(b[i].value, 51.3))
-      bili = Alert{
-          "pitfall-7-decompensation", Severity::Critical,
-          fmt::format("bilirubin rose above 51.3 µmol/L (3 mg/dL): {} on {} after {} on {}: hepatic decompensation",
-                      describe(b[i], Quantity::Bilirubin), b[i].date.iso(), describe(b[i - 1], Quantity::Bilirubin),
-                      b[i - 1].date.iso()),
-          b[i].date};
+      bili =
+          Alert{"pitfall-7-decompensation", Severity::Critical,
+                fmt::format(
+                    FMT_COMPILE(
+                        "bilirubin rose above 51.3 µmol/L (3 mg/dL): {} on {} after {} on {}: hepatic decompensation"),
+                    describe(b[i], Quantity::Bilirubin), b[i].date.iso(), describe(b[i - 1], Quantity::Bilirubin),
+                    b[i - 1].date.iso()),
+                b[i].date};
   for (auto* a : {&ascites, &enceph, &bili})
     if (*a) out.push_back(std::move(**a));
 }

@@ -1,5 +1,6 @@
 #include "core/therapy/plan.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
 
@@ -126,7 +127,7 @@ std::string episode_text(const Episode& e) {
         stop = "stopped for another reason";
         break;
     }
-  return fmt::format("{} in line {}, {} → {}, {}", s.regimen, e.line, s.start.iso(),
+  return fmt::format(FMT_COMPILE("{} in line {}, {} → {}, {}"), s.regimen, e.line, s.start.iso(),
                      s.end ? s.end->iso() : "no end date recorded", stop);
 }
 
@@ -151,7 +152,8 @@ bool immunotherapy_in_history(const Context& c) {
 
 std::string ecog_text(const ClinicalAssessment& e, Date at) {
   const std::string note = confirm_today_note(e.date, at);
-  return note.empty() ? fmt::format("ECOG {} ({})", *e.ecog, e.date.iso()) : fmt::format("ECOG {}{}", *e.ecog, note);
+  return note.empty() ? fmt::format(FMT_COMPILE("ECOG {} ({})"), *e.ecog, e.date.iso())
+                      : fmt::format(FMT_COMPILE("ECOG {}{}"), *e.ecog, note);
 }
 
 void general_eligibility(Assess& a, const Context& c) {
@@ -159,26 +161,27 @@ void general_eligibility(Assess& a, const Context& c) {
     // One prerequisite per missing input, in the words every other rule uses (P-obtain-list).
     for (const auto& m : child_pugh(c.r, c.at).report.missing) a.prerequisite(facts::child_pugh_input(m, c.at));
   } else if (*c.cp_class == 'C') {
-    a.raise(
-        OptionStatus::Contraindicated,
-        fmt::format(
-            "Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit from systemic therapy)",
-            *c.cp_points));
+    a.raise(OptionStatus::Contraindicated,
+            fmt::format(FMT_COMPILE("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit "
+                                    "from systemic therapy)"),
+                        *c.cp_points));
   } else if (*c.cp_class == 'B') {
     if (c.line >= 2)
-      a.raise(
-          OptionStatus::NotIndicated,
-          fmt::format("Child-Pugh B{}: no agent after a first line is approved for Child-Pugh B (RESORCE, CELESTIAL, "
-                      "REACH-2 and KEYNOTE-240 enrolled Child-Pugh A only)",
-                      *c.cp_points));
+      a.raise(OptionStatus::NotIndicated,
+              fmt::format(
+                  FMT_COMPILE(
+                      "Child-Pugh B{}: no agent after a first line is approved for Child-Pugh B (RESORCE, CELESTIAL, "
+                      "REACH-2 and KEYNOTE-240 enrolled Child-Pugh A only)"),
+                  *c.cp_points));
     else if (*c.cp_points == 7)
       a.raise(OptionStatus::Caution, "Child-Pugh B7: no regimen has trial evidence (trials enrolled Child-Pugh A)");
     else
-      a.raise(OptionStatus::Caution, fmt::format("Child-Pugh B{}: systemic therapy generally not recommended; "
-                                                 "individual decision",
-                                                 *c.cp_points));
+      a.raise(OptionStatus::Caution,
+              fmt::format(FMT_COMPILE("Child-Pugh B{}: systemic therapy generally not recommended; "
+                                      "individual decision"),
+                          *c.cp_points));
   } else {
-    a.note(fmt::format("Child-Pugh A{}", *c.cp_points));
+    a.note(fmt::format(FMT_COMPILE("Child-Pugh A{}"), *c.cp_points));
   }
   if (!c.ecog) {
     // P-ecog-weight-currency: older than 90 days is missing, never assumed.
@@ -187,20 +190,22 @@ void general_eligibility(Assess& a, const Context& c) {
   }
   const std::string ecog = ecog_text(*c.ecog, c.at);
   if (*c.ecog->ecog > 2) {
-    a.raise(OptionStatus::Contraindicated, fmt::format("{} > 2: best supportive care only (BCLC 2022 stage D)", ecog));
+    a.raise(OptionStatus::Contraindicated,
+            fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"), ecog));
   } else if (*c.ecog->ecog == 2) {
     if (c.line >= 2)
-      a.raise(
-          OptionStatus::NotIndicated,
-          fmt::format("{}: after a first line only ECOG 0–1 is supported (the second-line trials enrolled ECOG 0–1)",
-                      ecog));
-    else a.raise(OptionStatus::Caution, fmt::format("{}: outside the trial populations (ECOG 0–1)", ecog));
+      a.raise(OptionStatus::NotIndicated,
+              fmt::format(
+                  FMT_COMPILE(
+                      "{}: after a first line only ECOG 0–1 is supported (the second-line trials enrolled ECOG 0–1)"),
+                  ecog));
+    else a.raise(OptionStatus::Caution, fmt::format(FMT_COMPILE("{}: outside the trial populations (ECOG 0–1)"), ecog));
   } else {
     a.note(ecog);
   }
   if (needs_confirmation_today(c.ecog->date, c.at))
-    a.confirm(fmt::format("ECOG {} recorded {}, {} days before: confirm today", *c.ecog->ecog, c.ecog->date.iso(),
-                          days_between(c.ecog->date, c.at)));
+    a.confirm(fmt::format(FMT_COMPILE("ECOG {} recorded {}, {} days before: confirm today"), *c.ecog->ecog,
+                          c.ecog->date.iso(), days_between(c.ecog->date, c.at)));
 }
 
 void immunotherapy_checks(Assess& a, const Context& c) {
@@ -223,39 +228,41 @@ void bevacizumab_checks(Assess& a, const Context& c) {
   const Endoscopy* e = latest_endoscopy_within_6_months(c.r, c.at);
   if (!e) {
     const Endoscopy* last = c.r.endoscopies.empty() ? nullptr : &c.r.endoscopies.back();
-    a.prerequisite(
-        fmt::format("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
-                    "inclusion; none within the 6 months before {}{})",
-                    c.at.iso(), last ? fmt::format("; last {}", last->date.iso()) : std::string("; none recorded")));
+    a.prerequisite(fmt::format(
+        FMT_COMPILE("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
+                    "inclusion; none within the 6 months before {}{})"),
+        c.at.iso(), last ? fmt::format(FMT_COMPILE("; last {}"), last->date.iso()) : std::string("; none recorded")));
   } else if (e->varices == Varices::HighRiskUntreated) {
     a.raise(OptionStatus::Contraindicated,
-            fmt::format("untreated high-risk varices on endoscopy {}: treat (band ligation) before bevacizumab",
-                        e->date.iso()));
+            fmt::format(
+                FMT_COMPILE("untreated high-risk varices on endoscopy {}: treat (band ligation) before bevacizumab"),
+                e->date.iso()));
   } else {
-    a.note(fmt::format("upper GI endoscopy {} (varices {}): within 6 months", e->date.iso(), to_string(e->varices)));
+    a.note(fmt::format(FMT_COMPILE("upper GI endoscopy {} (varices {}): within 6 months"), e->date.iso(),
+                       to_string(e->varices)));
   }
 }
 
 // REFLECT exclusions: a recorded exclusion is a contraindication; an unrecorded one is a
 // confirmation (P-confirmation), never a prerequisite.
 void lenvatinib_checks(Assess& a, const Context& c) {
-  const std::string window = fmt::format("not stated on imaging in the 92 days before {}", c.at.iso());
-  if (!c.vascular) a.confirm(fmt::format("no main portal vein invasion (REFLECT exclusion; {})", window));
+  const std::string window = fmt::format(FMT_COMPILE("not stated on imaging in the 92 days before {}"), c.at.iso());
+  if (!c.vascular) a.confirm(fmt::format(FMT_COMPILE("no main portal vein invasion (REFLECT exclusion; {})"), window));
   else if (*c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
     a.raise(OptionStatus::Contraindicated,
-            fmt::format("main portal vein invasion on {} (REFLECT exclusion)", c.vascular->date.iso()));
-  if (!c.occupation) a.confirm(fmt::format("liver occupation < 50% (REFLECT excluded ≥ 50%; {})", window));
+            fmt::format(FMT_COMPILE("main portal vein invasion on {} (REFLECT exclusion)"), c.vascular->date.iso()));
+  if (!c.occupation) a.confirm(fmt::format(FMT_COMPILE("liver occupation < 50% (REFLECT excluded ≥ 50%; {})"), window));
   else if (at_least(*c.occupation->liver_occupation_percent, 50.0))
     a.raise(OptionStatus::Contraindicated,
-            fmt::format("liver occupation {:g}% ≥ 50% on {} (REFLECT exclusion)",
+            fmt::format(FMT_COMPILE("liver occupation {:g}% ≥ 50% on {} (REFLECT exclusion)"),
                         *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
   else
-    a.note(fmt::format("liver occupation {:g}% < 50% on {}", *c.occupation->liver_occupation_percent,
+    a.note(fmt::format(FMT_COMPILE("liver occupation {:g}% < 50% on {}"), *c.occupation->liver_occupation_percent,
                        c.occupation->date.iso()));
-  if (!c.bile_duct) a.confirm(fmt::format("no bile duct invasion (REFLECT exclusion; {})", window));
+  if (!c.bile_duct) a.confirm(fmt::format(FMT_COMPILE("no bile duct invasion (REFLECT exclusion; {})"), window));
   else if (*c.bile_duct->bile_duct_invasion)
     a.raise(OptionStatus::Contraindicated,
-            fmt::format("bile duct invasion on {} (REFLECT exclusion)", c.bile_duct->date.iso()));
+            fmt::format(FMT_COMPILE("bile duct invasion on {} (REFLECT exclusion)"), c.bile_duct->date.iso()));
 }
 
 bool tolerated_dose(const SystemicTherapy& s) {
@@ -274,22 +281,23 @@ void regorafenib_checks(Assess& a, const Context& c) {
     if (s.regimen != "sorafenib") continue;
     if (s.stop_reason == StopReason::Intolerance) {
       a.raise(OptionStatus::NotIndicated,
-              fmt::format("sorafenib not tolerated ({}): regorafenib only after tolerated sorafenib "
-                          "(RESORCE inclusion)",
+              fmt::format(FMT_COMPILE("sorafenib not tolerated ({}): regorafenib only after tolerated sorafenib "
+                                      "(RESORCE inclusion)"),
                           episode_text(e)));
     } else if (s.dose_mg_per_day && s.days_at_dose_last_28) {
       if (tolerated_dose(s)) {
         tolerated = true;
-        a.note(
-            fmt::format("sorafenib tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
-                        "mg/day on ≥ 20 days)",
-                        *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+        a.note(fmt::format(
+            FMT_COMPILE("sorafenib tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
+                        "mg/day on ≥ 20 days)"),
+            *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
       } else {
-        a.raise(
-            OptionStatus::NotIndicated,
-            fmt::format("sorafenib not tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
-                        "≥ 400 mg/day on ≥ 20 days)",
-                        *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+        a.raise(OptionStatus::NotIndicated,
+                fmt::format(
+                    FMT_COMPILE(
+                        "sorafenib not tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
+                        "≥ 400 mg/day on ≥ 20 days)"),
+                    *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
       }
     } else if (s.stop_reason == StopReason::Progression && s.end && *s.end <= c.at) {
       unconfirmed = &e;
@@ -299,16 +307,17 @@ void regorafenib_checks(Assess& a, const Context& c) {
   }
   if (tolerated) return;
   if (unconfirmed) {
-    a.note(fmt::format("sorafenib taken until progression ({}); its dose is not recorded", episode_text(*unconfirmed)));
-    a.confirm(
-        fmt::format("sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days (RESORCE inclusion; {}, dose "
-                    "not recorded)",
-                    episode_text(*unconfirmed)));
+    a.note(fmt::format(FMT_COMPILE("sorafenib taken until progression ({}); its dose is not recorded"),
+                       episode_text(*unconfirmed)));
+    a.confirm(fmt::format(
+        FMT_COMPILE("sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days (RESORCE inclusion; {}, dose "
+                    "not recorded)"),
+        episode_text(*unconfirmed)));
   } else if (unknown) {
-    a.prerequisite(
-        fmt::format("sorafenib tolerance: why sorafenib stopped, or its daily dose and days at that dose in the "
-                    "last 28 days (RESORCE inclusion: ≥ 400 mg/day on ≥ 20 days; {})",
-                    episode_text(*unknown)));
+    a.prerequisite(fmt::format(
+        FMT_COMPILE("sorafenib tolerance: why sorafenib stopped, or its daily dose and days at that dose in the "
+                    "last 28 days (RESORCE inclusion: ≥ 400 mg/day on ≥ 20 days; {})"),
+        episode_text(*unknown)));
   }
 }
 
@@ -318,26 +327,29 @@ void ramucirumab_checks(Assess& a, const Context& c) {
     const LabValue* last = nullptr;
     for (const auto& v : c.r.labs.afp_ng_per_ml)
       if (v.date <= c.at) last = &v;
-    a.prerequisite(
-        fmt::format("AFP within 30 days before {} (REACH-2 inclusion: AFP ≥ 400 ng/mL){}", c.at.iso(),
-                    last ? fmt::format("; last {:g} ng/mL on {}", last->value, last->date.iso()) : std::string()));
+    a.prerequisite(fmt::format(
+        FMT_COMPILE("AFP within 30 days before {} (REACH-2 inclusion: AFP ≥ 400 ng/mL){}"), c.at.iso(),
+        last ? fmt::format(FMT_COMPILE("; last {:g} ng/mL on {}"), last->value, last->date.iso()) : std::string()));
   } else if (at_least(c.afp->value, 400.0)) {
-    a.note(fmt::format("AFP {:g} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)", c.afp->value, c.afp->date.iso()));
+    a.note(fmt::format(FMT_COMPILE("AFP {:g} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)"), c.afp->value,
+                       c.afp->date.iso()));
   } else {
-    a.raise(
-        OptionStatus::NotIndicated,
-        fmt::format("AFP {:g} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)",
-                    c.afp->value, c.afp->date.iso()));
+    a.raise(OptionStatus::NotIndicated,
+            fmt::format(
+                FMT_COMPILE(
+                    "AFP {:g} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)"),
+                c.afp->value, c.afp->date.iso()));
   }
 }
 
 // What the history lists at line ≥ 2 (CLINICAL_RULES §7 second-line table, applied to every
 // earlier regimen): "after sorafenib: regorafenib, cabozantinib, ramucirumab, pembrolizumab".
 std::string listed_after(std::string_view prior) {
-  if (is_immunotherapy_regimen(prior)) return fmt::format("after {} (immunotherapy): lenvatinib or sorafenib", prior);
+  if (is_immunotherapy_regimen(prior))
+    return fmt::format(FMT_COMPILE("after {} (immunotherapy): lenvatinib or sorafenib"), prior);
   if (prior == "sorafenib") return "after sorafenib: regorafenib, cabozantinib, ramucirumab or pembrolizumab";
   if (prior == "lenvatinib") return "after lenvatinib: sorafenib or cabozantinib";
-  return fmt::format("after {}: none listed", prior);
+  return fmt::format(FMT_COMPILE("after {}: none listed"), prior);
 }
 
 bool listed(const Regimen& reg, const Context& c) {
@@ -372,10 +384,10 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
     if (e.s->regimen == reg.id && (!same || failed(e, c.at))) same = &e;
   if (same) {
     if (failed(*same, c.at))
-      return fmt::format("{} ({}): not given again at a later line",
+      return fmt::format(FMT_COMPILE("{} ({}): not given again at a later line"),
                          same->s->stop_reason == StopReason::Progression ? "progressed on it" : "not tolerated",
                          episode_text(*same));
-    return fmt::format("already given ({}): re-treatment is not a listed option", episode_text(*same));
+    return fmt::format(FMT_COMPILE("already given ({}): re-treatment is not a listed option"), episode_text(*same));
   }
   // A drug the patient progressed on or did not tolerate, inside another regimen (durvalumab
   // after durvalumab-tremelimumab, bevacizumab after atezolizumab-bevacizumab).
@@ -387,7 +399,7 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
       for (const auto& y : given->doses)
         if (x.drug == y.drug && drugs.find(x.drug) == std::string::npos)
           drugs += (drugs.empty() ? "" : ", ") + std::string(x.drug);
-    return fmt::format("contains {}, already {} ({}): not given again", drugs,
+    return fmt::format(FMT_COMPILE("contains {}, already {} ({}): not given again"), drugs,
                        e.s->stop_reason == StopReason::Progression ? "progressed on" : "not tolerated",
                        episode_text(e));
   }
@@ -399,7 +411,7 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
     seen.push_back(e.s->regimen);
     why += (why.empty() ? "" : "; ") + listed_after(e.s->regimen);
   }
-  return fmt::format("not a listed option at line {} ({})", c.line, why);
+  return fmt::format(FMT_COMPILE("not a listed option at line {} ({})"), c.line, why);
 }
 
 TherapyOption assess(const Regimen& reg, const Context& c) {
@@ -416,8 +428,8 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
   if (reg.bevacizumab) bevacizumab_checks(a, c);
   if (reg.lenvatinib) lenvatinib_checks(a, c);
   if (reg.caution_main_portal_vein && c.vascular && *c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
-    a.raise(OptionStatus::Caution,
-            fmt::format("main portal vein invasion on {}: excluded from HIMALAYA", c.vascular->date.iso()));
+    a.raise(OptionStatus::Caution, fmt::format(FMT_COMPILE("main portal vein invasion on {}: excluded from HIMALAYA"),
+                                               c.vascular->date.iso()));
   if (c.line >= 2) {
     // P-later-lines: every rule of line 2 holds at every later line, against the whole history.
     if (reg.id == "regorafenib") regorafenib_checks(a, c);
@@ -433,13 +445,15 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
               "after an immune checkpoint inhibitor: KEYNOTE-240 and KEYNOTE-394 excluded patients "
               "previously given one; no evidence for a second checkpoint inhibitor");
     if (c.line >= 3)
-      a.note(fmt::format("line {}: the rules of the second line apply to the whole treatment history", c.line));
+      a.note(fmt::format(FMT_COMPILE("line {}: the rules of the second line apply to the whole treatment history"),
+                         c.line));
   }
   if (dose.needs_weight) {
     a.prerequisite(facts::weight(c.r, c.at) + " — the dose is weight-based");
   } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
-    a.confirm(fmt::format("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)",
-                          c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at)));
+    a.confirm(fmt::format(
+        FMT_COMPILE("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
+        c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at)));
   }
   a.note(std::string(reg.evidence));
   return a.o;
@@ -491,15 +505,15 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
       }
     plan.line = n;
     plan.current_regimen = current->regimen;
-    plan.reasons.push_back(fmt::format("on {} since {} (line {}): the options below are those of line {}",
+    plan.reasons.push_back(fmt::format(FMT_COMPILE("on {} since {} (line {}): the options below are those of line {}"),
                                        current->regimen, current->start.iso(), plan.line, plan.line));
   } else {
     plan.line = n + 1;
     if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
     else
-      plan.reasons.push_back(
-          fmt::format("{} stopped on {}{}: line {}", last->regimen, last->end ? last->end->iso() : "?",
-                      last->stop_reason ? fmt::format(" ({})", to_string(*last->stop_reason)) : "", plan.line));
+      plan.reasons.push_back(fmt::format(
+          FMT_COMPILE("{} stopped on {}{}: line {}"), last->regimen, last->end ? last->end->iso() : "?",
+          last->stop_reason ? fmt::format(FMT_COMPILE(" ({})"), to_string(*last->stop_reason)) : "", plan.line));
   }
   std::vector<Episode> history;
   for (const auto& e : episodes)
@@ -512,7 +526,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
   if (plan.line >= 3) {
     std::string earlier;
     for (const auto& e : history) earlier += (earlier.empty() ? "" : "; ") + episode_text(e);
-    plan.reasons.push_back(fmt::format("earlier lines: {}", earlier));
+    plan.reasons.push_back(fmt::format(FMT_COMPILE("earlier lines: {}"), earlier));
   }
 
   Context c{r,
@@ -535,10 +549,10 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
 
   plan.supportive_care_only = (c.cp_class == 'C') || (c.ecog && *c.ecog->ecog > 2);
   if (plan.supportive_care_only)
-    plan.reasons.push_back(
-        c.cp_class == 'C'
-            ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
-            : fmt::format("{} > 2: best supportive care only (BCLC 2022 stage D)", ecog_text(*c.ecog, at)));
+    plan.reasons.push_back(c.cp_class == 'C'
+                               ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
+                               : fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"),
+                                             ecog_text(*c.ecog, at)));
 
   for (const auto& reg : regimens()) plan.options.push_back(assess(reg, c));
   // The first eligible option in the knowledge base's ranking is the recommendation; every
@@ -556,8 +570,8 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
       first = &o;
       continue;
     }
-    o.reasons.insert(o.reasons.begin(),
-                     fmt::format("ranked below {}: {}", first->regimen->name, rank_reason(*o.regimen, plan.line)));
+    o.reasons.insert(o.reasons.begin(), fmt::format(FMT_COMPILE("ranked below {}: {}"), first->regimen->name,
+                                                    rank_reason(*o.regimen, plan.line)));
   }
   // Ranked for display: status first, then the knowledge base's order.
   std::stable_sort(plan.options.begin(), plan.options.end(), [](const TherapyOption& a, const TherapyOption& b) {

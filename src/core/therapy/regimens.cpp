@@ -1,5 +1,6 @@
 #include "core/therapy/regimens.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <array>
 #include <cmath>
@@ -84,33 +85,33 @@ DoseText dose_for(const Regimen& r, const LabValue* weight, std::optional<Date> 
   // "; 53 days before: confirm today" after the weight's date (P-ecog-weight-currency).
   std::string confirm;
   if (weight && as_of && needs_confirmation_today(weight->date, *as_of))
-    confirm = fmt::format("; {} days before: confirm today", days_between(weight->date, *as_of));
+    confirm = fmt::format(FMT_COMPILE("; {} days before: confirm today"), days_between(weight->date, *as_of));
   for (const auto& d : r.doses) {
     std::string part;
     switch (d.kind) {
       case DoseKind::FixedMg:
-        part = fmt::format("{} {:g} mg {}", d.drug, d.amount, d.schedule);
+        part = fmt::format(FMT_COMPILE("{} {:g} mg {}"), d.drug, d.amount, d.schedule);
         break;
       case DoseKind::MgPerKg:
         if (weight) {
           // Rounded to the nearest mg; pharmacy rounds further to vial sizes.
           const double mg = std::round(d.amount * weight->value);
-          part = fmt::format("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}{}) {}", d.drug, d.amount, mg,
+          part = fmt::format(FMT_COMPILE("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}{}) {}"), d.drug, d.amount, mg,
                              weight->value, weight->date.iso(), confirm, d.schedule);
         } else {
-          part = fmt::format("{} {:g} mg/kg {} (current weight needed)", d.drug, d.amount, d.schedule);
+          part = fmt::format(FMT_COMPILE("{} {:g} mg/kg {} (current weight needed)"), d.drug, d.amount, d.schedule);
           out.needs_weight = true;
         }
         break;
       case DoseKind::WeightBandMg:
         if (weight) {
           const bool heavy = at_least(weight->value, d.band_kg);
-          part = fmt::format("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg{})", d.drug,
+          part = fmt::format(FMT_COMPILE("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg{})"), d.drug,
                              heavy ? d.amount : d.amount_below, d.schedule, weight->value, weight->date.iso(),
                              heavy ? "≥" : "<", d.band_kg, confirm);
         } else {
-          part = fmt::format("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)", d.drug,
-                             d.amount, d.band_kg, d.amount_below, d.band_kg, d.schedule);
+          part = fmt::format(FMT_COMPILE("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)"),
+                             d.drug, d.amount, d.band_kg, d.amount_below, d.band_kg, d.schedule);
           out.needs_weight = true;
         }
         break;
