@@ -1,4 +1,5 @@
 #include "cohort/row.h"
+#include "core/text.h"
 
 #include <fmt/format.h>
 
@@ -72,12 +73,6 @@ std::string snake(std::string_view id) {
 std::string course_ending_text(const std::vector<CourseEndingProcedure>& v) {
   std::string out;
   for (const auto& p : v) out += fmt::format("{}{} {}", out.empty() ? "" : "; ", to_string(p.kind), p.date.iso());
-  return out;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : std::string(sep)) + x;
   return out;
 }
 

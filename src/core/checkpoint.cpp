@@ -1,4 +1,5 @@
 #include "core/checkpoint.h"
+#include "core/text.h"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -71,12 +72,6 @@ struct Question {
     return std::move(q);
   }
 };
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
-  return out;
-}
 
 // What ART (Sieghart 2013) lacks, fact by fact: AST and Child-Pugh before the first TACE and now,
 // and the response after the last TACE.

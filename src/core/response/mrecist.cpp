@@ -1,4 +1,5 @@
 #include "core/response/mrecist.h"
+#include "core/text.h"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -53,15 +54,6 @@ std::string lesion_list(const std::vector<TargetLesion>& t, bool with_sizes) {
 std::string percent_from(double from, double to) {
   if (!(from > 0)) return "from 0";
   return fmt::format(FMT_COMPILE("{:+.1f}%"), (to - from) * 100.0 / from);
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& x : v) {
-    if (!out.empty()) out += sep;
-    out += x;
-  }
-  return out;
 }
 
 bool has_response_data(const ImagingStudy& s) {
