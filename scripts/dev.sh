@@ -4,7 +4,7 @@
 #   bash scripts/dev.sh test   installs what is missing, builds, runs every test
 #                              (build/: every test; build-asan/: every test again under
 #                              AddressSanitizer + UndefinedBehaviorSanitizer, but the two Chromium
-#                              suites, and the fuzz targets briefly). About 20 minutes on 2 cores
+#                              suites, and the fuzz targets briefly). About 23 minutes on 2 cores
 #                              from nothing; CI (.ci/run) then runs `tsan` and `lint` below.
 #   bash scripts/dev.sh build  installs what the program needs and builds build/switchpoint (no tests)
 #   bash scripts/dev.sh fuzz [SECONDS]
