@@ -3046,7 +3046,7 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
       }
       by_id.emplace(key, &res);
     }
-    entries.push_back(std::move(e));
+    entries.push_back(e);
   }
 
   // Medication resources, for the medicationReference of the resources that name them.
