@@ -157,42 +157,11 @@ std::optional<std::size_t> mrecist_baseline_study(const PatientRecord& r) {
 }
 
 namespace {
-thread_local MrecistOnce* t_mrecist_once = nullptr;
 StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_index);
 }  // namespace
 
-MrecistOnce::MrecistOnce(const PatientRecord& r) : record_(&r) {
-  if (of(r) != nullptr) return;
-  active_ = true;
-  outer_ = t_mrecist_once;
-  t_mrecist_once = this;
-}
-
-MrecistOnce::~MrecistOnce() {
-  if (active_) t_mrecist_once = outer_;
-}
-
-MrecistOnce* MrecistOnce::of(const PatientRecord& r) {
-  for (MrecistOnce* m = t_mrecist_once; m != nullptr; m = m->outer_)
-    if (m->record_ == &r) return m;
-  return nullptr;
-}
-
-const StudyResponse* MrecistOnce::find(std::size_t study_index) const {
-  for (const auto& [i, response] : judged_)
-    if (i == study_index) return &response;
-  return nullptr;
-}
-
-const StudyResponse& MrecistOnce::keep(std::size_t study_index, StudyResponse response) {
-  return judged_.emplace_back(study_index, std::move(response)).second;
-}
-
 StudyResponse mrecist_response(const PatientRecord& r, std::size_t study_index) {
-  MrecistOnce* once = MrecistOnce::of(r);
-  if (once == nullptr) return judge_mrecist_response(r, study_index);
-  if (const StudyResponse* known = once->find(study_index)) return *known;
-  return once->keep(study_index, judge_mrecist_response(r, study_index));
+  return MrecistOnce::get(r, study_index, judge_mrecist_response);
 }
 
 namespace {

@@ -82,46 +82,10 @@ std::optional<ChildPugh> child_pugh_value(const PatientRecord& r, Date at) {
 }
 
 namespace {
-thread_local ChildPughOnce* t_child_pugh_once = nullptr;
-}  // namespace
-
-ChildPughOnce::ChildPughOnce(const PatientRecord& r) : record_(&r) {
-  if (of(r) != nullptr) return;
-  active_ = true;
-  outer_ = t_child_pugh_once;
-  t_child_pugh_once = this;
-}
-
-ChildPughOnce::~ChildPughOnce() {
-  if (active_) t_child_pugh_once = outer_;
-}
-
-ChildPughOnce* ChildPughOnce::of(const PatientRecord& r) {
-  for (ChildPughOnce* m = t_child_pugh_once; m != nullptr; m = m->outer_)
-    if (m->record_ == &r) return m;
-  return nullptr;
-}
-
-const ChildPughResult* ChildPughOnce::find(Date at) const {
-  for (const auto& [d, result] : computed_)
-    if (d == at) return &result;
-  return nullptr;
-}
-
-const ChildPughResult& ChildPughOnce::keep(Date at, ChildPughResult result) {
-  return computed_.emplace_back(at, std::move(result)).second;
-}
-
-namespace {
 ChildPughResult compute_child_pugh(const PatientRecord& r, Date at);
 }  // namespace
 
-ChildPughResult child_pugh(const PatientRecord& r, Date at) {
-  ChildPughOnce* once = ChildPughOnce::of(r);
-  if (once == nullptr) return compute_child_pugh(r, at);
-  if (const ChildPughResult* known = once->find(at)) return *known;
-  return once->keep(at, compute_child_pugh(r, at));
-}
+ChildPughResult child_pugh(const PatientRecord& r, Date at) { return ChildPughOnce::get(r, at, compute_child_pugh); }
 
 namespace {
 
