@@ -73,19 +73,29 @@ int severity(OptionStatus s) {
   return 0;
 }
 
+// One option's status and its explanations; with Detail::Verdicts only the status is kept.
 struct Assess {
   TherapyOption o;
+  bool explain = true;
   void raise(OptionStatus s, std::string why) {
     if (severity(s) > severity(o.status)) o.status = s;
-    o.reasons.push_back(std::move(why));
+    if (explain) o.reasons.push_back(std::move(why));
   }
-  void note(std::string why) { o.reasons.push_back(std::move(why)); }
+  void note(std::string why) {
+    if (explain) o.reasons.push_back(std::move(why));
+  }
   void prerequisite(std::string what) {
+    if (!explain) {
+      raise(OptionStatus::NeedsPrerequisite, {});
+      return;
+    }
     raise(OptionStatus::NeedsPrerequisite, "prerequisite: " + what);
     o.prerequisites.push_back(std::move(what));
   }
   // P-confirmation: listed under "confirm before prescribing"; the status is unchanged.
-  void confirm(std::string what) { o.confirmations.push_back(std::move(what)); }
+  void confirm(std::string what) {
+    if (explain) o.confirmations.push_back(std::move(what));
+  }
 };
 
 // One entry of the systemic-therapy history with the line it belongs to.
@@ -97,6 +107,7 @@ struct Episode {
 struct Context {
   const PatientRecord& r;
   Date at;
+  bool explain;  // Detail::Full
   int line;
   std::optional<char> cp_class;
   std::optional<int> cp_points;
@@ -416,9 +427,11 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
 
 TherapyOption assess(const Regimen& reg, const Context& c) {
   Assess a;
+  a.explain = c.explain;
   a.o.regimen = &reg;
-  const DoseText dose = dose_for(reg, c.weight, c.at);
-  a.o.dose = dose.text;
+  // dose_for's needs_weight, without its text when no explanation is asked for.
+  const bool needs_weight = !c.weight && weight_based(reg);
+  if (c.explain) a.o.dose = dose_for(reg, c.weight, c.at).text;
   if (auto why = line_reason(reg, c)) {
     a.raise(OptionStatus::NotIndicated, *why);
     return a.o;
@@ -448,7 +461,7 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
       a.note(fmt::format(FMT_COMPILE("line {}: the rules of the second line apply to the whole treatment history"),
                          c.line));
   }
-  if (dose.needs_weight) {
+  if (needs_weight) {
     a.prerequisite(facts::weight(c.r, c.at) + " — the dose is weight-based");
   } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
     a.confirm(fmt::format(
@@ -477,7 +490,8 @@ const ImagingStudy* latest(const PatientRecord& r, Date at, std::optional<T> Ima
 
 }  // namespace
 
-TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) {
+TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores, Detail detail) {
+  const bool explain = detail == Detail::Full;
   TherapyPlan plan;
   // Lines from the systemic-therapy history: each change of regimen is a new line; consecutive
   // episodes of one regimen are one line.
@@ -505,11 +519,14 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
       }
     plan.line = n;
     plan.current_regimen = current->regimen;
-    plan.reasons.push_back(fmt::format(FMT_COMPILE("on {} since {} (line {}): the options below are those of line {}"),
-                                       current->regimen, current->start.iso(), plan.line, plan.line));
+    if (explain)
+      plan.reasons.push_back(
+          fmt::format(FMT_COMPILE("on {} since {} (line {}): the options below are those of line {}"), current->regimen,
+                      current->start.iso(), plan.line, plan.line));
   } else {
     plan.line = n + 1;
-    if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
+    if (!explain) {
+    } else if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
     else
       plan.reasons.push_back(fmt::format(
           FMT_COMPILE("{} stopped on {}{}: line {}"), last->regimen, last->end ? last->end->iso() : "?",
@@ -523,7 +540,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
       plan.prior_regimen = e.s->regimen;
       break;
     }
-  if (plan.line >= 3) {
+  if (explain && plan.line >= 3) {
     std::string earlier;
     for (const auto& e : history) earlier += (earlier.empty() ? "" : "; ") + episode_text(e);
     plan.reasons.push_back(fmt::format(FMT_COMPILE("earlier lines: {}"), earlier));
@@ -531,6 +548,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
 
   Context c{r,
             at,
+            explain,
             plan.line,
             std::nullopt,
             std::nullopt,
@@ -548,7 +566,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
   if (const auto* w = latest_weight(r, at)) c.weight = &*w->weight_kg;
 
   plan.supportive_care_only = (c.cp_class == 'C') || (c.ecog && *c.ecog->ecog > 2);
-  if (plan.supportive_care_only)
+  if (explain && plan.supportive_care_only)
     plan.reasons.push_back(c.cp_class == 'C'
                                ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
                                : fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"),
@@ -562,21 +580,24 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
     if (o.status != OptionStatus::Eligible) continue;
     if (!first) {
       o.status = OptionStatus::Recommended;
+      first = &o;
+      if (!explain) continue;
       o.reasons.insert(o.reasons.begin(),
                        plan.line == 1 && o.regimen->immunotherapy
                            ? "first choice: immunotherapy combinations first when not contraindicated "
                              "(IMbrave150, HIMALAYA, CheckMate 9DW; KLCA-NCC 2022, AASLD 2023)"
                            : "first choice: highest-ranked eligible option for this line");
-      first = &o;
       continue;
     }
-    o.reasons.insert(o.reasons.begin(), fmt::format(FMT_COMPILE("ranked below {}: {}"), first->regimen->name,
-                                                    rank_reason(*o.regimen, plan.line)));
+    if (explain)
+      o.reasons.insert(o.reasons.begin(), fmt::format(FMT_COMPILE("ranked below {}: {}"), first->regimen->name,
+                                                      rank_reason(*o.regimen, plan.line)));
   }
   // Ranked for display: status first, then the knowledge base's order.
   std::stable_sort(plan.options.begin(), plan.options.end(), [](const TherapyOption& a, const TherapyOption& b) {
     return severity(a.status) < severity(b.status);
   });
+  if (!explain) return plan;
   plan.trial_information = {
       "TACE combined with systemic agents is not routine outside trials:",
       "TACE + sorafenib failed to improve overall survival (SPACE, ORIENTAL)",
