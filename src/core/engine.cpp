@@ -30,7 +30,7 @@ Decision evaluate(const PatientRecord& full_record, Date as_of, EvaluateOptions 
   // P-data-age: an as-of date long after the latest entry describes a patient the data no longer show.
   if (full)
     if (auto w = data_age_warning(r, as_of, "the as-of date")) d.warnings.push_back(std::move(*w));
-  d.scores = compute_scores(r, as_of);
+  d.scores = compute_scores(r, as_of, detail);
   // Candidacy is explanation only: nothing a verdict is made of reads it.
   if (full) d.tace_candidacy = evaluate_candidacy(r, as_of, d.scores);
   d.history = build_tace_history(r, as_of);
