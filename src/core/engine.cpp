@@ -34,7 +34,7 @@ Decision evaluate(const PatientRecord& full_record, Date as_of, EvaluateOptions 
   // Candidacy is explanation only: nothing a verdict is made of reads it.
   if (full) d.tace_candidacy = evaluate_candidacy(r, as_of, d.scores);
   d.history = build_tace_history(r, as_of);
-  d.refractoriness = evaluate_refractoriness(r, d.history);
+  d.refractoriness = evaluate_refractoriness(r, d.history, detail);
   std::vector<Date> since;
   for (const auto& def : d.refractoriness)
     if (def.since) since.push_back(*def.since);
