@@ -4,7 +4,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "core/date.h"
@@ -55,13 +54,6 @@ struct CriterionResult {
   template <typename Text>
   void add_note(Text&& text) {
     if (explain) notes.push_back(text_of(std::forward<Text>(text)));
-  }
-
- private:
-  template <typename Text>
-  static std::string text_of(Text&& text) {
-    if constexpr (std::is_invocable_v<Text>) return text();
-    else return std::string(std::forward<Text>(text));
   }
 };
 

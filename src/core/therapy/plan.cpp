@@ -73,28 +73,32 @@ int severity(OptionStatus s) {
   return 0;
 }
 
-// One option's status and its explanations; with Detail::Verdicts only the status is kept.
+// One option's status and its explanations; with Detail::Verdicts only the status is kept. Each
+// text is a string or a callable returning it (text_of, core/detail.h): built only when explained.
 struct Assess {
   TherapyOption o;
   bool explain = true;
-  void raise(OptionStatus s, std::string why) {
+  template <typename Why>
+  void raise(OptionStatus s, Why&& why) {
     if (severity(s) > severity(o.status)) o.status = s;
-    if (explain) o.reasons.push_back(std::move(why));
+    if (explain) o.reasons.push_back(text_of(std::forward<Why>(why)));
   }
-  void note(std::string why) {
-    if (explain) o.reasons.push_back(std::move(why));
+  template <typename Why>
+  void note(Why&& why) {
+    if (explain) o.reasons.push_back(text_of(std::forward<Why>(why)));
   }
-  void prerequisite(std::string what) {
-    if (!explain) {
-      raise(OptionStatus::NeedsPrerequisite, {});
-      return;
-    }
-    raise(OptionStatus::NeedsPrerequisite, "prerequisite: " + what);
-    o.prerequisites.push_back(std::move(what));
+  template <typename What>
+  void prerequisite(What&& what) {
+    if (severity(OptionStatus::NeedsPrerequisite) > severity(o.status)) o.status = OptionStatus::NeedsPrerequisite;
+    if (!explain) return;
+    std::string text = text_of(std::forward<What>(what));
+    o.reasons.push_back("prerequisite: " + text);
+    o.prerequisites.push_back(std::move(text));
   }
   // P-confirmation: listed under "confirm before prescribing"; the status is unchanged.
-  void confirm(std::string what) {
-    if (explain) o.confirmations.push_back(std::move(what));
+  template <typename What>
+  void confirm(What&& what) {
+    if (explain) o.confirmations.push_back(text_of(std::forward<What>(what)));
   }
 };
 
@@ -170,7 +174,8 @@ std::string ecog_text(const ClinicalAssessment& e, Date at) {
 void general_eligibility(Assess& a, const Context& c) {
   if (!c.cp_class) {
     // One prerequisite per missing input, in the words every other rule uses (P-obtain-list).
-    for (const auto& m : child_pugh(c.r, c.at).report.missing) a.prerequisite(facts::child_pugh_input(m, c.at));
+    for (const auto& m : child_pugh(c.r, c.at).report.missing)
+      a.prerequisite([&] { return facts::child_pugh_input(m, c.at); });
   } else if (*c.cp_class == 'C') {
     a.raise(OptionStatus::Contraindicated,
             fmt::format(FMT_COMPILE("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit "
@@ -192,14 +197,14 @@ void general_eligibility(Assess& a, const Context& c) {
                                       "individual decision"),
                           *c.cp_points));
   } else {
-    a.note(fmt::format(FMT_COMPILE("Child-Pugh A{}"), *c.cp_points));
+    a.note([&] { return fmt::format(FMT_COMPILE("Child-Pugh A{}"), *c.cp_points); });
   }
   if (!c.ecog) {
     // P-ecog-weight-currency: older than 90 days is missing, never assumed.
-    a.prerequisite(facts::ecog(c.r, c.at));
+    a.prerequisite([&] { return facts::ecog(c.r, c.at); });
     return;
   }
-  const std::string ecog = ecog_text(*c.ecog, c.at);
+  const std::string ecog = c.explain ? ecog_text(*c.ecog, c.at) : std::string();
   if (*c.ecog->ecog > 2) {
     a.raise(OptionStatus::Contraindicated,
             fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"), ecog));
@@ -215,8 +220,10 @@ void general_eligibility(Assess& a, const Context& c) {
     a.note(ecog);
   }
   if (needs_confirmation_today(c.ecog->date, c.at))
-    a.confirm(fmt::format(FMT_COMPILE("ECOG {} recorded {}, {} days before: confirm today"), *c.ecog->ecog,
-                          c.ecog->date.iso(), days_between(c.ecog->date, c.at)));
+    a.confirm([&] {
+      return fmt::format(FMT_COMPILE("ECOG {} recorded {}, {} days before: confirm today"), *c.ecog->ecog,
+                         c.ecog->date.iso(), days_between(c.ecog->date, c.at));
+    });
 }
 
 void immunotherapy_checks(Assess& a, const Context& c) {
@@ -239,25 +246,30 @@ void bevacizumab_checks(Assess& a, const Context& c) {
   const Endoscopy* e = latest_endoscopy_within_6_months(c.r, c.at);
   if (!e) {
     const Endoscopy* last = c.r.endoscopies.empty() ? nullptr : &c.r.endoscopies.back();
-    a.prerequisite(fmt::format(
-        FMT_COMPILE("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
-                    "inclusion; none within the 6 months before {}{})"),
-        c.at.iso(), last ? fmt::format(FMT_COMPILE("; last {}"), last->date.iso()) : std::string("; none recorded")));
+    a.prerequisite([&] {
+      return fmt::format(
+          FMT_COMPILE("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
+                      "inclusion; none within the 6 months before {}{})"),
+          c.at.iso(), last ? fmt::format(FMT_COMPILE("; last {}"), last->date.iso()) : std::string("; none recorded"));
+    });
   } else if (e->varices == Varices::HighRiskUntreated) {
     a.raise(OptionStatus::Contraindicated,
             fmt::format(
                 FMT_COMPILE("untreated high-risk varices on endoscopy {}: treat (band ligation) before bevacizumab"),
                 e->date.iso()));
   } else {
-    a.note(fmt::format(FMT_COMPILE("upper GI endoscopy {} (varices {}): within 6 months"), e->date.iso(),
-                       to_string(e->varices)));
+    a.note([&] {
+      return fmt::format(FMT_COMPILE("upper GI endoscopy {} (varices {}): within 6 months"), e->date.iso(),
+                         to_string(e->varices));
+    });
   }
 }
 
 // REFLECT exclusions: a recorded exclusion is a contraindication; an unrecorded one is a
 // confirmation (P-confirmation), never a prerequisite.
 void lenvatinib_checks(Assess& a, const Context& c) {
-  const std::string window = fmt::format(FMT_COMPILE("not stated on imaging in the 92 days before {}"), c.at.iso());
+  const std::string window =
+      c.explain ? fmt::format(FMT_COMPILE("not stated on imaging in the 92 days before {}"), c.at.iso()) : "";
   if (!c.vascular) a.confirm(fmt::format(FMT_COMPILE("no main portal vein invasion (REFLECT exclusion; {})"), window));
   else if (*c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
     a.raise(OptionStatus::Contraindicated,
@@ -462,13 +474,15 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
                          c.line));
   }
   if (needs_weight) {
-    a.prerequisite(facts::weight(c.r, c.at) + " — the dose is weight-based");
+    a.prerequisite([&] { return facts::weight(c.r, c.at) + " — the dose is weight-based"; });
   } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
-    a.confirm(fmt::format(
-        FMT_COMPILE("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
-        c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at)));
+    a.confirm([&] {
+      return fmt::format(
+          FMT_COMPILE("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
+          c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at));
+    });
   }
-  a.note(std::string(reg.evidence));
+  a.note(reg.evidence);
   return a.o;
 }
 
