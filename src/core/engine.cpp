@@ -59,7 +59,7 @@ Decision evaluate(const PatientRecord& full_record, Date as_of, EvaluateOptions 
   // Resources of a missing fact that were sent but not read are named beside it (wording only).
   name_unread(d.obtain, r);
   // P-recorded-vs-measured: recorded mRECIST categories the measurements contradict, at the top of every output.
-  for (auto& w : response_contradictions(r, as_of)) d.warnings.push_back(std::move(w));
+  for (auto& w : response_contradictions_prepared(r)) d.warnings.push_back(std::move(w));
   return d;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "core/response/mrecist.h"
 #include "readers/read_any.h"
 #include "synth/synth.h"
 
@@ -252,6 +253,25 @@ TEST(EvaluateDetail, VerdictsLeaveTheExplanationsEmpty) {
     }
   }
   EXPECT_GT(with_text, 0u);  // the records do have explanations in full mode
+}
+
+// evaluate() asks for the recorded-vs-measured contradictions of the record it prepared (no copy,
+// each study's response judged once per evaluation): the warnings end with exactly those that
+// response_contradictions gives, preparing its own copy and judging every response afresh.
+TEST(EvaluateDetail, ContradictionsOfThePreparedRecordAreTheSame) {
+  std::size_t warned = 0;
+  for (const auto& c : golden_cases())
+    for (const Date d : as_of_dates(c.record)) {
+      const auto expected = response_contradictions(c.record, d);
+      const auto warnings = evaluate(c.record, d).warnings;
+      ASSERT_GE(warnings.size(), expected.size()) << c.name << " as of " << d.iso();
+      const std::vector<std::string> tail(warnings.end() - static_cast<std::ptrdiff_t>(expected.size()),
+                                          warnings.end());
+      EXPECT_EQ(tail, expected) << c.name << " as of " << d.iso();
+      EXPECT_LE(warnings.size(), expected.size() + 1) << c.name;  // at most the data-age warning before them
+      warned += expected.empty() ? 0 : 1;
+    }
+  EXPECT_GT(warned, 0u);  // the golden records hold contradicted recorded categories
 }
 
 }  // namespace
