@@ -28,10 +28,9 @@ Decision evaluate(const PatientRecord& full_record, Date as_of, EvaluateOptions 
   d.patient_id = r.patient_id;
   d.as_of = as_of;
   // P-data-age: an as-of date long after the latest entry describes a patient the data no longer show.
-  if (full)
-    if (auto w = data_age_warning(r, as_of, "the as-of date")) d.warnings.push_back(std::move(*w));
+  if (auto w = full ? data_age_warning(r, as_of, "the as-of date") : std::nullopt) d.warnings.push_back(std::move(*w));
   d.scores = compute_scores(r, as_of, detail);
-  // Candidacy is explanation only: nothing a verdict is made of reads it.
+  // Candidacy is not among what Detail::Verdicts fills (EvaluateOptions): no later step reads it.
   if (full) d.tace_candidacy = evaluate_candidacy(r, as_of, d.scores);
   d.history = build_tace_history(r, as_of);
   d.refractoriness = evaluate_refractoriness(r, d.history, detail);
