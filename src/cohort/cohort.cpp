@@ -120,7 +120,8 @@ void evaluate_into(CohortRow& row, const PatientRecord& record) {
     row.input = InputStatus::NoDatedEntry;
     return;
   }
-  fill_from_decision(row, record, evaluate(record, *as_of));
+  // The rows read verdicts only: no explanation is built (core/engine.h EvaluateOptions).
+  fill_from_decision(row, record, evaluate(record, *as_of, {.detail = Detail::Verdicts}));
   // The analysis covariates on each definition's since date (definitions often share one).
   for (std::size_t i = 0; i < kDefinitions.size(); ++i) {
     const auto& since = row.definitions[i].since;

@@ -7,6 +7,7 @@
 
 #include "core/candidacy.h"
 #include "core/checkpoint.h"
+#include "core/detail.h"
 #include "core/obtain.h"
 #include "core/record.h"
 #include "core/refractoriness/result.h"
@@ -43,8 +44,23 @@ struct Decision {
   std::vector<std::string> warnings;
 };
 
+struct EvaluateOptions {
+  // Full (the default): every field of the Decision, as every output shows it.
+  // Verdicts (the cohort tables): only what a verdict is made of is guaranteed, each identical to
+  // Full's (tests/core/engine_detail_test.cpp): patient_id, as_of, history; the scores' typed
+  // values and their reports' key, date, computed, applicable and `fields`; refractoriness with
+  // each definition's id, status and since date and each criterion's id, state, met-on date and
+  // missing inputs; child_pugh_at_since; the checkpoint's verdict and answers; the therapy plan's
+  // line, supportive_care_only, current and prior regimen and each option's regimen and status.
+  // Left empty: tace_candidacy, alerts, next_reassessment, obtain, warnings, and the therapy
+  // plan's text (reasons, doses, prerequisites, confirmations, trial information). Any other
+  // explanation (evidence, notes, summaries, inputs used, the checkpoint's reasons) may be
+  // partial: a caller asking for verdicts reads none of it.
+  Detail detail = Detail::Full;
+};
+
 // Evaluates the record as it stood on `as_of` (everything dated later is ignored).
-Decision evaluate(const PatientRecord& record, Date as_of);
+Decision evaluate(const PatientRecord& record, Date as_of, EvaluateOptions options = {});
 
 // The default as-of date: the record's latest entry, never today's date.
 std::optional<Date> default_as_of(const PatientRecord& record);

@@ -11,8 +11,8 @@
 
 namespace switchpoint {
 
-DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& h) {
-  CriterionResult c = CriterionResult::start("tace-unsuitable", "apasl-2017/tace-unsuitable");
+DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& h, Detail detail) {
+  CriterionResult c = CriterionResult::start("tace-unsuitable", "apasl-2017/tace-unsuitable", detail);
   if (!h.any_session()) {
     c.state = CriterionState::NotMet;
     c.evidence.emplace_back("no TACE session yet");
@@ -25,7 +25,9 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
     latest_after = &s;
     const AppleAssessment a = apple_unsuitability(r, s);
     if (a.unsuitable) {
-      c.met(s.date, fmt::format(FMT_COMPILE("imaging {}: APPLE TACE-unsuitable — {}"), s.date.iso(), a.summary()));
+      c.met(s.date, [&] {
+        return fmt::format(FMT_COMPILE("imaging {}: APPLE TACE-unsuitable — {}"), s.date.iso(), a.summary());
+      });
       return conclude("apasl-2017", {std::move(c)});
     }
   }
@@ -37,12 +39,13 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
   const AppleAssessment last = apple_unsuitability(r, *latest_after);
   if (last.missing.empty()) {
     c.state = CriterionState::NotMet;
-    c.evidence.push_back(
-        fmt::format(FMT_COMPILE("latest imaging after S1 ({}): {}"), latest_after->date.iso(), last.summary()));
+    c.add_evidence([&] {
+      return fmt::format(FMT_COMPILE("latest imaging after S1 ({}): {}"), latest_after->date.iso(), last.summary());
+    });
   } else {
     c.state = CriterionState::NotJudgeable;
     for (const auto& m : last.missing) c.missing.push_back(m);
-    c.evidence.push_back(last.summary());
+    c.add_evidence([&] { return last.summary(); });
   }
   return conclude("apasl-2017", {std::move(c)});
 }

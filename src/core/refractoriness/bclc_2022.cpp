@@ -5,8 +5,8 @@
 
 namespace switchpoint {
 
-DefinitionResult evaluate_bclc_2022(const PatientRecord& r, const TaceHistory& h) {
-  CriterionResult c = untreatable_progression(r, h, "bclc-2022/untreatable-progression");
+DefinitionResult evaluate_bclc_2022(const PatientRecord& r, const TaceHistory& h, Detail detail) {
+  CriterionResult c = untreatable_progression(r, h, "bclc-2022/untreatable-progression", detail);
   note_window_flags(c, h);
   return conclude("bclc-2022", {std::move(c)});
 }

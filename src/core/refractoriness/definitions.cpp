@@ -8,7 +8,9 @@
 
 namespace switchpoint {
 
-std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& record, const TaceHistory& h) {
+std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& record, const TaceHistory& h,
+                                                      Detail detail) {
+  const bool explain = detail == Detail::Full;
   // P-course-end, P-session-merge: the definitions read the course's sessions only, and nothing
   // dated after the course ended (the same record build_tace_history read).
   std::optional<PatientRecord> cut;
@@ -17,13 +19,13 @@ std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& recor
   std::vector<DefinitionResult> out;
   out.reserve(kRefractorinessDefinitions.size());
   for (const auto& def : kRefractorinessDefinitions) {
-    DefinitionResult d = def.evaluate(r, h);
-    if (h.course_ended_by)
+    DefinitionResult d = def.evaluate(r, h, detail);
+    if (explain && h.course_ended_by)
       d.notes.push_back(
           fmt::format(FMT_COMPILE("TACE course ended by {}: judged on the findings up to that date; later findings "
                                   "are not failure of this course (P-course-end)"),
                       course_end_text(*h.course_ended_by)));
-    if (h.course_started_after && h.any_session())
+    if (explain && h.course_started_after && h.any_session())
       d.notes.push_back(
           fmt::format(FMT_COMPILE("TACE course started after {}: sessions and imaging before it belong to the "
                                   "earlier course (P-course-end)"),
@@ -34,7 +36,7 @@ std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& recor
       d.status = RefractorinessStatus::NotApplicable;
       d.since.reset();
       d.missing.clear();
-      d.notes.emplace_back("not applicable: no TACE session recorded on or before the as-of date");
+      if (explain) d.notes.emplace_back("not applicable: no TACE session recorded on or before the as-of date");
     }
     out.push_back(std::move(d));
   }

@@ -11,6 +11,9 @@
 namespace switchpoint {
 
 // All of the registry, in its order. `record` must be cut at the history's as-of.
-std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& record, const TaceHistory& history);
+// Detail::Verdicts: each definition's status and since date and each criterion's state, met-on
+// date and missing inputs as with Full; evidence and notes may be left out (result.h).
+std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& record, const TaceHistory& history,
+                                                      Detail detail = Detail::Full);
 
 }  // namespace switchpoint

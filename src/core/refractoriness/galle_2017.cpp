@@ -9,11 +9,11 @@
 
 namespace switchpoint {
 
-DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& h) {
+DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& h, Detail detail) {
   auto no_or = [&](const SessionAssessment& a) { return no_objective_response(h, a); };
 
   // Never responded: S1 and S2 both assessed without CR/PR.
-  CriterionResult never = CriterionResult::start("never-responded", "galle-2017/never-responded");
+  CriterionResult never = CriterionResult::start("never-responded", "galle-2017/never-responded", detail);
   {
     TaceHistory first_two = h;
     if (first_two.sessions.size() > 2) first_two.sessions.resize(2);
@@ -21,7 +21,7 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
   }
 
   // No longer responding: after an assessment with CR/PR, the next two sessions without.
-  CriterionResult no_longer = CriterionResult::start("no-longer-responding", "galle-2017/no-longer-responding");
+  CriterionResult no_longer = CriterionResult::start("no-longer-responding", "galle-2017/no-longer-responding", detail);
   std::optional<std::size_t> first_response;
   bool unknown_before_response = false;
   for (std::size_t i = 0; i < h.sessions.size() && !first_response; ++i) {
@@ -32,9 +32,11 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
       unknown_before_response = true;
   }
   if (first_response) {
-    no_longer.evidence.push_back(fmt::format(FMT_COMPILE("objective response ({}) on the assessment of S{} ({})"),
-                                             to_string(*h.sessions[*first_response].response.category),
-                                             *first_response + 1, h.sessions[*first_response].study_date->iso()));
+    no_longer.add_evidence([&] {
+      return fmt::format(FMT_COMPILE("objective response ({}) on the assessment of S{} ({})"),
+                         to_string(*h.sessions[*first_response].response.category), *first_response + 1,
+                         h.sessions[*first_response].study_date->iso());
+    });
     judge_consecutive_pair(no_longer, h, *first_response + 1, no_or);
   } else if (unknown_before_response) {
     no_longer.state = CriterionState::NotJudgeable;
@@ -50,7 +52,7 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
   }
   note_window_flags(no_longer, h);
 
-  CriterionResult untreatable = untreatable_progression(r, h, "galle-2017/untreatable-progression");
+  CriterionResult untreatable = untreatable_progression(r, h, "galle-2017/untreatable-progression", detail);
   return conclude("galle-2017", {std::move(never), std::move(no_longer), std::move(untreatable)});
 }
 

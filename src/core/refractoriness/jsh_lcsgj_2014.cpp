@@ -9,10 +9,10 @@
 
 namespace switchpoint {
 
-DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHistory& h) {
+DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHistory& h, Detail detail) {
   // (1a) Two consecutive insufficient responses: viable > 50% (TE1/TE2). The Japanese text
   // says ≥ 50%; the English papers > 50%, which is used.
-  CriterionResult c1a = CriterionResult::start("1a", "jsh-lcsgj-2014/1a");
+  CriterionResult c1a = CriterionResult::start("1a", "jsh-lcsgj-2014/1a", detail);
   judge_consecutive_pair(c1a, h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
     if (auto g = assessment_gate(h, a)) return *g;
     const ImagingStudy& s = r.imaging[*a.study_index];
@@ -28,7 +28,7 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
   note_window_flags(c1a, h);
 
   // (1b) Two consecutive increases of the intrahepatic tumour number versus before the session.
-  CriterionResult c1b = CriterionResult::start("1b", "jsh-lcsgj-2014/1b");
+  CriterionResult c1b = CriterionResult::start("1b", "jsh-lcsgj-2014/1b", detail);
   judge_consecutive_pair(c1b, h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
     if (auto g = assessment_gate(h, a)) return *g;
     const ImagingStudy& s = r.imaging[*a.study_index];
@@ -55,11 +55,11 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
                         pre->date.iso())};
   });
 
-  CriterionResult c2 = CriterionResult::start("2", "jsh-lcsgj-2014/2");
+  CriterionResult c2 = CriterionResult::start("2", "jsh-lcsgj-2014/2", detail);
   judge_marker_rise(c2, r, h);
-  CriterionResult c3 = CriterionResult::start("3", "jsh-lcsgj-2014/3");
+  CriterionResult c3 = CriterionResult::start("3", "jsh-lcsgj-2014/3", detail);
   judge_new_finding(c3, r, h, Finding::VascularInvasion);
-  CriterionResult c4 = CriterionResult::start("4", "jsh-lcsgj-2014/4");
+  CriterionResult c4 = CriterionResult::start("4", "jsh-lcsgj-2014/4", detail);
   judge_new_finding(c4, r, h, Finding::ExtrahepaticSpread);
   return conclude("jsh-lcsgj-2014", {std::move(c1a), std::move(c1b), std::move(c2), std::move(c3), std::move(c4)});
 }

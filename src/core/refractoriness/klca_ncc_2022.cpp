@@ -7,17 +7,17 @@ namespace switchpoint {
 
 inline constexpr int kKlcaSixMonthsDays = 183;
 
-DefinitionResult evaluate_klca_ncc_2022(const PatientRecord& r, const TaceHistory& h) {
-  CriterionResult a = CriterionResult::start("a", "klca-ncc-2022/a");
+DefinitionResult evaluate_klca_ncc_2022(const PatientRecord& r, const TaceHistory& h, Detail detail) {
+  CriterionResult a = CriterionResult::start("a", "klca-ncc-2022/a", detail);
   judge_consecutive_pair(
       a, h, 0, [&](const SessionAssessment& s) { return no_objective_response(h, s); },
       [&](std::size_t i) {
         return days_between(h.sessions[i].session_date, h.sessions[i + 1].session_date) <= kKlcaSixMonthsDays;
       });
   note_window_flags(a, h);
-  CriterionResult b = CriterionResult::start("b", "klca-ncc-2022/b");
+  CriterionResult b = CriterionResult::start("b", "klca-ncc-2022/b", detail);
   judge_new_finding(b, r, h, Finding::VascularInvasion);
-  CriterionResult c = CriterionResult::start("c", "klca-ncc-2022/c");
+  CriterionResult c = CriterionResult::start("c", "klca-ncc-2022/c", detail);
   judge_new_finding(c, r, h, Finding::ExtrahepaticSpread);
   return conclude("klca-ncc-2022", {std::move(a), std::move(b), std::move(c)});
 }

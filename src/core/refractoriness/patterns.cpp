@@ -40,9 +40,10 @@ std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const Sessio
 void note_window_flags(CriterionResult& c, const TaceHistory& h) {
   for (const auto& a : h.sessions)
     if (a.state == AssessmentState::Assessed && a.outside_window)
-      add_unique(c.notes,
-                 fmt::format(FMT_COMPILE("{} is outside the 28–92-day response assessment window (used, flagged)"),
-                             h.assessment_label(a)));
+      if (c.explain)
+        add_unique(c.notes,
+                   fmt::format(FMT_COMPILE("{} is outside the 28–92-day response assessment window (used, flagged)"),
+                               h.assessment_label(a)));
 }
 
 void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred) {
@@ -55,14 +56,14 @@ void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t fro
         return;
       case SessionVerdict::No:
         considered = true;
-        c.evidence.push_back(v.why);
+        c.add_evidence(v.why);
         break;
       case SessionVerdict::Unknown:
         unknown = true;
         add_unique(c.missing, v.why);
         break;
       case SessionVerdict::Skip:
-        c.notes.push_back(v.why);
+        c.add_note(v.why);
         break;
     }
   }
@@ -72,9 +73,11 @@ void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t fro
   }
   c.state = CriterionState::NotMet;
   if (!considered)
-    c.evidence.push_back(
-        fmt::format(FMT_COMPILE("{} session{} with a completed assessment from S{} on: the criterion cannot hold yet"),
-                    "no", "", from + 1));
+    c.add_evidence([&] {
+      return fmt::format(
+          FMT_COMPILE("{} session{} with a completed assessment from S{} on: the criterion cannot hold yet"), "no", "",
+          from + 1);
+    });
 }
 
 void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred,
@@ -87,23 +90,24 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
     const SessionVerdict& x = v[i];
     const SessionVerdict& y = v[i + 1];
     if (x.kind == SessionVerdict::Skip || y.kind == SessionVerdict::Skip) {
-      c.notes.push_back(x.kind == SessionVerdict::Skip ? x.why : y.why);
+      c.add_note(x.kind == SessionVerdict::Skip ? x.why : y.why);
       continue;
     }
     if (pair_counts && !pair_counts(i)) {
-      c.evidence.push_back(fmt::format(FMT_COMPILE("S{} and S{} do not form a qualifying pair ({} days apart)"), i + 1,
-                                       i + 2,
-                                       days_between(h.sessions[i].session_date, h.sessions[i + 1].session_date)));
+      c.add_evidence([&] {
+        return fmt::format(FMT_COMPILE("S{} and S{} do not form a qualifying pair ({} days apart)"), i + 1, i + 2,
+                           days_between(h.sessions[i].session_date, h.sessions[i + 1].session_date));
+      });
       considered = true;
       continue;
     }
     if (x.kind == SessionVerdict::Yes && y.kind == SessionVerdict::Yes) {
-      c.met(*h.sessions[i + 1].study_date, fmt::format(FMT_COMPILE("{}; then {}"), x.why, y.why));
+      c.met(*h.sessions[i + 1].study_date, [&] { return fmt::format(FMT_COMPILE("{}; then {}"), x.why, y.why); });
       return;
     }
     if (x.kind == SessionVerdict::No || y.kind == SessionVerdict::No) {
       considered = true;
-      c.evidence.push_back(x.kind == SessionVerdict::No ? x.why : y.why);
+      c.add_evidence(x.kind == SessionVerdict::No ? x.why : y.why);
       continue;
     }
     unknown = true;
@@ -116,9 +120,11 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
   }
   c.state = CriterionState::NotMet;
   if (!considered)
-    c.evidence.push_back(fmt::format(
-        FMT_COMPILE("{} completed session{} from S{}: two consecutive sessions are needed"),
-        h.sessions.size() > from ? h.sessions.size() - from : 0, h.sessions.size() - from == 1 ? "" : "s", from + 1));
+    c.add_evidence([&] {
+      return fmt::format(FMT_COMPILE("{} completed session{} from S{}: two consecutive sessions are needed"),
+                         h.sessions.size() > from ? h.sessions.size() - from : 0,
+                         h.sessions.size() - from == 1 ? "" : "s", from + 1);
+    });
 }
 
 SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a) {
@@ -172,7 +178,7 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
   const FindingView fv = view_of(f);
   if (!h.any_session()) {
     c.state = CriterionState::NotMet;
-    c.evidence.emplace_back("no TACE session yet");
+    c.add_evidence("no TACE session yet");
     return;
   }
   const Date s1 = h.first_session();
@@ -183,7 +189,7 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
     if (s.date <= s1 && days_between(s.date, s1) <= kBaselineMaxDays && fv.present(s) &&
         (!h.course_started_after || s.date > h.course_started_after->date))
       baseline = &s;
-  if (baseline && days_between(baseline->date, s1) > kBaselineFlagDays)
+  if (c.explain && baseline && days_between(baseline->date, s1) > kBaselineFlagDays)
     add_unique(
         c.notes,
         fmt::format(FMT_COMPILE("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)"),
@@ -197,18 +203,21 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
   }
   if (first_present) {
     if (baseline && !*fv.present(*baseline)) {
-      c.met(first_present->date,
-            fmt::format(FMT_COMPILE("{}; absent at baseline ({})"), fv.describe(*first_present), baseline->date.iso()));
+      c.met(first_present->date, [&] {
+        return fmt::format(FMT_COMPILE("{}; absent at baseline ({})"), fv.describe(*first_present),
+                           baseline->date.iso());
+      });
       return;
     }
     if (baseline) {
       c.state = CriterionState::NotMet;
-      c.evidence.push_back(
-          fmt::format(FMT_COMPILE("{}: present before the first TACE, not new"), fv.describe(*baseline)));
+      c.add_evidence([&] {
+        return fmt::format(FMT_COMPILE("{}: present before the first TACE, not new"), fv.describe(*baseline));
+      });
       return;
     }
     c.state = CriterionState::NotJudgeable;
-    c.evidence.push_back(fv.describe(*first_present));
+    c.add_evidence([&] { return fv.describe(*first_present); });
     c.missing.push_back(facts::finding_at_baseline(fv.name, s1));
     return;
   }
@@ -223,34 +232,38 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
     return;
   }
   c.state = CriterionState::NotMet;
-  c.evidence.push_back(fv.describe(*latest_after));
+  c.add_evidence([&] { return fv.describe(*latest_after); });
 }
 
 void judge_decompensation(CriterionResult& c, const PatientRecord& r, const TaceHistory& h) {
   if (!h.any_session()) {
     c.state = CriterionState::NotMet;
-    c.evidence.emplace_back("no TACE session yet");
+    c.add_evidence("no TACE session yet");
     return;
   }
   const Date s1 = h.first_session();
   std::optional<Date> first;
   std::string why;
-  auto consider = [&](Date d, std::string w) {
+  // `w` builds the text of the earliest finding, only when explanations are asked for.
+  auto consider = [&](Date d, auto w) {
     if (!first || d < *first) {
       first = d;
-      why = std::move(w);
+      if (c.explain) why = w();
     }
   };
   for (const auto& a : r.clinical) {
     if (a.date <= s1) continue;
     if (a.ascites == Ascites::ModerateSevere)
-      consider(a.date, fmt::format(FMT_COMPILE("moderate-severe ascites on {}"), a.date.iso()));
+      consider(a.date, [&] { return fmt::format(FMT_COMPILE("moderate-severe ascites on {}"), a.date.iso()); });
     if (a.encephalopathy && *a.encephalopathy != Encephalopathy::None)
-      consider(a.date,
-               fmt::format(FMT_COMPILE("hepatic encephalopathy {} on {}"), to_string(*a.encephalopathy), a.date.iso()));
+      consider(a.date, [&] {
+        return fmt::format(FMT_COMPILE("hepatic encephalopathy {} on {}"), to_string(*a.encephalopathy), a.date.iso());
+      });
     if (a.child_pugh_points_recorded && *a.child_pugh_points_recorded >= 10)
-      consider(a.date, fmt::format(FMT_COMPILE("Child-Pugh C ({} points, as recorded) on {}"),
-                                   *a.child_pugh_points_recorded, a.date.iso()));
+      consider(a.date, [&] {
+        return fmt::format(FMT_COMPILE("Child-Pugh C ({} points, as recorded) on {}"), *a.child_pugh_points_recorded,
+                           a.date.iso());
+      });
   }
   // Child-Pugh C on any date after S1 at which an input was observed.
   std::vector<Date> dates;
@@ -265,7 +278,7 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
     if (first && d >= *first) break;
     const auto cp = child_pugh_value(r, d);
     if (cp && cp->cls == 'C') {
-      consider(d, fmt::format(FMT_COMPILE("Child-Pugh C ({} points) on {}"), cp->points, d.iso()));
+      consider(d, [&] { return fmt::format(FMT_COMPILE("Child-Pugh C ({} points) on {}"), cp->points, d.iso()); });
       break;
     }
   }
@@ -288,9 +301,10 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
     return;
   }
   c.state = CriterionState::NotMet;
-  c.evidence.push_back(fmt::format(FMT_COMPILE("on {}: Child-Pugh {}{} ({} points), ascites {}, encephalopathy {}"),
-                                   h.as_of.iso(), cp->cls, cp->points, cp->points, to_string(*asc->ascites),
-                                   to_string(*enc->encephalopathy)));
+  c.add_evidence([&] {
+    return fmt::format(FMT_COMPILE("on {}: Child-Pugh {}{} ({} points), ascites {}, encephalopathy {}"), h.as_of.iso(),
+                       cp->cls, cp->points, cp->points, to_string(*asc->ascites), to_string(*enc->encephalopathy));
+  });
 }
 
 namespace {
@@ -304,17 +318,21 @@ void judge_ecog_rise(CriterionResult& c, const PatientRecord& r, const TaceHisto
     any_post = true;
     if (*a.ecog >= 1) all_post_zero = false;
     if (base && *a.ecog > *base->ecog && *a.ecog >= 1) {
-      c.met(a.date, fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *a.ecog, a.date.iso(),
-                                *base->ecog, base->date.iso()));
+      c.met(a.date, [&] {
+        return fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *a.ecog, a.date.iso(), *base->ecog,
+                           base->date.iso());
+      });
       return;
     }
   }
   const ClinicalAssessment* now = latest_ecog(r, h.as_of);
   if (now && now->date > s1 && (base || all_post_zero)) {
     c.state = CriterionState::NotMet;
-    c.evidence.push_back(base ? fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *now->ecog,
-                                            now->date.iso(), *base->ecog, base->date.iso())
-                              : fmt::format(FMT_COMPILE("ECOG 0 after S1 (latest {})"), now->date.iso()));
+    c.add_evidence([&] {
+      return base ? fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *now->ecog, now->date.iso(),
+                                *base->ecog, base->date.iso())
+                  : fmt::format(FMT_COMPILE("ECOG 0 after S1 (latest {})"), now->date.iso());
+    });
     return;
   }
   c.state = CriterionState::NotJudgeable;
@@ -328,7 +346,8 @@ bool infiltrative(Morphology m) {
 
 thread_local UntreatableProgressionOnce* t_untreatable_once = nullptr;
 
-CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id);
+CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id,
+                                              Detail detail);
 }  // namespace
 
 UntreatableProgressionOnce::UntreatableProgressionOnce(const PatientRecord& r, const TaceHistory& h)
@@ -338,11 +357,14 @@ UntreatableProgressionOnce::UntreatableProgressionOnce(const PatientRecord& r, c
 
 UntreatableProgressionOnce::~UntreatableProgressionOnce() { t_untreatable_once = outer_; }
 
-CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id) {
+CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id,
+                                        Detail detail) {
   UntreatableProgressionOnce* once = t_untreatable_once;
   if (once == nullptr || once->record_ != &r || once->history_ != &h)
-    return judge_untreatable_progression(r, h, rule_id);
-  if (!once->judged_) once->judged_ = judge_untreatable_progression(r, h, rule_id);
+    return judge_untreatable_progression(r, h, rule_id, detail);
+  // A judgement kept with explanations answers a call for verdicts too, never the reverse.
+  if (!once->judged_ || (detail == Detail::Full && !once->judged_->explain))
+    once->judged_ = judge_untreatable_progression(r, h, rule_id, detail);
   CriterionResult out = *once->judged_;
   out.rule = &rule(rule_id);
   return out;
@@ -350,16 +372,17 @@ CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistor
 
 namespace {
 
-CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id) {
-  CriterionResult out = CriterionResult::start("untreatable-progression", rule_id);
+CriterionResult judge_untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id,
+                                              Detail detail) {
+  CriterionResult out = CriterionResult::start("untreatable-progression", rule_id, detail);
   if (!h.any_session()) {
     out.state = CriterionState::NotMet;
-    out.evidence.emplace_back("no TACE session yet");
+    out.add_evidence("no TACE session yet");
     return out;
   }
   std::vector<std::pair<std::string_view, CriterionResult>> parts;
   auto part = [&](std::string_view name) -> CriterionResult& {
-    parts.emplace_back(name, CriterionResult::start(name, rule_id));
+    parts.emplace_back(name, CriterionResult::start(name, rule_id, detail));
     return parts.back().second;
   };
   judge_new_finding(part("new macrovascular invasion"), r, h, Finding::VascularInvasion);
@@ -401,6 +424,8 @@ CriterionResult judge_untreatable_progression(const PatientRecord& r, const Tace
     return a_first && !b_first;
   });
   for (auto& [name, c] : parts) {
+    for (const auto& m : c.missing) add_unique(out.missing, m);
+    if (!out.explain) continue;
     const char* verdict = c.state == CriterionState::Met      ? "met"
                           : c.state == CriterionState::NotMet ? "not met"
                                                               : "not judgeable";
@@ -409,7 +434,6 @@ CriterionResult judge_untreatable_progression(const PatientRecord& r, const Tace
     else
       out.evidence.push_back(
           fmt::format(FMT_COMPILE("{}: {}{}"), name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
-    for (const auto& m : c.missing) add_unique(out.missing, m);
     for (const auto& n : c.notes) add_unique(out.notes, n);
   }
   if (out.state != CriterionState::Met) out.state = unknown ? CriterionState::NotJudgeable : CriterionState::NotMet;
@@ -445,20 +469,24 @@ void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHis
       bool rising = post.size() >= 2;
       for (std::size_t k = 1; k < post.size(); ++k) rising = rising && post[k]->value > post[k - 1]->value;
       const LabValue& last = *post.back();
-      std::string series_text;
-      for (const auto* v : post)
-        series_text +=
-            fmt::format(FMT_COMPILE("{}{:g} ({})"), series_text.empty() ? "" : ", ", v->value, v->date.iso());
-      const std::string text = fmt::format(FMT_COMPILE("{} after S{} ({}): pre {:g} {} ({}); post {}"), m.name, i + 1,
-                                           s.iso(), pre->value, unit, pre->date.iso(), series_text);
+      auto text = [&] {
+        std::string series_text;
+        for (const auto* v : post)
+          series_text +=
+              fmt::format(FMT_COMPILE("{}{:g} ({})"), series_text.empty() ? "" : ", ", v->value, v->date.iso());
+        return fmt::format(FMT_COMPILE("{} after S{} ({}): pre {:g} {} ({}); post {}"), m.name, i + 1, s.iso(),
+                           pre->value, unit, pre->date.iso(), series_text);
+      };
       if (rising && last.value > pre->value && last.value > m.uln) {
         if (!met_on || last.date < *met_on) {
           met_on = last.date;
-          met_why = fmt::format(FMT_COMPILE("{} — continuous rise above the upper limit of normal ({:g} {})"), text,
-                                m.uln, unit);
+          if (c.explain)
+            met_why = fmt::format(FMT_COMPILE("{} — continuous rise above the upper limit of normal ({:g} {})"), text(),
+                                  m.uln, unit);
         }
       } else {
-        c.evidence.push_back(text + " — no continuous rise above the pre-session value and the upper limit of normal");
+        c.add_evidence(
+            [&] { return text() + " — no continuous rise above the pre-session value and the upper limit of normal"; });
       }
     }
   }

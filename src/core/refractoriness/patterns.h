@@ -42,7 +42,9 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
 void judge_decompensation(CriterionResult& c, const PatientRecord& r, const TaceHistory& h);
 
 // BCLC 2022 untreatable progression (P): any of the parts, reported as one criterion.
-CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id);
+// With Detail::Verdicts its evidence and notes are left out (result.h).
+CriterionResult untreatable_progression(const PatientRecord& r, const TaceHistory& h, std::string_view rule_id,
+                                        Detail detail = Detail::Full);
 
 // Several definitions (Galle 2017, EASL 2018, BCLC 2022) judge untreatable progression over the same
 // record and history; only the rule they cite differs. While one of these lives on a thread
@@ -57,7 +59,7 @@ class UntreatableProgressionOnce {
   UntreatableProgressionOnce& operator=(const UntreatableProgressionOnce&) = delete;
 
  private:
-  friend CriterionResult untreatable_progression(const PatientRecord&, const TaceHistory&, std::string_view);
+  friend CriterionResult untreatable_progression(const PatientRecord&, const TaceHistory&, std::string_view, Detail);
   const PatientRecord* record_;
   const TaceHistory* history_;
   std::optional<CriterionResult> judged_;

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/detail.h"
 #include "core/knowledge/catalogue.h"
 #include "core/record.h"
 #include "core/refractoriness/result.h"
@@ -15,14 +16,14 @@
 
 namespace switchpoint {
 
-DefinitionResult evaluate_raoul_2011(const PatientRecord&, const TaceHistory&);
-DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord&, const TaceHistory&);
-DefinitionResult evaluate_apasl_2017(const PatientRecord&, const TaceHistory&);
-DefinitionResult evaluate_galle_2017(const PatientRecord&, const TaceHistory&);
-DefinitionResult evaluate_aasld_2018(const PatientRecord&, const TaceHistory&);
-DefinitionResult evaluate_klca_ncc_2022(const PatientRecord&, const TaceHistory&);
-DefinitionResult evaluate_easl_2018(const PatientRecord&, const TaceHistory&);
-DefinitionResult evaluate_bclc_2022(const PatientRecord&, const TaceHistory&);
+DefinitionResult evaluate_raoul_2011(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
+DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
+DefinitionResult evaluate_apasl_2017(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
+DefinitionResult evaluate_galle_2017(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
+DefinitionResult evaluate_aasld_2018(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
+DefinitionResult evaluate_klca_ncc_2022(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
+DefinitionResult evaluate_easl_2018(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
+DefinitionResult evaluate_bclc_2022(const PatientRecord&, const TaceHistory&, Detail = Detail::Full);
 
 std::span<const RuleInfo> raoul_2011_rules();
 std::span<const RuleInfo> jsh_lcsgj_2014_rules();
@@ -37,7 +38,8 @@ struct DefinitionEntry {
   std::string_view id;            // "raoul-2011": the catalogue id and the output key
   std::string_view display_name;  // "Raoul 2011": in sentences for clinicians
   // `record` is cut at the history's as-of and holds the course's sessions (course_record).
-  DefinitionResult (*evaluate)(const PatientRecord& record, const TaceHistory& history);
+  // `detail`: with Detail::Verdicts the criteria's evidence and notes may be left out (result.h).
+  DefinitionResult (*evaluate)(const PatientRecord& record, const TaceHistory& history, Detail detail);
   // The definition's catalogue entry (id, source, grade) first, then its criteria ("<id>/…").
   std::span<const RuleInfo> (*catalogue)();
 };

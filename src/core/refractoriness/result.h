@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "core/detail.h"
 #include "core/knowledge/catalogue.h"
 
 namespace switchpoint {
@@ -26,18 +27,33 @@ struct CriterionResult {
   std::vector<std::string> evidence;  // observations with dates, for met and not met alike
   std::vector<std::string> missing;   // what would make it judgeable
   std::vector<std::string> notes;     // flags (assessment outside 28–92 days, pending, …)
+  // Detail::Full: evidence and notes are written. With Detail::Verdicts the patterns write through
+  // met(), add_evidence() and add_note(), which then do not build the text: state, on and
+  // missing are the same.
+  bool explain = true;
 
-  static CriterionResult start(std::string_view id, std::string_view rule_id) {
+  static CriterionResult start(std::string_view id, std::string_view rule_id, Detail detail = Detail::Full) {
     CriterionResult c;
     c.id = std::string(id);
     c.rule = &switchpoint::rule(rule_id);
+    c.explain = detail == Detail::Full;
     return c;
   }
-  // The observation that completes the criterion leads the evidence list.
-  void met(Date d, std::string why) {
+  // The observation that completes the criterion leads the evidence list. `why` is the text, or a
+  // callable returning it (called only when explanations are asked for).
+  template <typename Why>
+  void met(Date d, Why&& why) {
     state = CriterionState::Met;
     on = d;
-    evidence.insert(evidence.begin(), std::move(why));
+    if (explain) evidence.insert(evidence.begin(), text_of(std::forward<Why>(why)));
+  }
+  template <typename Text>
+  void add_evidence(Text&& text) {
+    if (explain) evidence.push_back(text_of(std::forward<Text>(text)));
+  }
+  template <typename Text>
+  void add_note(Text&& text) {
+    if (explain) notes.push_back(text_of(std::forward<Text>(text)));
   }
 };
 

@@ -368,6 +368,10 @@ std::vector<std::string> response_contradictions(const PatientRecord& record, Da
   // Judged as evaluate() judges: the record up to `as_of`, `tace` the sessions of the described course.
   PatientRecord r = record.as_of(as_of);
   r.tace = described_tace_course(r).sessions;
+  return response_contradictions_prepared(r);
+}
+
+std::vector<std::string> response_contradictions_prepared(const PatientRecord& r) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < r.imaging.size(); ++i) {
     if (!r.imaging[i].mrecist_recorded) continue;

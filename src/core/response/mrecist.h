@@ -55,6 +55,10 @@ std::optional<std::size_t> mrecist_baseline_study(const PatientRecord& r);
 // category its measurements contradict, judged in the course a decision describes (evaluate()
 // appends them to Decision::warnings). Empty when every recorded category is consistent.
 std::vector<std::string> response_contradictions(const PatientRecord& r, Date as_of);
+// The same for a record already prepared as evaluate() prepares it (cut at the as-of date, `tace`
+// the sessions of the described course): no copy, and a study's response judged once per
+// evaluation (MrecistOnce) is not judged again.
+std::vector<std::string> response_contradictions_prepared(const PatientRecord& prepared);
 
 struct MrecistResult {
   std::optional<StudyResponse> value;  // the latest study with response data, when there is one

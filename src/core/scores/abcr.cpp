@@ -57,10 +57,10 @@ constexpr const char* kInformational =
 std::string points_text(int p) { return fmt::format(FMT_COMPILE("{} point{}"), p, (p == 1 || p == -1) ? "" : "s"); }
 }  // namespace
 
-AbcrResult abcr(const PatientRecord& r, Date at) {
-  AbcrResult out{std::nullopt, start_score("abcr", "abcr", at)};
+AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
+  AbcrResult out{std::nullopt, start_score("abcr", "abcr", at, detail)};
   ScoreResult& rep = out.report;
-  rep.notes.emplace_back(kInformational);
+  rep.note([] { return std::string(kInformational); });
   if (tace_sessions_before(r, at) == 0) {
     rep.applicable = false;
     rep.summary = "before the first TACE: ABCR is assessed before the 2nd and later sessions";
@@ -74,8 +74,8 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
   if (const LabValue* afp = latest_lab(r.labs.afp_ng_per_ml, first)) {
     const int p = abcr_afp_points(afp->value);
     points += p;
-    rep.used.push_back({"afp before the first TACE", afp->date,
-                        fmt::format(FMT_COMPILE("{} → {}"), describe(*afp, Quantity::Afp), points_text(p))});
+    rep.use("afp before the first TACE", afp->date,
+            [&] { return fmt::format(FMT_COMPILE("{} → {}"), describe(*afp, Quantity::Afp), points_text(p)); });
   } else {
     complete = false;
     rep.missing.push_back(
@@ -93,8 +93,8 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
       return out;
     }
     points += *p;
-    rep.used.push_back({"bclc before the first TACE", first,
-                        fmt::format(FMT_COMPILE("stage {} → {}"), to_string(stage.value->stage), points_text(*p))});
+    rep.use("bclc before the first TACE", first,
+            [&] { return fmt::format(FMT_COMPILE("stage {} → {}"), to_string(stage.value->stage), points_text(*p)); });
   } else {
     complete = false;
     std::string parts;
@@ -107,8 +107,8 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
   if (cp.rise) {
     const int p = abcr_child_pugh_points(*cp.rise);
     points += p;
-    rep.used.push_back(
-        {"child_pugh rise", at, fmt::format(FMT_COMPILE("{:+d} points → {}"), *cp.rise, points_text(p))});
+    rep.use("child_pugh rise", at,
+            [&] { return fmt::format(FMT_COMPILE("{:+d} points → {}"), *cp.rise, points_text(p)); });
   } else {
     complete = false;
   }
@@ -116,8 +116,8 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
   if (const auto resp = response_after_last_tace(r, at, rep)) {
     const int p = abcr_response_points(*resp);
     points += p;
-    rep.used.push_back(
-        {"radiological response", at, fmt::format(FMT_COMPILE("{} → {}"), to_string(*resp), points_text(p))});
+    rep.use("radiological response", at,
+            [&] { return fmt::format(FMT_COMPILE("{} → {}"), to_string(*resp), points_text(p)); });
   } else {
     complete = false;
   }
@@ -129,7 +129,7 @@ AbcrResult abcr(const PatientRecord& r, Date at) {
   std::string_view meaning = "≤ 0: favours retreatment";
   if (a.group == AbcrGroup::Intermediate) meaning = "1–3: between the published groups";
   if (a.group == AbcrGroup::NoBenefit) meaning = "≥ 4: no benefit from retreatment";
-  rep.summary = fmt::format(FMT_COMPILE("{}, {}; informational only"), points_text(a.points), meaning);
+  rep.summarize([&] { return fmt::format(FMT_COMPILE("{}, {}; informational only"), points_text(a.points), meaning); });
   rep.fields.push_back({"points", a.points});
   rep.fields.push_back({"interpretation", std::string(to_string(a.group))});
   return out;

@@ -35,6 +35,6 @@ struct AbcrResult {
 // before the first TACE to `at`; response on the assessment after the last TACE before `at`.
 // Not applicable before the first TACE, or when the baseline BCLC stage is 0 or D (the score
 // gives them no points).
-AbcrResult abcr(const PatientRecord& r, Date at);
+AbcrResult abcr(const PatientRecord& r, Date at, Detail detail = Detail::Full);
 
 }  // namespace switchpoint

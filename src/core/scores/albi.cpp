@@ -40,14 +40,14 @@ int albi_display_decimals(double v) {
 
 std::string albi_display(double v) { return fmt::format(FMT_COMPILE("{:.{}f}"), v, albi_display_decimals(v)); }
 
-AlbiResult albi(const PatientRecord& r, Date at) {
-  AlbiResult out{std::nullopt, start_score("albi", "albi", at)};
+AlbiResult albi(const PatientRecord& r, Date at, Detail detail) {
+  AlbiResult out{std::nullopt, start_score("albi", "albi", at, detail)};
   ScoreResult& rep = out.report;
   const LabValue* bili = latest_lab(r.labs.bilirubin_umol_per_l, at);
   const LabValue* alb = latest_lab(r.labs.albumin_g_per_l, at);
-  if (bili) rep.used.push_back({"bilirubin", bili->date, describe(*bili, Quantity::Bilirubin)});
+  if (bili) rep.use("bilirubin", bili->date, [&] { return describe(*bili, Quantity::Bilirubin); });
   else rep.missing.emplace_back("bilirubin");
-  if (alb) rep.used.push_back({"albumin", alb->date, describe(*alb, Quantity::Albumin)});
+  if (alb) rep.use("albumin", alb->date, [&] { return describe(*alb, Quantity::Albumin); });
   else rep.missing.emplace_back("albumin");
   if (!bili || !alb) return out;
 
@@ -55,7 +55,8 @@ AlbiResult albi(const PatientRecord& r, Date at) {
   const Albi a{v, albi_grade(v), malbi_grade(v)};
   out.value = a;
   rep.computed = true;
-  rep.summary = fmt::format(FMT_COMPILE("{}, grade {} (mALBI {})"), albi_display(a.value), a.grade, a.mgrade);
+  rep.summarize(
+      [&] { return fmt::format(FMT_COMPILE("{}, grade {} (mALBI {})"), albi_display(a.value), a.grade, a.mgrade); });
   rep.fields.push_back({"value", Number{a.value, albi_display_decimals(a.value)}});
   rep.fields.push_back({"grade", std::to_string(a.grade)});
   rep.fields.push_back({"mgrade", std::string(a.mgrade)});

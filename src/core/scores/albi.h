@@ -33,6 +33,6 @@ struct AlbiResult {
   ScoreResult report;
 };
 
-AlbiResult albi(const PatientRecord& r, Date at);
+AlbiResult albi(const PatientRecord& r, Date at, Detail detail = Detail::Full);
 
 }  // namespace switchpoint

@@ -95,6 +95,8 @@ struct Scores {
   std::vector<ScoreResult>::const_iterator end() const { return reports.end(); }
 };
 
-Scores compute_scores(const PatientRecord& r, Date at);
+// Detail::Verdicts: the typed values and the reports' computed, applicable, fields and missing
+// as with Full; the reports' explanations may be partial (EvaluateOptions, core/engine.h).
+Scores compute_scores(const PatientRecord& r, Date at, Detail detail = Detail::Full);
 
 }  // namespace switchpoint

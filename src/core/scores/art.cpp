@@ -59,8 +59,8 @@ std::string group_text(ArtGroup g) {
 
 }  // namespace
 
-ArtResult art(const PatientRecord& r, Date at) {
-  ArtResult out{std::nullopt, std::nullopt, start_score("art", "art", at)};
+ArtResult art(const PatientRecord& r, Date at, Detail detail) {
+  ArtResult out{std::nullopt, std::nullopt, start_score("art", "art", at, detail)};
   ScoreResult& rep = out.report;
   if (tace_sessions_before(r, at) == 0) {
     rep.applicable = false;
@@ -82,11 +82,11 @@ ArtResult art(const PatientRecord& r, Date at) {
   if (ast0 != nullptr && ast1 != nullptr) {
     const double p = art_ast_points(ast0->value, ast1->value);
     known += p;
-    rep.used.push_back({"ast before the first TACE", ast0->date, describe(*ast0, Quantity::Ast)});
-    rep.used.push_back(
-        {"ast", ast1->date,
-         fmt::format(FMT_COMPILE("{} ({:+.1f}% from before the first TACE) → {:g} points"),
-                     describe(*ast1, Quantity::Ast), (ast1->value - ast0->value) * 100.0 / ast0->value, p)});
+    rep.use("ast before the first TACE", ast0->date, [&] { return describe(*ast0, Quantity::Ast); });
+    rep.use("ast", ast1->date, [&] {
+      return fmt::format(FMT_COMPILE("{} ({:+.1f}% from before the first TACE) → {:g} points"),
+                         describe(*ast1, Quantity::Ast), (ast1->value - ast0->value) * 100.0 / ast0->value, p);
+    });
   } else {
     missing_max += 4.0;
   }
@@ -95,7 +95,7 @@ ArtResult art(const PatientRecord& r, Date at) {
   if (cp.rise) {
     const double p = art_child_pugh_points(*cp.rise);
     known += p;
-    rep.used.push_back({"child_pugh rise", at, fmt::format(FMT_COMPILE("{:+d} points → {:g} points"), *cp.rise, p)});
+    rep.use("child_pugh rise", at, [&] { return fmt::format(FMT_COMPILE("{:+d} points → {:g} points"), *cp.rise, p); });
   } else {
     missing_max += 3.0;
   }
@@ -103,8 +103,8 @@ ArtResult art(const PatientRecord& r, Date at) {
   if (const auto resp = response_after_last_tace(r, at, rep)) {
     const double p = art_response_points(*resp);
     known += p;
-    rep.used.push_back({"radiological response", at,
-                        fmt::format(FMT_COMPILE("{} → {:g} point{}"), to_string(*resp), p, p == 1.0 ? "" : "s")});
+    rep.use("radiological response", at,
+            [&] { return fmt::format(FMT_COMPILE("{} → {:g} point{}"), to_string(*resp), p, p == 1.0 ? "" : "s"); });
   } else {
     missing_max += 1.0;
   }
@@ -113,17 +113,18 @@ ArtResult art(const PatientRecord& r, Date at) {
     if (at_least(known, 2.5)) out.group = ArtGroup::PoorPrognosis;
     else if (at_most(known + missing_max, 1.5)) out.group = ArtGroup::FavoursRetreatment;
     if (out.group)
-      rep.notes.push_back(
-          fmt::format(FMT_COMPILE("not computed, but the known components give {:g} points and the missing ones "
-                                  "at most {:g} more: {}"),
-                      known, missing_max, group_text(*out.group)));
+      rep.note([&] {
+        return fmt::format(FMT_COMPILE("not computed, but the known components give {:g} points and the missing ones "
+                                       "at most {:g} more: {}"),
+                           known, missing_max, group_text(*out.group));
+      });
     return out;
   }
   const Art a{known, art_group(known)};
   out.value = a;
   out.group = a.group;
   rep.computed = true;
-  rep.summary = fmt::format(FMT_COMPILE("{:.1f} points, {}"), a.points, group_text(a.group));
+  rep.summarize([&] { return fmt::format(FMT_COMPILE("{:.1f} points, {}"), a.points, group_text(a.group)); });
   rep.fields.push_back({"points", Number{a.points, 1}});
   rep.fields.push_back({"interpretation", std::string(to_string(a.group))});
   return out;

@@ -37,6 +37,6 @@ struct ArtResult {
 };
 
 // Not applicable before the first TACE session (sessions dated before `at`).
-ArtResult art(const PatientRecord& r, Date at);
+ArtResult art(const PatientRecord& r, Date at, Detail detail = Detail::Full);
 
 }  // namespace switchpoint

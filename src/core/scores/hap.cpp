@@ -27,9 +27,9 @@ namespace {
 std::string point_text(int p) { return fmt::format(FMT_COMPILE("{} point{}"), p, p == 1 ? "" : "s"); }
 
 // HAP and mHAP-II share everything but the multiplicity point.
-HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
-  HapResult out{std::nullopt,
-                with_multiplicity ? start_score("mhap_ii", "mhap-ii", at) : start_score("hap", "hap", at)};
+HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Detail detail) {
+  HapResult out{std::nullopt, with_multiplicity ? start_score("mhap_ii", "mhap-ii", at, detail)
+                                                : start_score("hap", "hap", at, detail)};
   ScoreResult& rep = out.report;
   int points = 0;
   bool complete = true;
@@ -38,7 +38,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
     if (const LabValue* v = latest_lab(r.labs.of(q), at)) {
       const int p = score(v->value);
       points += p;
-      rep.used.push_back({name, v->date, fmt::format(FMT_COMPILE("{} → {}"), describe(*v, q), point_text(p))});
+      rep.use(name, v->date, [&] { return fmt::format(FMT_COMPILE("{} → {}"), describe(*v, q), point_text(p)); });
     } else {
       complete = false;
       rep.missing.emplace_back(name);
@@ -55,18 +55,18 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
       const int pd = hap_diameter_point(tb.value->largest_diameter_cm);
       const int pm = mhap_ii_multiplicity_point(tb.value->tumor_count);
       points += pd + pm;
-      rep.used.push_back({"largest_diameter_cm", tb.value->study_date,
-                          fmt::format(FMT_COMPILE("{:g} cm → {}"), tb.value->largest_diameter_cm, point_text(pd))});
-      rep.used.push_back({"intrahepatic_tumor_count", tb.value->study_date,
-                          fmt::format(FMT_COMPILE("{} → {}"), tb.value->tumor_count, point_text(pm))});
+      rep.use("largest_diameter_cm", tb.value->study_date,
+              [&] { return fmt::format(FMT_COMPILE("{:g} cm → {}"), tb.value->largest_diameter_cm, point_text(pd)); });
+      rep.use("intrahepatic_tumor_count", tb.value->study_date,
+              [&] { return fmt::format(FMT_COMPILE("{} → {}"), tb.value->tumor_count, point_text(pm)); });
     } else {
       complete = false;
     }
   } else if (tb.largest_diameter_cm) {
     const int pd = hap_diameter_point(*tb.largest_diameter_cm);
     points += pd;
-    rep.used.push_back({"largest_diameter_cm", *tb.largest_diameter_date,
-                        fmt::format(FMT_COMPILE("{:g} cm → {}"), *tb.largest_diameter_cm, point_text(pd))});
+    rep.use("largest_diameter_cm", *tb.largest_diameter_date,
+            [&] { return fmt::format(FMT_COMPILE("{:g} cm → {}"), *tb.largest_diameter_cm, point_text(pd)); });
   } else {
     complete = false;
     for (const auto& m : tb.missing)
@@ -77,8 +77,9 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
   const Hap h{points, hap_class(points)};
   out.value = h;
   rep.computed = true;
-  rep.summary =
-      fmt::format(FMT_COMPILE("{}, {} {}"), point_text(h.points), with_multiplicity ? "mHAP-II" : "HAP", h.cls);
+  rep.summarize([&] {
+    return fmt::format(FMT_COMPILE("{}, {} {}"), point_text(h.points), with_multiplicity ? "mHAP-II" : "HAP", h.cls);
+  });
   rep.fields.push_back({"points", h.points});
   rep.fields.push_back({"class", std::string(1, h.cls)});
   return out;
@@ -86,7 +87,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity) {
 
 }  // namespace
 
-HapResult hap(const PatientRecord& r, Date at) { return hap_like(r, at, false); }
-HapResult mhap_ii(const PatientRecord& r, Date at) { return hap_like(r, at, true); }
+HapResult hap(const PatientRecord& r, Date at, Detail detail) { return hap_like(r, at, false, detail); }
+HapResult mhap_ii(const PatientRecord& r, Date at, Detail detail) { return hap_like(r, at, true, detail); }
 
 }  // namespace switchpoint

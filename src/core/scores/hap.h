@@ -26,7 +26,7 @@ struct HapResult {
   ScoreResult report;  // key "hap" or "mhap_ii": points, class
 };
 
-HapResult hap(const PatientRecord& r, Date at);
-HapResult mhap_ii(const PatientRecord& r, Date at);
+HapResult hap(const PatientRecord& r, Date at, Detail detail = Detail::Full);
+HapResult mhap_ii(const PatientRecord& r, Date at, Detail detail = Detail::Full);
 
 }  // namespace switchpoint

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "core/detail.h"
 #include "core/knowledge/catalogue.h"
 
 namespace switchpoint {
@@ -43,6 +44,24 @@ struct ScoreResult {
   std::vector<InputUsed> used;
   std::vector<std::string> missing;
   std::vector<std::string> notes;  // caveats the clinician must see
+  // Detail::Full: the explanations above (summary, used, notes) are written. With Detail::Verdicts
+  // the score functions that take a Detail write through use(), summarize() and note(), which
+  // then do not even build the text; computed, applicable, fields and missing are the same.
+  bool explain = true;
+
+  // `text` is a callable returning the string; it is called only when explanations are asked for.
+  template <typename Text>
+  void use(std::string name, Date date, Text&& text) {
+    if (explain) used.push_back({std::move(name), date, text()});
+  }
+  template <typename Text>
+  void summarize(Text&& text) {
+    if (explain) summary = text();
+  }
+  template <typename Text>
+  void note(Text&& text) {
+    if (explain) notes.push_back(text());
+  }
 
   bool informational_only() const { return rule != nullptr && rule->grade == Grade::U; }
   const FieldValue* field(std::string_view k) const {
@@ -52,8 +71,9 @@ struct ScoreResult {
   }
 };
 
-inline ScoreResult start_score(std::string_view key, std::string_view rule_id, Date at) {
+inline ScoreResult start_score(std::string_view key, std::string_view rule_id, Date at, Detail detail = Detail::Full) {
   ScoreResult r;
+  r.explain = detail == Detail::Full;
   r.key = key;
   r.rule = &rule(rule_id);
   r.at = at;

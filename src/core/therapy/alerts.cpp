@@ -36,7 +36,8 @@ void adjuvant_sorafenib(std::vector<Alert>& out, const PatientRecord& r) {
     const PatientRecord then = r.as_of(s.start);
     const TaceHistory h = build_tace_history(then, s.start);
     bool refractory = false;
-    for (const auto& d : evaluate_refractoriness(then, h))
+    // Only the statuses are read: the definitions' evidence is not built (Detail::Verdicts).
+    for (const auto& d : evaluate_refractoriness(then, h, Detail::Verdicts))
       refractory = refractory || d.status == RefractorinessStatus::Refractory;
     if (!refractory)
       out.push_back(

@@ -73,19 +73,33 @@ int severity(OptionStatus s) {
   return 0;
 }
 
+// One option's status and its explanations; with Detail::Verdicts only the status is kept. Each
+// text is a string or a callable returning it (text_of, core/detail.h): built only when explained.
 struct Assess {
   TherapyOption o;
-  void raise(OptionStatus s, std::string why) {
+  bool explain = true;
+  template <typename Why>
+  void raise(OptionStatus s, Why&& why) {
     if (severity(s) > severity(o.status)) o.status = s;
-    o.reasons.push_back(std::move(why));
+    if (explain) o.reasons.push_back(text_of(std::forward<Why>(why)));
   }
-  void note(std::string why) { o.reasons.push_back(std::move(why)); }
-  void prerequisite(std::string what) {
-    raise(OptionStatus::NeedsPrerequisite, "prerequisite: " + what);
-    o.prerequisites.push_back(std::move(what));
+  template <typename Why>
+  void note(Why&& why) {
+    if (explain) o.reasons.push_back(text_of(std::forward<Why>(why)));
+  }
+  template <typename What>
+  void prerequisite(What&& what) {
+    if (severity(OptionStatus::NeedsPrerequisite) > severity(o.status)) o.status = OptionStatus::NeedsPrerequisite;
+    if (!explain) return;
+    std::string text = text_of(std::forward<What>(what));
+    o.reasons.push_back("prerequisite: " + text);
+    o.prerequisites.push_back(std::move(text));
   }
   // P-confirmation: listed under "confirm before prescribing"; the status is unchanged.
-  void confirm(std::string what) { o.confirmations.push_back(std::move(what)); }
+  template <typename What>
+  void confirm(What&& what) {
+    if (explain) o.confirmations.push_back(text_of(std::forward<What>(what)));
+  }
 };
 
 // One entry of the systemic-therapy history with the line it belongs to.
@@ -97,6 +111,7 @@ struct Episode {
 struct Context {
   const PatientRecord& r;
   Date at;
+  bool explain;  // Detail::Full
   int line;
   std::optional<char> cp_class;
   std::optional<int> cp_points;
@@ -159,7 +174,8 @@ std::string ecog_text(const ClinicalAssessment& e, Date at) {
 void general_eligibility(Assess& a, const Context& c) {
   if (!c.cp_class) {
     // One prerequisite per missing input, in the words every other rule uses (P-obtain-list).
-    for (const auto& m : child_pugh(c.r, c.at).report.missing) a.prerequisite(facts::child_pugh_input(m, c.at));
+    for (const auto& m : child_pugh(c.r, c.at).report.missing)
+      a.prerequisite([&] { return facts::child_pugh_input(m, c.at); });
   } else if (*c.cp_class == 'C') {
     a.raise(OptionStatus::Contraindicated,
             fmt::format(FMT_COMPILE("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit "
@@ -181,14 +197,14 @@ void general_eligibility(Assess& a, const Context& c) {
                                       "individual decision"),
                           *c.cp_points));
   } else {
-    a.note(fmt::format(FMT_COMPILE("Child-Pugh A{}"), *c.cp_points));
+    a.note([&] { return fmt::format(FMT_COMPILE("Child-Pugh A{}"), *c.cp_points); });
   }
   if (!c.ecog) {
     // P-ecog-weight-currency: older than 90 days is missing, never assumed.
-    a.prerequisite(facts::ecog(c.r, c.at));
+    a.prerequisite([&] { return facts::ecog(c.r, c.at); });
     return;
   }
-  const std::string ecog = ecog_text(*c.ecog, c.at);
+  const std::string ecog = c.explain ? ecog_text(*c.ecog, c.at) : std::string();
   if (*c.ecog->ecog > 2) {
     a.raise(OptionStatus::Contraindicated,
             fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"), ecog));
@@ -204,8 +220,10 @@ void general_eligibility(Assess& a, const Context& c) {
     a.note(ecog);
   }
   if (needs_confirmation_today(c.ecog->date, c.at))
-    a.confirm(fmt::format(FMT_COMPILE("ECOG {} recorded {}, {} days before: confirm today"), *c.ecog->ecog,
-                          c.ecog->date.iso(), days_between(c.ecog->date, c.at)));
+    a.confirm([&] {
+      return fmt::format(FMT_COMPILE("ECOG {} recorded {}, {} days before: confirm today"), *c.ecog->ecog,
+                         c.ecog->date.iso(), days_between(c.ecog->date, c.at));
+    });
 }
 
 void immunotherapy_checks(Assess& a, const Context& c) {
@@ -228,25 +246,30 @@ void bevacizumab_checks(Assess& a, const Context& c) {
   const Endoscopy* e = latest_endoscopy_within_6_months(c.r, c.at);
   if (!e) {
     const Endoscopy* last = c.r.endoscopies.empty() ? nullptr : &c.r.endoscopies.back();
-    a.prerequisite(fmt::format(
-        FMT_COMPILE("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
-                    "inclusion; none within the 6 months before {}{})"),
-        c.at.iso(), last ? fmt::format(FMT_COMPILE("; last {}"), last->date.iso()) : std::string("; none recorded")));
+    a.prerequisite([&] {
+      return fmt::format(
+          FMT_COMPILE("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
+                      "inclusion; none within the 6 months before {}{})"),
+          c.at.iso(), last ? fmt::format(FMT_COMPILE("; last {}"), last->date.iso()) : std::string("; none recorded"));
+    });
   } else if (e->varices == Varices::HighRiskUntreated) {
     a.raise(OptionStatus::Contraindicated,
             fmt::format(
                 FMT_COMPILE("untreated high-risk varices on endoscopy {}: treat (band ligation) before bevacizumab"),
                 e->date.iso()));
   } else {
-    a.note(fmt::format(FMT_COMPILE("upper GI endoscopy {} (varices {}): within 6 months"), e->date.iso(),
-                       to_string(e->varices)));
+    a.note([&] {
+      return fmt::format(FMT_COMPILE("upper GI endoscopy {} (varices {}): within 6 months"), e->date.iso(),
+                         to_string(e->varices));
+    });
   }
 }
 
 // REFLECT exclusions: a recorded exclusion is a contraindication; an unrecorded one is a
 // confirmation (P-confirmation), never a prerequisite.
 void lenvatinib_checks(Assess& a, const Context& c) {
-  const std::string window = fmt::format(FMT_COMPILE("not stated on imaging in the 92 days before {}"), c.at.iso());
+  const std::string window =
+      c.explain ? fmt::format(FMT_COMPILE("not stated on imaging in the 92 days before {}"), c.at.iso()) : "";
   if (!c.vascular) a.confirm(fmt::format(FMT_COMPILE("no main portal vein invasion (REFLECT exclusion; {})"), window));
   else if (*c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
     a.raise(OptionStatus::Contraindicated,
@@ -416,9 +439,11 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
 
 TherapyOption assess(const Regimen& reg, const Context& c) {
   Assess a;
+  a.explain = c.explain;
   a.o.regimen = &reg;
-  const DoseText dose = dose_for(reg, c.weight, c.at);
-  a.o.dose = dose.text;
+  // dose_for's needs_weight, without its text when no explanation is asked for.
+  const bool needs_weight = !c.weight && weight_based(reg);
+  if (c.explain) a.o.dose = dose_for(reg, c.weight, c.at).text;
   if (auto why = line_reason(reg, c)) {
     a.raise(OptionStatus::NotIndicated, *why);
     return a.o;
@@ -448,14 +473,16 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
       a.note(fmt::format(FMT_COMPILE("line {}: the rules of the second line apply to the whole treatment history"),
                          c.line));
   }
-  if (dose.needs_weight) {
-    a.prerequisite(facts::weight(c.r, c.at) + " — the dose is weight-based");
+  if (needs_weight) {
+    a.prerequisite([&] { return facts::weight(c.r, c.at) + " — the dose is weight-based"; });
   } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
-    a.confirm(fmt::format(
-        FMT_COMPILE("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
-        c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at)));
+    a.confirm([&] {
+      return fmt::format(
+          FMT_COMPILE("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
+          c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at));
+    });
   }
-  a.note(std::string(reg.evidence));
+  a.note(reg.evidence);
   return a.o;
 }
 
@@ -477,7 +504,8 @@ const ImagingStudy* latest(const PatientRecord& r, Date at, std::optional<T> Ima
 
 }  // namespace
 
-TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) {
+TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores, Detail detail) {
+  const bool explain = detail == Detail::Full;
   TherapyPlan plan;
   // Lines from the systemic-therapy history: each change of regimen is a new line; consecutive
   // episodes of one regimen are one line.
@@ -505,11 +533,14 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
       }
     plan.line = n;
     plan.current_regimen = current->regimen;
-    plan.reasons.push_back(fmt::format(FMT_COMPILE("on {} since {} (line {}): the options below are those of line {}"),
-                                       current->regimen, current->start.iso(), plan.line, plan.line));
+    if (explain)
+      plan.reasons.push_back(
+          fmt::format(FMT_COMPILE("on {} since {} (line {}): the options below are those of line {}"), current->regimen,
+                      current->start.iso(), plan.line, plan.line));
   } else {
     plan.line = n + 1;
-    if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
+    if (!explain) {
+    } else if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
     else
       plan.reasons.push_back(fmt::format(
           FMT_COMPILE("{} stopped on {}{}: line {}"), last->regimen, last->end ? last->end->iso() : "?",
@@ -523,7 +554,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
       plan.prior_regimen = e.s->regimen;
       break;
     }
-  if (plan.line >= 3) {
+  if (explain && plan.line >= 3) {
     std::string earlier;
     for (const auto& e : history) earlier += (earlier.empty() ? "" : "; ") + episode_text(e);
     plan.reasons.push_back(fmt::format(FMT_COMPILE("earlier lines: {}"), earlier));
@@ -531,6 +562,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
 
   Context c{r,
             at,
+            explain,
             plan.line,
             std::nullopt,
             std::nullopt,
@@ -548,7 +580,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
   if (const auto* w = latest_weight(r, at)) c.weight = &*w->weight_kg;
 
   plan.supportive_care_only = (c.cp_class == 'C') || (c.ecog && *c.ecog->ecog > 2);
-  if (plan.supportive_care_only)
+  if (explain && plan.supportive_care_only)
     plan.reasons.push_back(c.cp_class == 'C'
                                ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
                                : fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"),
@@ -562,21 +594,24 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores) 
     if (o.status != OptionStatus::Eligible) continue;
     if (!first) {
       o.status = OptionStatus::Recommended;
+      first = &o;
+      if (!explain) continue;
       o.reasons.insert(o.reasons.begin(),
                        plan.line == 1 && o.regimen->immunotherapy
                            ? "first choice: immunotherapy combinations first when not contraindicated "
                              "(IMbrave150, HIMALAYA, CheckMate 9DW; KLCA-NCC 2022, AASLD 2023)"
                            : "first choice: highest-ranked eligible option for this line");
-      first = &o;
       continue;
     }
-    o.reasons.insert(o.reasons.begin(), fmt::format(FMT_COMPILE("ranked below {}: {}"), first->regimen->name,
-                                                    rank_reason(*o.regimen, plan.line)));
+    if (explain)
+      o.reasons.insert(o.reasons.begin(), fmt::format(FMT_COMPILE("ranked below {}: {}"), first->regimen->name,
+                                                      rank_reason(*o.regimen, plan.line)));
   }
   // Ranked for display: status first, then the knowledge base's order.
   std::stable_sort(plan.options.begin(), plan.options.end(), [](const TherapyOption& a, const TherapyOption& b) {
     return severity(a.status) < severity(b.status);
   });
+  if (!explain) return plan;
   plan.trial_information = {
       "TACE combined with systemic agents is not routine outside trials:",
       "TACE + sorafenib failed to improve overall survival (SPACE, ORIENTAL)",

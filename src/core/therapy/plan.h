@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/checkpoint.h"
+#include "core/detail.h"
 #include "core/record.h"
 #include "core/scores/all_scores.h"
 #include "core/therapy/regimens.h"
@@ -46,7 +47,9 @@ struct TherapyPlan {
   std::vector<std::string> trial_information;  // TACE + systemic trials: information only
 };
 
-TherapyPlan plan_therapy(const PatientRecord& r, Date as_of, const Scores& scores);
+// Detail::Verdicts: the line, the regimens and each option's status only (no reasons, dose,
+// prerequisites, confirmations or trial information).
+TherapyPlan plan_therapy(const PatientRecord& r, Date as_of, const Scores& scores, Detail detail = Detail::Full);
 
 // Shared with the alerts: conditions active on a date, the qualifying endoscopy window.
 // recent_months ≥ 0: an event counts when its onset is within that many calendar months.
