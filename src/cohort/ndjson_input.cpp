@@ -86,17 +86,17 @@ void note_candidate(object res, std::string_view type, CohortCandidates& out, st
   }
   std::string_view ref;
   if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) return;
-  const std::string patient = fhir_patient_id(ref);
+  const std::string_view patient = fhir_patient_id_view(ref);
   if (!is_fhir_id(patient)) return;
   if (patient != last) {
-    out.everyone.insert(patient);
-    last = patient;
+    out.everyone.emplace(patient);
+    last.assign(patient);
   }
   // A Condition, Procedure or medication resource the reader would read (an HCC diagnosis, a
   // TACE, a systemic therapy, or another such entry): a candidate; the record decides.
   const bool kind = type == "Condition" || type == "Procedure" || type == "MedicationStatement" ||
                     type == "MedicationRequest" || type == "MedicationAdministration";
-  if (kind && !fhir_skipped_on_code(res, type)) out.candidates.insert(patient);
+  if (kind && !fhir_skipped_on_code(res, type)) out.candidates.emplace(patient);
 }
 
 // Pass 0 for one line (a UTF-8 byte order mark already stripped); unreadable lines are pass 1's
@@ -152,14 +152,14 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
     out.invalid.emplace_back(line, "no resourceType: a line of FHIR Bulk NDJSON must be one FHIR resource");
     return;
   }
-  std::string patient;
+  std::string_view patient;  // a view of the line: copied only when the line is kept for a new patient
   if (type == "Patient") {
     std::string_view id;
     if (res["id"].get(id) != simdjson::SUCCESS || id.empty()) {
       out.invalid.emplace_back(line, "a Patient without an id: the other resources cannot be linked to it");
       return;
     }
-    patient = std::string(id);
+    patient = id;
   } else {
     // A Medication (in no patient's compartment) is kept aside for the medicationReference of
     // each patient's resources; it is still counted below as skipped, as in a Bundle.
@@ -182,7 +182,7 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
                       type, ambiguous ? "; " + duplicates.front().location + ": " + duplicates.front().message : ""));
       return;
     }
-    patient = fhir_patient_id(ref);
+    patient = fhir_patient_id_view(ref);
   }
   // FHIR R4 ids are 1–64 of [A-Za-z0-9-.]: anything else (" p1", "p1\n…", "=cmd") would make a
   // phantom patient or reach the output rows, so the line cannot be linked to a patient.
@@ -195,12 +195,12 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
     return;
   }
   // A whole-population export: lines of people outside the cohort are counted, never kept.
-  if (only != nullptr && only->count(patient) == 0) {
+  if (only != nullptr && only->count(std::string(patient)) == 0) {
     ++out.not_in_cohort;
     return;
   }
   // Kept by its place in the block: scan_block copies the kept lines once, or names them in the file.
-  if (out.patients.empty() || out.patients.back() != patient) out.patients.push_back(std::move(patient));
+  if (out.patients.empty() || out.patients.back() != patient) out.patients.emplace_back(patient);
   out.kept.push_back({static_cast<std::uint32_t>(out.patients.size() - 1), static_cast<std::uint64_t>(s - base),
                       static_cast<std::uint32_t>(len), line, !ambiguous});
 }
@@ -530,48 +530,84 @@ MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
 
 NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser) {
   const auto& refs = in.patients[i].second;
-  // Each line is parsed into its own document, so that every resource stays alive while the
-  // patient is read; the documents (and their memory) are the thread's, reused from patient to
-  // patient. A line is parsed where it lies when the bytes after it can be read (simdjson reads a
-  // little past the end), else from a padded copy; a document keeps no reference to its bytes.
+  // The patient's lines are parsed together, as one JSON array of them copied into the thread's
+  // buffer: one parse per patient instead of one per line (a parse has a fixed cost that lines of
+  // a few hundred bytes feel). The buffer and the document are the thread's, reused from patient
+  // to patient: memory grows with the largest patient's lines, never with the export. Should the
+  // array not parse (a line nested as deep as the parser allows is one level too deep inside it),
+  // each line is parsed into its own document instead, where it lies when the bytes after it can
+  // be read (simdjson reads a little past the end), else from a padded copy. Either way every
+  // resource stays alive while the patient is read, and a document keeps no reference to its bytes.
+  thread_local std::string joined;
+  thread_local simdjson::dom::document joined_doc;
   thread_local std::vector<simdjson::dom::document> docs;
   thread_local std::string padded;
+  thread_local std::vector<element> lines;
   thread_local std::vector<FhirResource> resources;
-  if (docs.size() < refs.size()) docs.resize(refs.size());
   resources.clear();
   resources.reserve(refs.size());
+  lines.clear();
+
+  // Where line `ref` lies, and how many bytes may be read from there on.
+  auto line_at = [&in](const NdjsonPatients::LineRef& ref) -> std::pair<const char*, std::size_t> {
+    if (ref.arena != NdjsonPatients::kInFile) {
+      const std::string& arena = in.arenas[ref.arena];
+      return {arena.data() + ref.offset, arena.size() - ref.offset};
+    }
+    // A line named in its mapped file (whether the file changed meanwhile is asked at the end:
+    // NdjsonPatients::changed_file).
+    const MappedFile* f = in.maps[ref.file].get();
+    if (f == nullptr || ref.offset + ref.length > f->size()) throw UsageError(changed_message(in.files[ref.file]));
+    return {f->data() + ref.offset, f->size() - ref.offset};
+  };
+
+  std::size_t total = 2;
+  for (const auto& ref : refs) total += ref.length + 1;
+  joined.clear();
+  joined.reserve(total + simdjson::SIMDJSON_PADDING);
+  joined.push_back('[');
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    if (k > 0) joined.push_back(',');
+    joined.append(line_at(refs[k]).first, refs[k].length);
+  }
+  joined.push_back(']');
+  const std::size_t joined_length = joined.size();
+  joined.append(simdjson::SIMDJSON_PADDING, '\0');
+  element root;
+  simdjson::dom::array all;
+  if (parser.parse_into_document(joined_doc, reinterpret_cast<const std::uint8_t*>(joined.data()), joined_length, false)
+              .get(root) == simdjson::SUCCESS &&
+      root.get(all) == simdjson::SUCCESS)
+    for (element el : all) lines.push_back(el);
+  if (lines.size() != refs.size()) {
+    lines.clear();
+    if (docs.size() < refs.size()) docs.resize(refs.size());
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+      const auto& ref = refs[k];
+      auto [bytes, readable] = line_at(ref);
+      if (readable < ref.length + simdjson::SIMDJSON_PADDING) {
+        padded.assign(bytes, ref.length);
+        padded.append(simdjson::SIMDJSON_PADDING, '\0');
+        bytes = padded.data();
+      }
+      element el;
+      if (auto err =
+              parser.parse_into_document(docs[k], reinterpret_cast<const std::uint8_t*>(bytes), ref.length, false)
+                  .get(el);
+          err != simdjson::SUCCESS) {
+        if (auto changed = in.changed_file()) throw UsageError(*changed);
+        throw std::logic_error(
+            fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
+      }
+      lines.push_back(el);
+    }
+  }
 
   NdjsonPatient out;
   out.rr.format = "FHIR R4 Bulk NDJSON";
   for (std::size_t k = 0; k < refs.size(); ++k) {
     const auto& ref = refs[k];
-    const char* bytes = nullptr;
-    std::size_t readable = 0;  // bytes that may be read from `bytes` on
-    if (ref.arena != NdjsonPatients::kInFile) {
-      const std::string& arena = in.arenas[ref.arena];
-      bytes = arena.data() + ref.offset;
-      readable = arena.size() - ref.offset;
-    } else {
-      // A line named in its mapped file (whether the file changed meanwhile is asked at the end:
-      // NdjsonPatients::changed_file).
-      const MappedFile* f = in.maps[ref.file].get();
-      if (f == nullptr || ref.offset + ref.length > f->size()) throw UsageError(changed_message(in.files[ref.file]));
-      bytes = f->data() + ref.offset;
-      readable = f->size() - ref.offset;
-    }
-    if (readable < ref.length + simdjson::SIMDJSON_PADDING) {
-      padded.assign(bytes, ref.length);
-      padded.append(simdjson::SIMDJSON_PADDING, '\0');
-      bytes = padded.data();
-    }
-    element el;
-    if (auto err = parser.parse_into_document(docs[k], reinterpret_cast<const std::uint8_t*>(bytes), ref.length, false)
-                       .get(el);
-        err != simdjson::SUCCESS) {
-      if (auto changed = in.changed_file()) throw UsageError(*changed);
-      throw std::logic_error(
-          fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
-    }
+    const element el = lines[k];
     object res;
     std::string_view type;
     if (el.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS) continue;

@@ -249,13 +249,14 @@ bool ends_before_start(const DateTime& start, const DateTime& end) {
 
 // The patient id a reference names: "Patient/p1", "https://x/fhir/Patient/p1/_history/2" → "p1";
 // anything else (urn:uuid:…) is its own id.
-std::string id_from_reference(std::string_view ref) {
+std::string_view id_view_from_reference(std::string_view ref) {
   const auto pos = ref.rfind("Patient/");
-  if (pos == std::string_view::npos) return std::string(ref);
+  if (pos == std::string_view::npos) return ref;
   std::string_view rest = ref.substr(pos + 8);
   if (const auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
-  return std::string(rest);
+  return rest;
 }
+std::string id_from_reference(std::string_view ref) { return std::string(id_view_from_reference(ref)); }
 
 // Two values of one finding are the same value: measured ones in their canonical unit with the
 // cut-off tolerance (70 kg = 154.32 lb, 52 mm = 5.2 cm), the rest exactly.
@@ -1705,7 +1706,7 @@ struct FhirReader {
     // intrahepatic tumour; no location at all is read as one (this is an HCC record).
     std::vector<Coding> where = codings(res, ptr, "bodySite", false);
     if (auto bs = body_structures.find(tumour); bs != body_structures.end())
-      for (auto& c : codings(bs->second.first, bs->second.second, "location", false)) where.push_back(std::move(c));
+      for (auto& c : codings(bs->second.first, bs->second.second, "location", false)) where.push_back(c);
     if (!where.empty() && std::none_of(where.begin(), where.end(), [](const Coding& c) {
           return fhir::terms::is_liver_location(c.system, c.code);
         })) {
@@ -3123,6 +3124,7 @@ std::optional<std::string> fhir_skipped_on_code(simdjson::dom::object resource, 
 }
 
 std::string fhir_patient_id(std::string_view reference) { return id_from_reference(reference); }
+std::string_view fhir_patient_id_view(std::string_view reference) { return id_view_from_reference(reference); }
 
 ReadResult read_fhir_bundle(std::string_view bytes) {
   bytes = json::without_bom(bytes);
