@@ -75,7 +75,16 @@ bool blank(const char* s, std::size_t n) {
 // Pass 0 for one parsed resource: who is in the export, and who has a resource that may put them
 // in the cohort. `last` is the patient last added to everyone (consecutive lines are mostly one
 // patient's: the set is not asked again).
-void note_candidate(object res, std::string_view type, CohortCandidates& out, std::string& last) {
+// The resource's subject.reference, or nullopt when it has none that is a string.
+std::optional<std::string_view> subject_reference(object res) {
+  std::string_view ref;
+  if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) return std::nullopt;
+  return ref;
+}
+
+// `subject`: subject_reference(res), looked up once by the caller.
+void note_candidate(object res, std::string_view type, std::optional<std::string_view> subject, CohortCandidates& out,
+                    std::string& last) {
   std::string_view id;
   if (type == "Patient") {
     if (res["id"].get(id) == simdjson::SUCCESS && is_fhir_id(id) && id != last) {
@@ -84,9 +93,8 @@ void note_candidate(object res, std::string_view type, CohortCandidates& out, st
     }
     return;
   }
-  std::string_view ref;
-  if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) return;
-  const std::string_view patient = fhir_patient_id_view(ref);
+  if (!subject) return;
+  const std::string_view patient = fhir_patient_id_view(*subject);
   if (!is_fhir_id(patient)) return;
   if (patient != last) {
     out.everyone.emplace(patient);
@@ -110,7 +118,7 @@ void candidate_of_line(const char* s, std::size_t len, simdjson::dom::parser& pa
   if (parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc) != simdjson::SUCCESS ||
       doc.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS)
     return;
-  note_candidate(res, type, out, last);
+  note_candidate(res, type, subject_reference(res), out, last);
 }
 
 // Pass 0 done by pass 1's parse: the candidates found, and the patient last noted.
@@ -147,7 +155,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
   const bool ambiguous = json::duplicate_keys(doc, "", duplicates) > 0;
   std::string_view type;
   const bool typed = res["resourceType"].get(type) == simdjson::SUCCESS;
-  if (select != nullptr && typed) note_candidate(res, type, select->found, select->last);
+  const std::optional<std::string_view> subject = subject_reference(res);
+  if (select != nullptr && typed) note_candidate(res, type, subject, select->found, select->last);
   if (!typed || type.empty()) {
     out.invalid.emplace_back(line, "no resourceType: a line of FHIR Bulk NDJSON must be one FHIR resource");
     return;
@@ -168,8 +177,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
                                  static_cast<std::uint32_t>(len), line, !ambiguous});
       out.medication_text.append(s, len);
     }
-    std::string_view ref;
-    const bool has_subject = res["subject"]["reference"].get(ref) == simdjson::SUCCESS && !ref.empty();
+    const std::string_view ref = subject.value_or(std::string_view());
+    const bool has_subject = !ref.empty();
     if (auto key = ambiguous ? std::nullopt : fhir_skipped_on_code(res, type)) {
       ++out.skipped[*key];
       return;

@@ -864,6 +864,9 @@ struct FhirReader {
   std::optional<std::string> subject_reference(object res, const std::string& ptr) {
     auto subj = w.object(res, ptr, "subject", false);
     if (!subj) return std::nullopt;
+    // The usual reference (a string, or none) has nothing to report: the pointer is spelled out
+    // only for one that has.
+    if (std::optional<std::string> plain; plain_string(*subj, "reference", plain)) return plain;
     return w.string(*subj, child(ptr, "subject"), "reference", false);
   }
 
@@ -1011,12 +1014,12 @@ struct FhirReader {
       return;
     }
     const Date d = date.value_or(Date{});
-    const std::string vp = child(ptr, vk);
+    std::string vp = child(ptr, vk);
     using F = fhir::Finding;
     switch (m->finding) {
       case F::Lab:
         if (auto v = quantity(res, ptr, vk, m->quantity, d, vp); v && date)
-          lab_entries.push_back({m->quantity, *v, vp});
+          lab_entries.push_back({m->quantity, *v, std::move(vp)});
         return;
       case F::Weight:
         if (auto v = quantity(res, ptr, vk, Quantity::Weight, d, vp); v && date)
