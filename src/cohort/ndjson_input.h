@@ -10,9 +10,11 @@
 //     selection the same parse also finds the cohort's candidates (pass 0 below), when every file
 //     is plain; with a gzip file, pass 0 reads the files first so that only the cohort's lines are
 //     copied.
-//  2. read (parallel over patients): a patient's kept lines are parsed again, each into a document
-//     of the thread's from where it lies (mapped file or arena; no copy of the patient's lines),
-//     and read by the same resource-level reader as a Bundle's entries (readers/fhir_resources.h).
+//  2. read (parallel over patients): a patient's kept lines are parsed again, together, as one JSON
+//     array of them copied into a buffer of the thread's (one parse per patient; the buffer grows
+//     with the largest patient's lines only; a line too deep to be nested in the array is parsed
+//     on its own instead), and read by the same resource-level reader as a Bundle's entries
+//     (readers/fhir_resources.h).
 #include <simdjson.h>
 
 #include <cstdint>
