@@ -338,6 +338,9 @@ struct FhirReader {
   };
   std::vector<Component> components;
 
+  // "Observation http://loinc.org|1975-2 (Bilirubin…)" of the Observation being read (observation()).
+  std::string observation_what;
+
   // What was sent but not read, structured (ReadResult::not_read; readers/not_read.h).
   NotReadCounter not_read;
 
@@ -910,8 +913,15 @@ struct FhirReader {
       skip_code("Observation", cods, &e);
       return;
     }
-    std::string what = "Observation ";  // built without a format string: this runs for every observation read
-    what.append(m->system).append("|").append(m->code).append(" (").append(m->display).append(")");
+    // Built without a format string, into the reader's buffer: this runs for every observation read.
+    std::string& what = observation_what;
+    what.assign("Observation ")
+        .append(m->system)
+        .append("|")
+        .append(m->code)
+        .append(" (")
+        .append(m->display)
+        .append(")");
     std::optional<Date> date;
     std::string vk;
     if (!observation_value_key(e, *m, cods, what, date, vk)) return;
