@@ -553,8 +553,9 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
   thread_local std::string padded;
   thread_local std::vector<element> lines;
   thread_local std::vector<FhirResource> resources;
-  resources.clear();
-  resources.reserve(refs.size());
+  // The resources' strings are the thread's too, overwritten in place from patient to patient.
+  if (resources.size() < refs.size()) resources.resize(refs.size());
+  std::size_t filled = 0;  // resources[0, filled) are this patient's
   lines.clear();
 
   // Where line `ref` lies, and how many bytes may be read from there on.
@@ -633,15 +634,17 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
         out.died = false;
       }
     }
-    // "path/Observation.ndjson:12#", with one allocation.
+    // "path/Observation.ndjson:12#", into the string of an earlier patient's resource.
     const std::string& file = in.files[ref.file];
     char digits[24];
     const auto [digits_end, ec] = std::to_chars(std::begin(digits), std::end(digits), ref.line);
     (void)ec;  // 24 digits hold any long
-    std::string location;
-    location.reserve(file.size() + static_cast<std::size_t>(digits_end - digits) + 2);
-    location.append(file).append(1, ':').append(digits, digits_end).append(1, '#');
-    resources.push_back({std::move(location), "", std::string(type), res, ref.keys_unique});
+    FhirResource& r = resources[filled++];
+    r.location.assign(file).append(1, ':').append(digits, digits_end).append(1, '#');
+    r.full_url.clear();
+    r.type.assign(type);
+    r.resource = res;
+    r.keys_unique = ref.keys_unique;
   }
   // A medicationReference to a Medication of Medication.ndjson (none among the patient's lines).
   const NdjsonMedications* meds = in.medications.get();
@@ -651,7 +654,7 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
     if (it == meds->by_reference.end()) return std::nullopt;
     return ExternalMedication{it->second.resource, it->second.location, it->second.conflict};
   };
-  read_fhir_resources(resources, out.rr, &lookup);
+  read_fhir_resources(std::span<const FhirResource>(resources.data(), filled), out.rr, &lookup);
   return out;
 }
 
