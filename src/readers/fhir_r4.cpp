@@ -151,7 +151,7 @@ DateTime parse_fhir_datetime(std::string_view s) {
     out.why = "it does not start with a four-digit year";
     return out;
   }
-  const int year = std::stoi(std::string(s.substr(0, 4)));
+  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');  // four digits
   if (s.size() == 4) {
     out.form = DateForm::Partial;
     out.last_day = Date::from_ymd(year, 12, 31);
