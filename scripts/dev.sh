@@ -34,6 +34,7 @@ build_packages=(
   libcurl4-openssl-dev                      # CDS Hooks: fetches from an EHR's FHIR server, jku JWK Sets
   libeigen3-dev                             # linear algebra of the Cox models (switchpoint cohort --analysis)
   zlib1g-dev                                # gzip-compressed FHIR Bulk NDJSON (switchpoint cohort, synth --gzip)
+  libjemalloc-dev                           # the program's allocator (many small allocations: cohort, CDS)
 )
 test_packages=(
   libgtest-dev libgmock-dev                 # unit tests
