@@ -8,10 +8,6 @@
 #include <iterator>
 #include <mutex>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -35,14 +31,17 @@ struct BlockResult {
   // The patients of the kept lines, each once per run of consecutive lines (a patient's lines are
   // mostly consecutive): a kept line names its patient by index here, not by a copy of the id.
   std::vector<std::string> patients;
+  // 20 bytes a kept line, until scan_ndjson has filled the index.
   struct Kept {
     std::uint32_t patient;  // index into patients
-    std::uint64_t offset;   // in the block while scanning; then in the arena or the file
+    std::uint32_t offset;   // in the block, and in the arena; in the file: base + offset
     std::uint32_t length;
-    long line;
+    std::uint32_t line;  // first_line + line
     bool keys_unique;
   };
   std::vector<Kept> kept;
+  std::uint64_t base = 0;  // with in_file: where the block lies in the file
+  long first_line = 1;
   // Medication lines (for medicationReference), their bytes in `medication_text`.
   struct Medication {
     std::string id;
@@ -210,8 +209,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
   }
   // Kept by its place in the block: scan_block copies the kept lines once, or names them in the file.
   if (out.patients.empty() || out.patients.back() != patient) out.patients.emplace_back(patient);
-  out.kept.push_back({static_cast<std::uint32_t>(out.patients.size() - 1), static_cast<std::uint64_t>(s - base),
-                      static_cast<std::uint32_t>(len), line, !ambiguous});
+  out.kept.push_back({static_cast<std::uint32_t>(out.patients.size() - 1), static_cast<std::uint32_t>(s - base),
+                      static_cast<std::uint32_t>(len), static_cast<std::uint32_t>(line - out.first_line), !ambiguous});
 }
 
 // `mapped`: the block's file is mapped (NdjsonPatients::maps), so that a contiguous block's kept
@@ -219,11 +218,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
 void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, BlockResult& out,
                 const std::unordered_set<std::string>* only, Selecting* select) {
   out.file = b.file;
-  out.bytes = b.size;
-  // Room for a kept line per 64 bytes, more than a block can hold (the shortest resource that names
-  // its patient is longer): the list never moves while it grows, and the pages of the room not
-  // used are never touched.
-  out.kept.reserve(b.size / 64 + 1);
+  out.bytes = b.size - b.overlong_bytes;
+  out.first_line = b.first_line;
   const char* p = b.data();
   std::size_t pos = 0;
   long line = b.first_line;
@@ -255,7 +251,7 @@ void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, Bloc
   if (!b.error.empty()) out.invalid.emplace_back(line, b.error);
   if (mapped && b.contiguous) {
     out.in_file = true;
-    for (auto& k : out.kept) k.offset += b.file_offset;
+    out.base = b.file_offset;
     return;
   }
   // One copy of the kept lines, into an arena of their exact size.
@@ -263,7 +259,7 @@ void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, Bloc
   for (const auto& k : out.kept) total += k.length;
   out.arena.reserve(total);
   for (auto& k : out.kept) {
-    const std::uint64_t at = out.arena.size();
+    const auto at = static_cast<std::uint32_t>(out.arena.size());
     out.arena.append(p + k.offset, k.length);
     k.offset = at;
   }
@@ -395,6 +391,7 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
     if (files[f].size() < 3 || files[f].compare(files[f].size() - 3, 3, ".gz") != 0)
       out.maps[f] = MappedFile::map(files[f]);
   LineSource source(files, options.block_bytes);
+  source.use_maps(out.maps);
   progress.phase("reading", source.total(), " MB", 1e6);
   std::mutex source_mutex, results_mutex, select_mutex;
   std::vector<BlockResult> results;
@@ -405,6 +402,9 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
     simdjson::dom::parser parser;
     Block block;
     Selecting mine;
+    // The worker's list of a block's kept lines, reused from block to block (its memory stays
+    // warm); each block's result gets an exact-size copy.
+    std::vector<BlockResult::Kept> kept;
     for (;;) {
       std::uint64_t before = 0, after = 0;
       {
@@ -419,7 +419,11 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
       }
       progress.advance(after - before);
       BlockResult r;
+      kept.clear();
+      r.kept = std::move(kept);
       scan_block(block, out.maps[block.file] != nullptr, parser, r, only, select ? &mine : nullptr);
+      kept = std::move(r.kept);
+      r.kept.assign(kept.begin(), kept.end());
       std::lock_guard lock(results_mutex);
       if (results.size() <= block.seq) results.resize(block.seq + 1);
       results[block.seq] = std::move(r);
@@ -465,8 +469,9 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
       out.arenas.push_back(std::move(r.arena));
     }
     for (const auto& k : r.kept) {
-      out.patients[patient_of[b][k.patient]].second.push_back(
-          {arena, k.length, k.offset, static_cast<std::uint32_t>(r.file), k.keys_unique, k.line});
+      out.patients[patient_of[b][k.patient]].second.push_back({arena, k.length, r.base + k.offset,
+                                                               static_cast<std::uint32_t>(r.file), k.keys_unique,
+                                                               r.first_line + static_cast<long>(k.line)});
     }
     r.kept = {};
   }
@@ -486,19 +491,6 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   return out;
 }
 
-namespace {
-struct FileId {
-  dev_t dev;
-  ino_t ino;
-  off_t size;
-  std::int64_t mtime_ns;
-};
-FileId file_id(const struct stat& st) {
-  return {st.st_dev, st.st_ino, st.st_size,
-          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
-}
-}  // namespace
-
 std::string changed_message(const std::string& path) {
   return fmt::format(
       "{}: the file changed while it was read (its size, time or identity is not what it was when "
@@ -506,36 +498,11 @@ std::string changed_message(const std::string& path) {
       path);
 }
 
-std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  void* p = MAP_FAILED;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) return nullptr;
-  const FileId id = file_id(st);
-  return std::shared_ptr<const MappedFile>(
-      new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size),
-                     static_cast<std::uint64_t>(id.dev), static_cast<std::uint64_t>(id.ino), id.mtime_ns));
-}
-
-bool MappedFile::unchanged(const std::string& path) const {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return false;
-  const FileId id = file_id(st);
-  return static_cast<std::uint64_t>(id.dev) == dev_ && static_cast<std::uint64_t>(id.ino) == ino_ &&
-         static_cast<std::size_t>(id.size) == size_ && id.mtime_ns == mtime_ns_;
-}
-
 std::optional<std::string> NdjsonPatients::changed_file() const {
   for (std::size_t f = 0; f < maps.size(); ++f)
     if (maps[f] && !maps[f]->unchanged(files[f])) return changed_message(files[f]);
   return std::nullopt;
 }
-
-MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
 
 NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser) {
   const auto& refs = in.patients[i].second;
