@@ -7,6 +7,11 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace switchpoint::cohort {
 
 namespace {
@@ -26,6 +31,46 @@ long count_newlines(const char* p, std::size_t n) {
 }
 }  // namespace
 
+namespace {
+struct FileId {
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  std::int64_t mtime_ns;
+};
+FileId file_id(const struct stat& st) {
+  return {st.st_dev, st.st_ino, st.st_size,
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
+}
+}  // namespace
+
+std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  void* p = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) return nullptr;
+  const FileId id = file_id(st);
+  const auto size = static_cast<std::size_t>(st.st_size);
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return std::shared_ptr<const MappedFile>(
+      new MappedFile(static_cast<const char*>(p), size, (size + page - 1) / page * page,
+                     static_cast<std::uint64_t>(id.dev), static_cast<std::uint64_t>(id.ino), id.mtime_ns));
+}
+
+bool MappedFile::unchanged(const std::string& path) const {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  const FileId id = file_id(st);
+  return static_cast<std::uint64_t>(id.dev) == dev_ && static_cast<std::uint64_t>(id.ino) == ino_ &&
+         static_cast<std::size_t>(id.size) == size_ && id.mtime_ns == mtime_ns_;
+}
+
+MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
+
 LineSource::LineSource(std::vector<std::string> files, std::size_t block_bytes, std::size_t max_line_bytes)
     : files_(std::move(files)), block_(block_bytes < 4096 ? 4096 : block_bytes), max_line_(max_line_bytes) {
   for (const auto& f : files_) {
@@ -42,19 +87,22 @@ void LineSource::close() {
   if (gz_) gzclose(gz_);
   f_ = nullptr;
   gz_ = nullptr;
+  map_ = nullptr;
   open_ = false;
 }
 
 bool LineSource::open_next() {
   while (file_ < files_.size() && !open_) {
     const std::string& path = files_[file_];
-    if (ends_with(path, ".gz")) {
+    if (file_ < maps_.size() && maps_[file_] != nullptr) {
+      map_ = maps_[file_].get();
+    } else if (ends_with(path, ".gz")) {
       gz_ = gzopen(path.c_str(), "rb");
       if (gz_) gzbuffer(gz_, 1u << 17);
     } else {
       f_ = std::fopen(path.c_str(), "rb");
     }
-    if (!gz_ && !f_) throw std::runtime_error(fmt::format("{}: cannot open the file", path));
+    if (!gz_ && !f_ && !map_) throw std::runtime_error(fmt::format("{}: cannot open the file", path));
     open_ = true;
     next_line_ = 1;
     file_read_ = 0;
@@ -93,11 +141,67 @@ void reserve(Block& b, std::size_t need, std::size_t keep) {
 }
 }  // namespace
 
+// The next block of a mapped file: up to the last line break within the block size (or the first
+// after it), as a view of the mapping. Only a block whose padding would lie past the mapping's last
+// page (the file's end) is copied, into the buffer.
+bool LineSource::next_mapped(Block& out) {
+  const char* data = map_->data();
+  const std::size_t n = map_->size();
+  const std::size_t start = file_read_;
+  std::size_t end = n;
+  if (n - start > block_) {
+    if (const void* nl = ::memrchr(data + start, '\n', block_)) {
+      end = static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1;
+    } else if (const void* after = std::memchr(data + start + block_, '\n', n - start - block_)) {
+      end = static_cast<std::size_t>(static_cast<const char*>(after) - data) + 1;
+    }
+  }
+  // Line numbers, and the lines over the cap (as with read lines: their bytes up to the line break).
+  const std::size_t size = end - start;
+  out.overlong_bytes = 0;
+  out.first_line = next_line_;
+  for (const char* p = data + start; p < data + end;) {
+    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(data + end - p));
+    const char* line_end = nl != nullptr ? static_cast<const char*>(nl) : data + end;
+    const auto length = static_cast<std::size_t>(line_end - p);
+    if (length > max_line_) {
+      out.overlong.push_back(next_line_);
+      out.overlong_bytes += length;
+    }
+    if (nl == nullptr) break;
+    ++next_line_;
+    p = line_end + 1;
+  }
+  out.file = file_;
+  out.file_offset = start;
+  out.contiguous = true;
+  out.size = size;
+  if (end + simdjson::SIMDJSON_PADDING <= map_->readable()) {
+    out.view = data + start;
+  } else {
+    reserve(out, size, 0);
+    std::memcpy(out.buffer.get(), data + start, size);
+    std::memset(out.buffer.get() + size, 0, simdjson::SIMDJSON_PADDING);
+  }
+  file_read_ = end;
+  consumed_ += size;
+  uncompressed_ += size - out.overlong_bytes;
+  if (end == n) {
+    close();
+    ++file_;
+  }
+  out.seq = seq_++;
+  return true;
+}
+
 bool LineSource::next(Block& out) {
   out.error.clear();
   out.overlong.clear();
   out.size = 0;
+  out.view = nullptr;
+  out.overlong_bytes = 0;
   while (open_next()) {
+    if (map_ != nullptr) return next_mapped(out);
     // The partial line carried over, then reads until the block holds a newline or the file ends.
     std::size_t size = carry_.size();
     out.file_offset = file_read_ - size;

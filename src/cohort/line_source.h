@@ -31,7 +31,38 @@ struct Block {
   // block lets its lines be named by offset, so the scan keeps no copy of them (ndjson_input.h).
   std::uint64_t file_offset = 0;
   bool contiguous = true;
-  const char* data() const { return buffer.get(); }
+  // A mapped file's block is a view of its mapping (no copy), `size` bytes at `view`; its lines
+  // over the cap stay in it, listed in `overlong`, their `overlong_bytes` (line breaks excluded)
+  // not counted as read.
+  const char* view = nullptr;
+  std::size_t overlong_bytes = 0;
+  const char* data() const { return view != nullptr ? view : buffer.get(); }
+};
+
+// A plain file mapped read-only into memory (unmapped when the last user goes).
+class MappedFile {
+ public:
+  // nullptr when the file cannot be mapped (not a regular file, empty, or mmap fails).
+  static std::shared_ptr<const MappedFile> map(const std::string& path);
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  // The bytes that may be read from data(): the size rounded up to whole pages.
+  std::size_t readable() const { return readable_; }
+  // False when the file at `path` is no longer the one mapped, as it was: another file, another
+  // size or another modification time.
+  bool unchanged(const std::string& path) const;
+
+ private:
+  MappedFile(const char* data, std::size_t size, std::size_t readable, std::uint64_t dev, std::uint64_t ino,
+             std::int64_t mtime_ns)
+      : data_(data), size_(size), readable_(readable), dev_(dev), ino_(ino), mtime_ns_(mtime_ns) {}
+  const char* data_;
+  std::size_t size_, readable_;
+  std::uint64_t dev_, ino_;
+  std::int64_t mtime_ns_;
 };
 
 // The longest line read: 16 MiB, far above any real FHIR resource of a patient (the same cap as
@@ -54,11 +85,15 @@ class LineSource {
   std::uint64_t total() const { return total_; }
   std::uint64_t uncompressed() const { return uncompressed_; }
   const std::vector<std::string>& files() const { return files_; }
+  // Files mapped (by index; null: read with fread or zlib) are scanned from their mapping, their
+  // blocks views of it: no read(2) copy, no buffer. Given before the first next().
+  void use_maps(std::vector<std::shared_ptr<const MappedFile>> maps) { maps_ = std::move(maps); }
 
  private:
   bool open_next();
   void close();
   long read_some(char* buf, std::size_t n);  // -1 on error
+  bool next_mapped(Block& out);
 
   std::vector<std::string> files_;
   std::size_t block_;
@@ -67,7 +102,9 @@ class LineSource {
   bool open_ = false;
   std::FILE* f_ = nullptr;
   gzFile gz_ = nullptr;
-  std::string carry_;  // a partial line from the previous read
+  std::vector<std::shared_ptr<const MappedFile>> maps_;
+  const MappedFile* map_ = nullptr;  // the current file's mapping, when it is scanned from it
+  std::string carry_;                // a partial line from the previous read
   long next_line_ = 1;
   std::uint64_t file_read_ = 0;  // uncompressed bytes read from the current file
   std::size_t seq_ = 0;

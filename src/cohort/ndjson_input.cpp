@@ -8,10 +8,6 @@
 #include <iterator>
 #include <mutex>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -35,14 +31,17 @@ struct BlockResult {
   // The patients of the kept lines, each once per run of consecutive lines (a patient's lines are
   // mostly consecutive): a kept line names its patient by index here, not by a copy of the id.
   std::vector<std::string> patients;
+  // 20 bytes a kept line, until scan_ndjson has filled the index.
   struct Kept {
     std::uint32_t patient;  // index into patients
-    std::uint64_t offset;   // in the block while scanning; then in the arena or the file
+    std::uint32_t offset;   // in the block, and in the arena; in the file: base + offset
     std::uint32_t length;
-    long line;
+    std::uint32_t line;  // first_line + line
     bool keys_unique;
   };
   std::vector<Kept> kept;
+  std::uint64_t base = 0;  // with in_file: where the block lies in the file
+  long first_line = 1;
   // Medication lines (for medicationReference), their bytes in `medication_text`.
   struct Medication {
     std::string id;
@@ -75,7 +74,16 @@ bool blank(const char* s, std::size_t n) {
 // Pass 0 for one parsed resource: who is in the export, and who has a resource that may put them
 // in the cohort. `last` is the patient last added to everyone (consecutive lines are mostly one
 // patient's: the set is not asked again).
-void note_candidate(object res, std::string_view type, CohortCandidates& out, std::string& last) {
+// The resource's subject.reference, or nullopt when it has none that is a string.
+std::optional<std::string_view> subject_reference(object res) {
+  std::string_view ref;
+  if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) return std::nullopt;
+  return ref;
+}
+
+// `subject`: subject_reference(res), looked up once by the caller.
+void note_candidate(object res, std::string_view type, std::optional<std::string_view> subject, CohortCandidates& out,
+                    std::string& last) {
   std::string_view id;
   if (type == "Patient") {
     if (res["id"].get(id) == simdjson::SUCCESS && is_fhir_id(id) && id != last) {
@@ -84,19 +92,18 @@ void note_candidate(object res, std::string_view type, CohortCandidates& out, st
     }
     return;
   }
-  std::string_view ref;
-  if (res["subject"]["reference"].get(ref) != simdjson::SUCCESS) return;
-  const std::string patient = fhir_patient_id(ref);
+  if (!subject) return;
+  const std::string_view patient = fhir_patient_id_view(*subject);
   if (!is_fhir_id(patient)) return;
   if (patient != last) {
-    out.everyone.insert(patient);
-    last = patient;
+    out.everyone.emplace(patient);
+    last.assign(patient);
   }
   // A Condition, Procedure or medication resource the reader would read (an HCC diagnosis, a
   // TACE, a systemic therapy, or another such entry): a candidate; the record decides.
   const bool kind = type == "Condition" || type == "Procedure" || type == "MedicationStatement" ||
                     type == "MedicationRequest" || type == "MedicationAdministration";
-  if (kind && !fhir_skipped_on_code(res, type)) out.candidates.insert(patient);
+  if (kind && !fhir_skipped_on_code(res, type)) out.candidates.emplace(patient);
 }
 
 // Pass 0 for one line (a UTF-8 byte order mark already stripped); unreadable lines are pass 1's
@@ -110,7 +117,7 @@ void candidate_of_line(const char* s, std::size_t len, simdjson::dom::parser& pa
   if (parser.parse(reinterpret_cast<const std::uint8_t*>(s), len, false).get(doc) != simdjson::SUCCESS ||
       doc.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS)
     return;
-  note_candidate(res, type, out, last);
+  note_candidate(res, type, subject_reference(res), out, last);
 }
 
 // Pass 0 done by pass 1's parse: the candidates found, and the patient last noted.
@@ -147,19 +154,20 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
   const bool ambiguous = json::duplicate_keys(doc, "", duplicates) > 0;
   std::string_view type;
   const bool typed = res["resourceType"].get(type) == simdjson::SUCCESS;
-  if (select != nullptr && typed) note_candidate(res, type, select->found, select->last);
+  const std::optional<std::string_view> subject = subject_reference(res);
+  if (select != nullptr && typed) note_candidate(res, type, subject, select->found, select->last);
   if (!typed || type.empty()) {
     out.invalid.emplace_back(line, "no resourceType: a line of FHIR Bulk NDJSON must be one FHIR resource");
     return;
   }
-  std::string patient;
+  std::string_view patient;  // a view of the line: copied only when the line is kept for a new patient
   if (type == "Patient") {
     std::string_view id;
     if (res["id"].get(id) != simdjson::SUCCESS || id.empty()) {
       out.invalid.emplace_back(line, "a Patient without an id: the other resources cannot be linked to it");
       return;
     }
-    patient = std::string(id);
+    patient = id;
   } else {
     // A Medication (in no patient's compartment) is kept aside for the medicationReference of
     // each patient's resources; it is still counted below as skipped, as in a Bundle.
@@ -168,8 +176,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
                                  static_cast<std::uint32_t>(len), line, !ambiguous});
       out.medication_text.append(s, len);
     }
-    std::string_view ref;
-    const bool has_subject = res["subject"]["reference"].get(ref) == simdjson::SUCCESS && !ref.empty();
+    const std::string_view ref = subject.value_or(std::string_view());
+    const bool has_subject = !ref.empty();
     if (auto key = ambiguous ? std::nullopt : fhir_skipped_on_code(res, type)) {
       ++out.skipped[*key];
       return;
@@ -182,7 +190,7 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
                       type, ambiguous ? "; " + duplicates.front().location + ": " + duplicates.front().message : ""));
       return;
     }
-    patient = fhir_patient_id(ref);
+    patient = fhir_patient_id_view(ref);
   }
   // FHIR R4 ids are 1–64 of [A-Za-z0-9-.]: anything else (" p1", "p1\n…", "=cmd") would make a
   // phantom patient or reach the output rows, so the line cannot be linked to a patient.
@@ -195,14 +203,14 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
     return;
   }
   // A whole-population export: lines of people outside the cohort are counted, never kept.
-  if (only != nullptr && only->count(patient) == 0) {
+  if (only != nullptr && only->count(std::string(patient)) == 0) {
     ++out.not_in_cohort;
     return;
   }
   // Kept by its place in the block: scan_block copies the kept lines once, or names them in the file.
-  if (out.patients.empty() || out.patients.back() != patient) out.patients.push_back(std::move(patient));
-  out.kept.push_back({static_cast<std::uint32_t>(out.patients.size() - 1), static_cast<std::uint64_t>(s - base),
-                      static_cast<std::uint32_t>(len), line, !ambiguous});
+  if (out.patients.empty() || out.patients.back() != patient) out.patients.emplace_back(patient);
+  out.kept.push_back({static_cast<std::uint32_t>(out.patients.size() - 1), static_cast<std::uint32_t>(s - base),
+                      static_cast<std::uint32_t>(len), static_cast<std::uint32_t>(line - out.first_line), !ambiguous});
 }
 
 // `mapped`: the block's file is mapped (NdjsonPatients::maps), so that a contiguous block's kept
@@ -210,11 +218,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
 void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, BlockResult& out,
                 const std::unordered_set<std::string>* only, Selecting* select) {
   out.file = b.file;
-  out.bytes = b.size;
-  // Room for a kept line per 64 bytes, more than a block can hold (the shortest resource that names
-  // its patient is longer): the list never moves while it grows, and the pages of the room not
-  // used are never touched.
-  out.kept.reserve(b.size / 64 + 1);
+  out.bytes = b.size - b.overlong_bytes;
+  out.first_line = b.first_line;
   const char* p = b.data();
   std::size_t pos = 0;
   long line = b.first_line;
@@ -246,7 +251,7 @@ void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, Bloc
   if (!b.error.empty()) out.invalid.emplace_back(line, b.error);
   if (mapped && b.contiguous) {
     out.in_file = true;
-    for (auto& k : out.kept) k.offset += b.file_offset;
+    out.base = b.file_offset;
     return;
   }
   // One copy of the kept lines, into an arena of their exact size.
@@ -254,7 +259,7 @@ void scan_block(const Block& b, bool mapped, simdjson::dom::parser& parser, Bloc
   for (const auto& k : out.kept) total += k.length;
   out.arena.reserve(total);
   for (auto& k : out.kept) {
-    const std::uint64_t at = out.arena.size();
+    const auto at = static_cast<std::uint32_t>(out.arena.size());
     out.arena.append(p + k.offset, k.length);
     k.offset = at;
   }
@@ -386,6 +391,7 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
     if (files[f].size() < 3 || files[f].compare(files[f].size() - 3, 3, ".gz") != 0)
       out.maps[f] = MappedFile::map(files[f]);
   LineSource source(files, options.block_bytes);
+  source.use_maps(out.maps);
   progress.phase("reading", source.total(), " MB", 1e6);
   std::mutex source_mutex, results_mutex, select_mutex;
   std::vector<BlockResult> results;
@@ -396,6 +402,9 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
     simdjson::dom::parser parser;
     Block block;
     Selecting mine;
+    // The worker's list of a block's kept lines, reused from block to block (its memory stays
+    // warm); each block's result gets an exact-size copy.
+    std::vector<BlockResult::Kept> kept;
     for (;;) {
       std::uint64_t before = 0, after = 0;
       {
@@ -410,7 +419,11 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
       }
       progress.advance(after - before);
       BlockResult r;
+      kept.clear();
+      r.kept = std::move(kept);
       scan_block(block, out.maps[block.file] != nullptr, parser, r, only, select ? &mine : nullptr);
+      kept = std::move(r.kept);
+      r.kept.assign(kept.begin(), kept.end());
       std::lock_guard lock(results_mutex);
       if (results.size() <= block.seq) results.resize(block.seq + 1);
       results[block.seq] = std::move(r);
@@ -456,8 +469,9 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
       out.arenas.push_back(std::move(r.arena));
     }
     for (const auto& k : r.kept) {
-      out.patients[patient_of[b][k.patient]].second.push_back(
-          {arena, k.length, k.offset, static_cast<std::uint32_t>(r.file), k.keys_unique, k.line});
+      out.patients[patient_of[b][k.patient]].second.push_back({arena, k.length, r.base + k.offset,
+                                                               static_cast<std::uint32_t>(r.file), k.keys_unique,
+                                                               r.first_line + static_cast<long>(k.line)});
     }
     r.kept = {};
   }
@@ -477,47 +491,11 @@ NdjsonPatients scan_ndjson(const std::vector<std::string>& files, const Options&
   return out;
 }
 
-namespace {
-struct FileId {
-  dev_t dev;
-  ino_t ino;
-  off_t size;
-  std::int64_t mtime_ns;
-};
-FileId file_id(const struct stat& st) {
-  return {st.st_dev, st.st_ino, st.st_size,
-          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
-}
-}  // namespace
-
 std::string changed_message(const std::string& path) {
   return fmt::format(
       "{}: the file changed while it was read (its size, time or identity is not what it was when "
       "reading began); evaluate it again once it is complete",
       path);
-}
-
-std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  void* p = MAP_FAILED;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) return nullptr;
-  const FileId id = file_id(st);
-  return std::shared_ptr<const MappedFile>(
-      new MappedFile(static_cast<const char*>(p), static_cast<std::size_t>(st.st_size),
-                     static_cast<std::uint64_t>(id.dev), static_cast<std::uint64_t>(id.ino), id.mtime_ns));
-}
-
-bool MappedFile::unchanged(const std::string& path) const {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return false;
-  const FileId id = file_id(st);
-  return static_cast<std::uint64_t>(id.dev) == dev_ && static_cast<std::uint64_t>(id.ino) == ino_ &&
-         static_cast<std::size_t>(id.size) == size_ && id.mtime_ns == mtime_ns_;
 }
 
 std::optional<std::string> NdjsonPatients::changed_file() const {
@@ -526,52 +504,87 @@ std::optional<std::string> NdjsonPatients::changed_file() const {
   return std::nullopt;
 }
 
-MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
-
 NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdjson::dom::parser& parser) {
   const auto& refs = in.patients[i].second;
-  // Each line is parsed into its own document, so that every resource stays alive while the
-  // patient is read; the documents (and their memory) are the thread's, reused from patient to
-  // patient. A line is parsed where it lies when the bytes after it can be read (simdjson reads a
-  // little past the end), else from a padded copy; a document keeps no reference to its bytes.
+  // The patient's lines are parsed together, as one JSON array of them copied into the thread's
+  // buffer: one parse per patient instead of one per line (a parse has a fixed cost that lines of
+  // a few hundred bytes feel). The buffer and the document are the thread's, reused from patient
+  // to patient: memory grows with the largest patient's lines, never with the export. Should the
+  // array not parse (a line nested as deep as the parser allows is one level too deep inside it),
+  // each line is parsed into its own document instead, where it lies when the bytes after it can
+  // be read (simdjson reads a little past the end), else from a padded copy. Either way every
+  // resource stays alive while the patient is read, and a document keeps no reference to its bytes.
+  thread_local std::string joined;
+  thread_local simdjson::dom::document joined_doc;
   thread_local std::vector<simdjson::dom::document> docs;
   thread_local std::string padded;
+  thread_local std::vector<element> lines;
   thread_local std::vector<FhirResource> resources;
-  if (docs.size() < refs.size()) docs.resize(refs.size());
-  resources.clear();
-  resources.reserve(refs.size());
+  // The resources' strings are the thread's too, overwritten in place from patient to patient.
+  if (resources.size() < refs.size()) resources.resize(refs.size());
+  std::size_t filled = 0;  // resources[0, filled) are this patient's
+  lines.clear();
+
+  // Where line `ref` lies, and how many bytes may be read from there on.
+  auto line_at = [&in](const NdjsonPatients::LineRef& ref) -> std::pair<const char*, std::size_t> {
+    if (ref.arena != NdjsonPatients::kInFile) {
+      const std::string& arena = in.arenas[ref.arena];
+      return {arena.data() + ref.offset, arena.size() - ref.offset};
+    }
+    // A line named in its mapped file (whether the file changed meanwhile is asked at the end:
+    // NdjsonPatients::changed_file).
+    const MappedFile* f = in.maps[ref.file].get();
+    if (f == nullptr || ref.offset + ref.length > f->size()) throw UsageError(changed_message(in.files[ref.file]));
+    return {f->data() + ref.offset, f->size() - ref.offset};
+  };
+
+  std::size_t total = 2;
+  for (const auto& ref : refs) total += ref.length + 1;
+  joined.clear();
+  joined.reserve(total + simdjson::SIMDJSON_PADDING);
+  joined.push_back('[');
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    if (k > 0) joined.push_back(',');
+    joined.append(line_at(refs[k]).first, refs[k].length);
+  }
+  joined.push_back(']');
+  const std::size_t joined_length = joined.size();
+  joined.append(simdjson::SIMDJSON_PADDING, '\0');
+  element root;
+  simdjson::dom::array all;
+  if (parser.parse_into_document(joined_doc, reinterpret_cast<const std::uint8_t*>(joined.data()), joined_length, false)
+              .get(root) == simdjson::SUCCESS &&
+      root.get(all) == simdjson::SUCCESS)
+    for (element el : all) lines.push_back(el);
+  if (lines.size() != refs.size()) {
+    lines.clear();
+    if (docs.size() < refs.size()) docs.resize(refs.size());
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+      const auto& ref = refs[k];
+      auto [bytes, readable] = line_at(ref);
+      if (readable < ref.length + simdjson::SIMDJSON_PADDING) {
+        padded.assign(bytes, ref.length);
+        padded.append(simdjson::SIMDJSON_PADDING, '\0');
+        bytes = padded.data();
+      }
+      element el;
+      if (auto err =
+              parser.parse_into_document(docs[k], reinterpret_cast<const std::uint8_t*>(bytes), ref.length, false)
+                  .get(el);
+          err != simdjson::SUCCESS) {
+        if (auto changed = in.changed_file()) throw UsageError(*changed);
+        throw std::logic_error(
+            fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
+      }
+      lines.push_back(el);
+    }
+  }
 
   NdjsonPatient out;
   out.rr.format = "FHIR R4 Bulk NDJSON";
   for (std::size_t k = 0; k < refs.size(); ++k) {
     const auto& ref = refs[k];
-    const char* bytes = nullptr;
-    std::size_t readable = 0;  // bytes that may be read from `bytes` on
-    if (ref.arena != NdjsonPatients::kInFile) {
-      const std::string& arena = in.arenas[ref.arena];
-      bytes = arena.data() + ref.offset;
-      readable = arena.size() - ref.offset;
-    } else {
-      // A line named in its mapped file (whether the file changed meanwhile is asked at the end:
-      // NdjsonPatients::changed_file).
-      const MappedFile* f = in.maps[ref.file].get();
-      if (f == nullptr || ref.offset + ref.length > f->size()) throw UsageError(changed_message(in.files[ref.file]));
-      bytes = f->data() + ref.offset;
-      readable = f->size() - ref.offset;
-    }
-    if (readable < ref.length + simdjson::SIMDJSON_PADDING) {
-      padded.assign(bytes, ref.length);
-      padded.append(simdjson::SIMDJSON_PADDING, '\0');
-      bytes = padded.data();
-    }
-    element el;
-    if (auto err = parser.parse_into_document(docs[k], reinterpret_cast<const std::uint8_t*>(bytes), ref.length, false)
-                       .get(el);
-        err != simdjson::SUCCESS) {
-      if (auto changed = in.changed_file()) throw UsageError(*changed);
-      throw std::logic_error(
-          fmt::format("lines kept by the scan do not parse again: {}", simdjson::error_message(err)));
-    }
+    const element el = lines[k];
     object res;
     std::string_view type;
     if (el.get(res) != simdjson::SUCCESS || res["resourceType"].get(type) != simdjson::SUCCESS) continue;
@@ -588,15 +601,17 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
         out.died = false;
       }
     }
-    // "path/Observation.ndjson:12#", with one allocation.
+    // "path/Observation.ndjson:12#", into the string of an earlier patient's resource.
     const std::string& file = in.files[ref.file];
     char digits[24];
     const auto [digits_end, ec] = std::to_chars(std::begin(digits), std::end(digits), ref.line);
     (void)ec;  // 24 digits hold any long
-    std::string location;
-    location.reserve(file.size() + static_cast<std::size_t>(digits_end - digits) + 2);
-    location.append(file).append(1, ':').append(digits, digits_end).append(1, '#');
-    resources.push_back({std::move(location), "", std::string(type), res, ref.keys_unique});
+    FhirResource& r = resources[filled++];
+    r.location.assign(file).append(1, ':').append(digits, digits_end).append(1, '#');
+    r.full_url.clear();
+    r.type.assign(type);
+    r.resource = res;
+    r.keys_unique = ref.keys_unique;
   }
   // A medicationReference to a Medication of Medication.ndjson (none among the patient's lines).
   const NdjsonMedications* meds = in.medications.get();
@@ -606,7 +621,7 @@ NdjsonPatient read_ndjson_patient(const NdjsonPatients& in, std::size_t i, simdj
     if (it == meds->by_reference.end()) return std::nullopt;
     return ExternalMedication{it->second.resource, it->second.location, it->second.conflict};
   };
-  read_fhir_resources(resources, out.rr, &lookup);
+  read_fhir_resources(std::span<const FhirResource>(resources.data(), filled), out.rr, &lookup);
   return out;
 }
 

@@ -4,15 +4,18 @@
 //  1. scan (parallel over blocks of lines): each line is parsed once; a resource skipped on its
 //     type or code (a heart rate, a Practitioner) is counted and forgotten; an unreadable line is
 //     reported with file and line; every other line is kept, by patient. A plain file is mapped
-//     into memory and its kept lines are kept as offsets into it (the bytes stay in the page
-//     cache, never copied); a gzip file's kept lines are copied into arenas. Either way memory
-//     grows with the kept lines only: irrelevant lines cost parse time, not memory. With cohort
+//     into memory, scanned there (no read into a buffer) and its kept lines are kept as offsets
+//     into it (the bytes stay in the page cache, never copied); a gzip file's kept lines are
+//     copied into arenas. Either way memory grows with the kept lines only (about 20 bytes each
+//     while scanning, then 32 in the index): irrelevant lines cost parse time, not memory. With cohort
 //     selection the same parse also finds the cohort's candidates (pass 0 below), when every file
 //     is plain; with a gzip file, pass 0 reads the files first so that only the cohort's lines are
 //     copied.
-//  2. read (parallel over patients): a patient's kept lines are parsed again, each into a document
-//     of the thread's from where it lies (mapped file or arena; no copy of the patient's lines),
-//     and read by the same resource-level reader as a Bundle's entries (readers/fhir_resources.h).
+//  2. read (parallel over patients): a patient's kept lines are parsed again, together, as one JSON
+//     array of them copied into a buffer of the thread's (one parse per patient; the buffer grows
+//     with the largest patient's lines only; a line too deep to be nested in the array is parsed
+//     on its own instead), and read by the same resource-level reader as a Bundle's entries
+//     (readers/fhir_resources.h).
 #include <simdjson.h>
 
 #include <cstdint>
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "cohort/cohort.h"
+#include "cohort/line_source.h"
 #include "cohort/parallel.h"
 #include "readers/problems.h"
 
@@ -44,28 +48,6 @@ struct NdjsonMedications {
   std::unordered_map<std::string, Found> by_reference;
 };
 
-// A plain file mapped read-only into memory (unmapped when the last user goes).
-class MappedFile {
- public:
-  // nullptr when the file cannot be mapped (not a regular file, or mmap fails).
-  static std::shared_ptr<const MappedFile> map(const std::string& path);
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile();
-  const char* data() const { return data_; }
-  std::size_t size() const { return size_; }
-  // False when the file at `path` is no longer the one mapped, as it was: another file, another
-  // size or another modification time.
-  bool unchanged(const std::string& path) const;
-
- private:
-  MappedFile(const char* data, std::size_t size, std::uint64_t dev, std::uint64_t ino, std::int64_t mtime_ns)
-      : data_(data), size_(size), dev_(dev), ino_(ino), mtime_ns_(mtime_ns) {}
-  const char* data_;
-  std::size_t size_;
-  std::uint64_t dev_, ino_;
-  std::int64_t mtime_ns_;
-};
 // "FILE: the file changed while it was read …"
 std::string changed_message(const std::string& path);
 

@@ -3,6 +3,10 @@
 #include "core/therapy/regimens.h"
 
 #include <array>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace switchpoint::fhir {
 namespace {
@@ -218,26 +222,49 @@ constexpr std::array kProcedures{
 
 std::span<const ObservationCode> observation_codes() { return kObservationCodes; }
 
+namespace {
+// The entries of a code table by their code, each list in table order: a lookup (for every line
+// of an export, at the scan and again at the read) hashes the code once instead of comparing it
+// with every entry. Built on first use, read-only after.
+template <typename T>
+class ByCode {
+ public:
+  explicit ByCode(std::span<const T> table) {
+    for (const auto& e : table) index_[e.code].push_back(&e);
+  }
+  std::span<const T* const> operator()(std::string_view code) const {
+    const auto it = index_.find(code);
+    if (it == index_.end()) return {};
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::vector<const T*>> index_;
+};
+}  // namespace
+
 const ObservationCode* find_observation_code(std::string_view system, std::string_view code) {
-  // The code first: it tells the entries apart sooner than the system most of them share.
-  for (const auto& c : kObservationCodes)
-    if (c.code == code && c.system == system) return &c;
+  static const ByCode<ObservationCode> by_code{kObservationCodes};
+  for (const auto* c : by_code(code))
+    if (c->system == system) return c;
   return nullptr;
 }
 
 std::span<const NotReadCode> not_read_codes() { return kNotRead; }
 
 const NotReadCode* find_not_read(std::string_view resource, std::string_view system, std::string_view code) {
-  for (const auto& c : kNotRead)
-    if (c.code == code && c.system == system && (c.resource.empty() || c.resource == resource)) return &c;
+  static const ByCode<NotReadCode> by_code{kNotRead};
+  for (const auto* c : by_code(code))
+    if (c->system == system && (c->resource.empty() || c->resource == resource)) return c;
   return nullptr;
 }
 
 std::span<const ProcedureCode> procedure_codes() { return kProcedures; }
 
 const ProcedureCode* find_procedure_code(std::string_view system, std::string_view code) {
-  for (const auto& c : kProcedures)
-    if (c.code == code && c.system == system) return &c;
+  static const ByCode<ProcedureCode> by_code{kProcedures};
+  for (const auto* c : by_code(code))
+    if (c->system == system) return c;
   return nullptr;
 }
 

@@ -44,10 +44,12 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
+// A coding as views of its resource (alive while the resource is read): reading a coding copies
+// nothing.
 struct Coding {
-  std::string system;
-  std::string code;
-  std::string display = {};  // coding.display, else the concept's text (for what was not read)
+  std::string_view system;
+  std::string_view code;
+  std::string_view display = {};  // coding.display, else the concept's text (for what was not read)
 };
 
 // A coding seen in place, for deciding quickly whether a resource is read at all.
@@ -149,7 +151,7 @@ DateTime parse_fhir_datetime(std::string_view s) {
     out.why = "it does not start with a four-digit year";
     return out;
   }
-  const int year = std::stoi(std::string(s.substr(0, 4)));
+  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');  // four digits
   if (s.size() == 4) {
     out.form = DateForm::Partial;
     out.last_day = Date::from_ymd(year, 12, 31);
@@ -247,13 +249,14 @@ bool ends_before_start(const DateTime& start, const DateTime& end) {
 
 // The patient id a reference names: "Patient/p1", "https://x/fhir/Patient/p1/_history/2" → "p1";
 // anything else (urn:uuid:…) is its own id.
-std::string id_from_reference(std::string_view ref) {
+std::string_view id_view_from_reference(std::string_view ref) {
   const auto pos = ref.rfind("Patient/");
-  if (pos == std::string_view::npos) return std::string(ref);
+  if (pos == std::string_view::npos) return ref;
   std::string_view rest = ref.substr(pos + 8);
   if (const auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
-  return std::string(rest);
+  return rest;
 }
+std::string id_from_reference(std::string_view ref) { return std::string(id_view_from_reference(ref)); }
 
 // Two values of one finding are the same value: measured ones in their canonical unit with the
 // cut-off tolerance (70 kg = 154.32 lb, 52 mm = 5.2 cm), the rest exactly.
@@ -334,6 +337,9 @@ struct FhirReader {
     bool administration = false;
   };
   std::vector<Component> components;
+
+  // "Observation http://loinc.org|1975-2 (Bilirubin…)" of the Observation being read (observation()).
+  std::string observation_what;
 
   // What was sent but not read, structured (ReadResult::not_read; readers/not_read.h).
   NotReadCounter not_read;
@@ -444,6 +450,16 @@ struct FhirReader {
     return true;
   }
 
+  // The same as a view of the resource: "" when absent, null or not a string.
+  static bool plain_string_view(object o, std::string_view key, std::string_view& out) {
+    out = {};
+    element e;
+    if (o.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return true;
+    if (e.get(out) == simdjson::SUCCESS) return true;
+    out = {};
+    return false;
+  }
+
   std::vector<Coding> codings_of(object cc, const std::string& cptr) { return codings_at(cc, cptr, nullptr); }
 
   // The codings of the CodeableConcept `cc` at `base` (+ `*key` when given: the pointer is spelled
@@ -463,6 +479,7 @@ struct FhirReader {
       w.array(cc, cptr(), "coding", false);  // reports the coding that is not an array
       return out;
     }
+    out.reserve(arr.size());
     std::size_t i = 0;
     for (auto el : arr) {
       const std::size_t index = i++;
@@ -475,22 +492,23 @@ struct FhirReader {
       }
       // The usual coding (system and code strings, or absent) has nothing to report: its pointer
       // is spelled out only for one that has.
-      std::optional<std::string> sys, code;
-      if (!plain_string(c, "system", sys) || !plain_string(c, "code", code)) {
+      std::string_view sys, code;
+      const bool sys_plain = plain_string_view(c, "system", sys);
+      if (const bool code_plain = plain_string_view(c, "code", code); !sys_plain || !code_plain) {
         const std::string p = child(child(cptr(), "coding"), index);
-        sys = w.string(c, p, "system", false);
-        code = w.string(c, p, "code", false);
+        w.string(c, p, "system", false);  // reports what is not a string
+        w.string(c, p, "code", false);
       }
-      if (code && !code->empty()) {
+      if (!code.empty()) {
         std::string_view display;
         if (c["display"].get(display) != simdjson::SUCCESS) display = {};
-        out.push_back({sys.value_or(""), *code, std::string(display)});
+        out.push_back({sys, code, display});
       }
     }
     std::string_view text;
     if (cc["text"].get(text) == simdjson::SUCCESS && !text.empty())
       for (auto& c : out)
-        if (c.display.empty()) c.display = std::string(text);
+        if (c.display.empty()) c.display = text;
     return out;
   }
 
@@ -535,7 +553,8 @@ struct FhirReader {
     }
     for (const auto& c : cods)
       if (const auto* nr = fhir::find_not_read(type, c.system, c.code)) {
-        NotRead entry{std::string(type), c.system, c.code, clip_display(c.display), std::string(nr->reason)};
+        NotRead entry{std::string(type), std::string(c.system), std::string(c.code), clip_display(c.display),
+                      std::string(nr->reason)};
         if (e && nr->fact)
           rec.unread.push_back(
               {*nr->fact, quiet_date(e->resource), coding_words(c.system, c.code, c.display), std::string(nr->reason)});
@@ -543,7 +562,8 @@ struct FhirReader {
         return;
       }
     const Coding& c = cods.front();
-    skip(std::move(key), NotRead{std::string(type), c.system, c.code, clip_display(c.display), "code not read"});
+    skip(std::move(key), NotRead{std::string(type), std::string(c.system), std::string(c.code), clip_display(c.display),
+                                 "code not read"});
   }
 
   // A FHIR date or dateTime at o[key]; partial or invalid dates are problems. The dates read are
@@ -553,7 +573,7 @@ struct FhirReader {
     return date_at(o, ptr, key, dt);
   }
   std::optional<Date> date_at(object o, const std::string& ptr, std::string_view key, DateTime& dt) {
-    auto s = w.string(o, ptr, key, false);
+    auto s = w.view(o, ptr, key, false);
     if (!s) return std::nullopt;
     dt = parse_fhir_datetime(*s);
     switch (dt.form) {
@@ -656,10 +676,10 @@ struct FhirReader {
     auto vq = w.object(o, ptr, key, true);
     if (!vq) return std::nullopt;
     auto value = w.number(*vq, vp, "value", true);
-    auto comparator = w.string(*vq, vp, "comparator", false);
-    auto unit = w.string(*vq, vp, "unit", false);
-    auto system = w.string(*vq, vp, "system", false);
-    auto code = w.string(*vq, vp, "code", false);
+    auto comparator = w.view(*vq, vp, "comparator", false);
+    auto unit = w.view(*vq, vp, "unit", false);
+    auto system = w.view(*vq, vp, "system", false);
+    auto code = w.view(*vq, vp, "code", false);
     if (!value) return std::nullopt;
     const auto& spec = spec_of(q);
     if (comparator) {
@@ -669,7 +689,7 @@ struct FhirReader {
                             spec.label, *comparator, *value, unit.value_or(code.value_or("")), *comparator));
       return std::nullopt;
     }
-    std::optional<std::string> ucum;
+    std::optional<std::string_view> ucum;
     if (code && !code->empty() && (!system || *system == fhir::kUcum)) ucum = code;
     if (code && !code->empty() && system && *system != fhir::kUcum && (!unit || unit->empty())) {
       w.problem(vp, fmt::format("{} {}: the unit code '{}' is of system '{}', not UCUM ({}); accepted: UCUM "
@@ -677,7 +697,7 @@ struct FhirReader {
                                 spec.label, *value, *code, *system, fhir::kUcum, spec.canonical_unit));
       return std::nullopt;
     }
-    const std::string conv = ucum ? *ucum : unit.value_or("");
+    const std::string_view conv = ucum ? *ucum : unit.value_or("");
     if (ucum && unit && !unit->empty()) {
       const auto fu = unit_factor(q, *unit);
       const auto fc = unit_factor(q, *ucum);
@@ -693,8 +713,8 @@ struct FhirReader {
       w.problem(vp, c.problem);
       return std::nullopt;
     }
-    const std::string entered = (unit && !unit->empty()) ? *unit : conv;
-    return LabValue{d, *c.canonical, *value, entered};
+    const std::string_view entered = (unit && !unit->empty()) ? *unit : conv;
+    return LabValue{d, *c.canonical, *value, std::string(entered)};
   }
 
   // valueCodeableConcept with a coding of urn:switchpoint:hcc parsed by `parse`.
@@ -847,6 +867,9 @@ struct FhirReader {
   std::optional<std::string> subject_reference(object res, const std::string& ptr) {
     auto subj = w.object(res, ptr, "subject", false);
     if (!subj) return std::nullopt;
+    // The usual reference (a string, or none) has nothing to report: the pointer is spelled out
+    // only for one that has.
+    if (std::optional<std::string> plain; plain_string(*subj, "reference", plain)) return plain;
     return w.string(*subj, child(ptr, "subject"), "reference", false);
   }
 
@@ -890,8 +913,15 @@ struct FhirReader {
       skip_code("Observation", cods, &e);
       return;
     }
-    std::string what = "Observation ";  // built without a format string: this runs for every observation read
-    what.append(m->system).append("|").append(m->code).append(" (").append(m->display).append(")");
+    // Built without a format string, into the reader's buffer: this runs for every observation read.
+    std::string& what = observation_what;
+    what.assign("Observation ")
+        .append(m->system)
+        .append("|")
+        .append(m->code)
+        .append(" (")
+        .append(m->display)
+        .append(")");
     std::optional<Date> date;
     std::string vk;
     if (!observation_value_key(e, *m, cods, what, date, vk)) return;
@@ -994,12 +1024,12 @@ struct FhirReader {
       return;
     }
     const Date d = date.value_or(Date{});
-    const std::string vp = child(ptr, vk);
+    std::string vp = child(ptr, vk);
     using F = fhir::Finding;
     switch (m->finding) {
       case F::Lab:
         if (auto v = quantity(res, ptr, vk, m->quantity, d, vp); v && date)
-          lab_entries.push_back({m->quantity, *v, vp});
+          lab_entries.push_back({m->quantity, *v, std::move(vp)});
         return;
       case F::Weight:
         if (auto v = quantity(res, ptr, vk, Quantity::Weight, d, vp); v && date)
@@ -1689,7 +1719,7 @@ struct FhirReader {
     // intrahepatic tumour; no location at all is read as one (this is an HCC record).
     std::vector<Coding> where = codings(res, ptr, "bodySite", false);
     if (auto bs = body_structures.find(tumour); bs != body_structures.end())
-      for (auto& c : codings(bs->second.first, bs->second.second, "location", false)) where.push_back(std::move(c));
+      for (auto& c : codings(bs->second.first, bs->second.second, "location", false)) where.push_back(c);
     if (!where.empty() && std::none_of(where.begin(), where.end(), [](const Coding& c) {
           return fhir::terms::is_liver_location(c.system, c.code);
         })) {
@@ -2041,7 +2071,7 @@ struct FhirReader {
                               "not a regimen or agent code the engine reads"});
       return;
     }
-    const std::string what = regimen ? regimen->code : std::string(agent->ingredient);
+    const std::string what = regimen ? std::string(regimen->code) : std::string(agent->ingredient);
     const std::string code_key = regimen ? key_of(*regimen) : key_of(*agent_coding);
     bool bad_status = false;
     std::optional<std::string> status;
@@ -2349,7 +2379,7 @@ struct FhirReader {
       if (c.code == "entered-in-error" || (c.code == "refuted" && !lf)) {
         const std::string key = fmt::format("Condition {} (verificationStatus {})", code_key, c.code);
         if (lf)
-          skip_known(e, key, cods, lf->system, lf->code, "verificationStatus " + c.code,
+          skip_known(e, key, cods, lf->system, lf->code, fmt::format("verificationStatus {}", c.code),
                      lf->finding == fhir::terms::LiverFinding::Ascites ? FactKind::Ascites : FactKind::Encephalopathy);
         else skip(key);
         return;
@@ -3107,6 +3137,7 @@ std::optional<std::string> fhir_skipped_on_code(simdjson::dom::object resource, 
 }
 
 std::string fhir_patient_id(std::string_view reference) { return id_from_reference(reference); }
+std::string_view fhir_patient_id_view(std::string_view reference) { return id_view_from_reference(reference); }
 
 ReadResult read_fhir_bundle(std::string_view bytes) {
   bytes = json::without_bom(bytes);

@@ -61,5 +61,7 @@ std::optional<std::string> fhir_skipped_on_code(simdjson::dom::object resource, 
 // The patient id a subject reference names, as the reader resolves it: "Patient/p1" and
 // "https://x/fhir/Patient/p1/_history/2" → "p1"; any other reference is its own id.
 std::string fhir_patient_id(std::string_view reference);
+// The same as a view of `reference` (for a scan that copies only the ids it keeps).
+std::string_view fhir_patient_id_view(std::string_view reference);
 
 }  // namespace switchpoint

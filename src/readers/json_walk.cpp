@@ -234,6 +234,13 @@ std::optional<simdjson::dom::array> Walker::array(simdjson::dom::object o, const
 
 std::optional<std::string> Walker::string(simdjson::dom::object o, const std::string& ptr, std::string_view key,
                                           bool required) {
+  auto v = view(o, ptr, key, required);
+  if (!v) return std::nullopt;
+  return std::string(*v);
+}
+
+std::optional<std::string_view> Walker::view(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                             bool required) {
   auto e = field(o, ptr, key, required);
   if (!e) return std::nullopt;
   std::string_view out;
@@ -241,7 +248,7 @@ std::optional<std::string> Walker::string(simdjson::dom::object o, const std::st
     problem(child(ptr, key), fmt::format("'{}' must be a string, found {} {}", key, type_name(e->type()), render(*e)));
     return std::nullopt;
   }
-  return std::string(out);
+  return out;
 }
 
 std::optional<Date> Walker::date(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required) {

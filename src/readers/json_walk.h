@@ -50,6 +50,9 @@ class Walker {
                                             bool required);
   std::optional<std::string> string(simdjson::dom::object o, const std::string& ptr, std::string_view key,
                                     bool required);
+  // The same as a view of the document (alive as long as it is): nothing copied.
+  std::optional<std::string_view> view(simdjson::dom::object o, const std::string& ptr, std::string_view key,
+                                       bool required);
   std::optional<Date> date(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required);
   std::optional<double> number(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required);
   std::optional<int> integer(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
