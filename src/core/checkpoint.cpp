@@ -202,7 +202,7 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
     if (*cp >= 8) q.fail([&] { return fmt::format(FMT_COMPILE("Child-Pugh {} points (≥ 8)"), *cp); });
     else q.pass([&] { return fmt::format(FMT_COMPILE("Child-Pugh {} points"), *cp); });
   } else {
-    for (const auto& m : child_pugh(r, h.as_of).report.missing)
+    for (const auto& m : child_pugh(r, h.as_of, detail).report.missing)
       q.need([&] { return facts::child_pugh_input(m, h.as_of); });
   }
   const auto* asc = latest_ascites(r, h.as_of);
@@ -236,7 +236,7 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
         });
       else q.pass([&] { return fmt::format(FMT_COMPILE("Child-Pugh change since before S1: {:+d}"), rise); });
     } else if (!before) {
-      for (const auto& m : child_pugh(r, h.first_session()).report.missing)
+      for (const auto& m : child_pugh(r, h.first_session(), detail).report.missing)
         q.need([&] { return facts::child_pugh_input(m, h.first_session()); });
     }
   }

@@ -300,7 +300,7 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
   if (!cp)
-    for (const auto& m : child_pugh(r, h.as_of).report.missing)
+    for (const auto& m : child_pugh(r, h.as_of, c.explain ? Detail::Full : Detail::Verdicts).report.missing)
       add_unique(c.missing, facts::child_pugh_input(m, h.as_of));
   if (!asc) add_unique(c.missing, facts::ascites(h.as_of));
   if (!enc) add_unique(c.missing, facts::encephalopathy(h.as_of));

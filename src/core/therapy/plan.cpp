@@ -174,7 +174,7 @@ std::string ecog_text(const ClinicalAssessment& e, Date at) {
 void general_eligibility(Assess& a, const Context& c) {
   if (!c.cp_class) {
     // One prerequisite per missing input, in the words every other rule uses (P-obtain-list).
-    for (const auto& m : child_pugh(c.r, c.at).report.missing)
+    for (const auto& m : child_pugh(c.r, c.at, c.explain ? Detail::Full : Detail::Verdicts).report.missing)
       a.prerequisite([&] { return facts::child_pugh_input(m, c.at); });
   } else if (*c.cp_class == 'C') {
     a.raise(OptionStatus::Contraindicated,
