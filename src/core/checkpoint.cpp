@@ -53,18 +53,30 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
 
+// One question's answer and, with Detail::Full, its reasons and what to obtain. The reasons and
+// the facts to obtain are given as text or as a callable (text_of, core/detail.h): with
+// Detail::Verdicts they are not built, and only `no` and `unknown` (the answer) are kept.
 struct Question {
   CheckpointQuestion q;
+  bool explain = true;
   bool no = false, unknown = false;
-  void fail(std::string why) {
+  explicit Question(Detail detail) : explain(detail == Detail::Full) {}
+  template <typename Why>
+  void fail(Why&& why) {
     no = true;
-    q.failures.push_back(why);
-    q.reasons.push_back(std::move(why));
+    if (!explain) return;
+    std::string text = text_of(std::forward<Why>(why));
+    q.failures.push_back(text);
+    q.reasons.push_back(std::move(text));
   }
-  void pass(std::string why) { q.reasons.push_back(std::move(why)); }
-  void need(const std::string& what) {
+  template <typename Why>
+  void pass(Why&& why) {
+    if (explain) q.reasons.push_back(text_of(std::forward<Why>(why)));
+  }
+  template <typename What>
+  void need(What&& what) {
     unknown = true;
-    add_unique(q.obtain, what);
+    if (explain) add_unique(q.obtain, text_of(std::forward<What>(what)));
   }
   CheckpointQuestion done() {
     q.answer = no ? Answer::No : unknown ? Answer::Unknown : Answer::Yes;
@@ -95,8 +107,8 @@ std::vector<std::string> art_missing_facts(const PatientRecord& r, const TaceHis
 }
 
 CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory& h, const Scores& scores,
-                                      const std::vector<DefinitionResult>& defs) {
-  Question q;
+                                      const std::vector<DefinitionResult>& defs, Detail detail) {
+  Question q(detail);
   // One line for all refractory definitions, earliest first: the clinician needs the count
   // and the first date, the per-definition detail is in the refractoriness table.
   std::vector<const DefinitionResult*> refractory;
@@ -106,32 +118,38 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
       for (const auto& m : d.missing) q.need(m);
   }
   if (!refractory.empty()) {
-    std::stable_sort(refractory.begin(), refractory.end(),
-                     [](const DefinitionResult* a, const DefinitionResult* b) { return *a->since < *b->since; });
-    std::string list;
-    for (const auto* d : refractory)
-      list += fmt::format(FMT_COMPILE("{}{} ({})"), list.empty() ? "" : ", ", d->id, d->since->iso());
-    q.fail(fmt::format(FMT_COMPILE("TACE-refractory under {} of {} definitions: {}"), refractory.size(), defs.size(),
-                       list));
+    q.fail([&] {
+      std::stable_sort(refractory.begin(), refractory.end(),
+                       [](const DefinitionResult* a, const DefinitionResult* b) { return *a->since < *b->since; });
+      std::string list;
+      for (const auto* d : refractory)
+        list += fmt::format(FMT_COMPILE("{}{} ({})"), list.empty() ? "" : ", ", d->id, d->since->iso());
+      return fmt::format(FMT_COMPILE("TACE-refractory under {} of {} definitions: {}"), refractory.size(), defs.size(),
+                         list);
+    });
   }
   if (!q.no && !q.unknown) q.pass("not refractory under any of the eight definitions");
 
   if (scores.up_to_seven) {
     const double v = scores.up_to_seven->value;
     if (!scores.up_to_seven->within)
-      q.fail(fmt::format(FMT_COMPILE("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)"), v));
-    else q.pass(fmt::format(FMT_COMPILE("within up-to-seven ({:.1f})"), v));
+      q.fail([&] {
+        return fmt::format(FMT_COMPILE("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)"), v);
+      });
+    else q.pass([&] { return fmt::format(FMT_COMPILE("within up-to-seven ({:.1f})"), v); });
   } else {
-    q.need(facts::tumour_burden(h.as_of));
+    q.need([&] { return facts::tumour_burden(h.as_of); });
   }
 
   if (const ImagingStudy* s = latest_imaging_with(r, h.as_of, &ImagingStudy::morphology)) {
     if (unfavourable_morphology(*s->morphology))
-      q.fail(fmt::format(FMT_COMPILE("{} morphology on {}: unlikely to respond (APPLE)"), to_string(*s->morphology),
-                         s->date.iso()));
-    else q.pass(fmt::format(FMT_COMPILE("simple nodular morphology ({})"), s->date.iso()));
+      q.fail([&] {
+        return fmt::format(FMT_COMPILE("{} morphology on {}: unlikely to respond (APPLE)"), to_string(*s->morphology),
+                           s->date.iso());
+      });
+    else q.pass([&] { return fmt::format(FMT_COMPILE("simple nodular morphology ({})"), s->date.iso()); });
   } else {
-    q.need(facts::morphology(h.as_of));
+    q.need([&] { return facts::morphology(h.as_of); });
   }
 
   if (h.any_session()) {
@@ -140,16 +158,20 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     // The engine's scores are at the decision's as-of date; the history's as-of is earlier when
     // a resection or ablation ended the course, and ART is then computed at that date.
     std::optional<ArtResult> earlier;
-    if (h.as_of != scores.at) earlier = art(r, h.as_of);
+    if (h.as_of != scores.at) earlier = art(r, h.as_of, detail);
     const std::optional<Art>& value = earlier ? earlier->value : scores.art.value;
     const std::optional<ArtGroup>& group = earlier ? earlier->group : scores.art_group;
     const ScoreResult& report = earlier ? earlier->report : scores.report(ScoreKey::Art);
     if (value) {
       if (at_least(value->points, 2.5))
-        q.fail(fmt::format(FMT_COMPILE("ART score {:.1f} ≥ 2.5 before a repeat session"), value->points));
-      else q.pass(fmt::format(FMT_COMPILE("ART score {:.1f} < 2.5"), value->points));
+        q.fail(
+            [&] { return fmt::format(FMT_COMPILE("ART score {:.1f} ≥ 2.5 before a repeat session"), value->points); });
+      else q.pass([&] { return fmt::format(FMT_COMPILE("ART score {:.1f} < 2.5"), value->points); });
     } else if (group == ArtGroup::PoorPrognosis) {
-      q.fail(fmt::format(FMT_COMPILE("ART ≥ 2.5 from the known components alone ({})"), report.summary));
+      q.fail(
+          [&] { return fmt::format(FMT_COMPILE("ART ≥ 2.5 from the known components alone ({})"), report.summary); });
+    } else if (report.applicable && !q.explain) {
+      q.unknown = true;  // as below: unknown whether or not a single input can be named
     } else if (report.applicable) {
       const auto facts_needed = art_missing_facts(r, h);
       for (const auto& f : facts_needed) q.need(f);
@@ -161,40 +183,46 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
   return q.done();
 }
 
-CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, const Scores& scores) {
-  Question q;
+CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, const Scores& scores, Detail detail) {
+  Question q(detail);
   if (const auto& a = scores.albi) {
     if (a->grade == 3 || a->mgrade == "2b")
-      q.fail(fmt::format(FMT_COMPILE("ALBI grade {} (mALBI {}): liver function at risk"), a->grade, a->mgrade));
-    else q.pass(fmt::format(FMT_COMPILE("mALBI {}"), a->mgrade));
+      q.fail([&] {
+        return fmt::format(FMT_COMPILE("ALBI grade {} (mALBI {}): liver function at risk"), a->grade, a->mgrade);
+      });
+    else q.pass([&] { return fmt::format(FMT_COMPILE("mALBI {}"), a->mgrade); });
   } else {
-    for (const auto& m : albi(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
+    for (const auto& m : albi(r, h.as_of, detail).report.missing)
+      q.need([&] { return facts::child_pugh_input(m, h.as_of); });
   }
 
   std::optional<int> cp;
   if (scores.child_pugh) cp = scores.child_pugh->points;
   if (cp) {
-    if (*cp >= 8) q.fail(fmt::format(FMT_COMPILE("Child-Pugh {} points (≥ 8)"), *cp));
-    else q.pass(fmt::format(FMT_COMPILE("Child-Pugh {} points"), *cp));
+    if (*cp >= 8) q.fail([&] { return fmt::format(FMT_COMPILE("Child-Pugh {} points (≥ 8)"), *cp); });
+    else q.pass([&] { return fmt::format(FMT_COMPILE("Child-Pugh {} points"), *cp); });
   } else {
-    for (const auto& m : child_pugh(r, h.as_of).report.missing) q.need(facts::child_pugh_input(m, h.as_of));
+    for (const auto& m : child_pugh(r, h.as_of, detail).report.missing)
+      q.need([&] { return facts::child_pugh_input(m, h.as_of); });
   }
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
   if (asc && *asc->ascites == Ascites::ModerateSevere)
-    q.fail(fmt::format(FMT_COMPILE("moderate-severe ascites ({})"), asc->date.iso()));
+    q.fail([&] { return fmt::format(FMT_COMPILE("moderate-severe ascites ({})"), asc->date.iso()); });
   if (enc && *enc->encephalopathy != Encephalopathy::None)
-    q.fail(
-        fmt::format(FMT_COMPILE("hepatic encephalopathy {} ({})"), to_string(*enc->encephalopathy), enc->date.iso()));
+    q.fail([&] {
+      return fmt::format(FMT_COMPILE("hepatic encephalopathy {} ({})"), to_string(*enc->encephalopathy),
+                         enc->date.iso());
+    });
 
   std::optional<bool> within;
   if (scores.up_to_seven) within = scores.up_to_seven->within;
   const ImagingStudy* b = latest_imaging_with(r, h.as_of, &ImagingStudy::bilobar);
   if (within && !*within) {
     if (b && *b->bilobar) q.fail("beyond up-to-seven with bilobar disease: likely to fall to Child-Pugh B (APPLE)");
-    else if (!b) q.need(facts::bilobar(h.as_of));
+    else if (!b) q.need([&] { return facts::bilobar(h.as_of); });
   } else if (!within) {
-    q.need(facts::tumour_burden(h.as_of));
+    q.need([&] { return facts::tumour_burden(h.as_of); });
   }
 
   if (h.any_session()) {
@@ -202,12 +230,14 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
     if (before && cp) {
       const int rise = *cp - before->points;
       if (rise >= 2)
-        q.fail(
-            fmt::format(FMT_COMPILE("Child-Pugh rose {} points since before S1 ({} → {})"), rise, before->points, *cp));
-      else q.pass(fmt::format(FMT_COMPILE("Child-Pugh change since before S1: {:+d}"), rise));
+        q.fail([&] {
+          return fmt::format(FMT_COMPILE("Child-Pugh rose {} points since before S1 ({} → {})"), rise, before->points,
+                             *cp);
+        });
+      else q.pass([&] { return fmt::format(FMT_COMPILE("Child-Pugh change since before S1: {:+d}"), rise); });
     } else if (!before) {
-      for (const auto& m : child_pugh(r, h.first_session()).report.missing)
-        q.need(facts::child_pugh_input(m, h.first_session()));
+      for (const auto& m : child_pugh(r, h.first_session(), detail).report.missing)
+        q.need([&] { return facts::child_pugh_input(m, h.first_session()); });
     }
   }
   return q.done();
@@ -216,50 +246,57 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
 }  // namespace
 
 Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const Scores& scores,
-                               const std::vector<DefinitionResult>& defs) {
+                               const std::vector<DefinitionResult>& defs, Detail detail) {
+  // With Detail::Verdicts the verdict and the two answers are decided as below, and no reason
+  // or fact to obtain is written.
+  const bool explain = detail == Detail::Full;
   Checkpoint c;
   if (!has_hcc_data(r)) {
     // P-not-applicable: labs alone (an ALBI grade 3, a Child-Pugh C) say nothing about a TACE.
     c.verdict = Verdict::NotApplicable;
-    c.reasons.emplace_back(
-        "no verdict: the record holds no tumour imaging, TACE or systemic HCC treatment — the checkpoint decides "
-        "on a TACE for a known HCC");
-    c.sustained_response.reasons.emplace_back("not assessed: no tumour imaging or TACE recorded");
-    c.liver_function.reasons.emplace_back("not assessed: no tumour imaging or TACE recorded");
+    if (explain) {
+      c.reasons.emplace_back(
+          "no verdict: the record holds no tumour imaging, TACE or systemic HCC treatment — the checkpoint decides "
+          "on a TACE for a known HCC");
+      c.sustained_response.reasons.emplace_back("not assessed: no tumour imaging or TACE recorded");
+      c.liver_function.reasons.emplace_back("not assessed: no tumour imaging or TACE recorded");
+    }
     return c;
   }
-  c.sustained_response = sustained_response(r, h, scores, defs);
-  c.liver_function = liver_function(r, h, scores);
+  c.sustained_response = sustained_response(r, h, scores, defs, detail);
+  c.liver_function = liver_function(r, h, scores, detail);
 
   // "Candidate of TACE" (seed 000 Figure 1, Table 1): macrovascular invasion or extrahepatic
   // spread on the latest imaging excludes TACE under APASL, EASL, JSH and BCLC alike.
-  std::vector<std::string> not_candidate;
-  if (const ImagingStudy* v = latest_imaging_with(r, h.as_of, &ImagingStudy::vascular_invasion);
-      v && *v->vascular_invasion != VascularInvasion::Absent)
-    not_candidate.push_back(fmt::format(
-        FMT_COMPILE(
-            "not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
-        to_string(*v->vascular_invasion), v->date.iso()));
-  if (const ImagingStudy* e = latest_imaging_with(r, h.as_of, &ImagingStudy::extrahepatic_spread);
-      e && *e->extrahepatic_spread)
-    not_candidate.push_back(fmt::format(
-        FMT_COMPILE("not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
-        e->date.iso()));
+  const ImagingStudy* invasion = latest_imaging_with(r, h.as_of, &ImagingStudy::vascular_invasion);
+  if (invasion && *invasion->vascular_invasion == VascularInvasion::Absent) invasion = nullptr;
+  const ImagingStudy* spread = latest_imaging_with(r, h.as_of, &ImagingStudy::extrahepatic_spread);
+  if (spread && !*spread->extrahepatic_spread) spread = nullptr;
 
   const std::optional<char> cp_class = scores.child_pugh ? std::optional<char>(scores.child_pugh->cls) : std::nullopt;
   const auto* ecog = latest_ecog(r, h.as_of);
   if (cp_class == 'C') {
     c.verdict = Verdict::SupportiveCare;
-    c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (BCLC 2022 stage D)");
+    if (explain)
+      c.reasons.push_back("Child-Pugh C: neither TACE nor systemic therapy — best supportive care (BCLC 2022 stage D)");
   } else if (ecog && *ecog->ecog > 2) {
     c.verdict = Verdict::SupportiveCare;
-    c.reasons.push_back(
-        fmt::format(FMT_COMPILE("ECOG {} ({}{}) > 2: neither TACE nor systemic therapy — best supportive care"),
-                    *ecog->ecog, ecog->date.iso(), confirm_today_note(ecog->date, h.as_of)));
-  } else if (!not_candidate.empty() || c.sustained_response.answer == Answer::No ||
-             c.liver_function.answer == Answer::No) {
+    if (explain)
+      c.reasons.push_back(
+          fmt::format(FMT_COMPILE("ECOG {} ({}{}) > 2: neither TACE nor systemic therapy — best supportive care"),
+                      *ecog->ecog, ecog->date.iso(), confirm_today_note(ecog->date, h.as_of)));
+  } else if (invasion || spread || c.sustained_response.answer == Answer::No || c.liver_function.answer == Answer::No) {
     c.verdict = Verdict::Switch;
-    for (const auto& why : not_candidate) c.reasons.push_back(why);
+    if (!explain) return c;
+    if (invasion)
+      c.reasons.push_back(fmt::format(
+          FMT_COMPILE(
+              "not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
+          to_string(*invasion->vascular_invasion), invasion->date.iso()));
+    if (spread)
+      c.reasons.push_back(fmt::format(
+          FMT_COMPILE("not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
+          spread->date.iso()));
     if (c.sustained_response.answer == Answer::No)
       c.reasons.push_back("a sustained response cannot be expected: " + join(c.sustained_response.failures));
     if (c.liver_function.answer == Answer::No)
@@ -270,6 +307,10 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
         add_unique(c.obtain, facts::child_pugh_input(m, h.as_of));
     if (!ecog) add_unique(c.obtain, facts::ecog(r, h.as_of));
   } else {
+    c.verdict = c.sustained_response.answer == Answer::Yes && c.liver_function.answer == Answer::Yes && ecog
+                    ? Verdict::Proceed
+                    : Verdict::Reconsider;
+    if (!explain) return c;
     // ECOG is an input of the verdict itself (ECOG > 2 → supportive care), not of the questions.
     if (!ecog) {
       add_unique(c.obtain, facts::ecog(r, h.as_of));
@@ -277,13 +318,9 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
     }
     for (const auto& o : c.sustained_response.obtain) add_unique(c.obtain, o);
     for (const auto& o : c.liver_function.obtain) add_unique(c.obtain, o);
-    if (c.sustained_response.answer == Answer::Yes && c.liver_function.answer == Answer::Yes && ecog) {
-      c.verdict = Verdict::Proceed;
+    if (c.verdict == Verdict::Proceed)
       c.reasons.push_back("a sustained response can be expected and liver function can be maintained");
-    } else {
-      c.verdict = Verdict::Reconsider;
-      c.reasons.push_back("nothing rules TACE out, but an answer is unknown: obtain what is listed before deciding");
-    }
+    else c.reasons.push_back("nothing rules TACE out, but an answer is unknown: obtain what is listed before deciding");
   }
   return c;
 }

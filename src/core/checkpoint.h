@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/detail.h"
 #include "core/record.h"
 #include "core/refractoriness/result.h"
 #include "core/refractoriness/tace_history.h"
@@ -41,7 +42,9 @@ struct Checkpoint {
 // (P-not-applicable). A diagnosis alone is HCC data: the checkpoint then asks for imaging.
 bool has_hcc_data(const PatientRecord& r);
 
+// With Detail::Verdicts only the verdict and the two questions' answers are filled (the same as
+// Full's); no reason, failure or fact to obtain is built.
 Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, const Scores& scores,
-                               const std::vector<DefinitionResult>& refractoriness);
+                               const std::vector<DefinitionResult>& refractoriness, Detail detail = Detail::Full);
 
 }  // namespace switchpoint

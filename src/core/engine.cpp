@@ -41,7 +41,7 @@ Decision evaluate(const PatientRecord& full_record, Date as_of, EvaluateOptions 
   d.child_pugh_at_since.reserve(d.refractoriness.size());
   for (std::size_t i = 0, k = 0; i < d.refractoriness.size(); ++i)
     d.child_pugh_at_since.push_back(d.refractoriness[i].since ? cp_since[k++] : std::nullopt);
-  d.checkpoint = evaluate_checkpoint(r, d.history, d.scores, d.refractoriness);
+  d.checkpoint = evaluate_checkpoint(r, d.history, d.scores, d.refractoriness, detail);
   d.therapy = plan_therapy(r, as_of, d.scores, detail);
   if (d.checkpoint.verdict == Verdict::NotApplicable) {
     // P-not-applicable: no systemic therapy is planned for a record with no HCC data.

@@ -52,10 +52,10 @@ struct EvaluateOptions {
   // each definition's id, status and since date and each criterion's id, state, met-on date and
   // missing inputs; child_pugh_at_since; the checkpoint's verdict and answers; the therapy plan's
   // line, supportive_care_only, current and prior regimen and each option's regimen and status.
-  // Left empty: tace_candidacy, alerts, next_reassessment, obtain, warnings, and the therapy
-  // plan's text (reasons, doses, prerequisites, confirmations, trial information). Any other
-  // explanation (evidence, notes, summaries, inputs used, the checkpoint's reasons) may be
-  // partial: a caller asking for verdicts reads none of it.
+  // Left empty: tace_candidacy, alerts, next_reassessment, obtain, warnings, the therapy plan's
+  // text (reasons, doses, prerequisites, confirmations, trial information) and the checkpoint's
+  // text (reasons, failures, facts to obtain). Any other explanation (evidence, notes, summaries,
+  // the inputs' descriptions in `used`) may be partial: a caller asking for verdicts reads none of it.
   Detail detail = Detail::Full;
 };
 

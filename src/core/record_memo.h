@@ -50,6 +50,21 @@ class RecordMemo {
     return memo->kept_.emplace_back(key, compute(r, key)).second;
   }
 
+  // As get(), for a value computed with more or less detail: a kept value answers only when
+  // serves(value) holds; otherwise compute(r, key) replaces it. A caller passes a `serves` that
+  // accepts a fuller value for a leaner request, never the reverse.
+  template <typename Serves, typename Compute>
+  static Value get(const PatientRecord& r, const Key& key, Serves serves, Compute compute) {
+    RecordMemo* memo = of(r);
+    if (memo == nullptr) return compute(r, key);
+    for (auto& [k, v] : memo->kept_) {
+      if (k != key) continue;
+      if (!serves(v)) v = compute(r, key);
+      return v;
+    }
+    return memo->kept_.emplace_back(key, compute(r, key)).second;
+  }
+
  private:
   static inline thread_local RecordMemo* innermost_ = nullptr;
   const PatientRecord* record_;

@@ -14,6 +14,7 @@
 
 #include "core/engine.h"
 #include "core/response/mrecist.h"
+#include "core/scores/child_pugh_once.h"
 #include "readers/read_any.h"
 #include "synth/synth.h"
 
@@ -231,7 +232,7 @@ TEST(EvaluateDetail, VerdictsLeaveTheExplanationsEmpty) {
   // The cohort path must not pay for text: a refractory, treated patient with every explanation
   // in full mode has none in verdicts mode.
   const auto cases = golden_cases();
-  std::size_t with_text = 0;
+  std::size_t with_text = 0, checkpoint_text = 0;
   for (const auto& c : cases) {
     const auto d = default_as_of(c.record);
     if (!d) continue;
@@ -251,8 +252,72 @@ TEST(EvaluateDetail, VerdictsLeaveTheExplanationsEmpty) {
       EXPECT_TRUE(o.prerequisites.empty()) << c.name;
       EXPECT_TRUE(o.confirmations.empty()) << c.name;
     }
+    // The checkpoint: its verdict and answers only.
+    if (!full.checkpoint.reasons.empty()) ++checkpoint_text;
+    EXPECT_TRUE(lean.checkpoint.reasons.empty()) << c.name;
+    EXPECT_TRUE(lean.checkpoint.obtain.empty()) << c.name;
+    EXPECT_TRUE(lean.checkpoint.verdict_obtain.empty()) << c.name;
+    for (const CheckpointQuestion* q : {&lean.checkpoint.sustained_response, &lean.checkpoint.liver_function}) {
+      EXPECT_TRUE(q->reasons.empty()) << c.name;
+      EXPECT_TRUE(q->failures.empty()) << c.name;
+      EXPECT_TRUE(q->obtain.empty()) << c.name;
+    }
   }
   EXPECT_GT(with_text, 0u);  // the records do have explanations in full mode
+  EXPECT_GT(checkpoint_text, 0u);
+}
+
+// Child-Pugh with Detail::Verdicts: the same value, missing inputs and each input's name and date
+// (ABCR, ART and BCLC read them), none of the text. Within an evaluation's memo a full result
+// answers a lean call, and a lean result never answers a full call: the full caller gets the
+// text a fresh full computation gives.
+TEST(EvaluateDetail, ChildPughLeanHasTheSameVerdictAndNeverServesAFullCall) {
+  const auto cases = golden_cases();
+  std::size_t explained = 0;
+  for (const auto& c : cases) {
+    for (const Date d : as_of_dates(c.record)) {
+      SCOPED_TRACE(c.name + " as of " + d.iso());
+      const ChildPughResult full = child_pugh(c.record, d);
+      const ChildPughResult lean = child_pugh(c.record, d, Detail::Verdicts);
+      ASSERT_EQ(full.value.has_value(), lean.value.has_value());
+      if (full.value) {
+        EXPECT_EQ(full.value->points, lean.value->points);
+        EXPECT_EQ(full.value->cls, lean.value->cls);
+      }
+      EXPECT_EQ(full.report.computed, lean.report.computed);
+      EXPECT_EQ(full.report.missing, lean.report.missing);
+      ASSERT_EQ(full.report.used.size(), lean.report.used.size());
+      for (std::size_t i = 0; i < full.report.used.size(); ++i) {
+        EXPECT_EQ(full.report.used[i].name, lean.report.used[i].name);
+        EXPECT_EQ(full.report.used[i].date, lean.report.used[i].date);
+        EXPECT_TRUE(lean.report.used[i].value.empty());
+        EXPECT_FALSE(full.report.used[i].value.empty());
+      }
+      EXPECT_TRUE(lean.report.summary.empty());
+      if (!full.report.used.empty()) ++explained;
+
+      auto same_text = [&](const ChildPughResult& got) {
+        EXPECT_TRUE(got.report.explain);
+        EXPECT_EQ(got.report.summary, full.report.summary);
+        EXPECT_EQ(got.report.notes, full.report.notes);
+        ASSERT_EQ(got.report.used.size(), full.report.used.size());
+        for (std::size_t i = 0; i < got.report.used.size(); ++i)
+          EXPECT_EQ(got.report.used[i].value, full.report.used[i].value);
+      };
+      {
+        const ChildPughOnce once(c.record);
+        (void)child_pugh(c.record, d, Detail::Verdicts);
+        same_text(child_pugh(c.record, d));  // lean kept first: the full call computes afresh
+        same_text(child_pugh(c.record, d));  // and keeps the full one
+      }
+      {
+        const ChildPughOnce once(c.record);
+        (void)child_pugh(c.record, d);
+        same_text(child_pugh(c.record, d, Detail::Verdicts));  // full kept: it answers the lean call
+      }
+    }
+  }
+  EXPECT_GT(explained, 0u);
 }
 
 // evaluate() asks for the recorded-vs-measured contradictions of the record it prepared (no copy,

@@ -7,7 +7,7 @@ namespace switchpoint {
 
 DefinitionResult evaluate_aasld_2018(const PatientRecord& r, const TaceHistory& h, Detail detail) {
   CriterionResult pd = CriterionResult::start("pd", "aasld-2018/pd", detail);
-  judge_any_session(pd, h, 0, [&](const SessionAssessment& a) { return progressive_disease(h, a); });
+  judge_any_session(pd, h, 0, [&](const SessionAssessment& a) { return progressive_disease(h, a, detail); });
   note_window_flags(pd, h);
   CriterionResult mvi =
       CriterionResult::start("new-macrovascular-invasion", "aasld-2018/new-macrovascular-invasion", detail);

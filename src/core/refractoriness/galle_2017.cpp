@@ -10,7 +10,7 @@
 namespace switchpoint {
 
 DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& h, Detail detail) {
-  auto no_or = [&](const SessionAssessment& a) { return no_objective_response(h, a); };
+  auto no_or = [&](const SessionAssessment& a) { return no_objective_response(h, a, detail); };
 
   // Never responded: S1 and S2 both assessed without CR/PR.
   CriterionResult never = CriterionResult::start("never-responded", "galle-2017/never-responded", detail);

@@ -14,23 +14,24 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
   // says ≥ 50%; the English papers > 50%, which is used.
   CriterionResult c1a = CriterionResult::start("1a", "jsh-lcsgj-2014/1a", detail);
   judge_consecutive_pair(c1a, h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
-    if (auto g = assessment_gate(h, a)) return *g;
+    if (auto g = assessment_gate(h, a, detail)) return *g;
     const ImagingStudy& s = r.imaging[*a.study_index];
     if (!a.te) return {SessionVerdict::Unknown, facts::viable_percent(s.date)};
     const bool insufficient = *a.te == TeGrade::TE1 || *a.te == TeGrade::TE2;
-    const std::string viable =
-        s.viable_tumor_percent ? fmt::format(FMT_COMPILE("viable {:g}%"), *s.viable_tumor_percent) : "viable n/a";
-    return {insufficient ? SessionVerdict::Yes : SessionVerdict::No,
-            fmt::format(FMT_COMPILE("S{} ({}) → imaging {}: {} ({}){}"), a.session_index + 1, a.session_date.iso(),
-                        s.date.iso(), viable, to_string(*a.te),
-                        insufficient ? ", insufficient response" : ", sufficient response")};
+    return SessionVerdict::explained(insufficient ? SessionVerdict::Yes : SessionVerdict::No, detail, [&] {
+      const std::string viable =
+          s.viable_tumor_percent ? fmt::format(FMT_COMPILE("viable {:g}%"), *s.viable_tumor_percent) : "viable n/a";
+      return fmt::format(FMT_COMPILE("S{} ({}) → imaging {}: {} ({}){}"), a.session_index + 1, a.session_date.iso(),
+                         s.date.iso(), viable, to_string(*a.te),
+                         insufficient ? ", insufficient response" : ", sufficient response");
+    });
   });
   note_window_flags(c1a, h);
 
   // (1b) Two consecutive increases of the intrahepatic tumour number versus before the session.
   CriterionResult c1b = CriterionResult::start("1b", "jsh-lcsgj-2014/1b", detail);
   judge_consecutive_pair(c1b, h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
-    if (auto g = assessment_gate(h, a)) return *g;
+    if (auto g = assessment_gate(h, a, detail)) return *g;
     const ImagingStudy& s = r.imaging[*a.study_index];
     const ImagingStudy* pre = a.pre_study_index ? &r.imaging[*a.pre_study_index] : nullptr;
     // A lower bound ("4 or more") against an exact count: more when the bound exceeds the count
@@ -38,21 +39,25 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     const auto now_min = s.intrahepatic_tumor_count_at_least;
     const auto pre_min = pre ? pre->intrahepatic_tumor_count_at_least : std::nullopt;
     if (now_min && pre && pre->intrahepatic_tumor_count && *now_min > *pre->intrahepatic_tumor_count)
-      return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("S{} ({}): {} or more tumours on {} vs {} on {} before it"),
-                                               a.session_index + 1, a.session_date.iso(), *now_min, s.date.iso(),
-                                               *pre->intrahepatic_tumor_count, pre->date.iso())};
+      return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
+        return fmt::format(FMT_COMPILE("S{} ({}): {} or more tumours on {} vs {} on {} before it"), a.session_index + 1,
+                           a.session_date.iso(), *now_min, s.date.iso(), *pre->intrahepatic_tumor_count,
+                           pre->date.iso());
+      });
     if (s.intrahepatic_tumor_count && pre_min && *s.intrahepatic_tumor_count <= *pre_min)
-      return {SessionVerdict::No,
-              fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} or more on {} before it"), a.session_index + 1,
-                          a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(), *pre_min, pre->date.iso())};
+      return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
+        return fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} or more on {} before it"), a.session_index + 1,
+                           a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(), *pre_min, pre->date.iso());
+      });
     if (!s.intrahepatic_tumor_count) return {SessionVerdict::Unknown, facts::tumour_count(s.date)};
     if (!pre || !pre->intrahepatic_tumor_count)
       return {SessionVerdict::Unknown, facts::tumour_count_before(a.session_date)};
     const bool more = *s.intrahepatic_tumor_count > *pre->intrahepatic_tumor_count;
-    return {more ? SessionVerdict::Yes : SessionVerdict::No,
-            fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} on {} before it"), a.session_index + 1,
-                        a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(), *pre->intrahepatic_tumor_count,
-                        pre->date.iso())};
+    return SessionVerdict::explained(more ? SessionVerdict::Yes : SessionVerdict::No, detail, [&] {
+      return fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} on {} before it"), a.session_index + 1,
+                         a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(),
+                         *pre->intrahepatic_tumor_count, pre->date.iso());
+    });
   });
 
   CriterionResult c2 = CriterionResult::start("2", "jsh-lcsgj-2014/2", detail);

@@ -10,7 +10,7 @@ inline constexpr int kKlcaSixMonthsDays = 183;
 DefinitionResult evaluate_klca_ncc_2022(const PatientRecord& r, const TaceHistory& h, Detail detail) {
   CriterionResult a = CriterionResult::start("a", "klca-ncc-2022/a", detail);
   judge_consecutive_pair(
-      a, h, 0, [&](const SessionAssessment& s) { return no_objective_response(h, s); },
+      a, h, 0, [&](const SessionAssessment& s) { return no_objective_response(h, s, detail); },
       [&](std::size_t i) {
         return days_between(h.sessions[i].session_date, h.sessions[i + 1].session_date) <= kKlcaSixMonthsDays;
       });

@@ -22,15 +22,16 @@ std::string study_ref(const SessionAssessment& a) {
 
 }  // namespace
 
-std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const SessionAssessment& a) {
+std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const SessionAssessment& a, Detail detail) {
   switch (a.state) {
     case AssessmentState::Assessed:
       return std::nullopt;
     case AssessmentState::Pending:
-      return SessionVerdict{
-          SessionVerdict::Skip,
-          fmt::format(FMT_COMPILE("S{} ({}): response assessment pending on {} ({} days after the session)"),
-                      a.session_index + 1, a.session_date.iso(), h.as_of.iso(), days_between(a.session_date, h.as_of))};
+      return SessionVerdict::explained(SessionVerdict::Skip, detail, [&] {
+        return fmt::format(FMT_COMPILE("S{} ({}): response assessment pending on {} ({} days after the session)"),
+                           a.session_index + 1, a.session_date.iso(), h.as_of.iso(),
+                           days_between(a.session_date, h.as_of));
+      });
     case AssessmentState::Missing:
       return SessionVerdict{SessionVerdict::Unknown, facts::response_imaging(a.session_date)};
   }
@@ -127,23 +128,30 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
     });
 }
 
-SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a) {
-  if (auto g = assessment_gate(h, a)) return *g;
+SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a, Detail detail) {
+  if (auto g = assessment_gate(h, a, detail)) return *g;
   if (!a.response.category) return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   const auto cat = to_string(*a.response.category);
   if (a.objective_response())
-    return {SessionVerdict::No, fmt::format(FMT_COMPILE("{}: mRECIST {} (objective response)"), study_ref(a), cat)};
-  return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("{}: mRECIST {} (no objective response)"), study_ref(a), cat)};
+    return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
+      return fmt::format(FMT_COMPILE("{}: mRECIST {} (objective response)"), study_ref(a), cat);
+    });
+  return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
+    return fmt::format(FMT_COMPILE("{}: mRECIST {} (no objective response)"), study_ref(a), cat);
+  });
 }
 
-SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a) {
-  if (auto g = assessment_gate(h, a)) return *g;
+SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a, Detail detail) {
+  if (auto g = assessment_gate(h, a, detail)) return *g;
   if (!a.response.category) return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
-  const auto cat = to_string(*a.response.category);
   if (*a.response.category == MrecistCategory::PD)
-    return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("{}: mRECIST PD{}"), study_ref(a),
-                                             a.response.basis.empty() ? "" : " — " + a.response.basis)};
-  return {SessionVerdict::No, fmt::format(FMT_COMPILE("{}: mRECIST {}"), study_ref(a), cat)};
+    return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
+      return fmt::format(FMT_COMPILE("{}: mRECIST PD{}"), study_ref(a),
+                         a.response.basis.empty() ? "" : " — " + a.response.basis);
+    });
+  return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
+    return fmt::format(FMT_COMPILE("{}: mRECIST {}"), study_ref(a), to_string(*a.response.category));
+  });
 }
 
 namespace {
@@ -292,7 +300,7 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
   if (!cp)
-    for (const auto& m : child_pugh(r, h.as_of).report.missing)
+    for (const auto& m : child_pugh(r, h.as_of, c.explain ? Detail::Full : Detail::Verdicts).report.missing)
       add_unique(c.missing, facts::child_pugh_input(m, h.as_of));
   if (!asc) add_unique(c.missing, facts::ascites(h.as_of));
   if (!enc) add_unique(c.missing, facts::encephalopathy(h.as_of));
@@ -391,18 +399,21 @@ CriterionResult judge_untreatable_progression(const PatientRecord& r, const Tace
   judge_ecog_rise(part("ECOG rise"), r, h);
   judge_any_session(
       part("PD with infiltrative or bilobar disease"), h, 0, [&](const SessionAssessment& a) -> SessionVerdict {
-        SessionVerdict pd = progressive_disease(h, a);
+        SessionVerdict pd = progressive_disease(h, a, detail);
         if (pd.kind != SessionVerdict::Yes) return pd;
         const ImagingStudy& s = r.imaging[*a.study_index];
         const ImagingStudy* m = s.morphology ? &s : latest_imaging_with(r, s.date, &ImagingStudy::morphology);
         const ImagingStudy* b = s.bilobar ? &s : latest_imaging_with(r, s.date, &ImagingStudy::bilobar);
         if ((m && infiltrative(*m->morphology)) || (b && *b->bilobar))
-          return {SessionVerdict::Yes, fmt::format(FMT_COMPILE("{}; {}{}"), pd.why,
-                                                   m && infiltrative(*m->morphology) ? to_string(*m->morphology) : "",
-                                                   (b && *b->bilobar) ? " bilobar disease" : "")};
+          return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
+            return fmt::format(FMT_COMPILE("{}; {}{}"), pd.why,
+                               m && infiltrative(*m->morphology) ? to_string(*m->morphology) : "",
+                               (b && *b->bilobar) ? " bilobar disease" : "");
+          });
         if (m && b)
-          return {SessionVerdict::No,
-                  fmt::format(FMT_COMPILE("{} but {} and not bilobar"), pd.why, to_string(*m->morphology))};
+          return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
+            return fmt::format(FMT_COMPILE("{} but {} and not bilobar"), pd.why, to_string(*m->morphology));
+          });
         return {
             SessionVerdict::Unknown,
             fmt::format(FMT_COMPILE("tumour morphology and bilobar extent on imaging {} (PD there)"), s.date.iso())};

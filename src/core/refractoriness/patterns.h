@@ -16,12 +16,23 @@ namespace switchpoint {
 struct SessionVerdict {
   enum Kind : unsigned char { Yes, No, Unknown, Skip } kind;
   std::string why;  // evidence or what is missing
+
+  // A Yes, No or Skip's `why` is evidence or a note: built (a text or a callable returning it)
+  // only with Detail::Full. An Unknown's `why` is what is missing, which every caller reads: it is
+  // always built (SessionVerdict{Unknown, text}).
+  template <typename Why>
+  static SessionVerdict explained(Kind kind, Detail detail, Why&& why) {
+    if (detail != Detail::Full) return {kind, {}};
+    return {kind, text_of(std::forward<Why>(why))};
+  }
 };
 using SessionPredicate = std::function<SessionVerdict(const SessionAssessment&)>;
 
 // The common reading of a session's assessment state: pending → Skip, missing → Unknown.
-// Returns nullopt when the assessment exists and the predicate must decide.
-std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const SessionAssessment& a);
+// Returns nullopt when the assessment exists and the predicate must decide. With Detail::Verdicts
+// a Skip's note is not written (SessionVerdict::explained).
+std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const SessionAssessment& a,
+                                              Detail detail = Detail::Full);
 
 // Met on the first session ≥ `from` whose assessment is Yes.
 void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred);
@@ -31,9 +42,12 @@ void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t fro
 void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_t from, const SessionPredicate& pred,
                             const std::function<bool(std::size_t)>& pair_counts = {});
 
-// Shared predicates.
-SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a);  // known and not CR/PR
-SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a);    // overall PD
+// Shared predicates. With Detail::Verdicts a Yes or No carries no evidence text (the criterion's
+// explain flag leaves it out anyway); the kind and an Unknown's missing input are the same.
+SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessment& a,
+                                     Detail detail = Detail::Full);  // known and not CR/PR
+SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment& a,
+                                   Detail detail = Detail::Full);  // overall PD
 
 enum class Finding : unsigned char { VascularInvasion, ExtrahepaticSpread };
 void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHistory& h, Finding f);

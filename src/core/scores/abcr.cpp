@@ -82,7 +82,7 @@ AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
         fmt::format(FMT_COMPILE("afp before the first TACE (on or within 30 days before {})"), first.iso()));
   }
 
-  const BclcResult stage = bclc(r, first);
+  const BclcResult stage = bclc(r, first, detail);
   if (stage.value) {
     const std::optional<int> p = abcr_bclc_points(stage.value->stage);
     if (!p) {

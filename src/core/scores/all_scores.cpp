@@ -29,7 +29,7 @@ Scores compute_scores(const PatientRecord& r, Date at, Detail detail) {
   Scores s;
   s.at = at;
   s.reports.reserve(kScoreCount);
-  ChildPughResult cp = child_pugh(r, at);
+  ChildPughResult cp = child_pugh(r, at, detail);
   const TumorBurdenLookup burden = latest_tumor_burden(r, at);
   BclcResult stage = bclc(r, at, cp, burden);
   take(s, s.child_pugh, std::move(cp));

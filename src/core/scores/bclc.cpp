@@ -85,7 +85,9 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   return d;
 }
 
-BclcResult bclc(const PatientRecord& r, Date at) { return bclc(r, at, child_pugh(r, at), latest_tumor_burden(r, at)); }
+BclcResult bclc(const PatientRecord& r, Date at, Detail detail) {
+  return bclc(r, at, child_pugh(r, at, detail), latest_tumor_burden(r, at));
+}
 
 BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, const TumorBurdenLookup& tb) {
   BclcResult out{std::nullopt, start_score("bclc", "bclc-2022-stage", at)};

@@ -62,8 +62,10 @@ struct BclcResult {
 };
 
 // Child-Pugh via child_pugh(r, at); ECOG via latest_ecog; imaging via latest_imaging_with and
-// latest_tumor_burden (P-input-currency windows).
-BclcResult bclc(const PatientRecord& r, Date at);
+// latest_tumor_burden (P-input-currency windows). With Detail::Verdicts Child-Pugh is asked for
+// without its text (child_pugh): the stage, summary and missing inputs are the same, and the
+// Child-Pugh input's description in `used` is empty.
+BclcResult bclc(const PatientRecord& r, Date at, Detail detail = Detail::Full);
 // The same from Child-Pugh and the tumour burden already computed at `at` (the engine computes
 // each once for every score).
 BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, const TumorBurdenLookup& tb);

@@ -82,15 +82,20 @@ std::optional<ChildPugh> child_pugh_value(const PatientRecord& r, Date at) {
 }
 
 namespace {
-ChildPughResult compute_child_pugh(const PatientRecord& r, Date at);
+ChildPughResult compute_child_pugh(const PatientRecord& r, Date at, Detail detail);
 }  // namespace
 
-ChildPughResult child_pugh(const PatientRecord& r, Date at) { return ChildPughOnce::get(r, at, compute_child_pugh); }
+ChildPughResult child_pugh(const PatientRecord& r, Date at, Detail detail) {
+  // Full over lean, never the reverse: a lean result lacks the text a full caller shows.
+  return ChildPughOnce::get(
+      r, at, [&](const ChildPughResult& kept) { return detail != Detail::Full || kept.report.explain; },
+      [&](const PatientRecord& rec, Date d) { return compute_child_pugh(rec, d, detail); });
+}
 
 namespace {
 
-ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
-  ChildPughResult out{std::nullopt, start_score("child_pugh", "child-pugh", at)};
+ChildPughResult compute_child_pugh(const PatientRecord& r, Date at, Detail detail) {
+  ChildPughResult out{std::nullopt, start_score("child_pugh", "child-pugh", at, detail)};
   ScoreResult& rep = out.report;
   int points = 0;
   bool complete = true;
@@ -103,8 +108,11 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
     if (const LabValue* v = latest_lab(r.labs.of(q), at)) {
       const int p = score(v->value);
       points += p;
+      // Each input's name and date are kept in every detail: ABCR, ART and BCLC read their dates.
       rep.used.push_back({std::string(spec_of(q).key), v->date,
-                          fmt::format(FMT_COMPILE("{} → {} point{}"), describe(*v, q), p, p == 1 ? "" : "s")});
+                          rep.explain
+                              ? fmt::format(FMT_COMPILE("{} → {} point{}"), describe(*v, q), p, p == 1 ? "" : "s")
+                              : std::string()});
     } else {
       complete = false;
       rep.missing.emplace_back(name);
@@ -120,7 +128,9 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
     const int p = child_pugh_ascites_points(*c->ascites);
     points += p;
     rep.used.push_back({"ascites", c->date,
-                        fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->ascites), p, p == 1 ? "" : "s")});
+                        rep.explain
+                            ? fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->ascites), p, p == 1 ? "" : "s")
+                            : std::string()});
   } else if (const auto* u = latest_ascites_any(r, at)) {
     // Present, grade not recorded: slight (2 points) or moderate-severe (3 points).
     complete = false;
@@ -138,7 +148,8 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
     points += p;
     rep.used.push_back(
         {"encephalopathy", c->date,
-         fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->encephalopathy), p, p == 1 ? "" : "s")});
+         rep.explain ? fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->encephalopathy), p, p == 1 ? "" : "s")
+                     : std::string()});
   } else if (const auto* u = latest_encephalopathy_any(r, at)) {
     complete = false;
     ungraded_min += child_pugh_encephalopathy_points(Encephalopathy::Grade1to2);
@@ -150,7 +161,7 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
     complete = false;
     rep.missing.emplace_back("encephalopathy");
   }
-  if (!ungraded.empty()) {
+  if (!ungraded.empty() && rep.explain) {
     std::string why;
     for (const auto& u : ungraded) why.append(why.empty() ? "" : "; ").append(u);
     // The range only when every other component is known: otherwise it would be a guess too.
@@ -171,7 +182,7 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at) {
   const ChildPugh cp{points, child_pugh_class(points)};
   out.value = cp;
   rep.computed = true;
-  rep.summary = fmt::format(FMT_COMPILE("{} points, class {}"), cp.points, cp.cls);
+  rep.summarize([&] { return fmt::format(FMT_COMPILE("{} points, class {}"), cp.points, cp.cls); });
   rep.fields.push_back({"points", cp.points});
   rep.fields.push_back({"class", std::string(1, cp.cls)});
   return out;

@@ -28,7 +28,11 @@ struct ChildPughResult {
 
 // Child-Pugh as of `at` from the latest inputs within their windows (P-input-currency).
 // INR is preferred; PT prolongation is used only when no INR is available.
-ChildPughResult child_pugh(const PatientRecord& r, Date at);
+// With Detail::Verdicts the report's text (the inputs' descriptions in `used`, the summary, the
+// notes) is not built; value, computed, fields, missing and each input's name and date in `used`
+// are the same. Within an evaluation (ChildPughOnce) a full result answers a lean call, a lean
+// one never answers a full call.
+ChildPughResult child_pugh(const PatientRecord& r, Date at, Detail detail = Detail::Full);
 
 // The same score without the report (no strings built): for scanning many dates, e.g. looking
 // for Child-Pugh C after the first TACE. Absent when an input is missing.

@@ -27,8 +27,10 @@ Date latest_input_date(const ScoreResult& s) {
 
 ChildPughChange child_pugh_change(const PatientRecord& r, Date first_tace, Date at, ScoreResult& rep) {
   ChildPughChange out;
-  const ChildPughResult before = child_pugh(r, first_tace);
-  const ChildPughResult now = child_pugh(r, at);
+  // As much detail as the score reporting the change: its text quotes Child-Pugh's summary.
+  const Detail detail = rep.explain ? Detail::Full : Detail::Verdicts;
+  const ChildPughResult before = child_pugh(r, first_tace, detail);
+  const ChildPughResult now = child_pugh(r, at, detail);
   if (before.value) {
     out.before = before.value;
     rep.used.push_back({"child_pugh before the first TACE", latest_input_date(before.report), before.report.summary});

@@ -174,7 +174,7 @@ std::string ecog_text(const ClinicalAssessment& e, Date at) {
 void general_eligibility(Assess& a, const Context& c) {
   if (!c.cp_class) {
     // One prerequisite per missing input, in the words every other rule uses (P-obtain-list).
-    for (const auto& m : child_pugh(c.r, c.at).report.missing)
+    for (const auto& m : child_pugh(c.r, c.at, c.explain ? Detail::Full : Detail::Verdicts).report.missing)
       a.prerequisite([&] { return facts::child_pugh_input(m, c.at); });
   } else if (*c.cp_class == 'C') {
     a.raise(OptionStatus::Contraindicated,
@@ -392,12 +392,17 @@ bool shares_drug(const Regimen& a, const Regimen& b) {
   return false;
 }
 
-// Which regimens belong to this line, given the whole history (P-later-lines).
+// Why a regimen does not belong to this line, given the whole history (P-later-lines), or
+// nullopt when it does. With Detail::Verdicts (c.explain false) the reason is decided the same way
+// and left empty: only whether there is one decides the option's status.
 std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
+  auto why = [&c](auto&& text) -> std::optional<std::string> {
+    if (!c.explain) return std::string();
+    return text_of(text);
+  };
   if (c.line == 1) {
     if (reg.line == TherapyLine::Second)
-      return std::string(
-          "agent studied after sorafenib (RESORCE, CELESTIAL, REACH-2, KEYNOTE-240): not for first line");
+      return why("agent studied after sorafenib (RESORCE, CELESTIAL, REACH-2, KEYNOTE-240): not for first line");
     return std::nullopt;
   }
   // The same regimen at an earlier line: progressed on or not tolerated → never again; any
@@ -407,34 +412,42 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
     if (e.s->regimen == reg.id && (!same || failed(e, c.at))) same = &e;
   if (same) {
     if (failed(*same, c.at))
-      return fmt::format(FMT_COMPILE("{} ({}): not given again at a later line"),
-                         same->s->stop_reason == StopReason::Progression ? "progressed on it" : "not tolerated",
-                         episode_text(*same));
-    return fmt::format(FMT_COMPILE("already given ({}): re-treatment is not a listed option"), episode_text(*same));
+      return why([&] {
+        return fmt::format(FMT_COMPILE("{} ({}): not given again at a later line"),
+                           same->s->stop_reason == StopReason::Progression ? "progressed on it" : "not tolerated",
+                           episode_text(*same));
+      });
+    return why([&] {
+      return fmt::format(FMT_COMPILE("already given ({}): re-treatment is not a listed option"), episode_text(*same));
+    });
   }
   // A drug the patient progressed on or did not tolerate, inside another regimen (durvalumab
   // after durvalumab-tremelimumab, bevacizumab after atezolizumab-bevacizumab).
   for (const auto& e : c.history) {
     const Regimen* given = find_regimen(e.s->regimen);
     if (!given || !failed(e, c.at) || !shares_drug(reg, *given)) continue;
-    std::string drugs;
-    for (const auto& x : reg.doses)
-      for (const auto& y : given->doses)
-        if (x.drug == y.drug && drugs.find(x.drug) == std::string::npos)
-          drugs += (drugs.empty() ? "" : ", ") + std::string(x.drug);
-    return fmt::format(FMT_COMPILE("contains {}, already {} ({}): not given again"), drugs,
-                       e.s->stop_reason == StopReason::Progression ? "progressed on" : "not tolerated",
-                       episode_text(e));
+    return why([&] {
+      std::string drugs;
+      for (const auto& x : reg.doses)
+        for (const auto& y : given->doses)
+          if (x.drug == y.drug && drugs.find(x.drug) == std::string::npos)
+            drugs += (drugs.empty() ? "" : ", ") + std::string(x.drug);
+      return fmt::format(FMT_COMPILE("contains {}, already {} ({}): not given again"), drugs,
+                         e.s->stop_reason == StopReason::Progression ? "progressed on" : "not tolerated",
+                         episode_text(e));
+    });
   }
   if (listed(reg, c)) return std::nullopt;
-  std::string why;
-  std::vector<std::string_view> seen;
-  for (const auto& e : c.history) {
-    if (std::find(seen.begin(), seen.end(), e.s->regimen) != seen.end()) continue;
-    seen.push_back(e.s->regimen);
-    why += (why.empty() ? "" : "; ") + listed_after(e.s->regimen);
-  }
-  return fmt::format(FMT_COMPILE("not a listed option at line {} ({})"), c.line, why);
+  return why([&] {
+    std::string after;
+    std::vector<std::string_view> seen;
+    for (const auto& e : c.history) {
+      if (std::find(seen.begin(), seen.end(), e.s->regimen) != seen.end()) continue;
+      seen.push_back(e.s->regimen);
+      after += (after.empty() ? "" : "; ") + listed_after(e.s->regimen);
+    }
+    return fmt::format(FMT_COMPILE("not a listed option at line {} ({})"), c.line, after);
+  });
 }
 
 TherapyOption assess(const Regimen& reg, const Context& c) {
