@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include <unordered_map>
 
 #include "cohort/csv.h"
+#include "cohort/mapped_guard.h"
 #include "core/scores/child_pugh.h"
 #include "presenters/text_escape.h"
 
@@ -269,10 +271,12 @@ CsvPatient build(Group& g, Stats& stats) {
 namespace {
 
 // The file's bytes, mapped read-only (a cohort CSV is read whole; the pages are the file's, so
-// they cost no anonymous memory).
+// they cost no anonymous memory). A file truncated by another program while it is read gives
+// zeros past its new end instead of ending the process (cohort/mapped_guard.h): changed() says so,
+// as it says when the file is no longer the one mapped (another size, time or identity).
 class MappedFile {
  public:
-  explicit MappedFile(const std::string& path) {
+  explicit MappedFile(const std::string& path) : path_(path) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw UsageError(fmt::format("{}: cannot open the file", path));
     struct stat st {};
@@ -288,7 +292,11 @@ class MappedFile {
         throw UsageError(fmt::format("{}: cannot read the file", path));
       }
       data_ = static_cast<const char*>(p);
+      guard_.emplace(data_, size_);
     }
+    dev_ = st.st_dev;
+    ino_ = st.st_ino;
+    mtime_ = st.st_mtim;
   }
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
@@ -297,11 +305,23 @@ class MappedFile {
     ::close(fd_);
   }
   std::string_view text() const { return {data_ ? data_ : "", size_}; }
+  bool changed() const {
+    if (guard_ && guard_->faulted()) return true;
+    struct stat st {};
+    return ::stat(path_.c_str(), &st) != 0 || st.st_dev != dev_ || st.st_ino != ino_ ||
+           static_cast<std::size_t>(st.st_size) != size_ || st.st_mtim.tv_sec != mtime_.tv_sec ||
+           st.st_mtim.tv_nsec != mtime_.tv_nsec;
+  }
 
  private:
+  std::string path_;
   int fd_ = -1;
   const char* data_ = nullptr;
   std::size_t size_ = 0;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+  struct timespec mtime_ {};
+  std::optional<MappingGuard> guard_;  // after data_: removed after the munmap of ~MappedFile
 };
 
 }  // namespace
@@ -438,6 +458,12 @@ std::vector<CsvPatient> read_csv(const std::string& path, std::string_view profi
     r.cells = row_cells;
     g.rows.push_back(std::move(r));
   }
+  // Rows read from a file that changed meanwhile (zeros where it was cut short) are never used.
+  if (file.changed())
+    throw UsageError(
+        fmt::format("{}: the file changed while it was read (its size, time or identity is not what it "
+                    "was when reading began); evaluate it again once it is complete",
+                    escape_text(path)));
   std::vector<CsvPatient> out;
   out.reserve(groups.size());
   for (auto& g : groups) out.push_back(build(g, stats));

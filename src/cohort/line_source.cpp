@@ -62,6 +62,7 @@ std::shared_ptr<const MappedFile> MappedFile::map(const std::string& path) {
 }
 
 bool MappedFile::unchanged(const std::string& path) const {
+  if (truncated()) return false;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;
   const FileId id = file_id(st);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "cohort/mapped_guard.h"
+
 namespace switchpoint::cohort {
 
 // A block of whole lines. The buffer is reused from block to block (a worker keeps its Block),
@@ -39,7 +41,9 @@ struct Block {
   const char* data() const { return view != nullptr ? view : buffer.get(); }
 };
 
-// A plain file mapped read-only into memory (unmapped when the last user goes).
+// A plain file mapped read-only into memory (unmapped when the last user goes). Should another
+// program truncate the file while it is mapped, reads past its new end give zeros instead of
+// ending the process (cohort/mapped_guard.h), and unchanged() is false from then on.
 class MappedFile {
  public:
   // nullptr when the file cannot be mapped (not a regular file, empty, or mmap fails).
@@ -52,17 +56,20 @@ class MappedFile {
   // The bytes that may be read from data(): the size rounded up to whole pages.
   std::size_t readable() const { return readable_; }
   // False when the file at `path` is no longer the one mapped, as it was: another file, another
-  // size or another modification time.
+  // size or another modification time, or a read found it shorter than it was when mapped.
   bool unchanged(const std::string& path) const;
+  // True once a read found the file truncated (what was read past its new end is zeros).
+  bool truncated() const { return guard_.faulted(); }
 
  private:
   MappedFile(const char* data, std::size_t size, std::size_t readable, std::uint64_t dev, std::uint64_t ino,
              std::int64_t mtime_ns)
-      : data_(data), size_(size), readable_(readable), dev_(dev), ino_(ino), mtime_ns_(mtime_ns) {}
+      : data_(data), size_(size), readable_(readable), dev_(dev), ino_(ino), mtime_ns_(mtime_ns), guard_(data, size) {}
   const char* data_;
   std::size_t size_, readable_;
   std::uint64_t dev_, ino_;
   std::int64_t mtime_ns_;
+  MappingGuard guard_;  // last: removed after the munmap of ~MappedFile
 };
 
 // The longest line read: 16 MiB, far above any real FHIR resource of a patient (the same cap as
