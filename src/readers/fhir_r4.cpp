@@ -368,8 +368,23 @@ struct FhirReader {
   };
   std::vector<Component> components;
 
-  // "Observation http://loinc.org|1975-2 (Bilirubin…)" of the Observation being read (observation()).
-  std::string observation_what;
+  // "Observation http://loinc.org|1975-2 (Bilirubin…)": the words of each code of the table, spelled
+  // once for the whole run (observation() names every Observation it reads with them).
+  static const std::string& observation_words(const fhir::ObservationCode& m) {
+    static const std::vector<std::string> words = [] {
+      std::vector<std::string> out;
+      for (const auto& c : fhir::observation_codes())
+        out.push_back(std::string("Observation ")
+                          .append(c.system)
+                          .append("|")
+                          .append(c.code)
+                          .append(" (")
+                          .append(c.display)
+                          .append(")"));
+      return out;
+    }();
+    return words[static_cast<std::size_t>(&m - fhir::observation_codes().data())];
+  }
 
   // What was sent but not read, structured (ReadResult::not_read; readers/not_read.h).
   NotReadCounter not_read;
@@ -927,6 +942,11 @@ struct FhirReader {
   bool refers_to_patient(std::string_view ref) const {
     if (have_patient) {
       if (!patient_full_url.empty() && ref == patient_full_url) return true;
+      // The usual reference, "Patient/<id>" exactly, read as the general way below reads it (an id
+      // with a '/' takes that way: the reference's id would end at its slash).
+      if (ref.size() == 8 + patient_id.size() && ref.starts_with("Patient/") && ref.ends_with(patient_id) &&
+          patient_id.find('/') == std::string::npos)
+        return true;
       return ref.find("Patient/") != std::string_view::npos && id_view_from_reference(ref) == patient_id;
     }
     if (ref == anchor_reference) return true;
@@ -986,15 +1006,7 @@ struct FhirReader {
       skip_code("Observation", cods, &e);
       return;
     }
-    // Built without a format string, into the reader's buffer: this runs for every observation read.
-    std::string& what = observation_what;
-    what.assign("Observation ")
-        .append(m->system)
-        .append("|")
-        .append(m->code)
-        .append(" (")
-        .append(m->display)
-        .append(")");
+    const std::string& what = observation_words(*m);
     std::optional<Date> date;
     std::string vk;
     if (!observation_value_key(e, *m, cods, what, date, vk)) return;
