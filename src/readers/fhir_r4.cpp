@@ -10,7 +10,6 @@
 #include <map>
 #include <set>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "readers/consistency.h"
@@ -3137,9 +3136,16 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
   entries.reserve(resources.size());
   // (Type, id) → the first resource with it; contents are compared only when an id recurs. The
   // type and id are views of the resources (alive during the call): nothing is copied per resource.
-  thread_local std::unordered_map<TypeId, const FhirResource*, TypeIdHash> by_id;
-  by_id.clear();
-  by_id.reserve(resources.size());
+  // An open-addressed table, at most half full, kept by the thread: no node is allocated per resource.
+  using IdSlot = std::pair<TypeId, const FhirResource*>;
+  thread_local std::vector<IdSlot> by_id;
+  std::size_t capacity = 16;
+  while (capacity < 2 * resources.size()) capacity *= 2;
+  by_id.assign(capacity, IdSlot{TypeId{}, nullptr});
+  auto slot_of = [mask = capacity - 1](const TypeId& key) -> IdSlot& {
+    for (std::size_t i = TypeIdHash{}(key)&mask;; i = (i + 1) & mask)
+      if (by_id[i].second == nullptr || by_id[i].first == key) return by_id[i];
+  };
   for (const auto& res : resources) {
     Entry e{res.location, res.type, res.full_url, res.resource};
     // The id as w.string reads it: a present id that is not a string is a problem (reported there).
@@ -3152,16 +3158,17 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
     }
     if (!id.empty()) {
       const TypeId key{e.type, id};
-      if (auto it = by_id.find(key); it != by_id.end()) {
-        if (simdjson::minify(it->second->resource) == simdjson::minify(e.resource))
+      IdSlot& slot = slot_of(key);
+      if (const FhirResource* first = slot.second) {
+        if (simdjson::minify(first->resource) == simdjson::minify(e.resource))
           r.skip(fmt::format("{} (the same resource twice, read once)", e.type));
         else
           r.w.problem(e.ptr, fmt::format("{}/{} appears twice with different content (the other at {}); which "
                                          "one is meant cannot be told",
-                                         e.type, id, it->second->location));
+                                         e.type, id, first->location));
         continue;
       }
-      by_id.emplace(key, &res);
+      slot = IdSlot{key, &res};
     }
     entries.push_back(e);
   }

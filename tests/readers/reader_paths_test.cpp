@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "readers/fhir_r4.h"
 
@@ -200,6 +201,65 @@ TEST(ReaderPaths, EnteredInErrorIsSkippedWithItsStatus) {
   EXPECT_EQ(rr.skipped.count("Observation http://loinc.org|1975-2 (status entered-in-error)"), 1U);
   ASSERT_TRUE(rr.record);
   EXPECT_TRUE(rr.record->labs.bilirubin_umol_per_l.empty());
+}
+
+// ---- a resource's (type, id) seen twice --------------------------------------------------------
+
+// A Bundle of a Patient p1 and `resources` (JSON objects, comma-separated).
+std::string bundle_of(const std::vector<std::string>& resources) {
+  std::string out =
+      R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1"}})";
+  for (const auto& r : resources) out += R"(,{"resource":)" + r + "}";
+  return out + "]}";
+}
+
+// A bilirubin Observation with id `id` on 2024-01-`day`, `mg` mg/dL.
+std::string lab(const std::string& id, int day, double mg) {
+  return R"({"resourceType":"Observation","id":")" + id +
+         R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"1975-2"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-)" +
+         (day < 10 ? "0" : "") + std::to_string(day) + R"(","valueQuantity":{"value":)" + std::to_string(mg) +
+         R"(,"unit":"mg/dL"}})";
+}
+
+TEST(ReaderPaths, ManyResourcesWithDistinctIdsAreEachRead) {
+  std::vector<std::string> labs;
+  for (int day = 1; day <= 28; ++day) labs.push_back(lab("o" + std::to_string(day), day, 1.0));
+  const auto rr = read_fhir_bundle(bundle_of(labs));
+  ASSERT_TRUE(rr.record) << problems_of(rr);
+  EXPECT_EQ(rr.record->labs.bilirubin_umol_per_l.size(), 28U);
+}
+
+TEST(ReaderPaths, TheSameResourceTwiceIsReadOnceAmongMany) {
+  std::vector<std::string> labs;
+  for (int day = 1; day <= 28; ++day) labs.push_back(lab("o" + std::to_string(day), day, 1.0));
+  labs.push_back(lab("o17", 17, 1.0));  // identical to the 17th
+  const auto rr = read_fhir_bundle(bundle_of(labs));
+  ASSERT_TRUE(rr.record) << problems_of(rr);
+  EXPECT_EQ(rr.record->labs.bilirubin_umol_per_l.size(), 28U);
+  ASSERT_EQ(rr.skipped.count("Observation (the same resource twice, read once)"), 1U);
+  EXPECT_EQ(rr.skipped.at("Observation (the same resource twice, read once)"), 1);
+}
+
+TEST(ReaderPaths, OneIdWithDifferentContentIsAProblemNamingTheFirst) {
+  std::vector<std::string> labs;
+  for (int day = 1; day <= 28; ++day) labs.push_back(lab("o" + std::to_string(day), day, 1.0));
+  labs.push_back(lab("o17", 17, 2.0));  // entry 29: another value under the id of entry 17
+  const auto rr = read_fhir_bundle(bundle_of(labs));
+  EXPECT_FALSE(rr.record);
+  EXPECT_TRUE(has_problem(rr, "/entry/29/resource",
+                          "Observation/o17 appears twice with different content (the other at /entry/17/resource)"))
+      << problems_of(rr);
+}
+
+TEST(ReaderPaths, OneIdInTwoResourceTypesIsNoRepeat) {
+  const std::string procedure =
+      R"({"resourceType":"Procedure","id":"x1","status":"completed","code":{"coding":[{"system":"urn:switchpoint:hcc","code":"tace"}]},"subject":{"reference":"Patient/p1"},"performedDateTime":"2024-01-20"})";
+  const auto rr = read_fhir_bundle(bundle_of({lab("x1", 3, 1.0), procedure}));
+  ASSERT_TRUE(rr.record) << problems_of(rr);
+  EXPECT_EQ(rr.record->labs.bilirubin_umol_per_l.size(), 1U);
+  EXPECT_EQ(rr.record->tace.size(), 1U);
+  EXPECT_EQ(rr.skipped.count("Observation (the same resource twice, read once)"), 0U);
+  EXPECT_EQ(rr.skipped.count("Procedure (the same resource twice, read once)"), 0U);
 }
 
 }  // namespace
