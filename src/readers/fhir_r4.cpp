@@ -836,16 +836,22 @@ struct FhirReader {
   // Keeps one value per (what, date); a different second value is a problem, an equal one is merged.
   template <typename T, typename Eq = SameFinding>
   void set_once(std::optional<T>& slot, T value, Date d, std::string_view what, const std::string& ptr, Eq eq = {}) {
-    const std::string key = std::string(what).append("@").append(d.iso());
+    // "what@YYYY-MM-DD", built once into its room, and only when it is filed or looked up.
+    auto key = [&] {
+      std::string k;
+      k.reserve(what.size() + 11);
+      k.append(what).append(1, '@').append(d.iso());
+      return k;
+    };
     if (slot) {
       if (!eq(*slot, value))
         w.problem(ptr, fmt::format("{} on {} is given twice with different values (the other at {}); one date "
                                    "holds one value",
-                                   what, d.iso(), first_ptr[key]));
+                                   what, d.iso(), first_ptr[key()]));
       return;
     }
     slot = std::move(value);
-    first_ptr[key] = ptr;
+    first_ptr.insert_or_assign(key(), ptr);
   }
 
   // The status of a resource, checked against its FHIR value set: codes are case-sensitive, and
