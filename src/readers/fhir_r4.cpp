@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "readers/consistency.h"
@@ -57,6 +57,35 @@ struct CodingView {
   std::string_view system;
   std::string_view code;
 };
+
+// The system, code and display members of a coding object, found in one pass over its members
+// (each the first of its name, as at_key finds it): a coding is read for every resource, at the
+// scan and again at the read.
+struct CodingMembers {
+  element system, code, display;
+  bool has_system = false, has_code = false, has_display = false;
+};
+CodingMembers coding_members(object c) {
+  CodingMembers m;
+  for (auto [k, v] : c) {
+    if (k == "system") {
+      if (!std::exchange(m.has_system, true)) m.system = v;
+    } else if (k == "code") {
+      if (!std::exchange(m.has_code, true)) m.code = v;
+    } else if (k == "display") {
+      if (!std::exchange(m.has_display, true)) m.display = v;
+    }
+  }
+  return m;
+}
+// A member as a string view: "" when absent or null; false (and "") when present and not a string.
+bool member_view(bool present, element e, std::string_view& out) {
+  out = {};
+  if (!present || e.is_null()) return true;
+  if (e.get(out) == simdjson::SUCCESS) return true;
+  out = {};
+  return false;
+}
 
 // Procedures that end a TACE course (CLINICAL_RULES §5, P-course-end): the project codes, SNOMED
 // CT and CPT codes of fhir::procedure_codes() (readers/fhir_codes.cpp, with the source of each;
@@ -273,7 +302,7 @@ struct SameFinding {
 // that no location is copied per resource.
 struct Entry {
   const std::string& ptr;  // "/entry/3/resource"
-  const std::string& type;
+  std::string_view type;   // a view: compared with the types read, for every resource
   const std::string& full_url;
   object resource;
 };
@@ -338,8 +367,23 @@ struct FhirReader {
   };
   std::vector<Component> components;
 
-  // "Observation http://loinc.org|1975-2 (Bilirubin…)" of the Observation being read (observation()).
-  std::string observation_what;
+  // "Observation http://loinc.org|1975-2 (Bilirubin…)": the words of each code of the table, spelled
+  // once for the whole run (observation() names every Observation it reads with them).
+  static const std::string& observation_words(const fhir::ObservationCode& m) {
+    static const std::vector<std::string> words = [] {
+      std::vector<std::string> out;
+      for (const auto& c : fhir::observation_codes())
+        out.push_back(std::string("Observation ")
+                          .append(c.system)
+                          .append("|")
+                          .append(c.code)
+                          .append(" (")
+                          .append(c.display)
+                          .append(")"));
+      return out;
+    }();
+    return words[static_cast<std::size_t>(&m - fhir::observation_codes().data())];
+  }
 
   // What was sent but not read, structured (ReadResult::not_read; readers/not_read.h).
   NotReadCounter not_read;
@@ -419,7 +463,8 @@ struct FhirReader {
                   std::string_view code, std::string reason, std::optional<FactKind> fact) {
     const std::string display = display_of(cods, system, code);
     if (fact) rec.unread.push_back({*fact, quiet_date(e.resource), coding_words(system, code, display), reason});
-    skip(std::move(key), NotRead{e.type, std::string(system), std::string(code), display, std::move(reason)});
+    skip(std::move(key),
+         NotRead{std::string(e.type), std::string(system), std::string(code), display, std::move(reason)});
   }
   // "no value: dataAbsentReason asked-unknown"
   static std::string absent_reason(object res) {
@@ -493,15 +538,16 @@ struct FhirReader {
       // The usual coding (system and code strings, or absent) has nothing to report: its pointer
       // is spelled out only for one that has.
       std::string_view sys, code;
-      const bool sys_plain = plain_string_view(c, "system", sys);
-      if (const bool code_plain = plain_string_view(c, "code", code); !sys_plain || !code_plain) {
+      const CodingMembers cm = coding_members(c);
+      const bool sys_plain = member_view(cm.has_system, cm.system, sys);
+      if (const bool code_plain = member_view(cm.has_code, cm.code, code); !sys_plain || !code_plain) {
         const std::string p = child(child(cptr(), "coding"), index);
         w.string(c, p, "system", false);  // reports what is not a string
         w.string(c, p, "code", false);
       }
       if (!code.empty()) {
         std::string_view display;
-        if (c["display"].get(display) != simdjson::SUCCESS) display = {};
+        if (!cm.has_display || cm.display.get(display) != simdjson::SUCCESS) display = {};
         out.push_back({sys, code, display});
       }
     }
@@ -573,7 +619,14 @@ struct FhirReader {
     return date_at(o, ptr, key, dt);
   }
   std::optional<Date> date_at(object o, const std::string& ptr, std::string_view key, DateTime& dt) {
-    auto s = w.view(o, ptr, key, false);
+    element e;
+    if (o.at_key(key).get(e) != simdjson::SUCCESS) return date_of(std::nullopt, ptr, key, dt);
+    return date_of(e, ptr, key, dt);
+  }
+  // The same with the member o[key] already found (nullopt: absent).
+  std::optional<Date> date_of(std::optional<element> found, const std::string& ptr, std::string_view key,
+                              DateTime& dt) {
+    auto s = w.view_of(w.present(found ? &*found : nullptr, ptr, key, false), ptr, key);
     if (!s) return std::nullopt;
     dt = parse_fhir_datetime(*s);
     switch (dt.form) {
@@ -624,7 +677,7 @@ struct FhirReader {
       simdjson::dom::element e;
       if (o.at_key(key).get(e) != simdjson::SUCCESS) continue;
       DateTime dt;
-      auto d = date_at(o, ptr, key, dt);
+      auto d = date_of(e, ptr, key, dt);
       // An instant is a moment: FHIR requires its time and time zone.
       if (d && key.ends_with("Instant") && !dt.utc_nanos) {
         w.problem(child(ptr, key), fmt::format("'{}' is '{}'; a FHIR instant needs a time and a time zone "
@@ -658,6 +711,21 @@ struct FhirReader {
       if (k.starts_with("value")) return std::string(k);
     return "";
   }
+  // The same, and whether a dataAbsentReason is present, in one pass over the members.
+  static std::string value_key(object o, bool& absent_reason_given) {
+    std::string_view found;
+    bool have_value = false;
+    absent_reason_given = false;
+    for (auto [k, v] : o) {
+      if (!have_value && k.starts_with("value")) {
+        found = k;
+        have_value = true;
+      } else if (k == "dataAbsentReason") {
+        absent_reason_given = true;
+      }
+    }
+    return std::string(found);
+  }
 
   bool has(object o, std::string_view key) {
     simdjson::dom::element e;
@@ -675,11 +743,24 @@ struct FhirReader {
                                    const std::string& vp) {
     auto vq = w.object(o, ptr, key, true);
     if (!vq) return std::nullopt;
-    auto value = w.number(*vq, vp, "value", true);
-    auto comparator = w.view(*vq, vp, "comparator", false);
-    auto unit = w.view(*vq, vp, "unit", false);
-    auto system = w.view(*vq, vp, "system", false);
-    auto code = w.view(*vq, vp, "code", false);
+    // The Quantity's members in one pass (each the first of its name, as at_key finds it), then
+    // checked in the order the problems are reported.
+    enum Member : std::uint8_t { Value, Comparator, Unit, System, Code, Members };
+    static constexpr std::string_view kNames[Members] = {"value", "comparator", "unit", "system", "code"};
+    element found[Members];
+    bool seen[Members] = {};
+    for (auto [k, v] : *vq)
+      for (std::uint8_t i = 0; i < Members; ++i)
+        if (k == kNames[i]) {
+          if (!std::exchange(seen[i], true)) found[i] = v;
+          break;
+        }
+    auto member = [&](Member i) { return seen[i] ? &found[i] : nullptr; };
+    auto value = w.number_of(w.present(member(Value), vp, "value", true), vp, "value");
+    auto comparator = w.view_of(w.present(member(Comparator), vp, "comparator", false), vp, "comparator");
+    auto unit = w.view_of(w.present(member(Unit), vp, "unit", false), vp, "unit");
+    auto system = w.view_of(w.present(member(System), vp, "system", false), vp, "system");
+    auto code = w.view_of(w.present(member(Code), vp, "code", false), vp, "code");
     if (!value) return std::nullopt;
     const auto& spec = spec_of(q);
     if (comparator) {
@@ -698,7 +779,8 @@ struct FhirReader {
       return std::nullopt;
     }
     const std::string_view conv = ucum ? *ucum : unit.value_or("");
-    if (ucum && unit && !unit->empty()) {
+    // A unit spelled exactly as its UCUM code (the usual Quantity) cannot disagree with it.
+    if (ucum && unit && !unit->empty() && *unit != *ucum) {
       const auto fu = unit_factor(q, *unit);
       const auto fc = unit_factor(q, *ucum);
       if (fu && fc && *fu != *fc) {
@@ -754,25 +836,32 @@ struct FhirReader {
   // Keeps one value per (what, date); a different second value is a problem, an equal one is merged.
   template <typename T, typename Eq = SameFinding>
   void set_once(std::optional<T>& slot, T value, Date d, std::string_view what, const std::string& ptr, Eq eq = {}) {
-    const std::string key = std::string(what).append("@").append(d.iso());
+    // "what@YYYY-MM-DD", built once into its room, and only when it is filed or looked up.
+    auto key = [&] {
+      std::string k;
+      k.reserve(what.size() + 11);
+      k.append(what).append(1, '@').append(d.iso());
+      return k;
+    };
     if (slot) {
       if (!eq(*slot, value))
         w.problem(ptr, fmt::format("{} on {} is given twice with different values (the other at {}); one date "
                                    "holds one value",
-                                   what, d.iso(), first_ptr[key]));
+                                   what, d.iso(), first_ptr[key()]));
       return;
     }
     slot = std::move(value);
-    first_ptr[key] = ptr;
+    first_ptr.insert_or_assign(key(), ptr);
   }
 
   // The status of a resource, checked against its FHIR value set: codes are case-sensitive, and
   // "Entered-In-Error" or "COMPLETED" is not a status (it would otherwise be read as valid data).
   // `bad` is set when the status is present but not a valid code (the problem is reported).
-  std::optional<std::string> status_of(object res, const std::string& ptr, std::string_view type,
-                                       std::initializer_list<std::string_view> allowed, bool& bad) {
+  // A view of the resource: nothing is copied for the usual status.
+  std::optional<std::string_view> status_of(object res, const std::string& ptr, std::string_view type,
+                                            std::initializer_list<std::string_view> allowed, bool& bad) {
     const std::size_t before = problem_count();
-    auto status = w.string(res, ptr, "status", false);
+    auto status = w.view(res, ptr, "status", false);
     bad = problem_count() != before;
     if (!status) return status;
     if (std::find(allowed.begin(), allowed.end(), *status) != allowed.end()) return status;
@@ -854,23 +943,32 @@ struct FhirReader {
     }
   }
 
-  bool refers_to_patient(const std::string& ref) const {
+  // Compared as views: nothing is copied per resource.
+  bool refers_to_patient(std::string_view ref) const {
     if (have_patient) {
       if (!patient_full_url.empty() && ref == patient_full_url) return true;
-      return ref.find("Patient/") != std::string::npos && id_from_reference(ref) == patient_id;
+      // The usual reference, "Patient/<id>" exactly, read as the general way below reads it (an id
+      // with a '/' takes that way: the reference's id would end at its slash).
+      if (ref.size() == 8 + patient_id.size() && ref.starts_with("Patient/") && ref.ends_with(patient_id) &&
+          patient_id.find('/') == std::string::npos)
+        return true;
+      return ref.find("Patient/") != std::string_view::npos && id_view_from_reference(ref) == patient_id;
     }
     if (ref == anchor_reference) return true;
-    return ref.find("Patient/") != std::string::npos && anchor_reference.find("Patient/") != std::string::npos &&
-           id_from_reference(ref) == id_from_reference(anchor_reference);
+    return ref.find("Patient/") != std::string_view::npos && anchor_reference.find("Patient/") != std::string::npos &&
+           id_view_from_reference(ref) == id_view_from_reference(anchor_reference);
   }
 
-  std::optional<std::string> subject_reference(object res, const std::string& ptr) {
+  // subject.reference as a view of the resource.
+  std::optional<std::string_view> subject_reference(object res, const std::string& ptr) {
     auto subj = w.object(res, ptr, "subject", false);
     if (!subj) return std::nullopt;
     // The usual reference (a string, or none) has nothing to report: the pointer is spelled out
     // only for one that has.
-    if (std::optional<std::string> plain; plain_string(*subj, "reference", plain)) return plain;
-    return w.string(*subj, child(ptr, "subject"), "reference", false);
+    element e;
+    if (subj->at_key("reference").get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+    if (std::string_view v; e.get(v) == simdjson::SUCCESS) return v;
+    return w.view(*subj, child(ptr, "subject"), "reference", false);
   }
 
   // A resource of another patient is a problem: one bundle is one patient's record. Resources
@@ -890,7 +988,7 @@ struct FhirReader {
       return;
     }
     if (!ref || ref->empty()) return;
-    if (!read_type && ref->find("Patient/") == std::string::npos) return;
+    if (!read_type && ref->find("Patient/") == std::string_view::npos) return;
     if (!refers_to_patient(*ref))
       w.problem(child(child(e.ptr, "subject"), "reference"),
                 fmt::format("subject '{}' is not this bundle's patient '{}'; one bundle holds one patient's record",
@@ -913,15 +1011,7 @@ struct FhirReader {
       skip_code("Observation", cods, &e);
       return;
     }
-    // Built without a format string, into the reader's buffer: this runs for every observation read.
-    std::string& what = observation_what;
-    what.assign("Observation ")
-        .append(m->system)
-        .append("|")
-        .append(m->code)
-        .append(" (")
-        .append(m->display)
-        .append(")");
+    const std::string& what = observation_words(*m);
     std::optional<Date> date;
     std::string vk;
     if (!observation_value_key(e, *m, cods, what, date, vk)) return;
@@ -964,7 +1054,7 @@ struct FhirReader {
     if (bad_status) return false;
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip_known(e, fmt::format("Observation {}|{} (status {})", m->system, m->code, *status), cods, m->system, m->code,
-                 "status " + *status, fact_of(*m));
+                 std::string("status ").append(*status), fact_of(*m));
       return false;
     }
     date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
@@ -985,9 +1075,10 @@ struct FhirReader {
         expected = "valueCodeableConcept";
         break;
     }
-    vk = value_key(res);
+    bool absent_reason_given = false;
+    vk = value_key(res, absent_reason_given);
     if (vk.empty()) {
-      if (has(res, "dataAbsentReason")) {
+      if (absent_reason_given) {
         skip_known(e, fmt::format("Observation {}|{} (no value: dataAbsentReason)", m->system, m->code), cods,
                    m->system, m->code, absent_reason(res), fact_of(*m));
         return false;
@@ -995,7 +1086,7 @@ struct FhirReader {
       w.problem(ptr, fmt::format("{} has no value; expected {}", what, expected));
       return false;
     }
-    if (has(res, "dataAbsentReason")) {
+    if (absent_reason_given) {
       w.problem(child(ptr, "dataAbsentReason"),
                 fmt::format("{} has both a value ({}) and a dataAbsentReason; FHIR allows a reason for a missing "
                             "value only when there is no value (obs-6): whether the value holds cannot be told",
@@ -1274,7 +1365,7 @@ struct FhirReader {
                                                                                         : FactKind::Encephalopathy);
     if (status && (*status == "entered-in-error" || *status == "cancelled")) {
       skip_known(e, fmt::format("Observation {}|{} (status {})", system, code, *status), cods, system, code,
-                 "status " + *status, term_fact);
+                 std::string("status ").append(*status), term_fact);
       return true;
     }
     auto date = dated(res, ptr, {"effectiveDateTime", "effectiveInstant"}, "effectivePeriod", what);
@@ -2038,7 +2129,7 @@ struct FhirReader {
   void medication(const Entry& e) {
     const object res = e.resource;
     const std::string& ptr = e.ptr;
-    const std::string& type = e.type;
+    const std::string type(e.type);  // a medication resource is rare: one copy
     auto found = medication_codings(e);
     if (!found) return;
     const auto& [cods, cptr] = *found;
@@ -2074,7 +2165,7 @@ struct FhirReader {
     const std::string what = regimen ? std::string(regimen->code) : std::string(agent->ingredient);
     const std::string code_key = regimen ? key_of(*regimen) : key_of(*agent_coding);
     bool bad_status = false;
-    std::optional<std::string> status;
+    std::optional<std::string_view> status;
     std::span<const std::string_view> taken;
     static constexpr std::string_view kStatementTaken[] = {"active", "completed", "stopped", "on-hold"};
     static constexpr std::string_view kRequestTaken[] = {"active", "completed", "stopped", "on-hold"};
@@ -2101,7 +2192,7 @@ struct FhirReader {
     if (!status || std::find(taken.begin(), taken.end(), *status) == taken.end()) {
       const Coding& mc = regimen ? *regimen : *agent_coding;
       skip_known(e, fmt::format("{} {} (status {})", type, code_key, status.value_or("missing")), cods, mc.system,
-                 mc.code, "status " + status.value_or("missing"), FactKind::SystemicTherapy);
+                 mc.code, std::string("status ").append(status.value_or("missing")), FactKind::SystemicTherapy);
       return;
     }
     if (type == "MedicationRequest") {
@@ -2609,11 +2700,8 @@ struct FhirReader {
       object c;
       if (el.get(c) != simdjson::SUCCESS) return false;
       std::string_view sys, code;
-      element v;
-      if (c.at_key("system").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(sys) != simdjson::SUCCESS)
-        return false;
-      if (c.at_key("code").get(v) == simdjson::SUCCESS && !v.is_null() && v.get(code) != simdjson::SUCCESS)
-        return false;
+      const CodingMembers cm = coding_members(c);
+      if (!member_view(cm.has_system, cm.system, sys) || !member_view(cm.has_code, cm.code, code)) return false;
       if (!code.empty()) out.push_back({sys, code});
     }
     return true;
@@ -2682,7 +2770,7 @@ struct FhirReader {
     else if (e.type == "Medication") skip("Medication (read only through a medicationReference)");
     else if (e.type == "Condition") condition(e);
     else if (e.type == "ImagingStudy") imaging_study(e);
-    else skip(e.type);
+    else skip(std::string(e.type));
   }
 
   // The names set_once() files imaging findings under (first_ptr keys).
@@ -3025,10 +3113,14 @@ struct TypeId {
   std::string_view type, id;
   bool operator==(const TypeId&) const = default;
 };
+// FNV-1a over the id, mixed with the type's length and first letter: ids are short, and the types
+// few (the table compares both in full).
 struct TypeIdHash {
   std::size_t operator()(const TypeId& k) const {
-    const std::hash<std::string_view> h;
-    return h(k.type) * 31 + h(k.id);
+    std::uint64_t h = 14695981039346656037ULL;
+    for (const char c : k.id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    const std::uint64_t t = (k.type.size() << 8) | (k.type.empty() ? 0U : static_cast<unsigned char>(k.type[0]));
+    return static_cast<std::size_t>(h ^ (t * 0x9E3779B97F4A7C15ULL));
   }
 };
 }  // namespace
@@ -3050,9 +3142,16 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
   entries.reserve(resources.size());
   // (Type, id) → the first resource with it; contents are compared only when an id recurs. The
   // type and id are views of the resources (alive during the call): nothing is copied per resource.
-  thread_local std::unordered_map<TypeId, const FhirResource*, TypeIdHash> by_id;
-  by_id.clear();
-  by_id.reserve(resources.size());
+  // An open-addressed table, at most half full, kept by the thread: no node is allocated per resource.
+  using IdSlot = std::pair<TypeId, const FhirResource*>;
+  thread_local std::vector<IdSlot> by_id;
+  std::size_t capacity = 16;
+  while (capacity < 2 * resources.size()) capacity *= 2;
+  by_id.assign(capacity, IdSlot{TypeId{}, nullptr});
+  auto slot_of = [mask = capacity - 1](const TypeId& key) -> IdSlot& {
+    for (std::size_t i = TypeIdHash{}(key)&mask;; i = (i + 1) & mask)
+      if (by_id[i].second == nullptr || by_id[i].first == key) return by_id[i];
+  };
   for (const auto& res : resources) {
     Entry e{res.location, res.type, res.full_url, res.resource};
     // The id as w.string reads it: a present id that is not a string is a problem (reported there).
@@ -3065,16 +3164,17 @@ void read_fhir_resources(std::span<const FhirResource> resources, ReadResult& ou
     }
     if (!id.empty()) {
       const TypeId key{e.type, id};
-      if (auto it = by_id.find(key); it != by_id.end()) {
-        if (simdjson::minify(it->second->resource) == simdjson::minify(e.resource))
+      IdSlot& slot = slot_of(key);
+      if (const FhirResource* first = slot.second) {
+        if (simdjson::minify(first->resource) == simdjson::minify(e.resource))
           r.skip(fmt::format("{} (the same resource twice, read once)", e.type));
         else
           r.w.problem(e.ptr, fmt::format("{}/{} appears twice with different content (the other at {}); which "
                                          "one is meant cannot be told",
-                                         e.type, id, it->second->location));
+                                         e.type, id, first->location));
         continue;
       }
-      by_id.emplace(key, &res);
+      slot = IdSlot{key, &res};
     }
     entries.push_back(e);
   }

@@ -18,7 +18,8 @@ std::string_view without_bom(std::string_view bytes) {
 namespace {
 // RFC 6901 §3: '~' is written "~0" and '/' "~1"; every other byte as it is.
 void append_escaped(std::string& out, std::string_view key) {
-  if (key.find_first_of("~/") == std::string_view::npos) {
+  // A plain loop: find_first_of("~/") searches the two-character set once per byte of the key.
+  if (std::none_of(key.begin(), key.end(), [](char c) { return c == '~' || c == '/'; })) {
     out.append(key);  // the usual key: copied at once
     return;
   }
@@ -201,11 +202,16 @@ std::size_t duplicate_keys(simdjson::dom::object root, const std::string& base, 
 std::optional<simdjson::dom::element> Walker::field(simdjson::dom::object o, const std::string& ptr,
                                                     std::string_view key, bool required) {
   simdjson::dom::element e;
-  if (o.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
+  return present(o.at_key(key).get(e) == simdjson::SUCCESS ? &e : nullptr, ptr, key, required);
+}
+
+std::optional<simdjson::dom::element> Walker::present(const simdjson::dom::element* e, const std::string& ptr,
+                                                      std::string_view key, bool required) {
+  if (e == nullptr || e->is_null()) {
     if (required) problem(child(ptr, key), fmt::format("required field '{}' is missing", key));
     return std::nullopt;
   }
-  return e;
+  return *e;
 }
 
 std::optional<simdjson::dom::object> Walker::object(simdjson::dom::object o, const std::string& ptr,
@@ -241,7 +247,11 @@ std::optional<std::string> Walker::string(simdjson::dom::object o, const std::st
 
 std::optional<std::string_view> Walker::view(simdjson::dom::object o, const std::string& ptr, std::string_view key,
                                              bool required) {
-  auto e = field(o, ptr, key, required);
+  return view_of(field(o, ptr, key, required), ptr, key);
+}
+
+std::optional<std::string_view> Walker::view_of(std::optional<simdjson::dom::element> e, const std::string& ptr,
+                                                std::string_view key) {
   if (!e) return std::nullopt;
   std::string_view out;
   if (e->get(out) != simdjson::SUCCESS) {
@@ -263,7 +273,11 @@ std::optional<Date> Walker::date(simdjson::dom::object o, const std::string& ptr
 
 std::optional<double> Walker::number(simdjson::dom::object o, const std::string& ptr, std::string_view key,
                                      bool required) {
-  auto e = field(o, ptr, key, required);
+  return number_of(field(o, ptr, key, required), ptr, key);
+}
+
+std::optional<double> Walker::number_of(std::optional<simdjson::dom::element> e, const std::string& ptr,
+                                        std::string_view key) {
   if (!e) return std::nullopt;
   double out = 0;
   if (e->get(out) != simdjson::SUCCESS) {

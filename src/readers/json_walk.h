@@ -58,6 +58,15 @@ class Walker {
   std::optional<int> integer(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
                              long min, long max);
   std::optional<bool> boolean(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required);
+  // The same checks on a member the caller has found itself (`e` null: absent), for a reader that
+  // finds an object's members in one pass: field(), then view() or number(), report exactly what
+  // these report.
+  std::optional<simdjson::dom::element> present(const simdjson::dom::element* e, const std::string& ptr,
+                                                std::string_view key, bool required);
+  std::optional<std::string_view> view_of(std::optional<simdjson::dom::element> e, const std::string& ptr,
+                                          std::string_view key);
+  std::optional<double> number_of(std::optional<simdjson::dom::element> e, const std::string& ptr,
+                                  std::string_view key);
   // A number within [min, max] (inclusive), e.g. a percentage.
   std::optional<double> bounded(simdjson::dom::object o, const std::string& ptr, std::string_view key, bool required,
                                 double min, double max, std::string_view what);
