@@ -77,6 +77,9 @@ class MappedFile {
 // memory stays bounded by the block size plus this cap, for plain and gzip files alike.
 inline constexpr std::size_t kMaxLineBytes = std::size_t{16} << 20;
 
+// The line breaks in p[0, n), counted 16 bytes at a time where the processor allows (SSE2).
+std::size_t count_newlines(const char* p, std::size_t n);
+
 class LineSource {
  public:
   LineSource(std::vector<std::string> files, std::size_t block_bytes, std::size_t max_line_bytes = kMaxLineBytes);

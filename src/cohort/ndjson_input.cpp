@@ -151,7 +151,8 @@ void scan_line(const char* s, std::size_t len, long line, const char* base, simd
   // whose reader reports the repeated name and withholds the patient (as a Bundle with it is withheld).
   thread_local std::vector<Problem> duplicates;
   duplicates.clear();
-  const bool ambiguous = json::duplicate_keys(doc, "", duplicates) > 0;
+  static const std::string root;  // the line's pointers start at its root
+  const bool ambiguous = json::duplicate_keys(doc, root, duplicates) > 0;
   std::string_view type;
   const bool typed = res["resourceType"].get(type) == simdjson::SUCCESS;
   const std::optional<std::string_view> subject = subject_reference(res);
