@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
 #include "core/refractoriness/apple.h"
 #include "core/scores/tumor_burden.h"
 #include "core/timeline.h"
@@ -143,8 +144,8 @@ CandidacyResult easl(const Findings& f) {
       "within 6 months)",
       "Child-Pugh, ascites and encephalopathy");
   c.require(test(f.creatinine, [](double v) { return at_most(v, 2.0 * 88.4); }), "creatinine ≤ 2 mg/dL",
-            fmt::format(FMT_COMPILE("creatinine {:g} µmol/L > 2 mg/dL (advanced kidney dysfunction)"),
-                        f.creatinine.value_or(0)),
+            fmt::format(FMT_COMPILE("creatinine {} µmol/L > 2 mg/dL (advanced kidney dysfunction)"),
+                        G{f.creatinine.value_or(0)}),
             "creatinine");
   common_tumour_exclusions(c, f);
   return c.result("easl-2018");

@@ -1,4 +1,5 @@
 #include "core/checkpoint.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 #include <fmt/compile.h>
@@ -134,9 +135,10 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     const double v = scores.up_to_seven->value;
     if (!scores.up_to_seven->within)
       q.fail([&] {
-        return fmt::format(FMT_COMPILE("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)"), v);
+        return fmt::format(FMT_COMPILE("beyond up-to-seven ({} > 7): likely to become refractory (APPLE)"),
+                           Fixed{v, 1});
       });
-    else q.pass([&] { return fmt::format(FMT_COMPILE("within up-to-seven ({:.1f})"), v); });
+    else q.pass([&] { return fmt::format(FMT_COMPILE("within up-to-seven ({})"), Fixed{v, 1}); });
   } else {
     q.need([&] { return facts::tumour_burden(h.as_of); });
   }
@@ -164,9 +166,10 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     const ScoreResult& report = earlier ? earlier->report : scores.report(ScoreKey::Art);
     if (value) {
       if (at_least(value->points, 2.5))
-        q.fail(
-            [&] { return fmt::format(FMT_COMPILE("ART score {:.1f} ≥ 2.5 before a repeat session"), value->points); });
-      else q.pass([&] { return fmt::format(FMT_COMPILE("ART score {:.1f} < 2.5"), value->points); });
+        q.fail([&] {
+          return fmt::format(FMT_COMPILE("ART score {} ≥ 2.5 before a repeat session"), Fixed{value->points, 1});
+        });
+      else q.pass([&] { return fmt::format(FMT_COMPILE("ART score {} < 2.5"), Fixed{value->points, 1}); });
     } else if (group == ArtGroup::PoorPrognosis) {
       q.fail(
           [&] { return fmt::format(FMT_COMPILE("ART ≥ 2.5 from the known components alone ({})"), report.summary); });

@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
 #include "core/timeline.h"
 
 namespace switchpoint::facts {
@@ -69,9 +70,10 @@ std::string weight(const PatientRecord& r, Date at) {
   for (const auto& c : r.clinical)
     if (c.weight_kg && c.date <= at) last = &c;
   return fmt::format(FMT_COMPILE("body weight within {} days before {}{}"), kEcogWeightWindowDays, at.iso(),
-                     last ? fmt::format(FMT_COMPILE(" (last: {:.1f} kg on {}, {} days before)"), last->weight_kg->value,
-                                        last->date.iso(), days_between(last->date, at))
-                          : std::string(" (none recorded)"));
+                     last
+                         ? fmt::format(FMT_COMPILE(" (last: {} kg on {}, {} days before)"),
+                                       Fixed{last->weight_kg->value, 1}, last->date.iso(), days_between(last->date, at))
+                         : std::string(" (none recorded)"));
 }
 
 std::string child_pugh_input(std::string_view name, Date at) {

@@ -5,6 +5,7 @@
 
 #include <iterator>
 
+#include "core/number_text.h"
 #include "core/units.h"
 
 namespace switchpoint {
@@ -67,8 +68,8 @@ std::string describe(const LabValue& v, Quantity q) {
   const QuantitySpec& s = spec_of(q);
   std::string out;
   if (!v.entered_unit.empty() && v.entered_value != v.value)
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:g} {} = "), v.entered_value, v.entered_unit);
-  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:g} {}"), v.value, s.canonical_unit);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{} {} = "), G{v.entered_value}, v.entered_unit);
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{} {}"), G{v.value}, s.canonical_unit);
   return out;
 }
 

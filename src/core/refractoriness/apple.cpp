@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/scores/albi.h"
 #include "core/scores/tumor_burden.h"
 #include "core/timeline.h"
@@ -30,8 +31,8 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
   AppleAssessment a;
   if (auto sum = up_to_seven_sum(study)) {
     a.beyond_up_to_seven = beyond_up_to_seven(*sum);
-    a.reasons.push_back(fmt::format(FMT_COMPILE("up-to-seven {:g} + {} = {:g} ({})"), *study.largest_diameter_cm,
-                                    *study.intrahepatic_tumor_count, *sum,
+    a.reasons.push_back(fmt::format(FMT_COMPILE("up-to-seven {} + {} = {} ({})"), G{*study.largest_diameter_cm},
+                                    *study.intrahepatic_tumor_count, G{*sum},
                                     *a.beyond_up_to_seven ? "beyond" : "within"));
   } else if (study.intrahepatic_tumor_count_at_least && study.largest_diameter_cm &&
              beyond_up_to_seven(
@@ -39,9 +40,9 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
     // "4 or more" nodules: the sum is at least largest + 4; beyond when that already exceeds 7.
     a.beyond_up_to_seven = true;
     a.reasons.push_back(
-        fmt::format(FMT_COMPILE("up-to-seven ≥ {:g} + {} = {:g} (beyond: {} or more nodules)"),
-                    *study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least,
-                    up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least),
+        fmt::format(FMT_COMPILE("up-to-seven ≥ {} + {} = {} (beyond: {} or more nodules)"),
+                    G{*study.largest_diameter_cm}, *study.intrahepatic_tumor_count_at_least,
+                    G{up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least)},
                     *study.intrahepatic_tumor_count_at_least));
   } else {
     a.missing.push_back(facts::tumour_burden_on(study.date));

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/patterns.h"
 
@@ -20,7 +21,7 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     const bool insufficient = *a.te == TeGrade::TE1 || *a.te == TeGrade::TE2;
     return SessionVerdict::explained(insufficient ? SessionVerdict::Yes : SessionVerdict::No, detail, [&] {
       const std::string viable =
-          s.viable_tumor_percent ? fmt::format(FMT_COMPILE("viable {:g}%"), *s.viable_tumor_percent) : "viable n/a";
+          s.viable_tumor_percent ? fmt::format(FMT_COMPILE("viable {}%"), G{*s.viable_tumor_percent}) : "viable n/a";
       return fmt::format(FMT_COMPILE("S{} ({}) → imaging {}: {} ({}){}"), a.session_index + 1, a.session_date.iso(),
                          s.date.iso(), viable, to_string(*a.te),
                          insufficient ? ", insufficient response" : ", sufficient response");

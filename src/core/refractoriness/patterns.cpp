@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/scores/child_pugh.h"
 #include "core/timeline.h"
 
@@ -484,16 +485,16 @@ void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHis
         std::string series_text;
         for (const auto* v : post)
           series_text +=
-              fmt::format(FMT_COMPILE("{}{:g} ({})"), series_text.empty() ? "" : ", ", v->value, v->date.iso());
-        return fmt::format(FMT_COMPILE("{} after S{} ({}): pre {:g} {} ({}); post {}"), m.name, i + 1, s.iso(),
-                           pre->value, unit, pre->date.iso(), series_text);
+              fmt::format(FMT_COMPILE("{}{} ({})"), series_text.empty() ? "" : ", ", G{v->value}, v->date.iso());
+        return fmt::format(FMT_COMPILE("{} after S{} ({}): pre {} {} ({}); post {}"), m.name, i + 1, s.iso(),
+                           G{pre->value}, unit, pre->date.iso(), series_text);
       };
       if (rising && last.value > pre->value && last.value > m.uln) {
         if (!met_on || last.date < *met_on) {
           met_on = last.date;
           if (c.explain)
-            met_why = fmt::format(FMT_COMPILE("{} — continuous rise above the upper limit of normal ({:g} {})"), text(),
-                                  m.uln, unit);
+            met_why = fmt::format(FMT_COMPILE("{} — continuous rise above the upper limit of normal ({} {})"), text(),
+                                  G{m.uln}, unit);
         }
       } else {
         c.add_evidence(

@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -65,7 +66,7 @@ JshTeResult jsh_te(const PatientRecord& r, Date at) {
     return out;
   }
   if (s->viable_tumor_percent)
-    rep.used.push_back({"viable_tumor_percent", s->date, fmt::format(FMT_COMPILE("{:g}%"), *s->viable_tumor_percent)});
+    rep.used.push_back({"viable_tumor_percent", s->date, fmt::format(FMT_COMPILE("{}%"), G{*s->viable_tumor_percent})});
   if (s->treated_size_change_percent)
     rep.used.push_back(
         {"treated_size_change_percent", s->date, fmt::format(FMT_COMPILE("{:+g}%"), *s->treated_size_change_percent)});

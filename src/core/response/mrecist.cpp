@@ -1,4 +1,5 @@
 #include "core/response/mrecist.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 #include <fmt/compile.h>
@@ -46,7 +47,7 @@ std::string lesion_list(const std::vector<TargetLesion>& t, bool with_sizes) {
   for (const auto& l : t) {
     if (!out.empty()) out += with_sizes ? " + " : ", ";
     out += l.id.empty() ? std::string("(no id)") : l.id;
-    if (with_sizes) out += fmt::format(FMT_COMPILE(" {:g}"), l.viable_diameter_cm);
+    if (with_sizes) out += fmt::format(FMT_COMPILE(" {}"), G{l.viable_diameter_cm});
   }
   return out;
 }
@@ -229,16 +230,17 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
         }
         cur = sum_cm(ct);
         target = mrecist_target_response(base_sum, nadir, cur, all_zero(ct));
-        target_text = fmt::format(FMT_COMPILE("target sum {:.1f} cm, {} from the baseline {:.1f} cm"), cur,
-                                  percent_from(base_sum, cur), base_sum);
+        target_text = fmt::format(FMT_COMPILE("target sum {} cm, {} from the baseline {} cm"), Fixed{cur, 1},
+                                  percent_from(base_sum, cur), Fixed{base_sum, 1});
         if (nadir < base_sum)
-          target_text += fmt::format(FMT_COMPILE(" and {} from the nadir {:.1f} cm"), percent_from(nadir, cur), nadir);
+          target_text +=
+              fmt::format(FMT_COMPILE(" and {} from the nadir {} cm"), percent_from(nadir, cur), Fixed{nadir, 1});
         target_text += fmt::format(FMT_COMPILE(": target {}"), to_string(*target));
-        basis.push_back(
-            fmt::format(FMT_COMPILE("target sum {:.1f} cm ({}); baseline {:.1f} cm on {} ({}); nadir {:.1f} cm on "
-                                    "{} ({}): target {}"),
-                        cur, lesion_list(ct, true), base_sum, b.date.iso(), percent_from(base_sum, cur), nadir,
-                        nadir_date.iso(), percent_from(nadir, cur), to_string(*target)));
+        basis.push_back(fmt::format(FMT_COMPILE("target sum {} cm ({}); baseline {} cm on {} ({}); nadir {} cm on "
+                                                "{} ({}): target {}"),
+                                    Fixed{cur, 1}, lesion_list(ct, true), Fixed{base_sum, 1}, b.date.iso(),
+                                    percent_from(base_sum, cur), Fixed{nadir, 1}, nadir_date.iso(),
+                                    percent_from(nadir, cur), to_string(*target)));
       }
     }
     if (s.nontarget) basis.push_back(fmt::format(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
@@ -275,8 +277,8 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
       if (target && (*target == MrecistCategory::PD || out.computed != MrecistCategory::PD))
         shown.push_back(target_text);
       if (!target && !out.computed && has_targets(s))
-        shown.push_back(fmt::format(FMT_COMPILE("viable target sum {:.1f} cm ({}): not CR"), sum_cm(*s.target_lesions),
-                                    lesion_list(*s.target_lesions, true)));
+        shown.push_back(fmt::format(FMT_COMPILE("viable target sum {} cm ({}): not CR"),
+                                    Fixed{sum_cm(*s.target_lesions), 1}, lesion_list(*s.target_lesions, true)));
       if (out.computed && *out.computed != MrecistCategory::PD) {
         if (s.nontarget) shown.push_back(fmt::format(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
         if (s.new_lesions) shown.emplace_back("no new lesion");

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <cmath>
 
+#include "core/number_text.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -38,7 +39,7 @@ int albi_display_decimals(double v) {
   return 9;
 }
 
-std::string albi_display(double v) { return fmt::format(FMT_COMPILE("{:.{}f}"), v, albi_display_decimals(v)); }
+std::string albi_display(double v) { return fmt::format(FMT_COMPILE("{}"), Fixed{v, albi_display_decimals(v)}); }
 
 AlbiResult albi(const PatientRecord& r, Date at, Detail detail) {
   AlbiResult out{std::nullopt, start_score("albi", "albi", at, detail)};

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 
+#include "core/number_text.h"
 #include "core/scores/child_pugh.h"
 #include "core/scores/tumor_burden.h"
 #include "core/timeline.h"
@@ -71,15 +72,15 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   const double cm = *in.largest_diameter_cm;
   switch (*d.stage) {
     case BclcStage::Stage0:
-      d.reasons.push_back(fmt::format(FMT_COMPILE("single tumour of {:g} cm ≤ 2 cm"), cm));
+      d.reasons.push_back(fmt::format(FMT_COMPILE("single tumour of {} cm ≤ 2 cm"), G{cm}));
       break;
     case BclcStage::A:
-      d.reasons.push_back(n == 1 ? fmt::format(FMT_COMPILE("single tumour of {:g} cm > 2 cm"), cm)
-                                 : fmt::format(FMT_COMPILE("{} nodules, each ≤ 3 cm (largest {:g} cm)"), n, cm));
+      d.reasons.push_back(n == 1 ? fmt::format(FMT_COMPILE("single tumour of {} cm > 2 cm"), G{cm})
+                                 : fmt::format(FMT_COMPILE("{} nodules, each ≤ 3 cm (largest {} cm)"), n, G{cm}));
       break;
     default:
       d.reasons.push_back(n > 3 ? fmt::format(FMT_COMPILE("{} nodules: multinodular beyond A"), n)
-                                : fmt::format(FMT_COMPILE("{} nodules, largest {:g} cm > 3 cm: beyond A"), n, cm));
+                                : fmt::format(FMT_COMPILE("{} nodules, largest {} cm > 3 cm: beyond A"), n, G{cm}));
       break;
   }
   return d;

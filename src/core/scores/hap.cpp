@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
 #include "core/scores/tumor_burden.h"
 #include "core/timeline.h"
 #include "core/units.h"
@@ -56,7 +57,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Deta
       const int pm = mhap_ii_multiplicity_point(tb.value->tumor_count);
       points += pd + pm;
       rep.use("largest_diameter_cm", tb.value->study_date,
-              [&] { return fmt::format(FMT_COMPILE("{:g} cm → {}"), tb.value->largest_diameter_cm, point_text(pd)); });
+              [&] { return fmt::format(FMT_COMPILE("{} cm → {}"), G{tb.value->largest_diameter_cm}, point_text(pd)); });
       rep.use("intrahepatic_tumor_count", tb.value->study_date,
               [&] { return fmt::format(FMT_COMPILE("{} → {}"), tb.value->tumor_count, point_text(pm)); });
     } else {
@@ -66,7 +67,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Deta
     const int pd = hap_diameter_point(*tb.largest_diameter_cm);
     points += pd;
     rep.use("largest_diameter_cm", *tb.largest_diameter_date,
-            [&] { return fmt::format(FMT_COMPILE("{:g} cm → {}"), *tb.largest_diameter_cm, point_text(pd)); });
+            [&] { return fmt::format(FMT_COMPILE("{} cm → {}"), G{*tb.largest_diameter_cm}, point_text(pd)); });
   } else {
     complete = false;
     for (const auto& m : tb.missing)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/number_text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -19,7 +20,7 @@ Number sum_number(double v) {
   return Number{v, std::fabs(one_decimal - v) < 1e-9 ? 1 : 2};
 }
 
-std::string fixed(const Number& n) { return fmt::format(FMT_COMPILE("{:.{}f}"), n.value, n.decimals); }
+std::string fixed(const Number& n) { return fmt::format(FMT_COMPILE("{}"), Fixed{n.value, n.decimals}); }
 
 void add_burden_inputs(ScoreResult& rep, const TumorBurdenLookup& tb) {
   rep.used.insert(rep.used.end(), tb.used.begin(), tb.used.end());
@@ -53,15 +54,15 @@ TumorBurdenLookup latest_tumor_burden(const PatientRecord& r, Date at) {
   }
   if (d != nullptr && d->date == latest) {
     largest = d->largest_diameter_cm;
-    out.used.push_back({"largest_diameter_cm", latest, fmt::format(FMT_COMPILE("{:g} cm"), *largest)});
+    out.used.push_back({"largest_diameter_cm", latest, fmt::format(FMT_COMPILE("{} cm"), G{*largest})});
   }
 
   if (count && *count == 0) {
     if (largest && *largest > 0) {
       out.missing.push_back(fmt::format(
           FMT_COMPILE(
-              "consistent tumour count and largest diameter (imaging of {}: count 0 but largest diameter {:g} cm)"),
-          latest.iso(), *largest));
+              "consistent tumour count and largest diameter (imaging of {}: count 0 but largest diameter {} cm)"),
+          latest.iso(), G{*largest}));
       return out;
     }
     out.value = TumorBurden{latest, 0, 0.0};
@@ -109,7 +110,7 @@ UpToSevenResult up_to_seven(const TumorBurdenLookup& tb, Date at) {
   rep.computed = true;
   const Number n = sum_number(v);
   rep.summary =
-      fmt::format(FMT_COMPILE("{} ({:g} cm + {} tumour{}): {} up-to-seven"), fixed(n), tb.value->largest_diameter_cm,
+      fmt::format(FMT_COMPILE("{} ({} cm + {} tumour{}): {} up-to-seven"), fixed(n), G{tb.value->largest_diameter_cm},
                   tb.value->tumor_count, tb.value->tumor_count == 1 ? "" : "s", u.within ? "within" : "beyond");
   rep.fields.push_back({"value", n});
   rep.fields.push_back({"within", u.within});
@@ -179,8 +180,8 @@ TumorBurdenScoreResult tumor_burden_score(const TumorBurdenLookup& tb, Date at) 
   const double v = tumor_burden_score_value(tb.value->largest_diameter_cm, tb.value->tumor_count);
   out.value = v;
   rep.computed = true;
-  rep.summary =
-      fmt::format(FMT_COMPILE("{:.2f} (√({:g}² + {}²))"), v, tb.value->largest_diameter_cm, tb.value->tumor_count);
+  rep.summary = fmt::format(FMT_COMPILE("{} (√({}² + {}²))"), Fixed{v, 2}, G{tb.value->largest_diameter_cm},
+                            tb.value->tumor_count);
   rep.fields.push_back({"value", Number{v, 2}});
   note_no_tumour(rep, *tb.value);
   return out;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 
+#include "core/number_text.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/tace_history.h"
 #include "core/scores/child_pugh.h"
@@ -155,7 +156,7 @@ void regorafenib_after_intolerance(std::vector<Alert>& out, const PatientRecord&
                  s.start.iso(),
                  p.stop_reason == StopReason::Intolerance
                      ? fmt::format(FMT_COMPILE("stopped for intolerance{}"), p.end ? " on " + p.end->iso() : "")
-                     : fmt::format(FMT_COMPILE("{:g} mg/day on {} of the last 28 days"), *p.dose_mg_per_day,
+                     : fmt::format(FMT_COMPILE("{} mg/day on {} of the last 28 days"), G{*p.dose_mg_per_day},
                                    *p.days_at_dose_last_28)),
              s.start});
     }

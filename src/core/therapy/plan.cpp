@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/scores/child_pugh.h"
 #include "core/timeline.h"
 
@@ -277,10 +278,10 @@ void lenvatinib_checks(Assess& a, const Context& c) {
   if (!c.occupation) a.confirm(fmt::format(FMT_COMPILE("liver occupation < 50% (REFLECT excluded ≥ 50%; {})"), window));
   else if (at_least(*c.occupation->liver_occupation_percent, 50.0))
     a.raise(OptionStatus::Contraindicated,
-            fmt::format(FMT_COMPILE("liver occupation {:g}% ≥ 50% on {} (REFLECT exclusion)"),
-                        *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
+            fmt::format(FMT_COMPILE("liver occupation {}% ≥ 50% on {} (REFLECT exclusion)"),
+                        G{*c.occupation->liver_occupation_percent}, c.occupation->date.iso()));
   else
-    a.note(fmt::format(FMT_COMPILE("liver occupation {:g}% < 50% on {}"), *c.occupation->liver_occupation_percent,
+    a.note(fmt::format(FMT_COMPILE("liver occupation {}% < 50% on {}"), G{*c.occupation->liver_occupation_percent},
                        c.occupation->date.iso()));
   if (!c.bile_duct) a.confirm(fmt::format(FMT_COMPILE("no bile duct invasion (REFLECT exclusion; {})"), window));
   else if (*c.bile_duct->bile_duct_invasion)
@@ -311,16 +312,16 @@ void regorafenib_checks(Assess& a, const Context& c) {
       if (tolerated_dose(s)) {
         tolerated = true;
         a.note(fmt::format(
-            FMT_COMPILE("sorafenib tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
+            FMT_COMPILE("sorafenib tolerated: {} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
                         "mg/day on ≥ 20 days)"),
-            *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+            G{*s.dose_mg_per_day}, *s.days_at_dose_last_28, episode_text(e)));
       } else {
-        a.raise(OptionStatus::NotIndicated,
-                fmt::format(
-                    FMT_COMPILE(
-                        "sorafenib not tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
-                        "≥ 400 mg/day on ≥ 20 days)"),
-                    *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+        a.raise(
+            OptionStatus::NotIndicated,
+            fmt::format(
+                FMT_COMPILE("sorafenib not tolerated: {} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
+                            "≥ 400 mg/day on ≥ 20 days)"),
+                G{*s.dose_mg_per_day}, *s.days_at_dose_last_28, episode_text(e)));
       }
     } else if (s.stop_reason == StopReason::Progression && s.end && *s.end <= c.at) {
       unconfirmed = &e;
@@ -352,16 +353,16 @@ void ramucirumab_checks(Assess& a, const Context& c) {
       if (v.date <= c.at) last = &v;
     a.prerequisite(fmt::format(
         FMT_COMPILE("AFP within 30 days before {} (REACH-2 inclusion: AFP ≥ 400 ng/mL){}"), c.at.iso(),
-        last ? fmt::format(FMT_COMPILE("; last {:g} ng/mL on {}"), last->value, last->date.iso()) : std::string()));
+        last ? fmt::format(FMT_COMPILE("; last {} ng/mL on {}"), G{last->value}, last->date.iso()) : std::string()));
   } else if (at_least(c.afp->value, 400.0)) {
-    a.note(fmt::format(FMT_COMPILE("AFP {:g} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)"), c.afp->value,
+    a.note(fmt::format(FMT_COMPILE("AFP {} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)"), G{c.afp->value},
                        c.afp->date.iso()));
   } else {
     a.raise(OptionStatus::NotIndicated,
             fmt::format(
                 FMT_COMPILE(
-                    "AFP {:g} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)"),
-                c.afp->value, c.afp->date.iso()));
+                    "AFP {} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)"),
+                G{c.afp->value}, c.afp->date.iso()));
   }
 }
 
@@ -491,8 +492,8 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
   } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
     a.confirm([&] {
       return fmt::format(
-          FMT_COMPILE("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
-          c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at));
+          FMT_COMPILE("body weight {} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
+          Fixed{c.weight->value, 1}, c.weight->date.iso(), days_between(c.weight->date, c.at));
     });
   }
   a.note(reg.evidence);
