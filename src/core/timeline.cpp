@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "core/number_text.h"
+#include "core/text.h"
 #include "core/units.h"
 
 namespace switchpoint {
@@ -59,7 +60,7 @@ const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at) {
 
 std::string confirm_today_note(Date recorded, Date at) {
   if (!needs_confirmation_today(recorded, at)) return "";
-  return fmt::format(FMT_COMPILE(" (recorded {}, {} days before: confirm today)"), recorded.iso(),
+  return format_text(FMT_COMPILE(" (recorded {}, {} days before: confirm today)"), recorded.iso(),
                      days_between(recorded, at));
 }
 

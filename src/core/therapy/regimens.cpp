@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "core/number_text.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -87,7 +88,7 @@ DoseText dose_for(const Regimen& r, const LabValue* weight, std::optional<Date> 
   // "; 53 days before: confirm today" after the weight's date (P-ecog-weight-currency).
   std::string confirm;
   if (weight && as_of && needs_confirmation_today(weight->date, *as_of))
-    confirm = fmt::format(FMT_COMPILE("; {} days before: confirm today"), days_between(weight->date, *as_of));
+    confirm = format_text(FMT_COMPILE("; {} days before: confirm today"), days_between(weight->date, *as_of));
   // Written into one string (issue 16): no text per component, no concatenation.
   out.text.reserve(160);
   auto into = std::back_inserter(out.text);
