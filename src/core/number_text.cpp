@@ -57,6 +57,12 @@ std::size_t g_fast(double v, char* buf) {
   const double a = std::fabs(v);
   // Each power 1e-4..1e-1 as a double lies above the exact power, so `a >= 1e-4` is exact.
   if (!(a >= 1e-4) || !(a < 1e6)) return 0;
+  if (a == std::floor(a)) {  // a whole number below 10^6: its six digits at most, as they are
+    char* p = buf;
+    if (v < 0) *p++ = '-';
+    p = write_uint(p, static_cast<std::uint64_t>(a));
+    return static_cast<std::size_t>(p - buf);
+  }
   int x = 5;  // decimal exponent before rounding: 10^x <= a < 10^(x+1)
   while (x > -4 && a < (x >= 0 ? kPow10[x] : 1.0 / kPow10[-x])) --x;
   // 1.0 / 10^k is the double nearest 10^-k (one correctly rounded division): exact comparisons.
