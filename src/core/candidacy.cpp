@@ -3,8 +3,10 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
 #include "core/refractoriness/apple.h"
 #include "core/scores/tumor_burden.h"
+#include "core/text.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -103,7 +105,7 @@ std::optional<bool> no_ehs(const Findings& f) {
 
 void common_tumour_exclusions(Conditions& c, const Findings& f) {
   c.require(no_vascular_invasion(f), "no vascular invasion",
-            fmt::format(FMT_COMPILE("vascular invasion ({})"), f.vascular ? to_string(*f.vascular) : ""),
+            format_text(FMT_COMPILE("vascular invasion ({})"), f.vascular ? to_string(*f.vascular) : ""),
             "vascular invasion status");
   c.require(no_ehs(f), "no extrahepatic spread", "extrahepatic spread", "extrahepatic spread status");
 }
@@ -130,7 +132,7 @@ CandidacyResult apasl(const Findings& f) {
 CandidacyResult easl(const Findings& f) {
   Conditions c;
   c.require(test(f.bclc, [](BclcStage s) { return s == BclcStage::B; }), "BCLC B",
-            fmt::format(FMT_COMPILE("BCLC {} (TACE is the BCLC B treatment)"), stage_text(f.bclc)), "BCLC stage");
+            format_text(FMT_COMPILE("BCLC {} (TACE is the BCLC B treatment)"), stage_text(f.bclc)), "BCLC stage");
   std::optional<bool> compensated;
   if ((f.cp_points && *f.cp_points >= 8) || f.ascites == Ascites::ModerateSevere ||
       (f.encephalopathy && *f.encephalopathy != Encephalopathy::None) || f.recent_variceal_bleeding)
@@ -143,8 +145,8 @@ CandidacyResult easl(const Findings& f) {
       "within 6 months)",
       "Child-Pugh, ascites and encephalopathy");
   c.require(test(f.creatinine, [](double v) { return at_most(v, 2.0 * 88.4); }), "creatinine ≤ 2 mg/dL",
-            fmt::format(FMT_COMPILE("creatinine {:g} µmol/L > 2 mg/dL (advanced kidney dysfunction)"),
-                        f.creatinine.value_or(0)),
+            format_text(FMT_COMPILE("creatinine {} µmol/L > 2 mg/dL (advanced kidney dysfunction)"),
+                        G{f.creatinine.value_or(0)}),
             "creatinine");
   common_tumour_exclusions(c, f);
   return c.result("easl-2018");
@@ -153,7 +155,7 @@ CandidacyResult easl(const Findings& f) {
 CandidacyResult klca(const Findings& f) {
   Conditions c;
   c.require(test(f.ecog, [](int e) { return e <= 1; }), "good performance status (ECOG 0–1)",
-            fmt::format(FMT_COMPILE("ECOG {}: performance status not good"), f.ecog.value_or(-1)), "ECOG");
+            format_text(FMT_COMPILE("ECOG {}: performance status not good"), f.ecog.value_or(-1)), "ECOG");
   c.require(test(f.vascular, [](VascularInvasion v) { return v != VascularInvasion::MainPortalVein; }),
             "no major (main portal vein) vascular invasion", "main portal vein invasion", "vascular invasion status");
   c.require(no_ehs(f), "no extrahepatic spread", "extrahepatic spread", "extrahepatic spread status");
@@ -180,7 +182,7 @@ CandidacyResult jsh(const Findings& f) {
 CandidacyResult bclc(const Findings& f) {
   Conditions c;
   c.require(test(f.bclc, [](BclcStage s) { return s == BclcStage::B; }), "BCLC B",
-            fmt::format(FMT_COMPILE("BCLC {}"), stage_text(f.bclc)), "BCLC stage");
+            format_text(FMT_COMPILE("BCLC {}"), stage_text(f.bclc)), "BCLC stage");
   c.require(
       test(f.morphology,
            [](Morphology m) { return m != Morphology::MassiveInfiltrative && m != Morphology::MultipleDisseminated; }),

@@ -1,4 +1,5 @@
 #include "core/checkpoint.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 #include <fmt/compile.h>
@@ -123,8 +124,8 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
                        [](const DefinitionResult* a, const DefinitionResult* b) { return *a->since < *b->since; });
       std::string list;
       for (const auto* d : refractory)
-        list += fmt::format(FMT_COMPILE("{}{} ({})"), list.empty() ? "" : ", ", d->id, d->since->iso());
-      return fmt::format(FMT_COMPILE("TACE-refractory under {} of {} definitions: {}"), refractory.size(), defs.size(),
+        list += format_text(FMT_COMPILE("{}{} ({})"), list.empty() ? "" : ", ", d->id, d->since->iso());
+      return format_text(FMT_COMPILE("TACE-refractory under {} of {} definitions: {}"), refractory.size(), defs.size(),
                          list);
     });
   }
@@ -134,9 +135,10 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     const double v = scores.up_to_seven->value;
     if (!scores.up_to_seven->within)
       q.fail([&] {
-        return fmt::format(FMT_COMPILE("beyond up-to-seven ({:.1f} > 7): likely to become refractory (APPLE)"), v);
+        return format_text(FMT_COMPILE("beyond up-to-seven ({} > 7): likely to become refractory (APPLE)"),
+                           Fixed{v, 1});
       });
-    else q.pass([&] { return fmt::format(FMT_COMPILE("within up-to-seven ({:.1f})"), v); });
+    else q.pass([&] { return format_text(FMT_COMPILE("within up-to-seven ({})"), Fixed{v, 1}); });
   } else {
     q.need([&] { return facts::tumour_burden(h.as_of); });
   }
@@ -144,10 +146,10 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
   if (const ImagingStudy* s = latest_imaging_with(r, h.as_of, &ImagingStudy::morphology)) {
     if (unfavourable_morphology(*s->morphology))
       q.fail([&] {
-        return fmt::format(FMT_COMPILE("{} morphology on {}: unlikely to respond (APPLE)"), to_string(*s->morphology),
+        return format_text(FMT_COMPILE("{} morphology on {}: unlikely to respond (APPLE)"), to_string(*s->morphology),
                            s->date.iso());
       });
-    else q.pass([&] { return fmt::format(FMT_COMPILE("simple nodular morphology ({})"), s->date.iso()); });
+    else q.pass([&] { return format_text(FMT_COMPILE("simple nodular morphology ({})"), s->date.iso()); });
   } else {
     q.need([&] { return facts::morphology(h.as_of); });
   }
@@ -164,12 +166,13 @@ CheckpointQuestion sustained_response(const PatientRecord& r, const TaceHistory&
     const ScoreResult& report = earlier ? earlier->report : scores.report(ScoreKey::Art);
     if (value) {
       if (at_least(value->points, 2.5))
-        q.fail(
-            [&] { return fmt::format(FMT_COMPILE("ART score {:.1f} ≥ 2.5 before a repeat session"), value->points); });
-      else q.pass([&] { return fmt::format(FMT_COMPILE("ART score {:.1f} < 2.5"), value->points); });
+        q.fail([&] {
+          return format_text(FMT_COMPILE("ART score {} ≥ 2.5 before a repeat session"), Fixed{value->points, 1});
+        });
+      else q.pass([&] { return format_text(FMT_COMPILE("ART score {} < 2.5"), Fixed{value->points, 1}); });
     } else if (group == ArtGroup::PoorPrognosis) {
       q.fail(
-          [&] { return fmt::format(FMT_COMPILE("ART ≥ 2.5 from the known components alone ({})"), report.summary); });
+          [&] { return format_text(FMT_COMPILE("ART ≥ 2.5 from the known components alone ({})"), report.summary); });
     } else if (report.applicable && !q.explain) {
       q.unknown = true;  // as below: unknown whether or not a single input can be named
     } else if (report.applicable) {
@@ -188,9 +191,9 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   if (const auto& a = scores.albi) {
     if (a->grade == 3 || a->mgrade == "2b")
       q.fail([&] {
-        return fmt::format(FMT_COMPILE("ALBI grade {} (mALBI {}): liver function at risk"), a->grade, a->mgrade);
+        return format_text(FMT_COMPILE("ALBI grade {} (mALBI {}): liver function at risk"), a->grade, a->mgrade);
       });
-    else q.pass([&] { return fmt::format(FMT_COMPILE("mALBI {}"), a->mgrade); });
+    else q.pass([&] { return format_text(FMT_COMPILE("mALBI {}"), a->mgrade); });
   } else {
     for (const auto& m : albi(r, h.as_of, detail).report.missing)
       q.need([&] { return facts::child_pugh_input(m, h.as_of); });
@@ -199,8 +202,8 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   std::optional<int> cp;
   if (scores.child_pugh) cp = scores.child_pugh->points;
   if (cp) {
-    if (*cp >= 8) q.fail([&] { return fmt::format(FMT_COMPILE("Child-Pugh {} points (≥ 8)"), *cp); });
-    else q.pass([&] { return fmt::format(FMT_COMPILE("Child-Pugh {} points"), *cp); });
+    if (*cp >= 8) q.fail([&] { return format_text(FMT_COMPILE("Child-Pugh {} points (≥ 8)"), *cp); });
+    else q.pass([&] { return format_text(FMT_COMPILE("Child-Pugh {} points"), *cp); });
   } else {
     for (const auto& m : child_pugh(r, h.as_of, detail).report.missing)
       q.need([&] { return facts::child_pugh_input(m, h.as_of); });
@@ -208,10 +211,10 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
   const auto* asc = latest_ascites(r, h.as_of);
   const auto* enc = latest_encephalopathy(r, h.as_of);
   if (asc && *asc->ascites == Ascites::ModerateSevere)
-    q.fail([&] { return fmt::format(FMT_COMPILE("moderate-severe ascites ({})"), asc->date.iso()); });
+    q.fail([&] { return format_text(FMT_COMPILE("moderate-severe ascites ({})"), asc->date.iso()); });
   if (enc && *enc->encephalopathy != Encephalopathy::None)
     q.fail([&] {
-      return fmt::format(FMT_COMPILE("hepatic encephalopathy {} ({})"), to_string(*enc->encephalopathy),
+      return format_text(FMT_COMPILE("hepatic encephalopathy {} ({})"), to_string(*enc->encephalopathy),
                          enc->date.iso());
     });
 
@@ -231,10 +234,10 @@ CheckpointQuestion liver_function(const PatientRecord& r, const TaceHistory& h, 
       const int rise = *cp - before->points;
       if (rise >= 2)
         q.fail([&] {
-          return fmt::format(FMT_COMPILE("Child-Pugh rose {} points since before S1 ({} → {})"), rise, before->points,
+          return format_text(FMT_COMPILE("Child-Pugh rose {} points since before S1 ({} → {})"), rise, before->points,
                              *cp);
         });
-      else q.pass([&] { return fmt::format(FMT_COMPILE("Child-Pugh change since before S1: {:+d}"), rise); });
+      else q.pass([&] { return format_text(FMT_COMPILE("Child-Pugh change since before S1: {:+d}"), rise); });
     } else if (!before) {
       for (const auto& m : child_pugh(r, h.first_session(), detail).report.missing)
         q.need([&] { return facts::child_pugh_input(m, h.first_session()); });
@@ -283,18 +286,18 @@ Checkpoint evaluate_checkpoint(const PatientRecord& r, const TaceHistory& h, con
     c.verdict = Verdict::SupportiveCare;
     if (explain)
       c.reasons.push_back(
-          fmt::format(FMT_COMPILE("ECOG {} ({}{}) > 2: neither TACE nor systemic therapy — best supportive care"),
+          format_text(FMT_COMPILE("ECOG {} ({}{}) > 2: neither TACE nor systemic therapy — best supportive care"),
                       *ecog->ecog, ecog->date.iso(), confirm_today_note(ecog->date, h.as_of)));
   } else if (invasion || spread || c.sustained_response.answer == Answer::No || c.liver_function.answer == Answer::No) {
     c.verdict = Verdict::Switch;
     if (!explain) return c;
     if (invasion)
-      c.reasons.push_back(fmt::format(
+      c.reasons.push_back(format_text(
           FMT_COMPILE(
               "not a TACE candidate: macrovascular invasion ({}) on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
           to_string(*invasion->vascular_invasion), invasion->date.iso()));
     if (spread)
-      c.reasons.push_back(fmt::format(
+      c.reasons.push_back(format_text(
           FMT_COMPILE("not a TACE candidate: extrahepatic spread on {} (Clin Mol Hepatol 2020;26:155–162, Table 1)"),
           spread->date.iso()));
     if (c.sustained_response.answer == Answer::No)

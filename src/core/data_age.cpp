@@ -2,6 +2,7 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -10,7 +11,7 @@ std::optional<std::string> data_age_warning(const PatientRecord& r, Date referen
   if (!latest || *latest > reference) return std::nullopt;
   const int age = days_between(*latest, reference);
   if (age <= kDataAgeWarningDays) return std::nullopt;
-  return fmt::format(
+  return format_text(
       FMT_COMPILE(
           "old data: the latest entry is from {}, {} days before {} ({}). This decision describes the patient on {}; "
           "labs and bedside findings older than 30 days and imaging older than 92 days would not count today — "

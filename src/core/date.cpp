@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <chrono>
+#include "core/text.h"
 
 namespace switchpoint {
 namespace {
@@ -42,7 +43,7 @@ std::string Date::iso() const {
   // fmt::format's parsing of the format string cost more than the rest of the function (issue 16).
   // Years 0..9999 (every date the readers accept, 1900..2200, and far around them) take the fast
   // path; any other year keeps fmt's rendering, so the text is the same for every date.
-  if (y < 0 || y > 9999) return fmt::format(FMT_COMPILE("{:04d}-{:02d}-{:02d}"), y, m, d);
+  if (y < 0 || y > 9999) return format_text(FMT_COMPILE("{:04d}-{:02d}-{:02d}"), y, m, d);
   std::string out(10, '-');
   out[0] = static_cast<char>('0' + y / 1000);
   out[1] = static_cast<char>('0' + y / 100 % 10);

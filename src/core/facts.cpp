@@ -3,6 +3,8 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
+#include "core/text.h"
 #include "core/timeline.h"
 
 namespace switchpoint::facts {
@@ -38,40 +40,41 @@ std::string_view lab_name(Quantity q) {
 }  // namespace
 
 std::string lab(Quantity q, Date at) {
-  return fmt::format(FMT_COMPILE("{} within {} days before {}"), lab_name(q), kLabWindowDays, at.iso());
+  return format_text(FMT_COMPILE("{} within {} days before {}"), lab_name(q), kLabWindowDays, at.iso());
 }
 std::string lab_before_first_tace(Quantity q, Date s1) {
-  return fmt::format(FMT_COMPILE("{} within {} days before the first TACE ({})"), lab_name(q), kLabWindowDays,
+  return format_text(FMT_COMPILE("{} within {} days before the first TACE ({})"), lab_name(q), kLabWindowDays,
                      s1.iso());
 }
 std::string ascites(Date at) {
-  return fmt::format(FMT_COMPILE("ascites grade within {} days before {}"), kClinicalWindowDays, at.iso());
+  return format_text(FMT_COMPILE("ascites grade within {} days before {}"), kClinicalWindowDays, at.iso());
 }
 std::string encephalopathy(Date at) {
-  return fmt::format(FMT_COMPILE("hepatic encephalopathy grade within {} days before {}"), kClinicalWindowDays,
+  return format_text(FMT_COMPILE("hepatic encephalopathy grade within {} days before {}"), kClinicalWindowDays,
                      at.iso());
 }
 std::string ecog(const PatientRecord& r, Date at) {
   const ClinicalAssessment* last = nullptr;
   for (const auto& c : r.clinical)
     if (c.ecog && c.date <= at) last = &c;
-  return fmt::format(FMT_COMPILE("ECOG performance status within {} days before {}{}"), kEcogWeightWindowDays, at.iso(),
-                     last ? fmt::format(FMT_COMPILE(" (last: ECOG {} on {}, {} days before)"), *last->ecog,
+  return format_text(FMT_COMPILE("ECOG performance status within {} days before {}{}"), kEcogWeightWindowDays, at.iso(),
+                     last ? format_text(FMT_COMPILE(" (last: ECOG {} on {}, {} days before)"), *last->ecog,
                                         last->date.iso(), days_between(last->date, at))
                           : std::string(" (none recorded)"));
 }
 std::string ecog_before_first_tace(Date s1) {
-  return fmt::format(FMT_COMPILE("ECOG performance status within {} days before the first TACE ({})"),
+  return format_text(FMT_COMPILE("ECOG performance status within {} days before the first TACE ({})"),
                      kEcogWeightWindowDays, s1.iso());
 }
 std::string weight(const PatientRecord& r, Date at) {
   const ClinicalAssessment* last = nullptr;
   for (const auto& c : r.clinical)
     if (c.weight_kg && c.date <= at) last = &c;
-  return fmt::format(FMT_COMPILE("body weight within {} days before {}{}"), kEcogWeightWindowDays, at.iso(),
-                     last ? fmt::format(FMT_COMPILE(" (last: {:.1f} kg on {}, {} days before)"), last->weight_kg->value,
-                                        last->date.iso(), days_between(last->date, at))
-                          : std::string(" (none recorded)"));
+  return format_text(FMT_COMPILE("body weight within {} days before {}{}"), kEcogWeightWindowDays, at.iso(),
+                     last
+                         ? format_text(FMT_COMPILE(" (last: {} kg on {}, {} days before)"),
+                                       Fixed{last->weight_kg->value, 1}, last->date.iso(), days_between(last->date, at))
+                         : std::string(" (none recorded)"));
 }
 
 std::string child_pugh_input(std::string_view name, Date at) {
@@ -79,50 +82,50 @@ std::string child_pugh_input(std::string_view name, Date at) {
   if (name == "albumin") return lab(Quantity::Albumin, at);
   if (name == "pt_prolongation") return lab(Quantity::PtProlongation, at);
   if (name.starts_with("inr"))
-    return fmt::format(FMT_COMPILE("INR (or prothrombin time) within {} days before {}"), kLabWindowDays, at.iso());
+    return format_text(FMT_COMPILE("INR (or prothrombin time) within {} days before {}"), kLabWindowDays, at.iso());
   if (name == "ascites") return ascites(at);
   if (name == "encephalopathy") return encephalopathy(at);
-  return fmt::format(FMT_COMPILE("{} on {}"), name, at.iso());
+  return format_text(FMT_COMPILE("{} on {}"), name, at.iso());
 }
 
-std::string study(Date d) { return fmt::format(FMT_COMPILE("the CT/MRI of {}"), d.iso()); }
+std::string study(Date d) { return format_text(FMT_COMPILE("the CT/MRI of {}"), d.iso()); }
 std::string mrecist(Date study_date, Date session) {
-  return fmt::format(FMT_COMPILE("mRECIST response on {} (after the TACE of {})"), study(study_date), session.iso());
+  return format_text(FMT_COMPILE("mRECIST response on {} (after the TACE of {})"), study(study_date), session.iso());
 }
 std::string response_imaging(Date session) {
-  return fmt::format(FMT_COMPILE("a response CT/MRI after the TACE of {} (14–120 days after it, before the next TACE)"),
+  return format_text(FMT_COMPILE("a response CT/MRI after the TACE of {} (14–120 days after it, before the next TACE)"),
                      session.iso());
 }
 std::string viable_percent(Date d) {
-  return fmt::format(FMT_COMPILE("viable tumour % of the treated nodules on {}"), study(d));
+  return format_text(FMT_COMPILE("viable tumour % of the treated nodules on {}"), study(d));
 }
-std::string tumour_count(Date d) { return fmt::format(FMT_COMPILE("number of intrahepatic tumours on {}"), study(d)); }
+std::string tumour_count(Date d) { return format_text(FMT_COMPILE("number of intrahepatic tumours on {}"), study(d)); }
 std::string tumour_count_before(Date session) {
-  return fmt::format(FMT_COMPILE("number of intrahepatic tumours on the CT/MRI before the TACE of {}"), session.iso());
+  return format_text(FMT_COMPILE("number of intrahepatic tumours on the CT/MRI before the TACE of {}"), session.iso());
 }
 std::string finding(std::string_view what, Date d) {
-  return fmt::format(FMT_COMPILE("{} (present or absent) on {}"), what, study(d));
+  return format_text(FMT_COMPILE("{} (present or absent) on {}"), what, study(d));
 }
 std::string finding_at_baseline(std::string_view what, Date s1) {
-  return fmt::format(FMT_COMPILE("{} (present or absent) on the baseline CT/MRI before the first TACE ({})"), what,
+  return format_text(FMT_COMPILE("{} (present or absent) on the baseline CT/MRI before the first TACE ({})"), what,
                      s1.iso());
 }
 std::string imaging_after_first_tace(Date s1) {
-  return fmt::format(FMT_COMPILE("a CT/MRI after the first TACE ({})"), s1.iso());
+  return format_text(FMT_COMPILE("a CT/MRI after the first TACE ({})"), s1.iso());
 }
 std::string tumour_burden(Date at) {
-  return fmt::format(FMT_COMPILE("number of tumours and largest diameter on a CT/MRI within {} days before {}"),
+  return format_text(FMT_COMPILE("number of tumours and largest diameter on a CT/MRI within {} days before {}"),
                      kImagingWindowDays, at.iso());
 }
 std::string tumour_burden_on(Date d) {
-  return fmt::format(FMT_COMPILE("number of tumours and largest diameter on {}"), study(d));
+  return format_text(FMT_COMPILE("number of tumours and largest diameter on {}"), study(d));
 }
 std::string morphology(Date at) {
-  return fmt::format(FMT_COMPILE("tumour morphology on a CT/MRI within {} days before {}"), kImagingWindowDays,
+  return format_text(FMT_COMPILE("tumour morphology on a CT/MRI within {} days before {}"), kImagingWindowDays,
                      at.iso());
 }
 std::string bilobar(Date at) {
-  return fmt::format(FMT_COMPILE("whether the disease is bilobar (CT/MRI within {} days before {})"),
+  return format_text(FMT_COMPILE("whether the disease is bilobar (CT/MRI within {} days before {})"),
                      kImagingWindowDays, at.iso());
 }
 std::string tumour_markers_around_tace() {

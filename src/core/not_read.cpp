@@ -4,6 +4,7 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -52,7 +53,7 @@ std::string clip_display(std::string_view d) {
 }
 
 std::string describe_not_read(const NotRead& e) {
-  std::string out = e.count > 1 ? fmt::format(FMT_COMPILE("{} × "), e.count) : std::string();
+  std::string out = e.count > 1 ? format_text(FMT_COMPILE("{} × "), e.count) : std::string();
   if (e.system.empty() && e.code.empty()) out += e.resource;
   else {
     out += std::string(system_short_name(e.system.empty() ? std::string_view("(no system)") : e.system));

@@ -11,6 +11,7 @@
 #include "core/engine.h"
 #include "core/facts.h"
 #include "core/refractoriness/registry.h"
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -134,14 +135,14 @@ std::string not_read_note(const ObtainItem& item) {
   for (std::size_t i = 0; i < item.sent_not_read.size() && i < kShown; ++i)
     out += (i == 0 ? "" : "; ") + item.sent_not_read[i];
   if (item.sent_not_read.size() > kShown)
-    out += fmt::format(FMT_COMPILE("; and {} more"), item.sent_not_read.size() - kShown);
+    out += format_text(FMT_COMPILE("; and {} more"), item.sent_not_read.size() - kShown);
   if (!item.instead.empty()) out += ": " + item.instead;
   return out;
 }
 
 std::string would_settle(const ObtainItem& item) {
   std::vector<std::string> parts = item.unlocks;
-  if (item.regimens.size() > 2) parts.push_back(fmt::format(FMT_COMPILE("{} systemic regimens"), item.regimens.size()));
+  if (item.regimens.size() > 2) parts.push_back(format_text(FMT_COMPILE("{} systemic regimens"), item.regimens.size()));
   else
     for (const auto& r : item.regimens) parts.push_back(r);
   std::string out;

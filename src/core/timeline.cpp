@@ -5,6 +5,8 @@
 
 #include <iterator>
 
+#include "core/number_text.h"
+#include "core/text.h"
 #include "core/units.h"
 
 namespace switchpoint {
@@ -58,7 +60,7 @@ const ClinicalAssessment* latest_weight(const PatientRecord& r, Date at) {
 
 std::string confirm_today_note(Date recorded, Date at) {
   if (!needs_confirmation_today(recorded, at)) return "";
-  return fmt::format(FMT_COMPILE(" (recorded {}, {} days before: confirm today)"), recorded.iso(),
+  return format_text(FMT_COMPILE(" (recorded {}, {} days before: confirm today)"), recorded.iso(),
                      days_between(recorded, at));
 }
 
@@ -67,8 +69,8 @@ std::string describe(const LabValue& v, Quantity q) {
   const QuantitySpec& s = spec_of(q);
   std::string out;
   if (!v.entered_unit.empty() && v.entered_value != v.value)
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:g} {} = "), v.entered_value, v.entered_unit);
-  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:g} {}"), v.value, s.canonical_unit);
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{} {} = "), G{v.entered_value}, v.entered_unit);
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{} {}"), G{v.value}, s.canonical_unit);
   return out;
 }
 

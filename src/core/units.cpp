@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <array>
+#include "core/text.h"
 
 namespace switchpoint {
 namespace {
@@ -94,9 +95,9 @@ Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
   const QuantitySpec& s = spec_of(q);
   const std::string_view unit = trim(raw_unit);
   if (!std::isfinite(value))
-    return {std::nullopt, fmt::format(FMT_COMPILE("{}: value is not a finite number"), s.label)};
+    return {std::nullopt, format_text(FMT_COMPILE("{}: value is not a finite number"), s.label)};
   if (unit.empty())
-    return {std::nullopt, fmt::format(FMT_COMPILE("{} {}: the unit is missing; a value is never read without "
+    return {std::nullopt, format_text(FMT_COMPILE("{} {}: the unit is missing; a value is never read without "
                                                   "its unit (accepted: {})"),
                                       s.label, value, accepted_list(s))};
   const UnitAlias* alias = nullptr;
@@ -104,8 +105,8 @@ Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
     if (same_unit(u.spelling, unit)) alias = &u;
   if (alias == nullptr) {
     std::string extra =
-        s.refused_units_note.empty() ? std::string() : fmt::format(FMT_COMPILE(" ({})"), s.refused_units_note);
-    return {std::nullopt, fmt::format(FMT_COMPILE("{} {} {}: unknown unit '{}'{}; accepted: {}"), s.label, value, unit,
+        s.refused_units_note.empty() ? std::string() : format_text(FMT_COMPILE(" ({})"), s.refused_units_note);
+    return {std::nullopt, format_text(FMT_COMPILE("{} {} {}: unknown unit '{}'{}; accepted: {}"), s.label, value, unit,
                                       unit, extra, accepted_list(s))};
   }
   const double canonical = value * alias->factor;
@@ -121,11 +122,11 @@ Converted to_canonical(Quantity q, double value, std::string_view raw_unit) {
     }
   }
   std::string range =
-      fmt::format(FMT_COMPILE("plausible range {}–{} {}"), s.plausible_min, s.plausible_max, s.canonical_unit);
+      format_text(FMT_COMPILE("plausible range {}–{} {}"), s.plausible_min, s.plausible_max, s.canonical_unit);
   if (!likely.empty())
-    return {std::nullopt, fmt::format(FMT_COMPILE("{} {} {} is implausible ({}); did you mean {}?"), s.label, value,
+    return {std::nullopt, format_text(FMT_COMPILE("{} {} {} is implausible ({}); did you mean {}?"), s.label, value,
                                       unit, range, likely)};
-  return {std::nullopt, fmt::format(FMT_COMPILE("{} {} {} is implausible ({}); no accepted unit makes it "
+  return {std::nullopt, format_text(FMT_COMPILE("{} {} {} is implausible ({}); no accepted unit makes it "
                                                 "plausible, check the value"),
                                     s.label, value, unit, range)};
 }

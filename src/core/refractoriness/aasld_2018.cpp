@@ -16,7 +16,7 @@ DefinitionResult evaluate_aasld_2018(const PatientRecord& r, const TaceHistory& 
   judge_new_finding(ehs, r, h, Finding::ExtrahepaticSpread);
   CriterionResult decomp = CriterionResult::start("decompensation", "aasld-2018/decompensation", detail);
   judge_decompensation(decomp, r, h);
-  return conclude("aasld-2018", {std::move(pd), std::move(mvi), std::move(ehs), std::move(decomp)});
+  return conclude("aasld-2018", criteria_list(std::move(pd), std::move(mvi), std::move(ehs), std::move(decomp)));
 }
 
 }  // namespace switchpoint

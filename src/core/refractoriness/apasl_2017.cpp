@@ -8,6 +8,7 @@
 #include "core/refractoriness/apple.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/patterns.h"
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -16,7 +17,7 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
   if (!h.any_session()) {
     c.state = CriterionState::NotMet;
     c.evidence.emplace_back("no TACE session yet");
-    return conclude("apasl-2017", {std::move(c)});
+    return conclude("apasl-2017", criteria_list(std::move(c)));
   }
   const Date s1 = h.first_session();
   const ImagingStudy* latest_after = nullptr;
@@ -26,28 +27,28 @@ DefinitionResult evaluate_apasl_2017(const PatientRecord& r, const TaceHistory& 
     const AppleAssessment a = apple_unsuitability(r, s);
     if (a.unsuitable) {
       c.met(s.date, [&] {
-        return fmt::format(FMT_COMPILE("imaging {}: APPLE TACE-unsuitable — {}"), s.date.iso(), a.summary());
+        return format_text(FMT_COMPILE("imaging {}: APPLE TACE-unsuitable — {}"), s.date.iso(), a.summary());
       });
-      return conclude("apasl-2017", {std::move(c)});
+      return conclude("apasl-2017", criteria_list(std::move(c)));
     }
   }
   if (!latest_after) {
     c.state = CriterionState::NotJudgeable;
     c.missing.push_back(facts::imaging_after_first_tace(s1));
-    return conclude("apasl-2017", {std::move(c)});
+    return conclude("apasl-2017", criteria_list(std::move(c)));
   }
   const AppleAssessment last = apple_unsuitability(r, *latest_after);
   if (last.missing.empty()) {
     c.state = CriterionState::NotMet;
     c.add_evidence([&] {
-      return fmt::format(FMT_COMPILE("latest imaging after S1 ({}): {}"), latest_after->date.iso(), last.summary());
+      return format_text(FMT_COMPILE("latest imaging after S1 ({}): {}"), latest_after->date.iso(), last.summary());
     });
   } else {
     c.state = CriterionState::NotJudgeable;
     for (const auto& m : last.missing) c.missing.push_back(m);
     c.add_evidence([&] { return last.summary(); });
   }
-  return conclude("apasl-2017", {std::move(c)});
+  return conclude("apasl-2017", criteria_list(std::move(c)));
 }
 
 }  // namespace switchpoint

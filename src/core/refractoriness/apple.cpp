@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/scores/albi.h"
 #include "core/scores/tumor_burden.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -30,8 +32,8 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
   AppleAssessment a;
   if (auto sum = up_to_seven_sum(study)) {
     a.beyond_up_to_seven = beyond_up_to_seven(*sum);
-    a.reasons.push_back(fmt::format(FMT_COMPILE("up-to-seven {:g} + {} = {:g} ({})"), *study.largest_diameter_cm,
-                                    *study.intrahepatic_tumor_count, *sum,
+    a.reasons.push_back(format_text(FMT_COMPILE("up-to-seven {} + {} = {} ({})"), G{*study.largest_diameter_cm},
+                                    *study.intrahepatic_tumor_count, G{*sum},
                                     *a.beyond_up_to_seven ? "beyond" : "within"));
   } else if (study.intrahepatic_tumor_count_at_least && study.largest_diameter_cm &&
              beyond_up_to_seven(
@@ -39,9 +41,9 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
     // "4 or more" nodules: the sum is at least largest + 4; beyond when that already exceeds 7.
     a.beyond_up_to_seven = true;
     a.reasons.push_back(
-        fmt::format(FMT_COMPILE("up-to-seven ≥ {:g} + {} = {:g} (beyond: {} or more nodules)"),
-                    *study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least,
-                    up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least),
+        format_text(FMT_COMPILE("up-to-seven ≥ {} + {} = {} (beyond: {} or more nodules)"),
+                    G{*study.largest_diameter_cm}, *study.intrahepatic_tumor_count_at_least,
+                    G{up_to_seven_value(*study.largest_diameter_cm, *study.intrahepatic_tumor_count_at_least)},
                     *study.intrahepatic_tumor_count_at_least));
   } else {
     a.missing.push_back(facts::tumour_burden_on(study.date));
@@ -50,14 +52,14 @@ AppleAssessment apple_unsuitability(const PatientRecord& r, const ImagingStudy& 
   if (al.value) {
     a.malbi_2b_or_worse = al.value->mgrade == "2b" || al.value->mgrade == "3";
     a.reasons.push_back(
-        fmt::format(FMT_COMPILE("mALBI {} (ALBI {})"), al.value->mgrade, albi_display(al.value->value)));
+        format_text(FMT_COMPILE("mALBI {} (ALBI {})"), al.value->mgrade, albi_display(al.value->value)));
   } else {
     for (const auto& m : al.report.missing) a.missing.push_back(facts::child_pugh_input(m, study.date));
   }
   const ImagingStudy* m = study.morphology ? &study : latest_imaging_with(r, study.date, &ImagingStudy::morphology);
   if (m) {
     a.bad_morphology = unfavourable_morphology(*m->morphology);
-    a.reasons.push_back(fmt::format(FMT_COMPILE("morphology {} ({})"), to_string(*m->morphology), m->date.iso()));
+    a.reasons.push_back(format_text(FMT_COMPILE("morphology {} ({})"), to_string(*m->morphology), m->date.iso()));
   } else {
     a.missing.push_back(facts::morphology(study.date));
   }

@@ -5,6 +5,7 @@
 
 #include "core/refractoriness/patterns.h"
 #include "core/response/assessment.h"
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -22,12 +23,12 @@ std::vector<DefinitionResult> evaluate_refractoriness(const PatientRecord& recor
     DefinitionResult d = def.evaluate(r, h, detail);
     if (explain && h.course_ended_by)
       d.notes.push_back(
-          fmt::format(FMT_COMPILE("TACE course ended by {}: judged on the findings up to that date; later findings "
+          format_text(FMT_COMPILE("TACE course ended by {}: judged on the findings up to that date; later findings "
                                   "are not failure of this course (P-course-end)"),
                       course_end_text(*h.course_ended_by)));
     if (explain && h.course_started_after && h.any_session())
       d.notes.push_back(
-          fmt::format(FMT_COMPILE("TACE course started after {}: sessions and imaging before it belong to the "
+          format_text(FMT_COMPILE("TACE course started after {}: sessions and imaging before it belong to the "
                                   "earlier course (P-course-end)"),
                       course_end_text(*h.course_started_after)));
     if (!h.any_session()) {

@@ -9,7 +9,7 @@ DefinitionResult evaluate_easl_2018(const PatientRecord& r, const TaceHistory& h
   judge_consecutive_pair(a, h, 0, [&](const SessionAssessment& s) { return no_objective_response(h, s, detail); });
   note_window_flags(a, h);
   CriterionResult b = untreatable_progression(r, h, "easl-2018/untreatable-progression", detail);
-  return conclude("easl-2018", {std::move(a), std::move(b)});
+  return conclude("easl-2018", criteria_list(std::move(a), std::move(b)));
 }
 
 }  // namespace switchpoint

@@ -6,6 +6,7 @@
 #include "core/facts.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/patterns.h"
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -33,7 +34,7 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
   }
   if (first_response) {
     no_longer.add_evidence([&] {
-      return fmt::format(FMT_COMPILE("objective response ({}) on the assessment of S{} ({})"),
+      return format_text(FMT_COMPILE("objective response ({}) on the assessment of S{} ({})"),
                          to_string(*h.sessions[*first_response].response.category), *first_response + 1,
                          h.sessions[*first_response].study_date->iso());
     });
@@ -53,7 +54,7 @@ DefinitionResult evaluate_galle_2017(const PatientRecord& r, const TaceHistory& 
   note_window_flags(no_longer, h);
 
   CriterionResult untreatable = untreatable_progression(r, h, "galle-2017/untreatable-progression", detail);
-  return conclude("galle-2017", {std::move(never), std::move(no_longer), std::move(untreatable)});
+  return conclude("galle-2017", criteria_list(std::move(never), std::move(no_longer), std::move(untreatable)));
 }
 
 }  // namespace switchpoint

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/patterns.h"
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -20,8 +22,8 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     const bool insufficient = *a.te == TeGrade::TE1 || *a.te == TeGrade::TE2;
     return SessionVerdict::explained(insufficient ? SessionVerdict::Yes : SessionVerdict::No, detail, [&] {
       const std::string viable =
-          s.viable_tumor_percent ? fmt::format(FMT_COMPILE("viable {:g}%"), *s.viable_tumor_percent) : "viable n/a";
-      return fmt::format(FMT_COMPILE("S{} ({}) → imaging {}: {} ({}){}"), a.session_index + 1, a.session_date.iso(),
+          s.viable_tumor_percent ? format_text(FMT_COMPILE("viable {}%"), G{*s.viable_tumor_percent}) : "viable n/a";
+      return format_text(FMT_COMPILE("S{} ({}) → imaging {}: {} ({}){}"), a.session_index + 1, a.session_date.iso(),
                          s.date.iso(), viable, to_string(*a.te),
                          insufficient ? ", insufficient response" : ", sufficient response");
     });
@@ -40,13 +42,13 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
     const auto pre_min = pre ? pre->intrahepatic_tumor_count_at_least : std::nullopt;
     if (now_min && pre && pre->intrahepatic_tumor_count && *now_min > *pre->intrahepatic_tumor_count)
       return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
-        return fmt::format(FMT_COMPILE("S{} ({}): {} or more tumours on {} vs {} on {} before it"), a.session_index + 1,
+        return format_text(FMT_COMPILE("S{} ({}): {} or more tumours on {} vs {} on {} before it"), a.session_index + 1,
                            a.session_date.iso(), *now_min, s.date.iso(), *pre->intrahepatic_tumor_count,
                            pre->date.iso());
       });
     if (s.intrahepatic_tumor_count && pre_min && *s.intrahepatic_tumor_count <= *pre_min)
       return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
-        return fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} or more on {} before it"), a.session_index + 1,
+        return format_text(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} or more on {} before it"), a.session_index + 1,
                            a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(), *pre_min, pre->date.iso());
       });
     if (!s.intrahepatic_tumor_count) return {SessionVerdict::Unknown, facts::tumour_count(s.date)};
@@ -54,7 +56,7 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
       return {SessionVerdict::Unknown, facts::tumour_count_before(a.session_date)};
     const bool more = *s.intrahepatic_tumor_count > *pre->intrahepatic_tumor_count;
     return SessionVerdict::explained(more ? SessionVerdict::Yes : SessionVerdict::No, detail, [&] {
-      return fmt::format(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} on {} before it"), a.session_index + 1,
+      return format_text(FMT_COMPILE("S{} ({}): {} tumours on {} vs {} on {} before it"), a.session_index + 1,
                          a.session_date.iso(), *s.intrahepatic_tumor_count, s.date.iso(),
                          *pre->intrahepatic_tumor_count, pre->date.iso());
     });
@@ -66,7 +68,8 @@ DefinitionResult evaluate_jsh_lcsgj_2014(const PatientRecord& r, const TaceHisto
   judge_new_finding(c3, r, h, Finding::VascularInvasion);
   CriterionResult c4 = CriterionResult::start("4", "jsh-lcsgj-2014/4", detail);
   judge_new_finding(c4, r, h, Finding::ExtrahepaticSpread);
-  return conclude("jsh-lcsgj-2014", {std::move(c1a), std::move(c1b), std::move(c2), std::move(c3), std::move(c4)});
+  return conclude("jsh-lcsgj-2014",
+                  criteria_list(std::move(c1a), std::move(c1b), std::move(c2), std::move(c3), std::move(c4)));
 }
 
 }  // namespace switchpoint

@@ -19,7 +19,7 @@ DefinitionResult evaluate_klca_ncc_2022(const PatientRecord& r, const TaceHistor
   judge_new_finding(b, r, h, Finding::VascularInvasion);
   CriterionResult c = CriterionResult::start("c", "klca-ncc-2022/c", detail);
   judge_new_finding(c, r, h, Finding::ExtrahepaticSpread);
-  return conclude("klca-ncc-2022", {std::move(a), std::move(b), std::move(c)});
+  return conclude("klca-ncc-2022", criteria_list(std::move(a), std::move(b), std::move(c)));
 }
 
 }  // namespace switchpoint

@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/scores/child_pugh.h"
+#include "core/text.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -16,7 +18,7 @@ void add_unique(std::vector<std::string>& v, std::string s) {
 }
 
 std::string study_ref(const SessionAssessment& a) {
-  return fmt::format(FMT_COMPILE("{} → imaging {}"), session_ref(a),
+  return format_text(FMT_COMPILE("{} → imaging {}"), session_ref(a),
                      a.study_date->iso());  // P-session-merge: staged named
 }
 
@@ -28,7 +30,7 @@ std::optional<SessionVerdict> assessment_gate(const TaceHistory& h, const Sessio
       return std::nullopt;
     case AssessmentState::Pending:
       return SessionVerdict::explained(SessionVerdict::Skip, detail, [&] {
-        return fmt::format(FMT_COMPILE("S{} ({}): response assessment pending on {} ({} days after the session)"),
+        return format_text(FMT_COMPILE("S{} ({}): response assessment pending on {} ({} days after the session)"),
                            a.session_index + 1, a.session_date.iso(), h.as_of.iso(),
                            days_between(a.session_date, h.as_of));
       });
@@ -43,7 +45,7 @@ void note_window_flags(CriterionResult& c, const TaceHistory& h) {
     if (a.state == AssessmentState::Assessed && a.outside_window)
       if (c.explain)
         add_unique(c.notes,
-                   fmt::format(FMT_COMPILE("{} is outside the 28–92-day response assessment window (used, flagged)"),
+                   format_text(FMT_COMPILE("{} is outside the 28–92-day response assessment window (used, flagged)"),
                                h.assessment_label(a)));
 }
 
@@ -75,7 +77,7 @@ void judge_any_session(CriterionResult& c, const TaceHistory& h, std::size_t fro
   c.state = CriterionState::NotMet;
   if (!considered)
     c.add_evidence([&] {
-      return fmt::format(
+      return format_text(
           FMT_COMPILE("{} session{} with a completed assessment from S{} on: the criterion cannot hold yet"), "no", "",
           from + 1);
     });
@@ -96,14 +98,14 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
     }
     if (pair_counts && !pair_counts(i)) {
       c.add_evidence([&] {
-        return fmt::format(FMT_COMPILE("S{} and S{} do not form a qualifying pair ({} days apart)"), i + 1, i + 2,
+        return format_text(FMT_COMPILE("S{} and S{} do not form a qualifying pair ({} days apart)"), i + 1, i + 2,
                            days_between(h.sessions[i].session_date, h.sessions[i + 1].session_date));
       });
       considered = true;
       continue;
     }
     if (x.kind == SessionVerdict::Yes && y.kind == SessionVerdict::Yes) {
-      c.met(*h.sessions[i + 1].study_date, [&] { return fmt::format(FMT_COMPILE("{}; then {}"), x.why, y.why); });
+      c.met(*h.sessions[i + 1].study_date, [&] { return format_text(FMT_COMPILE("{}; then {}"), x.why, y.why); });
       return;
     }
     if (x.kind == SessionVerdict::No || y.kind == SessionVerdict::No) {
@@ -122,7 +124,7 @@ void judge_consecutive_pair(CriterionResult& c, const TaceHistory& h, std::size_
   c.state = CriterionState::NotMet;
   if (!considered)
     c.add_evidence([&] {
-      return fmt::format(FMT_COMPILE("{} completed session{} from S{}: two consecutive sessions are needed"),
+      return format_text(FMT_COMPILE("{} completed session{} from S{}: two consecutive sessions are needed"),
                          h.sessions.size() > from ? h.sessions.size() - from : 0,
                          h.sessions.size() - from == 1 ? "" : "s", from + 1);
     });
@@ -134,10 +136,10 @@ SessionVerdict no_objective_response(const TaceHistory& h, const SessionAssessme
   const auto cat = to_string(*a.response.category);
   if (a.objective_response())
     return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
-      return fmt::format(FMT_COMPILE("{}: mRECIST {} (objective response)"), study_ref(a), cat);
+      return format_text(FMT_COMPILE("{}: mRECIST {} (objective response)"), study_ref(a), cat);
     });
   return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
-    return fmt::format(FMT_COMPILE("{}: mRECIST {} (no objective response)"), study_ref(a), cat);
+    return format_text(FMT_COMPILE("{}: mRECIST {} (no objective response)"), study_ref(a), cat);
   });
 }
 
@@ -146,11 +148,11 @@ SessionVerdict progressive_disease(const TaceHistory& h, const SessionAssessment
   if (!a.response.category) return {SessionVerdict::Unknown, facts::mrecist(*a.study_date, a.session_date)};
   if (*a.response.category == MrecistCategory::PD)
     return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
-      return fmt::format(FMT_COMPILE("{}: mRECIST PD{}"), study_ref(a),
+      return format_text(FMT_COMPILE("{}: mRECIST PD{}"), study_ref(a),
                          a.response.basis.empty() ? "" : " — " + a.response.basis);
     });
   return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
-    return fmt::format(FMT_COMPILE("{}: mRECIST {}"), study_ref(a), to_string(*a.response.category));
+    return format_text(FMT_COMPILE("{}: mRECIST {}"), study_ref(a), to_string(*a.response.category));
   });
 }
 
@@ -167,11 +169,11 @@ std::optional<bool> vascular_present(const ImagingStudy& s) {
   return *s.vascular_invasion != VascularInvasion::Absent;
 }
 std::string vascular_describe(const ImagingStudy& s) {
-  return fmt::format(FMT_COMPILE("vascular invasion {} on imaging {}"), to_string(*s.vascular_invasion), s.date.iso());
+  return format_text(FMT_COMPILE("vascular invasion {} on imaging {}"), to_string(*s.vascular_invasion), s.date.iso());
 }
 std::optional<bool> ehs_present(const ImagingStudy& s) { return s.extrahepatic_spread; }
 std::string ehs_describe(const ImagingStudy& s) {
-  return fmt::format(FMT_COMPILE("extrahepatic spread {} on imaging {}"), *s.extrahepatic_spread ? "present" : "absent",
+  return format_text(FMT_COMPILE("extrahepatic spread {} on imaging {}"), *s.extrahepatic_spread ? "present" : "absent",
                      s.date.iso());
 }
 
@@ -200,7 +202,7 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
   if (c.explain && baseline && days_between(baseline->date, s1) > kBaselineFlagDays)
     add_unique(
         c.notes,
-        fmt::format(FMT_COMPILE("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)"),
+        format_text(FMT_COMPILE("baseline imaging of {} is {} days before S1 ({}): older than {} days (used, flagged)"),
                     baseline->date.iso(), days_between(baseline->date, s1), s1.iso(), kBaselineFlagDays));
   const ImagingStudy* first_present = nullptr;
   const ImagingStudy* latest_after = nullptr;
@@ -212,7 +214,7 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
   if (first_present) {
     if (baseline && !*fv.present(*baseline)) {
       c.met(first_present->date, [&] {
-        return fmt::format(FMT_COMPILE("{}; absent at baseline ({})"), fv.describe(*first_present),
+        return format_text(FMT_COMPILE("{}; absent at baseline ({})"), fv.describe(*first_present),
                            baseline->date.iso());
       });
       return;
@@ -220,7 +222,7 @@ void judge_new_finding(CriterionResult& c, const PatientRecord& r, const TaceHis
     if (baseline) {
       c.state = CriterionState::NotMet;
       c.add_evidence([&] {
-        return fmt::format(FMT_COMPILE("{}: present before the first TACE, not new"), fv.describe(*baseline));
+        return format_text(FMT_COMPILE("{}: present before the first TACE, not new"), fv.describe(*baseline));
       });
       return;
     }
@@ -262,14 +264,14 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   for (const auto& a : r.clinical) {
     if (a.date <= s1) continue;
     if (a.ascites == Ascites::ModerateSevere)
-      consider(a.date, [&] { return fmt::format(FMT_COMPILE("moderate-severe ascites on {}"), a.date.iso()); });
+      consider(a.date, [&] { return format_text(FMT_COMPILE("moderate-severe ascites on {}"), a.date.iso()); });
     if (a.encephalopathy && *a.encephalopathy != Encephalopathy::None)
       consider(a.date, [&] {
-        return fmt::format(FMT_COMPILE("hepatic encephalopathy {} on {}"), to_string(*a.encephalopathy), a.date.iso());
+        return format_text(FMT_COMPILE("hepatic encephalopathy {} on {}"), to_string(*a.encephalopathy), a.date.iso());
       });
     if (a.child_pugh_points_recorded && *a.child_pugh_points_recorded >= 10)
       consider(a.date, [&] {
-        return fmt::format(FMT_COMPILE("Child-Pugh C ({} points, as recorded) on {}"), *a.child_pugh_points_recorded,
+        return format_text(FMT_COMPILE("Child-Pugh C ({} points, as recorded) on {}"), *a.child_pugh_points_recorded,
                            a.date.iso());
       });
   }
@@ -286,7 +288,7 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
     if (first && d >= *first) break;
     const auto cp = child_pugh_value(r, d);
     if (cp && cp->cls == 'C') {
-      consider(d, [&] { return fmt::format(FMT_COMPILE("Child-Pugh C ({} points) on {}"), cp->points, d.iso()); });
+      consider(d, [&] { return format_text(FMT_COMPILE("Child-Pugh C ({} points) on {}"), cp->points, d.iso()); });
       break;
     }
   }
@@ -310,7 +312,7 @@ void judge_decompensation(CriterionResult& c, const PatientRecord& r, const Tace
   }
   c.state = CriterionState::NotMet;
   c.add_evidence([&] {
-    return fmt::format(FMT_COMPILE("on {}: Child-Pugh {}{} ({} points), ascites {}, encephalopathy {}"), h.as_of.iso(),
+    return format_text(FMT_COMPILE("on {}: Child-Pugh {}{} ({} points), ascites {}, encephalopathy {}"), h.as_of.iso(),
                        cp->cls, cp->points, cp->points, to_string(*asc->ascites), to_string(*enc->encephalopathy));
   });
 }
@@ -327,7 +329,7 @@ void judge_ecog_rise(CriterionResult& c, const PatientRecord& r, const TaceHisto
     if (*a.ecog >= 1) all_post_zero = false;
     if (base && *a.ecog > *base->ecog && *a.ecog >= 1) {
       c.met(a.date, [&] {
-        return fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *a.ecog, a.date.iso(), *base->ecog,
+        return format_text(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *a.ecog, a.date.iso(), *base->ecog,
                            base->date.iso());
       });
       return;
@@ -337,9 +339,9 @@ void judge_ecog_rise(CriterionResult& c, const PatientRecord& r, const TaceHisto
   if (now && now->date > s1 && (base || all_post_zero)) {
     c.state = CriterionState::NotMet;
     c.add_evidence([&] {
-      return base ? fmt::format(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *now->ecog, now->date.iso(),
+      return base ? format_text(FMT_COMPILE("ECOG {} on {} (baseline ECOG {} on {})"), *now->ecog, now->date.iso(),
                                 *base->ecog, base->date.iso())
-                  : fmt::format(FMT_COMPILE("ECOG 0 after S1 (latest {})"), now->date.iso());
+                  : format_text(FMT_COMPILE("ECOG 0 after S1 (latest {})"), now->date.iso());
     });
     return;
   }
@@ -406,17 +408,17 @@ CriterionResult judge_untreatable_progression(const PatientRecord& r, const Tace
         const ImagingStudy* b = s.bilobar ? &s : latest_imaging_with(r, s.date, &ImagingStudy::bilobar);
         if ((m && infiltrative(*m->morphology)) || (b && *b->bilobar))
           return SessionVerdict::explained(SessionVerdict::Yes, detail, [&] {
-            return fmt::format(FMT_COMPILE("{}; {}{}"), pd.why,
+            return format_text(FMT_COMPILE("{}; {}{}"), pd.why,
                                m && infiltrative(*m->morphology) ? to_string(*m->morphology) : "",
                                (b && *b->bilobar) ? " bilobar disease" : "");
           });
         if (m && b)
           return SessionVerdict::explained(SessionVerdict::No, detail, [&] {
-            return fmt::format(FMT_COMPILE("{} but {} and not bilobar"), pd.why, to_string(*m->morphology));
+            return format_text(FMT_COMPILE("{} but {} and not bilobar"), pd.why, to_string(*m->morphology));
           });
         return {
             SessionVerdict::Unknown,
-            fmt::format(FMT_COMPILE("tumour morphology and bilobar extent on imaging {} (PD there)"), s.date.iso())};
+            format_text(FMT_COMPILE("tumour morphology and bilobar extent on imaging {} (PD there)"), s.date.iso())};
       });
 
   bool unknown = false;
@@ -441,10 +443,10 @@ CriterionResult judge_untreatable_progression(const PatientRecord& r, const Tace
                           : c.state == CriterionState::NotMet ? "not met"
                                                               : "not judgeable";
     if (c.state == CriterionState::Met)
-      out.evidence.push_back(fmt::format(FMT_COMPILE("{}: met on {} — {}"), name, c.on->iso(), c.evidence.front()));
+      out.evidence.push_back(format_text(FMT_COMPILE("{}: met on {} — {}"), name, c.on->iso(), c.evidence.front()));
     else
       out.evidence.push_back(
-          fmt::format(FMT_COMPILE("{}: {}{}"), name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
+          format_text(FMT_COMPILE("{}: {}{}"), name, verdict, c.evidence.empty() ? "" : " — " + c.evidence.back()));
     for (const auto& n : c.notes) add_unique(out.notes, n);
   }
   if (out.state != CriterionState::Met) out.state = unknown ? CriterionState::NotJudgeable : CriterionState::NotMet;
@@ -484,16 +486,16 @@ void judge_marker_rise(CriterionResult& c, const PatientRecord& r, const TaceHis
         std::string series_text;
         for (const auto* v : post)
           series_text +=
-              fmt::format(FMT_COMPILE("{}{:g} ({})"), series_text.empty() ? "" : ", ", v->value, v->date.iso());
-        return fmt::format(FMT_COMPILE("{} after S{} ({}): pre {:g} {} ({}); post {}"), m.name, i + 1, s.iso(),
-                           pre->value, unit, pre->date.iso(), series_text);
+              format_text(FMT_COMPILE("{}{} ({})"), series_text.empty() ? "" : ", ", G{v->value}, v->date.iso());
+        return format_text(FMT_COMPILE("{} after S{} ({}): pre {} {} ({}); post {}"), m.name, i + 1, s.iso(),
+                           G{pre->value}, unit, pre->date.iso(), series_text);
       };
       if (rising && last.value > pre->value && last.value > m.uln) {
         if (!met_on || last.date < *met_on) {
           met_on = last.date;
           if (c.explain)
-            met_why = fmt::format(FMT_COMPILE("{} — continuous rise above the upper limit of normal ({:g} {})"), text(),
-                                  m.uln, unit);
+            met_why = format_text(FMT_COMPILE("{} — continuous rise above the upper limit of normal ({} {})"), text(),
+                                  G{m.uln}, unit);
         }
       } else {
         c.add_evidence(

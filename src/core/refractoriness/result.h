@@ -71,4 +71,13 @@ struct DefinitionResult {
 // (since = earliest met-on date); not-refractory only if every one is not met.
 DefinitionResult conclude(std::string_view definition_id, std::vector<CriterionResult> criteria);
 
+// The criteria as one list, each moved into it (a braced list would copy every criterion).
+template <typename... Criteria>
+std::vector<CriterionResult> criteria_list(Criteria&&... criteria) {
+  std::vector<CriterionResult> out;
+  out.reserve(sizeof...(criteria));
+  (out.push_back(std::forward<Criteria>(criteria)), ...);
+  return out;
+}
+
 }  // namespace switchpoint

@@ -5,15 +5,16 @@
 #include <algorithm>
 
 #include "core/response/assessment.h"
+#include "core/text.h"
 
 namespace switchpoint {
 
 std::string session_ref(const SessionAssessment& a) {
   if (a.procedure_dates.size() < 2)
-    return fmt::format(FMT_COMPILE("S{} ({})"), a.session_index + 1, a.session_date.iso());
+    return format_text(FMT_COMPILE("S{} ({})"), a.session_index + 1, a.session_date.iso());
   std::string staged;
   for (Date d : a.procedure_dates) staged += (staged.empty() ? "" : " + ") + d.iso();
-  return fmt::format(FMT_COMPILE("S{} ({}, staged: {})"), a.session_index + 1, a.session_date.iso(), staged);
+  return format_text(FMT_COMPILE("S{} ({}, staged: {})"), a.session_index + 1, a.session_date.iso(), staged);
 }
 
 std::string TaceHistory::session_label(std::size_t i) const { return session_ref(sessions[i]); }
@@ -21,9 +22,9 @@ std::string TaceHistory::session_label(std::size_t i) const { return session_ref
 std::string TaceHistory::assessment_label(const SessionAssessment& a) const {
   // A staged session is named with its procedures; a single one keeps the short form.
   const std::string who =
-      a.procedure_dates.size() < 2 ? fmt::format(FMT_COMPILE("S{}"), a.session_index + 1) : session_ref(a);
-  if (a.state != AssessmentState::Assessed) return fmt::format(FMT_COMPILE("assessment of {}: none"), who);
-  return fmt::format(FMT_COMPILE("assessment of {}: imaging {} ({} days after{})"), who, a.study_date->iso(),
+      a.procedure_dates.size() < 2 ? format_text(FMT_COMPILE("S{}"), a.session_index + 1) : session_ref(a);
+  if (a.state != AssessmentState::Assessed) return format_text(FMT_COMPILE("assessment of {}: none"), who);
+  return format_text(FMT_COMPILE("assessment of {}: imaging {} ({} days after{})"), who, a.study_date->iso(),
                      a.days_after_session, a.outside_window ? ", outside the 28–92-day window" : "");
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <algorithm>
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -90,7 +91,7 @@ const PatientRecord& course_record(const PatientRecord& r, std::optional<Patient
 }
 
 std::string course_end_text(const CourseEndingProcedure& p) {
-  return fmt::format(FMT_COMPILE("{} on {}"), to_string(p.kind), p.date.iso());
+  return format_text(FMT_COMPILE("{} on {}"), to_string(p.kind), p.date.iso());
 }
 
 std::size_t tace_sessions_before(const PatientRecord& r, Date at) {

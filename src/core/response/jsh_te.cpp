@@ -3,6 +3,8 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -50,7 +52,7 @@ JshTeResult jsh_te(const PatientRecord& r, Date at) {
     }
   }
   if (s == nullptr) {
-    rep.missing.push_back(fmt::format(
+    rep.missing.push_back(format_text(
         FMT_COMPILE("viable_tumor_percent or treated_size_change_percent (no imaging within {} days reports them)"),
         kImagingWindowDays));
     return out;
@@ -60,34 +62,34 @@ JshTeResult jsh_te(const PatientRecord& r, Date at) {
     if (t.date < s->date) session = &t;
   if (session == nullptr) {
     rep.applicable = false;
-    rep.summary = fmt::format(
+    rep.summary = format_text(
         FMT_COMPILE("no TACE session before the imaging of {}: TE grades the effect of a treatment"), s->date.iso());
     return out;
   }
   if (s->viable_tumor_percent)
-    rep.used.push_back({"viable_tumor_percent", s->date, fmt::format(FMT_COMPILE("{:g}%"), *s->viable_tumor_percent)});
+    rep.used.push_back({"viable_tumor_percent", s->date, format_text(FMT_COMPILE("{}%"), G{*s->viable_tumor_percent})});
   if (s->treated_size_change_percent)
     rep.used.push_back(
-        {"treated_size_change_percent", s->date, fmt::format(FMT_COMPILE("{:+g}%"), *s->treated_size_change_percent)});
+        {"treated_size_change_percent", s->date, format_text(FMT_COMPILE("{:+g}%"), *s->treated_size_change_percent)});
   rep.used.push_back({"tace", session->date, session->technique.empty() ? "session" : session->technique});
 
   out.value = jsh_te_grade(s->viable_tumor_percent, s->treated_size_change_percent);
   if (!out.value) {
     rep.missing.push_back(
-        fmt::format(FMT_COMPILE("viable_tumor_percent (the size change of {:+g}% alone does not decide the grade)"),
+        format_text(FMT_COMPILE("viable_tumor_percent (the size change of {:+g}% alone does not decide the grade)"),
                     *s->treated_size_change_percent));
     return out;
   }
   rep.computed = true;
   const int days = days_between(session->date, s->date);
-  rep.summary = fmt::format(FMT_COMPILE("{} on the imaging of {}, {} days after the TACE of {}"), to_string(*out.value),
+  rep.summary = format_text(FMT_COMPILE("{} on the imaging of {}, {} days after the TACE of {}"), to_string(*out.value),
                             s->date.iso(), days, session->date.iso());
   rep.fields.push_back({"grade", std::string(to_string(*out.value))});
   if (!s->treated_size_change_percent && *out.value != TeGrade::TE1)
     rep.notes.emplace_back("size change of the treated nodules not reported: enlargement by ≥ 50% (TE1) not assessed");
   if (days < kTeWindowMinDays || days > kTeWindowMaxDays)
     rep.notes.push_back(
-        fmt::format(FMT_COMPILE("assessed {} days after TACE, outside the 28–92 days (1–3 months) of RECICL"), days));
+        format_text(FMT_COMPILE("assessed {} days after TACE, outside the 28–92 days (1–3 months) of RECICL"), days));
   return out;
 }
 

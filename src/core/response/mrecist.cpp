@@ -1,4 +1,5 @@
 #include "core/response/mrecist.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 #include <fmt/compile.h>
@@ -46,14 +47,14 @@ std::string lesion_list(const std::vector<TargetLesion>& t, bool with_sizes) {
   for (const auto& l : t) {
     if (!out.empty()) out += with_sizes ? " + " : ", ";
     out += l.id.empty() ? std::string("(no id)") : l.id;
-    if (with_sizes) out += fmt::format(FMT_COMPILE(" {:g}"), l.viable_diameter_cm);
+    if (with_sizes) out += format_text(FMT_COMPILE(" {}"), G{l.viable_diameter_cm});
   }
   return out;
 }
 
 std::string percent_from(double from, double to) {
   if (!(from > 0)) return "from 0";
-  return fmt::format(FMT_COMPILE("{:+.1f}%"), (to - from) * 100.0 / from);
+  return format_text(FMT_COMPILE("{:+.1f}%"), (to - from) * 100.0 / from);
 }
 
 bool has_response_data(const ImagingStudy& s) {
@@ -130,7 +131,7 @@ std::string or_list(const std::vector<MrecistCategory>& v) {
 }
 
 std::string study_name(const ImagingStudy& s) {
-  return fmt::format(FMT_COMPILE("{} of {}"), s.modality.empty() ? std::string("imaging study") : s.modality,
+  return format_text(FMT_COMPILE("{} of {}"), s.modality.empty() ? std::string("imaging study") : s.modality,
                      s.date.iso());
 }
 
@@ -184,14 +185,14 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
   std::string target_text;  // the target part of the basis, for a contradiction warning
   double base_sum = 0, nadir = 0, cur = 0;
   if (since && (!first || s.date <= first->date)) {
-    why.push_back(fmt::format(FMT_COMPILE("a TACE session between the {} and the study (none recorded)"),
+    why.push_back(format_text(FMT_COMPILE("a TACE session between the {} and the study (none recorded)"),
                               course_end_text(*since)));
-    basis.push_back(fmt::format(FMT_COMPILE("study after the {} with no TACE since: not a response to TACE"),
+    basis.push_back(format_text(FMT_COMPILE("study after the {} with no TACE since: not a response to TACE"),
                                 course_end_text(*since)));
   } else if (!first || s.date <= first->date) {
     why.push_back(
         !first ? std::string("a TACE session before the study (none recorded)")
-               : fmt::format(FMT_COMPILE("a TACE session before the study (the first is on {})"), first->date.iso()));
+               : format_text(FMT_COMPILE("a TACE session before the study (the first is on {})"), first->date.iso()));
     basis.emplace_back("pre-treatment study: no response is defined");
   } else {
     responding = true;
@@ -200,10 +201,10 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
     if (!base) {
       why.emplace_back("baseline target measurements");
       basis.emplace_back(
-          fmt::format(FMT_COMPILE("no study with target measurements within {} days on or before the first "
+          format_text(FMT_COMPILE("no study with target measurements within {} days on or before the first "
                                   "TACE ({}){}"),
                       kImagingWindowDays, first->date.iso(),
-                      since ? fmt::format(FMT_COMPILE(" and after the {}"), course_end_text(*since)) : std::string()));
+                      since ? format_text(FMT_COMPILE(" and after the {}"), course_end_text(*since)) : std::string()));
     } else if (!has_targets(s)) {
       why.emplace_back("target measurements");
     } else {
@@ -212,7 +213,7 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
       const auto& ct = *s.target_lesions;
       if (!same_targets(bt, ct)) {
         why.push_back(
-            fmt::format(FMT_COMPILE("target measurements of the baseline lesions (baseline {}: {}; this study: {})"),
+            format_text(FMT_COMPILE("target measurements of the baseline lesions (baseline {}: {}; this study: {})"),
                         b.date.iso(), lesion_list(bt, false), lesion_list(ct, false)));
       } else {
         base_sum = sum_cm(bt);
@@ -229,20 +230,21 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
         }
         cur = sum_cm(ct);
         target = mrecist_target_response(base_sum, nadir, cur, all_zero(ct));
-        target_text = fmt::format(FMT_COMPILE("target sum {:.1f} cm, {} from the baseline {:.1f} cm"), cur,
-                                  percent_from(base_sum, cur), base_sum);
+        target_text = format_text(FMT_COMPILE("target sum {} cm, {} from the baseline {} cm"), Fixed{cur, 1},
+                                  percent_from(base_sum, cur), Fixed{base_sum, 1});
         if (nadir < base_sum)
-          target_text += fmt::format(FMT_COMPILE(" and {} from the nadir {:.1f} cm"), percent_from(nadir, cur), nadir);
-        target_text += fmt::format(FMT_COMPILE(": target {}"), to_string(*target));
-        basis.push_back(
-            fmt::format(FMT_COMPILE("target sum {:.1f} cm ({}); baseline {:.1f} cm on {} ({}); nadir {:.1f} cm on "
-                                    "{} ({}): target {}"),
-                        cur, lesion_list(ct, true), base_sum, b.date.iso(), percent_from(base_sum, cur), nadir,
-                        nadir_date.iso(), percent_from(nadir, cur), to_string(*target)));
+          target_text +=
+              format_text(FMT_COMPILE(" and {} from the nadir {} cm"), percent_from(nadir, cur), Fixed{nadir, 1});
+        target_text += format_text(FMT_COMPILE(": target {}"), to_string(*target));
+        basis.push_back(format_text(FMT_COMPILE("target sum {} cm ({}); baseline {} cm on {} ({}); nadir {} cm on "
+                                                "{} ({}): target {}"),
+                                    Fixed{cur, 1}, lesion_list(ct, true), Fixed{base_sum, 1}, b.date.iso(),
+                                    percent_from(base_sum, cur), Fixed{nadir, 1}, nadir_date.iso(),
+                                    percent_from(nadir, cur), to_string(*target)));
       }
     }
-    if (s.nontarget) basis.push_back(fmt::format(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
-    if (s.new_lesions) basis.push_back(fmt::format(FMT_COMPILE("new lesions {}"), *s.new_lesions));
+    if (s.nontarget) basis.push_back(format_text(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
+    if (s.new_lesions) basis.push_back(format_text(FMT_COMPILE("new lesions {}"), *s.new_lesions));
 
     const bool new_lesion = s.new_lesions && *s.new_lesions >= 1;
     const bool nontarget_pd = s.nontarget == NonTargetStatus::PD;
@@ -258,7 +260,7 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
         else out.computed = target;
       }
     }
-    if (out.computed) basis.push_back(fmt::format(FMT_COMPILE("overall {}"), to_string(*out.computed)));
+    if (out.computed) basis.push_back(format_text(FMT_COMPILE("overall {}"), to_string(*out.computed)));
   }
 
   out.disagreement = out.recorded && out.computed && *out.recorded != *out.computed;
@@ -270,45 +272,45 @@ StudyResponse judge_mrecist_response(const PatientRecord& r, std::size_t study_i
       std::vector<std::string> shown;  // the measurements that decide
       const bool new_lesion = s.new_lesions && *s.new_lesions >= 1;
       if (new_lesion)
-        shown.push_back(fmt::format(FMT_COMPILE("{} new lesion{}"), *s.new_lesions, *s.new_lesions == 1 ? "" : "s"));
+        shown.push_back(format_text(FMT_COMPILE("{} new lesion{}"), *s.new_lesions, *s.new_lesions == 1 ? "" : "s"));
       if (s.nontarget == NonTargetStatus::PD) shown.emplace_back("non-target PD");
       if (target && (*target == MrecistCategory::PD || out.computed != MrecistCategory::PD))
         shown.push_back(target_text);
       if (!target && !out.computed && has_targets(s))
-        shown.push_back(fmt::format(FMT_COMPILE("viable target sum {:.1f} cm ({}): not CR"), sum_cm(*s.target_lesions),
-                                    lesion_list(*s.target_lesions, true)));
+        shown.push_back(format_text(FMT_COMPILE("viable target sum {} cm ({}): not CR"),
+                                    Fixed{sum_cm(*s.target_lesions), 1}, lesion_list(*s.target_lesions, true)));
       if (out.computed && *out.computed != MrecistCategory::PD) {
-        if (s.nontarget) shown.push_back(fmt::format(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
+        if (s.nontarget) shown.push_back(format_text(FMT_COMPILE("non-target {}"), to_string(*s.nontarget)));
         if (s.new_lesions) shown.emplace_back("no new lesion");
       }
       if (out.computed) {
         out.contradiction =
-            fmt::format(FMT_COMPILE("mRECIST recorded {} on the {} is contradicted by the measurements ({} → {}): the "
+            format_text(FMT_COMPILE("mRECIST recorded {} on the {} is contradicted by the measurements ({} → {}): the "
                                     "measurements are used; "
                                     "check the report"),
                         to_string(*out.recorded), study_name(s), join(shown, ", "), to_string(*out.computed));
       } else {
-        out.contradiction = fmt::format(
+        out.contradiction = format_text(
             FMT_COMPILE(
                 "mRECIST recorded {} on the {} is contradicted by the measurements ({}; they allow only {}, and no "
                 "category can be computed without {}): no category is used; check the report"),
             to_string(*out.recorded), study_name(s), join(shown, ", "), or_list(possible), join(why, ", "));
         why.insert(why.begin(),
-                   fmt::format(FMT_COMPILE("a category the measurements allow ({}; recorded {} is contradicted)"),
+                   format_text(FMT_COMPILE("a category the measurements allow ({}; recorded {} is contradicted)"),
                                or_list(possible), to_string(*out.recorded)));
       }
     }
   }
   out.category = out.contradicted ? out.computed : (out.recorded ? out.recorded : out.computed);
   if (out.recorded) {
-    basis.push_back(fmt::format(FMT_COMPILE("recorded {}"), to_string(*out.recorded)));
+    basis.push_back(format_text(FMT_COMPILE("recorded {}"), to_string(*out.recorded)));
     if (out.contradicted && out.computed)
       basis.push_back(
-          fmt::format(FMT_COMPILE("recorded {} is contradicted by the measurements: the computed {} is used"),
+          format_text(FMT_COMPILE("recorded {} is contradicted by the measurements: the computed {} is used"),
                       to_string(*out.recorded), to_string(*out.computed)));
     else if (out.contradicted)
       basis.push_back(
-          fmt::format(FMT_COMPILE("recorded {} is contradicted by the measurements (they allow only {}): not used"),
+          format_text(FMT_COMPILE("recorded {} is contradicted by the measurements (they allow only {}): not used"),
                       to_string(*out.recorded), or_list(possible_overall(s, target))));
     if (!out.computed && !out.contradicted && !why.empty())
       basis.push_back("not computed from measurements: missing " + join(why, ", "));
@@ -334,7 +336,7 @@ MrecistResult mrecist(const PatientRecord& r, Date at) {
     }
   }
   if (!idx) {
-    rep.missing.push_back(fmt::format(FMT_COMPILE("imaging with mRECIST data within {} days"), kImagingWindowDays));
+    rep.missing.push_back(format_text(FMT_COMPILE("imaging with mRECIST data within {} days"), kImagingWindowDays));
     return out;
   }
   const StudyResponse resp = mrecist_response(r, *idx);
@@ -348,13 +350,13 @@ MrecistResult mrecist(const PatientRecord& r, Date at) {
   rep.computed = true;
   const std::string cat(to_string(*resp.category));
   if (resp.contradicted)
-    rep.summary = fmt::format(FMT_COMPILE("{} (computed from measurements; the recorded {} is contradicted by them)"),
+    rep.summary = format_text(FMT_COMPILE("{} (computed from measurements; the recorded {} is contradicted by them)"),
                               cat, to_string(*resp.recorded));
   else if (resp.recorded && resp.computed)
-    rep.summary = fmt::format(FMT_COMPILE("{} (recorded, agrees with the measurements)"), cat);
+    rep.summary = format_text(FMT_COMPILE("{} (recorded, agrees with the measurements)"), cat);
   else if (resp.recorded)
-    rep.summary = fmt::format(FMT_COMPILE("{} (recorded; not computable from measurements)"), cat);
-  else rep.summary = fmt::format(FMT_COMPILE("{} (computed from measurements)"), cat);
+    rep.summary = format_text(FMT_COMPILE("{} (recorded; not computable from measurements)"), cat);
+  else rep.summary = format_text(FMT_COMPILE("{} (computed from measurements)"), cat);
   rep.fields.push_back({"category", cat});
   // "computed" is already the ScoreResult's own key in the decision JSON, hence *_category.
   if (resp.computed) rep.fields.push_back({"computed_category", std::string(to_string(*resp.computed))});

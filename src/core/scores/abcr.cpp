@@ -5,6 +5,7 @@
 
 #include "core/response/assessment.h"
 #include "core/scores/tace_course.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -54,7 +55,7 @@ constexpr const char* kInformational =
     "informational only (grade U): the ABCR points are not verified against the source and may not trigger "
     "refractoriness, a verdict or a contraindication";
 
-std::string points_text(int p) { return fmt::format(FMT_COMPILE("{} point{}"), p, (p == 1 || p == -1) ? "" : "s"); }
+std::string points_text(int p) { return format_text(FMT_COMPILE("{} point{}"), p, (p == 1 || p == -1) ? "" : "s"); }
 }  // namespace
 
 AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
@@ -75,11 +76,11 @@ AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
     const int p = abcr_afp_points(afp->value);
     points += p;
     rep.use("afp before the first TACE", afp->date,
-            [&] { return fmt::format(FMT_COMPILE("{} → {}"), describe(*afp, Quantity::Afp), points_text(p)); });
+            [&] { return format_text(FMT_COMPILE("{} → {}"), describe(*afp, Quantity::Afp), points_text(p)); });
   } else {
     complete = false;
     rep.missing.push_back(
-        fmt::format(FMT_COMPILE("afp before the first TACE (on or within 30 days before {})"), first.iso()));
+        format_text(FMT_COMPILE("afp before the first TACE (on or within 30 days before {})"), first.iso()));
   }
 
   const BclcResult stage = bclc(r, first, detail);
@@ -88,18 +89,18 @@ AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
     if (!p) {
       rep.applicable = false;
       rep.summary =
-          fmt::format(FMT_COMPILE("BCLC stage {} before the first TACE: ABCR gives points only for stages A, B and C"),
+          format_text(FMT_COMPILE("BCLC stage {} before the first TACE: ABCR gives points only for stages A, B and C"),
                       to_string(stage.value->stage));
       return out;
     }
     points += *p;
     rep.use("bclc before the first TACE", first,
-            [&] { return fmt::format(FMT_COMPILE("stage {} → {}"), to_string(stage.value->stage), points_text(*p)); });
+            [&] { return format_text(FMT_COMPILE("stage {} → {}"), to_string(stage.value->stage), points_text(*p)); });
   } else {
     complete = false;
     std::string parts;
     for (const auto& m : stage.report.missing) parts += (parts.empty() ? "" : ", ") + m;
-    rep.missing.push_back(fmt::format(FMT_COMPILE("bclc before the first TACE ({})"),
+    rep.missing.push_back(format_text(FMT_COMPILE("bclc before the first TACE ({})"),
                                       parts.empty() ? stage.report.summary : "missing " + parts));
   }
 
@@ -108,7 +109,7 @@ AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
     const int p = abcr_child_pugh_points(*cp.rise);
     points += p;
     rep.use("child_pugh rise", at,
-            [&] { return fmt::format(FMT_COMPILE("{:+d} points → {}"), *cp.rise, points_text(p)); });
+            [&] { return format_text(FMT_COMPILE("{:+d} points → {}"), *cp.rise, points_text(p)); });
   } else {
     complete = false;
   }
@@ -117,7 +118,7 @@ AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
     const int p = abcr_response_points(*resp);
     points += p;
     rep.use("radiological response", at,
-            [&] { return fmt::format(FMT_COMPILE("{} → {}"), to_string(*resp), points_text(p)); });
+            [&] { return format_text(FMT_COMPILE("{} → {}"), to_string(*resp), points_text(p)); });
   } else {
     complete = false;
   }
@@ -129,7 +130,7 @@ AbcrResult abcr(const PatientRecord& r, Date at, Detail detail) {
   std::string_view meaning = "≤ 0: favours retreatment";
   if (a.group == AbcrGroup::Intermediate) meaning = "1–3: between the published groups";
   if (a.group == AbcrGroup::NoBenefit) meaning = "≥ 4: no benefit from retreatment";
-  rep.summarize([&] { return fmt::format(FMT_COMPILE("{}, {}; informational only"), points_text(a.points), meaning); });
+  rep.summarize([&] { return format_text(FMT_COMPILE("{}, {}; informational only"), points_text(a.points), meaning); });
   rep.fields.push_back({"points", a.points});
   rep.fields.push_back({"interpretation", std::string(to_string(a.group))});
   return out;

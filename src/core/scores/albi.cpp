@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <cmath>
 
+#include "core/number_text.h"
+#include "core/text.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -38,7 +40,7 @@ int albi_display_decimals(double v) {
   return 9;
 }
 
-std::string albi_display(double v) { return fmt::format(FMT_COMPILE("{:.{}f}"), v, albi_display_decimals(v)); }
+std::string albi_display(double v) { return format_text(FMT_COMPILE("{}"), Fixed{v, albi_display_decimals(v)}); }
 
 AlbiResult albi(const PatientRecord& r, Date at, Detail detail) {
   AlbiResult out{std::nullopt, start_score("albi", "albi", at, detail)};
@@ -56,7 +58,7 @@ AlbiResult albi(const PatientRecord& r, Date at, Detail detail) {
   out.value = a;
   rep.computed = true;
   rep.summarize(
-      [&] { return fmt::format(FMT_COMPILE("{}, grade {} (mALBI {})"), albi_display(a.value), a.grade, a.mgrade); });
+      [&] { return format_text(FMT_COMPILE("{}, grade {} (mALBI {})"), albi_display(a.value), a.grade, a.mgrade); });
   rep.fields.push_back({"value", Number{a.value, albi_display_decimals(a.value)}});
   rep.fields.push_back({"grade", std::to_string(a.grade)});
   rep.fields.push_back({"mgrade", std::string(a.mgrade)});

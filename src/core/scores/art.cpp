@@ -3,8 +3,10 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
 #include "core/response/assessment.h"
 #include "core/scores/tace_course.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -77,15 +79,15 @@ ArtResult art(const PatientRecord& r, Date at, Detail detail) {
   if (ast1 != nullptr && !(ast1->date > first)) ast1 = nullptr;
   if (ast0 == nullptr)
     rep.missing.push_back(
-        fmt::format(FMT_COMPILE("ast before the first TACE (on or within 30 days before {})"), first.iso()));
+        format_text(FMT_COMPILE("ast before the first TACE (on or within 30 days before {})"), first.iso()));
   if (ast1 == nullptr) rep.missing.emplace_back("ast after the first TACE (within 30 days)");
   if (ast0 != nullptr && ast1 != nullptr) {
     const double p = art_ast_points(ast0->value, ast1->value);
     known += p;
     rep.use("ast before the first TACE", ast0->date, [&] { return describe(*ast0, Quantity::Ast); });
     rep.use("ast", ast1->date, [&] {
-      return fmt::format(FMT_COMPILE("{} ({:+.1f}% from before the first TACE) → {:g} points"),
-                         describe(*ast1, Quantity::Ast), (ast1->value - ast0->value) * 100.0 / ast0->value, p);
+      return format_text(FMT_COMPILE("{} ({:+.1f}% from before the first TACE) → {} points"),
+                         describe(*ast1, Quantity::Ast), (ast1->value - ast0->value) * 100.0 / ast0->value, G{p});
     });
   } else {
     missing_max += 4.0;
@@ -95,7 +97,8 @@ ArtResult art(const PatientRecord& r, Date at, Detail detail) {
   if (cp.rise) {
     const double p = art_child_pugh_points(*cp.rise);
     known += p;
-    rep.use("child_pugh rise", at, [&] { return fmt::format(FMT_COMPILE("{:+d} points → {:g} points"), *cp.rise, p); });
+    rep.use("child_pugh rise", at,
+            [&] { return format_text(FMT_COMPILE("{:+d} points → {} points"), *cp.rise, G{p}); });
   } else {
     missing_max += 3.0;
   }
@@ -104,7 +107,7 @@ ArtResult art(const PatientRecord& r, Date at, Detail detail) {
     const double p = art_response_points(*resp);
     known += p;
     rep.use("radiological response", at,
-            [&] { return fmt::format(FMT_COMPILE("{} → {:g} point{}"), to_string(*resp), p, p == 1.0 ? "" : "s"); });
+            [&] { return format_text(FMT_COMPILE("{} → {} point{}"), to_string(*resp), G{p}, p == 1.0 ? "" : "s"); });
   } else {
     missing_max += 1.0;
   }
@@ -114,9 +117,9 @@ ArtResult art(const PatientRecord& r, Date at, Detail detail) {
     else if (at_most(known + missing_max, 1.5)) out.group = ArtGroup::FavoursRetreatment;
     if (out.group)
       rep.note([&] {
-        return fmt::format(FMT_COMPILE("not computed, but the known components give {:g} points and the missing ones "
-                                       "at most {:g} more: {}"),
-                           known, missing_max, group_text(*out.group));
+        return format_text(FMT_COMPILE("not computed, but the known components give {} points and the missing ones "
+                                       "at most {} more: {}"),
+                           G{known}, G{missing_max}, group_text(*out.group));
       });
     return out;
   }
@@ -124,7 +127,7 @@ ArtResult art(const PatientRecord& r, Date at, Detail detail) {
   out.value = a;
   out.group = a.group;
   rep.computed = true;
-  rep.summarize([&] { return fmt::format(FMT_COMPILE("{:.1f} points, {}"), a.points, group_text(a.group)); });
+  rep.summarize([&] { return format_text(FMT_COMPILE("{} points, {}"), Fixed{a.points, 1}, group_text(a.group)); });
   rep.fields.push_back({"points", Number{a.points, 1}});
   rep.fields.push_back({"interpretation", std::string(to_string(a.group))});
   return out;

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 #include <algorithm>
 
+#include "core/number_text.h"
 #include "core/scores/child_pugh.h"
 #include "core/scores/tumor_burden.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -38,7 +40,7 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   // D: one positive criterion suffices, whatever else is unknown.
   if (in.child_pugh_class && *in.child_pugh_class == 'C')
     d.reasons.emplace_back("Child-Pugh C (end-stage liver function)");
-  if (in.ecog && *in.ecog > 2) d.reasons.push_back(fmt::format(FMT_COMPILE("ECOG {} > 2"), *in.ecog));
+  if (in.ecog && *in.ecog > 2) d.reasons.push_back(format_text(FMT_COMPILE("ECOG {} > 2"), *in.ecog));
   if (!d.reasons.empty()) {
     d.stage = BclcStage::D;
     return d;
@@ -49,9 +51,9 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   if (!d.missing.empty()) return d;
 
   // C: one positive criterion suffices once D is excluded.
-  if (*in.ecog >= 1) d.reasons.push_back(fmt::format(FMT_COMPILE("ECOG {} of 1–2"), *in.ecog));
+  if (*in.ecog >= 1) d.reasons.push_back(format_text(FMT_COMPILE("ECOG {} of 1–2"), *in.ecog));
   if (in.vascular_invasion && *in.vascular_invasion != VascularInvasion::Absent)
-    d.reasons.push_back(fmt::format(FMT_COMPILE("macrovascular invasion ({})"), to_string(*in.vascular_invasion)));
+    d.reasons.push_back(format_text(FMT_COMPILE("macrovascular invasion ({})"), to_string(*in.vascular_invasion)));
   if (in.extrahepatic_spread && *in.extrahepatic_spread) d.reasons.emplace_back("extrahepatic spread");
   if (!d.reasons.empty()) {
     d.stage = BclcStage::C;
@@ -71,15 +73,15 @@ BclcDecision bclc_decide(const BclcInputs& in) {
   const double cm = *in.largest_diameter_cm;
   switch (*d.stage) {
     case BclcStage::Stage0:
-      d.reasons.push_back(fmt::format(FMT_COMPILE("single tumour of {:g} cm ≤ 2 cm"), cm));
+      d.reasons.push_back(format_text(FMT_COMPILE("single tumour of {} cm ≤ 2 cm"), G{cm}));
       break;
     case BclcStage::A:
-      d.reasons.push_back(n == 1 ? fmt::format(FMT_COMPILE("single tumour of {:g} cm > 2 cm"), cm)
-                                 : fmt::format(FMT_COMPILE("{} nodules, each ≤ 3 cm (largest {:g} cm)"), n, cm));
+      d.reasons.push_back(n == 1 ? format_text(FMT_COMPILE("single tumour of {} cm > 2 cm"), G{cm})
+                                 : format_text(FMT_COMPILE("{} nodules, each ≤ 3 cm (largest {} cm)"), n, G{cm}));
       break;
     default:
-      d.reasons.push_back(n > 3 ? fmt::format(FMT_COMPILE("{} nodules: multinodular beyond A"), n)
-                                : fmt::format(FMT_COMPILE("{} nodules, largest {:g} cm > 3 cm: beyond A"), n, cm));
+      d.reasons.push_back(n > 3 ? format_text(FMT_COMPILE("{} nodules: multinodular beyond A"), n)
+                                : format_text(FMT_COMPILE("{} nodules, largest {} cm > 3 cm: beyond A"), n, G{cm}));
       break;
   }
   return d;
@@ -125,7 +127,7 @@ BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, cons
       case BclcInput::ChildPugh: {
         std::string parts;
         for (const auto& x : cp.report.missing) parts += (parts.empty() ? "" : ", ") + x;
-        rep.missing.push_back(fmt::format(FMT_COMPILE("child_pugh (missing {})"), parts));
+        rep.missing.push_back(format_text(FMT_COMPILE("child_pugh (missing {})"), parts));
         break;
       }
       case BclcInput::Ecog:
@@ -144,7 +146,7 @@ BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, cons
   }
   if (d.no_tumour) {
     rep.applicable = false;
-    rep.summary = fmt::format(FMT_COMPILE("no intrahepatic tumour on the imaging of {}, and no stage C or D criterion: "
+    rep.summary = format_text(FMT_COMPILE("no intrahepatic tumour on the imaging of {}, and no stage C or D criterion: "
                                           "BCLC 0–B describe a tumour"),
                               tb.value->study_date.iso());
     return out;
@@ -161,7 +163,7 @@ BclcResult bclc(const PatientRecord& r, Date at, const ChildPughResult& cp, cons
   rep.computed = true;
   std::string why;
   for (const auto& x : d.reasons) why += (why.empty() ? "" : "; ") + x;
-  rep.summary = fmt::format(FMT_COMPILE("stage {} ({})"), to_string(b.stage), why);
+  rep.summary = format_text(FMT_COMPILE("stage {} ({})"), to_string(b.stage), why);
   rep.fields.push_back({"stage", std::string(to_string(b.stage))});
   if (b.stage != BclcStage::D && in.child_pugh_class == 'B')
     rep.notes.emplace_back(
@@ -175,18 +177,18 @@ bool bclc_b_gate(const BclcResult& stage, ScoreResult& rep, std::string_view nam
   if (!b.applicable) {
     rep.applicable = false;
     rep.summary =
-        fmt::format(FMT_COMPILE("BCLC stage not defined ({}); {} subclassifies BCLC B only"), b.summary, name);
+        format_text(FMT_COMPILE("BCLC stage not defined ({}); {} subclassifies BCLC B only"), b.summary, name);
     return false;
   }
   if (!stage.value) {
     rep.missing = b.missing;
-    rep.notes.push_back(fmt::format(FMT_COMPILE("{} needs the BCLC stage, which is not computed"), name));
+    rep.notes.push_back(format_text(FMT_COMPILE("{} needs the BCLC stage, which is not computed"), name));
     return false;
   }
   if (stage.value->stage != BclcStage::B) {
     rep.applicable = false;
     rep.summary =
-        fmt::format(FMT_COMPILE("BCLC stage {}: {} subclassifies BCLC B only"), to_string(stage.value->stage), name);
+        format_text(FMT_COMPILE("BCLC stage {}: {} subclassifies BCLC B only"), to_string(stage.value->stage), name);
     return false;
   }
   rep.used.push_back({"bclc", b.at, std::string(to_string(stage.value->stage))});

@@ -2,6 +2,7 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -38,7 +39,7 @@ BolondiResult bolondi_from(const BclcResult& stage, Date at) {
     return out;
   }
   rep.computed = true;
-  rep.summary = fmt::format(FMT_COMPILE("{} (Child-Pugh {} points, {} up-to-seven, ECOG {})"), to_string(*out.value),
+  rep.summary = format_text(FMT_COMPILE("{} (Child-Pugh {} points, {} up-to-seven, ECOG {})"), to_string(*out.value),
                             *b.child_pugh_points, *b.within_up_to_seven ? "within" : "beyond", *b.ecog);
   rep.fields.push_back({"substage", std::string(to_string(*out.value))});
   return out;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/scores/child_pugh_once.h"
+#include "core/text.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -111,7 +112,7 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at, Detail detai
       // Each input's name and date are kept in every detail: ABCR, ART and BCLC read their dates.
       rep.used.push_back({std::string(spec_of(q).key), v->date,
                           rep.explain
-                              ? fmt::format(FMT_COMPILE("{} → {} point{}"), describe(*v, q), p, p == 1 ? "" : "s")
+                              ? format_text(FMT_COMPILE("{} → {} point{}"), describe(*v, q), p, p == 1 ? "" : "s")
                               : std::string()});
     } else {
       complete = false;
@@ -129,14 +130,14 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at, Detail detai
     points += p;
     rep.used.push_back({"ascites", c->date,
                         rep.explain
-                            ? fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->ascites), p, p == 1 ? "" : "s")
+                            ? format_text(FMT_COMPILE("{} → {} point{}"), to_string(*c->ascites), p, p == 1 ? "" : "s")
                             : std::string()});
   } else if (const auto* u = latest_ascites_any(r, at)) {
     // Present, grade not recorded: slight (2 points) or moderate-severe (3 points).
     complete = false;
     ungraded_min += child_pugh_ascites_points(Ascites::Slight);
     ungraded_max += child_pugh_ascites_points(Ascites::ModerateSevere);
-    ungraded.push_back(fmt::format(
+    ungraded.push_back(format_text(
         FMT_COMPILE("ascites present on {} but its grade (slight or moderate-severe) is not recorded"), u->date.iso()));
     rep.missing.emplace_back("ascites grade (slight or moderate-severe)");
   } else {
@@ -148,13 +149,13 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at, Detail detai
     points += p;
     rep.used.push_back(
         {"encephalopathy", c->date,
-         rep.explain ? fmt::format(FMT_COMPILE("{} → {} point{}"), to_string(*c->encephalopathy), p, p == 1 ? "" : "s")
+         rep.explain ? format_text(FMT_COMPILE("{} → {} point{}"), to_string(*c->encephalopathy), p, p == 1 ? "" : "s")
                      : std::string()});
   } else if (const auto* u = latest_encephalopathy_any(r, at)) {
     complete = false;
     ungraded_min += child_pugh_encephalopathy_points(Encephalopathy::Grade1to2);
     ungraded_max += child_pugh_encephalopathy_points(Encephalopathy::Grade3to4);
-    ungraded.push_back(fmt::format(
+    ungraded.push_back(format_text(
         FMT_COMPILE("hepatic encephalopathy present on {} but its grade (1-2 or 3-4) is not recorded"), u->date.iso()));
     rep.missing.emplace_back("encephalopathy grade (1-2 or 3-4)");
   } else {
@@ -171,18 +172,18 @@ ChildPughResult compute_child_pugh(const PatientRecord& r, Date at, Detail detai
       const int hi = points + ungraded_max;
       const char clo = child_pugh_class(lo);
       const char chi = child_pugh_class(hi);
-      why += fmt::format(FMT_COMPILE(" (with the other inputs: {}–{} points, class {})"), lo, hi,
-                         clo == chi ? std::string(1, clo) : fmt::format(FMT_COMPILE("{} or {}"), clo, chi));
+      why += format_text(FMT_COMPILE(" (with the other inputs: {}–{} points, class {})"), lo, hi,
+                         clo == chi ? std::string(1, clo) : format_text(FMT_COMPILE("{} or {}"), clo, chi));
     }
-    rep.summary = fmt::format(FMT_COMPILE("not computed: {}"), why);
-    rep.notes.push_back(fmt::format(FMT_COMPILE("Child-Pugh not computed: {}; record the grade"), why));
+    rep.summary = format_text(FMT_COMPILE("not computed: {}"), why);
+    rep.notes.push_back(format_text(FMT_COMPILE("Child-Pugh not computed: {}; record the grade"), why));
   }
   if (!complete) return out;
 
   const ChildPugh cp{points, child_pugh_class(points)};
   out.value = cp;
   rep.computed = true;
-  rep.summarize([&] { return fmt::format(FMT_COMPILE("{} points, class {}"), cp.points, cp.cls); });
+  rep.summarize([&] { return format_text(FMT_COMPILE("{} points, class {}"), cp.points, cp.cls); });
   rep.fields.push_back({"points", cp.points});
   rep.fields.push_back({"class", std::string(1, cp.cls)});
   return out;

@@ -3,7 +3,9 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/number_text.h"
 #include "core/scores/tumor_burden.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -24,7 +26,7 @@ char hap_class(int points) {
 
 namespace {
 
-std::string point_text(int p) { return fmt::format(FMT_COMPILE("{} point{}"), p, p == 1 ? "" : "s"); }
+std::string point_text(int p) { return format_text(FMT_COMPILE("{} point{}"), p, p == 1 ? "" : "s"); }
 
 // HAP and mHAP-II share everything but the multiplicity point.
 HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Detail detail) {
@@ -38,7 +40,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Deta
     if (const LabValue* v = latest_lab(r.labs.of(q), at)) {
       const int p = score(v->value);
       points += p;
-      rep.use(name, v->date, [&] { return fmt::format(FMT_COMPILE("{} → {}"), describe(*v, q), point_text(p)); });
+      rep.use(name, v->date, [&] { return format_text(FMT_COMPILE("{} → {}"), describe(*v, q), point_text(p)); });
     } else {
       complete = false;
       rep.missing.emplace_back(name);
@@ -56,9 +58,9 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Deta
       const int pm = mhap_ii_multiplicity_point(tb.value->tumor_count);
       points += pd + pm;
       rep.use("largest_diameter_cm", tb.value->study_date,
-              [&] { return fmt::format(FMT_COMPILE("{:g} cm → {}"), tb.value->largest_diameter_cm, point_text(pd)); });
+              [&] { return format_text(FMT_COMPILE("{} cm → {}"), G{tb.value->largest_diameter_cm}, point_text(pd)); });
       rep.use("intrahepatic_tumor_count", tb.value->study_date,
-              [&] { return fmt::format(FMT_COMPILE("{} → {}"), tb.value->tumor_count, point_text(pm)); });
+              [&] { return format_text(FMT_COMPILE("{} → {}"), tb.value->tumor_count, point_text(pm)); });
     } else {
       complete = false;
     }
@@ -66,7 +68,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Deta
     const int pd = hap_diameter_point(*tb.largest_diameter_cm);
     points += pd;
     rep.use("largest_diameter_cm", *tb.largest_diameter_date,
-            [&] { return fmt::format(FMT_COMPILE("{:g} cm → {}"), *tb.largest_diameter_cm, point_text(pd)); });
+            [&] { return format_text(FMT_COMPILE("{} cm → {}"), G{*tb.largest_diameter_cm}, point_text(pd)); });
   } else {
     complete = false;
     for (const auto& m : tb.missing)
@@ -78,7 +80,7 @@ HapResult hap_like(const PatientRecord& r, Date at, bool with_multiplicity, Deta
   out.value = h;
   rep.computed = true;
   rep.summarize([&] {
-    return fmt::format(FMT_COMPILE("{}, {} {}"), point_text(h.points), with_multiplicity ? "mHAP-II" : "HAP", h.cls);
+    return format_text(FMT_COMPILE("{}, {} {}"), point_text(h.points), with_multiplicity ? "mHAP-II" : "HAP", h.cls);
   });
   rep.fields.push_back({"points", h.points});
   rep.fields.push_back({"class", std::string(1, h.cls)});

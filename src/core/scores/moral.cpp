@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/number_text.h"
 #include "core/response/assessment.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -41,7 +43,7 @@ MoralResult moral(const PatientRecord& r, Date at) {
   const double v = moral_value(dcp->value, afp->value);
   out.value = v;
   rep.computed = true;
-  rep.summary = fmt::format(FMT_COMPILE("{:.1f} (11 × √{:g} + 2 × √{:g})"), v, dcp->value, afp->value);
+  rep.summary = format_text(FMT_COMPILE("{} (11 × √{} + 2 × √{})"), Fixed{v, 1}, G{dcp->value}, G{afp->value});
   rep.fields.push_back({"value", Number{v, 1}});
   return out;
 }
@@ -64,10 +66,10 @@ MoralTaceResult moral_tace(const PatientRecord& r, Date at) {
     if (v != nullptr && after_first && !(v->date > first)) v = nullptr;
     if (v == nullptr) {
       complete = false;
-      rep.missing.push_back(fmt::format(FMT_COMPILE("{} {} ({})"), name, label, first.iso()));
+      rep.missing.push_back(format_text(FMT_COMPILE("{} {} ({})"), name, label, first.iso()));
       return nullptr;
     }
-    rep.used.push_back({fmt::format(FMT_COMPILE("{} {}"), name, label), v->date, describe(*v, q)});
+    rep.used.push_back({format_text(FMT_COMPILE("{} {}"), name, label), v->date, describe(*v, q)});
     return v;
   };
   const LabValue* dcp0 = marker(r.labs.dcp_mau_per_ml, Quantity::Dcp, "dcp", first, false, "before the first TACE");
@@ -86,11 +88,11 @@ MoralTaceResult moral_tace(const PatientRecord& r, Date at) {
   out.value = m;
   rep.computed = true;
   const std::string rise =
-      m.rise_percent ? fmt::format(FMT_COMPILE("{:+.1f}%"), *m.rise_percent) : std::string("from 0");
-  rep.summary = fmt::format(
-      FMT_COMPILE("MoRAL {:.1f} before the first TACE → {:.1f} after ({}): {} the seed-004 statement (≥ 89.5 "
-                  "with a ≥ 5% rise → median OS < 10 months); informational only"),
-      m.before, m.after, rise, m.met ? "meets" : "does not meet");
+      m.rise_percent ? format_text(FMT_COMPILE("{:+.1f}%"), *m.rise_percent) : std::string("from 0");
+  rep.summary =
+      format_text(FMT_COMPILE("MoRAL {} before the first TACE → {} after ({}): {} the seed-004 statement (≥ 89.5 "
+                              "with a ≥ 5% rise → median OS < 10 months); informational only"),
+                  Fixed{m.before, 1}, Fixed{m.after, 1}, rise, m.met ? "meets" : "does not meet");
   rep.fields.push_back({"before", Number{m.before, 1}});
   rep.fields.push_back({"after", Number{m.after, 1}});
   if (m.rise_percent) rep.fields.push_back({"rise_percent", Number{*m.rise_percent, 1}});

@@ -6,6 +6,7 @@
 
 #include "core/response/assessment.h"
 #include "core/response/mrecist.h"
+#include "core/text.h"
 
 namespace switchpoint {
 
@@ -35,23 +36,23 @@ ChildPughChange child_pugh_change(const PatientRecord& r, Date first_tace, Date 
     out.before = before.value;
     rep.used.push_back({"child_pugh before the first TACE", latest_input_date(before.report), before.report.summary});
   } else {
-    rep.missing.push_back(fmt::format(FMT_COMPILE("child_pugh before the first TACE of {} (missing {})"),
+    rep.missing.push_back(format_text(FMT_COMPILE("child_pugh before the first TACE of {} (missing {})"),
                                       first_tace.iso(), joined(before.report.missing)));
   }
   if (now.value) {
     std::vector<std::string> stale;
     for (const auto& u : now.report.used)
-      if (u.date <= first_tace) stale.push_back(fmt::format(FMT_COMPILE("{} of {}"), u.name, u.date.iso()));
+      if (u.date <= first_tace) stale.push_back(format_text(FMT_COMPILE("{} of {}"), u.name, u.date.iso()));
     if (stale.empty()) {
       out.now = now.value;
       rep.used.push_back({"child_pugh", latest_input_date(now.report), now.report.summary});
     } else {
-      rep.missing.push_back(fmt::format(FMT_COMPILE("child_pugh after the first TACE (the latest {} predate{} it)"),
+      rep.missing.push_back(format_text(FMT_COMPILE("child_pugh after the first TACE (the latest {} predate{} it)"),
                                         joined(stale), stale.size() == 1 ? "s" : ""));
     }
   } else {
     rep.missing.push_back(
-        fmt::format(FMT_COMPILE("child_pugh after the first TACE (missing {})"), joined(now.report.missing)));
+        format_text(FMT_COMPILE("child_pugh after the first TACE (missing {})"), joined(now.report.missing)));
   }
   if (out.before && out.now) out.rise = out.now->points - out.before->points;
   return out;
@@ -64,18 +65,18 @@ std::optional<MrecistCategory> response_after_last_tace(const PatientRecord& r, 
   const std::optional<std::size_t> idx = response_assessment_study(r, n - 1);
   if (!idx || r.imaging[*idx].date > at) {
     rep.missing.push_back(
-        fmt::format(FMT_COMPILE("mrecist response after the last TACE of {} (no imaging within {} days after it)"),
+        format_text(FMT_COMPILE("mrecist response after the last TACE of {} (no imaging within {} days after it)"),
                     last.date.iso(), kResponseAssessmentMaxDays));
     return std::nullopt;
   }
   const StudyResponse resp = mrecist_response(r, *idx);
   if (!resp.category) {
-    rep.missing.push_back(fmt::format(FMT_COMPILE("mrecist response after the last TACE (imaging of {}: missing {})"),
+    rep.missing.push_back(format_text(FMT_COMPILE("mrecist response after the last TACE (imaging of {}: missing {})"),
                                       resp.date.iso(), joined(resp.missing)));
     return std::nullopt;
   }
   rep.used.push_back({"mrecist after the last TACE", resp.date,
-                      fmt::format(FMT_COMPILE("{} ({})"), to_string(*resp.category),
+                      format_text(FMT_COMPILE("{} ({})"), to_string(*resp.category),
                                   resp.contradicted ? "measured; the recorded category is contradicted"
                                   : resp.recorded   ? "recorded"
                                                     : "computed")});

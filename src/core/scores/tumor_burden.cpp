@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/number_text.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -19,7 +21,7 @@ Number sum_number(double v) {
   return Number{v, std::fabs(one_decimal - v) < 1e-9 ? 1 : 2};
 }
 
-std::string fixed(const Number& n) { return fmt::format(FMT_COMPILE("{:.{}f}"), n.value, n.decimals); }
+std::string fixed(const Number& n) { return format_text(FMT_COMPILE("{}"), Fixed{n.value, n.decimals}); }
 
 void add_burden_inputs(ScoreResult& rep, const TumorBurdenLookup& tb) {
   rep.used.insert(rep.used.end(), tb.used.begin(), tb.used.end());
@@ -29,7 +31,7 @@ void add_burden_inputs(ScoreResult& rep, const TumorBurdenLookup& tb) {
 void note_no_tumour(ScoreResult& rep, const TumorBurden& b) {
   if (b.tumor_count == 0)
     rep.notes.push_back(
-        fmt::format(FMT_COMPILE("no intrahepatic tumour on the imaging of {}: value 0"), b.study_date.iso()));
+        format_text(FMT_COMPILE("no intrahepatic tumour on the imaging of {}: value 0"), b.study_date.iso()));
 }
 
 }  // namespace
@@ -53,15 +55,15 @@ TumorBurdenLookup latest_tumor_burden(const PatientRecord& r, Date at) {
   }
   if (d != nullptr && d->date == latest) {
     largest = d->largest_diameter_cm;
-    out.used.push_back({"largest_diameter_cm", latest, fmt::format(FMT_COMPILE("{:g} cm"), *largest)});
+    out.used.push_back({"largest_diameter_cm", latest, format_text(FMT_COMPILE("{} cm"), G{*largest})});
   }
 
   if (count && *count == 0) {
     if (largest && *largest > 0) {
-      out.missing.push_back(fmt::format(
+      out.missing.push_back(format_text(
           FMT_COMPILE(
-              "consistent tumour count and largest diameter (imaging of {}: count 0 but largest diameter {:g} cm)"),
-          latest.iso(), *largest));
+              "consistent tumour count and largest diameter (imaging of {}: count 0 but largest diameter {} cm)"),
+          latest.iso(), G{*largest}));
       return out;
     }
     out.value = TumorBurden{latest, 0, 0.0};
@@ -70,7 +72,7 @@ TumorBurdenLookup latest_tumor_burden(const PatientRecord& r, Date at) {
     return out;
   }
   if (count && largest && !(*largest > 0)) {
-    out.missing.push_back(fmt::format(
+    out.missing.push_back(format_text(
         FMT_COMPILE(
             "consistent tumour count and largest diameter (imaging of {}: {} tumours but largest diameter 0 cm)"),
         latest.iso(), *count));
@@ -81,10 +83,10 @@ TumorBurdenLookup latest_tumor_burden(const PatientRecord& r, Date at) {
     out.largest_diameter_date = latest;
   }
   if (!count)
-    out.missing.push_back(fmt::format(FMT_COMPILE("intrahepatic_tumor_count (not reported on the imaging of {}{})"),
+    out.missing.push_back(format_text(FMT_COMPILE("intrahepatic_tumor_count (not reported on the imaging of {}{})"),
                                       latest.iso(), c != nullptr ? "; an older count is not combined with it" : ""));
   if (!largest)
-    out.missing.push_back(fmt::format(FMT_COMPILE("largest_diameter_cm (not reported on the imaging of {}{})"),
+    out.missing.push_back(format_text(FMT_COMPILE("largest_diameter_cm (not reported on the imaging of {}{})"),
                                       latest.iso(), d != nullptr ? "; an older diameter is not combined with it" : ""));
   if (count && largest) out.value = TumorBurden{latest, *count, *largest};
   return out;
@@ -109,7 +111,7 @@ UpToSevenResult up_to_seven(const TumorBurdenLookup& tb, Date at) {
   rep.computed = true;
   const Number n = sum_number(v);
   rep.summary =
-      fmt::format(FMT_COMPILE("{} ({:g} cm + {} tumour{}): {} up-to-seven"), fixed(n), tb.value->largest_diameter_cm,
+      format_text(FMT_COMPILE("{} ({} cm + {} tumour{}): {} up-to-seven"), fixed(n), G{tb.value->largest_diameter_cm},
                   tb.value->tumor_count, tb.value->tumor_count == 1 ? "" : "s", u.within ? "within" : "beyond");
   rep.fields.push_back({"value", n});
   rep.fields.push_back({"within", u.within});
@@ -154,7 +156,7 @@ SixAndTwelveResult six_and_twelve(const TumorBurdenLookup& tb, Date at) {
   std::string_view band = "≤ 6";
   if (s.stratum == SixAndTwelveStratum::Intermediate) band = "> 6 and ≤ 12";
   if (s.stratum == SixAndTwelveStratum::High) band = "> 12";
-  rep.summary = fmt::format(FMT_COMPILE("{} ({}): {} stratum"), fixed(n), band, to_string(s.stratum));
+  rep.summary = format_text(FMT_COMPILE("{} ({}): {} stratum"), fixed(n), band, to_string(s.stratum));
   rep.fields.push_back({"value", n});
   rep.fields.push_back({"stratum", std::string(to_string(s.stratum))});
   note_no_tumour(rep, *tb.value);
@@ -179,8 +181,8 @@ TumorBurdenScoreResult tumor_burden_score(const TumorBurdenLookup& tb, Date at) 
   const double v = tumor_burden_score_value(tb.value->largest_diameter_cm, tb.value->tumor_count);
   out.value = v;
   rep.computed = true;
-  rep.summary =
-      fmt::format(FMT_COMPILE("{:.2f} (√({:g}² + {}²))"), v, tb.value->largest_diameter_cm, tb.value->tumor_count);
+  rep.summary = format_text(FMT_COMPILE("{} (√({}² + {}²))"), Fixed{v, 2}, G{tb.value->largest_diameter_cm},
+                            tb.value->tumor_count);
   rep.fields.push_back({"value", Number{v, 2}});
   note_no_tumour(rep, *tb.value);
   return out;

@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 #include <algorithm>
 
+#include "core/number_text.h"
 #include "core/refractoriness/definitions.h"
 #include "core/refractoriness/tace_history.h"
 #include "core/scores/child_pugh.h"
+#include "core/text.h"
 #include "core/therapy/plan.h"
 #include "core/timeline.h"
 
@@ -42,7 +44,7 @@ void adjuvant_sorafenib(std::vector<Alert>& out, const PatientRecord& r) {
     if (!refractory)
       out.push_back(
           {"pitfall-1-adjuvant-sorafenib", Severity::Warning,
-           fmt::format(
+           format_text(
                FMT_COMPILE(
                    "sorafenib started on {} after TACE while not refractory under any definition: "
                    "adjuvant sorafenib after TACE did not improve survival (post-TACE phase III trial, Kudo 2011)"),
@@ -59,7 +61,7 @@ void concurrent_sorafenib(std::vector<Alert>& out, const PatientRecord& r, Date 
       if (t.date >= s.start && t.date <= episode_end(s, as_of)) {
         out.push_back(
             {"pitfall-2-sorafenib-with-tace", Severity::Warning,
-             fmt::format(
+             format_text(
                  FMT_COMPILE("TACE on {} during sorafenib (from {}): TACE + sorafenib failed to improve overall "
                              "survival (SPACE, ORIENTAL)"),
                  t.date.iso(), s.start.iso()),
@@ -87,7 +89,7 @@ void systemic_at_child_pugh_c(std::vector<Alert>& out, const PatientRecord& r, D
       if (!cp || cp->cls != 'C') continue;
       out.push_back(
           {"pitfall-3-systemic-at-child-pugh-c", Severity::Critical,
-           fmt::format(
+           format_text(
                FMT_COMPILE("{} {} at Child-Pugh C{} ({}): no benefit, best supportive care only (BCLC 2022 stage D)"),
                s.regimen, d == s.start ? "started" : "given", cp->points, d.iso()),
            d});
@@ -106,11 +108,11 @@ void bevacizumab_without_endoscopy(std::vector<Alert>& out, const PatientRecord&
     if (!e || e->varices == Varices::HighRiskUntreated)
       out.push_back(
           {"pitfall-4-bevacizumab-without-endoscopy", Severity::Critical,
-           e ? fmt::format(
+           e ? format_text(
                    FMT_COMPILE("{} started on {} with untreated high-risk varices (endoscopy {}): variceal bleeding "
                                "risk (IMbrave150 required endoscopy within 6 months with varices treated)"),
                    s.regimen, s.start.iso(), e->date.iso())
-             : fmt::format(
+             : format_text(
                    FMT_COMPILE("{} started on {} without an upper GI endoscopy in the 6 months before: variceal "
                                "bleeding risk (IMbrave150 required endoscopy within 6 months with varices treated)"),
                    s.regimen, s.start.iso()),
@@ -127,7 +129,7 @@ void lenvatinib_with_main_portal_vein(std::vector<Alert>& out, const PatientReco
       if (i.date < s.start && days_between(i.date, s.start) > kImagingWindowDays) continue;
       out.push_back(
           {"pitfall-5-lenvatinib-main-portal-vein", Severity::Critical,
-           fmt::format(
+           format_text(
                FMT_COMPILE("lenvatinib (from {}) with main portal vein invasion on {}: excluded from REFLECT (no "
                            "trial evidence with main portal vein invasion)"),
                s.start.iso(), i.date.iso()),
@@ -149,13 +151,13 @@ void regorafenib_after_intolerance(std::vector<Alert>& out, const PatientRecord&
       if (intolerant)
         out.push_back(
             {"pitfall-6-regorafenib-after-intolerance", Severity::Critical,
-             fmt::format(
+             format_text(
                  FMT_COMPILE("regorafenib started on {} after sorafenib was not tolerated ({}): RESORCE enrolled "
                              "only sorafenib-tolerant patients (≥ 400 mg/day on ≥ 20 of the last 28 days)"),
                  s.start.iso(),
                  p.stop_reason == StopReason::Intolerance
-                     ? fmt::format(FMT_COMPILE("stopped for intolerance{}"), p.end ? " on " + p.end->iso() : "")
-                     : fmt::format(FMT_COMPILE("{:g} mg/day on {} of the last 28 days"), *p.dose_mg_per_day,
+                     ? format_text(FMT_COMPILE("stopped for intolerance{}"), p.end ? " on " + p.end->iso() : "")
+                     : format_text(FMT_COMPILE("{} mg/day on {} of the last 28 days"), G{*p.dose_mg_per_day},
                                    *p.days_at_dose_last_28)),
              s.start});
     }
@@ -175,7 +177,7 @@ void decompensation(std::vector<Alert>& out, const PatientRecord& r) {
       if (prev_a && ascites_rank(*c.ascites) > ascites_rank(*prev_a->ascites))
         ascites = Alert{
             "pitfall-7-decompensation", Severity::Critical,
-            fmt::format(FMT_COMPILE("ascites worsened from {} ({}) to {} ({}): hepatic decompensation: reassess liver "
+            format_text(FMT_COMPILE("ascites worsened from {} ({}) to {} ({}): hepatic decompensation: reassess liver "
                                     "function before any further treatment"),
                         to_string(*prev_a->ascites), prev_a->date.iso(), to_string(*c.ascites), c.date.iso()),
             c.date};
@@ -185,7 +187,7 @@ void decompensation(std::vector<Alert>& out, const PatientRecord& r) {
       if (prev_e && static_cast<int>(*c.encephalopathy) > static_cast<int>(*prev_e->encephalopathy))
         enceph = Alert{
             "pitfall-7-decompensation", Severity::Critical,
-            fmt::format(FMT_COMPILE("hepatic encephalopathy {} on {} (was {} on {}): hepatic decompensation: reassess "
+            format_text(FMT_COMPILE("hepatic encephalopathy {} on {} (was {} on {}): hepatic decompensation: reassess "
                                     "liver function before any further treatment"),
                         to_string(*c.encephalopathy), c.date.iso(), to_string(*prev_e->encephalopathy),
                         prev_e->date.iso()),
@@ -198,7 +200,7 @@ void decompensation(std::vector<Alert>& out, const PatientRecord& r) {
     if (at_most(b[i - 1].value, 51.3) && above(b[i].value, 51.3))
       bili =
           Alert{"pitfall-7-decompensation", Severity::Critical,
-                fmt::format(
+                format_text(
                     FMT_COMPILE(
                         "bilirubin rose above 51.3 µmol/L (3 mg/dL): {} on {} after {} on {}: hepatic decompensation"),
                     describe(b[i], Quantity::Bilirubin), b[i].date.iso(), describe(b[i - 1], Quantity::Bilirubin),

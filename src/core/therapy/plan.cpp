@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "core/facts.h"
+#include "core/number_text.h"
 #include "core/scores/child_pugh.h"
+#include "core/text.h"
 #include "core/timeline.h"
 
 namespace switchpoint {
@@ -142,7 +144,7 @@ std::string episode_text(const Episode& e) {
         stop = "stopped for another reason";
         break;
     }
-  return fmt::format(FMT_COMPILE("{} in line {}, {} → {}, {}"), s.regimen, e.line, s.start.iso(),
+  return format_text(FMT_COMPILE("{} in line {}, {} → {}, {}"), s.regimen, e.line, s.start.iso(),
                      s.end ? s.end->iso() : "no end date recorded", stop);
 }
 
@@ -167,8 +169,8 @@ bool immunotherapy_in_history(const Context& c) {
 
 std::string ecog_text(const ClinicalAssessment& e, Date at) {
   const std::string note = confirm_today_note(e.date, at);
-  return note.empty() ? fmt::format(FMT_COMPILE("ECOG {} ({})"), *e.ecog, e.date.iso())
-                      : fmt::format(FMT_COMPILE("ECOG {}{}"), *e.ecog, note);
+  return note.empty() ? format_text(FMT_COMPILE("ECOG {} ({})"), *e.ecog, e.date.iso())
+                      : format_text(FMT_COMPILE("ECOG {}{}"), *e.ecog, note);
 }
 
 void general_eligibility(Assess& a, const Context& c) {
@@ -178,13 +180,13 @@ void general_eligibility(Assess& a, const Context& c) {
       a.prerequisite([&] { return facts::child_pugh_input(m, c.at); });
   } else if (*c.cp_class == 'C') {
     a.raise(OptionStatus::Contraindicated,
-            fmt::format(FMT_COMPILE("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit "
+            format_text(FMT_COMPILE("Child-Pugh C{}: best supportive care only (BCLC 2022 stage D: no survival benefit "
                                     "from systemic therapy)"),
                         *c.cp_points));
   } else if (*c.cp_class == 'B') {
     if (c.line >= 2)
       a.raise(OptionStatus::NotIndicated,
-              fmt::format(
+              format_text(
                   FMT_COMPILE(
                       "Child-Pugh B{}: no agent after a first line is approved for Child-Pugh B (RESORCE, CELESTIAL, "
                       "REACH-2 and KEYNOTE-240 enrolled Child-Pugh A only)"),
@@ -193,11 +195,11 @@ void general_eligibility(Assess& a, const Context& c) {
       a.raise(OptionStatus::Caution, "Child-Pugh B7: no regimen has trial evidence (trials enrolled Child-Pugh A)");
     else
       a.raise(OptionStatus::Caution,
-              fmt::format(FMT_COMPILE("Child-Pugh B{}: systemic therapy generally not recommended; "
+              format_text(FMT_COMPILE("Child-Pugh B{}: systemic therapy generally not recommended; "
                                       "individual decision"),
                           *c.cp_points));
   } else {
-    a.note([&] { return fmt::format(FMT_COMPILE("Child-Pugh A{}"), *c.cp_points); });
+    a.note([&] { return format_text(FMT_COMPILE("Child-Pugh A{}"), *c.cp_points); });
   }
   if (!c.ecog) {
     // P-ecog-weight-currency: older than 90 days is missing, never assumed.
@@ -207,21 +209,21 @@ void general_eligibility(Assess& a, const Context& c) {
   const std::string ecog = c.explain ? ecog_text(*c.ecog, c.at) : std::string();
   if (*c.ecog->ecog > 2) {
     a.raise(OptionStatus::Contraindicated,
-            fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"), ecog));
+            format_text(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"), ecog));
   } else if (*c.ecog->ecog == 2) {
     if (c.line >= 2)
       a.raise(OptionStatus::NotIndicated,
-              fmt::format(
+              format_text(
                   FMT_COMPILE(
                       "{}: after a first line only ECOG 0–1 is supported (the second-line trials enrolled ECOG 0–1)"),
                   ecog));
-    else a.raise(OptionStatus::Caution, fmt::format(FMT_COMPILE("{}: outside the trial populations (ECOG 0–1)"), ecog));
+    else a.raise(OptionStatus::Caution, format_text(FMT_COMPILE("{}: outside the trial populations (ECOG 0–1)"), ecog));
   } else {
     a.note(ecog);
   }
   if (needs_confirmation_today(c.ecog->date, c.at))
     a.confirm([&] {
-      return fmt::format(FMT_COMPILE("ECOG {} recorded {}, {} days before: confirm today"), *c.ecog->ecog,
+      return format_text(FMT_COMPILE("ECOG {} recorded {}, {} days before: confirm today"), *c.ecog->ecog,
                          c.ecog->date.iso(), days_between(c.ecog->date, c.at));
     });
 }
@@ -247,19 +249,19 @@ void bevacizumab_checks(Assess& a, const Context& c) {
   if (!e) {
     const Endoscopy* last = c.r.endoscopies.empty() ? nullptr : &c.r.endoscopies.back();
     a.prerequisite([&] {
-      return fmt::format(
+      return format_text(
           FMT_COMPILE("upper GI endoscopy with treatment of varices before the first dose (IMbrave150 "
                       "inclusion; none within the 6 months before {}{})"),
-          c.at.iso(), last ? fmt::format(FMT_COMPILE("; last {}"), last->date.iso()) : std::string("; none recorded"));
+          c.at.iso(), last ? format_text(FMT_COMPILE("; last {}"), last->date.iso()) : std::string("; none recorded"));
     });
   } else if (e->varices == Varices::HighRiskUntreated) {
     a.raise(OptionStatus::Contraindicated,
-            fmt::format(
+            format_text(
                 FMT_COMPILE("untreated high-risk varices on endoscopy {}: treat (band ligation) before bevacizumab"),
                 e->date.iso()));
   } else {
     a.note([&] {
-      return fmt::format(FMT_COMPILE("upper GI endoscopy {} (varices {}): within 6 months"), e->date.iso(),
+      return format_text(FMT_COMPILE("upper GI endoscopy {} (varices {}): within 6 months"), e->date.iso(),
                          to_string(e->varices));
     });
   }
@@ -269,23 +271,23 @@ void bevacizumab_checks(Assess& a, const Context& c) {
 // confirmation (P-confirmation), never a prerequisite.
 void lenvatinib_checks(Assess& a, const Context& c) {
   const std::string window =
-      c.explain ? fmt::format(FMT_COMPILE("not stated on imaging in the 92 days before {}"), c.at.iso()) : "";
-  if (!c.vascular) a.confirm(fmt::format(FMT_COMPILE("no main portal vein invasion (REFLECT exclusion; {})"), window));
+      c.explain ? format_text(FMT_COMPILE("not stated on imaging in the 92 days before {}"), c.at.iso()) : "";
+  if (!c.vascular) a.confirm(format_text(FMT_COMPILE("no main portal vein invasion (REFLECT exclusion; {})"), window));
   else if (*c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
     a.raise(OptionStatus::Contraindicated,
-            fmt::format(FMT_COMPILE("main portal vein invasion on {} (REFLECT exclusion)"), c.vascular->date.iso()));
-  if (!c.occupation) a.confirm(fmt::format(FMT_COMPILE("liver occupation < 50% (REFLECT excluded ≥ 50%; {})"), window));
+            format_text(FMT_COMPILE("main portal vein invasion on {} (REFLECT exclusion)"), c.vascular->date.iso()));
+  if (!c.occupation) a.confirm(format_text(FMT_COMPILE("liver occupation < 50% (REFLECT excluded ≥ 50%; {})"), window));
   else if (at_least(*c.occupation->liver_occupation_percent, 50.0))
     a.raise(OptionStatus::Contraindicated,
-            fmt::format(FMT_COMPILE("liver occupation {:g}% ≥ 50% on {} (REFLECT exclusion)"),
-                        *c.occupation->liver_occupation_percent, c.occupation->date.iso()));
+            format_text(FMT_COMPILE("liver occupation {}% ≥ 50% on {} (REFLECT exclusion)"),
+                        G{*c.occupation->liver_occupation_percent}, c.occupation->date.iso()));
   else
-    a.note(fmt::format(FMT_COMPILE("liver occupation {:g}% < 50% on {}"), *c.occupation->liver_occupation_percent,
+    a.note(format_text(FMT_COMPILE("liver occupation {}% < 50% on {}"), G{*c.occupation->liver_occupation_percent},
                        c.occupation->date.iso()));
-  if (!c.bile_duct) a.confirm(fmt::format(FMT_COMPILE("no bile duct invasion (REFLECT exclusion; {})"), window));
+  if (!c.bile_duct) a.confirm(format_text(FMT_COMPILE("no bile duct invasion (REFLECT exclusion; {})"), window));
   else if (*c.bile_duct->bile_duct_invasion)
     a.raise(OptionStatus::Contraindicated,
-            fmt::format(FMT_COMPILE("bile duct invasion on {} (REFLECT exclusion)"), c.bile_duct->date.iso()));
+            format_text(FMT_COMPILE("bile duct invasion on {} (REFLECT exclusion)"), c.bile_duct->date.iso()));
 }
 
 bool tolerated_dose(const SystemicTherapy& s) {
@@ -304,23 +306,23 @@ void regorafenib_checks(Assess& a, const Context& c) {
     if (s.regimen != "sorafenib") continue;
     if (s.stop_reason == StopReason::Intolerance) {
       a.raise(OptionStatus::NotIndicated,
-              fmt::format(FMT_COMPILE("sorafenib not tolerated ({}): regorafenib only after tolerated sorafenib "
+              format_text(FMT_COMPILE("sorafenib not tolerated ({}): regorafenib only after tolerated sorafenib "
                                       "(RESORCE inclusion)"),
                           episode_text(e)));
     } else if (s.dose_mg_per_day && s.days_at_dose_last_28) {
       if (tolerated_dose(s)) {
         tolerated = true;
-        a.note(fmt::format(
-            FMT_COMPILE("sorafenib tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
+        a.note(format_text(
+            FMT_COMPILE("sorafenib tolerated: {} mg/day on {} of the last 28 days ({}; RESORCE inclusion ≥ 400 "
                         "mg/day on ≥ 20 days)"),
-            *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+            G{*s.dose_mg_per_day}, *s.days_at_dose_last_28, episode_text(e)));
       } else {
-        a.raise(OptionStatus::NotIndicated,
-                fmt::format(
-                    FMT_COMPILE(
-                        "sorafenib not tolerated: {:g} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
-                        "≥ 400 mg/day on ≥ 20 days)"),
-                    *s.dose_mg_per_day, *s.days_at_dose_last_28, episode_text(e)));
+        a.raise(
+            OptionStatus::NotIndicated,
+            format_text(
+                FMT_COMPILE("sorafenib not tolerated: {} mg/day on {} of the last 28 days ({}; RESORCE inclusion needs "
+                            "≥ 400 mg/day on ≥ 20 days)"),
+                G{*s.dose_mg_per_day}, *s.days_at_dose_last_28, episode_text(e)));
       }
     } else if (s.stop_reason == StopReason::Progression && s.end && *s.end <= c.at) {
       unconfirmed = &e;
@@ -330,14 +332,14 @@ void regorafenib_checks(Assess& a, const Context& c) {
   }
   if (tolerated) return;
   if (unconfirmed) {
-    a.note(fmt::format(FMT_COMPILE("sorafenib taken until progression ({}); its dose is not recorded"),
+    a.note(format_text(FMT_COMPILE("sorafenib taken until progression ({}); its dose is not recorded"),
                        episode_text(*unconfirmed)));
-    a.confirm(fmt::format(
+    a.confirm(format_text(
         FMT_COMPILE("sorafenib tolerance: ≥ 400 mg/day on ≥ 20 of the last 28 days (RESORCE inclusion; {}, dose "
                     "not recorded)"),
         episode_text(*unconfirmed)));
   } else if (unknown) {
-    a.prerequisite(fmt::format(
+    a.prerequisite(format_text(
         FMT_COMPILE("sorafenib tolerance: why sorafenib stopped, or its daily dose and days at that dose in the "
                     "last 28 days (RESORCE inclusion: ≥ 400 mg/day on ≥ 20 days; {})"),
         episode_text(*unknown)));
@@ -350,18 +352,18 @@ void ramucirumab_checks(Assess& a, const Context& c) {
     const LabValue* last = nullptr;
     for (const auto& v : c.r.labs.afp_ng_per_ml)
       if (v.date <= c.at) last = &v;
-    a.prerequisite(fmt::format(
+    a.prerequisite(format_text(
         FMT_COMPILE("AFP within 30 days before {} (REACH-2 inclusion: AFP ≥ 400 ng/mL){}"), c.at.iso(),
-        last ? fmt::format(FMT_COMPILE("; last {:g} ng/mL on {}"), last->value, last->date.iso()) : std::string()));
+        last ? format_text(FMT_COMPILE("; last {} ng/mL on {}"), G{last->value}, last->date.iso()) : std::string()));
   } else if (at_least(c.afp->value, 400.0)) {
-    a.note(fmt::format(FMT_COMPILE("AFP {:g} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)"), c.afp->value,
+    a.note(format_text(FMT_COMPILE("AFP {} ng/mL on {} ≥ 400 ng/mL (REACH-2 inclusion)"), G{c.afp->value},
                        c.afp->date.iso()));
   } else {
     a.raise(OptionStatus::NotIndicated,
-            fmt::format(
+            format_text(
                 FMT_COMPILE(
-                    "AFP {:g} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)"),
-                c.afp->value, c.afp->date.iso()));
+                    "AFP {} ng/mL on {} < 400 ng/mL: REACH-2 enrolled only AFP ≥ 400 ng/mL (no benefit shown below)"),
+                G{c.afp->value}, c.afp->date.iso()));
   }
 }
 
@@ -369,10 +371,10 @@ void ramucirumab_checks(Assess& a, const Context& c) {
 // earlier regimen): "after sorafenib: regorafenib, cabozantinib, ramucirumab, pembrolizumab".
 std::string listed_after(std::string_view prior) {
   if (is_immunotherapy_regimen(prior))
-    return fmt::format(FMT_COMPILE("after {} (immunotherapy): lenvatinib or sorafenib"), prior);
+    return format_text(FMT_COMPILE("after {} (immunotherapy): lenvatinib or sorafenib"), prior);
   if (prior == "sorafenib") return "after sorafenib: regorafenib, cabozantinib, ramucirumab or pembrolizumab";
   if (prior == "lenvatinib") return "after lenvatinib: sorafenib or cabozantinib";
-  return fmt::format(FMT_COMPILE("after {}: none listed"), prior);
+  return format_text(FMT_COMPILE("after {}: none listed"), prior);
 }
 
 bool listed(const Regimen& reg, const Context& c) {
@@ -413,12 +415,12 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
   if (same) {
     if (failed(*same, c.at))
       return why([&] {
-        return fmt::format(FMT_COMPILE("{} ({}): not given again at a later line"),
+        return format_text(FMT_COMPILE("{} ({}): not given again at a later line"),
                            same->s->stop_reason == StopReason::Progression ? "progressed on it" : "not tolerated",
                            episode_text(*same));
       });
     return why([&] {
-      return fmt::format(FMT_COMPILE("already given ({}): re-treatment is not a listed option"), episode_text(*same));
+      return format_text(FMT_COMPILE("already given ({}): re-treatment is not a listed option"), episode_text(*same));
     });
   }
   // A drug the patient progressed on or did not tolerate, inside another regimen (durvalumab
@@ -432,7 +434,7 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
         for (const auto& y : given->doses)
           if (x.drug == y.drug && drugs.find(x.drug) == std::string::npos)
             drugs += (drugs.empty() ? "" : ", ") + std::string(x.drug);
-      return fmt::format(FMT_COMPILE("contains {}, already {} ({}): not given again"), drugs,
+      return format_text(FMT_COMPILE("contains {}, already {} ({}): not given again"), drugs,
                          e.s->stop_reason == StopReason::Progression ? "progressed on" : "not tolerated",
                          episode_text(e));
     });
@@ -446,7 +448,7 @@ std::optional<std::string> line_reason(const Regimen& reg, const Context& c) {
       seen.push_back(e.s->regimen);
       after += (after.empty() ? "" : "; ") + listed_after(e.s->regimen);
     }
-    return fmt::format(FMT_COMPILE("not a listed option at line {} ({})"), c.line, after);
+    return format_text(FMT_COMPILE("not a listed option at line {} ({})"), c.line, after);
   });
 }
 
@@ -459,14 +461,14 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
   if (c.explain) a.o.dose = dose_for(reg, c.weight, c.at).text;
   if (auto why = line_reason(reg, c)) {
     a.raise(OptionStatus::NotIndicated, *why);
-    return a.o;
+    return std::move(a.o);
   }
   general_eligibility(a, c);
   if (reg.immunotherapy) immunotherapy_checks(a, c);
   if (reg.bevacizumab) bevacizumab_checks(a, c);
   if (reg.lenvatinib) lenvatinib_checks(a, c);
   if (reg.caution_main_portal_vein && c.vascular && *c.vascular->vascular_invasion == VascularInvasion::MainPortalVein)
-    a.raise(OptionStatus::Caution, fmt::format(FMT_COMPILE("main portal vein invasion on {}: excluded from HIMALAYA"),
+    a.raise(OptionStatus::Caution, format_text(FMT_COMPILE("main portal vein invasion on {}: excluded from HIMALAYA"),
                                                c.vascular->date.iso()));
   if (c.line >= 2) {
     // P-later-lines: every rule of line 2 holds at every later line, against the whole history.
@@ -483,20 +485,20 @@ TherapyOption assess(const Regimen& reg, const Context& c) {
               "after an immune checkpoint inhibitor: KEYNOTE-240 and KEYNOTE-394 excluded patients "
               "previously given one; no evidence for a second checkpoint inhibitor");
     if (c.line >= 3)
-      a.note(fmt::format(FMT_COMPILE("line {}: the rules of the second line apply to the whole treatment history"),
+      a.note(format_text(FMT_COMPILE("line {}: the rules of the second line apply to the whole treatment history"),
                          c.line));
   }
   if (needs_weight) {
     a.prerequisite([&] { return facts::weight(c.r, c.at) + " — the dose is weight-based"; });
   } else if (c.weight && weight_based(reg) && needs_confirmation_today(c.weight->date, c.at)) {
     a.confirm([&] {
-      return fmt::format(
-          FMT_COMPILE("body weight {:.1f} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
-          c.weight->value, c.weight->date.iso(), days_between(c.weight->date, c.at));
+      return format_text(
+          FMT_COMPILE("body weight {} kg recorded {}, {} days before: confirm today (the dose depends on it)"),
+          Fixed{c.weight->value, 1}, c.weight->date.iso(), days_between(c.weight->date, c.at));
     });
   }
   a.note(reg.evidence);
-  return a.o;
+  return std::move(a.o);
 }
 
 std::string rank_reason(const Regimen& r, int line) {
@@ -548,16 +550,16 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores, 
     plan.current_regimen = current->regimen;
     if (explain)
       plan.reasons.push_back(
-          fmt::format(FMT_COMPILE("on {} since {} (line {}): the options below are those of line {}"), current->regimen,
+          format_text(FMT_COMPILE("on {} since {} (line {}): the options below are those of line {}"), current->regimen,
                       current->start.iso(), plan.line, plan.line));
   } else {
     plan.line = n + 1;
     if (!explain) {
     } else if (!last) plan.reasons.emplace_back("no systemic therapy recorded: first line");
     else
-      plan.reasons.push_back(fmt::format(
+      plan.reasons.push_back(format_text(
           FMT_COMPILE("{} stopped on {}{}: line {}"), last->regimen, last->end ? last->end->iso() : "?",
-          last->stop_reason ? fmt::format(FMT_COMPILE(" ({})"), to_string(*last->stop_reason)) : "", plan.line));
+          last->stop_reason ? format_text(FMT_COMPILE(" ({})"), to_string(*last->stop_reason)) : "", plan.line));
   }
   std::vector<Episode> history;
   for (const auto& e : episodes)
@@ -570,7 +572,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores, 
   if (explain && plan.line >= 3) {
     std::string earlier;
     for (const auto& e : history) earlier += (earlier.empty() ? "" : "; ") + episode_text(e);
-    plan.reasons.push_back(fmt::format(FMT_COMPILE("earlier lines: {}"), earlier));
+    plan.reasons.push_back(format_text(FMT_COMPILE("earlier lines: {}"), earlier));
   }
 
   Context c{r,
@@ -596,7 +598,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores, 
   if (explain && plan.supportive_care_only)
     plan.reasons.push_back(c.cp_class == 'C'
                                ? std::string("Child-Pugh C: best supportive care only (BCLC 2022 stage D)")
-                               : fmt::format(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"),
+                               : format_text(FMT_COMPILE("{} > 2: best supportive care only (BCLC 2022 stage D)"),
                                              ecog_text(*c.ecog, at)));
 
   for (const auto& reg : regimens()) plan.options.push_back(assess(reg, c));
@@ -617,7 +619,7 @@ TherapyPlan plan_therapy(const PatientRecord& r, Date at, const Scores& scores, 
       continue;
     }
     if (explain)
-      o.reasons.insert(o.reasons.begin(), fmt::format(FMT_COMPILE("ranked below {}: {}"), first->regimen->name,
+      o.reasons.insert(o.reasons.begin(), format_text(FMT_COMPILE("ranked below {}: {}"), first->regimen->name,
                                                       rank_reason(*o.regimen, plan.line)));
   }
   // Ranked for display: status first, then the knowledge base's order.

@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 #include <array>
 #include <cmath>
+#include <iterator>
 
+#include "core/number_text.h"
+#include "core/text.h"
 #include "core/timeline.h"
 #include "core/units.h"
 
@@ -85,38 +88,40 @@ DoseText dose_for(const Regimen& r, const LabValue* weight, std::optional<Date> 
   // "; 53 days before: confirm today" after the weight's date (P-ecog-weight-currency).
   std::string confirm;
   if (weight && as_of && needs_confirmation_today(weight->date, *as_of))
-    confirm = fmt::format(FMT_COMPILE("; {} days before: confirm today"), days_between(weight->date, *as_of));
+    confirm = format_text(FMT_COMPILE("; {} days before: confirm today"), days_between(weight->date, *as_of));
+  // Written into one string (issue 16): no text per component, no concatenation.
+  out.text.reserve(160);
+  auto into = std::back_inserter(out.text);
   for (const auto& d : r.doses) {
-    std::string part;
+    if (!out.text.empty()) out.text += " + ";
     switch (d.kind) {
       case DoseKind::FixedMg:
-        part = fmt::format(FMT_COMPILE("{} {:g} mg {}"), d.drug, d.amount, d.schedule);
+        fmt::format_to(into, FMT_COMPILE("{} {} mg {}"), d.drug, G{d.amount}, d.schedule);
         break;
       case DoseKind::MgPerKg:
         if (weight) {
           // Rounded to the nearest mg; pharmacy rounds further to vial sizes.
           const double mg = std::round(d.amount * weight->value);
-          part = fmt::format(FMT_COMPILE("{} {:g} mg/kg = {:g} mg (weight {:.1f} kg on {}{}) {}"), d.drug, d.amount, mg,
-                             weight->value, weight->date.iso(), confirm, d.schedule);
+          fmt::format_to(into, FMT_COMPILE("{} {} mg/kg = {} mg (weight {} kg on {}{}) {}"), d.drug, G{d.amount}, G{mg},
+                         Fixed{weight->value, 1}, weight->date.iso(), confirm, d.schedule);
         } else {
-          part = fmt::format(FMT_COMPILE("{} {:g} mg/kg {} (current weight needed)"), d.drug, d.amount, d.schedule);
+          fmt::format_to(into, FMT_COMPILE("{} {} mg/kg {} (current weight needed)"), d.drug, G{d.amount}, d.schedule);
           out.needs_weight = true;
         }
         break;
       case DoseKind::WeightBandMg:
         if (weight) {
           const bool heavy = at_least(weight->value, d.band_kg);
-          part = fmt::format(FMT_COMPILE("{} {:g} mg {} (weight {:.1f} kg on {}: {} {:g} kg{})"), d.drug,
-                             heavy ? d.amount : d.amount_below, d.schedule, weight->value, weight->date.iso(),
-                             heavy ? "≥" : "<", d.band_kg, confirm);
+          fmt::format_to(into, FMT_COMPILE("{} {} mg {} (weight {} kg on {}: {} {} kg{})"), d.drug,
+                         G{heavy ? d.amount : d.amount_below}, d.schedule, Fixed{weight->value, 1}, weight->date.iso(),
+                         heavy ? "≥" : "<", G{d.band_kg}, confirm);
         } else {
-          part = fmt::format(FMT_COMPILE("{} {:g} mg if ≥ {:g} kg, {:g} mg if < {:g} kg, {} (current weight needed)"),
-                             d.drug, d.amount, d.band_kg, d.amount_below, d.band_kg, d.schedule);
+          fmt::format_to(into, FMT_COMPILE("{} {} mg if ≥ {} kg, {} mg if < {} kg, {} (current weight needed)"), d.drug,
+                         G{d.amount}, G{d.band_kg}, G{d.amount_below}, G{d.band_kg}, d.schedule);
           out.needs_weight = true;
         }
         break;
     }
-    out.text += (out.text.empty() ? "" : " + ") + part;
   }
   return out;
 }
