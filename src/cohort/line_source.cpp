@@ -49,7 +49,6 @@ std::size_t count_newlines(const char* p, std::size_t n) {
   return lines;
 }
 
-
 namespace {
 struct FileId {
   dev_t dev;
